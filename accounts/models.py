@@ -1,0 +1,129 @@
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from qualipref.lib.models import TimeStampedModel
+from sites.models import Prefecture, Site
+
+
+class User(AbstractUser):
+    """A person using Qualipref. What they may see and do comes from their memberships."""
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = "utilisateur"
+        verbose_name_plural = "utilisateurs"
+        ordering = ["username"]
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+
+class Role(models.TextChoices):
+    NATIONAL_ADMIN = "national_admin", "Administrateur national"
+    QUALITY_MANAGER = "quality_manager", "Responsable qualité de préfecture"
+    SITE_REFERENT = "site_referent", "Référent qualité de site"
+    AGENT = "agent", "Agent d'accueil"
+    MANAGER = "manager", "Direction (lecture seule)"
+    AUDITOR = "auditor", "Auditeur"
+
+
+PREFECTURE_ROLES = (Role.QUALITY_MANAGER, Role.MANAGER)
+SITE_ROLES = (Role.SITE_REFERENT, Role.AGENT)
+
+
+class MembershipQuerySet(models.QuerySet):
+    def active(self, on=None):
+        on = on or timezone.localdate()
+        return self.filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on), valid_from__lte=on)
+
+    def for_user(self, user):
+        from accounts import access
+
+        return access.scope_memberships(self, user)
+
+
+class Membership(TimeStampedModel):
+    """A user holds a role on a prefecture or a site (or nationally) for a period."""
+
+    user = models.ForeignKey(
+        User,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name="utilisateur",
+    )
+    role = models.CharField("rôle", max_length=20, choices=Role.choices)
+    prefecture = models.ForeignKey(
+        Prefecture,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name="préfecture",
+    )
+    site = models.ForeignKey(
+        Site,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name="site",
+    )
+    valid_from = models.DateField("valable à partir du", default=timezone.localdate)
+    valid_until = models.DateField("valable jusqu'au", null=True, blank=True)
+    created_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="créée par",
+    )
+
+    objects = MembershipQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "habilitation"
+        verbose_name_plural = "habilitations"
+        ordering = ["user__username", "role"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")),
+                name="membership_valid_until_after_valid_from",
+            ),
+            # The scope a role needs: national (none), a prefecture, or a site.
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        role=Role.NATIONAL_ADMIN,
+                        prefecture__isnull=True,
+                        site__isnull=True,
+                    )
+                    | Q(
+                        role__in=PREFECTURE_ROLES,
+                        prefecture__isnull=False,
+                        site__isnull=True,
+                    )
+                    | Q(role__in=SITE_ROLES, prefecture__isnull=True, site__isnull=False)
+                    | Q(role=Role.AUDITOR, site__isnull=True)
+                ),
+                name="membership_scope_matches_role",
+            ),
+        ]
+
+    def __str__(self):
+        scope = self.site or self.prefecture or "national"
+        return f"{self.user} – {self.get_role_display()} ({scope})"
+
+    @property
+    def scope_prefecture(self):
+        """The prefecture this membership belongs to (a site's prefecture for site roles)."""
+        return self.site.prefecture if self.site_id else self.prefecture
+
+    def is_active(self, on=None):
+        on = on or timezone.localdate()
+        return self.valid_from <= on and (self.valid_until is None or self.valid_until >= on)

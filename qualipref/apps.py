@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class QualiprefConfig(AppConfig):
+    name = "qualipref"
+    verbose_name = "Qualipref"

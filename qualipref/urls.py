@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from qualipref import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("comptes/", include("accounts.urls")),
+    path("territoire/", include("sites.urls")),
+    path("api/v1/", include("qualipref.api_urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "qualipref.views.permission_denied"
+handler404 = "qualipref.views.page_not_found"
+handler500 = "qualipref.views.server_error"

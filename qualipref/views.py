@@ -1,0 +1,56 @@
+from django.contrib.auth.decorators import login_not_required
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+
+def home(request):
+    """Each role lands on its dashboard."""
+    return redirect("dashboard")
+
+
+def _database_state():
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return "ok"
+    except Exception as exc:  # noqa: BLE001 - any failure is reported, not raised
+        return f"erreur : {exc.__class__.__name__}"
+
+
+def _broker_state():
+    from qualipref.celery import app
+
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+        return "ok"
+    except Exception as exc:  # noqa: BLE001
+        return f"erreur : {exc.__class__.__name__}"
+
+
+@login_not_required
+@never_cache
+@require_GET
+def healthz(request):
+    """State of the database and the broker, for load balancers and monitoring (no login)."""
+    state = {"database": _database_state(), "broker": _broker_state()}
+    healthy = all(value == "ok" for value in state.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", **state},
+        status=200 if healthy else 503,
+    )
+
+
+def permission_denied(request, exception=None):
+    return render(request, "errors/403.html", status=403)
+
+
+def page_not_found(request, exception=None):
+    return render(request, "errors/404.html", status=404)
+
+
+def server_error(request):
+    return render(request, "errors/500.html", status=500)
