@@ -1,3 +1,25 @@
-"""Every API route, in one readable list (see ../shared/API.md for the public contract)."""
+"""Every API route, in one readable list (../shared/API.md is the public contract: add, never rename)."""
 
-urlpatterns = []
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.routers import DefaultRouter
+
+from accounts.api import MembershipViewSet, MeView
+from sites.api import DepartmentViewSet, PrefectureViewSet, SiteViewSet
+
+app_name = "api"
+
+router = DefaultRouter()
+router.register("departments", DepartmentViewSet, basename="department")
+router.register("prefectures", PrefectureViewSet, basename="prefecture")
+router.register("sites", SiteViewSet, basename="site")
+router.register("memberships", MembershipViewSet, basename="membership")
+
+urlpatterns = [
+    path("auth/token/", obtain_auth_token, name="token"),
+    path("users/me/", MeView.as_view(), name="me"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("", include(router.urls)),
+]

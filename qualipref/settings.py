@@ -204,6 +204,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DATE_FORMAT": "%Y-%m-%d",
+    "EXCEPTION_HANDLER": "qualipref.lib.drf.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "API Qualipref",
@@ -242,7 +243,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "django": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO"), "propagate": False},
+    },
 }
 
 # Qualipref

@@ -1,0 +1,58 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from accounts import services
+from accounts.filters import MembershipFilter
+from accounts.models import Membership
+from accounts.serializers import MembershipSerializer, MeSerializer
+
+
+class MeView(generics.RetrieveUpdateAPIView):
+    """The requesting user: identity, roles and active memberships."""
+
+    serializer_class = MeSerializer
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def get_object(self):
+        return self.request.user
+
+
+class MembershipEndSerializer(serializers.Serializer):
+    on = serializers.DateField(required=False, help_text="Dernier jour de validité (hier par défaut).")
+
+
+class MembershipViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Memberships: the user's own, and those of the prefectures they manage (who holds which role where)."""
+
+    queryset = Membership.objects.none()  # the schema's model; requests use get_queryset()
+    serializer_class = MembershipSerializer
+    filterset_class = MembershipFilter
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return Membership.objects.for_user(self.request.user).select_related("user", "prefecture", "site")
+
+    def perform_create(self, serializer):
+        serializer.instance = services.membership_create(by=self.request.user, **serializer.validated_data)
+
+    def perform_update(self, serializer):
+        instance = serializer.instance
+        data = serializer.validated_data
+        serializer.instance = services.membership_update(
+            by=self.request.user,
+            membership=instance,
+            valid_from=data.get("valid_from", instance.valid_from),
+            valid_until=data.get("valid_until", instance.valid_until),
+        )
+
+    @extend_schema(request=MembershipEndSerializer, responses=MembershipSerializer)
+    @action(detail=True, methods=["post"])
+    def end(self, request, pk=None):
+        """End the membership (it stays in the history)."""
+        membership = self.get_object()
+        params = MembershipEndSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        membership = services.membership_end(by=request.user, membership=membership, on=params.validated_data.get("on"))
+        return Response(self.get_serializer(membership).data)

@@ -1,0 +1,22 @@
+import django_filters
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.models import Membership
+
+
+class MembershipFilter(django_filters.FilterSet):
+    user = django_filters.CharFilter(field_name="user__username", label="identifiant")
+    prefecture = django_filters.NumberFilter(method="filter_prefecture", label="préfecture (y compris ses sites)")
+    active = django_filters.BooleanFilter(method="filter_active", label="active aujourd'hui")
+
+    class Meta:
+        model = Membership
+        fields = ["user", "role", "prefecture", "site", "active"]
+
+    def filter_prefecture(self, queryset, name, value):
+        return queryset.filter(Q(prefecture_id=value) | Q(site__prefecture_id=value))
+
+    def filter_active(self, queryset, name, value):
+        active = Membership.objects.active(timezone.localdate()).values("pk")
+        return queryset.filter(pk__in=active) if value else queryset.exclude(pk__in=active)

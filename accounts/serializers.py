@@ -1,0 +1,80 @@
+from rest_framework import serializers
+
+from accounts import access
+from accounts.models import Membership, Role, User
+from qualipref.lib.drf import AbilitiesField
+from sites.models import Prefecture, Site
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    user = serializers.SlugRelatedField(slug_field="username", queryset=User.objects.filter(is_active=True))
+    role = serializers.ChoiceField(choices=Role.choices)
+    role_label = serializers.CharField(source="get_role_display", read_only=True)
+    prefecture = serializers.PrimaryKeyRelatedField(queryset=Prefecture.objects.none(), required=False, allow_null=True)
+    site = serializers.PrimaryKeyRelatedField(queryset=Site.objects.none(), required=False, allow_null=True)
+    active = serializers.SerializerMethodField()
+    abilities = AbilitiesField(access.abilities)
+
+    class Meta:
+        model = Membership
+        fields = [
+            "id",
+            "user",
+            "role",
+            "role_label",
+            "prefecture",
+            "site",
+            "valid_from",
+            "valid_until",
+            "active",
+            "abilities",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            # Only what the user manages can be chosen: anything else is "does not exist".
+            user = request.user
+            self.fields["prefecture"].queryset = access.manageable_prefectures(Prefecture.objects.all(), user)
+            self.fields["site"].queryset = Site.objects.filter(
+                prefecture__in=access.manageable_prefectures(Prefecture.objects.all(), user)
+            )
+        if self.instance is not None and not isinstance(self.instance, list | tuple):
+            for name in ("user", "role", "prefecture", "site"):
+                self.fields[name].read_only = True
+
+    def get_active(self, membership) -> bool:
+        return membership.is_active()
+
+
+class MeSerializer(serializers.ModelSerializer):
+    roles = serializers.SerializerMethodField()
+    dashboard = serializers.SerializerMethodField()
+    memberships = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "first_name", "last_name", "email", "roles", "dashboard", "memberships"]
+        read_only_fields = ["id", "username", "roles", "dashboard", "memberships"]
+
+    def get_roles(self, user) -> list[str]:
+        return sorted(access.roles_of(user))
+
+    def get_dashboard(self, user) -> str:
+        return access.home_dashboard(user)
+
+    def get_memberships(self, user) -> list[dict]:
+        memberships = Membership.objects.active().filter(user=user).select_related("prefecture", "site")
+        return [
+            {
+                "id": m.pk,
+                "role": m.role,
+                "role_label": m.get_role_display(),
+                "prefecture": m.prefecture_id,
+                "site": m.site_id,
+                "valid_from": m.valid_from,
+                "valid_until": m.valid_until,
+            }
+            for m in memberships
+        ]

@@ -1,0 +1,41 @@
+"""How a row of the permission matrix is written.
+
+``Case(name, kwargs, expect)``: the URL pattern ``name`` reversed with ``kwargs(world)``, fetched with GET
+by each role; ``expect`` maps every role of ``world.ROLES`` to the status code it must get. Use the helpers
+below to keep rows short. A URL pattern that no Case names makes tests/test_permissions.py fail.
+"""
+
+from dataclasses import dataclass, field
+
+from tests.permissions.world import ROLES
+
+LOGIN = 302  # an anonymous visitor of a page is sent to the login page
+API_ANONYMOUS = 401
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str  # URL pattern name, with its namespace ("api:site-detail")
+    expect: dict
+    kwargs: object = None  # callable(world) -> dict of URL kwargs
+    query: str = ""
+    method: str = "get"
+    data: dict = field(default_factory=dict)
+    label: str = ""  # distinguishes several rows of the same pattern ("own", "foreign"...)
+
+    def __post_init__(self):
+        missing = set(ROLES) - set(self.expect)
+        if missing:
+            raise ValueError(f"{self.name}: expected status missing for {sorted(missing)}")
+
+    @property
+    def id(self):
+        return f"{self.name}[{self.label}]" if self.label else self.name
+
+
+def expect(default, anonymous=LOGIN, **overrides):
+    """Every role gets ``default`` except the ones named; anonymous visitors are sent to log in."""
+    result = dict.fromkeys(ROLES, default)
+    result["anonymous"] = anonymous
+    result.update(overrides)
+    return result
