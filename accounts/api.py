@@ -1,12 +1,30 @@
+from django.conf import settings
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, mixins, serializers, viewsets
+from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from accounts import services
 from accounts.filters import MembershipFilter
 from accounts.models import Membership
 from accounts.serializers import MembershipSerializer, MeSerializer
+
+
+class TokenView(ObtainAuthToken):
+    """``POST {"username", "password"}`` returns ``{"token"}``; locked accounts are told so (django-axes)."""
+
+    def post(self, request, *args, **kwargs):
+        try:
+            return super().post(request, *args, **kwargs)
+        except ValidationError:
+            if getattr(request, "axes_locked_out", False):
+                cooloff = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+                raise PermissionDenied(
+                    f"Trop de tentatives de connexion : compte verrouillé pour {cooloff} minutes depuis cette adresse."
+                ) from None
+            raise
 
 
 class MeView(generics.RetrieveUpdateAPIView):
@@ -32,7 +50,7 @@ class MembershipViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        return Membership.objects.for_user(self.request.user).select_related("user", "prefecture", "site")
+        return Membership.objects.for_user(self.request.user).select_related("user", "prefecture", "site__prefecture")
 
     def perform_create(self, serializer):
         serializer.instance = services.membership_create(by=self.request.user, **serializer.validated_data)

@@ -2,10 +2,9 @@
 
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
-from accounts.api import MembershipViewSet, MeView
+from accounts.api import MembershipViewSet, MeView, TokenView
 from sites.api import DepartmentViewSet, PrefectureViewSet, SiteViewSet
 
 app_name = "api"
@@ -17,7 +16,7 @@ router.register("sites", SiteViewSet, basename="site")
 router.register("memberships", MembershipViewSet, basename="membership")
 
 urlpatterns = [
-    path("auth/token/", obtain_auth_token, name="token"),
+    path("auth/token/", TokenView.as_view(), name="token"),
     path("users/me/", MeView.as_view(), name="me"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
