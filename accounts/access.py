@@ -214,6 +214,87 @@ def can_edit_membership(user, membership):
     return can_grant(user, role=membership.role, prefecture=prefecture)
 
 
+def can_manage_referentials(user):
+    """Référentiels (Marianne, Qualipref...) are national data: only national administrators manage them."""
+    return is_national_admin(user)
+
+
+# --- labelling cycles, action plans, meetings, trainings -------------------------------------------
+
+
+def scope_by_prefecture(queryset, user):
+    """Objects with a ``prefecture``: those of the user's prefectures, and of their sites' prefectures."""
+    scope = get_scope(user)
+    if scope.national:
+        return queryset
+    return queryset.filter(prefecture_id__in=scope.prefecture_ids(*PREFECTURE_ROLES) | scope.site_prefectures)
+
+
+def scope_by_site(queryset, user):
+    """Objects with a ``site``: those of the sites the user may read."""
+    scope = get_scope(user)
+    if scope.national:
+        return queryset
+    return queryset.filter(
+        Q(site__prefecture_id__in=scope.prefecture_ids(*PREFECTURE_ROLES)) | Q(site_id__in=scope.site_ids(*SITE_ROLES))
+    )
+
+
+def scope_actions(queryset, user):
+    """Actions of the user's prefectures; site roles see their sites' actions and the prefecture-wide ones."""
+    scope = get_scope(user)
+    if scope.national:
+        return queryset
+    return queryset.filter(
+        Q(prefecture_id__in=scope.prefecture_ids(*PREFECTURE_ROLES))
+        | Q(site_id__in=scope.site_ids(*SITE_ROLES))
+        | Q(site__isnull=True, prefecture_id__in=scope.site_prefectures)
+    )
+
+
+def can_manage_labellings(user, prefecture):
+    """Cycles (perimeter, steps, decision) are run by the prefecture's quality manager."""
+    return can_manage_prefecture(user, prefecture)
+
+
+def can_create_action(user, prefecture, site=None):
+    """Quality managers anywhere in their prefecture; referents on their own site."""
+    scope = get_scope(user)
+    if prefecture.pk in scope.prefecture_ids(Role.QUALITY_MANAGER):
+        return True
+    return site is not None and site.pk in scope.site_ids(Role.SITE_REFERENT)
+
+
+def can_edit_action(user, action):
+    """The quality manager of its prefecture, the referent of its site, or its owner."""
+    scope = get_scope(user)
+    if action.prefecture_id in scope.prefecture_ids(Role.QUALITY_MANAGER):
+        return True
+    if action.site_id is not None and action.site_id in scope.site_ids(Role.SITE_REFERENT):
+        return True
+    return (
+        action.owner_id is not None
+        and action.owner_id == user.pk
+        and action.prefecture_id in (scope.prefecture_ids(*PREFECTURE_ROLES) | scope.site_prefectures)
+    )
+
+
+def can_verify_action(user, action):
+    """Effectiveness is checked by the quality manager, not by whoever did the action."""
+    return action.prefecture_id in get_scope(user).prefecture_ids(Role.QUALITY_MANAGER)
+
+
+def can_manage_meetings(user, prefecture):
+    return prefecture.pk in get_scope(user).prefecture_ids(Role.QUALITY_MANAGER)
+
+
+def can_manage_trainings(user, site):
+    scope = get_scope(user)
+    return site.prefecture_id in scope.prefecture_ids(Role.QUALITY_MANAGER) or site.pk in scope.site_ids(
+        Role.SITE_REFERENT
+    )
+
+
 # --- abilities (API objects, templates) -----------------------------------------------------------
 
 
@@ -239,4 +320,9 @@ def abilities(user, obj):
     if isinstance(obj, Membership):
         editable = can_edit_membership(user, obj)
         return {"update": editable, "delete": editable}
+    from engagements.models import Engagement, Module, Referential
+
+    if isinstance(obj, Referential | Module | Engagement):
+        # Read by everyone; versions are never deleted (labelling cycles point at them).
+        return {"update": can_manage_referentials(user), "delete": False}
     raise TypeError(f"Pas de règle d'accès pour {type(obj).__name__}")

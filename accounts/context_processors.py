@@ -1,4 +1,55 @@
+from django.urls import reverse
+
 from accounts import access
+from accounts.models import SITE_ROLES
+
+
+def _item(label, url, prefix=None):
+    return {"label": label, "url": url, "prefix": prefix or url}
+
+
+def _menu(user):
+    """The main navigation of a signed-in user, from what ``access`` says they may see and do."""
+    dashboard = access.home_dashboard(user)
+    dashboard_url = reverse("dashboard")
+    items = []
+    if dashboard == "national":
+        items.append(_item("Tableau de bord national", dashboard_url))
+        items.append(_item("Préfectures", reverse("prefecture_list")))
+        items.append(_item("Sites", reverse("site_list")))
+    elif dashboard == "prefecture":
+        items.append(_item("Tableau de bord", dashboard_url))
+        items.append(_item("Sites", reverse("site_list")))
+    elif dashboard == "site":
+        items.append(_item("Tableau de bord", dashboard_url))
+        own_sites = access.get_scope(user).site_ids(*SITE_ROLES)
+        sites_prefix = reverse("site_list")
+        if len(own_sites) == 1:
+            (site_pk,) = own_sites
+            items.append(_item("Mon site", reverse("site_detail", kwargs={"pk": site_pk}), prefix=sites_prefix))
+        else:
+            items.append(_item("Mes sites", sites_prefix))
+    elif dashboard == "auditor":
+        items.append(_item("Mes audits", dashboard_url))
+    else:
+        items.append(_item("Tableau de bord", dashboard_url))
+    if access.can_manage_memberships(user):
+        items.append(_item("Habilitations", reverse("membership_list")))
+    if access.is_national_admin(user):
+        items.append(_item("Administration", reverse("admin:index")))
+    return items
+
+
+def _mark_current(items, path):
+    """aria-current="page" goes to the item whose prefix is the longest match of the current path."""
+    current = None
+    for item in items:
+        item["current"] = False
+        if path.startswith(item["prefix"]) and (current is None or len(item["prefix"]) > len(current["prefix"])):
+            current = item
+    if current is not None:
+        current["current"] = True
+    return items
 
 
 def navigation(request):
@@ -9,4 +60,5 @@ def navigation(request):
     return {
         "qp_dashboard": access.home_dashboard(user),
         "qp_roles": access.roles_of(user),
+        "qp_menu": _mark_current(_menu(user), request.path),
     }

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from accounts.api import MembershipViewSet, MeView, TokenView
+from engagements.api.referentials import EngagementViewSet, ModuleViewSet, ReferentialViewSet
 from sites.api import DepartmentViewSet, PrefectureViewSet, SiteViewSet
 
 app_name = "api"
@@ -14,6 +15,9 @@ router.register("departments", DepartmentViewSet, basename="department")
 router.register("prefectures", PrefectureViewSet, basename="prefecture")
 router.register("sites", SiteViewSet, basename="site")
 router.register("memberships", MembershipViewSet, basename="membership")
+router.register("referentials", ReferentialViewSet, basename="referential")
+router.register("modules", ModuleViewSet, basename="module")
+router.register("engagements", EngagementViewSet, basename="engagement")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),

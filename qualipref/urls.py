@@ -8,6 +8,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("comptes/", include("accounts.urls")),
     path("territoire/", include("sites.urls")),
+    path("qualite/", include("engagements.urls")),
     path("api/v1/", include("qualipref.api_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,9 +1,26 @@
 from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
+from django.template import loader
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET
+from dsfr.utils import list_pages
+
+PAGE_SIZE = 50
+
+
+def breadcrumb(current, *links):
+    """``breadcrumb_data`` for dsfr_breadcrumb (templates/base.html): links are (title, url) pairs."""
+    return {"links": [{"title": title, "url": url} for title, url in links], "current": current}
+
+
+def paginate(request, queryset, per_page=PAGE_SIZE):
+    """A page of ``queryset`` for dsfr_pagination (with the list of page numbers when there are several)."""
+    page = Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    return list_pages(page) if page.paginator.num_pages > 1 else page
 
 
 def home(request):
@@ -52,5 +69,7 @@ def page_not_found(request, exception=None):
     return render(request, "errors/404.html", status=404)
 
 
+@requires_csrf_token
 def server_error(request):
-    return render(request, "errors/500.html", status=500)
+    """No context processor and no request context: the page renders even when the database is down."""
+    return HttpResponseServerError(loader.get_template("errors/500.html").render())

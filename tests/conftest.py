@@ -30,3 +30,28 @@ def _media_root(settings, tmp_path):
 @pytest.fixture
 def password():
     return factories.PASSWORD
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _celery_filesystem_queue_in_tmp(tmp_path_factory):
+    """With the embedded broker (filesystem://), messages sent by tests go to a throwaway folder: the worker of
+    `make run` reads var/celery/queue and must never receive tasks about objects of a test database."""
+    from qualipref.celery import app
+
+    if not app.conf.broker_url.startswith("filesystem://"):
+        yield
+        return
+    folder = tmp_path_factory.mktemp("celery")
+    (folder / "queue").mkdir()
+    (folder / "processed").mkdir()
+    (folder / "control").mkdir()
+    previous = app.conf.broker_transport_options
+    app.conf.broker_transport_options = {
+        **previous,
+        "data_folder_in": str(folder / "queue"),
+        "data_folder_out": str(folder / "queue"),
+        "processed_folder": str(folder / "processed"),
+        "control_folder": str(folder / "control"),
+    }
+    yield
+    app.conf.broker_transport_options = previous

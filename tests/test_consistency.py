@@ -3,7 +3,7 @@
 import pytest
 from django.apps import apps
 
-PROJECT_APPS = {"accounts", "sites"}
+PROJECT_APPS = {"accounts", "sites", "engagements"}
 # Reference data and Django's user keep their own dates.
 WITHOUT_TIMESTAMPS = {"sites.Department", "accounts.User"}
 

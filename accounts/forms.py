@@ -1,0 +1,133 @@
+"""Forms of the people pages: sign-in, passwords, memberships. Writes go through accounts.services."""
+
+from django import forms
+from django.contrib.auth import forms as auth_forms
+from django.utils import timezone
+from dsfr.forms import DsfrBaseForm
+
+from accounts import access
+from accounts.models import Role, User
+from sites.models import Prefecture, Site
+
+
+class QualiprefForm(DsfrBaseForm):
+    """DSFR rendering, required fields marked with an asterisk (django-dsfr's current default)."""
+
+    def get_context(self):
+        # DsfrBaseForm.get_context warns about a transitional setting on every render; we keep its default.
+        context = forms.Form.get_context(self)
+        context.setdefault("DSFR_MARK_OPTIONAL_FIELDS", False)
+        return context
+
+
+def date_input():
+    """A native date picker (DSFR styles it); values shown JJ/MM/AAAA by the browser in French."""
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+# --- sign-in and passwords ------------------------------------------------------------------------
+
+
+class LoginForm(QualiprefForm, auth_forms.AuthenticationForm):
+    error_messages = {
+        "invalid_login": "Identifiant ou mot de passe incorrect.",
+        "inactive": "Ce compte est désactivé : contactez le responsable qualité de votre préfecture.",
+    }
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.fields["username"].label = "Identifiant"
+        self.fields["password"].label = "Mot de passe"
+        self._bound_fields_cache.clear()  # DsfrBaseForm built them before the labels changed
+
+
+class PasswordResetForm(QualiprefForm, auth_forms.PasswordResetForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = "Adresse électronique"
+        self.fields["email"].help_text = "Format attendu : prenom.nom@interieur.gouv.fr"
+        self._bound_fields_cache.clear()  # DsfrBaseForm built them before the labels changed
+
+
+class SetPasswordForm(QualiprefForm, auth_forms.SetPasswordForm):
+    pass
+
+
+class PasswordChangeForm(QualiprefForm, auth_forms.PasswordChangeForm):
+    pass
+
+
+# --- memberships ----------------------------------------------------------------------------------
+
+
+class MembershipForm(QualiprefForm):
+    """Give an existing person a role on a prefecture or a site the actor manages."""
+
+    username = forms.CharField(
+        label="Identifiant de la personne",
+        max_length=150,
+        help_text="L’identifiant de connexion d’un utilisateur existant (par exemple : referent-arles).",
+    )
+    role = forms.ChoiceField(label="Rôle")
+    prefecture = forms.ModelChoiceField(
+        label="Préfecture",
+        queryset=Prefecture.objects.none(),
+        required=False,
+        empty_label="— Aucune —",
+        help_text="Pour les rôles de préfecture : responsable qualité, direction, auditeur.",
+    )
+    site = forms.ModelChoiceField(
+        label="Site",
+        queryset=Site.objects.none(),
+        required=False,
+        empty_label="— Aucun —",
+        help_text="Pour les rôles de site : référent qualité, agent d’accueil.",
+    )
+    valid_from = forms.DateField(label="Valable à partir du", widget=date_input())
+    valid_until = forms.DateField(
+        label="Valable jusqu’au",
+        widget=date_input(),
+        required=False,
+        help_text="Laisser vide pour une habilitation sans date de fin.",
+    )
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.actor = actor
+        managed = access.manageable_prefectures(Prefecture.objects.all(), actor)
+        self.fields["prefecture"].queryset = managed.select_related("department")
+        self.fields["site"].queryset = (
+            Site.objects.for_user(actor).filter(prefecture__in=managed).select_related("prefecture")
+        )
+        self.fields["role"].choices = [
+            (value, label)
+            for value, label in Role.choices
+            if value != Role.NATIONAL_ADMIN or access.is_national_admin(actor)
+        ]
+        self.fields["valid_from"].initial = timezone.localdate()
+
+    def clean_username(self):
+        username = self.cleaned_data["username"].strip()
+        try:
+            return User.objects.get(username=username, is_active=True)
+        except User.DoesNotExist:
+            raise forms.ValidationError(f"Aucun utilisateur actif n’a l’identifiant « {username} ».") from None
+
+    def clean(self):
+        cleaned = super().clean()
+        valid_from, valid_until = cleaned.get("valid_from"), cleaned.get("valid_until")
+        if valid_from and valid_until and valid_until < valid_from:
+            self.add_error("valid_until", "La date de fin doit être postérieure ou égale à la date de début.")
+        return cleaned
+
+
+class MembershipFilterForm(QualiprefForm):
+    STATUS_CHOICES = [
+        ("active", "En cours"),
+        ("upcoming", "À venir"),
+        ("ended", "Terminées"),
+        ("all", "Toutes"),
+    ]
+    status = forms.ChoiceField(label="Habilitations", choices=STATUS_CHOICES, required=False)
+    role = forms.ChoiceField(label="Rôle", choices=[("", "Tous les rôles"), *Role.choices], required=False)
+    username = forms.CharField(label="Identifiant contient", required=False, max_length=150)

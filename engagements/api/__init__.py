@@ -1,0 +1,1 @@
+"""One module per subject: referentials, labellings, actions, meetings."""

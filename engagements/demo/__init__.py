@@ -1,0 +1,1 @@
+"""Demo data of the engagements app (called by qualipref.demo.load_demo)."""

@@ -1,0 +1,218 @@
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from qualipref.lib.models import TimeStampedModel
+from sites.models import Prefecture, Site
+
+from .labellings import Labelling
+from .referentials import Engagement, Module
+
+
+class ActionPlanQuerySet(models.QuerySet):
+    def for_user(self, user):
+        from accounts import access
+
+        return access.scope_by_prefecture(self, user)
+
+
+class ActionPlan(TimeStampedModel):
+    prefecture = models.ForeignKey(
+        Prefecture, on_delete=models.PROTECT, related_name="action_plans", verbose_name="préfecture"
+    )
+    labelling = models.ForeignKey(
+        Labelling,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="action_plans",
+        verbose_name="cycle de labellisation",
+    )
+    title = models.CharField("intitulé", max_length=200)
+
+    objects = ActionPlanQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "plan d'action"
+        verbose_name_plural = "plans d'action"
+        ordering = ["prefecture", "-created_at"]
+
+    def __str__(self):
+        return self.title
+
+
+class ActionQuerySet(models.QuerySet):
+    def for_user(self, user):
+        from accounts import access
+
+        return access.scope_actions(self, user)
+
+    def open(self):
+        return self.filter(status__in=Action.OPEN_STATUSES)
+
+    def overdue(self, on=None):
+        return self.open().filter(due_on__lt=on or timezone.localdate())
+
+
+class Action(TimeStampedModel):
+    class Source(models.TextChoices):
+        AUDIT_FINDING = "audit_finding", "Constat d'audit"
+        SURVEY = "survey", "Enquête de satisfaction"
+        COMPLAINT = "complaint", "Réclamation ou suggestion"
+        CLU = "clu", "Comité local des usagers"
+        SELF_ASSESSMENT = "self_assessment", "Autoévaluation"
+        COPIL = "copil", "COPIL qualité"
+        OTHER = "other", "Autre"
+
+    class Status(models.TextChoices):
+        TODO = "todo", "À lancer"
+        IN_PROGRESS = "in_progress", "En cours"
+        DONE = "done", "Réalisée"
+        VERIFIED = "verified", "Vérifiée efficace"
+        ABANDONED = "abandoned", "Abandonnée"
+
+    class Priority(models.TextChoices):
+        LOW = "low", "Basse"
+        NORMAL = "normal", "Normale"
+        HIGH = "high", "Haute"
+
+    class Effectiveness(models.IntegerChoices):
+        NOT_EFFECTIVE = 1, "Inefficace"
+        PARTLY = 2, "Partiellement efficace"
+        EFFECTIVE = 3, "Efficace"
+
+    OPEN_STATUSES = (Status.TODO, Status.IN_PROGRESS)
+
+    plan = models.ForeignKey(ActionPlan, on_delete=models.PROTECT, related_name="actions", verbose_name="plan d'action")
+    # Denormalised from the plan: every list is scoped by prefecture without a join.
+    prefecture = models.ForeignKey(
+        Prefecture, on_delete=models.PROTECT, related_name="actions", verbose_name="préfecture"
+    )
+    site = models.ForeignKey(
+        Site, on_delete=models.PROTECT, null=True, blank=True, related_name="actions", verbose_name="site"
+    )
+    module = models.ForeignKey(
+        Module, on_delete=models.PROTECT, null=True, blank=True, related_name="actions", verbose_name="module"
+    )
+    engagement = models.ForeignKey(
+        Engagement, on_delete=models.PROTECT, null=True, blank=True, related_name="actions", verbose_name="engagement"
+    )
+    title = models.CharField("intitulé", max_length=250)
+    description = models.TextField("description", blank=True)
+    source = models.CharField("origine", max_length=20, choices=Source.choices, default=Source.OTHER)
+    source_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="type d'origine"
+    )
+    source_id = models.PositiveBigIntegerField("identifiant de l'origine", null=True, blank=True)
+    source_object = GenericForeignKey("source_type", "source_id")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="owned_actions",
+        verbose_name="pilote",
+    )
+    due_on = models.DateField("échéance", null=True, blank=True)
+    priority = models.CharField("priorité", max_length=10, choices=Priority.choices, default=Priority.NORMAL)
+    status = models.CharField("statut", max_length=20, choices=Status.choices, default=Status.TODO)
+    abandon_reason = models.TextField("motif d'abandon", blank=True)
+    progress = models.PositiveSmallIntegerField("avancement (%)", default=0)
+    completed_on = models.DateField("réalisée le", null=True, blank=True)
+    effectiveness = models.PositiveSmallIntegerField(
+        "efficacité constatée", choices=Effectiveness.choices, null=True, blank=True
+    )
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="efficacité vérifiée par",
+    )
+    verified_on = models.DateField("efficacité vérifiée le", null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="créée par",
+    )
+
+    objects = ActionQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+
+    class Meta:
+        verbose_name = "action"
+        verbose_name_plural = "actions"
+        ordering = ["due_on", "pk"]
+        indexes = [
+            models.Index(fields=["prefecture", "status", "due_on"], name="action_list_idx"),
+            models.Index(fields=["source_type", "source_id"], name="action_source_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(progress__lte=100), name="action_progress_at_most_100"),
+            models.CheckConstraint(
+                condition=~Q(status="abandoned") | ~Q(abandon_reason=""), name="action_abandon_has_reason"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["done", "verified"]) | Q(completed_on__isnull=False),
+                name="action_done_has_completion_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="verified") | Q(effectiveness__isnull=False, verified_on__isnull=False),
+                name="action_verified_has_check",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_open(self):
+        return self.status in self.OPEN_STATUSES
+
+    def is_overdue(self, on=None):
+        return self.is_open and self.due_on is not None and self.due_on < (on or timezone.localdate())
+
+
+class ActionComment(TimeStampedModel):
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="comments", verbose_name="action")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="auteur"
+    )
+    text = models.TextField("commentaire")
+
+    class Meta:
+        verbose_name = "commentaire d'action"
+        verbose_name_plural = "commentaires d'action"
+        ordering = ["action", "created_at"]
+
+    def __str__(self):
+        return f"{self.author} : {self.text[:40]}"
+
+
+class ActionEvidence(TimeStampedModel):
+    """A file proving an action was done (type and size checked by the service before saving)."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="evidence", verbose_name="action")
+    file = models.FileField("fichier", upload_to="actions/%Y/%m/")
+    name = models.CharField("nom du fichier", max_length=200)
+    size = models.PositiveIntegerField("taille (octets)")
+    content_type = models.CharField("type de fichier", max_length=100)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="déposé par"
+    )
+
+    class Meta:
+        verbose_name = "justificatif d'action"
+        verbose_name_plural = "justificatifs d'action"
+        ordering = ["action", "created_at"]
+
+    def __str__(self):
+        return self.name

@@ -1,0 +1,131 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from qualipref.lib.models import TimeStampedModel
+from sites.models import Prefecture, Site
+
+from .referentials import Module, Referential
+
+
+class LabellingQuerySet(models.QuerySet):
+    def for_user(self, user):
+        from accounts import access
+
+        return access.scope_by_prefecture(self, user)
+
+    def current(self):
+        """The cycles still running (not ended nor replaced)."""
+        return self.exclude(status=Labelling.Status.ENDED)
+
+
+class Labelling(TimeStampedModel):
+    """A prefecture's labelling cycle on one référentiel version, from preparation to renewal.
+
+    Transitions and due dates are written by ``engagements.labellings`` (the service), never by forms.
+    """
+
+    class Status(models.TextChoices):
+        PREPARATION = "preparation", "Préparation"
+        INTERNAL_EVALUATION = "internal_evaluation", "Évaluation interne"
+        PLAN_REVISION = "plan_revision", "Révision du plan d'action"
+        LABELLING_AUDIT = "labelling_audit", "Audit de labellisation"
+        GRANTED = "granted", "Labellisée (pérennisation)"
+        REFUSED = "refused", "Décision défavorable"
+        RENEWAL = "renewal", "Renouvellement"
+        ENDED = "ended", "Cycle clos"
+
+    class Decision(models.TextChoices):
+        FAVOURABLE = "favourable", "Favorable"
+        UNFAVOURABLE = "unfavourable", "Défavorable"
+
+    prefecture = models.ForeignKey(
+        Prefecture, on_delete=models.PROTECT, related_name="labellings", verbose_name="préfecture"
+    )
+    referential = models.ForeignKey(
+        Referential, on_delete=models.PROTECT, related_name="labellings", verbose_name="référentiel"
+    )
+    modules = models.ManyToManyField(Module, related_name="labellings", verbose_name="modules du périmètre")
+    sites = models.ManyToManyField(Site, related_name="labellings", verbose_name="sites du périmètre")
+    status = models.CharField("étape", max_length=30, choices=Status.choices, default=Status.PREPARATION)
+    started_on = models.DateField("début de la préparation")
+    indicators_since = models.DateField("suivi des indicateurs depuis le", null=True, blank=True)
+    internal_evaluation_on = models.DateField("évaluation interne le", null=True, blank=True)
+    labelling_audit_on = models.DateField("audit de labellisation le", null=True, blank=True)
+    decision = models.CharField("décision", max_length=20, choices=Decision.choices, blank=True)
+    decision_on = models.DateField("date de la décision", null=True, blank=True)
+    decision_body = models.CharField("organisme certificateur", max_length=120, blank=True)
+    granted_on = models.DateField("labellisée le", null=True, blank=True)
+    next_audit_due = models.DateField("prochain audit de suivi avant le", null=True, blank=True)
+    renewal_due = models.DateField("audit de renouvellement avant le", null=True, blank=True)
+    ended_on = models.DateField("clos le", null=True, blank=True)
+    previous = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="next_cycle",
+        verbose_name="cycle précédent",
+    )
+    notes = models.TextField("observations", blank=True)
+
+    objects = LabellingQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "cycle de labellisation"
+        verbose_name_plural = "cycles de labellisation"
+        ordering = ["prefecture", "-started_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decision="") | Q(decision_on__isnull=False), name="labelling_decision_has_date"
+            ),
+            models.CheckConstraint(
+                condition=Q(granted_on__isnull=True) | Q(decision="favourable"),
+                name="labelling_granted_needs_favourable_decision",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="labelling_ends_after_start",
+            ),
+            # One running cycle per prefecture: a new one starts when the previous has ended.
+            models.UniqueConstraint(
+                fields=["prefecture"], condition=~Q(status="ended"), name="labelling_one_running_per_prefecture"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.prefecture} – {self.referential}"
+
+    @property
+    def is_labelled(self):
+        return self.status in (self.Status.GRANTED, self.Status.RENEWAL)
+
+
+class LabellingStep(TimeStampedModel):
+    """A dated step of a cycle, with its evidence: the timeline of the prefecture."""
+
+    labelling = models.ForeignKey(
+        Labelling, on_delete=models.CASCADE, related_name="steps", verbose_name="cycle de labellisation"
+    )
+    status = models.CharField("étape", max_length=30, choices=Labelling.Status.choices)
+    happened_on = models.DateField("date")
+    note = models.TextField("commentaire", blank=True)
+    evidence = models.FileField("justificatif", upload_to="labellings/%Y/", blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="saisi par",
+    )
+
+    class Meta:
+        verbose_name = "étape de labellisation"
+        verbose_name_plural = "étapes de labellisation"
+        ordering = ["labelling", "happened_on", "created_at"]
+
+    def __str__(self):
+        return f"{self.get_status_display()} le {self.happened_on:%d/%m/%Y}"

@@ -1,0 +1,1 @@
+"""Writes of the engagements app, one module per subject (keyword-only, atomic, actor checked)."""

@@ -1,0 +1,87 @@
+"""Forms of the territory pages. Writes go through sites.services; these only validate and display."""
+
+import django_filters
+from django import forms
+
+from accounts.forms import QualiprefForm, date_input
+from sites.filters import SiteFilter
+from sites.models import Prefecture, Site
+
+
+class SiteForm(QualiprefForm, forms.ModelForm):
+    """The description of a site, saved by sites.services.site_update."""
+
+    class Meta:
+        model = Site
+        fields = [
+            "name",
+            "kind",
+            "address",
+            "postal_code",
+            "city",
+            "opening_hours",
+            "accessibility_notes",
+            "is_active",
+        ]
+        labels = {
+            "name": "Nom du site",
+            "kind": "Type de site",
+            "address": "Adresse",
+            "postal_code": "Code postal",
+            "city": "Commune",
+            "opening_hours": "Horaires d’ouverture",
+            "accessibility_notes": "Accessibilité",
+            "is_active": "Site actif",
+        }
+        help_texts = {
+            "opening_hours": "Jours et horaires d’accueil du public, services sur rendez-vous…",
+            "accessibility_notes": "Accès de plain-pied, guichet surbaissé, boucle magnétique, stationnement…",
+            "postal_code": "5 chiffres, par exemple : 13200",
+        }
+        widgets = {
+            "opening_hours": forms.Textarea(attrs={"rows": 3}),
+            "accessibility_notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class ClosureForm(QualiprefForm):
+    """Days a site is closed, saved by sites.services.closure_create."""
+
+    start_on = forms.DateField(label="Premier jour de fermeture", widget=date_input())
+    end_on = forms.DateField(
+        label="Dernier jour de fermeture",
+        widget=date_input(),
+        required=False,
+        help_text="Laisser vide pour une fermeture d’un seul jour.",
+    )
+    reason = forms.CharField(
+        label="Motif",
+        max_length=200,
+        help_text="Par exemple : pont de l’Ascension, travaux, formation des agents.",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        start_on, end_on = cleaned.get("start_on"), cleaned.get("end_on")
+        if start_on and end_on and end_on < start_on:
+            self.add_error("end_on", "Le dernier jour de fermeture doit être postérieur ou égal au premier.")
+        return cleaned
+
+
+class SiteListFilterForm(QualiprefForm):
+    pass
+
+
+class SiteListFilter(SiteFilter):
+    """The API's SiteFilter, with the choices a user may see and French labels for the HTML list."""
+
+    prefecture = django_filters.ModelChoiceFilter(
+        label="Préfecture",
+        queryset=lambda request: Prefecture.objects.for_user(request.user).select_related("department"),
+        empty_label="Toutes les préfectures",
+    )
+    kind = django_filters.ChoiceFilter(label="Type de site", choices=Site.Kind.choices, empty_label="Tous les types")
+    name = django_filters.CharFilter(lookup_expr="icontains", label="Nom contient")
+
+    class Meta(SiteFilter.Meta):
+        form = SiteListFilterForm

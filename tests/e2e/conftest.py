@@ -1,0 +1,105 @@
+"""Browser tests: Playwright's sync API driving Debian's Chromium against pytest-django's live server.
+
+One browser for the whole run of the browser tests, a fresh context (cookies, storage) per test. Playwright's
+sync API marks an event loop as running in the test thread, which makes Django refuse synchronous database
+calls unless DJANGO_ALLOW_ASYNC_UNSAFE is set. Both last only while the browser tests run (the fixture has the
+package scope: pytest-django runs these transactional tests together, after the others), so that neither the
+loop nor the variable leaks into later tests or the subprocesses they start (`check --deploy` refuses it).
+"""
+
+import importlib
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
+TIMEOUT_MS = 5_000
+
+
+@pytest.fixture(scope="package")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip(
+            f"Chromium absent ({CHROMIUM}) : installez le paquet Debian « chromium » pour les tests navigateur."
+        )
+    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright n'est pas installé.")
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    playwright = sync_api.sync_playwright().start()
+    try:
+        try:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        except Exception as error:  # noqa: BLE001 - a broken browser install is reported with its reason
+            pytest.skip(f"Chromium ne démarre pas : {error}")
+        yield browser
+        browser.close()
+    finally:
+        playwright.stop()
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(
+        base_url=live_server.url, locale="fr-FR", viewport={"width": 1280, "height": 900}, color_scheme="light"
+    )
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def artifacts():
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+def _restore_reference_data():
+    """Transactional tests end with a flush, which also empties what the data migrations loaded
+    (départements, the DSFR header texts): put it back when it is missing."""
+    from django.apps import apps
+
+    from sites.models import Department
+
+    if not Department.objects.filter(code="13").exists():
+        importlib.import_module("sites.migrations.0002_departments").load(apps, None)
+        importlib.import_module("qualipref.migrations.0001_site_config").create(apps, None)
+
+
+@pytest.fixture
+def demo(transactional_db):
+    """The demo data of `manage.py load_demo` (accounts of API.md, password ``demo-qualipref``)."""
+    from qualipref.demo import DEMO_PASSWORD, load_demo
+
+    _restore_reference_data()
+    load_demo()
+    return DEMO_PASSWORD
+
+
+def log_in(page, username, password):
+    page.goto("/comptes/connexion/")
+    page.get_by_role("textbox", name="Identifiant").fill(username)
+    page.get_by_label("Mot de passe").fill(password)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_load_state()
+
+
+@pytest.fixture
+def login(page):
+    return lambda username, password: log_in(page, username, password)

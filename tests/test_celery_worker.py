@@ -1,0 +1,125 @@
+"""A real Celery worker consumes the project's tasks from Redis, and tasks enqueued on commit wait for it.
+
+The worker runs in a thread of the test process (celery.contrib.testing.worker.start_worker) with the project's
+Celery configuration (Django settings, CELERY_ namespace, task autodiscovery) pointed at Redis for both the broker
+and the result backend, on a queue of its own so that no other worker steals the messages.
+Without Redis the tests are skipped, which QUALIPREF_STRICT=1 (CI) turns into a failure.
+"""
+
+import os
+import uuid
+
+import pytest
+import redis
+from celery import Celery
+from celery.contrib.testing.app import setup_default_app
+from celery.contrib.testing.worker import start_worker
+from celery.result import AsyncResult
+from celery.signals import after_task_publish
+from django.db import transaction
+
+from qualipref.tasks import ping
+
+pytestmark = [
+    pytest.mark.worker,
+    # celery's Redis result backend still calls redis-py's setex
+    pytest.mark.filterwarnings("ignore:Call to deprecated setex:DeprecationWarning"),
+]
+
+RESULT_TIMEOUT = 20
+
+
+def _redis_url():
+    """The broker of the run when it is Redis (CI), otherwise a local Redis, database 15 (kept for tests)."""
+    url = os.environ.get("CELERY_BROKER_URL", "")
+    return url if url.startswith(("redis://", "rediss://")) else "redis://127.0.0.1:6379/15"
+
+
+@pytest.fixture(scope="module")
+def worker_app():
+    url = _redis_url()
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2).ping()
+    except redis.RedisError as exc:
+        pytest.skip(f"Redis injoignable à {url} ({exc.__class__.__name__}) : démarrez redis-server pour ce test.")
+
+    queue = f"qualipref-test-{uuid.uuid4().hex[:12]}"
+    with pytest.MonkeyPatch.context() as mp:
+        # Celery reads these variables before its configuration: they must name Redis too.
+        mp.setenv("CELERY_BROKER_URL", url)
+        mp.setenv("CELERY_RESULT_BACKEND", url)
+        for name in ("CELERY_BROKER_READ_URL", "CELERY_BROKER_WRITE_URL"):
+            mp.delenv(name, raising=False)
+
+        app = Celery("qualipref", set_as_current=False)
+        app.config_from_object("django.conf:settings", namespace="CELERY")
+        app.conf.update(
+            broker_url=url,
+            result_backend=url,
+            broker_transport_options={},
+            task_default_queue=queue,
+            task_always_eager=False,
+            result_expires=600,
+            worker_hijack_root_logger=False,
+        )
+        app.autodiscover_tasks()
+        app.finalize(auto=True)
+        assert "qualipref.tasks.ping" in app.tasks
+
+        with setup_default_app(app), start_worker(app, perform_ping_check=False, shutdown_timeout=30):
+            yield app
+
+        with app.connection_for_write() as conn:
+            conn.default_channel.queue_delete(queue)
+
+
+@pytest.fixture
+def published():
+    """Ids of the task messages handed to the broker during the test."""
+    ids = []
+
+    def record(sender=None, headers=None, **kwargs):
+        ids.append(headers["id"])
+
+    after_task_publish.connect(record, weak=False)
+    yield ids
+    after_task_publish.disconnect(record)
+
+
+def test_a_real_worker_consumes_the_ping_task_from_redis_and_stores_its_result(worker_app):
+    result = ping.delay()
+
+    assert result.get(timeout=RESULT_TIMEOUT) == "pong"
+    assert result.successful()
+    assert worker_app.conf.broker_url.startswith("redis")
+    assert type(result.backend).__name__ == "RedisBackend"
+
+
+def test_a_task_enqueued_on_commit_is_sent_only_when_the_transaction_commits(
+    worker_app, published, db, django_capture_on_commit_callbacks
+):
+    # The test runs inside a transaction that is never committed: Django's capture plays the commit.
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with transaction.atomic():
+            assert ping.delay_on_commit() is None
+            assert published == [], "envoyé avant la validation de la transaction"
+        assert published == [], "envoyé à la sortie d'un bloc atomique imbriqué, avant la validation"
+
+    assert len(callbacks) == 1
+    assert len(published) == 1
+    assert AsyncResult(published[0], app=worker_app).get(timeout=RESULT_TIMEOUT) == "pong"
+
+
+def test_a_task_enqueued_on_commit_is_never_sent_when_the_transaction_rolls_back(
+    worker_app, published, db, django_capture_on_commit_callbacks
+):
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        ping.delay_on_commit()
+        raise RuntimeError("annulation")
+
+    assert callbacks == []
+    assert published == []
