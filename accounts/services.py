@@ -80,14 +80,24 @@ def membership_update(*, by, membership, valid_from, valid_until) -> Membership:
 
 @transaction.atomic
 def membership_end(*, by, membership, on: datetime.date | None = None) -> Membership:
-    """End a membership on a date (yesterday by default, so that it stops today). History is kept."""
-    on = on or timezone.localdate() - datetime.timedelta(days=1)
-    if on < membership.valid_from:
-        on = membership.valid_from
+    """End a membership on a date (yesterday by default, so that it stops today). History is kept.
+
+    A membership that has not started yet is cancelled (deleted; the history keeps its trace).
+    """
+    today = timezone.localdate()
     if not access.can_edit_membership(by, membership):
         raise PermissionDenied("Vous ne pouvez pas clore cette habilitation.")
     if by.pk == membership.user_id and membership.role in (Role.NATIONAL_ADMIN, Role.QUALITY_MANAGER):
         raise ValidationError("Vous ne pouvez pas clore votre propre habilitation de gestion.")
+    if membership.valid_until is not None and membership.valid_until < today:
+        raise ValidationError("Cette habilitation est déjà close.")
+    if membership.valid_from > today:
+        membership.delete()
+        access.clear_scope(membership.user)
+        return membership
+    on = on or today - datetime.timedelta(days=1)
+    if on < membership.valid_from:
+        on = membership.valid_from
     membership.valid_until = on
     membership.save(update_fields=["valid_until", "updated_at"])
     access.clear_scope(membership.user)

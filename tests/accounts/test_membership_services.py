@@ -87,3 +87,27 @@ def test_granting_a_role_gives_the_access_at_once(world):
     services.membership_create(by=world.users["national"], user=user, role=Role.AGENT, site=world.sister_site)
 
     assert access.can_view_site(user, world.sister_site)
+
+
+def test_ending_an_already_ended_membership_is_refused_and_does_not_reopen_it(world):
+    agent = world.memberships["agent"]
+    agent.valid_until = datetime.date.today() - datetime.timedelta(days=10)
+    agent.save()
+
+    with pytest.raises(ValidationError, match="déjà close"):
+        services.membership_end(by=world.users["quality_manager"], membership=agent)
+    agent.refresh_from_db()
+    assert agent.valid_until == datetime.date.today() - datetime.timedelta(days=10)
+
+
+def test_ending_a_membership_that_has_not_started_cancels_it(world):
+    future = factories.MembershipFactory(
+        agent=True, site=world.site, valid_from=datetime.date.today() + datetime.timedelta(days=5)
+    )
+
+    future_id = future.pk
+
+    services.membership_end(by=world.users["quality_manager"], membership=future)
+
+    assert not Membership.objects.filter(pk=future_id).exists()
+    assert Membership.history.filter(id=future_id, history_type="-").exists()
