@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class QualiprefConfig(AppConfig):
     name = "qualipref"
     verbose_name = "Qualipref"
+
+    def ready(self):
+        from qualipref import checks  # noqa: F401 - registers the deploy checks

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_celery_beat",
+    "django_ratelimit",
     "simple_history",
     "axes",
     # Qualipref
@@ -243,6 +244,24 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "control_folder": str(_queue / "control"),  # broadcast tables, else written to the working directory
         "store_processed": False,
     }
+
+# Cache: Redis when there is one (rate limits shared by every process), local memory otherwise.
+CACHE_URL = env("CACHE_URL") or (CELERY_BROKER_URL if CELERY_BROKER_URL.startswith(("redis://", "rediss://")) else "")
+if CACHE_URL.startswith(("redis://", "rediss://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "qualipref",
+        }
+    }
+    # django-ratelimit only knows django-redis; Django's own Redis cache increments atomically too.
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
+else:
+    # Embedded mode runs one web process: its local memory is shared by every request.
+    # In production, qualipref.checks warns when no Redis cache is configured.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003"]
 
 LOGGING = {
     "version": 1,

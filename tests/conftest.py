@@ -55,3 +55,13 @@ def _celery_filesystem_queue_in_tmp(tmp_path_factory):
     }
     yield
     app.conf.broker_transport_options = previous
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Rate-limit counters and cached values must not leak from one test to the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

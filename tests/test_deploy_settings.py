@@ -26,6 +26,8 @@ SETTINGS_VARIABLES = (
     "STATIC_ROOT",
     "MEDIA_ROOT",
     "DJANGO_SETTINGS_MODULE",
+    "CACHE_URL",
+    "CELERY_BROKER_URL",
 )
 
 
@@ -38,6 +40,7 @@ def production_env(tmp_path):
         ALLOWED_HOSTS="qualipref.example.gouv.fr",
         DATABASE_URL=f"sqlite:///{tmp_path / 'qualipref.sqlite3'}",
         QUALIPREF_VAR_DIR=str(tmp_path / "var"),
+        CELERY_BROKER_URL="redis://127.0.0.1:6379/0",  # not contacted by the checks
     )
     return env
 
@@ -91,3 +94,12 @@ def test_every_environment_variable_read_by_the_settings_is_documented_in_env_ex
     assert {"DEBUG", "SECRET_KEY", "DATABASE_URL", "CELERY_BROKER_URL"} <= read
     assert read - in_example == set(), "à documenter dans .env.example"
     assert {name for name in read if f"`{name}`" not in readme} == set(), "à documenter dans README.md"
+
+
+def test_check_deploy_warns_when_rate_limits_cannot_be_shared_between_processes(production_env):
+    production_env["CELERY_BROKER_URL"] = "filesystem://"
+
+    result = manage(production_env, "check", "--deploy", "--fail-level", "WARNING")
+
+    assert result.returncode != 0
+    assert "qualipref.W001" in result.stderr + result.stdout
