@@ -61,3 +61,179 @@ class EngagementAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# --- quality meetings and staff trainings -------------------------------------------------------------
+
+from engagements.models import Meeting, MeetingDecision, Training  # noqa: E402 (appended section)
+
+
+class MeetingDecisionInline(admin.TabularInline):
+    model = MeetingDecision
+    fields = ["text", "action"]
+    raw_id_fields = ["action"]
+    extra = 0
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "prefecture", "kind", "held_on"]
+    list_filter = ["kind", "prefecture"]
+    date_hierarchy = "held_on"
+    search_fields = ["minutes", "attendees", "decisions__text"]
+    list_select_related = ["prefecture"]
+    inlines = [MeetingDecisionInline]
+
+
+@admin.register(Training)
+class TrainingAdmin(admin.ModelAdmin):
+    list_display = ["person", "site", "course", "reception", "trained_on"]
+    list_filter = ["reception", "site__prefecture"]
+    date_hierarchy = "trained_on"
+    search_fields = ["person__username", "person__last_name", "course"]
+    list_select_related = ["person", "site"]
+    raw_id_fields = ["person"]
+
+
+# --- action plans and actions ------------------------------------------------------------------------
+
+from simple_history.admin import SimpleHistoryAdmin  # noqa: E402 (appended section)
+
+from engagements.models import Action, ActionComment, ActionEvidence, ActionPlan  # noqa: E402 (appended section)
+
+
+@admin.register(ActionPlan)
+class ActionPlanAdmin(admin.ModelAdmin):
+    list_display = ["title", "prefecture", "labelling", "created_at"]
+    list_filter = ["prefecture"]
+    search_fields = ["title"]
+    list_select_related = ["prefecture", "labelling__referential"]
+    raw_id_fields = ["labelling"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # actions point at their plan
+
+
+class ActionCommentInline(admin.TabularInline):
+    model = ActionComment
+    fields = ["author", "text", "created_at"]
+    readonly_fields = ["created_at"]
+    raw_id_fields = ["author"]
+    extra = 0
+
+
+class ActionEvidenceInline(admin.TabularInline):
+    """Evidence is added through the action's page, which checks its size and its real type."""
+
+    model = ActionEvidence
+    fields = ["name", "content_type", "size", "uploaded_by", "created_at"]
+    readonly_fields = fields
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Action)
+class ActionAdmin(SimpleHistoryAdmin):
+    """For looking things up and fixing a typo; status changes go through the pages (rules and history)."""
+
+    list_display = ["title", "prefecture", "site", "status", "progress", "due_on", "owner"]
+    list_filter = ["status", "source", "priority", "prefecture"]
+    search_fields = ["title", "description"]
+    date_hierarchy = "due_on"
+    list_select_related = ["prefecture", "site", "owner"]
+    raw_id_fields = ["site", "module", "engagement", "owner", "created_by"]
+    # The status and what goes with it follow the transitions of engagements.services.actions.
+    readonly_fields = [
+        "plan",
+        "prefecture",
+        "source_type",
+        "source_id",
+        "status",
+        "progress",
+        "abandon_reason",
+        "completed_on",
+        "effectiveness",
+        "verified_by",
+        "verified_on",
+        "created_at",
+        "updated_at",
+    ]
+    inlines = [ActionCommentInline, ActionEvidenceInline]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# --- labelling cycles --------------------------------------------------------------------------------
+
+from simple_history.admin import SimpleHistoryAdmin  # noqa: E402, F811 (appended section)
+
+from engagements.models import Labelling, LabellingStep  # noqa: E402 (appended section)
+
+
+class LabellingStepInline(admin.TabularInline):
+    model = LabellingStep
+    fields = ["happened_on", "kind", "status", "note", "evidence", "recorded_by"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Labelling)
+class LabellingAdmin(SimpleHistoryAdmin):
+    """For looking cycles up; steps, decisions and due dates go through the pages or the API (the service
+    checks the rules and computes the dates), so they are read-only here."""
+
+    list_display = ["prefecture", "referential", "status", "granted_on", "next_audit_due", "renewal_due"]
+    list_filter = ["status", "referential"]
+    search_fields = ["prefecture__name", "prefecture__department__code"]
+    list_select_related = ["prefecture", "referential"]
+    readonly_fields = [
+        "prefecture",
+        "referential",
+        "modules",
+        "sites",
+        "status",
+        "started_on",
+        "indicators_since",
+        "internal_evaluation_on",
+        "labelling_audit_on",
+        "decision",
+        "decision_on",
+        "decision_body",
+        "granted_on",
+        "next_audit_due",
+        "renewal_due",
+        "ended_on",
+        "previous",
+        "created_at",
+        "updated_at",
+    ]
+    inlines = [LabellingStepInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(LabellingStep)
+class LabellingStepAdmin(admin.ModelAdmin):
+    list_display = ["labelling", "kind", "status", "happened_on", "recorded_by"]
+    list_filter = ["kind", "status"]
+    list_select_related = ["labelling__prefecture", "labelling__referential", "recorded_by"]
+    date_hierarchy = "happened_on"
+    readonly_fields = ["labelling", "kind", "status", "happened_on", "evidence", "recorded_by", "created_at"]
+    fields = ["labelling", "kind", "status", "happened_on", "note", "evidence", "recorded_by", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

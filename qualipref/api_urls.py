@@ -5,6 +5,10 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from accounts.api import MembershipViewSet, MeView, TokenView
+from complaints.api import ComplaintViewSet
+from engagements.api.actions import ActionPlanViewSet, ActionViewSet
+from engagements.api.labellings import LabellingViewSet
+from engagements.api.meetings import MeetingViewSet, TrainingViewSet
 from engagements.api.referentials import EngagementViewSet, ModuleViewSet, ReferentialViewSet
 from sites.api import DepartmentViewSet, PrefectureViewSet, SiteViewSet
 
@@ -18,6 +22,12 @@ router.register("memberships", MembershipViewSet, basename="membership")
 router.register("referentials", ReferentialViewSet, basename="referential")
 router.register("modules", ModuleViewSet, basename="module")
 router.register("engagements", EngagementViewSet, basename="engagement")
+router.register("labellings", LabellingViewSet, basename="labelling")
+router.register("action-plans", ActionPlanViewSet, basename="action-plan")
+router.register("actions", ActionViewSet, basename="action")
+router.register("meetings", MeetingViewSet, basename="meeting")
+router.register("trainings", TrainingViewSet, basename="training")
+router.register("complaints", ComplaintViewSet, basename="complaint")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "sites",
     "accounts",
     "engagements",
+    "complaints",
 ]
 
 MIDDLEWARE = [
@@ -261,7 +262,7 @@ else:
     # Embedded mode runs one web process: its local memory is shared by every request.
     # In production, qualipref.checks warns when no Redis cache is configured.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003"]
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 
 LOGGING = {
     "version": 1,

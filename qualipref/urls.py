@@ -9,6 +9,8 @@ urlpatterns = [
     path("comptes/", include("accounts.urls")),
     path("territoire/", include("sites.urls")),
     path("qualite/", include("engagements.urls")),
+    path("reclamations/", include("complaints.urls")),
+    path("e-reclamation/", include("complaints.public_urls")),
     path("api/v1/", include("qualipref.api_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -90,3 +90,235 @@ class MembershipFactory(DjangoModelFactory):
         referent = factory.Trait(role=Role.SITE_REFERENT, prefecture=None, site=factory.SubFactory(SiteFactory))
         agent = factory.Trait(role=Role.AGENT, prefecture=None, site=factory.SubFactory(SiteFactory))
         auditor = factory.Trait(role=Role.AUDITOR, prefecture=None, site=None)
+
+
+# --- quality meetings and trainings ---------------------------------------------------------------
+
+
+class MeetingFactory(DjangoModelFactory):
+    class Meta:
+        model = "engagements.Meeting"
+
+    prefecture = factory.SubFactory(PrefectureFactory)
+    kind = "copil"
+    held_on = datetime.date(2015, 3, 12)
+    attendees = "Claire Fabre, responsable qualité\nJulien Mistral, référent qualité d'Arles"
+    minutes = "Revue des indicateurs du mois et du plan d'action."
+
+    class Params:
+        clu = factory.Trait(kind="clu", held_on=datetime.date(2015, 4, 16))
+
+
+class MeetingDecisionFactory(DjangoModelFactory):
+    class Meta:
+        model = "engagements.MeetingDecision"
+
+    meeting = factory.SubFactory(MeetingFactory)
+    text = factory.Sequence(lambda n: f"Décision n° {n} : mettre à jour l'affichage des heures d'affluence")
+
+
+class TrainingFactory(DjangoModelFactory):
+    class Meta:
+        model = "engagements.Training"
+
+    person = factory.SubFactory(UserFactory)
+    site = factory.SubFactory(SiteFactory)
+    course = "Accueil du public et gestion des situations difficiles"
+    reception = True
+    trained_on = datetime.date(2014, 6, 10)
+
+    class Params:
+        other = factory.Trait(reception=False, course="Logiciel de gestion des titres")
+
+
+# --- labelling cycles ------------------------------------------------------------------------------
+
+
+def labelling_referential(code="QP2"):
+    """The latest shipped version of a référentiel (MARIANNE, QP, QP2), imported again after a flush."""
+    from engagements import importer
+    from engagements.models import Referential
+
+    referential = Referential.objects.filter(code=code).order_by("-published_on").first()
+    if referential is None:
+        files = {"MARIANNE": "marianne.yaml", "QP": "qualipref.yaml", "QP2": "qualipref-2.0.yaml"}
+        referential = importer.import_file(importer.SHIPPED_DIR / files[code]).referential
+    return referential
+
+
+_INTERNAL = {"internal_evaluation_on": datetime.date(2015, 6, 22)}
+_AUDITED = {**_INTERNAL, "labelling_audit_on": datetime.date(2015, 9, 15)}
+
+
+class LabellingFactory(DjangoModelFactory):
+    """A Qualipref 2.0 cycle in preparation since 16/02/2015: mandatory modules and module 7, no site.
+
+    Traits give the state a cycle has after the service's steps (``granted``: labelled on 27/11/2015);
+    tests of the steps themselves go through engagements.services.labellings.
+    """
+
+    class Meta:
+        model = "engagements.Labelling"
+        skip_postgeneration_save = True
+
+    prefecture = factory.SubFactory(PrefectureFactory)
+    referential = factory.LazyFunction(labelling_referential)
+    status = "preparation"
+    started_on = datetime.date(2015, 2, 16)
+    indicators_since = factory.SelfAttribute("started_on")
+
+    class Params:
+        evaluated = factory.Trait(status="internal_evaluation", **_INTERNAL)
+        revised = factory.Trait(status="plan_revision", **_INTERNAL)
+        audited = factory.Trait(status="labelling_audit", **_AUDITED)
+        granted = factory.Trait(
+            status="granted",
+            decision="favourable",
+            decision_on=datetime.date(2015, 11, 27),
+            decision_body="AFNOR Certification",
+            granted_on=datetime.date(2015, 11, 27),
+            next_audit_due=datetime.date(2016, 11, 27),
+            renewal_due=datetime.date(2018, 11, 27),
+            **_AUDITED,
+        )
+
+    @factory.post_generation
+    def modules(obj, create, extracted, **kwargs):
+        if not create:
+            return
+        if extracted is None:
+            extracted = [m for m in obj.referential.modules.all() if m.mandatory or m.number == 7]
+        obj.modules.set(extracted)
+
+    @factory.post_generation
+    def sites(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.sites.set(extracted)
+
+
+class LabellingStepFactory(DjangoModelFactory):
+    class Meta:
+        model = "engagements.LabellingStep"
+
+    labelling = factory.SubFactory(LabellingFactory)
+    kind = "start"
+    status = factory.SelfAttribute("labelling.status")
+    happened_on = factory.SelfAttribute("labelling.started_on")
+
+
+# --- action plans and actions ------------------------------------------------------------------------
+
+
+class ActionPlanFactory(DjangoModelFactory):
+    class Meta:
+        model = "engagements.ActionPlan"
+
+    prefecture = factory.SubFactory(PrefectureFactory)
+    labelling = None
+    title = factory.Sequence(lambda n: f"Plan d'action qualité n° {n}")
+
+
+class ActionFactory(DjangoModelFactory):
+    """An action « à lancer », due in a month; Traits for the other statuses and an overdue one."""
+
+    class Meta:
+        model = "engagements.Action"
+
+    plan = factory.SubFactory(ActionPlanFactory)
+    prefecture = factory.SelfAttribute("plan.prefecture")
+    site = None
+    title = factory.Sequence(lambda n: f"Action n° {n} : renouveler la signalétique du hall")
+    due_on = factory.LazyFunction(lambda: datetime.date.today() + datetime.timedelta(days=30))
+
+    class Params:
+        in_progress = factory.Trait(status="in_progress", progress=40)
+        overdue = factory.Trait(status="in_progress", progress=20, due_on=datetime.date(2016, 3, 31))
+        done = factory.Trait(status="done", progress=100, completed_on=datetime.date(2016, 1, 15))
+        verified = factory.Trait(
+            status="verified",
+            progress=100,
+            completed_on=datetime.date(2016, 1, 15),
+            effectiveness=3,
+            verified_on=datetime.date(2016, 2, 1),
+        )
+        abandoned = factory.Trait(status="abandoned", abandon_reason="Remplacée par le déménagement du site.")
+
+
+class ActionCommentFactory(DjangoModelFactory):
+    class Meta:
+        model = "engagements.ActionComment"
+
+    action = factory.SubFactory(ActionFactory)
+    author = factory.SubFactory(UserFactory)
+    text = "Devis demandé au service immobilier."
+
+
+# --- complaints and suggestions --------------------------------------------------------------------
+
+
+def _complaint_due_on(o):
+    from complaints.deadlines import due_date
+
+    return due_date(o.site, o.received_on)
+
+
+def _complaint_delay(o):
+    from sites.calendars import working_days_between
+
+    return working_days_between(o.site, o.received_on, o.answered_on) if o.answered_on else None
+
+
+class ComplaintFactory(DjangoModelFactory):
+    """A complaint received on a working day; its due date comes from the site's calendar, like the service's."""
+
+    class Meta:
+        model = "complaints.Complaint"
+
+    site = factory.SubFactory(SiteFactory)
+    prefecture = factory.SelfAttribute("site.prefecture")
+    kind = "complaint"
+    channel = "box"
+    received_on = datetime.date(2026, 3, 2)
+    category = "reception"
+    description = factory.Sequence(lambda n: f"Réclamation n° {n} : attente trop longue au guichet.")
+    # Numbers from 90000: never those the counter gives in the same test.
+    reference = factory.LazyAttributeSequence(
+        lambda o, n: (
+            f"{'SUG' if o.kind == 'suggestion' else 'REC'}-{o.site.prefecture.department_id}-"
+            f"{o.received_on.year}-{90000 + n:05d}"
+        )
+    )
+    due_on = factory.LazyAttribute(_complaint_due_on)
+    status = "received"
+    answered_on = None
+    answered_in_time = factory.LazyAttribute(lambda o: (o.answered_on <= o.due_on) if o.answered_on else None)
+    answer_delay = factory.LazyAttribute(_complaint_delay)
+
+    class Params:
+        suggestion = factory.Trait(kind="suggestion", category="comfort")
+        in_progress = factory.Trait(status="in_progress")
+        answered = factory.Trait(
+            status="answered",
+            answered_on=factory.LazyAttribute(lambda o: o.received_on + datetime.timedelta(days=7)),
+            response="Nous avons renforcé l'accueil aux heures d'affluence.",
+        )
+        answered_late = factory.Trait(
+            status="answered",
+            answered_on=factory.LazyAttribute(lambda o: o.received_on + datetime.timedelta(days=40)),
+            response="Toutes nos excuses pour ce délai.",
+        )
+        with_requester = factory.Trait(
+            requester_name="Amina Benali",
+            requester_email="amina.benali@exemple.fr",
+            requester_phone="06 12 34 56 78",
+            requester_address="12 allée des Pins, 13800 Istres",
+        )
+
+
+class ReplyTemplateFactory(DjangoModelFactory):
+    class Meta:
+        model = "complaints.ReplyTemplate"
+
+    prefecture = factory.SubFactory(PrefectureFactory)
+    title = factory.Sequence(lambda n: f"Modèle n° {n}")
+    body = "{nom},\n\nNous avons bien reçu le {date_reception} votre réclamation {reference} concernant {site}."

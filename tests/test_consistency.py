@@ -3,7 +3,7 @@
 import pytest
 from django.apps import apps
 
-PROJECT_APPS = {"accounts", "sites", "engagements"}
+PROJECT_APPS = {"accounts", "sites", "engagements", "complaints"}
 # Reference data and Django's user keep their own dates.
 WITHOUT_TIMESTAMPS = {"sites.Department", "accounts.User"}
 

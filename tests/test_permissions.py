@@ -10,10 +10,19 @@ from django.contrib import admin
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.permissions import api, engagements, html
+from tests.permissions import actions, api, complaints, engagements, html, labellings, meetings, referentials
 from tests.permissions.world import ROLES, build_world
 
-CASES = api.CASES + html.CASES + engagements.CASES
+CASES = (
+    api.CASES
+    + html.CASES
+    + engagements.CASES
+    + referentials.CASES
+    + meetings.CASES
+    + labellings.CASES
+    + actions.CASES
+    + complaints.CASES
+)
 
 # The admin is for national administrators; everyone else is sent to its login page.
 ADMIN_EXPECT = dict.fromkeys(ROLES, 302) | {"national": 200}

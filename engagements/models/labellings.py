@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from qualipref.lib.models import TimeStampedModel
@@ -19,11 +20,15 @@ class LabellingQuerySet(models.QuerySet):
         """The cycles still running (not ended nor replaced)."""
         return self.exclude(status=Labelling.Status.ENDED)
 
+    def late(self, on=None):
+        """Labelled cycles whose next audit (follow-up or renewal) is past due."""
+        return self.filter(status=Labelling.Status.GRANTED, next_audit_due__lt=on or timezone.localdate())
+
 
 class Labelling(TimeStampedModel):
     """A prefecture's labelling cycle on one référentiel version, from preparation to renewal.
 
-    Transitions and due dates are written by ``engagements.labellings`` (the service), never by forms.
+    Transitions and due dates are written by ``engagements.services.labellings``, never by forms.
     """
 
     class Status(models.TextChoices):
@@ -89,6 +94,12 @@ class Labelling(TimeStampedModel):
                 condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
                 name="labelling_ends_after_start",
             ),
+            # A labelled cycle knows its due dates (computed by the service when the label is granted).
+            models.CheckConstraint(
+                condition=~Q(status__in=["granted", "renewal"])
+                | Q(granted_on__isnull=False, next_audit_due__isnull=False, renewal_due__isnull=False),
+                name="labelling_labelled_has_due_dates",
+            ),
             # One running cycle per prefecture: a new one starts when the previous has ended.
             models.UniqueConstraint(
                 fields=["prefecture"], condition=~Q(status="ended"), name="labelling_one_running_per_prefecture"
@@ -102,14 +113,41 @@ class Labelling(TimeStampedModel):
     def is_labelled(self):
         return self.status in (self.Status.GRANTED, self.Status.RENEWAL)
 
+    @property
+    def is_running(self):
+        return self.status != self.Status.ENDED
+
+    @property
+    def is_late(self):
+        """Same rule as ``Labelling.objects.late()``."""
+        return (
+            self.status == self.Status.GRANTED
+            and self.next_audit_due is not None
+            and self.next_audit_due < timezone.localdate()
+        )
+
 
 class LabellingStep(TimeStampedModel):
-    """A dated step of a cycle, with its evidence: the timeline of the prefecture."""
+    """A dated step of a cycle, with its evidence: the timeline of the prefecture.
+
+    ``kind`` says what happened (a follow-up audit, a decision...), ``status`` the cycle's step after it.
+    """
+
+    class Kind(models.TextChoices):
+        START = "start", "Lancement du cycle (préparation)"
+        INTERNAL_EVALUATION = "internal_evaluation", "Évaluation interne"
+        PLAN_REVISION = "plan_revision", "Révision du plan d'action"
+        LABELLING_AUDIT = "labelling_audit", "Audit de labellisation"
+        DECISION = "decision", "Décision de l'organisme certificateur"
+        FOLLOW_UP_AUDIT = "follow_up_audit", "Audit de suivi"
+        RENEWAL_AUDIT = "renewal_audit", "Audit de renouvellement"
+        END = "end", "Clôture du cycle"
 
     labelling = models.ForeignKey(
         Labelling, on_delete=models.CASCADE, related_name="steps", verbose_name="cycle de labellisation"
     )
-    status = models.CharField("étape", max_length=30, choices=Labelling.Status.choices)
+    kind = models.CharField("nature", max_length=30, choices=Kind.choices)
+    status = models.CharField("étape du cycle après", max_length=30, choices=Labelling.Status.choices)
     happened_on = models.DateField("date")
     note = models.TextField("commentaire", blank=True)
     evidence = models.FileField("justificatif", upload_to="labellings/%Y/", blank=True)
@@ -128,4 +166,11 @@ class LabellingStep(TimeStampedModel):
         ordering = ["labelling", "happened_on", "created_at"]
 
     def __str__(self):
-        return f"{self.get_status_display()} le {self.happened_on:%d/%m/%Y}"
+        return f"{self.title} le {self.happened_on:%d/%m/%Y}"
+
+    @property
+    def title(self):
+        """« Décision favorable », « Audit de suivi »…"""
+        if self.kind == self.Kind.DECISION:
+            return "Décision défavorable" if self.status == Labelling.Status.REFUSED else "Décision favorable"
+        return self.get_kind_display()

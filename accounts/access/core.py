@@ -1,21 +1,12 @@
-"""The one place that answers what a user may see and do.
-
-HTML views, API views, templates and querysets (``Model.objects.for_user(user)``) all call these
-functions. A user's active memberships are read once per user object (one query) and kept on it.
-
-Roles:
-- national administrator: everything; manages référentiels, prefectures and sites;
-- quality manager: everything of one prefecture and its sites, including its memberships;
-- site referent, agent: their site(s);
-- manager: read-only on a prefecture;
-- auditor: only the audits they are assigned to, during their access window (nothing of the territory).
-"""
+"""Scopes (a user's memberships as ids), who is who, the territory and the memberships."""
 
 from dataclasses import dataclass, field
 
 from django.db.models import Q
 
 from accounts.models import PREFECTURE_ROLES, SITE_ROLES, Membership, Role
+
+from .abilities import abilities_of
 
 _CACHE_ATTR = "_qualipref_scope"
 
@@ -219,110 +210,30 @@ def can_manage_referentials(user):
     return is_national_admin(user)
 
 
-# --- labelling cycles, action plans, meetings, trainings -------------------------------------------
+# --- abilities ------------------------------------------------------------------------------------
 
 
-def scope_by_prefecture(queryset, user):
-    """Objects with a ``prefecture``: those of the user's prefectures, and of their sites' prefectures."""
-    scope = get_scope(user)
-    if scope.national:
-        return queryset
-    return queryset.filter(prefecture_id__in=scope.prefecture_ids(*PREFECTURE_ROLES) | scope.site_prefectures)
+@abilities_of("sites.Department")
+def _department_abilities(user, department):
+    return {"update": False, "delete": False}
 
 
-def scope_by_site(queryset, user):
-    """Objects with a ``site``: those of the sites the user may read."""
-    scope = get_scope(user)
-    if scope.national:
-        return queryset
-    return queryset.filter(
-        Q(site__prefecture_id__in=scope.prefecture_ids(*PREFECTURE_ROLES)) | Q(site_id__in=scope.site_ids(*SITE_ROLES))
-    )
+@abilities_of("sites.Prefecture")
+def _prefecture_abilities(user, prefecture):
+    return {
+        "update": can_edit_prefecture(user, prefecture),
+        "delete": False,
+        "manage_sites": can_manage_prefecture(user, prefecture),
+        "manage_memberships": can_manage_memberships(user, prefecture),
+    }
 
 
-def scope_actions(queryset, user):
-    """Actions of the user's prefectures; site roles see their sites' actions and the prefecture-wide ones."""
-    scope = get_scope(user)
-    if scope.national:
-        return queryset
-    return queryset.filter(
-        Q(prefecture_id__in=scope.prefecture_ids(*PREFECTURE_ROLES))
-        | Q(site_id__in=scope.site_ids(*SITE_ROLES))
-        | Q(site__isnull=True, prefecture_id__in=scope.site_prefectures)
-    )
+@abilities_of("sites.Site")
+def _site_abilities(user, site):
+    return {"update": can_edit_site(user, site), "delete": False, "manage_closures": can_manage_closures(user, site)}
 
 
-def can_manage_labellings(user, prefecture):
-    """Cycles (perimeter, steps, decision) are run by the prefecture's quality manager."""
-    return can_manage_prefecture(user, prefecture)
-
-
-def can_create_action(user, prefecture, site=None):
-    """Quality managers anywhere in their prefecture; referents on their own site."""
-    scope = get_scope(user)
-    if prefecture.pk in scope.prefecture_ids(Role.QUALITY_MANAGER):
-        return True
-    return site is not None and site.pk in scope.site_ids(Role.SITE_REFERENT)
-
-
-def can_edit_action(user, action):
-    """The quality manager of its prefecture, the referent of its site, or its owner."""
-    scope = get_scope(user)
-    if action.prefecture_id in scope.prefecture_ids(Role.QUALITY_MANAGER):
-        return True
-    if action.site_id is not None and action.site_id in scope.site_ids(Role.SITE_REFERENT):
-        return True
-    return (
-        action.owner_id is not None
-        and action.owner_id == user.pk
-        and action.prefecture_id in (scope.prefecture_ids(*PREFECTURE_ROLES) | scope.site_prefectures)
-    )
-
-
-def can_verify_action(user, action):
-    """Effectiveness is checked by the quality manager, not by whoever did the action."""
-    return action.prefecture_id in get_scope(user).prefecture_ids(Role.QUALITY_MANAGER)
-
-
-def can_manage_meetings(user, prefecture):
-    return prefecture.pk in get_scope(user).prefecture_ids(Role.QUALITY_MANAGER)
-
-
-def can_manage_trainings(user, site):
-    scope = get_scope(user)
-    return site.prefecture_id in scope.prefecture_ids(Role.QUALITY_MANAGER) or site.pk in scope.site_ids(
-        Role.SITE_REFERENT
-    )
-
-
-# --- abilities (API objects, templates) -----------------------------------------------------------
-
-
-def abilities(user, obj):
-    """What the user may do with an object, as the API's ``abilities`` field."""
-    from sites.models import Department, Prefecture, Site
-
-    if isinstance(obj, Department):
-        return {"update": False, "delete": False}
-    if isinstance(obj, Prefecture):
-        return {
-            "update": can_edit_prefecture(user, obj),
-            "delete": False,
-            "manage_sites": can_manage_prefecture(user, obj),
-            "manage_memberships": can_manage_memberships(user, obj),
-        }
-    if isinstance(obj, Site):
-        return {
-            "update": can_edit_site(user, obj),
-            "delete": False,
-            "manage_closures": can_manage_closures(user, obj),
-        }
-    if isinstance(obj, Membership):
-        editable = can_edit_membership(user, obj)
-        return {"update": editable, "delete": editable}
-    from engagements.models import Engagement, Module, Referential
-
-    if isinstance(obj, Referential | Module | Engagement):
-        # Read by everyone; versions are never deleted (labelling cycles point at them).
-        return {"update": can_manage_referentials(user), "delete": False}
-    raise TypeError(f"Pas de règle d'accès pour {type(obj).__name__}")
+@abilities_of("accounts.Membership")
+def _membership_abilities(user, membership):
+    editable = can_edit_membership(user, membership)
+    return {"update": editable, "delete": editable}

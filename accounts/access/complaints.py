@@ -1,0 +1,96 @@
+"""Complaints, suggestions and reply templates."""
+
+from django.db.models import Q
+
+from accounts.models import PREFECTURE_ROLES, SITE_ROLES, Role
+
+from .abilities import abilities_of
+from .core import get_scope
+from .engagements import can_create_action
+
+
+def scope_complaints(queryset, user):
+    """Complaints of the user's prefectures (quality managers, managers) and of their own sites (referents,
+    agents); national administrators read them all, auditors none. Reads ``prefecture_id`` and ``site_id``."""
+    scope = get_scope(user)
+    if scope.national:
+        return queryset
+    return queryset.filter(
+        Q(prefecture_id__in=scope.prefecture_ids(*PREFECTURE_ROLES)) | Q(site_id__in=scope.site_ids(*SITE_ROLES))
+    )
+
+
+def can_handle_complaint(user, complaint):
+    """Edit, answer, reassign, close: the referents and agents of its site, the quality manager of its
+    prefecture. Managers and national administrators only read (computed from ids: no query per row)."""
+    scope = get_scope(user)
+    return complaint.prefecture_id in scope.prefecture_ids(Role.QUALITY_MANAGER) or complaint.site_id in scope.site_ids(
+        *SITE_ROLES
+    )
+
+
+def can_see_requester(user, complaint):
+    """The requester's personal data (name, e-mail, address, phone) is for those who handle the complaint only:
+    never for managers, national administrators, exports of other roles or public pages."""
+    return can_handle_complaint(user, complaint)
+
+
+def can_record_complaint(user, site):
+    """Enter a complaint received on a site (letter, counter, box...): whoever handles the site's complaints."""
+    scope = get_scope(user)
+    return site.prefecture_id in scope.prefecture_ids(Role.QUALITY_MANAGER) or site.pk in scope.site_ids(*SITE_ROLES)
+
+
+def complaint_sites(queryset, user):
+    """Sites whose complaints the user records and handles (the rule of ``can_record_complaint``, as a queryset)."""
+    scope = get_scope(user)
+    return queryset.filter(
+        Q(prefecture_id__in=scope.prefecture_ids(Role.QUALITY_MANAGER)) | Q(pk__in=scope.site_ids(*SITE_ROLES))
+    )
+
+
+def may_handle_complaints(user):
+    """Whether the user handles complaints anywhere (quality manager, referent or agent)."""
+    scope = get_scope(user)
+    return bool(scope.prefecture_ids(Role.QUALITY_MANAGER) or scope.site_ids(*SITE_ROLES))
+
+
+def complaint_handler_memberships(queryset, *, prefecture_id, site_id):
+    """Who may be assigned a complaint of this site: the referents and agents of the site and the quality
+    managers of its prefecture. ``queryset`` is a Membership queryset; the caller keeps it active."""
+    return queryset.filter(
+        Q(role=Role.QUALITY_MANAGER, prefecture_id=prefecture_id) | Q(role__in=SITE_ROLES, site_id=site_id)
+    )
+
+
+def can_manage_reply_templates(user, prefecture):
+    """The reply templates of a prefecture are written by its quality manager; its handlers use them."""
+    return prefecture.pk in get_scope(user).prefecture_ids(Role.QUALITY_MANAGER)
+
+
+def manageable_reply_template_prefectures(queryset, user):
+    """Prefectures whose reply templates the user writes (the rule of ``can_manage_reply_templates``)."""
+    return queryset.filter(pk__in=get_scope(user).prefecture_ids(Role.QUALITY_MANAGER))
+
+
+# --- abilities ------------------------------------------------------------------------------------
+
+
+@abilities_of("complaints.Complaint")
+def _complaint_abilities(user, complaint):
+    # Load ``site`` and ``prefecture`` with the complaint (select_related): create_action reads them.
+    handle = can_handle_complaint(user, complaint)
+    return {
+        "update": handle,
+        "delete": False,
+        "answer": handle and complaint.is_open,
+        "reassign": handle and complaint.is_open,
+        "close": handle and complaint.status == complaint.Status.ANSWERED,
+        "create_action": can_create_action(user, complaint.prefecture, complaint.site),
+        "see_requester": can_see_requester(user, complaint),
+    }
+
+
+@abilities_of("complaints.ReplyTemplate")
+def _reply_template_abilities(user, template):
+    return {"update": can_manage_reply_templates(user, template.prefecture), "delete": False}

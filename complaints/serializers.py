@@ -1,0 +1,141 @@
+"""Serializers of ``complaints/``: API.md's fields, and the requester's personal data for handlers only.
+
+Writes are validated here for their shape only; complaints.services checks the rules and writes.
+"""
+
+from rest_framework import serializers
+
+from accounts import access
+from accounts.models import User
+from complaints.models import REQUESTER_FIELDS, Complaint
+from engagements.models import Engagement
+from qualipref.lib.drf import AbilitiesField
+from sites.models import Service, Site
+
+
+def _request_user(serializer):
+    request = serializer.context.get("request")
+    return getattr(request, "user", None)
+
+
+class ComplaintSerializer(serializers.ModelSerializer):
+    """A complaint or suggestion. ``requester_*`` fields are present only for the people who handle it (its
+    site's referents and agents, its prefecture's quality manager)."""
+
+    assigned_to_name = serializers.SerializerMethodField()
+    remaining_working_days = serializers.SerializerMethodField(
+        help_text="Jours ouvrés restants jusqu'à l'échéance (négatif : jours ouvrés de retard) ; null une fois "
+        "répondue."
+    )
+    overdue = serializers.SerializerMethodField(help_text="Ouverte et échéance passée.")
+    abilities = AbilitiesField(access.abilities)
+
+    class Meta:
+        model = Complaint
+        fields = [
+            "id",
+            "reference",
+            "kind",
+            "prefecture",
+            "site",
+            "service",
+            "channel",
+            "received_on",
+            "due_on",
+            "answered_on",
+            "status",
+            "answered_in_time",
+            "category",
+            "engagement",
+            "description",
+            *REQUESTER_FIELDS,
+            "assigned_to",
+            "assigned_to_name",
+            "response",
+            "answer_delay",
+            "remaining_working_days",
+            "overdue",
+            "closed_on",
+            "created_at",
+            "updated_at",
+            "abilities",
+        ]
+        read_only_fields = fields
+        extra_kwargs = {name: {"required": False} for name in REQUESTER_FIELDS}
+
+    def get_assigned_to_name(self, complaint) -> str | None:
+        user = complaint.assigned_to
+        return (user.get_full_name() or user.username) if user is not None else None
+
+    def get_remaining_working_days(self, complaint) -> int | None:
+        # Attached by the viewset for a whole page at once (complaints.deadlines.attach_remaining_working_days).
+        return getattr(complaint, "remaining_working_days", None)
+
+    def get_overdue(self, complaint) -> bool:
+        return complaint.is_overdue()
+
+    def to_representation(self, complaint):
+        data = super().to_representation(complaint)
+        user = _request_user(self)
+        if user is None or not access.can_see_requester(user, complaint):
+            for name in REQUESTER_FIELDS:
+                data.pop(name, None)
+        return data
+
+
+class ComplaintWriteSerializer(serializers.ModelSerializer):
+    """Fields a client may send; the service decides whether the change is allowed."""
+
+    # A plain string here: the enum is documented on the read side (ComplaintKindEnum), and one set of choices
+    # named « kind » in two components would leave drf-spectacular without a good name for it. The service
+    # refuses unknown values (« Nature inconnue »).
+    kind = serializers.CharField(required=False, help_text="« complaint » (réclamation, par défaut) ou « suggestion ».")
+
+    class Meta:
+        model = Complaint
+        fields = [
+            "site",
+            "service",
+            "kind",
+            "channel",
+            "received_on",
+            "category",
+            "engagement",
+            "description",
+            *REQUESTER_FIELDS,
+            "assigned_to",
+        ]
+        extra_kwargs = {
+            "category": {"required": False},
+            # Blank texts reach the service, which refuses them with its own message.
+            "description": {"allow_blank": True},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = _request_user(self)
+        if user is not None:
+            # Sites and services outside the user's scope do not exist for them.
+            self.fields["site"].queryset = Site.objects.for_user(user)
+            self.fields["service"].queryset = Service.objects.for_user(user)
+            self.fields["assigned_to"].queryset = User.objects.filter(is_active=True)
+            self.fields["engagement"].queryset = Engagement.objects.all()
+
+
+class AnswerSerializer(serializers.Serializer):
+    answered_on = serializers.DateField(help_text="Date de la réponse (AAAA-MM-JJ), ni avant la réception ni future.")
+    response = serializers.CharField(allow_blank=True, trim_whitespace=True, help_text="Texte de la réponse.")
+
+
+class FieldChangeSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    label = serializers.CharField()
+    old = serializers.CharField(source="old_display")
+    new = serializers.CharField(source="new_display")
+
+
+class HistoryEntrySerializer(serializers.Serializer):
+    date = serializers.DateTimeField()
+    user = serializers.CharField(source="user_display")
+    kind = serializers.CharField()
+    changes = FieldChangeSerializer(many=True)

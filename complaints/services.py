@@ -1,0 +1,475 @@
+"""Writes on the register of complaints and suggestions, and on the prefectures' reply templates.
+
+Every function is keyword-only, takes its actor (``by``; none for the public form), asks accounts.access what
+the actor may do, raises ``PermissionDenied`` or ``ValidationError`` (French messages, by field) and writes in
+one transaction: nothing is half-saved. ``due_on`` is computed here (complaints.deadlines, in the site's calendar)
+and recomputed here only, when the site or the date of receipt changes. History rows carry the actor.
+"""
+
+import datetime
+import logging
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.core.validators import validate_email
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from accounts import access
+from accounts.models import Membership
+from complaints import deadlines, references, replies
+from complaints.models import REQUESTER_FIELDS, Complaint, ReplyTemplate, retention_months
+from sites.models import Site
+
+logger = logging.getLogger(__name__)
+
+Status = Complaint.Status
+
+DESCRIPTION_MAX_LENGTH = 10_000
+RESPONSE_MAX_LENGTH = 20_000
+EDITABLE_FIELDS = frozenset(
+    {
+        "site",
+        "service",
+        "kind",
+        "channel",
+        "received_on",
+        "category",
+        "engagement",
+        "description",
+        "assigned_to",
+        *REQUESTER_FIELDS,
+    }
+)
+TEMPLATE_FIELDS = frozenset({"title", "body", "is_active"})
+
+
+def _date(value):
+    return value.strftime("%d/%m/%Y")
+
+
+def _raise(errors):
+    if errors:
+        raise ValidationError(errors)
+
+
+# --- validation shared by creation and edits ----------------------------------------------------------
+
+
+def _clean_texts(complaint):
+    complaint.description = (complaint.description or "").strip()
+    for name in REQUESTER_FIELDS:
+        setattr(complaint, name, (getattr(complaint, name) or "").strip())
+
+
+def _check(complaint, errors, *, today):
+    """Fill ``errors`` with what is wrong with the complaint's fields (French, by field)."""
+    if complaint.kind not in Complaint.Kind.values:
+        errors.setdefault("kind", "Nature inconnue : réclamation ou suggestion.")
+    if complaint.channel not in Complaint.Channel.values:
+        errors.setdefault("channel", "Canal de réception inconnu.")
+    if complaint.category not in Complaint.Category.values:
+        errors.setdefault("category", "Thème inconnu.")
+    if complaint.service is not None and complaint.service.site_id != complaint.site_id:
+        errors.setdefault("service", "Ce service n'appartient pas au site choisi.")
+    received_on = complaint.received_on
+    if not isinstance(received_on, datetime.date) or isinstance(received_on, datetime.datetime):
+        errors.setdefault("received_on", "Indiquez la date de réception.")
+    elif received_on > today:
+        errors.setdefault("received_on", "La date de réception ne peut pas être dans le futur.")
+    elif complaint.answered_on is not None and received_on > complaint.answered_on:
+        errors.setdefault(
+            "received_on",
+            f"La date de réception ne peut pas suivre la date de la réponse ({_date(complaint.answered_on)}).",
+        )
+    if not complaint.description:
+        errors.setdefault("description", "Décrivez la réclamation ou la suggestion.")
+    elif len(complaint.description) > DESCRIPTION_MAX_LENGTH:
+        errors.setdefault("description", f"La description dépasse {DESCRIPTION_MAX_LENGTH} caractères.")
+    if complaint.requester_email:
+        try:
+            validate_email(complaint.requester_email)
+        except ValidationError:
+            errors.setdefault("requester_email", "Saisissez une adresse électronique valide (nom@exemple.fr).")
+    for name in REQUESTER_FIELDS:
+        limit = Complaint._meta.get_field(name).max_length
+        if len(getattr(complaint, name)) > limit:
+            errors.setdefault(name, f"{limit} caractères au plus.")
+
+
+def _assignee_error(user, complaint):
+    """Why ``user`` may not be assigned this complaint (None when they may)."""
+    if user is None:
+        return None
+    memberships = access.complaint_handler_memberships(
+        Membership.objects.active().filter(user=user), prefecture_id=complaint.prefecture_id, site_id=complaint.site_id
+    )
+    if user.is_active and memberships.exists():
+        return None
+    return "La réclamation ne peut être attribuée qu'à un agent ou au référent du site, ou au responsable qualité."
+
+
+def assignable_users(complaint):
+    """The people a complaint may be assigned to (one query): the site's referents and agents, the quality
+    managers of its prefecture, with an active membership."""
+    from accounts.models import User
+
+    memberships = access.complaint_handler_memberships(
+        Membership.objects.active(), prefecture_id=complaint.prefecture_id, site_id=complaint.site_id
+    )
+    return User.objects.filter(is_active=True, pk__in=memberships.values("user_id")).order_by(
+        "last_name", "first_name", "username"
+    )
+
+
+def _compute_deadline(complaint):
+    """Store the due date of the complaint, and the delay of its answer when it has one, from its site's calendar."""
+    site = complaint.site
+    complaint.due_on = deadlines.due_date(site, complaint.received_on)
+    if complaint.answered_on is not None:
+        facts = deadlines.answer_facts(
+            site, received_on=complaint.received_on, due_on=complaint.due_on, answered_on=complaint.answered_on
+        )
+        complaint.answer_delay, complaint.answered_in_time = facts.delay, facts.in_time
+
+
+def _site_with_prefecture(site):
+    # The calendar reads the site's département: fetch it once with the site.
+    if "prefecture" in site._state.fields_cache:
+        return site
+    return Site.objects.select_related("prefecture").get(pk=site.pk)
+
+
+def _save_new(complaint, *, by):
+    complaint.prefecture = complaint.site.prefecture
+    _compute_deadline(complaint)
+    complaint.reference = references.next_reference(
+        kind=complaint.kind, department_id=complaint.prefecture.department_id, year=complaint.received_on.year
+    )
+    complaint._history_user = by
+    complaint.save()
+    return complaint
+
+
+# --- creation -----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def complaint_create(
+    *,
+    by,
+    site,
+    channel,
+    received_on,
+    description,
+    kind=Complaint.Kind.COMPLAINT,
+    service=None,
+    category=Complaint.Category.OTHER,
+    engagement=None,
+    assigned_to=None,
+    **requester,
+) -> Complaint:
+    """Record a complaint or suggestion received on a site (box, letter, counter, phone, e-mail...)."""
+    if not access.can_record_complaint(by, site):
+        raise PermissionDenied("Vous ne pouvez pas enregistrer de réclamation pour ce site.")
+    unknown = set(requester) - set(REQUESTER_FIELDS)
+    if unknown:
+        raise ValidationError(f"Champs inconnus : {', '.join(sorted(unknown))}.")
+    site = _site_with_prefecture(site)
+    complaint = Complaint(
+        site=site,
+        prefecture=site.prefecture,
+        service=service,
+        kind=kind,
+        channel=channel,
+        received_on=received_on,
+        category=category or Complaint.Category.OTHER,
+        engagement=engagement,
+        description=description,
+        assigned_to=assigned_to,
+        status=Status.IN_PROGRESS if assigned_to else Status.RECEIVED,
+        created_by=by,
+        **{name: requester.get(name) or "" for name in REQUESTER_FIELDS},
+    )
+    _clean_texts(complaint)
+    errors = {}
+    _check(complaint, errors, today=timezone.localdate())
+    message = _assignee_error(assigned_to, complaint)
+    if message:
+        errors.setdefault("assigned_to", message)
+    _raise(errors)
+    return _save_new(complaint, by=by)
+
+
+@transaction.atomic
+def complaint_submit(
+    *, site, description, kind=Complaint.Kind.COMPLAINT, service=None, category=None, **requester
+) -> Complaint:
+    """A complaint or suggestion left by a user on the public e-réclamation form (no actor): received today on
+    the web channel; an acknowledgement is e-mailed once saved when the user gave an address."""
+    unknown = set(requester) - set(REQUESTER_FIELDS)
+    if unknown:
+        raise ValidationError(f"Champs inconnus : {', '.join(sorted(unknown))}.")
+    errors = {}
+    if site is None or not site.is_active:
+        errors["site"] = "Choisissez un site ouvert au public dans la liste."
+    if service is not None and not service.is_active:
+        errors["service"] = "Choisissez un service ouvert au public dans la liste."
+    _raise(errors)
+    site = _site_with_prefecture(site)
+    complaint = Complaint(
+        site=site,
+        prefecture=site.prefecture,
+        service=service,
+        kind=kind,
+        channel=Complaint.Channel.WEB,
+        received_on=timezone.localdate(),
+        category=category or Complaint.Category.OTHER,
+        description=description,
+        **{name: requester.get(name) or "" for name in REQUESTER_FIELDS},
+    )
+    _clean_texts(complaint)
+    _check(complaint, errors, today=timezone.localdate())
+    _raise(errors)
+    _save_new(complaint, by=None)
+    if complaint.requester_email:
+        transaction.on_commit(lambda: send_acknowledgement(complaint.pk))
+    return complaint
+
+
+def send_acknowledgement(complaint_id):
+    """E-mail the requester that their complaint was received, with its reference and the date of the answer.
+    Runs after the commit: a mail server that fails is logged, the complaint stays recorded."""
+    complaint = Complaint.objects.select_related("site", "prefecture", "service").get(pk=complaint_id)
+    if not complaint.requester_email:
+        return
+    context = {"complaint": complaint, "retention_months": retention_months()}
+    subject = f"{complaint.get_kind_display()} {complaint.reference} : nous avons bien reçu votre demande"
+    try:
+        send_mail(
+            subject,
+            render_to_string("complaints/emails/acknowledgement.txt", context),
+            None,
+            [complaint.requester_email],
+        )
+    except Exception:  # noqa: BLE001 - the complaint is recorded; a failing mail server must not hide it
+        logger.exception("Accusé de réception de %s non envoyé", complaint.reference)
+
+
+# --- edits ----------------------------------------------------------------------------------------------
+
+
+def _check_handler(by, complaint, message="Vous ne pouvez pas modifier cette réclamation."):
+    if not access.can_handle_complaint(by, complaint):
+        raise PermissionDenied(message)
+
+
+@transaction.atomic
+def complaint_update(*, by, complaint, **fields) -> Complaint:
+    """Change what describes a complaint. A new site (of the same prefecture) or date of receipt recomputes its
+    due date, and the delay of its answer. On any error the complaint is left as it was."""
+    _check_handler(by, complaint)
+    unknown = set(fields) - EDITABLE_FIELDS
+    if unknown:
+        raise ValidationError(f"Champs non modifiables : {', '.join(sorted(unknown))}.")
+    if complaint.status == Status.CLOSED:
+        raise ValidationError("Une réclamation close ne se modifie plus.")
+    try:
+        return _update(by=by, complaint=complaint, fields=fields)
+    except (ValidationError, PermissionDenied):
+        complaint.refresh_from_db()
+        raise
+
+
+def _update(*, by, complaint, fields):
+    previous = {"site_id": complaint.site_id, "received_on": complaint.received_on}
+    assigned_to = fields.pop("assigned_to", complaint.assigned_to)
+    for name, value in fields.items():
+        setattr(complaint, name, value)
+    if complaint.category in (None, ""):
+        complaint.category = Complaint.Category.OTHER
+    _clean_texts(complaint)
+    errors = {}
+    site_changed = complaint.site_id != previous["site_id"]
+    if site_changed:
+        complaint.site = _site_with_prefecture(complaint.site)
+        if complaint.site.prefecture_id != complaint.prefecture_id:
+            errors["site"] = "Une réclamation ne change pas de préfecture : choisissez un site de la même préfecture."
+        elif not access.can_record_complaint(by, complaint.site):
+            errors["site"] = "Vous ne pouvez pas rattacher la réclamation à ce site."
+    _check(complaint, errors, today=timezone.localdate())
+    if assigned_to != complaint.assigned_to or site_changed:
+        message = _assignee_error(assigned_to, complaint)
+        if message:
+            errors.setdefault("assigned_to", message)
+        complaint.assigned_to = assigned_to
+        if assigned_to is not None and complaint.status == Status.RECEIVED:
+            complaint.status = Status.IN_PROGRESS
+    _raise(errors)
+    if site_changed or complaint.received_on != previous["received_on"]:
+        if not site_changed:
+            complaint.site = _site_with_prefecture(complaint.site)
+        _compute_deadline(complaint)
+    complaint._history_user = by
+    complaint.save()
+    return complaint
+
+
+@transaction.atomic
+def complaint_reassign(*, by, complaint, assigned_to) -> Complaint:
+    """Give the complaint to one of the people who handle it (None: nobody yet); a received complaint given to
+    someone is in progress."""
+    _check_handler(by, complaint, "Vous ne pouvez pas attribuer cette réclamation.")
+    if not complaint.is_open:
+        raise ValidationError("Cette réclamation a déjà reçu sa réponse : elle ne s'attribue plus.")
+    message = _assignee_error(assigned_to, complaint)
+    if message:
+        raise ValidationError({"assigned_to": message})
+    complaint.assigned_to = assigned_to
+    if assigned_to is not None and complaint.status == Status.RECEIVED:
+        complaint.status = Status.IN_PROGRESS
+    complaint._history_user = by
+    complaint.save()
+    return complaint
+
+
+@transaction.atomic
+def complaint_answer(*, by, complaint, answered_on, response) -> Complaint:
+    """Record the answer: its date (not before receipt, not in the future) and its text. Stores whether it came
+    in time and its delay in working days."""
+    _check_handler(by, complaint, "Vous ne pouvez pas répondre à cette réclamation.")
+    # Locked and read again: two agents answering at once do not both succeed.
+    current = Complaint.objects.select_for_update().select_related("site__prefecture").get(pk=complaint.pk)
+    if current.is_answered:
+        raise ValidationError(f"Cette réclamation a déjà reçu une réponse le {_date(current.answered_on)}.")
+    errors = {}
+    today = timezone.localdate()
+    if not isinstance(answered_on, datetime.date) or isinstance(answered_on, datetime.datetime):
+        errors["answered_on"] = "Indiquez la date de la réponse."
+    elif answered_on < current.received_on:
+        errors["answered_on"] = (
+            f"La date de réponse ne peut pas précéder la date de réception ({_date(current.received_on)})."
+        )
+    elif answered_on > today:
+        errors["answered_on"] = "La date de réponse ne peut pas être dans le futur."
+    response = (response or "").strip()
+    if not response:
+        errors["response"] = "Saisissez la réponse apportée au demandeur."
+    elif len(response) > RESPONSE_MAX_LENGTH:
+        errors["response"] = f"La réponse dépasse {RESPONSE_MAX_LENGTH} caractères."
+    _raise(errors)
+    facts = deadlines.answer_facts(
+        current.site, received_on=current.received_on, due_on=current.due_on, answered_on=answered_on
+    )
+    current.answered_on = answered_on
+    current.answered_by = by
+    current.response = response
+    current.answer_delay = facts.delay
+    current.answered_in_time = facts.in_time
+    current.status = Status.ANSWERED
+    if current.assigned_to_id is None:
+        current.assigned_to = by
+    current._history_user = by
+    current.save()
+    complaint.refresh_from_db()
+    return complaint
+
+
+@transaction.atomic
+def complaint_close(*, by, complaint) -> Complaint:
+    """Close an answered complaint (nothing more to do); the retention period of its personal data starts."""
+    _check_handler(by, complaint, "Vous ne pouvez pas clore cette réclamation.")
+    if complaint.status != Status.ANSWERED:
+        if complaint.status == Status.CLOSED:
+            raise ValidationError("Cette réclamation est déjà close.")
+        raise ValidationError("Répondez d'abord à la réclamation : seule une réclamation répondue se clôt.")
+    complaint.status = Status.CLOSED
+    complaint.closed_on = max(timezone.localdate(), complaint.answered_on)
+    complaint._history_user = by
+    complaint.save()
+    return complaint
+
+
+# --- actions of the action plan -------------------------------------------------------------------------
+
+
+def complaint_create_action(*, by, complaint, title, **fields):
+    """Turn the complaint into an action of its prefecture's current action plan (source « réclamation »,
+    same site and engagement), through engagements.services.actions."""
+    from engagements.services.actions import action_create_from_source
+
+    _check_handler(by, complaint, "Vous ne pouvez pas créer d'action à partir de cette réclamation.")
+    return action_create_from_source(by=by, source_object=complaint, title=title, **fields)
+
+
+def actions_of(complaint, user):
+    """The actions created from the complaint that the user may see."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from engagements.models import Action
+
+    return (
+        Action.objects.for_user(user)
+        .filter(source_type=ContentType.objects.get_for_model(Complaint), source_id=complaint.pk)
+        .order_by("pk")
+    )
+
+
+# --- reply templates ------------------------------------------------------------------------------------
+
+
+def _check_template(template, errors):
+    template.title = (template.title or "").strip()
+    template.body = (template.body or "").strip()
+    if not template.title:
+        errors.setdefault("title", "Indiquez l'intitulé du modèle.")
+    if not template.body:
+        errors.setdefault("body", "Saisissez le texte du modèle.")
+    else:
+        try:
+            replies.check_template(template.body)
+        except ValidationError as error:
+            errors.setdefault("body", error.messages[0])
+    duplicate = ReplyTemplate.objects.filter(prefecture_id=template.prefecture_id, title__iexact=template.title)
+    if template.pk:
+        duplicate = duplicate.exclude(pk=template.pk)
+    if template.title and duplicate.exists():
+        errors.setdefault("title", "Un modèle de la préfecture porte déjà cet intitulé.")
+
+
+@transaction.atomic
+def reply_template_create(*, by, prefecture, title, body, is_active=True) -> ReplyTemplate:
+    if not access.can_manage_reply_templates(by, prefecture):
+        raise PermissionDenied("Seul le responsable qualité de la préfecture rédige ses modèles de réponse.")
+    template = ReplyTemplate(prefecture=prefecture, title=title, body=body, is_active=is_active)
+    errors = {}
+    _check_template(template, errors)
+    _raise(errors)
+    template.save()
+    return template
+
+
+@transaction.atomic
+def reply_template_update(*, by, template, **fields) -> ReplyTemplate:
+    if not access.can_manage_reply_templates(by, template.prefecture):
+        raise PermissionDenied("Seul le responsable qualité de la préfecture modifie ses modèles de réponse.")
+    unknown = set(fields) - TEMPLATE_FIELDS
+    if unknown:
+        raise ValidationError(f"Champs non modifiables : {', '.join(sorted(unknown))}.")
+    for name, value in fields.items():
+        setattr(template, name, value)
+    errors = {}
+    _check_template(template, errors)
+    if errors:
+        template.refresh_from_db()
+        raise ValidationError(errors)
+    template.save()
+    return template
+
+
+def reply_template_render(*, template, complaint):
+    """The template filled for the complaint (load its site, service and prefecture with it)."""
+    if template.prefecture_id != complaint.prefecture_id:
+        raise ValidationError({"template": "Ce modèle de réponse appartient à une autre préfecture."})
+    return replies.render(template.body, complaint)

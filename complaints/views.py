@@ -1,0 +1,447 @@
+"""Pages of the register of complaints and suggestions (mounted at /reclamations/).
+
+Objects are fetched through ``for_user`` (a foreign complaint is a 404); what the user may change is asked to
+accounts.access (403 when they may see but not handle); writes go through complaints.services. The requester's
+personal data is rendered only when ``access.can_see_requester`` says so.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Case, F, IntegerField, Value, When
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts import access
+from complaints import exports, services, stats
+from complaints.deadlines import attach_remaining_working_days
+from complaints.forms import (
+    AnswerForm,
+    ComplaintActionForm,
+    ComplaintForm,
+    ComplaintListFilter,
+    ReassignForm,
+    ReplyTemplateForm,
+    StatsForm,
+    TemplatePickerForm,
+)
+from complaints.history import complaint_history
+from complaints.models import Complaint, ReplyTemplate
+from qualipref.views import breadcrumb, paginate
+from sites.models import Prefecture
+
+DETAIL_RELATIONS = ("site", "prefecture", "service", "assigned_to", "answered_by", "engagement")
+
+
+def _list_crumb():
+    return ("Réclamations et suggestions", reverse("complaint_list"))
+
+
+def _detail_crumb(complaint):
+    return (complaint.reference, reverse("complaint_detail", kwargs={"pk": complaint.pk}))
+
+
+def _put_errors_on_form(form, error):
+    """A service's ValidationError shown on the form: on its field when the form has it, else on top."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _visible(request, pk):
+    return get_object_or_404(Complaint.objects.for_user(request.user).select_related(*DETAIL_RELATIONS), pk=pk)
+
+
+def _handled(request, pk, message="Vous ne pouvez pas traiter cette réclamation : vous la consultez seulement."):
+    complaint = _visible(request, pk)
+    if not access.can_handle_complaint(request.user, complaint):
+        raise PermissionDenied(message)
+    return complaint
+
+
+def _date(value):
+    return value.strftime("%d/%m/%Y")
+
+
+# --- the register -----------------------------------------------------------------------------------------
+
+
+def _register(request):
+    open_first = Case(
+        When(status__in=Complaint.OPEN_STATUSES, then=Value(0)), default=Value(1), output_field=IntegerField()
+    )
+    queryset = (
+        Complaint.objects.for_user(request.user)
+        .select_related("site", "service", "assigned_to")
+        .order_by(open_first, Case(When(status__in=Complaint.OPEN_STATUSES, then=F("due_on"))), "-received_on", "-pk")
+    )
+    return ComplaintListFilter(request.GET or None, queryset=queryset, request=request)
+
+
+@require_GET
+def complaint_list(request):
+    filterset = _register(request)
+    page_obj = paginate(request, filterset.qs)
+    # Remaining working days of the whole page: two queries for the calendars of its sites, however many rows.
+    page_obj.object_list = attach_remaining_working_days(page_obj.object_list)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "complaints/complaint_list.html",
+        {
+            "title": "Réclamations et suggestions",
+            "filter_form": filterset.form,
+            "page_obj": page_obj,
+            "today": timezone.localdate(),
+            "querystring": query.urlencode(),
+            "can_create": access.may_handle_complaints(request.user),
+            "can_manage_templates": access.manageable_reply_template_prefectures(
+                Prefecture.objects.all(), request.user
+            ).exists(),
+            "breadcrumb_data": breadcrumb("Réclamations et suggestions"),
+        },
+    )
+
+
+@require_GET
+def complaint_export_csv(request):
+    return exports.complaints_csv_response(_register(request).qs, request.user)
+
+
+@require_http_methods(["GET", "POST"])
+def complaint_create(request):
+    if not access.may_handle_complaints(request.user):
+        raise PermissionDenied(
+            "Seuls les agents, les référents et le responsable qualité enregistrent les réclamations."
+        )
+    form = ComplaintForm(request.POST or None, actor=request.user, initial={"received_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        data = form.service_fields()
+        if form.cleaned_data.get("assign_to_me"):
+            data["assigned_to"] = request.user
+        try:
+            complaint = services.complaint_create(by=request.user, **data)
+        except ValidationError as error:
+            _put_errors_on_form(form, error)
+        else:
+            messages.success(
+                request,
+                f"{complaint.get_kind_display()} {complaint.reference} enregistrée : "
+                f"réponse attendue au plus tard le {_date(complaint.due_on)}.",
+            )
+            return redirect("complaint_detail", pk=complaint.pk)
+    return render(
+        request,
+        "complaints/complaint_form.html",
+        {
+            "title": "Enregistrer une réclamation ou une suggestion",
+            "form": form,
+            "submit_label": "Enregistrer",
+            "cancel_url": reverse("complaint_list"),
+            "breadcrumb_data": breadcrumb("Nouvelle réclamation", _list_crumb()),
+        },
+    )
+
+
+# --- one complaint ----------------------------------------------------------------------------------------
+
+
+@require_GET
+def complaint_detail(request, pk):
+    complaint = _visible(request, pk)
+    attach_remaining_working_days([complaint])
+    user = request.user
+    can_handle = access.can_handle_complaint(user, complaint)
+    return render(
+        request,
+        "complaints/complaint_detail.html",
+        {
+            "title": f"{complaint.get_kind_display()} {complaint.reference}",
+            "complaint": complaint,
+            "today": timezone.localdate(),
+            "can_handle": can_handle,
+            "can_see_requester": access.can_see_requester(user, complaint),
+            "can_create_action": can_handle and access.can_create_action(user, complaint.prefecture, complaint.site),
+            "actions": services.actions_of(complaint, user),
+            "history": complaint_history(complaint),
+            "breadcrumb_data": breadcrumb(complaint.reference, _list_crumb()),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def complaint_edit(request, pk):
+    complaint = _handled(request, pk)
+    if complaint.status == Complaint.Status.CLOSED:
+        messages.info(request, "Une réclamation close ne se modifie plus.")
+        return redirect("complaint_detail", pk=complaint.pk)
+    initial = {name: getattr(complaint, name) for name in services.EDITABLE_FIELDS - {"assigned_to"}}
+    initial.update(site=complaint.site_id, service=complaint.service_id, engagement=complaint.engagement_id)
+    form = ComplaintForm(request.POST or None, actor=request.user, complaint=complaint, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.complaint_update(by=request.user, complaint=complaint, **form.service_fields())
+        except ValidationError as error:
+            _put_errors_on_form(form, error)
+        else:
+            messages.success(request, f"{complaint.reference} enregistrée ; échéance : {_date(complaint.due_on)}.")
+            return redirect("complaint_detail", pk=complaint.pk)
+    return render(
+        request,
+        "complaints/complaint_form.html",
+        {
+            "title": f"Modifier {complaint.reference}",
+            "form": form,
+            "complaint": complaint,
+            "submit_label": "Enregistrer les modifications",
+            "cancel_url": reverse("complaint_detail", kwargs={"pk": complaint.pk}),
+            "breadcrumb_data": breadcrumb("Modifier", _list_crumb(), _detail_crumb(complaint)),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def complaint_answer(request, pk):
+    """GET ``?modele=<id>`` fills the answer with a reply template of the prefecture; POST records the answer."""
+    complaint = _handled(request, pk, "Vous ne pouvez pas répondre à cette réclamation.")
+    if complaint.is_answered:
+        messages.info(request, f"Cette réclamation a déjà reçu une réponse le {_date(complaint.answered_on)}.")
+        return redirect("complaint_detail", pk=complaint.pk)
+    templates = ReplyTemplate.objects.filter(prefecture_id=complaint.prefecture_id, is_active=True).order_by("title")
+    picker = TemplatePickerForm(request.GET or None, templates=templates)
+    initial = {"answered_on": timezone.localdate()}
+    if request.method == "GET" and picker.is_valid() and picker.cleaned_data["modele"]:
+        initial["response"] = services.reply_template_render(
+            template=picker.cleaned_data["modele"], complaint=complaint
+        )
+    form = AnswerForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.complaint_answer(by=request.user, complaint=complaint, **form.cleaned_data)
+        except ValidationError as error:
+            _put_errors_on_form(form, error)
+        else:
+            verdict = "dans les délais" if complaint.answered_in_time else "hors délai"
+            messages.success(
+                request,
+                f"Réponse enregistrée pour {complaint.reference} : {complaint.answer_delay} jour"
+                f"{'s' if complaint.answer_delay > 1 else ''} ouvré{'s' if complaint.answer_delay > 1 else ''}, "
+                f"{verdict}.",
+            )
+            return redirect("complaint_detail", pk=complaint.pk)
+    return render(
+        request,
+        "complaints/complaint_answer.html",
+        {
+            "title": f"Répondre à {complaint.reference}",
+            "complaint": complaint,
+            "picker": picker,
+            "has_templates": bool(picker.fields["modele"].queryset),
+            "form": form,
+            "breadcrumb_data": breadcrumb("Répondre", _list_crumb(), _detail_crumb(complaint)),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def complaint_reassign(request, pk):
+    complaint = _handled(request, pk, "Vous ne pouvez pas attribuer cette réclamation.")
+    if not complaint.is_open:
+        messages.info(request, "Cette réclamation a déjà reçu sa réponse : elle ne s’attribue plus.")
+        return redirect("complaint_detail", pk=complaint.pk)
+    form = ReassignForm(
+        request.POST or None,
+        users=services.assignable_users(complaint),
+        initial={"assigned_to": complaint.assigned_to_id},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.complaint_reassign(by=request.user, complaint=complaint, **form.cleaned_data)
+        except ValidationError as error:
+            _put_errors_on_form(form, error)
+        else:
+            who = complaint.assigned_to
+            messages.success(
+                request,
+                f"{complaint.reference} attribuée à {who.get_full_name() or who.username}."
+                if who
+                else f"{complaint.reference} est à attribuer.",
+            )
+            return redirect("complaint_detail", pk=complaint.pk)
+    return render(
+        request,
+        "complaints/complaint_simple_form.html",
+        {
+            "title": f"Attribuer {complaint.reference}",
+            "complaint": complaint,
+            "form": form,
+            "submit_label": "Attribuer",
+            "breadcrumb_data": breadcrumb("Attribuer", _list_crumb(), _detail_crumb(complaint)),
+        },
+    )
+
+
+@require_POST
+def complaint_close(request, pk):
+    complaint = _handled(request, pk, "Vous ne pouvez pas clore cette réclamation.")
+    try:
+        services.complaint_close(by=request.user, complaint=complaint)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, f"{complaint.reference} est close.")
+    return redirect("complaint_detail", pk=complaint.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def complaint_action_create(request, pk):
+    """« Créer une action »: the complaint becomes an action of its prefecture's current action plan."""
+    complaint = _handled(request, pk, "Vous ne pouvez pas créer d’action à partir de cette réclamation.")
+    if not access.can_create_action(request.user, complaint.prefecture, complaint.site):
+        raise PermissionDenied("Seuls le responsable qualité et le référent du site créent des actions.")
+    initial = {"title": f"Suite à la {complaint.get_kind_display().lower()} {complaint.reference}"}
+    form = ComplaintActionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            action = services.complaint_create_action(by=request.user, complaint=complaint, **form.cleaned_data)
+        except ValidationError as error:
+            _put_errors_on_form(form, error)
+        else:
+            messages.success(request, f"Action créée dans le plan « {action.plan} » : {action.title}")
+            return redirect("complaint_detail", pk=complaint.pk)
+    return render(
+        request,
+        "complaints/complaint_simple_form.html",
+        {
+            "title": f"Créer une action à partir de {complaint.reference}",
+            "complaint": complaint,
+            "form": form,
+            "submit_label": "Créer l’action",
+            "lead": "L’action rejoint le plan d’action en cours de la préfecture, sur le site de la réclamation.",
+            "breadcrumb_data": breadcrumb("Créer une action", _list_crumb(), _detail_crumb(complaint)),
+        },
+    )
+
+
+# --- statistics ------------------------------------------------------------------------------------------
+
+
+@require_GET
+def complaint_stats(request):
+    today = timezone.localdate()
+    data = request.GET.copy()
+    data.setdefault("year", str(today.year))
+    data.setdefault("by", stats.BY_SITE)
+    data.setdefault("period", stats.PER_YEAR)
+    form = StatsForm(data, actor=request.user)
+    rows, total = [], None
+    if form.is_valid():
+        queryset = Complaint.objects.for_user(request.user).filter(received_on__year=form.cleaned_data["year"])
+        if form.cleaned_data["prefecture"]:
+            queryset = queryset.filter(prefecture=form.cleaned_data["prefecture"])
+        if form.cleaned_data["kind"]:
+            queryset = queryset.filter(kind=form.cleaned_data["kind"])
+        rows, total = stats.complaint_statistics(
+            queryset, by=form.cleaned_data["by"], period=form.cleaned_data["period"], today=today
+        )
+    return render(
+        request,
+        "complaints/stats.html",
+        {
+            "title": "Statistiques des réclamations",
+            "form": form,
+            "rows": rows,
+            "total": total,
+            "by": form.cleaned_data.get("by") if form.is_valid() else stats.BY_SITE,
+            "breadcrumb_data": breadcrumb("Statistiques", _list_crumb()),
+        },
+    )
+
+
+# --- reply templates -------------------------------------------------------------------------------------
+
+
+def _templates_crumb():
+    return ("Modèles de réponse", reverse("reply_template_list"))
+
+
+@require_GET
+def reply_template_list(request):
+    templates = (
+        ReplyTemplate.objects.for_user(request.user)
+        .select_related("prefecture")
+        .order_by("prefecture__department_id", "title")
+    )
+    templates = list(templates)
+    for template in templates:
+        template.editable = access.can_manage_reply_templates(request.user, template.prefecture)
+    return render(
+        request,
+        "complaints/reply_template_list.html",
+        {
+            "title": "Modèles de réponse",
+            "templates": templates,
+            "can_create": access.manageable_reply_template_prefectures(Prefecture.objects.all(), request.user).exists(),
+            "breadcrumb_data": breadcrumb("Modèles de réponse", _list_crumb()),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def reply_template_create(request):
+    if not access.manageable_reply_template_prefectures(Prefecture.objects.all(), request.user).exists():
+        raise PermissionDenied("Seul le responsable qualité d’une préfecture rédige ses modèles de réponse.")
+    form = ReplyTemplateForm(request.POST or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            template = services.reply_template_create(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _put_errors_on_form(form, error)
+        else:
+            messages.success(request, f"Modèle « {template.title} » enregistré.")
+            return redirect("reply_template_list")
+    return render(
+        request,
+        "complaints/complaint_simple_form.html",
+        {
+            "title": "Nouveau modèle de réponse",
+            "form": form,
+            "submit_label": "Enregistrer le modèle",
+            "cancel_url": reverse("reply_template_list"),
+            "breadcrumb_data": breadcrumb("Nouveau modèle", _list_crumb(), _templates_crumb()),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def reply_template_edit(request, pk):
+    template = get_object_or_404(ReplyTemplate.objects.for_user(request.user).select_related("prefecture"), pk=pk)
+    if not access.can_manage_reply_templates(request.user, template.prefecture):
+        raise PermissionDenied("Seul le responsable qualité de la préfecture modifie ses modèles de réponse.")
+    title = template.title
+    initial = {"title": template.title, "body": template.body, "is_active": template.is_active}
+    form = ReplyTemplateForm(request.POST or None, actor=request.user, template=template, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reply_template_update(by=request.user, template=template, **form.cleaned_data)
+        except ValidationError as error:
+            _put_errors_on_form(form, error)
+        else:
+            messages.success(request, f"Modèle « {template.title} » enregistré.")
+            return redirect("reply_template_list")
+    return render(
+        request,
+        "complaints/complaint_simple_form.html",
+        {
+            "title": f"Modifier « {title} »",
+            "form": form,
+            "submit_label": "Enregistrer le modèle",
+            "cancel_url": reverse("reply_template_list"),
+            "breadcrumb_data": breadcrumb("Modifier", _list_crumb(), _templates_crumb()),
+        },
+    )

@@ -1,0 +1,307 @@
+"""Demo labelling cycles (run after qualipref.demo.load_demo: prefectures 13 and 94, their sites, the accounts).
+
+- Bouches-du-Rhône: a Qualipref cycle labelled in 2013, moved to Qualipref 2.0 numérique in February 2015
+  (modules 1, 4 and 7 with the mandatory ones; its 5 sites in scope): internal audits in June 2015,
+  labelling audits in September, label granted on 27/11/2015 by AFNOR Certification, renewal audit mid-2017
+  (bilan qualité 2015). Recorded through the service, like a quality manager would.
+- Val-de-Marne: its 2012–2013 Qualipref cycle (accueil général, titres de séjour étrangers, collectivités
+  territoriales): internal audit by AFNOR Certification on 24/05/2013, external audit on 25/06/2013, label
+  granted (dossier de presse, juillet 2013).
+- Every other prefecture (created here when missing, one per département and overseas collectivity with a
+  préfet; not the three Pacific high commissions) gets a label as of 1 July 2013 so that, counting 13 and 94 as
+  Qualipref, 43 prefectures hold the Label Marianne and 61 Qualipref, as the press kit says. Which prefecture
+  holds which label is not in the documents: they are spread evenly in the order of the département codes,
+  and the national overview says that this distribution is illustrative. Written with bulk_create (a few
+  queries for the hundred prefectures); due dates from the service's own functions.
+
+Idempotent: a prefecture that already has a cycle is left as it is.
+"""
+
+import datetime
+
+from django.db import transaction
+from simple_history.utils import bulk_create_with_history
+
+from accounts.models import User
+from engagements.models import Labelling, LabellingStep, Module, Referential
+from engagements.services import labellings as services
+from sites.models import Department, Prefecture, Site
+
+Kind = LabellingStep.Kind
+Status = Labelling.Status
+AFNOR = "AFNOR Certification"
+AS_OF = datetime.date(2013, 7, 1)
+MARIANNE_COUNT, QUALIPREF_COUNT = 43, 61
+DEMO_PREFECTURES = ("13", "94")
+# Hauts-commissariats and administrateur supérieur of the Pacific: not among the 104 prefectures of 2013.
+NOT_PREFECTURES = ("986", "987", "988")
+
+# « Préfecture de l'Ain », « du Nord », « des Landes », « de la Somme », « de Paris »...
+_DU = {"14", "15", "18", "25", "29", "30", "32", "39", "45", "46", "56", "59", "62", "63", "67", "68", "69"}
+_DU |= {"81", "83", "84", "90", "95"}
+_DES = {"04", "05", "06", "08", "13", "22", "40", "64", "65", "66", "78", "79", "88", "92"}
+_DE_LA = {"16", "17", "19", "2A", "2B", "21", "23", "24", "26", "31", "33", "42", "43", "44", "48", "50", "51"}
+_DE_LA |= {"52", "53", "55", "57", "58", "70", "72", "73", "74", "76", "80", "85", "86", "87", "93", "971", "972"}
+_DE_LA |= {"973"}
+
+
+def prefecture_name(department):
+    code, name = department.code, department.name
+    if code in _DU:
+        return f"Préfecture du {name}"
+    if code in _DES:
+        return f"Préfecture des {name}"
+    if code in _DE_LA:
+        return f"Préfecture de la {name}"
+    if name[0] in "AEIOUYÉÈH":
+        return f"Préfecture d'{name}" if "-et-" in name else f"Préfecture de l'{name}"
+    return f"Préfecture de {name}"
+
+
+def _referentials():
+    latest = {}
+    for referential in Referential.objects.order_by("published_on"):
+        latest[referential.code] = referential
+    return latest
+
+
+def _modules(referential, *numbers):
+    return list(referential.modules.filter(number__in=numbers, mandatory=False))
+
+
+# --- the two documented prefectures, through the service ------------------------------------------
+
+
+def _load_bouches_du_rhone(by, refs):
+    prefecture = Prefecture.objects.get(department_id="13")
+    if prefecture.labellings.exists():
+        return
+    sites = {site.name: site for site in prefecture.sites.all()}
+    marseille = [site for name, site in sites.items() if name.startswith("Marseille")]
+    qualipref = services.labelling_start(
+        by=by,
+        prefecture=prefecture,
+        referential=refs["QP"],
+        modules=_modules(refs["QP"], 3),
+        sites=marseille,
+        started_on=datetime.date(2012, 9, 3),
+        note="Démarche Qualipref sur les deux sites marseillais (illustratif).",
+    )
+    for step, day, note in (
+        (Kind.INTERNAL_EVALUATION, datetime.date(2013, 3, 12), "Audit interne des sites de Marseille."),
+        (Kind.PLAN_REVISION, datetime.date(2013, 3, 29), ""),
+        (Kind.LABELLING_AUDIT, datetime.date(2013, 5, 14), ""),
+    ):
+        qualipref = services.labelling_transition(by=by, labelling=qualipref, step=step, happened_on=day, note=note)
+    qualipref = services.labelling_record_decision(
+        by=by,
+        labelling=qualipref,
+        happened_on=datetime.date(2013, 6, 20),
+        decision=Labelling.Decision.FAVOURABLE,
+        decision_body=AFNOR,
+    )
+    qualipref = services.labelling_record_follow_up_audit(
+        by=by, labelling=qualipref, happened_on=datetime.date(2014, 6, 10), note="Audit de suivi annuel."
+    )
+    qp2 = services.labelling_migrate(
+        by=by,
+        labelling=qualipref,
+        referential=refs["QP2"],
+        modules=_modules(refs["QP2"], 1, 4, 7),
+        sites=list(sites.values()),
+        started_on=datetime.date(2015, 2, 16),
+        note="Nouveau référentiel Qualipref 2.0 en février : groupes de travail pour la labellisation ; deux "
+        "nouveaux modules, relations avec les collectivités territoriales et communication de crise ; "
+        "la démarche s'étend aux sous-préfectures.",
+    )
+    steps = (
+        (
+            Kind.INTERNAL_EVALUATION,
+            datetime.date(2015, 6, 22),
+            "Audits internes des 4 sites au mois de juin : 17 non-conformités soulevées.",
+        ),
+        (
+            Kind.PLAN_REVISION,
+            datetime.date(2015, 7, 10),
+            "Actions correctrices sur les 5 sites : signalétique, formation des agents d'accueil, rendez-vous "
+            "en ligne, tableau de suivi des demandes des élus, plan de communication de crise.",
+        ),
+        (
+            Kind.LABELLING_AUDIT,
+            datetime.date(2015, 9, 15),
+            "Audits externes de labellisation au mois de septembre. Préfecture des Bouches-du-Rhône : 20 points "
+            "forts, 6 pistes de progrès, 3 points sensibles ; Aix-en-Provence : 15, 4, 2 et 1 non-conformité "
+            "mineure ; Arles : 20, 3, 2 ; Istres : 17, 2, 4.",
+        ),
+    )
+    for step, day, note in steps:
+        qp2 = services.labelling_transition(by=by, labelling=qp2, step=step, happened_on=day, note=note)
+    services.labelling_record_decision(
+        by=by,
+        labelling=qp2,
+        happened_on=datetime.date(2015, 11, 27),
+        decision=Labelling.Decision.FAVOURABLE,
+        decision_body=AFNOR,
+        renewal_due=datetime.date(2017, 6, 30),
+        note="Labellisation des 4 sites Qualipref 2.0 fin novembre (Peytral et Saint-Sébastien forment le site "
+        "de la préfecture ; les 5 sites restent dans le périmètre). Audit de renouvellement du label : mi-2017.",
+    )
+
+
+def _load_val_de_marne(by, refs):
+    prefecture = Prefecture.objects.get(department_id="94")
+    if prefecture.labellings.exists():
+        return
+    site = Site.objects.filter(prefecture=prefecture, kind=Site.Kind.PREFECTURE).order_by("name").first()
+    labelling = services.labelling_start(
+        by=by,
+        prefecture=prefecture,
+        referential=refs["QP"],
+        modules=_modules(refs["QP"], 3, 4),
+        sites=[site] if site else list(prefecture.sites.all()),
+        started_on=datetime.date(2012, 6, 1),
+        note="Démarche qualité engagée en juin 2012 en vue de la labellisation Qualipref : module obligatoire "
+        "« accueil général » et deux modules métiers, titres de séjour étrangers et relations avec les "
+        "collectivités territoriales.",
+    )
+    for step, day, note in (
+        (
+            Kind.INTERNAL_EVALUATION,
+            datetime.date(2013, 5, 24),
+            "Audit interne par AFNOR Certification : 4 recommandations d'amélioration.",
+        ),
+        (
+            Kind.PLAN_REVISION,
+            datetime.date(2013, 6, 3),
+            "Les 4 recommandations de l'audit interne ont toutes été suivies de mesures correctives.",
+        ),
+        (Kind.LABELLING_AUDIT, datetime.date(2013, 6, 25), "Audit externe : l'auditeur relève 12 points forts."),
+    ):
+        labelling = services.labelling_transition(by=by, labelling=labelling, step=step, happened_on=day, note=note)
+    services.labelling_record_decision(
+        by=by,
+        labelling=labelling,
+        happened_on=datetime.date(2013, 6, 28),
+        decision=Labelling.Decision.FAVOURABLE,
+        decision_body=AFNOR,
+        note="Label Qualipref attribué.",
+    )
+
+
+# --- every other prefecture, in bulk -------------------------------------------------------------
+
+
+def _other_prefectures():
+    """The prefectures other than 13 and 94, created when missing, in the order of the département codes."""
+    departments = list(Department.objects.exclude(code__in=DEMO_PREFECTURES + NOT_PREFECTURES).order_by("code"))
+    existing = {prefecture.department_id: prefecture for prefecture in Prefecture.objects.all()}
+    missing = [
+        Prefecture(department=department, name=prefecture_name(department))
+        for department in departments
+        if department.code not in existing
+    ]
+    for prefecture in Prefecture.objects.bulk_create(missing):
+        existing[prefecture.department_id] = prefecture
+    return [existing[department.code] for department in departments]
+
+
+def _is_marianne(index, count):
+    """Spread MARIANNE_COUNT labels evenly over ``count`` prefectures (the others are Qualipref)."""
+    return (index + 1) * MARIANNE_COUNT // count > index * MARIANNE_COUNT // count
+
+
+def _cycle(prefecture, index, referential):
+    """A labelled cycle as of 1 July 2013, with its dated steps (the rules of the service hold)."""
+    granted_on = datetime.date(2011, 3, 1) + datetime.timedelta(days=8 * index)
+    audit_on = granted_on - datetime.timedelta(days=30)
+    internal_on = audit_on - datetime.timedelta(days=45)
+    started_on = services.add_months(internal_on, -4)
+    next_audit_due, renewal_due = services.due_dates(referential=referential, granted_on=granted_on)
+    labelling = Labelling(
+        prefecture=prefecture,
+        referential=referential,
+        status=Status.GRANTED,
+        started_on=started_on,
+        indicators_since=started_on,
+        internal_evaluation_on=internal_on,
+        labelling_audit_on=audit_on,
+        decision=Labelling.Decision.FAVOURABLE,
+        decision_on=granted_on,
+        decision_body=AFNOR,
+        granted_on=granted_on,
+        next_audit_due=next_audit_due,
+        renewal_due=renewal_due,
+    )
+    marianne = referential.code == "MARIANNE"
+    steps = [
+        (Kind.START, Status.PREPARATION, started_on, ""),
+        (
+            Kind.INTERNAL_EVALUATION,
+            Status.INTERNAL_EVALUATION,
+            internal_on,
+            "Autoévaluation par le référent qualité, les directeurs et les chefs de bureau."
+            if marianne
+            else "Audit interne.",
+        ),
+        (Kind.PLAN_REVISION, Status.PLAN_REVISION, internal_on + datetime.timedelta(days=14), ""),
+        (Kind.LABELLING_AUDIT, Status.LABELLING_AUDIT, audit_on, ""),
+        (Kind.DECISION, Status.GRANTED, granted_on, ""),
+    ]
+    periods = 1
+    while labelling.next_audit_due <= AS_OF:  # the follow-up audits held before July 2013
+        steps.append((Kind.FOLLOW_UP_AUDIT, Status.GRANTED, labelling.next_audit_due - datetime.timedelta(days=10), ""))
+        periods += 1
+        labelling.next_audit_due = min(
+            services.add_months(granted_on, periods * referential.follow_up_months), renewal_due
+        )
+    return labelling, steps
+
+
+def _load_other_prefectures(refs):
+    prefectures = _other_prefectures()
+    labelled = set(Labelling.objects.filter(prefecture__in=prefectures).values_list("prefecture_id", flat=True))
+    mandatory = {
+        code: list(Module.objects.filter(referential=refs[code], mandatory=True)) for code in ("MARIANNE", "QP")
+    }
+    optional = list(Module.objects.filter(referential=refs["QP"], mandatory=False).order_by("number"))
+    cycles, qualipref_index = [], 0
+    for index, prefecture in enumerate(prefectures):
+        marianne = _is_marianne(index, len(prefectures))
+        if not marianne:
+            qualipref_index += 1
+        if prefecture.pk in labelled:
+            continue
+        referential = refs["MARIANNE" if marianne else "QP"]
+        modules = list(mandatory[referential.code])
+        if not marianne:
+            modules.append(optional[qualipref_index % len(optional)])
+        labelling, steps = _cycle(prefecture, index, referential)
+        cycles.append((labelling, steps, modules))
+    if not cycles:
+        return
+    created = bulk_create_with_history([labelling for labelling, _, _ in cycles], Labelling)
+    through = Labelling.modules.through
+    through.objects.bulk_create(
+        [
+            through(labelling_id=labelling.pk, module_id=module.pk)
+            for labelling, (_, _, modules) in zip(created, cycles, strict=True)
+            for module in modules
+        ]
+    )
+    LabellingStep.objects.bulk_create(
+        [
+            LabellingStep(labelling_id=labelling.pk, kind=kind, status=status, happened_on=day, note=note)
+            for labelling, (_, steps, _) in zip(created, cycles, strict=True)
+            for kind, status, day, note in steps
+        ]
+    )
+
+
+@transaction.atomic
+def load():
+    """Create the demo cycles that are missing (see the module's docstring)."""
+    by = User.objects.get(username="national")
+    refs = _referentials()
+    _load_bouches_du_rhone(by, refs)
+    _load_val_de_marne(by, refs)
+    _load_other_prefectures(refs)

@@ -1,0 +1,1 @@
+"""Forms of the pages, one module per subject. Writes go through engagements.services."""

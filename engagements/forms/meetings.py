@@ -1,0 +1,251 @@
+"""Forms of the meetings and trainings pages. They validate and display; engagements.services.meetings writes."""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts import access
+from accounts.forms import QualiprefForm, date_input
+from accounts.models import Membership, User
+from engagements.filters.meetings import MeetingFilter, TrainingFilter
+from engagements.models import ActionPlan, Meeting
+from engagements.services import actions
+from engagements.services import meetings as services
+from sites.models import Prefecture, Site
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        name = obj.get_full_name()
+        return f"{name} ({obj.username})" if name else obj.username
+
+
+class SiteChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name} ({obj.prefecture.department_id})"
+
+
+# --- meetings -------------------------------------------------------------------------------------
+
+
+class MeetingForm(QualiprefForm):
+    """A COPIL or CLU; on creation, the prefecture (when the actor manages several) and the first decisions."""
+
+    prefecture = forms.ModelChoiceField(label="Préfecture", queryset=Prefecture.objects.none(), empty_label=None)
+    kind = forms.ChoiceField(label="Instance", choices=Meeting.Kind.choices, widget=forms.RadioSelect)
+    held_on = forms.DateField(label="Date de la réunion", widget=date_input())
+    attendees = forms.CharField(
+        label="Participants",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Une personne par ligne, avec sa fonction : « Claire Fabre, responsable qualité ».",
+    )
+    minutes = forms.CharField(
+        label="Compte rendu",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="Points abordés, indicateurs examinés, avis des usagers…",
+    )
+    decisions = forms.CharField(
+        label="Décisions",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Une décision par ligne. Chacune pourra ensuite devenir une action du plan d’action.",
+    )
+
+    def __init__(self, *args, actor, meeting=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if meeting is not None:
+            # The prefecture of a meeting never changes; decisions are added one by one on its page.
+            del self.fields["prefecture"]
+            del self.fields["decisions"]
+            return
+        prefectures = access.manageable_meeting_prefectures(Prefecture.objects.all(), actor)
+        self.fields["prefecture"].queryset = prefectures.select_related("department")
+        if len(self.fields["prefecture"].queryset) == 1:
+            self.fields["prefecture"].initial = self.fields["prefecture"].queryset[0].pk
+            self.fields["prefecture"].widget = forms.HiddenInput()
+
+    def clean_decisions(self):
+        return [line.strip() for line in self.cleaned_data["decisions"].splitlines() if line.strip()]
+
+
+class DecisionForm(QualiprefForm):
+    text = forms.CharField(
+        label="Décision",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Le texte de la décision est obligatoire."},
+        help_text="Par exemple : « Ouvrir l’accueil des étrangers à 8 h au lieu de 8 h 15 ».",
+    )
+
+
+class DecisionActionForm(QualiprefForm):
+    """What the action made of a decision needs beyond its text: plan, site, owner, due date."""
+
+    plan = forms.ModelChoiceField(label="Plan d’action", queryset=ActionPlan.objects.none(), empty_label=None)
+    site = forms.ModelChoiceField(
+        label="Site",
+        queryset=Site.objects.none(),
+        required=False,
+        empty_label="Toute la préfecture",
+    )
+    owner = PersonChoiceField(label="Pilote", queryset=None, required=False, empty_label="— À désigner —")
+    due_on = forms.DateField(label="Échéance", widget=date_input(), required=False)
+
+    def __init__(self, *args, prefecture, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["plan"].queryset = ActionPlan.objects.filter(prefecture=prefecture).order_by("-created_at")
+        default = actions.current_plan(prefecture)
+        if default is not None:
+            self.fields["plan"].initial = default.pk
+        self.fields["site"].queryset = Site.objects.filter(prefecture=prefecture, is_active=True).order_by("name")
+        owners = access.action_owner_memberships(Membership.objects.active(), [prefecture.pk])
+        self.fields["owner"].queryset = User.objects.filter(is_active=True, pk__in=owners.values("user_id")).order_by(
+            "last_name", "first_name", "username"
+        )
+
+    def clean_due_on(self):
+        due_on = self.cleaned_data["due_on"]
+        if due_on is not None and due_on < timezone.localdate():
+            raise forms.ValidationError("L’échéance ne peut pas précéder la date de création de l’action.")
+        return due_on
+
+
+class MeetingListFilterForm(QualiprefForm):
+    pass
+
+
+class MeetingListFilter(MeetingFilter):
+    """The API's MeetingFilter with the prefectures the user may see and French labels."""
+
+    prefecture = django_filters.ModelChoiceFilter(
+        label="Préfecture",
+        queryset=lambda request: Prefecture.objects.for_user(request.user).select_related("department"),
+        empty_label="Toutes les préfectures",
+    )
+    kind = django_filters.ChoiceFilter(label="Instance", choices=Meeting.Kind.choices, empty_label="COPIL et CLU")
+    year = django_filters.NumberFilter(
+        field_name="held_on", lookup_expr="year", label="Année", min_value=2000, max_value=2100
+    )
+
+    class Meta(MeetingFilter.Meta):
+        form = MeetingListFilterForm
+
+
+# --- trainings ------------------------------------------------------------------------------------
+
+
+class TrainingForm(QualiprefForm):
+    site = SiteChoiceField(
+        label="Site d’affectation",
+        queryset=Site.objects.none(),
+        empty_label=None,
+        error_messages={"invalid_choice": "Vous ne tenez pas les formations de ce site : choisissez un de vos sites."},
+    )
+    person = PersonChoiceField(
+        label="Agent",
+        queryset=None,
+        empty_label="— Choisir la personne formée —",
+        error_messages={
+            "invalid_choice": "Cette personne n’est pas habilitée sur un site dont vous tenez les formations."
+        },
+    )
+    course = forms.CharField(
+        label="Formation",
+        max_length=200,
+        help_text="Intitulé de la formation, par exemple : « Accueil du public et gestion des situations difficiles ».",
+    )
+    reception = forms.BooleanField(
+        label="Formation à l’accueil",
+        required=False,
+        initial=True,
+        help_text="Cochée, elle compte pour l’engagement « chaque agent formé à l’accueil depuis moins de 4 ans ».",
+    )
+    trained_on = forms.DateField(label="Suivie le", widget=date_input())
+
+    def __init__(self, *args, actor, training=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = (
+            access.manageable_training_sites(Site.objects.all(), actor)
+            .select_related("prefecture")
+            .order_by("prefecture__department_id", "name")
+        )
+        people = services.training_people(actor)
+        if training is not None:
+            # A record of someone who has since left stays editable.
+            people = people | User.objects.filter(pk=training.person_id)
+        self.fields["person"].queryset = people
+
+    def clean_trained_on(self):
+        trained_on = self.cleaned_data["trained_on"]
+        if trained_on > timezone.localdate():
+            raise forms.ValidationError(
+                "La date de la formation ne peut pas être dans le futur : enregistrez-la une fois suivie."
+            )
+        return trained_on
+
+
+class TrainingListFilterForm(QualiprefForm):
+    pass
+
+
+class TrainingListFilter(TrainingFilter):
+    """The API's TrainingFilter with the sites and prefectures the user may see, and a search on names."""
+
+    site = django_filters.ModelChoiceFilter(
+        label="Site",
+        queryset=lambda request: Site.objects.for_user(request.user).select_related("prefecture"),
+        empty_label="Tous les sites",
+    )
+    prefecture = django_filters.ModelChoiceFilter(
+        field_name="site__prefecture",
+        label="Préfecture",
+        queryset=lambda request: Prefecture.objects.for_user(request.user).select_related("department"),
+        empty_label="Toutes les préfectures",
+    )
+    person = django_filters.CharFilter(method="filter_person", label="Agent (nom ou identifiant)")
+    reception = django_filters.ChoiceFilter(
+        label="Type de formation",
+        choices=[("true", "Formations à l’accueil"), ("false", "Autres formations")],
+        empty_label="Toutes les formations",
+        method="filter_reception",
+    )
+    trained_before = django_filters.DateFilter(
+        field_name="trained_on", lookup_expr="lt", label="Suivie avant le", widget=date_input()
+    )
+    trained_after = django_filters.DateFilter(
+        field_name="trained_on", lookup_expr="gte", label="Suivie à partir du", widget=date_input()
+    )
+
+    class Meta(TrainingFilter.Meta):
+        form = TrainingListFilterForm
+
+    def filter_person(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(person__username__icontains=value)
+            | Q(person__first_name__icontains=value)
+            | Q(person__last_name__icontains=value)
+        )
+
+    def filter_reception(self, queryset, name, value):
+        return queryset.filter(reception=value == "true") if value else queryset
+
+
+class AgentsFilterForm(QualiprefForm):
+    """The scope of the « agents non formés » list: a site or a prefecture the user may see."""
+
+    site = SiteChoiceField(label="Site", queryset=Site.objects.none(), required=False, empty_label="Tous les sites")
+    prefecture = forms.ModelChoiceField(
+        label="Préfecture", queryset=Prefecture.objects.none(), required=False, empty_label="Toutes les préfectures"
+    )
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = (
+            Site.objects.for_user(actor).select_related("prefecture").order_by("prefecture__department_id", "name")
+        )
+        self.fields["prefecture"].queryset = Prefecture.objects.for_user(actor).select_related("department")

@@ -1,0 +1,109 @@
+from rest_framework import serializers
+
+from accounts import access
+from accounts.models import User
+from engagements.models import ActionPlan, Meeting, MeetingDecision, Training
+from engagements.services import meetings as services
+from qualipref.lib.drf import AbilitiesField
+from sites.models import Prefecture, Site
+
+
+class MeetingDecisionSerializer(serializers.ModelSerializer):
+    action = serializers.PrimaryKeyRelatedField(
+        read_only=True, help_text="L'action du plan d'action créée à partir de la décision (null sinon)."
+    )
+
+    class Meta:
+        model = MeetingDecision
+        fields = ["id", "text", "action"]
+
+
+class MeetingSerializer(serializers.ModelSerializer):
+    decisions = MeetingDecisionSerializer(
+        many=True, read_only=True, help_text="Ajoutées par POST meetings/{id}/decisions/."
+    )
+    abilities = AbilitiesField(access.abilities)
+
+    class Meta:
+        model = Meeting
+        fields = ["id", "prefecture", "kind", "held_on", "attendees", "minutes", "decisions", "abilities"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            # A prefecture outside the user's scope does not exist for them.
+            self.fields["prefecture"].queryset = Prefecture.objects.for_user(request.user)
+        if self.instance is not None and not isinstance(self.instance, list | tuple):
+            self.fields["prefecture"].read_only = True
+
+
+class DecisionCreateSerializer(serializers.Serializer):
+    # Blank texts reach the service, which refuses them with its own message.
+    text = serializers.CharField(allow_blank=True, trim_whitespace=True, help_text="Texte de la décision.")
+
+
+class DecisionToActionSerializer(serializers.Serializer):
+    plan = serializers.PrimaryKeyRelatedField(
+        queryset=ActionPlan.objects.none(),
+        required=False,
+        allow_null=True,
+        help_text="Plan d'action de la préfecture ; par défaut celui du cycle en cours, sinon le plus récent.",
+    )
+    site = serializers.PrimaryKeyRelatedField(
+        queryset=Site.objects.none(),
+        required=False,
+        allow_null=True,
+        help_text="Site concerné (null : toute la préfecture).",
+    )
+    owner = serializers.SlugRelatedField(
+        slug_field="username",
+        queryset=User.objects.filter(is_active=True),
+        required=False,
+        allow_null=True,
+        help_text="Identifiant du pilote.",
+    )
+    due_on = serializers.DateField(required=False, allow_null=True, help_text="Échéance (AAAA-MM-JJ).")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["plan"].queryset = ActionPlan.objects.for_user(request.user)
+            self.fields["site"].queryset = Site.objects.for_user(request.user)
+
+
+class TrainingSerializer(serializers.ModelSerializer):
+    person = serializers.SlugRelatedField(
+        slug_field="username", queryset=User.objects.none(), help_text="Identifiant de la personne formée."
+    )
+    person_name = serializers.CharField(source="person.get_full_name", read_only=True)
+    abilities = AbilitiesField(access.abilities)
+
+    class Meta:
+        model = Training
+        fields = ["id", "person", "person_name", "site", "course", "reception", "trained_on", "abilities"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            # Sites and people outside the user's scope do not exist for them.
+            sites = Site.objects.for_user(request.user)
+            self.fields["site"].queryset = sites
+            self.fields["person"].queryset = services.training_people(request.user, sites=sites)
+
+
+class AgentToTrainSerializer(serializers.Serializer):
+    """A reception agent of a site whose latest reception training is older than 4 years, or missing."""
+
+    person = serializers.CharField(source="user.username")
+    person_name = serializers.CharField(source="user.get_full_name")
+    site = serializers.IntegerField(source="site_id")
+    last_reception_training_on = serializers.DateField(allow_null=True)
+
+
+class AgentsNotTrainedQuerySerializer(serializers.Serializer):
+    site = serializers.IntegerField(required=False, help_text="Un site.")
+    prefecture = serializers.IntegerField(required=False, help_text="Les sites d'une préfecture.")
+    on = serializers.DateField(required=False, help_text="À la date du (aujourd'hui par défaut).")

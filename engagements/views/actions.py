@@ -1,0 +1,649 @@
+"""Action plan pages: the referent's list (filters in the URL, sorting, inline edits with htmx, bulk status
+change, CSV/XLSX exports), an action's page (comments, evidence, history), creation and edit forms, plans.
+
+Actions are fetched through ``for_user`` (a foreign action is a 404); what the user may change is asked to
+accounts.access (403 when they may see but not change); writes go through engagements.services.actions.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts import access
+from accounts.models import User
+from engagements import exports
+from engagements.filters.actions import SORTS, ActionFilter, default_order
+from engagements.forms.actions import (
+    ActionCreateForm,
+    ActionEditForm,
+    ActionPlanForm,
+    ActionStatusForm,
+    BulkStatusForm,
+    CommentForm,
+    CopyOpenActionsForm,
+    EvidenceForm,
+)
+from engagements.models import Action, ActionEvidence, ActionPlan
+from engagements.services import actions as services
+from qualipref.views import breadcrumb, paginate
+from sites.models import Prefecture
+
+LIST_RELATIONS = ("prefecture", "site", "owner", "module", "engagement")
+INLINE_FIELDS = ("status", "progress", "owner", "due_on")
+# Best first, in the inline select of a verification.
+EFFECTIVENESS_CHOICES = sorted(Action.Effectiveness.choices, reverse=True)
+
+
+def _list_crumb():
+    return ("Plan d’action", reverse("action_list"))
+
+
+def _visible_actions(user):
+    return Action.objects.for_user(user).select_related(*LIST_RELATIONS)
+
+
+def _visible_action(request, pk):
+    return get_object_or_404(
+        _visible_actions(request.user).select_related("plan__labelling__referential", "verified_by", "created_by"),
+        pk=pk,
+    )
+
+
+def _editable_action(request, pk):
+    action = _visible_action(request, pk)
+    if not access.can_edit_action(request.user, action):
+        raise PermissionDenied("Vous pouvez consulter cette action mais pas la modifier.")
+    return action
+
+
+def _safe_next(request, default):
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return default
+
+
+def _error_dict(error):
+    if hasattr(error, "error_dict"):
+        return {name: " ".join(messages_) for name, messages_ in error.message_dict.items()}
+    return {"__all__": " ".join(error.messages)}
+
+
+def _put_errors_on_form(form, error):
+    for name, message in _error_dict(error).items():
+        form.add_error(name if name in form.fields else None, message)
+
+
+# --- the rows of the list (also re-rendered alone by the inline edits) ----------------------------
+
+
+@dataclass
+class Row:
+    action: Action
+    overdue: bool
+    can_edit: bool = False
+    statuses: list = field(default_factory=list)  # (value, label) the status select offers
+    owners: list = field(default_factory=list)
+    errors: dict = field(default_factory=dict)  # field -> French message (inline edits)
+    pending: dict = field(default_factory=dict)  # field -> value typed that was refused
+
+    @property
+    def status_input(self):
+        """The extra input a pending status change needs: the reason of an abandon, the effectiveness."""
+        status = self.pending.get("status")
+        if status == Action.Status.ABANDONED:
+            return "abandon_reason"
+        if status == Action.Status.VERIFIED:
+            return "effectiveness"
+        return None
+
+    @property
+    def status_error(self):
+        """The message of a refused status change (the status itself or the input it needed)."""
+        for name in ("status", "abandon_reason", "effectiveness", "completed_on"):
+            if self.errors.get(name):
+                return self.errors[name]
+        return ""
+
+    @property
+    def shown_status(self):
+        return self.pending.get("status", self.action.status)
+
+
+def build_rows(user, actions, *, errors=None, pending=None):
+    """Rows of the list: what the user may do with each action, computed without a query per row (one query
+    for the people who may own the editable actions of the page)."""
+    today = timezone.localdate()
+    rows = [Row(action=action, overdue=action.is_overdue(today)) for action in actions]
+    editable = [row for row in rows if access.can_edit_action(user, row.action)]
+    owner_rows = services.owner_rows({row.action.prefecture_id for row in editable}) if editable else {}
+    for row in editable:
+        action = row.action
+        row.can_edit = True
+        row.statuses = [(action.status, action.get_status_display())] + [
+            (status.value, status.label) for status in services.allowed_statuses(user, action)
+        ]
+        owners = services.eligible_owners(owner_rows, prefecture_id=action.prefecture_id, site_id=action.site_id)
+        if action.owner is not None and action.owner not in owners:
+            owners.append(action.owner)
+        row.owners = owners
+    if rows and errors:
+        rows[0].errors = errors
+        rows[0].pending = pending or {}
+    return rows
+
+
+def _sort_links(request):
+    """The column headers: the link that sorts by each column (then reverses it), and the current order."""
+    current = request.GET.get("ordering", "")
+    links = {}
+    for name, (label, _) in SORTS.items():
+        params = request.GET.copy()
+        params.pop("page", None)
+        direction = None
+        if current == name:
+            direction, params["ordering"] = "ascending", f"-{name}"
+        elif current == f"-{name}":
+            direction, params["ordering"] = "descending", name
+        else:
+            params["ordering"] = name
+        links[name] = {"label": label, "url": f"?{params.urlencode()}", "direction": direction}
+    return links
+
+
+def _filterset(request):
+    return ActionFilter(request.GET or None, queryset=default_order(_visible_actions(request.user)), request=request)
+
+
+QUICK_VIEWS = [
+    ("Toutes", ""),
+    ("Mes actions", "mine=true"),
+    ("En retard", "overdue=true"),
+    ("Échéance ce mois-ci", "due_this_month=true"),
+    ("Ouvertes", "status=todo&status=in_progress"),
+]
+
+
+def _quick_views(request):
+    """Bookmarkable views of the list; the current one is the one whose parameters are exactly those shown."""
+    params = request.GET.copy()
+    for name in ("page", "ordering"):
+        params.pop(name, None)
+    current = sorted((name, value) for name, values in params.lists() for value in values)
+    views = []
+    for label, query in QUICK_VIEWS:
+        wanted = sorted(tuple(part.split("=")) for part in query.split("&") if part)
+        views.append(
+            {
+                "label": label,
+                "url": f"{reverse('action_list')}?{query}" if query else reverse("action_list"),
+                "current": wanted == current,
+            }
+        )
+    return views
+
+
+def _querystring(request, **drop):
+    params = request.GET.copy()
+    for name in ("page", *drop):
+        params.pop(name, None)
+    return params.urlencode()
+
+
+@require_GET
+def action_list(request):
+    filterset = _filterset(request)
+    page_obj = paginate(request, filterset.qs)
+    rows = build_rows(request.user, page_obj.object_list)
+    filtered = any(value for name, value in request.GET.items() if name not in ("page", "ordering"))
+    show_prefecture = _show_prefecture(request.user)
+    return render(
+        request,
+        "engagements/actions/action_list.html",
+        {
+            "title": "Plan d’action",
+            "filterset": filterset,
+            "filter_form": filterset.form,
+            "page_obj": page_obj,
+            "rows": rows,
+            "any_editable": any(row.can_edit for row in rows),
+            "filtered": filtered,
+            "sorts": _sort_links(request),
+            "querystring": _querystring(request),
+            "bulk_form": BulkStatusForm(auto_id="bulk_%s"),
+            "can_create": access.may_create_actions(request.user),
+            "status_choices": Action.Status.choices,
+            "selected_statuses": request.GET.getlist("status"),
+            "quick_views": _quick_views(request),
+            "more_filters_open": any(
+                request.GET.get(name)
+                for name in ("prefecture", "module", "engagement", "plan", "priority", "due_before")
+            ),
+            "show_prefecture": show_prefecture,
+            "effectiveness_choices": EFFECTIVENESS_CHOICES,
+            "next_url": request.get_full_path(),
+            "breadcrumb_data": breadcrumb("Plan d’action"),
+        },
+    )
+
+
+def _show_prefecture(user):
+    return Prefecture.objects.for_user(user).count() > 1
+
+
+def _render_row(request, row, *, status=200):
+    context = {
+        "row": row,
+        "select_column": True,
+        "show_prefecture": _show_prefecture(request.user),
+        "next_url": request.htmx.current_url_abs_path or "",
+        "effectiveness_choices": EFFECTIVENESS_CHOICES,
+    }
+    return render(request, "engagements/actions/_action_row.html", context, status=status)
+
+
+def _parse_inline(request, action, name):
+    """The change an inline control asks for, or the French error of what was typed."""
+    raw = request.POST.get(name, "").strip()
+    if name == "status":
+        changes = {"status": raw}
+        if raw == Action.Status.ABANDONED:
+            changes["abandon_reason"] = request.POST.get("abandon_reason", "")
+        if raw == Action.Status.VERIFIED:
+            changes["effectiveness"] = request.POST.get("effectiveness") or None
+        return changes, {}
+    if name == "progress":
+        try:
+            return {"progress": int(raw.rstrip("%").strip())}, {}
+        except ValueError:
+            return {}, {"progress": "L’avancement est un pourcentage entier compris entre 0 et 100."}
+    if name == "owner":
+        if not raw:
+            return {"owner": None}, {}
+        owner = User.objects.filter(pk=raw, is_active=True).first() if raw.isdigit() else None
+        if owner is None:
+            return {}, {"owner": "Pilote inconnu."}
+        return {"owner": owner}, {}
+    # due_on: the date input sends AAAA-MM-JJ; JJ/MM/AAAA typed by hand is read too.
+    if not raw:
+        return {"due_on": None}, {}
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return {"due_on": datetime.datetime.strptime(raw, pattern).date()}, {}
+        except ValueError:
+            continue
+    return {}, {"due_on": "Indiquez une date valide (JJ/MM/AAAA)."}
+
+
+@require_POST
+def action_inline_update(request, pk):
+    """One field of a row (status, progress, owner, due date) changed in place: answers the re-rendered row,
+    with the French message of the service next to the field when the change is refused (one round trip)."""
+    action = _editable_action(request, pk)
+    name = request.POST.get("field")
+    if name not in INLINE_FIELDS:
+        return HttpResponseBadRequest("Champ inconnu.")
+    changes, errors = _parse_inline(request, action, name)
+    if not errors:
+        try:
+            services.action_update(by=request.user, action=action, **changes)
+        except ValidationError as error:
+            errors = _error_dict(error)
+    if not request.htmx:  # the same forms work without JavaScript
+        if errors:
+            messages.error(request, f"« {action.title} » n’a pas été modifiée : {' '.join(errors.values())}")
+        else:
+            messages.success(request, f"« {action.title} » a été modifiée.")
+        return redirect(_safe_next(request, reverse("action_list")))
+    pending = {}
+    if errors:
+        pending = {key: request.POST.get(key, "") for key in (name, "abandon_reason", "effectiveness")}
+        if "__all__" in errors:
+            errors[name] = errors.pop("__all__")
+    (row,) = build_rows(request.user, [action], errors=errors, pending=pending)
+    return _render_row(request, row, status=422 if errors else 200)
+
+
+@require_POST
+def action_bulk_status(request):
+    """Several actions to one status: all of them or none, with the reason of the refusal."""
+    if not access.may_edit_actions(request.user):
+        raise PermissionDenied("Vous ne pouvez pas modifier d’actions.")
+    next_url = _safe_next(request, reverse("action_list"))
+    form = BulkStatusForm(request.POST)
+    ids = request.POST.getlist("actions")
+    if not ids:
+        messages.error(request, "Cochez au moins une action.")
+        return redirect(next_url)
+    if not form.is_valid():
+        messages.error(request, "Choisissez le nouveau statut des actions cochées.")
+        return redirect(next_url)
+    try:
+        changed = services.actions_bulk_status(by=request.user, action_ids=ids, **form.cleaned_data)
+    except ValidationError as error:
+        messages.error(request, "Aucune action n’a été modifiée : " + " ".join(error.messages))
+    else:
+        label = Action.Status(form.cleaned_data["status"]).label
+        count = len(changed)
+        messages.success(
+            request, f"{count} action{'s' if count > 1 else ''} passée{'s' if count > 1 else ''} à « {label} »."
+        )
+    return redirect(next_url)
+
+
+# --- exports --------------------------------------------------------------------------------------
+
+
+@require_GET
+def action_export_csv(request):
+    return exports.actions_csv_response(_filterset(request).qs)
+
+
+@require_GET
+def action_export_xlsx(request):
+    return exports.actions_xlsx_response(_filterset(request).qs)
+
+
+# --- one action -----------------------------------------------------------------------------------
+
+
+def _source_label(action):
+    if not action.source_type_id:
+        return ""
+    try:
+        obj = action.source_object
+    except Exception:  # noqa: BLE001 - a source of an app that is gone is shown by its number
+        obj = None
+    return str(obj) if obj is not None else f"n° {action.source_id}"
+
+
+@require_GET
+def action_detail(request, pk):
+    action = _visible_action(request, pk)
+    can_edit = access.can_edit_action(request.user, action)
+    return render(
+        request,
+        "engagements/actions/action_detail.html",
+        {
+            "title": action.title,
+            "action": action,
+            "overdue": action.is_overdue(),
+            "can_edit": can_edit,
+            "can_change_status": can_edit and bool(services.allowed_statuses(request.user, action)),
+            "source_label": _source_label(action),
+            "comments": action.comments.select_related("author").order_by("created_at"),
+            "evidence": action.evidence.select_related("uploaded_by").order_by("created_at"),
+            "history": services.action_history(action),
+            "comment_form": CommentForm() if can_edit else None,
+            "evidence_form": EvidenceForm() if can_edit else None,
+            "evidence_accept": services.EVIDENCE_ACCEPT,
+            "breadcrumb_data": breadcrumb(f"Action n° {action.pk}", _list_crumb()),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def action_create(request):
+    if not access.may_create_actions(request.user):
+        raise PermissionDenied("Seuls le responsable qualité et les référents de site créent des actions.")
+    form = ActionCreateForm(request.POST or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            action = services.action_create(by=request.user, plan=form.cleaned_data["plan"], **form.service_fields())
+        except ValidationError as error:
+            _put_errors_on_form(form, error)
+        except PermissionDenied as error:
+            form.add_error("site", str(error))
+        else:
+            messages.success(request, f"L’action « {action.title} » a été créée.")
+            return redirect("action_detail", pk=action.pk)
+    return render(
+        request,
+        "engagements/actions/action_form.html",
+        {
+            "title": "Nouvelle action",
+            "form": form,
+            "has_plans": form.has_plans,
+            "can_manage_plans": _managed_prefectures(request.user),
+            "breadcrumb_data": breadcrumb("Nouvelle action", _list_crumb()),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def action_edit(request, pk):
+    action = _editable_action(request, pk)
+    title = action.title
+    form = ActionEditForm(request.POST or None, actor=request.user, action=action)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.action_update(by=request.user, action=action, **form.service_fields())
+        except ValidationError as error:
+            _put_errors_on_form(form, error)
+        else:
+            messages.success(request, "L’action a été enregistrée.")
+            return redirect("action_detail", pk=action.pk)
+    return render(
+        request,
+        "engagements/actions/action_form.html",
+        {
+            "title": f"Modifier « {title} »",
+            "action": action,
+            "form": form,
+            "has_plans": True,
+            "breadcrumb_data": breadcrumb(
+                "Modifier", _list_crumb(), (f"Action n° {action.pk}", reverse("action_detail", kwargs={"pk": pk}))
+            ),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def action_status(request, pk):
+    """The status change with its inputs (reason of an abandon, date of completion, effectiveness)."""
+    action = _editable_action(request, pk)
+    form = ActionStatusForm(request.POST or None, actor=request.user, action=action)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.action_update(by=request.user, action=action, **form.service_fields())
+        except ValidationError as error:
+            _put_errors_on_form(form, error)
+        else:
+            messages.success(request, f"L’action est désormais « {action.get_status_display()} ».")
+            return redirect("action_detail", pk=action.pk)
+    return render(
+        request,
+        "engagements/actions/action_status.html",
+        {
+            "title": "Changer le statut",
+            "action": action,
+            "form": form,
+            "breadcrumb_data": breadcrumb(
+                "Changer le statut",
+                _list_crumb(),
+                (f"Action n° {action.pk}", reverse("action_detail", kwargs={"pk": pk})),
+            ),
+        },
+    )
+
+
+@require_POST
+def action_comment_create(request, pk):
+    action = _editable_action(request, pk)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.action_comment_add(by=request.user, action=action, text=form.cleaned_data["text"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "Votre commentaire a été ajouté.")
+    else:
+        messages.error(request, "Le commentaire est vide.")
+    return redirect(reverse("action_detail", kwargs={"pk": pk}) + "#commentaires")
+
+
+@require_POST
+def action_evidence_create(request, pk):
+    action = _editable_action(request, pk)
+    form = EvidenceForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            evidence = services.action_evidence_add(by=request.user, action=action, file=form.cleaned_data["file"])
+        except ValidationError as error:
+            messages.error(request, "Le justificatif n’a pas été enregistré : " + " ".join(error.messages))
+        else:
+            messages.success(request, f"Le justificatif « {evidence.name} » a été ajouté.")
+    else:
+        messages.error(request, "Choisissez un fichier à déposer.")
+    return redirect(reverse("action_detail", kwargs={"pk": pk}) + "#justificatifs")
+
+
+def _evidence_of(request, pk, evidence_pk):
+    action = _visible_action(request, pk)
+    evidence = get_object_or_404(ActionEvidence.objects.select_related("action"), pk=evidence_pk, action=action)
+    return action, evidence
+
+
+@require_GET
+def action_evidence_download(request, pk, evidence_pk):
+    """Evidence is served by the application, to the people who may see the action only."""
+    _, evidence = _evidence_of(request, pk, evidence_pk)
+    try:
+        file = evidence.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("Fichier introuvable.") from None
+    return FileResponse(file, as_attachment=True, filename=evidence.name, content_type=evidence.content_type)
+
+
+@require_http_methods(["GET", "POST"])
+def action_evidence_delete(request, pk, evidence_pk):
+    action, evidence = _evidence_of(request, pk, evidence_pk)
+    if not access.can_edit_action(request.user, action):
+        raise PermissionDenied("Vous ne pouvez pas retirer ce justificatif.")
+    if request.method == "POST":
+        services.action_evidence_delete(by=request.user, evidence=evidence)
+        messages.success(request, f"Le justificatif « {evidence.name} » a été retiré.")
+        return redirect(reverse("action_detail", kwargs={"pk": pk}) + "#justificatifs")
+    return render(
+        request,
+        "engagements/actions/evidence_delete.html",
+        {
+            "title": "Retirer un justificatif",
+            "action": action,
+            "evidence": evidence,
+            "breadcrumb_data": breadcrumb(
+                "Retirer un justificatif",
+                _list_crumb(),
+                (f"Action n° {action.pk}", reverse("action_detail", kwargs={"pk": pk})),
+            ),
+        },
+    )
+
+
+# --- plans ----------------------------------------------------------------------------------------
+
+
+def _managed_prefectures(user):
+    return [p for p in Prefecture.objects.for_user(user) if access.can_manage_action_plans(user, p)]
+
+
+@require_GET
+def action_plan_list(request):
+    today = timezone.localdate()
+    open_actions = Q(actions__status__in=Action.OPEN_STATUSES)
+    plans = (
+        ActionPlan.objects.for_user(request.user)
+        .select_related("prefecture__department", "labelling__referential")
+        .annotate(
+            actions_count=Count("actions"),
+            open_count=Count("actions", filter=open_actions),
+            overdue_count=Count("actions", filter=open_actions & Q(actions__due_on__lt=today)),
+        )
+        .order_by("prefecture__department_id", "-created_at", "-pk")
+    )
+    page_obj = paginate(request, plans)
+    for plan in page_obj.object_list:
+        plan.can_manage = access.can_manage_action_plans(request.user, plan.prefecture)
+    return render(
+        request,
+        "engagements/actions/plan_list.html",
+        {
+            "title": "Plans d’action",
+            "page_obj": page_obj,
+            "can_create": bool(_managed_prefectures(request.user)),
+            "breadcrumb_data": breadcrumb("Plans d’action", _list_crumb()),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def action_plan_create(request):
+    if not _managed_prefectures(request.user):
+        raise PermissionDenied("Seul le responsable qualité d’une préfecture crée ses plans d’action.")
+    form = ActionPlanForm(request.POST or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = services.action_plan_create(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _put_errors_on_form(form, error)
+        else:
+            messages.success(request, f"Le plan d’action « {plan.title} » a été créé.")
+            return redirect("action_plan_list")
+    return render(
+        request,
+        "engagements/actions/plan_form.html",
+        {
+            "title": "Nouveau plan d’action",
+            "form": form,
+            "breadcrumb_data": breadcrumb(
+                "Nouveau plan d’action", _list_crumb(), ("Plans d’action", reverse("action_plan_list"))
+            ),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def action_plan_copy(request, pk):
+    """Carry the open actions of an earlier plan over to this one (a new labelling cycle)."""
+    plan = get_object_or_404(ActionPlan.objects.for_user(request.user).select_related("prefecture"), pk=pk)
+    if not access.can_manage_action_plans(request.user, plan.prefecture):
+        raise PermissionDenied("Seul le responsable qualité de la préfecture reprend des actions dans un plan.")
+    form = CopyOpenActionsForm(request.POST or None, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        try:
+            copies = services.actions_copy_open_to_plan(
+                by=request.user, from_plan=form.cleaned_data["from_plan"], to_plan=plan
+            )
+        except ValidationError as error:
+            _put_errors_on_form(form, error)
+        else:
+            count = len(copies)
+            if count:
+                messages.success(
+                    request, f"{count} action{'s' if count > 1 else ''} reprise{'s' if count > 1 else ''}."
+                )
+            else:
+                messages.info(request, "Ce plan n’a aucune action ouverte à reprendre.")
+            return redirect(f"{reverse('action_list')}?plan={plan.pk}")
+    return render(
+        request,
+        "engagements/actions/plan_copy.html",
+        {
+            "title": f"Reprendre des actions dans « {plan.title} »",
+            "plan": plan,
+            "form": form,
+            "breadcrumb_data": breadcrumb(
+                "Reprendre des actions", _list_crumb(), ("Plans d’action", reverse("action_plan_list"))
+            ),
+        },
+    )

@@ -1,0 +1,327 @@
+"""Pages of the quality meetings (COPIL, CLU) and of the staff training records.
+
+Objects are fetched through ``for_user`` (a foreign object is a 404); what the user may change is asked to
+accounts.access (403 when they may see but not change); writes go through engagements.services.meetings.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Exists, OuterRef, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts import access
+from engagements.forms.meetings import (
+    AgentsFilterForm,
+    DecisionActionForm,
+    DecisionForm,
+    MeetingForm,
+    MeetingListFilter,
+    TrainingForm,
+    TrainingListFilter,
+)
+from engagements.models import Action, Meeting, MeetingDecision, Training
+from engagements.services import meetings as services
+from qualipref.views import breadcrumb, paginate
+from sites.models import Prefecture, Site
+
+
+def _add_form_errors(form, error):
+    """A service's ValidationError shown on the form: on its field when the form has it, else on top."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+# --- meetings -------------------------------------------------------------------------------------
+
+
+def _crumbs_to_meetings():
+    return [("Réunions qualité", reverse("meeting_list"))]
+
+
+def _visible_meeting(request, pk):
+    return get_object_or_404(Meeting.objects.for_user(request.user).select_related("prefecture__department"), pk=pk)
+
+
+def _managed_meeting(request, pk):
+    meeting = _visible_meeting(request, pk)
+    if not access.can_manage_meetings(request.user, meeting.prefecture):
+        raise PermissionDenied("Seul le responsable qualité de la préfecture modifie ses réunions qualité.")
+    return meeting
+
+
+def meeting_list(request):
+    queryset = (
+        Meeting.objects.for_user(request.user)
+        .select_related("prefecture__department")
+        .annotate(
+            decision_count=Count("decisions"),
+            action_count=Count("decisions", filter=Q(decisions__action__isnull=False)),
+        )
+        .order_by("-held_on", "prefecture__department_id", "pk")
+    )
+    filterset = MeetingListFilter(request.GET or None, queryset=queryset, request=request)
+    can_create = access.manageable_meeting_prefectures(Prefecture.objects.all(), request.user).exists()
+    return render(
+        request,
+        "engagements/meetings/meeting_list.html",
+        {
+            "title": "Réunions qualité",
+            "filter_form": filterset.form,
+            "page_obj": paginate(request, filterset.qs),
+            "can_create": can_create,
+            "breadcrumb_data": breadcrumb("Réunions qualité"),
+        },
+    )
+
+
+def meeting_create(request):
+    if not access.manageable_meeting_prefectures(Prefecture.objects.all(), request.user).exists():
+        raise PermissionDenied("Seul le responsable qualité d'une préfecture enregistre ses réunions qualité.")
+    initial = {"kind": request.GET.get("kind", Meeting.Kind.COPIL), "held_on": timezone.localdate()}
+    form = MeetingForm(request.POST or None, actor=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = services.meeting_create(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_form_errors(form, error)
+        else:
+            messages.success(request, f"{meeting} enregistré.")
+            return redirect("meeting_detail", pk=meeting.pk)
+    return render(
+        request,
+        "engagements/meetings/meeting_form.html",
+        {
+            "title": "Nouvelle réunion qualité",
+            "form": form,
+            "cancel_url": reverse("meeting_list"),
+            "breadcrumb_data": breadcrumb("Nouvelle réunion", *_crumbs_to_meetings()),
+        },
+    )
+
+
+def meeting_detail(request, pk):
+    meeting = _visible_meeting(request, pk)
+    # Whether the user may open each decision's action (an agent sees the actions of their own site only).
+    visible_action = Exists(Action.objects.for_user(request.user).filter(pk=OuterRef("action_id")))
+    decisions = meeting.decisions.select_related("action").annotate(action_visible=visible_action).order_by("pk")
+    can_manage = access.can_manage_meetings(request.user, meeting.prefecture)
+    return render(
+        request,
+        "engagements/meetings/meeting_detail.html",
+        {
+            "title": str(meeting),
+            "meeting": meeting,
+            "decisions": list(decisions),
+            "can_manage": can_manage,
+            "decision_form": DecisionForm() if can_manage else None,
+            "breadcrumb_data": breadcrumb(str(meeting), *_crumbs_to_meetings()),
+        },
+    )
+
+
+def meeting_edit(request, pk):
+    meeting = _managed_meeting(request, pk)
+    name = str(meeting)
+    initial = {field: getattr(meeting, field) for field in services.MEETING_FIELDS}
+    form = MeetingForm(request.POST or None, actor=request.user, meeting=meeting, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_update(by=request.user, meeting=meeting, **form.cleaned_data)
+        except ValidationError as error:
+            _add_form_errors(form, error)
+        else:
+            messages.success(request, "La réunion a été enregistrée.")
+            return redirect("meeting_detail", pk=meeting.pk)
+    return render(
+        request,
+        "engagements/meetings/meeting_form.html",
+        {
+            "title": f"Modifier « {name} »",
+            "form": form,
+            "meeting": meeting,
+            "cancel_url": reverse("meeting_detail", kwargs={"pk": meeting.pk}),
+            "breadcrumb_data": breadcrumb(
+                "Modifier", *_crumbs_to_meetings(), (name, reverse("meeting_detail", kwargs={"pk": meeting.pk}))
+            ),
+        },
+    )
+
+
+def meeting_decision_add(request, pk):
+    """GET: the form alone; POST (also from the meeting's page): record the decision."""
+    meeting = _managed_meeting(request, pk)
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.decision_add(by=request.user, meeting=meeting, **form.cleaned_data)
+        except ValidationError as error:
+            _add_form_errors(form, error)
+        else:
+            messages.success(request, "Décision ajoutée.")
+            return redirect(reverse("meeting_detail", kwargs={"pk": meeting.pk}) + "#decisions")
+    return render(
+        request,
+        "engagements/meetings/decision_form.html",
+        {
+            "title": "Nouvelle décision",
+            "meeting": meeting,
+            "form": form,
+            "breadcrumb_data": breadcrumb(
+                "Nouvelle décision",
+                *_crumbs_to_meetings(),
+                (str(meeting), reverse("meeting_detail", kwargs={"pk": meeting.pk})),
+            ),
+        },
+    )
+
+
+def meeting_decision_action(request, pk, decision_pk):
+    """« Créer l'action »: the decision becomes an action of the prefecture's plan."""
+    meeting = _managed_meeting(request, pk)
+    decision = get_object_or_404(MeetingDecision.objects.select_related("action"), pk=decision_pk, meeting=meeting)
+    detail_url = reverse("meeting_detail", kwargs={"pk": meeting.pk})
+    if decision.action_id is not None:
+        messages.info(request, "Cette décision a déjà donné lieu à une action.")
+        return redirect(detail_url + "#decisions")
+    form = DecisionActionForm(request.POST or None, prefecture=meeting.prefecture)
+    if request.method == "POST" and form.is_valid():
+        try:
+            action = services.decision_to_action(by=request.user, decision=decision, **form.cleaned_data)
+        except ValidationError as error:
+            _add_form_errors(form, error)
+        else:
+            messages.success(request, f"Action créée dans le plan « {action.plan} » : {action.title}")
+            return redirect(detail_url + "#decisions")
+    return render(
+        request,
+        "engagements/meetings/decision_action_form.html",
+        {
+            "title": "Créer l’action",
+            "meeting": meeting,
+            "decision": decision,
+            "form": form,
+            "has_plan": form.fields["plan"].queryset.exists(),
+            "breadcrumb_data": breadcrumb("Créer l’action", *_crumbs_to_meetings(), (str(meeting), detail_url)),
+        },
+    )
+
+
+# --- trainings ------------------------------------------------------------------------------------
+
+
+def _crumbs_to_trainings():
+    return [("Formations", reverse("training_list"))]
+
+
+def _may_record_trainings(user):
+    return access.manageable_training_sites(Site.objects.all(), user).exists()
+
+
+def training_list(request):
+    queryset = (
+        Training.objects.for_user(request.user)
+        .select_related("person", "site__prefecture")
+        .order_by("-trained_on", "site__name", "person__last_name", "pk")
+    )
+    filterset = TrainingListFilter(request.GET or None, queryset=queryset, request=request)
+    page_obj = paginate(request, filterset.qs)
+    for training in page_obj.object_list:
+        training.editable = access.can_manage_trainings(request.user, training.site)
+    return render(
+        request,
+        "engagements/meetings/training_list.html",
+        {
+            "title": "Formations des agents",
+            "filter_form": filterset.form,
+            "page_obj": page_obj,
+            "can_create": _may_record_trainings(request.user),
+            "breadcrumb_data": breadcrumb("Formations"),
+        },
+    )
+
+
+def training_create(request):
+    if not _may_record_trainings(request.user):
+        raise PermissionDenied("Seuls le responsable qualité et les référents de site enregistrent les formations.")
+    initial = {"trained_on": timezone.localdate(), "reception": True}
+    for name in ("site", "person"):
+        if request.GET.get(name, "").isdigit():
+            initial[name] = int(request.GET[name])
+    form = TrainingForm(request.POST or None, actor=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            training = services.training_create(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_form_errors(form, error)
+        else:
+            messages.success(request, f"Formation enregistrée : {training}.")
+            return redirect("training_list")
+    return render(
+        request,
+        "engagements/meetings/training_form.html",
+        {
+            "title": "Nouvelle formation",
+            "form": form,
+            "breadcrumb_data": breadcrumb("Nouvelle formation", *_crumbs_to_trainings()),
+        },
+    )
+
+
+def training_edit(request, pk):
+    training = get_object_or_404(Training.objects.for_user(request.user).select_related("person", "site"), pk=pk)
+    if not access.can_manage_trainings(request.user, training.site):
+        raise PermissionDenied("Vous ne pouvez pas modifier les formations de ce site.")
+    initial = {field: getattr(training, field) for field in services.TRAINING_FIELDS}
+    form = TrainingForm(request.POST or None, actor=request.user, training=training, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.training_update(by=request.user, training=training, **form.cleaned_data)
+        except ValidationError as error:
+            _add_form_errors(form, error)
+        else:
+            messages.success(request, "La formation a été enregistrée.")
+            return redirect("training_list")
+    return render(
+        request,
+        "engagements/meetings/training_form.html",
+        {
+            "title": "Modifier une formation",
+            "form": form,
+            "training": training,
+            "breadcrumb_data": breadcrumb("Modifier une formation", *_crumbs_to_trainings()),
+        },
+    )
+
+
+def training_agents_not_trained(request):
+    """« Agents d'accueil non formés depuis 4 ans »: on the sites the user sees, or the one chosen."""
+    today = timezone.localdate()
+    form = AgentsFilterForm(request.GET or None, actor=request.user)
+    sites = Site.objects.for_user(request.user)
+    if form.is_valid():
+        if form.cleaned_data["site"]:
+            sites = sites.filter(pk=form.cleaned_data["site"].pk)
+        if form.cleaned_data["prefecture"]:
+            sites = sites.filter(prefecture=form.cleaned_data["prefecture"])
+    agents = services.agents_reception_training(sites=sites, on=today)
+    totals = agents.aggregate(total=Count("pk"), late=Count("pk", filter=Q(trained_in_time=False)))
+    page_obj = paginate(request, services.agents_not_trained(sites=sites, on=today))
+    for membership in page_obj.object_list:
+        membership.can_record = access.can_manage_trainings(request.user, membership.site)
+    return render(
+        request,
+        "engagements/meetings/agents_not_trained.html",
+        {
+            "title": "Agents d’accueil non formés depuis 4 ans",
+            "filter_form": form,
+            "page_obj": page_obj,
+            "totals": totals,
+            "cutoff": services.training_cutoff(today),
+            "breadcrumb_data": breadcrumb("Agents non formés depuis 4 ans", *_crumbs_to_trainings()),
+        },
+    )

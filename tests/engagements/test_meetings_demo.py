@@ -1,0 +1,74 @@
+"""Demo data of the meetings and trainings: Bouches-du-Rhône's 2015 COPIL and CLU, agents to train."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from accounts.models import Membership, Role
+from engagements.demo import meetings as demo
+from engagements.models import Meeting, MeetingDecision, Training
+from engagements.services.meetings import agents_not_trained
+from sites.models import Site
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def loaded():
+    call_command("load_demo", stdout=io.StringIO())
+    demo.load()
+
+
+def test_the_demo_holds_a_copil_each_month_of_2015_and_the_april_clu(loaded):
+    meetings = Meeting.objects.filter(prefecture__department_id="13", held_on__year=2015)
+
+    assert sorted(m.held_on.month for m in meetings.filter(kind="copil")) == list(range(1, 13))
+    assert [str(m) for m in meetings.filter(kind="clu")] == ["Comité local des usagers du 16/04/2015"]
+    assert MeetingDecision.objects.filter(meeting__kind="copil").count() >= 5
+    assert MeetingDecision.objects.filter(meeting__kind="clu").count() == 2
+
+
+def test_the_demo_agents_show_who_needs_a_reception_training(loaded):
+    sites = Site.objects.filter(prefecture__department_id="13")
+
+    late = {m.user.username: m.last_reception_training_on for m in agents_not_trained(sites=sites)}
+
+    assert set(late) == {"agent-arles-2", "agent-aix", "agent-st-sebastien"}
+    assert late["agent-aix"] is None
+    assert Membership.objects.filter(role=Role.AGENT, site__in=sites).count() == 5
+
+
+def test_loading_the_demo_twice_changes_nothing(loaded):
+    counts = (
+        Meeting.objects.count(),
+        MeetingDecision.objects.count(),
+        Training.objects.count(),
+        Membership.objects.count(),
+    )
+
+    demo.load()
+
+    assert (
+        Meeting.objects.count(),
+        MeetingDecision.objects.count(),
+        Training.objects.count(),
+        Membership.objects.count(),
+    ) == counts
+
+
+def test_decisions_are_linked_to_the_copil_and_clu_actions_of_the_demo_action_plan(db):
+    from engagements.demo import actions, labellings
+
+    call_command("load_demo", stdout=io.StringIO())
+    labellings.load()
+    actions.load()
+    demo.load()
+
+    december = Meeting.objects.get(prefecture__department_id="13", kind="copil", held_on__month=12)
+    linked = december.decisions.exclude(action=None).select_related("action")
+    clu = MeetingDecision.objects.get(meeting__kind="clu", action__isnull=False)
+    assert linked.count() == 4
+    assert all(d.action.source == "copil" and d.action.source_object == d for d in linked)
+    assert clu.action.source == "clu"
+    assert december.decisions.filter(action=None).count() == 1  # keeps its « Créer l'action » button
