@@ -8,6 +8,11 @@ def _item(label, url, prefix=None):
     return {"label": label, "url": url, "prefix": prefix or url}
 
 
+def _group(label, children):
+    """A drop-down menu of the header; none when the user may see none of its items."""
+    return {"label": label, "children": children} if children else None
+
+
 def _menu(user):
     """The main navigation of a signed-in user, from what ``access`` says they may see and do."""
     dashboard = access.home_dashboard(user)
@@ -33,11 +38,23 @@ def _menu(user):
         items.append(_item("Mes audits", dashboard_url))
     else:
         items.append(_item("Tableau de bord", dashboard_url))
+    territory = dashboard in ("national", "prefecture", "site")
+    quality = [_item("Référentiels", reverse("referential_list"))]
+    users = []
+    if territory:
+        quality += [
+            _item("Labellisation", reverse("labelling_home")),
+            _item("Plan d'action", reverse("action_list")),
+            _item("Réunions qualité", reverse("meeting_list")),
+            _item("Formations", reverse("training_list")),
+        ]
+        users.append(_item("Réclamations et suggestions", reverse("complaint_list")))
+    items += [_group("Démarche qualité", quality), _group("Usagers", users)]
     if access.can_manage_memberships(user):
         items.append(_item("Habilitations", reverse("membership_list")))
     if access.is_national_admin(user):
         items.append(_item("Administration", reverse("admin:index")))
-    return items
+    return [item for item in items if item]
 
 
 def _mark_current(items, path):
@@ -45,10 +62,13 @@ def _mark_current(items, path):
     current = None
     for item in items:
         item["current"] = False
-        if path.startswith(item["prefix"]) and (current is None or len(item["prefix"]) > len(current["prefix"])):
-            current = item
+        for link in item.get("children", [item]):
+            link["current"] = False
+            if path.startswith(link["prefix"]) and (current is None or len(link["prefix"]) > len(current[1]["prefix"])):
+                current = (item, link)
     if current is not None:
-        current["current"] = True
+        for marked in current:
+            marked["current"] = True
     return items
 
 

@@ -148,4 +148,11 @@ def load_demo():
             defaults={"valid_from": datetime.date(2013, 1, 1)},
         )
         accounts.append((username, role.label, str(site or prefecture or "national")))
+
+    # Each app's demo data, in the order of their dependencies (imported here: they read this module's data).
+    from complaints import demo as complaints_demo
+    from engagements.demo import actions, labellings, meetings
+
+    for app_demo in (labellings, actions, meetings, complaints_demo):
+        app_demo.load()
     return accounts

@@ -23,10 +23,12 @@ from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
 from accounts.models import User
+from engagements import importer
 from engagements.models import Labelling, LabellingStep, Module, Referential
 from engagements.services import labellings as services
 from sites.models import Department, Prefecture, Site
 
+SHIPPED_REFERENTIALS = ("marianne.yaml", "qualipref.yaml", "qualipref-2.0.yaml")
 Kind = LabellingStep.Kind
 Status = Labelling.Status
 AFNOR = "AFNOR Certification"
@@ -59,6 +61,10 @@ def prefecture_name(department):
 
 
 def _referentials():
+    if not Referential.objects.exists():
+        # A flushed database (the browser tests' live server) lost the référentiels that the migration loaded.
+        for name in SHIPPED_REFERENTIALS:
+            importer.import_file(importer.SHIPPED_DIR / name)
     latest = {}
     for referential in Referential.objects.order_by("published_on"):
         latest[referential.code] = referential

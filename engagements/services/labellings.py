@@ -29,7 +29,6 @@ unfavourable, the label is lost.
 
 import calendar
 import datetime
-from pathlib import PurePath
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -37,6 +36,7 @@ from django.utils import timezone
 
 from accounts import access
 from engagements.models import Labelling, LabellingStep, Module
+from qualipref.lib import uploads
 from sites.models import Prefecture
 
 Kind = LabellingStep.Kind
@@ -63,44 +63,16 @@ STEP_FIELDS = {
     Kind.DECISION: ("decision", "decision_body", "renewal_due"),
 }
 
-# --- evidence files (one check, used by every upload of the app) ----------------------------------
+# --- evidence files ---------------------------------------------------------------------------------
 
-EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
-_ZIP = b"PK\x03\x04"
-# extension -> (label, accepted first bytes)
-EVIDENCE_TYPES = {
-    ".pdf": ("PDF", (b"%PDF-",)),
-    ".png": ("PNG", (b"\x89PNG\r\n\x1a\n",)),
-    ".jpg": ("JPEG", (b"\xff\xd8\xff",)),
-    ".jpeg": ("JPEG", (b"\xff\xd8\xff",)),
-    ".odt": ("ODT", (_ZIP,)),
-    ".docx": ("DOCX", (_ZIP,)),
-}
-EVIDENCE_ACCEPT = ",".join(EVIDENCE_TYPES)  # for <input type="file" accept="...">
-EVIDENCE_HELP = "PDF, PNG, JPEG, ODT ou DOCX, 10 Mo au plus."
-
-
-def _megabytes(size):
-    return f"{size / (1024 * 1024):.1f}".replace(".", ",")
+EVIDENCE_ACCEPT = uploads.DOCUMENT_ACCEPT  # for <input type="file" accept="...">
+EVIDENCE_HELP = uploads.DOCUMENT_HELP
 
 
 def check_evidence_file(file, *, field="evidence"):
-    """Refuse a file over 10 Mo, of another type than PDF, PNG, JPEG, ODT, DOCX, or whose content is not of
-    the type its name says. Raises ValidationError({field: message}); reads 8 bytes and rewinds."""
-    if not file:
-        return
-    suffix = PurePath(file.name or "").suffix.lower()
-    if suffix not in EVIDENCE_TYPES:
-        shown = f"« {suffix} »" if suffix else "sans extension"
-        raise ValidationError({field: f"Type de fichier non accepté ({shown}) : formats acceptés {EVIDENCE_HELP}"})
-    if file.size > EVIDENCE_MAX_BYTES:
-        raise ValidationError({field: f"Le fichier pèse {_megabytes(file.size)} Mo : la taille maximale est de 10 Mo."})
-    label, signatures = EVIDENCE_TYPES[suffix]
-    file.seek(0)
-    head = file.read(8)
-    file.seek(0)
-    if not any(head.startswith(signature) for signature in signatures):
-        raise ValidationError({field: f"Le contenu du fichier ne correspond pas à un document {label}."})
+    """The shared document check (qualipref.lib.uploads), for an optional file."""
+    if file:
+        uploads.check_document(file, field=field)
 
 
 # --- dates ----------------------------------------------------------------------------------------

@@ -9,7 +9,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _menu(page):
-    return [label.strip() for label in page.locator("#fr-navigation .fr-nav__link").all_inner_texts()]
+    """The top-level entries of the header: links and drop-down buttons."""
+    entries = page.locator("#fr-navigation .fr-nav__item > .fr-nav__link, #fr-navigation .fr-nav__item > .fr-nav__btn")
+    return [label.strip() for label in entries.all_inner_texts()]
 
 
 def test_a_quality_manager_signs_in_and_lands_on_the_prefecture_dashboard(page, demo, login, artifacts):
@@ -23,14 +25,16 @@ def test_a_quality_manager_signs_in_and_lands_on_the_prefecture_dashboard(page, 
 
 def test_navigation_differs_by_role(page, demo, login):
     login("qualite13", demo)
-    assert _menu(page) == ["Tableau de bord", "Sites", "Habilitations"]
+    assert _menu(page) == ["Tableau de bord", "Sites", "Démarche qualité", "Usagers", "Habilitations"]
     expect(page.locator('#fr-navigation [aria-current="page"]')).to_have_text("Tableau de bord")
 
     page.get_by_role("button", name="Se déconnecter").click()
     expect(page).to_have_url(re.compile(r"/comptes/connexion/$"))
 
     login("agent-istres", demo)
-    assert _menu(page) == ["Tableau de bord", "Mon site"]
+    assert _menu(page) == ["Tableau de bord", "Mon site", "Démarche qualité", "Usagers"]
+    page.get_by_role("button", name="Usagers").click()
+    expect(page.get_by_role("link", name="Réclamations et suggestions")).to_be_visible()
     page.get_by_role("link", name="Mon site").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Sous-préfecture d'Istres")
     expect(page.locator('#fr-navigation [aria-current="page"]')).to_have_text("Mon site")

@@ -16,6 +16,7 @@ D = datetime.date
 def audited_cycle(demo):
     """Bouches-du-Rhône on Qualipref 2.0, audited on 15/09/2015, recorded through the service."""
     from accounts.models import User
+    from engagements.models import ActionPlan
     from engagements.services import labellings as services
     from sites.models import Prefecture
     from tests import factories
@@ -23,6 +24,10 @@ def audited_cycle(demo):
     qp2 = factories.labelling_referential("QP2")  # the flush of the previous browser test emptied the table
     national = User.objects.get(username="national")
     prefecture = Prefecture.objects.get(department_id="13")
+    # The demo's cycles of the prefecture make way for the one under test (its action plans stay).
+    ActionPlan.objects.filter(prefecture=prefecture).update(labelling=None)
+    prefecture.labellings.update(previous=None)
+    prefecture.labellings.all().delete()
     cycle = services.labelling_start(
         by=national,
         prefecture=prefecture,

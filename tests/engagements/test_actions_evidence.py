@@ -14,6 +14,7 @@ from openpyxl import Workbook
 
 from engagements.models import ActionEvidence
 from engagements.services import actions as services
+from qualipref.lib import uploads
 from tests.permissions.actions import action_objects
 
 
@@ -58,16 +59,15 @@ def test_each_accepted_type_is_stored_under_media_with_its_real_content_type(wor
 
     assert evidence.name == name
     assert evidence.size == len(FILES[name])
-    assert (
-        evidence.content_type == services.EVIDENCE_TYPES[evidence.file.name.rsplit(".", 1)[1].replace("jpg", "jpeg")][0]
-    )
+    kind = evidence.file.name.rsplit(".", 1)[1].replace("jpg", "jpeg")
+    assert evidence.content_type == uploads.DOCUMENT_TYPES[kind][1]
     stored = Path(settings.MEDIA_ROOT) / evidence.file.name
     assert stored.read_bytes() == FILES[name]
     assert name not in evidence.file.name  # random name on disk
 
 
 def test_a_file_over_10_mo_is_refused_and_nothing_is_stored(world, objects):
-    big = b"%PDF-1.7\n" + b"0" * services.EVIDENCE_MAX_BYTES
+    big = b"%PDF-1.7\n" + b"0" * uploads.DOCUMENT_MAX_BYTES
     stored_before = set((Path(settings.MEDIA_ROOT) / "actions").rglob("*"))
 
     with pytest.raises(ValidationError) as error:
@@ -75,7 +75,7 @@ def test_a_file_over_10_mo_is_refused_and_nothing_is_stored(world, objects):
             by=world.users["quality_manager"], action=objects.own, file=_upload("gros.pdf", big)
         )
 
-    assert error.value.message_dict["file"] == ["Le fichier dépasse la taille maximale de 10 Mo (10,0 Mo)."]
+    assert error.value.message_dict["file"] == ["Le fichier pèse 10,0 Mo : la taille maximale est de 10 Mo."]
     assert list(objects.own.evidence.all()) == [objects.evidence]
     assert set((Path(settings.MEDIA_ROOT) / "actions").rglob("*")) == stored_before
 
@@ -86,7 +86,7 @@ def test_a_forbidden_extension_is_refused(world, objects):
             by=world.users["quality_manager"], action=objects.own, file=_upload("script.exe", b"MZ\x90\x00")
         )
     assert error.value.message_dict["file"] == [
-        "Type de fichier refusé : seuls les fichiers PDF, PNG, JPEG, ODT, DOCX ou XLSX sont acceptés."
+        "Type de fichier non accepté (« .exe ») : formats acceptés PDF, PNG, JPEG, ODT, DOCX ou XLSX, 10 Mo au plus."
     ]
 
 
@@ -95,7 +95,7 @@ def test_a_program_renamed_as_a_pdf_is_refused_on_its_content(world, objects):
         services.action_evidence_add(
             by=world.users["quality_manager"], action=objects.own, file=_upload("rapport.pdf", b"MZ\x90\x00\x03")
         )
-    assert "n'est pas un PDF, PNG, JPEG, ODT, DOCX ou XLSX valide" in error.value.message_dict["file"][0]
+    assert error.value.message_dict["file"] == ["Le contenu du fichier ne correspond pas à un document PDF."]
 
 
 def test_a_picture_named_as_a_pdf_is_refused(world, objects):
@@ -103,7 +103,7 @@ def test_a_picture_named_as_a_pdf_is_refused(world, objects):
         services.action_evidence_add(
             by=world.users["quality_manager"], action=objects.own, file=_upload("rapport.pdf", FILES["photo.png"])
         )
-    assert error.value.message_dict["file"] == ["Le contenu du fichier ne correspond pas à son extension (.pdf)."]
+    assert error.value.message_dict["file"] == ["Le contenu du fichier ne correspond pas à un document PDF."]
 
 
 def test_a_zip_that_is_not_an_office_document_is_refused(world, objects):
@@ -153,7 +153,7 @@ def test_a_refused_upload_on_the_page_shows_the_french_reason(client, world, obj
         {"file": _upload("photo.pdf", FILES["photo.png"])},
         follow=True,
     )
-    assert "Le contenu du fichier ne correspond pas à son extension (.pdf)." in response.content.decode()
+    assert "Le contenu du fichier ne correspond pas à un document PDF." in response.content.decode()
     assert not ActionEvidence.objects.filter(name="photo.pdf").exists()
 
 

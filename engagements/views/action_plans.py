@@ -1,0 +1,113 @@
+"""Action plan pages: the list of a prefecture's plans, creation, copying the open actions to a new plan."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts import access
+from engagements.forms.actions import (
+    ActionPlanForm,
+    CopyOpenActionsForm,
+)
+from engagements.models import Action, ActionPlan
+from engagements.services import actions as services
+from engagements.views.actions import _list_crumb, _managed_prefectures, _put_errors_on_form
+from qualipref.views import breadcrumb, paginate
+
+# --- plans ----------------------------------------------------------------------------------------
+
+
+@require_GET
+def action_plan_list(request):
+    today = timezone.localdate()
+    open_actions = Q(actions__status__in=Action.OPEN_STATUSES)
+    plans = (
+        ActionPlan.objects.for_user(request.user)
+        .select_related("prefecture__department", "labelling__referential")
+        .annotate(
+            actions_count=Count("actions"),
+            open_count=Count("actions", filter=open_actions),
+            overdue_count=Count("actions", filter=open_actions & Q(actions__due_on__lt=today)),
+        )
+        .order_by("prefecture__department_id", "-created_at", "-pk")
+    )
+    page_obj = paginate(request, plans)
+    for plan in page_obj.object_list:
+        plan.can_manage = access.can_manage_action_plans(request.user, plan.prefecture)
+    return render(
+        request,
+        "engagements/actions/plan_list.html",
+        {
+            "title": "Plans d’action",
+            "page_obj": page_obj,
+            "can_create": bool(_managed_prefectures(request.user)),
+            "breadcrumb_data": breadcrumb("Plans d’action", _list_crumb()),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def action_plan_create(request):
+    if not _managed_prefectures(request.user):
+        raise PermissionDenied("Seul le responsable qualité d’une préfecture crée ses plans d’action.")
+    form = ActionPlanForm(request.POST or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = services.action_plan_create(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _put_errors_on_form(form, error)
+        else:
+            messages.success(request, f"Le plan d’action « {plan.title} » a été créé.")
+            return redirect("action_plan_list")
+    return render(
+        request,
+        "engagements/actions/plan_form.html",
+        {
+            "title": "Nouveau plan d’action",
+            "form": form,
+            "breadcrumb_data": breadcrumb(
+                "Nouveau plan d’action", _list_crumb(), ("Plans d’action", reverse("action_plan_list"))
+            ),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def action_plan_copy(request, pk):
+    """Carry the open actions of an earlier plan over to this one (a new labelling cycle)."""
+    plan = get_object_or_404(ActionPlan.objects.for_user(request.user).select_related("prefecture"), pk=pk)
+    if not access.can_manage_action_plans(request.user, plan.prefecture):
+        raise PermissionDenied("Seul le responsable qualité de la préfecture reprend des actions dans un plan.")
+    form = CopyOpenActionsForm(request.POST or None, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        try:
+            copies = services.actions_copy_open_to_plan(
+                by=request.user, from_plan=form.cleaned_data["from_plan"], to_plan=plan
+            )
+        except ValidationError as error:
+            _put_errors_on_form(form, error)
+        else:
+            count = len(copies)
+            if count:
+                messages.success(
+                    request, f"{count} action{'s' if count > 1 else ''} reprise{'s' if count > 1 else ''}."
+                )
+            else:
+                messages.info(request, "Ce plan n’a aucune action ouverte à reprendre.")
+            return redirect(f"{reverse('action_list')}?plan={plan.pk}")
+    return render(
+        request,
+        "engagements/actions/plan_copy.html",
+        {
+            "title": f"Reprendre des actions dans « {plan.title} »",
+            "plan": plan,
+            "form": form,
+            "breadcrumb_data": breadcrumb(
+                "Reprendre des actions", _list_crumb(), ("Plans d’action", reverse("action_plan_list"))
+            ),
+        },
+    )

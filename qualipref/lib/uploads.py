@@ -1,0 +1,133 @@
+"""Checks of uploaded files shared by every app (imports no app): size, real type, French messages.
+
+- ``check_document(file, field=...)``: evidence and attachments (PDF, PNG, JPEG, ODT, DOCX or XLSX, 10 Mo at
+  most), judged on the content, not on the name; returns the kind ("pdf", "docx"...).
+- ``check_size(file, max_bytes=..., field=...)``: a present, non-empty file under a size limit (used by
+  ``check_document`` and by the CSV imports of qualipref.lib.csv_import).
+- ``read_head``, ``binary_kind``: the first bytes of a file, and what a binary file looks like from them.
+
+Each check raises Django's ``ValidationError({field: message})``, so that forms, services and the API show the
+message next to the upload field. Files are rewound after being read.
+"""
+
+import zipfile
+from pathlib import PurePath
+
+from django.core.exceptions import ValidationError
+
+DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
+# kind -> (label, MIME type stored, extensions accepted)
+DOCUMENT_TYPES = {
+    "pdf": ("PDF", "application/pdf", (".pdf",)),
+    "png": ("PNG", "image/png", (".png",)),
+    "jpeg": ("JPEG", "image/jpeg", (".jpg", ".jpeg")),
+    "odt": ("ODT", "application/vnd.oasis.opendocument.text", (".odt",)),
+    "docx": ("DOCX", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", (".docx",)),
+    "xlsx": ("XLSX", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (".xlsx",)),
+}
+DOCUMENT_ACCEPT = ",".join(ext for _, _, extensions in DOCUMENT_TYPES.values() for ext in extensions)
+DOCUMENT_HELP = "PDF, PNG, JPEG, ODT, DOCX ou XLSX, 10 Mo au plus."
+
+# First bytes of formats people upload by mistake instead of a text file.
+BINARY_SIGNATURES = {
+    b"%PDF-": "un document PDF",
+    b"PK\x03\x04": "un classeur ou un document bureautique (XLSX, ODS, DOCX…) ou une archive ZIP",
+    b"\xd0\xcf\x11\xe0": "un classeur Excel 97-2003 (XLS)",
+    b"\x89PNG": "une image PNG",
+    b"\xff\xd8\xff": "une image JPEG",
+    b"\x1f\x8b": "une archive compressée (gzip)",
+    b"MZ": "un programme",
+}
+
+
+def megabytes(size):
+    """« 12,5 » for 12.5 Mo, « 10 » for exactly 10 Mo (French decimal comma)."""
+    value = size / (1024 * 1024)
+    return f"{value:.1f}".replace(".", ",")
+
+
+def _limit(max_bytes):
+    value = max_bytes / (1024 * 1024)
+    return str(int(value)) if value == int(value) else megabytes(max_bytes)
+
+
+def read_head(file, size=8192):
+    """The first ``size`` bytes of the file; the file is rewound before and after."""
+    file.seek(0)
+    head = file.read(size)
+    file.seek(0)
+    return head if isinstance(head, bytes) else head.encode()
+
+
+def check_size(file, *, max_bytes, field="file"):
+    """Refuse a missing, empty or oversized file."""
+    if file is None:
+        raise ValidationError({field: "Choisissez un fichier."})
+    size = file.size
+    if not size:
+        raise ValidationError({field: "Le fichier est vide."})
+    if size > max_bytes:
+        raise ValidationError(
+            {field: f"Le fichier pèse {megabytes(size)} Mo : la taille maximale est de {_limit(max_bytes)} Mo."}
+        )
+
+
+def binary_kind(head):
+    """What a binary file looks like from its first bytes (« un document PDF »...), None for text."""
+    for signature, label in BINARY_SIGNATURES.items():
+        if head.startswith(signature):
+            return label
+    if b"\x00" in head:
+        return "un fichier binaire"
+    return None
+
+
+def _zip_kind(file):
+    try:
+        with zipfile.ZipFile(file) as archive:
+            names = set(archive.namelist())
+            if "mimetype" in names:
+                mimetype = archive.read("mimetype").decode("ascii", "replace").strip()
+                if mimetype == DOCUMENT_TYPES["odt"][1]:
+                    return "odt"
+            if "[Content_Types].xml" in names:
+                if "word/document.xml" in names:
+                    return "docx"
+                if "xl/workbook.xml" in names:
+                    return "xlsx"
+    except (zipfile.BadZipFile, OSError, KeyError):
+        return None
+    finally:
+        file.seek(0)
+    return None
+
+
+def detect_kind(file):
+    """The real type of a file, from its first bytes (and, for office documents, its zip entries); None when
+    it is none of DOCUMENT_TYPES."""
+    head = read_head(file, 8)
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if head.startswith(b"PK\x03\x04"):
+        return _zip_kind(file)
+    return None
+
+
+def check_document(file, *, field="file"):
+    """Refuse a file of another type than PDF, PNG, JPEG, ODT, DOCX, XLSX, an empty one, one over 10 Mo, or
+    one whose content is not of the type its name says. Returns its kind ("pdf", "docx"...)."""
+    suffix = PurePath(getattr(file, "name", "") or "").suffix.lower()
+    expected = next((kind for kind, (_, _, extensions) in DOCUMENT_TYPES.items() if suffix in extensions), None)
+    if expected is None:
+        shown = f"« {suffix} »" if suffix else "sans extension"
+        raise ValidationError({field: f"Type de fichier non accepté ({shown}) : formats acceptés {DOCUMENT_HELP}"})
+    check_size(file, max_bytes=DOCUMENT_MAX_BYTES, field=field)
+    if detect_kind(file) != expected:
+        raise ValidationError(
+            {field: f"Le contenu du fichier ne correspond pas à un document {DOCUMENT_TYPES[expected][0]}."}
+        )
+    return expected
