@@ -65,3 +65,14 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_content_types():
+    """A content type created inside a rolled-back test stays in Django's cache with an id that no longer exists
+    (PostgreSQL never reuses it): generic links (an action's source) would point at nothing."""
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()
+    yield
+    ContentType.objects.clear_cache()
