@@ -11,6 +11,7 @@ from engagements.api.labellings import LabellingViewSet
 from engagements.api.meetings import MeetingViewSet, TrainingViewSet
 from engagements.api.referentials import EngagementViewSet, ModuleViewSet, ReferentialViewSet
 from sites.api import DepartmentViewSet, PrefectureViewSet, SiteViewSet
+from surveys.api import CampaignViewSet, QuestionnaireViewSet
 
 app_name = "api"
 
@@ -28,6 +29,8 @@ router.register("actions", ActionViewSet, basename="action")
 router.register("meetings", MeetingViewSet, basename="meeting")
 router.register("trainings", TrainingViewSet, basename="training")
 router.register("complaints", ComplaintViewSet, basename="complaint")
+router.register("surveys", CampaignViewSet, basename="survey")
+router.register("questionnaires", QuestionnaireViewSet, basename="questionnaire")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "accounts",
     "engagements",
     "complaints",
+    "surveys",
 ]
 
 MIDDLEWARE = [
@@ -223,6 +224,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "CampaignStatusEnum": "surveys.models.Campaign.Status",
+        "CampaignKindEnum": "surveys.models.Campaign.Kind",
+    },
 }
 
 # Celery: kombu's filesystem transport by default (no server), Redis in production.

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from qualipref import views
+from surveys.public_urls import questionnaire_urlpatterns, results_urlpatterns
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -11,6 +12,9 @@ urlpatterns = [
     path("qualite/", include("engagements.urls")),
     path("reclamations/", include("complaints.urls")),
     path("e-reclamation/", include("complaints.public_urls")),
+    path("enquetes/", include("surveys.urls")),
+    path("enquete/", include(questionnaire_urlpatterns)),
+    path("resultats-enquetes/", include(results_urlpatterns)),
     path("api/v1/", include("qualipref.api_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -10,7 +10,17 @@ from django.contrib import admin
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.permissions import actions, api, complaints, engagements, html, labellings, meetings, referentials
+from tests.permissions import (
+    actions,
+    api,
+    complaints,
+    engagements,
+    html,
+    labellings,
+    meetings,
+    referentials,
+    surveys,
+)
 from tests.permissions.world import ROLES, build_world
 
 CASES = (
@@ -22,6 +32,7 @@ CASES = (
     + labellings.CASES
     + actions.CASES
     + complaints.CASES
+    + surveys.CASES
 )
 
 # The admin is for national administrators; everyone else is sent to its login page.

@@ -17,3 +17,4 @@ from .abilities import *  # noqa: F403
 from .complaints import *  # noqa: F403
 from .core import *  # noqa: F403
 from .engagements import *  # noqa: F403
+from .surveys import *  # noqa: F403

@@ -32,7 +32,7 @@ def _menu(client, user, url=None):
 
 
 QUALITY = ["Démarche qualité", "Référentiels", "Labellisation", "Plan d'action", "Réunions qualité", "Formations"]
-USERS = ["Usagers", "Réclamations et suggestions"]
+USERS = ["Usagers", "Réclamations et suggestions", "Enquêtes"]
 
 
 @pytest.mark.parametrize(

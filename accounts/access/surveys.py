@@ -1,0 +1,144 @@
+"""Satisfaction surveys: campaigns, responses typed in by agents, results, comments and their publication.
+
+- a campaign belongs to a prefecture: its quality manager prepares, opens and closes it, records aggregated
+  results and imports paper questionnaires; managers and national administrators read it; the referents and
+  agents of its sites read it too (site roles see the campaigns that cover one of their sites);
+- paper questionnaires are typed in by whoever works at the site (agents, referents) or the quality manager;
+- results are published, points forts / points de vigilance edited and comments moderated, site by site, by the
+  site's referent or the prefecture's quality manager;
+- auditors see no campaign. Public pages (questionnaire, published results) need no rule: they show only what is
+  meant to be public.
+"""
+
+from django.db.models import Exists, OuterRef, Q
+
+from accounts.models import PREFECTURE_ROLES, SITE_ROLES, Role
+
+from .abilities import abilities_of
+from .core import get_scope
+from .engagements import can_create_action
+
+
+def scope_campaigns(queryset, user):
+    """Campaigns of the user's prefectures, and those covering one of their own sites."""
+    from surveys.models import CampaignSite
+
+    scope = get_scope(user)
+    if scope.national:
+        return queryset
+    own_sites = scope.site_ids(*SITE_ROLES)
+    covers_own_site = Exists(CampaignSite.objects.filter(campaign=OuterRef("pk"), site_id__in=own_sites))
+    return queryset.filter(Q(prefecture_id__in=scope.prefecture_ids(*PREFECTURE_ROLES)) | covers_own_site)
+
+
+def can_manage_campaigns(user, prefecture):
+    """Prepare, change, open and close the campaigns of a prefecture: its quality manager."""
+    return prefecture.pk in get_scope(user).prefecture_ids(Role.QUALITY_MANAGER)
+
+
+def can_manage_campaign(user, campaign):
+    return campaign.prefecture_id in get_scope(user).prefecture_ids(Role.QUALITY_MANAGER)
+
+
+def manageable_campaign_prefectures(queryset, user):
+    """Prefectures whose campaigns the user prepares (the rule of ``can_manage_campaigns``, as a queryset)."""
+    return queryset.filter(pk__in=get_scope(user).prefecture_ids(Role.QUALITY_MANAGER))
+
+
+def can_enter_responses(user, campaign, site):
+    """Type in a paper questionnaire of a site: its agents and referents, the prefecture's quality manager."""
+    scope = get_scope(user)
+    return campaign.prefecture_id in scope.prefecture_ids(Role.QUALITY_MANAGER) or site.pk in scope.site_ids(
+        *SITE_ROLES
+    )
+
+
+def may_enter_responses(user, campaign):
+    """Whether the user types in paper questionnaires of at least one site of the campaign (site ids from
+    ``campaign.site_ids``, or one query)."""
+    scope = get_scope(user)
+    if campaign.prefecture_id in scope.prefecture_ids(Role.QUALITY_MANAGER):
+        return True
+    return bool(_campaign_site_ids(campaign) & scope.site_ids(*SITE_ROLES))
+
+
+def entry_sites(queryset, user, campaign):
+    """Sites of the campaign whose paper questionnaires the user types in (``queryset``: the campaign's sites)."""
+    scope = get_scope(user)
+    if campaign.prefecture_id in scope.prefecture_ids(Role.QUALITY_MANAGER):
+        return queryset
+    return queryset.filter(pk__in=scope.site_ids(*SITE_ROLES))
+
+
+def can_publish_results(user, campaign, site):
+    """Publish a site's results, edit its points forts / de vigilance, moderate its comments: the site's referent
+    or the prefecture's quality manager."""
+    scope = get_scope(user)
+    return campaign.prefecture_id in scope.prefecture_ids(Role.QUALITY_MANAGER) or site.pk in scope.site_ids(
+        Role.SITE_REFERENT
+    )
+
+
+def may_publish_results(user, campaign):
+    """Whether the user publishes (moderates, edits the highlights of) at least one site of the campaign."""
+    scope = get_scope(user)
+    if campaign.prefecture_id in scope.prefecture_ids(Role.QUALITY_MANAGER):
+        return True
+    return bool(_campaign_site_ids(campaign) & scope.site_ids(Role.SITE_REFERENT))
+
+
+def publishable_sites(queryset, user, campaign):
+    """Sites of the campaign whose results the user publishes (``queryset``: the campaign's sites)."""
+    scope = get_scope(user)
+    if campaign.prefecture_id in scope.prefecture_ids(Role.QUALITY_MANAGER):
+        return queryset
+    return queryset.filter(pk__in=scope.site_ids(Role.SITE_REFERENT))
+
+
+def can_edit_highlight(user, highlight):
+    """A campaign-wide point (no site) is the quality manager's; a site's, also its referent's."""
+    campaign = highlight.campaign
+    if highlight.site_id is None:
+        return can_manage_campaign(user, campaign)
+    return can_publish_results(user, campaign, highlight.site)
+
+
+def can_create_survey_action(user, campaign, site=None):
+    """A dimension below target proposes an action of the prefecture's action plan (accounts.access rule of
+    actions: quality managers anywhere, referents on their own site)."""
+    return can_create_action(user, campaign.prefecture, site)
+
+
+def _campaign_site_ids(campaign):
+    """The ids of the campaign's sites: set by the views (``campaign.site_ids``), read from the prefetched
+    ``campaign_sites`` of a list, or one query."""
+    ids = getattr(campaign, "site_ids", None)
+    if ids is None:
+        if "campaign_sites" in getattr(campaign, "_prefetched_objects_cache", {}):
+            ids = {campaign_site.site_id for campaign_site in campaign.campaign_sites.all()}
+        else:
+            ids = set(campaign.campaign_sites.values_list("site_id", flat=True))
+        campaign.site_ids = ids
+    return set(ids)
+
+
+# --- abilities ------------------------------------------------------------------------------------
+
+
+@abilities_of("surveys.Campaign")
+def _campaign_abilities(user, campaign):
+    manage = can_manage_campaign(user, campaign)
+    return {
+        "update": manage,
+        "delete": False,
+        "open": manage and campaign.kind == "responses" and campaign.status != "open",
+        "close": manage and campaign.status == "open",
+        "enter_responses": campaign.kind == "responses" and may_enter_responses(user, campaign),
+        "publish": may_publish_results(user, campaign),
+    }
+
+
+@abilities_of("surveys.Questionnaire")
+def _questionnaire_abilities(user, questionnaire):
+    # National data, shipped as versions that are never rewritten.
+    return {"update": False, "delete": False}

@@ -1,0 +1,132 @@
+"""PDF documents from Django templates, through WeasyPrint (imports no app).
+
+``render(template_name, context)`` returns the bytes of the PDF. The documents fetch nothing from the network:
+the URL fetcher serves only local static files (``/static/...`` URLs and ``file:`` URLs under the static
+folders), so a template cannot make the server request an outside address. Styles are a small print stylesheet of
+the template (not dsfr.min.css: too slow to parse); the Marianne font is available through ``static_url`` of its
+files (``@font-face``).
+"""
+
+import logging
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+
+MIME_TYPES = {
+    ".css": "text/css",
+    ".woff2": "font/woff2",
+    ".woff": "font/woff",
+    ".ttf": "font/ttf",
+    ".otf": "font/otf",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+}
+
+
+class ForbiddenResource(ValueError):
+    pass
+
+
+def _static_roots():
+    roots = [Path(path).resolve() for path in getattr(settings, "STATICFILES_DIRS", [])]
+    if settings.STATIC_ROOT:
+        roots.append(Path(settings.STATIC_ROOT).resolve())
+    return roots
+
+
+def _static_file(url):
+    """The local file behind a static URL (``/static/x``, ``file:///.../static/x``), or None."""
+    parsed = urlparse(url)
+    static_prefix = settings.STATIC_URL if settings.STATIC_URL.startswith("/") else f"/{settings.STATIC_URL}"
+    if parsed.scheme in ("", "http", "https") and parsed.path.startswith(static_prefix):
+        found = finders.find(unquote(parsed.path[len(static_prefix) :]))
+        return Path(found) if found else None
+    if parsed.scheme == "file":
+        path = Path(unquote(parsed.path)).resolve()
+        if path.is_file() and any(path.is_relative_to(root) for root in _static_roots()):
+            return path
+        relative = unquote(parsed.path)
+        if static_prefix in relative:
+            found = finders.find(relative.split(static_prefix, 1)[1])
+            return Path(found) if found else None
+    return None
+
+
+def _static_fetcher():
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class StaticFilesFetcher(URLFetcher):
+        """WeasyPrint's fetcher, limited to the project's static files (and inline ``data:`` URLs)."""
+
+        def fetch(self, url, headers=None):
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            path = _static_file(url)
+            if path is None:
+                raise ForbiddenResource(f"Ressource refusée dans un PDF : {url}")
+            content_type = MIME_TYPES.get(path.suffix.lower(), "application/octet-stream")
+            return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": content_type})
+
+    return StaticFilesFetcher()
+
+
+def render(template_name, context=None, *, request=None):
+    """The PDF (bytes) of a template rendered with ``context``."""
+    from weasyprint import HTML
+
+    html = render_to_string(template_name, context or {}, request=request)
+    return HTML(string=html, base_url="/", url_fetcher=_static_fetcher()).write_pdf()
+
+
+# --- documents whose production is followed (large audit reports, produced by a Celery task) ----------------
+
+# WeasyPrint and fontTools log every step at INFO: quiet by default, followed only while a document is produced.
+PROGRESS_LOGGER = "weasyprint.progress"
+logging.getLogger(PROGRESS_LOGGER).setLevel(logging.WARNING)
+logging.getLogger("fontTools").setLevel(logging.WARNING)
+
+# "Step N - ..." of WeasyPrint's progress logger -> share of the work done (layout and PDF writing dominate).
+_STEP_SHARES = {"1": 5, "2": 10, "3": 20, "4": 30, "5": 40, "6": 85, "7": 95}
+
+
+class _ProgressHandler(logging.Handler):
+    def __init__(self, callback):
+        super().__init__(level=logging.INFO)
+        self.callback = callback
+
+    def emit(self, record):
+        message = record.getMessage()
+        if message.startswith("Step "):
+            number = message[5:].split(" ", 1)[0]
+            if number in _STEP_SHARES:
+                self.callback(_STEP_SHARES[number], message)
+
+
+def html_to_pdf(html, *, on_progress=None):
+    """(PDF bytes, number of pages) of an HTML document whose static files are fetched locally only.
+
+    ``on_progress(percent, message)`` is called at each step of WeasyPrint (parsing, styles, layout page by page,
+    writing), for the progress bar of a long production. The same HTML gives the same bytes.
+    """
+    from weasyprint import HTML
+
+    logger = logging.getLogger(PROGRESS_LOGGER)
+    handler = _ProgressHandler(on_progress) if on_progress else None
+    previous = logger.level, logger.propagate
+    if handler:
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+        logger.propagate = False  # followed by the callback, not written to the console
+    try:
+        document = HTML(string=html, base_url="/", url_fetcher=_static_fetcher()).render()
+        return document.write_pdf(), len(document.pages)
+    finally:
+        if handler:
+            logger.removeHandler(handler)
+            logger.setLevel(previous[0])
+            logger.propagate = previous[1]

@@ -1,0 +1,188 @@
+"""``surveys/`` (campaigns), their responses and results, and ``questionnaires/``: thin over surveys.services.
+
+- ``POST surveys/{id}/responses/`` needs no login while the campaign is open (rate-limited per address);
+- ``GET surveys/{id}/results/`` (``?site=``, ``?service=``) counts the campaign's answers in the database.
+
+Campaigns are scoped by ``for_user`` (a foreign id is a 404); every object carries its ``abilities``.
+"""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django_ratelimit.core import is_ratelimited
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action as route
+from rest_framework.exceptions import PermissionDenied, Throttled, ValidationError
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response as ApiResponse
+
+from accounts import access
+from sites.models import Service, Site
+from surveys import results as results_module
+from surveys.filters import CampaignFilter
+from surveys.models import Campaign, CampaignSite, Questionnaire
+from surveys.serializers import (
+    CampaignSerializer,
+    CampaignWriteSerializer,
+    QuestionnaireSerializer,
+    ResponseCreatedSerializer,
+    ResponseSubmitSerializer,
+    ResultsSerializer,
+)
+from surveys.services import campaigns as campaign_services
+from surveys.services import responses as response_services
+from surveys.views.public import RATE
+
+
+def campaigns_for(user):
+    return (
+        Campaign.objects.for_user(user)
+        .select_related("questionnaire", "prefecture")
+        .prefetch_related(Prefetch("campaign_sites", queryset=CampaignSite.objects.order_by("site_id")), "services")
+    )
+
+
+class CampaignViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Satisfaction survey campaigns of the user's prefectures (and those covering their sites). Filters:
+    prefecture, site, status, kind, questionnaire (code), year. PATCH ``status`` opens or closes a campaign."""
+
+    queryset = Campaign.objects.none()
+    serializer_class = CampaignSerializer
+    filterset_class = CampaignFilter
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return campaigns_for(self.request.user).order_by("-opens_on", "-pk").distinct()
+
+    def get_serializer_class(self):
+        if self.action in ("create", "partial_update", "update"):
+            return CampaignWriteSerializer
+        return super().get_serializer_class()
+
+    def _read(self, campaign):
+        return CampaignSerializer(
+            campaigns_for(self.request.user).get(pk=campaign.pk), context=self.get_serializer_context()
+        )
+
+    @extend_schema(request=CampaignWriteSerializer, responses={201: CampaignSerializer})
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        data.pop("status", None)
+        campaign = campaign_services.campaign_create(by=request.user, **data)
+        return ApiResponse(self._read(campaign).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=CampaignWriteSerializer, responses=CampaignSerializer)
+    def partial_update(self, request, *args, **kwargs):
+        campaign = self.get_object()
+        if not access.can_manage_campaign(request.user, campaign):
+            raise PermissionDenied("Seul le responsable qualité de la préfecture modifie ses campagnes.")
+        serializer = self.get_serializer(campaign, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        new_status = data.pop("status", None)
+        data.pop("prefecture", None)
+        data.pop("kind", None)
+        if data:
+            campaign_services.campaign_update(by=request.user, campaign=campaign, **data)
+        if new_status is not None and new_status != campaign.status:
+            campaign_services.campaign_set_status(by=request.user, campaign=campaign, status=new_status)
+        return ApiResponse(self._read(campaign).data)
+
+    @extend_schema(
+        request=ResponseSubmitSerializer,
+        responses={201: ResponseCreatedSerializer},
+        auth=[],
+        description="Une réponse au questionnaire, sans connexion, tant que la campagne est ouverte.",
+    )
+    @route(detail=True, methods=["post"], permission_classes=[AllowAny], url_path="responses")
+    def responses(self, request, pk=None):
+        if is_ratelimited(request._request, group="surveys-api-responses", key="ip", rate=RATE, increment=True):
+            raise Throttled(detail="Trop de réponses envoyées depuis cette adresse : réessayez plus tard.")
+        campaign = get_object_or_404(
+            Campaign.objects.select_related("questionnaire").exclude(status=Campaign.Status.DRAFT), pk=pk
+        )
+        params = ResponseSubmitSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        data = params.validated_data
+        site = Site.objects.filter(pk=data["site"]).first()
+        if site is None:
+            raise ValidationError({"site": ["Ce site ne participe pas à cette enquête."]})
+        service = None
+        if data.get("service") is not None:
+            service = Service.objects.filter(pk=data["service"]).first()
+            if service is None:
+                raise ValidationError({"service": ["Ce service n'est pas concerné par cette enquête."]})
+        try:
+            response = response_services.response_submit(
+                campaign=campaign,
+                site=site,
+                service=service,
+                answers=data["answers"],
+                comment=data["comment"],
+                comment_consent=data["comment_consent"],
+                submission_key=data.get("submission_key"),
+            )
+        except DjangoValidationError as error:
+            raise ValidationError(error.message_dict) from None
+        answers = {answer.question_code: answer.value for answer in response.answers.all()}
+        return ApiResponse(
+            {
+                "id": response.pk,
+                "campaign": campaign.pk,
+                "site": response.site_id,
+                "service": response.service_id,
+                "answers": answers,
+            },
+            status=status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("site", OpenApiTypes.INT, description="Un site de la campagne."),
+            OpenApiParameter("service", OpenApiTypes.INT, description="Un service de la campagne."),
+        ],
+        responses=ResultsSerializer,
+    )
+    @route(detail=True, methods=["get"])
+    def results(self, request, pk=None):
+        """Number of responses and satisfaction rate per dimension (share of 3 and 4 among the answers that give an
+        opinion), with its Wilson 95 % interval and the rate of the previous campaign."""
+        # Not self.get_object(): ``?site=`` is this route's parameter, not the list's filter.
+        campaign = get_object_or_404(self.get_queryset(), pk=pk)
+        site_ids = {cs.site_id for cs in campaign.campaign_sites.all()}
+        site = service = None
+        errors = {}
+        raw_site, raw_service = request.query_params.get("site"), request.query_params.get("service")
+        if raw_site:
+            if not raw_site.isdigit() or int(raw_site) not in site_ids:
+                errors["site"] = ["Ce site ne participe pas à cette campagne."]
+            else:
+                site = Site.objects.get(pk=int(raw_site))
+        if raw_service:
+            service = Service.objects.filter(pk=int(raw_service)).first() if raw_service.isdigit() else None
+            if service is None or service.site_id not in site_ids or (site and service.site_id != site.pk):
+                errors["service"] = ["Ce service ne participe pas à cette campagne."]
+        if errors:
+            raise ValidationError(errors)
+        results = results_module.campaign_results(campaign, site=site, service=service)
+        return ApiResponse(
+            {
+                "campaign": campaign.pk,
+                "site": site.pk if site else None,
+                "service": service.pk if service else None,
+                "previous_campaign": results.previous.pk if results.previous else None,
+                **results.as_api(),
+            }
+        )
+
+
+class QuestionnaireViewSet(viewsets.ReadOnlyModelViewSet):
+    """Questionnaires, every version (national data): coded questions rated 1 to 4 or « sans avis »."""
+
+    queryset = Questionnaire.objects.prefetch_related("questions").order_by("code", "-published_on")
+    serializer_class = QuestionnaireSerializer
+    filterset_fields = ["code", "audience"]

@@ -1,0 +1,285 @@
+"""Forms of the survey pages. They validate the shape of what is typed; surveys.services checks the rules and
+writes (their French messages are put back on the fields by the views)."""
+
+import uuid
+
+from django import forms
+from django.utils import timezone
+
+from accounts import access
+from accounts.forms import QualiprefForm, date_input
+from sites.models import Prefecture, Service, Site
+from surveys.models import Campaign, Highlight, Questionnaire
+from surveys.models.questionnaires import NO_OPINION_LABEL, SCALE
+
+NO_OPINION = "s"
+
+
+class SiteCheckboxes(forms.ModelMultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class ServiceCheckboxes(forms.ModelMultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+    def label_from_instance(self, obj):
+        return f"{obj.site.name} – {obj.name}"
+
+
+class QuestionnaireChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.title} (version {obj.version})"
+
+
+class CampaignForm(QualiprefForm):
+    prefecture = forms.ModelChoiceField(label="Préfecture", queryset=Prefecture.objects.none(), empty_label=None)
+    title = forms.CharField(label="Intitulé", max_length=200)
+    kind = forms.ChoiceField(
+        label="Nature",
+        choices=Campaign.Kind.choices,
+        initial=Campaign.Kind.RESPONSES,
+        widget=forms.RadioSelect,
+        help_text="Une campagne passée connue seulement par ses taux (par exemple 2015) : « résultats agrégés ».",
+    )
+    questionnaire = QuestionnaireChoice(label="Questionnaire", queryset=Questionnaire.objects.none(), empty_label=None)
+    sites = SiteCheckboxes(label="Sites", queryset=Site.objects.none())
+    services = ServiceCheckboxes(
+        label="Services (facultatif)",
+        queryset=Service.objects.none(),
+        required=False,
+        help_text="Cochés, le visiteur indique le service qui l’a reçu ; les résultats sont aussi donnés par service.",
+    )
+    opens_on = forms.DateField(label="Ouverture le", widget=date_input())
+    closes_on = forms.DateField(label="Clôture le", widget=date_input())
+    channels = forms.MultipleChoiceField(
+        label="Canaux de collecte",
+        choices=Campaign.Channel.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        initial=[Campaign.Channel.WEB, Campaign.Channel.PAPER],
+    )
+    target_responses = forms.IntegerField(label="Nombre de réponses visé", required=False, min_value=1)
+    target_rate = forms.IntegerField(
+        label="Objectif de satisfaction (%)",
+        initial=80,
+        min_value=0,
+        max_value=100,
+        error_messages={
+            "max_value": "Un objectif de satisfaction ne dépasse pas 100 %%.",
+            "min_value": "Un objectif de satisfaction est positif.",
+        },
+    )
+
+    def __init__(self, *args, actor, campaign=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["questionnaire"].queryset = Questionnaire.objects.latest_versions().order_by("code")
+        if campaign is not None:
+            del self.fields["prefecture"]
+            del self.fields["kind"]
+            prefecture_ids = [campaign.prefecture_id]
+            if campaign.questionnaire_id not in {q.pk for q in self.fields["questionnaire"].queryset}:
+                self.fields["questionnaire"].queryset = Questionnaire.objects.filter(pk=campaign.questionnaire_id)
+        else:
+            prefectures = access.manageable_campaign_prefectures(Prefecture.objects.all(), actor)
+            self.fields["prefecture"].queryset = prefectures.select_related("department")
+            prefecture_ids = [prefecture.pk for prefecture in self.fields["prefecture"].queryset]
+            if len(prefecture_ids) == 1:
+                self.fields["prefecture"].initial = prefecture_ids[0]
+                self.fields["prefecture"].widget = forms.HiddenInput()
+        self.fields["sites"].queryset = Site.objects.filter(prefecture_id__in=prefecture_ids).order_by("name")
+        self.fields["services"].queryset = (
+            Service.objects.filter(site__prefecture_id__in=prefecture_ids)
+            .select_related("site")
+            .order_by("site__name", "name")
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        prefecture = cleaned.get("prefecture")
+        if prefecture is not None:
+            for name in ("sites", "services"):
+                items = cleaned.get(name) or []
+                owner = (lambda item: item.prefecture_id) if name == "sites" else (lambda item: item.site.prefecture_id)
+                if any(owner(item) != prefecture.pk for item in items):
+                    self.add_error(name, "Choisissez des sites et services de la préfecture de la campagne.")
+        return cleaned
+
+
+# --- answering ---------------------------------------------------------------------------------------------------
+
+
+def scale_choices():
+    return [(str(value), label) for value, label in reversed(SCALE)] + [(NO_OPINION, NO_OPINION_LABEL)]
+
+
+class AnswerForm(QualiprefForm):
+    """The public questionnaire: one radio group per question (4 to 1, « sans avis »), none required; a comment
+    whose use needs consent; ``website`` is a honeypot hidden from people and screen readers."""
+
+    honeypot_message = (
+        "Votre réponse n’a pas pu être enregistrée : elle ressemble à un envoi automatique. "
+        "Si vous n’êtes pas un robot, rechargez la page et recommencez."
+    )
+
+    def __init__(self, *args, campaign, site, questions, services=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.is_spam = False
+        self.questions = list(questions)
+        if services:
+            self.fields["service"] = forms.ModelChoiceField(
+                label="Le service qui vous a reçu(e) (facultatif)",
+                queryset=Service.objects.filter(pk__in=[service.pk for service in services]),
+                required=False,
+                empty_label="— Je ne sais pas —",
+                error_messages={"invalid_choice": "Choisissez un service de la liste."},
+            )
+        for question in self.questions:
+            self.fields[f"q_{question.code}"] = forms.ChoiceField(
+                label=question.text,
+                help_text=question.help_text,
+                choices=scale_choices(),
+                widget=forms.RadioSelect,
+                required=False,
+                error_messages={"invalid_choice": "Choisissez une réponse de la liste."},
+            )
+        self.fields["comment"] = forms.CharField(
+            label="Votre commentaire (facultatif)",
+            required=False,
+            max_length=2000,
+            widget=forms.Textarea(attrs={"rows": 4}),
+            help_text="N’indiquez ni nom, ni numéro de dossier, ni donnée personnelle.",
+            error_messages={"max_length": "Votre commentaire dépasse 2000 caractères."},
+        )
+        self.fields["comment_consent"] = forms.BooleanField(
+            label="J’accepte que mon commentaire soit lu par la préfecture et, s’il est retenu, publié sans mon nom "
+            "avec les résultats de l’enquête.",
+            required=False,
+        )
+        self.fields["website"] = forms.CharField(label="Site web (ne pas remplir)", required=False)
+        self.fields["submission_key"] = forms.UUIDField(required=False, widget=forms.HiddenInput)
+        if not self.is_bound:
+            self.initial.setdefault("submission_key", uuid.uuid4())
+
+    def question_fields(self):
+        return [self[f"q_{question.code}"] for question in self.questions]
+
+    def clean(self):
+        cleaned = super().clean()
+        if (self.data.get("website") or "").strip():
+            self.is_spam = True
+            raise forms.ValidationError(self.honeypot_message)
+        return cleaned
+
+    def answers(self):
+        answers = {}
+        for question in self.questions:
+            value = self.cleaned_data.get(f"q_{question.code}")
+            if value == NO_OPINION:
+                answers[question.code] = None
+            elif value:
+                answers[question.code] = int(value)
+        return answers
+
+
+class EntryForm(QualiprefForm):
+    """One paper questionnaire on the keyboard-only grid: 1 to 4, S for « sans avis », empty for no answer."""
+
+    def __init__(self, *args, campaign, sites, services, questions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = list(questions)
+        self.fields["site"] = forms.ModelChoiceField(
+            label="Site",
+            queryset=Site.objects.filter(pk__in=[site.pk for site in sites]).order_by("name"),
+            empty_label=None,
+            error_messages={"invalid_choice": "Choisissez un site de la campagne."},
+        )
+        if services:
+            self.fields["service"] = forms.ModelChoiceField(
+                label="Service",
+                queryset=Service.objects.filter(pk__in=[service.pk for service in services]).select_related("site"),
+                required=False,
+                empty_label="—",
+            )
+            self.fields["service"].label_from_instance = lambda obj: f"{obj.site.name} – {obj.name}"
+        self.fields["answered_on"] = forms.DateField(label="Date", widget=date_input())
+        for question in self.questions:
+            self.fields[f"q_{question.code}"] = forms.CharField(
+                label=question.label,
+                required=False,
+                max_length=10,
+                widget=forms.TextInput(
+                    attrs={"class": "fr-input qp-entry-cell", "autocomplete": "off", "inputmode": "text", "size": 2}
+                ),
+            )
+        self.fields["comment"] = forms.CharField(label="Commentaire", required=False, max_length=2000)
+        self.fields["comment_consent"] = forms.BooleanField(label="Accord", required=False)
+        self.fields["submission_key"] = forms.UUIDField(required=False, widget=forms.HiddenInput)
+        if not self.is_bound:
+            self.initial.setdefault("submission_key", uuid.uuid4())
+
+    def question_fields(self):
+        return [self[f"q_{question.code}"] for question in self.questions]
+
+
+class ImportForm(QualiprefForm):
+    file = forms.FileField(
+        label="Fichier CSV",
+        help_text="Une ligne par questionnaire ; séparateur « ; » ou « , » ; UTF-8 ou Windows-1252.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+    dry_run = forms.BooleanField(label="Vérifier seulement (rien n’est enregistré)", required=False)
+
+
+class AggregatedForm(QualiprefForm):
+    """The rates of a site (or one of its services) in a past campaign, one field per dimension."""
+
+    def __init__(self, *args, sites, services, questions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = list(questions)
+        self.fields["site"] = forms.ModelChoiceField(
+            label="Site", queryset=Site.objects.filter(pk__in=[s.pk for s in sites]).order_by("name"), empty_label=None
+        )
+        self.fields["service"] = forms.ModelChoiceField(
+            label="Service (facultatif)",
+            queryset=Service.objects.filter(pk__in=[s.pk for s in services]).select_related("site"),
+            required=False,
+            empty_label="— Tout le site —",
+        )
+        self.fields["service"].label_from_instance = lambda obj: f"{obj.site.name} – {obj.name}"
+        self.fields["answers"] = forms.IntegerField(label="Nombre de réponses (si connu)", required=False, min_value=1)
+        for question in self.questions:
+            self.fields[f"rate_{question.code}"] = forms.CharField(
+                label=f"{question.label} (%)",
+                required=False,
+                max_length=10,
+                widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 5}),
+            )
+
+    def rates(self):
+        return {question.code: self.cleaned_data.get(f"rate_{question.code}") for question in self.questions}
+
+
+class HighlightForm(QualiprefForm):
+    text = forms.CharField(label="Texte", max_length=300)
+
+
+class HighlightAddForm(QualiprefForm):
+    kind = forms.ChoiceField(label="Nature", choices=Highlight.Kind.choices)
+    text = forms.CharField(label="Texte", max_length=300)
+
+
+class CampaignActionForm(QualiprefForm):
+    """The action of the action plan proposed by a dimension below target."""
+
+    title = forms.CharField(label="Intitulé de l’action", max_length=250)
+    description = forms.CharField(label="Description", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    due_on = forms.DateField(label="Échéance", widget=date_input(), required=False)
+
+    def clean_due_on(self):
+        due_on = self.cleaned_data["due_on"]
+        if due_on is not None and due_on < timezone.localdate():
+            raise forms.ValidationError("L’échéance ne peut pas précéder la date de création de l’action.")
+        return due_on

@@ -1,0 +1,16 @@
+"""Satisfaction surveys: questionnaires (versioned, coded questions), campaigns, responses and results."""
+
+from .campaigns import AggregatedResult, Campaign, CampaignSite, Highlight
+from .questionnaires import Question, Questionnaire
+from .responses import Answer, Response
+
+__all__ = [
+    "AggregatedResult",
+    "Answer",
+    "Campaign",
+    "CampaignSite",
+    "Highlight",
+    "Question",
+    "Questionnaire",
+    "Response",
+]

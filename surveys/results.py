@@ -1,0 +1,373 @@
+"""Results of a campaign, counted in the database.
+
+The satisfaction rate of a dimension (question code) is the share of answers 3 (plutôt satisfait) and
+4 (très satisfait) among the answers that give an opinion: « sans avis » and unanswered questions are left out.
+Every count is one ``GROUP BY`` over ``Answer`` with conditional ``COUNT``s (never a Python loop over answers):
+a campaign of 100,000 responses is counted in well under a second on PostgreSQL (bench/survey_results.py).
+
+Each rate carries its 95 % Wilson score interval; a sample whose interval is wider than
+``SMALL_SAMPLE_WIDTH`` points is flagged « échantillon réduit ». Past campaigns known only by their rates
+(``Campaign.Kind.AGGREGATED``) read their ``AggregatedResult`` rows instead, with an interval when the number of
+answers is known.
+"""
+
+import math
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Q
+
+from surveys.models import AggregatedResult, Answer, Campaign, CampaignSite, Response
+
+Z_95 = 1.959963984540054
+# An interval wider than this (in points, upper minus lower bound) flags the sample as too small to conclude.
+SMALL_SAMPLE_WIDTH = 20
+DEFINITION = (
+    "Taux de satisfaction : part des réponses « plutôt satisfait » (3) et « très satisfait » (4) parmi les réponses "
+    "exprimées (de 1 à 4) ; les réponses « sans avis » et les questions sans réponse ne sont pas comptées. "
+    "L’intervalle de confiance à 95 % (méthode de Wilson) indique la précision du taux : "
+    f"s’il est plus large que {SMALL_SAMPLE_WIDTH} points, l’échantillon est signalé comme réduit."
+)
+
+
+def wilson_interval(successes, total, z=Z_95):
+    """The Wilson score interval of ``successes / total``, in percent (None, None without answers)."""
+    if not total:
+        return None, None
+    p = successes / total
+    denominator = 1 + z * z / total
+    centre = (p + z * z / (2 * total)) / denominator
+    half = z * math.sqrt(p * (1 - p) / total + z * z / (4 * total * total)) / denominator
+    return round(max(0.0, centre - half) * 100, 1), round(min(1.0, centre + half) * 100, 1)
+
+
+@dataclass
+class DimensionResult:
+    code: str
+    label: str
+    target: int
+    rate: float | None = None
+    answers: int | None = None  # expressed answers (1 to 4); None: unknown (aggregated result without a count)
+    satisfied: int | None = None
+    no_opinion: int | None = None
+    distribution: dict = field(default_factory=dict)  # value -> count
+    low: float | None = None
+    high: float | None = None
+    previous_rate: float | None = None
+
+    @property
+    def has_rate(self):
+        return self.rate is not None
+
+    @property
+    def below_target(self):
+        return self.rate is not None and self.rate < self.target
+
+    @property
+    def small_sample(self):
+        """True when the interval is too wide to conclude; None when the number of answers is unknown."""
+        if self.rate is None or self.answers is None:
+            return None
+        return self.low is None or (self.high - self.low) > SMALL_SAMPLE_WIDTH
+
+    @property
+    def delta(self):
+        if self.rate is None or self.previous_rate is None:
+            return None
+        return round(self.rate - self.previous_rate, 1)
+
+
+@dataclass
+class Results:
+    campaign: Campaign
+    site: object = None
+    service: object = None
+    responses: int | None = None
+    dimensions: list = field(default_factory=list)
+    previous: Campaign | None = None
+
+    @property
+    def by_code(self):
+        return {dimension.code: dimension for dimension in self.dimensions}
+
+    @property
+    def below_target(self):
+        return [dimension for dimension in self.dimensions if dimension.below_target]
+
+    @property
+    def has_rates(self):
+        return any(dimension.has_rate for dimension in self.dimensions)
+
+    def as_api(self):
+        return {
+            "responses": self.responses,
+            "dimensions": [
+                {
+                    "code": d.code,
+                    "label": d.label,
+                    "rate": d.rate,
+                    "answers": d.answers,
+                    "satisfied": d.satisfied,
+                    "no_opinion": d.no_opinion,
+                    "interval": [d.low, d.high] if d.low is not None else None,
+                    "small_sample": d.small_sample,
+                    "target": d.target,
+                    "below_target": d.below_target,
+                    "previous_rate": d.previous_rate,
+                }
+                for d in self.dimensions
+            ],
+        }
+
+
+def dimensions_of(campaign):
+    """(code, label) of the campaign's questions, in their order (one query, kept on the campaign)."""
+    cached = getattr(campaign, "_dimensions", None)
+    if cached is None:
+        cached = list(campaign.questionnaire.questions.order_by("position").values_list("code", "label"))
+        campaign._dimensions = cached
+    return cached
+
+
+def _rate(satisfied, answers):
+    return round(100 * satisfied / answers, 1) if answers else None
+
+
+def _dimension_from_counts(code, label, target, row):
+    answers = row["answers"] if row else 0
+    satisfied = row["satisfied"] if row else 0
+    low, high = wilson_interval(satisfied, answers)
+    return DimensionResult(
+        code=code,
+        label=label,
+        target=target,
+        rate=_rate(satisfied, answers),
+        answers=answers,
+        satisfied=satisfied,
+        no_opinion=row["no_opinion"] if row else 0,
+        distribution={value: row[f"v{value}"] if row else 0 for value in (1, 2, 3, 4)},
+        low=low,
+        high=high,
+    )
+
+
+def _dimension_from_aggregate(code, label, target, row):
+    if row is None:
+        return DimensionResult(code=code, label=label, target=target)
+    rate = float(row["rate"]) if isinstance(row["rate"], Decimal) else row["rate"]
+    answers = row["answers"]
+    low = high = satisfied = None
+    if answers:
+        satisfied = round(answers * rate / 100)
+        low, high = wilson_interval(satisfied, answers)
+    return DimensionResult(
+        code=code, label=label, target=target, rate=rate, answers=answers, satisfied=satisfied, low=low, high=high
+    )
+
+
+COUNTS = {
+    "answers": Count("pk", filter=Q(value__isnull=False)),
+    "satisfied": Count("pk", filter=Q(value__gte=3)),
+    "no_opinion": Count("pk", filter=Q(value__isnull=True)),
+    **{f"v{value}": Count("pk", filter=Q(value=value)) for value in (1, 2, 3, 4)},
+}
+
+
+def answer_counts(campaign, *, site=None, service=None, by=()):
+    """One query: {(group values..., question_code): counts} for the campaign (optionally one site / service),
+    grouped by ``by`` (``"site_id"``, ``"service_id"``)."""
+    answers = Answer.objects.filter(campaign=campaign)
+    if site is not None:
+        answers = answers.filter(site=site)
+    if service is not None:
+        answers = answers.filter(service=service)
+    rows = answers.order_by().values(*by, "question_code").annotate(**COUNTS)
+    return {(*(row[name] for name in by), row["question_code"]): row for row in rows}
+
+
+def response_counts(campaign, *, site=None, service=None, by=()):
+    """One query: {(group values...): number of responses}."""
+    responses = Response.objects.filter(campaign=campaign)
+    if site is not None:
+        responses = responses.filter(site=site)
+    if service is not None:
+        responses = responses.filter(service=service)
+    if not by:
+        return {(): responses.count()}
+    rows = responses.order_by().values(*by).annotate(count=Count("pk"))
+    return {tuple(row[name] for name in by): row["count"] for row in rows}
+
+
+def _aggregated_rows(campaign, *, site=None, service=None, by=()):
+    rows = AggregatedResult.objects.filter(campaign=campaign)
+    if site is not None:
+        rows = rows.filter(site=site)
+    if "service_id" in by:
+        rows = rows.filter(service__isnull=False)
+    else:
+        rows = rows.filter(service=service) if service is not None else rows.filter(service__isnull=True)
+    return {
+        (*(row[name] for name in by), row["question_code"]): row
+        for row in rows.values(*by, "question_code", "rate", "answers")
+    }
+
+
+def _campaign_wide_aggregate(campaign):
+    """Rates of the whole campaign from its sites' aggregated rows, weighted by their answers when every row
+    knows its number of answers (otherwise no campaign-wide rate)."""
+    rows = AggregatedResult.objects.filter(campaign=campaign, service__isnull=True).values(
+        "question_code", "rate", "answers"
+    )
+    grouped = {}
+    for row in rows:  # at most sites x questions rows, not answers
+        grouped.setdefault(row["question_code"], []).append(row)
+    result = {}
+    for code, items in grouped.items():
+        if all(item["answers"] for item in items):
+            total = sum(item["answers"] for item in items)
+            rate = sum(float(item["rate"]) * item["answers"] for item in items) / total
+            result[(code,)] = {"rate": round(rate, 1), "answers": total}
+    return result
+
+
+def site_has_results(campaign, site):
+    """Whether the site has anything to show: answers, or aggregated rates of its own or of its services."""
+    if campaign.is_aggregated:
+        return AggregatedResult.objects.filter(campaign=campaign, site=site).exists()
+    return Answer.objects.filter(campaign=campaign, site=site, value__isnull=False).exists()
+
+
+def previous_campaign(campaign, *, site=None, published_only=False):
+    """The most recent earlier campaign of the same prefecture and questionnaire code (covering ``site``)."""
+    campaigns = Campaign.objects.filter(
+        prefecture_id=campaign.prefecture_id,
+        questionnaire__code=campaign.questionnaire.code,
+        opens_on__lt=campaign.opens_on,
+    )
+    if site is not None:
+        covering = CampaignSite.objects.filter(site=site)
+        if published_only:
+            covering = covering.filter(published_at__isnull=False)
+        campaigns = campaigns.filter(pk__in=covering.values("campaign_id"))
+    return campaigns.select_related("questionnaire").order_by("-opens_on", "-pk").first()
+
+
+def campaign_results(campaign, *, site=None, service=None, compare=True, published_only=False):
+    """Results of the campaign, or of one of its sites or services, with the rates of the previous campaign."""
+    target = campaign.target_rate
+    dimensions = dimensions_of(campaign)
+    if campaign.is_aggregated:
+        if site is None and service is None:
+            rows = _campaign_wide_aggregate(campaign)
+        else:
+            rows = {(key[-1],): row for key, row in _aggregated_rows(campaign, site=site, service=service).items()}
+        items = [_dimension_from_aggregate(code, label, target, rows.get((code,))) for code, label in dimensions]
+        known = [row["answers"] for row in rows.values() if row.get("answers")]
+        responses = None
+        if known and len(known) == len(rows):
+            responses = max(known)
+    else:
+        counts = answer_counts(campaign, site=site, service=service)
+        items = [_dimension_from_counts(code, label, target, counts.get((code,))) for code, label in dimensions]
+        responses = response_counts(campaign, site=site, service=service)[()]
+    results = Results(campaign=campaign, site=site, service=service, responses=responses, dimensions=items)
+    if compare:
+        previous = previous_campaign(campaign, site=site, published_only=published_only)
+        if previous is not None:
+            results.previous = previous
+            before = campaign_results(previous, site=site, service=service, compare=False).by_code
+            for item in items:
+                if item.code in before:
+                    item.previous_rate = before[item.code].rate
+    return results
+
+
+@dataclass
+class ComparisonRow:
+    label: str
+    site: object
+    service: object
+    responses: int | None
+    dimensions: list
+
+
+def comparison(campaign, sites, *, services=None):
+    """Rates of every site (and, with ``services``, of every service) of the campaign, side by side: two queries
+    (answers and responses grouped by site and service) whatever the number of sites."""
+    target = campaign.target_rate
+    dimensions = dimensions_of(campaign)
+    by_site = _grouped(campaign, ("site_id",))
+    rows = []
+    for site in sites:
+        counts, responses = by_site
+        rows.append(
+            ComparisonRow(
+                label=site.name,
+                site=site,
+                service=None,
+                responses=responses.get((site.pk,)),
+                dimensions=[
+                    _build(campaign, code, label, target, counts.get((site.pk, code))) for code, label in dimensions
+                ],
+            )
+        )
+    if services:
+        counts, responses = _grouped(campaign, ("site_id", "service_id"))
+        for service in services:
+            key = (service.site_id, service.pk)
+            rows.append(
+                ComparisonRow(
+                    label=f"{service.site.name} – {service.name}",
+                    site=service.site,
+                    service=service,
+                    responses=responses.get(key),
+                    dimensions=[
+                        _build(campaign, code, label, target, counts.get((*key, code))) for code, label in dimensions
+                    ],
+                )
+            )
+    return rows
+
+
+def _grouped(campaign, by):
+    if campaign.is_aggregated:
+        return _aggregated_rows(campaign, by=by), {}
+    return answer_counts(campaign, by=by), response_counts(campaign, by=by)
+
+
+def _build(campaign, code, label, target, row):
+    if campaign.is_aggregated:
+        return _dimension_from_aggregate(code, label, target, row)
+    return _dimension_from_counts(code, label, target, row)
+
+
+def propose_highlights(results, *, limit=3):
+    """Points forts (best dimensions at or above target) and points de vigilance (worst below target), as
+    (kind, question_code, text) tuples, from the rates of ``results``."""
+    rated = [dimension for dimension in results.dimensions if dimension.has_rate]
+    strengths = sorted((d for d in rated if not d.below_target), key=lambda d: (-d.rate, d.code))[:limit]
+    vigilance = sorted((d for d in rated if d.below_target), key=lambda d: (d.rate, d.code))[:limit]
+    proposals = []
+    for dimension in strengths:
+        proposals.append(
+            (
+                "strength",
+                dimension.code,
+                f"{dimension.label} : {_percent(dimension.rate)} de satisfaits (objectif {dimension.target} %).",
+            )
+        )
+    for dimension in vigilance:
+        proposals.append(
+            (
+                "vigilance",
+                dimension.code,
+                f"{dimension.label} : {_percent(dimension.rate)} de satisfaits, sous l’objectif de "
+                f"{dimension.target} %.",
+            )
+        )
+    return proposals
+
+
+def _percent(rate):
+    text = f"{rate:.1f}".replace(".", ",")
+    return f"{text.removesuffix(',0')} %"

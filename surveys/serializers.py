@@ -1,0 +1,155 @@
+"""Serializers of ``surveys/`` (campaigns), their responses and results, and ``questionnaires/``.
+
+Writes are validated here for their shape only; surveys.services checks the rules and writes.
+"""
+
+from rest_framework import serializers
+
+from accounts import access
+from qualipref.lib.drf import AbilitiesField
+from sites.models import Prefecture, Service, Site
+from surveys.models import Campaign, Question, Questionnaire
+
+
+def _request_user(serializer):
+    request = serializer.context.get("request")
+    return getattr(request, "user", None)
+
+
+class QuestionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Question
+        fields = ["code", "position", "label", "text", "help_text"]
+
+
+class QuestionnaireSerializer(serializers.ModelSerializer):
+    questions = QuestionSerializer(many=True, read_only=True)
+    abilities = AbilitiesField(access.abilities)
+
+    class Meta:
+        model = Questionnaire
+        fields = [
+            "id",
+            "code",
+            "version",
+            "audience",
+            "title",
+            "introduction",
+            "published_on",
+            "questions",
+            "abilities",
+        ]
+        read_only_fields = fields
+
+
+class CampaignSerializer(serializers.ModelSerializer):
+    """A campaign (API.md: ``surveys/``)."""
+
+    sites = serializers.SerializerMethodField(help_text="Identifiants des sites de la campagne.")
+    published_sites = serializers.SerializerMethodField(help_text="Sites dont les résultats sont publiés.")
+    questionnaire_code = serializers.CharField(source="questionnaire.code", read_only=True)
+    abilities = AbilitiesField(access.abilities)
+
+    class Meta:
+        model = Campaign
+        fields = [
+            "id",
+            "title",
+            "prefecture",
+            "sites",
+            "services",
+            "questionnaire",
+            "questionnaire_code",
+            "kind",
+            "opens_on",
+            "closes_on",
+            "channels",
+            "target_responses",
+            "target_rate",
+            "status",
+            "published_sites",
+            "created_at",
+            "updated_at",
+            "abilities",
+        ]
+        read_only_fields = fields
+
+    def get_sites(self, campaign) -> list[int]:
+        return sorted(campaign_site.site_id for campaign_site in campaign.campaign_sites.all())
+
+    def get_published_sites(self, campaign) -> list[int]:
+        return sorted(cs.site_id for cs in campaign.campaign_sites.all() if cs.published_at is not None)
+
+
+class CampaignWriteSerializer(serializers.Serializer):
+    """Fields a client may send; the service decides whether the change is allowed."""
+
+    prefecture = serializers.PrimaryKeyRelatedField(queryset=Prefecture.objects.all())
+    questionnaire = serializers.PrimaryKeyRelatedField(queryset=Questionnaire.objects.all())
+    title = serializers.CharField(max_length=200, allow_blank=True)
+    kind = serializers.ChoiceField(choices=Campaign.Kind.choices, required=False)
+    sites = serializers.PrimaryKeyRelatedField(queryset=Site.objects.all(), many=True)
+    services = serializers.PrimaryKeyRelatedField(queryset=Service.objects.all(), many=True, required=False)
+    opens_on = serializers.DateField()
+    closes_on = serializers.DateField()
+    channels = serializers.ListField(child=serializers.CharField(), required=False)
+    target_responses = serializers.IntegerField(required=False, allow_null=True)
+    target_rate = serializers.IntegerField(required=False)
+    status = serializers.ChoiceField(choices=Campaign.Status.choices, required=False, help_text="Ouvrir ou clore.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = _request_user(self)
+        if user is not None:
+            # Sites and prefectures outside the user's scope do not exist for them.
+            self.fields["prefecture"].queryset = Prefecture.objects.for_user(user)
+            self.fields["sites"].child_relation.queryset = Site.objects.for_user(user)
+            self.fields["services"].child_relation.queryset = Service.objects.for_user(user)
+
+
+class ResponseSubmitSerializer(serializers.Serializer):
+    """``POST surveys/{id}/responses/``: one filled questionnaire."""
+
+    site = serializers.IntegerField(help_text="Identifiant d'un site de la campagne.")
+    service = serializers.IntegerField(required=False, allow_null=True)
+    answers = serializers.JSONField(
+        help_text="{code de question : 1 (très insatisfait) à 4 (très satisfait), ou null pour « sans avis »}."
+    )
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    comment_consent = serializers.BooleanField(required=False, default=False)
+    submission_key = serializers.UUIDField(
+        required=False, allow_null=True, help_text="Facultatif : un envoi répété avec la même clé compte une fois."
+    )
+
+
+class ResponseCreatedSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    campaign = serializers.IntegerField(source="campaign_id")
+    site = serializers.IntegerField(source="site_id")
+    service = serializers.IntegerField(source="service_id", allow_null=True)
+    answers = serializers.DictField(child=serializers.IntegerField(allow_null=True))
+
+
+class DimensionResultSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()
+    rate = serializers.FloatField(
+        allow_null=True, help_text="Part des réponses 3 et 4 parmi les réponses exprimées (%)."
+    )
+    answers = serializers.IntegerField(allow_null=True, help_text="Réponses exprimées (1 à 4).")
+    satisfied = serializers.IntegerField(allow_null=True)
+    no_opinion = serializers.IntegerField(allow_null=True)
+    interval = serializers.ListField(child=serializers.FloatField(), allow_null=True, help_text="Wilson 95 %.")
+    small_sample = serializers.BooleanField(allow_null=True)
+    target = serializers.IntegerField()
+    below_target = serializers.BooleanField()
+    previous_rate = serializers.FloatField(allow_null=True)
+
+
+class ResultsSerializer(serializers.Serializer):
+    campaign = serializers.IntegerField()
+    site = serializers.IntegerField(allow_null=True)
+    service = serializers.IntegerField(allow_null=True)
+    previous_campaign = serializers.IntegerField(allow_null=True)
+    responses = serializers.IntegerField(allow_null=True)
+    dimensions = DimensionResultSerializer(many=True)

@@ -1,0 +1,432 @@
+"""Writes of responses: a visitor's answer (online, kiosk, API), a paper questionnaire typed in by an agent, a CSV
+import of paper questionnaires.
+
+Answers are given by question code: 1 (très insatisfait) to 4 (très satisfait), ``None`` for « sans avis »; an
+unanswered question is simply absent. Nothing is required but the consent to the use of a comment, when there is
+one. Every refusal is a ``ValidationError`` with French messages by field; nothing is half-written, and a
+submission key sent twice (double click, network retry) is counted once.
+"""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts import access
+from qualipref.lib import csv_import
+from sites.models import Service, Site
+from surveys.models import Answer, Campaign, Response
+from surveys.results import dimensions_of
+
+Channel = Response.Channel
+COMMENT_MAX_LENGTH = 2000
+# The channel of the campaign that each kind of response needs.
+CAMPAIGN_CHANNEL = {
+    Channel.WEB: Campaign.Channel.WEB,
+    Channel.KIOSK: Campaign.Channel.KIOSK,
+    Channel.PAPER: Campaign.Channel.PAPER,
+    Channel.IMPORT: Campaign.Channel.PAPER,
+}
+# What an agent may type for « sans avis » on the entry grid or in a CSV file.
+NO_OPINION_WORDS = {"s", "sa", "sans avis", "sans_avis", "na", "n/a", "nsp", "-"}
+
+
+def _date(value):
+    return value.strftime("%d/%m/%Y")
+
+
+def parse_value(raw):
+    """A typed answer: (value, error). '' -> no answer (absent); 's' / 'sans avis' -> None; '1'..'4' -> int."""
+    text = str(raw).strip().lower()
+    if text == "":
+        return "absent", None
+    if text in NO_OPINION_WORDS:
+        return None, None
+    if text.isdigit() and 1 <= int(text) <= 4:
+        return int(text), None
+    if text.lstrip("-").isdigit():
+        return "absent", f"« {raw} » est hors de l'échelle : de 1 (très insatisfait) à 4 (très satisfait)."
+    return "absent", f"« {raw} » n'est pas une réponse : de 1 à 4, ou S pour « sans avis »."
+
+
+def clean_answers(campaign, answers):
+    """Answers keyed by the campaign's question codes, values 1..4 or None; raises the French messages of the
+    unknown codes and wrong values."""
+    if not isinstance(answers, dict):
+        raise ValidationError({"answers": "Les réponses sont un objet {code de question : 1 à 4 ou null}."})
+    labels = dict(dimensions_of(campaign))
+    cleaned, errors = {}, []
+    for code, value in answers.items():
+        if code not in labels:
+            errors.append(f"Question inconnue : « {code} » (questions : {', '.join(labels)}).")
+        elif value is None:
+            cleaned[code] = None
+        elif isinstance(value, bool) or not isinstance(value, int):
+            errors.append(f"{code} : « {value} » n'est pas une réponse (1 à 4, ou null pour « sans avis »).")
+        elif not 1 <= value <= 4:
+            errors.append(f"{code} : {value} est hors de l'échelle de 1 (très insatisfait) à 4 (très satisfait).")
+        else:
+            cleaned[code] = value
+    if errors:
+        raise ValidationError({"answers": errors})
+    return cleaned
+
+
+def campaign_closed_message(campaign, today):
+    """Why the campaign takes no answer today (None when it does)."""
+    if campaign.is_aggregated:
+        return "Cette campagne ne recueille pas de réponses : elle présente des résultats passés."
+    if campaign.status == Campaign.Status.DRAFT:
+        return "Cette enquête n'est pas encore ouverte."
+    if campaign.status == Campaign.Status.CLOSED or today > campaign.closes_on:
+        return f"Cette enquête est close depuis le {_date(campaign.closes_on)} : elle n'accepte plus de réponses."
+    if today < campaign.opens_on:
+        return f"Cette enquête ouvrira le {_date(campaign.opens_on)}."
+    return None
+
+
+def _check_place(campaign, site, service, errors):
+    if site is None or not campaign.campaign_sites.filter(site=site).exists():
+        errors["site"] = "Ce site ne participe pas à cette enquête."
+        return
+    if service is not None:
+        if service.site_id != site.pk:
+            errors["service"] = "Ce service n'appartient pas au site choisi."
+        elif not campaign.services.filter(pk=service.pk).exists():
+            errors["service"] = "Ce service n'est pas concerné par cette enquête."
+
+
+def _check_comment(comment, consent, errors):
+    comment = (comment or "").strip()
+    if len(comment) > COMMENT_MAX_LENGTH:
+        errors["comment"] = f"Le commentaire dépasse {COMMENT_MAX_LENGTH} caractères."
+    if comment and not consent:
+        errors["comment_consent"] = (
+            "Cochez la case d'accord pour que votre commentaire puisse être lu et publié de façon anonyme, "
+            "ou effacez-le."
+        )
+    return comment
+
+
+def _write(*, campaign, site, service, channel, answers, comment, consent, answered_on, by, submission_key):
+    response = Response(
+        campaign=campaign,
+        prefecture_id=campaign.prefecture_id,
+        site=site,
+        service=service,
+        channel=channel,
+        answered_on=answered_on,
+        comment=comment,
+        comment_consent=bool(comment) and bool(consent),
+        comment_status=Response.CommentStatus.PENDING if comment else Response.CommentStatus.NONE,
+        entered_by=by,
+        submission_key=submission_key,
+    )
+    response.save()
+    Answer.objects.bulk_create(
+        Answer(
+            response=response,
+            campaign=campaign,
+            site=site,
+            service=service,
+            question_code=code,
+            value=value,
+        )
+        for code, value in answers.items()
+    )
+    return response
+
+
+def _prepare(*, campaign, site, service, channel, answers, comment, consent, errors):
+    if CAMPAIGN_CHANNEL[channel] not in (campaign.channels or []):
+        label = Campaign.Channel(CAMPAIGN_CHANNEL[channel]).label.lower()
+        errors.setdefault("channel", f"Cette enquête ne recueille pas de réponses par ce canal ({label}).")
+    _check_place(campaign, site, service, errors)
+    try:
+        answers = clean_answers(campaign, answers or {})
+    except ValidationError as error:
+        errors.update(error.message_dict)
+        answers = {}
+    comment = _check_comment(comment, consent, errors)
+    if not errors and not answers and not comment:
+        errors["answers"] = "Répondez au moins à une question ou laissez un commentaire."
+    return answers, comment
+
+
+def response_submit(
+    *,
+    campaign,
+    site,
+    answers,
+    service=None,
+    comment="",
+    comment_consent=False,
+    channel=Channel.WEB,
+    submission_key=None,
+) -> Response:
+    """A visitor's answer (no actor): the campaign must be open today, on this channel, for this site."""
+    if channel not in (Channel.WEB, Channel.KIOSK):
+        raise ValidationError({"channel": "Canal inconnu."})
+    today = timezone.localdate()
+    closed = campaign_closed_message(campaign, today)
+    if closed:
+        raise ValidationError({"campaign": closed})
+    if submission_key is not None:
+        existing = Response.objects.filter(submission_key=submission_key).first()
+        if existing is not None:
+            if existing.campaign_id != campaign.pk:
+                raise ValidationError({"submission_key": "Cette clé d'envoi a déjà servi pour une autre enquête."})
+            return existing
+    errors = {}
+    answers, comment = _prepare(
+        campaign=campaign,
+        site=site,
+        service=service,
+        channel=channel,
+        answers=answers,
+        comment=comment,
+        consent=comment_consent,
+        errors=errors,
+    )
+    if errors:
+        raise ValidationError(errors)
+    try:
+        with transaction.atomic():
+            return _write(
+                campaign=campaign,
+                site=site,
+                service=service,
+                channel=channel,
+                answers=answers,
+                comment=comment,
+                consent=comment_consent,
+                answered_on=today,
+                by=None,
+                submission_key=submission_key,
+            )
+    except IntegrityError:
+        # The same submission arrived twice at once: the first one counts.
+        existing = Response.objects.filter(submission_key=submission_key).first() if submission_key else None
+        if existing is None:
+            raise
+        return existing
+
+
+def _check_entry(*, by, campaign, site, answered_on, errors):
+    if site is not None and not access.can_enter_responses(by, campaign, site):
+        raise PermissionDenied("Vous ne pouvez pas saisir de questionnaire pour ce site.")
+    if campaign.is_aggregated:
+        raise ValidationError("Cette campagne présente des résultats passés : elle ne reçoit pas de questionnaires.")
+    if campaign.status == Campaign.Status.DRAFT:
+        raise ValidationError("La campagne n'est pas encore ouverte : ses questionnaires se saisissent ensuite.")
+    today = timezone.localdate()
+    if not isinstance(answered_on, datetime.date) or isinstance(answered_on, datetime.datetime):
+        errors["answered_on"] = "Indiquez la date du questionnaire."
+    elif answered_on > today:
+        errors["answered_on"] = "La date du questionnaire ne peut pas être dans le futur."
+    elif not campaign.opens_on <= answered_on <= campaign.closes_on:
+        errors["answered_on"] = (
+            f"La date du questionnaire doit être dans la période de la campagne, du {_date(campaign.opens_on)} "
+            f"au {_date(campaign.closes_on)}."
+        )
+
+
+def default_entry_date(campaign, today=None):
+    today = today or timezone.localdate()
+    return min(max(today, campaign.opens_on), campaign.closes_on)
+
+
+@transaction.atomic
+def response_enter(
+    *,
+    by,
+    campaign,
+    site,
+    answers,
+    answered_on,
+    service=None,
+    comment="",
+    comment_consent=False,
+    submission_key=None,
+) -> Response:
+    """A paper questionnaire typed in by an agent of the site (or the quality manager), dated within the campaign's
+    period: the campaign may already be closed (papers are often typed in afterwards)."""
+    if submission_key is not None:
+        existing = Response.objects.filter(submission_key=submission_key).first()
+        if existing is not None:
+            if existing.campaign_id != campaign.pk:
+                raise ValidationError({"submission_key": "Cette clé d'envoi a déjà servi pour une autre enquête."})
+            return existing
+    errors = {}
+    _check_entry(by=by, campaign=campaign, site=site, answered_on=answered_on, errors=errors)
+    answers, comment = _prepare(
+        campaign=campaign,
+        site=site,
+        service=service,
+        channel=Channel.PAPER,
+        answers=answers,
+        comment=comment,
+        consent=comment_consent,
+        errors=errors,
+    )
+    if errors:
+        raise ValidationError(errors)
+    return _write(
+        campaign=campaign,
+        site=site,
+        service=service,
+        channel=Channel.PAPER,
+        answers=answers,
+        comment=comment,
+        consent=comment_consent,
+        answered_on=answered_on,
+        by=by,
+        submission_key=submission_key,
+    )
+
+
+# --- CSV import of paper questionnaires -------------------------------------------------------------------------
+
+IMPORT_MAX_BYTES = 5 * 1024 * 1024
+YES = {"oui", "o", "yes", "y", "1", "x", "vrai", "true"}
+NO = {"", "non", "n", "no", "0", "faux", "false"}
+
+
+def csv_columns(campaign):
+    """The columns of the CSV file of a campaign's paper questionnaires: site, service, date, one per question code
+    (its label accepted too), commentaire, accord_commentaire."""
+    columns = [
+        csv_import.Column("site", "site", required=True),
+        csv_import.Column("service", "service"),
+        csv_import.Column("date", "date", required=True, aliases=("date de réponse", "date du questionnaire")),
+    ]
+    columns += [csv_import.Column(code, code, aliases=(label,)) for code, label in dimensions_of(campaign)]
+    columns += [
+        csv_import.Column("comment", "commentaire", aliases=("comment", "commentaires")),
+        csv_import.Column("comment_consent", "accord_commentaire", aliases=("accord", "consentement")),
+    ]
+    return columns
+
+
+def csv_template(campaign):
+    """The header line (and an example row) of the CSV file of a campaign's paper questionnaires."""
+    columns = csv_columns(campaign)
+    codes = [code for code, _ in dimensions_of(campaign)]
+    site = campaign.campaign_sites.select_related("site").order_by("site__name").first()
+    example = {"site": site.site.name if site else "", "service": "", "date": _date(default_entry_date(campaign))}
+    example.update(zip(codes, ["4", "3", "S", "", "4", "4", "2"], strict=False))
+    example.update(comment="Accueil très aimable, attente un peu longue.", comment_consent="oui")
+    header = ";".join(column.label for column in columns)
+    return header + "\r\n" + ";".join(example.get(column.name, "") for column in columns) + "\r\n"
+
+
+def _csv_row(values, *, sites_by_key, services_by_key, codes, add):
+    """The fields of ``response_enter`` for one CSV row (None when the row has errors, reported through ``add``)."""
+    ok = True
+
+    def error(column, message):
+        nonlocal ok
+        ok = False
+        add(column, message)
+
+    site_text = values["site"]
+    site = sites_by_key.get(site_text.lower()) if site_text else None
+    if site is None:
+        error("site", f"« {site_text} » ne participe pas à la campagne." if site_text else "Indiquez le site.")
+    service = None
+    if values["service"] and site is not None:
+        service = services_by_key.get((site.pk, values["service"].lower()))
+        if service is None:
+            error("service", f"« {values['service']} » n'est pas un service de la campagne pour ce site.")
+    answered_on = None
+    try:
+        answered_on = csv_import.parse_date(values["date"])
+    except ValueError as exc:
+        error("date", str(exc))
+    answers = {}
+    for code in codes:
+        value, message = parse_value(values[code])
+        if message:
+            error(code, message)
+        elif value != "absent":
+            answers[code] = value
+    consent_text = values["comment_consent"].lower()
+    if consent_text not in YES | NO:
+        error("comment_consent", f"« {values['comment_consent']} » : oui ou non attendu.")
+    if not ok:
+        return None
+    return {
+        "site": site,
+        "service": service,
+        "answered_on": answered_on,
+        "answers": answers,
+        "comment": values["comment"],
+        "comment_consent": consent_text in YES,
+    }
+
+
+def _messages(error):
+    if hasattr(error, "error_dict"):
+        return list(error.message_dict.items())
+    return [("", list(error.messages))]
+
+
+def responses_import_csv(*, by, campaign, file, dry_run=False) -> csv_import.ImportReport:
+    """Import paper questionnaires from a CSV file, one line per questionnaire (qualipref.lib.csv_import).
+
+    All the rows or none: with one wrong row nothing is written, and the report says what is wrong with each row,
+    so that a corrected file can be imported again without counting anything twice. ``report.imported`` is the
+    number of questionnaires written (0 on a dry run)."""
+    if not access.may_enter_responses(by, campaign):
+        raise PermissionDenied("Vous ne pouvez pas saisir de questionnaires pour cette campagne.")
+    csv_import.check_csv_upload(file, max_bytes=IMPORT_MAX_BYTES, field="file")
+    report = csv_import.ImportReport()
+    report.imported = 0
+    codes = [code for code, _ in dimensions_of(campaign)]
+    sites = list(Site.objects.filter(campaign_sites__campaign=campaign))
+    sites_by_key = {site.name.lower(): site for site in sites} | {str(site.pk): site for site in sites}
+    services_by_key = {
+        (service.site_id, service.name.lower()): service
+        for service in Service.objects.filter(survey_campaigns=campaign)
+    }
+    prepared = []
+    with csv_import.CsvReader(file, columns=csv_columns(campaign), report=report) as reader:
+        for line, values in reader.rows():
+            fields = _csv_row(
+                values,
+                sites_by_key=sites_by_key,
+                services_by_key=services_by_key,
+                codes=codes,
+                add=lambda column, message, line=line: report.add(line, reader.label_of(column), message),
+            )
+            if fields is not None:
+                prepared.append((line, fields))
+    if report.ok and not report.rows:
+        report.add_file_error("Le fichier ne contient aucune ligne de questionnaire.")
+    if not report.ok and not prepared:
+        return report
+    try:
+        with transaction.atomic():
+            for line, fields in prepared:
+                try:
+                    with transaction.atomic():
+                        response = response_enter(by=by, campaign=campaign, **fields)
+                except ValidationError as error:
+                    for field, messages in _messages(error):
+                        report.add(line, field, " ".join(messages))
+                except PermissionDenied as error:
+                    report.add(line, "site", str(error))
+                else:
+                    response.channel = Channel.IMPORT
+                    response.save(update_fields=["channel", "updated_at"])
+            if dry_run or not report.ok:
+                raise _Rollback
+            report.imported = len(prepared)
+    except _Rollback:
+        pass
+    return report
+
+
+class _Rollback(Exception):
+    """Leaves the import's transaction without writing (a dry run, or a row refused by the service)."""

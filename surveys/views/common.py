@@ -1,0 +1,52 @@
+"""Helpers shared by the survey pages."""
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+
+from accounts import access
+from surveys.models import Campaign, CampaignSite
+
+CAMPAIGN_RELATIONS = ("prefecture__department", "questionnaire")
+
+
+def list_crumb():
+    return ("Enquêtes de satisfaction", reverse("campaign_list"))
+
+
+def detail_crumb(campaign):
+    return (campaign.title, reverse("campaign_detail", kwargs={"pk": campaign.pk}))
+
+
+def put_errors_on_form(form, error):
+    """A service's ValidationError shown on the form: on its field when the form has it, else on top."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def visible_campaign(request, pk):
+    """A campaign the user may see (a foreign one is a 404), with the ids of its sites."""
+    campaign = get_object_or_404(Campaign.objects.for_user(request.user).select_related(*CAMPAIGN_RELATIONS), pk=pk)
+    campaign.site_ids = set(CampaignSite.objects.filter(campaign=campaign).values_list("site_id", flat=True))
+    return campaign
+
+
+def managed_campaign(request, pk):
+    campaign = visible_campaign(request, pk)
+    if not access.can_manage_campaign(request.user, campaign):
+        raise PermissionDenied("Seul le responsable qualité de la préfecture modifie ses campagnes d’enquête.")
+    return campaign
+
+
+def campaign_site_of(campaign, site_pk):
+    """A site of the campaign (404 otherwise)."""
+    return get_object_or_404(
+        CampaignSite.objects.select_related("site__prefecture"), campaign=campaign, site_id=site_pk
+    )
+
+
+def questions_of(campaign):
+    return list(campaign.questionnaire.questions.order_by("position"))

@@ -1,0 +1,27 @@
+import pytest
+
+from tests.api.conftest import api_client, as_role, world  # noqa: F401 (the API tests' fixtures)
+from tests.surveys.factories import CampaignFactory
+
+
+@pytest.fixture
+def login(client, world):  # noqa: F811 (the imported fixture)
+    """A page client logged in with the world's user of a role: ``login("agent")``."""
+
+    def log_in(role):
+        client.force_login(world.users[role])
+        return client
+
+    return log_in
+
+
+@pytest.fixture
+def campaign(world):  # noqa: F811
+    """An open campaign of the Bouches-du-Rhône on Arles (the referent's and agent's site) and Istres, with Arles'
+    « Accueil général » service."""
+    return CampaignFactory(prefecture=world.prefecture, sites=[world.site, world.sister_site], services=[world.service])
+
+
+@pytest.fixture
+def foreign_campaign(world):  # noqa: F811
+    return CampaignFactory(prefecture=world.foreign_prefecture, sites=[world.foreign_site])
