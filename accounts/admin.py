@@ -13,7 +13,7 @@ from django.db import transaction
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts import services
-from accounts.models import Membership, User
+from accounts.models import Membership, Notification, User
 
 
 def dry_run(write):
@@ -115,4 +115,23 @@ class MembershipAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         # Memberships are ended (valid_until), never deleted: their history tells who could do what.
+        return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    """Notifications are written by accounts.notifications: the admin looks them up (delivery problems)."""
+
+    list_display = ["title", "recipient", "kind", "created_at", "read_at", "emailed_at"]
+    list_filter = ["kind"]
+    search_fields = ["recipient__username", "key"]
+    list_select_related = ["recipient"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -1,15 +1,15 @@
 from django.conf import settings
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import generics, mixins, serializers, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
-from accounts import services
-from accounts.filters import MembershipFilter
-from accounts.models import Membership
-from accounts.serializers import MembershipSerializer, MeSerializer
+from accounts import notifications, services
+from accounts.filters import MembershipFilter, NotificationFilter
+from accounts.models import Membership, Notification
+from accounts.serializers import MembershipSerializer, MeSerializer, NotificationSerializer
 
 
 class TokenView(ObtainAuthToken):
@@ -74,3 +74,45 @@ class MembershipViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
         params.is_valid(raise_exception=True)
         membership = services.membership_end(by=request.user, membership=membership, on=params.validated_data.get("on"))
         return Response(self.get_serializer(membership).data)
+
+
+class NotificationReadSerializer(serializers.Serializer):
+    ids = serializers.ListField(
+        child=serializers.IntegerField(), required=False, help_text="Les notifications à marquer (toutes sinon)."
+    )
+
+
+class NotificationViewSet(viewsets.ReadOnlyModelViewSet):
+    """The requesting user's own notifications (nobody else's), newest first. Filters: ``read`` (true/false),
+    ``kind``. ``POST notifications/{id}/read/`` marks one read, ``POST notifications/read-all/`` some (``ids``) or
+    all."""
+
+    queryset = Notification.objects.none()  # the schema's model; requests use get_queryset()
+    serializer_class = NotificationSerializer
+    filterset_class = NotificationFilter
+
+    def get_queryset(self):
+        return Notification.objects.for_user(self.request.user).order_by("-created_at", "-pk")
+
+    @extend_schema(request=None, responses=NotificationSerializer)
+    @action(detail=True, methods=["post"])
+    def read(self, request, pk=None):
+        notification = self.get_object()
+        notifications.mark_read(user=request.user, ids=[notification.pk])
+        notification.refresh_from_db()
+        return Response(self.get_serializer(notification).data)
+
+    @extend_schema(
+        request=NotificationReadSerializer,
+        responses={200: inline_serializer("NotificationsMarked", {"marked": serializers.IntegerField()})},
+    )
+    @action(detail=False, methods=["post"], url_path="read-all", url_name="read-all")
+    def read_all(self, request):
+        params = NotificationReadSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        ids = params.validated_data.get("ids")
+        if ids is None:
+            marked = notifications.mark_all_read(user=request.user)
+        else:
+            marked = notifications.mark_read(user=request.user, ids=ids)
+        return Response({"marked": marked})

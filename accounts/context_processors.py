@@ -49,6 +49,7 @@ def _menu(user):
             _item("Formations", reverse("training_list")),
         ]
         users.append(_item("Réclamations et suggestions", reverse("complaint_list")))
+        users.append(_item("Courriers", reverse("correspondence_list")))
         users.append(_item("Enquêtes", reverse("campaign_list")))
     items += [_group("Démarche qualité", quality), _group("Usagers", users)]
     if access.can_manage_memberships(user):

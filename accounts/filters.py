@@ -2,7 +2,7 @@ import django_filters
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.models import Membership
+from accounts.models import Membership, Notification
 
 
 class MembershipFilter(django_filters.FilterSet):
@@ -20,3 +20,12 @@ class MembershipFilter(django_filters.FilterSet):
     def filter_active(self, queryset, name, value):
         active = Membership.objects.active(timezone.localdate()).values("pk")
         return queryset.filter(pk__in=active) if value else queryset.exclude(pk__in=active)
+
+
+class NotificationFilter(django_filters.FilterSet):
+    read = django_filters.BooleanFilter(field_name="read_at", lookup_expr="isnull", exclude=True, label="lue")
+    kind = django_filters.CharFilter(label="type (complaint_deadline, correspondence_overdue...)")
+
+    class Meta:
+        model = Notification
+        fields = ["read", "kind"]

@@ -11,6 +11,10 @@ from sites.models import Prefecture, Site
 class User(AbstractUser):
     """A person using Qualipref. What they may see and do comes from their memberships."""
 
+    # Kept by accounts.notifications (recounted on every change of the user's inbox), so that the header shows
+    # it without a query: the user row is read by every request anyway.
+    unread_notifications = models.PositiveIntegerField("notifications non lues", default=0, editable=False)
+
     objects = UserManager()
 
     class Meta:
@@ -127,3 +131,59 @@ class Membership(TimeStampedModel):
     def is_active(self, on=None):
         on = on or timezone.localdate()
         return self.valid_from <= on and (self.valid_until is None or self.valid_until >= on)
+
+
+class NotificationQuerySet(models.QuerySet):
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+    def for_user(self, user):
+        """A user's own notifications: nobody reads another's inbox."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(recipient=user)
+
+
+class Notification(TimeStampedModel):
+    """An alert in a user's inbox (deadline of a complaint, a letter...), e-mailed once in the daily digest.
+
+    ``key`` names the item and the event (``complaint:42:2026-03-20:90``): one notification per user and key, so
+    that a job run twice notifies nobody twice. Written by accounts.notifications only.
+    """
+
+    recipient = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="notifications", verbose_name="destinataire"
+    )
+    kind = models.CharField("type", max_length=50, help_text="Par exemple complaint_deadline, correspondence_overdue.")
+    key = models.CharField("clé", max_length=200, help_text="L'objet et l'événement : une seule alerte par clé.")
+    title = models.CharField("titre", max_length=200)
+    body = models.TextField("texte", blank=True)
+    url = models.CharField("lien", max_length=500, blank=True, help_text="Chemin de la page concernée.")
+    due_on = models.DateField("échéance", null=True, blank=True)
+    read_at = models.DateTimeField("lue le", null=True, blank=True)
+    emailed_at = models.DateTimeField("envoyée par courriel le", null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "notification"
+        verbose_name_plural = "notifications"
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="notification_inbox_idx"),
+            models.Index(
+                fields=["recipient"],
+                condition=Q(emailed_at__isnull=True, read_at__isnull=True),
+                name="notification_digest_idx",
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "key"], name="notification_unique_key"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_read(self):
+        return self.read_at is not None

@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from accounts import access
-from accounts.models import Membership, Role, User
+from accounts.models import Membership, Notification, Role, User
 from qualipref.lib.drf import AbilitiesField
 from sites.models import Prefecture, Site
 
@@ -78,3 +78,19 @@ class MeSerializer(serializers.ModelSerializer):
             }
             for m in memberships
         ]
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    """A notification of the requesting user's inbox (API.md: id, kind, message, due_on, read)."""
+
+    message = serializers.CharField(source="title", read_only=True, help_text="Le titre de la notification.")
+    read = serializers.SerializerMethodField(help_text="Vrai une fois lue (dans l'application ou par l'API).")
+    abilities = AbilitiesField(access.abilities)
+
+    class Meta:
+        model = Notification
+        fields = ["id", "kind", "message", "body", "url", "due_on", "read", "read_at", "created_at", "abilities"]
+        read_only_fields = fields
+
+    def get_read(self, notification) -> bool:
+        return notification.read_at is not None

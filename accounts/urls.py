@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 
-from accounts import forms, views
+from accounts import forms, notification_views, views
 
 urlpatterns = [
     # Sign-in, sign-out and passwords: Django's views with DSFR forms and French templates.
@@ -63,4 +63,8 @@ urlpatterns = [
     path("habilitations/", views.membership_list, name="membership_list"),
     path("habilitations/nouvelle/", views.membership_create, name="membership_create"),
     path("habilitations/<int:pk>/clore/", views.membership_end, name="membership_end"),
+    path("notifications/", notification_views.notification_list, name="notification_list"),
+    path("notifications/tout-lu/", notification_views.notification_read_all, name="notification_read_all"),
+    path("notifications/<int:pk>/", notification_views.notification_open, name="notification_open"),
+    path("notifications/<int:pk>/lue/", notification_views.notification_read, name="notification_read"),
 ]

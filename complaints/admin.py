@@ -2,13 +2,24 @@
 
 National administrators read complaints without the requester's personal data, like everywhere else: those
 fields are left out of the admin. Writes go through the pages and the API (complaints.services), which compute
-due dates and references; the admin only looks things up.
+due dates and references; the admin only looks things up, and serves the right to erasure: the action
+« Effacer les données personnelles » of the lists (complaints.retention). A complaint is found by its requester's
+exact e-mail address (search « =adresse ») without the admin showing it.
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from simple_history.admin import SimpleHistoryAdmin
 
-from complaints.models import REQUESTER_FIELDS, Complaint, ReferenceCounter, ReplyTemplate
+from complaints import retention
+from complaints.models import (
+    REQUESTER_FIELDS,
+    Complaint,
+    Correspondence,
+    CorrespondenceDelays,
+    CorrespondenceImport,
+    ReferenceCounter,
+    ReplyTemplate,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -22,14 +33,41 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+def _erase(modeladmin, request, queryset, erase, label):
+    count = erase(by=request.user, queryset=queryset)
+    for obj in queryset:
+        modeladmin.log_change(request, obj, "Données personnelles effacées (droit à l'effacement).")
+    if count:
+        messages.success(request, f"Données personnelles effacées : {count} {label}.")
+    else:
+        messages.info(request, "Rien à effacer : les données personnelles de ces éléments étaient déjà effacées.")
+
+
 @admin.register(Complaint)
 class ComplaintAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
-    list_display = ["reference", "kind", "site", "channel", "received_on", "due_on", "status", "answered_in_time"]
+    list_display = [
+        "reference",
+        "kind",
+        "site",
+        "channel",
+        "received_on",
+        "due_on",
+        "status",
+        "answered_in_time",
+        "anonymised_on",
+    ]
     list_filter = ["kind", "status", "channel", "category", "prefecture"]
-    search_fields = ["reference"]
+    # The requester's e-mail is searched exactly, never shown: a right-to-erasure request names it.
+    search_fields = ["reference", "=requester_email"]
+    search_help_text = "Une référence, ou l'adresse électronique exacte du demandeur (droit à l'effacement)."
     list_select_related = ["site"]
     date_hierarchy = "received_on"
     exclude = list(REQUESTER_FIELDS)
+    actions = ["erase_personal_data"]
+
+    @admin.action(description="Effacer les données personnelles (droit à l'effacement)")
+    def erase_personal_data(self, request, queryset):
+        _erase(self, request, queryset, retention.erase_complaints, "réclamation(s) ou suggestion(s)")
 
 
 @admin.register(ReplyTemplate)
@@ -44,3 +82,33 @@ class ReplyTemplateAdmin(ReadOnlyAdmin):
 class ReferenceCounterAdmin(ReadOnlyAdmin):
     list_display = ["department", "year", "last_number"]
     list_filter = ["year"]
+
+
+@admin.register(Correspondence)
+class CorrespondenceAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    list_display = ["__str__", "kind", "site", "received_on", "due_on", "answered_on", "answered_in_time"]
+    list_filter = ["kind", "prefecture"]
+    search_fields = ["reference", "=sender"]
+    search_help_text = "Une référence, ou le nom exact de l'expéditeur (droit à l'effacement)."
+    list_select_related = ["site"]
+    date_hierarchy = "received_on"
+    exclude = ["sender", "subject"]
+    actions = ["erase_personal_data"]
+
+    @admin.action(description="Effacer les données personnelles (droit à l'effacement)")
+    def erase_personal_data(self, request, queryset):
+        _erase(self, request, queryset, retention.erase_correspondences, "courrier(s)")
+
+
+@admin.register(CorrespondenceImport)
+class CorrespondenceImportAdmin(ReadOnlyAdmin):
+    list_display = ["file_name", "prefecture", "created_by", "created_at", "status", "rows", "imported", "error_count"]
+    list_filter = ["status", "prefecture"]
+    list_select_related = ["prefecture", "created_by"]
+    exclude = ["file"]
+
+
+@admin.register(CorrespondenceDelays)
+class CorrespondenceDelaysAdmin(ReadOnlyAdmin):
+    list_display = ["prefecture", "elected_official_days", "local_authority_days"]
+    list_select_related = ["prefecture"]

@@ -7,10 +7,15 @@
   computed in each site's calendar);
 - a few open ones of this year at Istres for the demo agent (agent-istres): one overdue, one due within the
   week, one fresh suggestion;
-- two reply templates of the prefecture.
+- two reply templates of the prefecture;
+- correspondence of this year (letters, e-mails, elected officials' requests, a letter of observation), most
+  answered, a few open: at Istres a letter near its deadline (the last working days of its 15) for the demo
+  agent, at Arles an overdue letter and an elected official's request for the referent; the prefecture's delays;
+- the deadline alerts of today (complaints.alerts: idempotent), so that the demo inboxes are not empty.
 
 Runs after ``qualipref.demo.load_demo`` (prefectures, sites, demo accounts). Idempotent: 2015 complaints are
-found by their reference, this year's by their site and text, templates by their title.
+found by their reference, this year's by their site and text, templates by their title, correspondence by its
+reference.
 """
 
 import datetime
@@ -19,8 +24,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from complaints import deadlines, references
-from complaints.models import Complaint, ReplyTemplate
+from complaints import alerts, deadlines, references
+from complaints.correspondence.services import compute_deadline
+from complaints.models import Complaint, Correspondence, CorrespondenceDelays, ReplyTemplate
 from sites import calendars
 from sites.models import Prefecture, Site
 
@@ -304,6 +310,116 @@ def _load_open(istres, agent, today):
         complaint.save()
 
 
+# This year's correspondence: (reference suffix, site, kind, working days before today it was received,
+# working days it took to answer or None, subject). Senders are made up.
+K = Correspondence.Kind
+CORRESPONDENCE = [
+    ("0001", "Sous-préfecture d'Istres", K.LETTER, 14, None, "Demande de duplicata de carte grise", "M. Paul Girard"),
+    ("0002", "Sous-préfecture d'Istres", K.EMAIL, 1, None, "Horaires d'ouverture du guichet des permis", ""),
+    (
+        "0003",
+        "Sous-préfecture d'Istres",
+        K.EMAIL,
+        20,
+        3,
+        "Pièces à fournir pour un titre de séjour",
+        "Mme Nadia Haddad",
+    ),
+    (
+        "0004",
+        "Sous-préfecture d'Istres",
+        K.LETTER,
+        30,
+        11,
+        "Réclamation sur un délai d'instruction",
+        "M. Louis Bernard",
+    ),
+    ("0005", "Sous-préfecture d'Arles", K.LETTER, 19, None, "Demande d'information sur une naturalisation", ""),
+    (
+        "0006",
+        "Sous-préfecture d'Arles",
+        K.ELECTED_OFFICIAL,
+        4,
+        None,
+        "Rendez-vous : sécurité des arènes",
+        "Maire de Saintes-Maries-de-la-Mer",
+    ),
+    ("0007", "Sous-préfecture d'Arles", K.LETTER, 25, 9, "Remerciements pour l'accueil", "Mme Claire Roux"),
+    (
+        "0008",
+        "Sous-préfecture d'Aix-en-Provence",
+        K.LOCAL_AUTHORITY,
+        12,
+        None,
+        "Délibération sur les tarifs de cantine",
+        "Commune de Gardanne",
+    ),
+    (
+        "0009",
+        "Sous-préfecture d'Aix-en-Provence",
+        K.LETTER,
+        40,
+        18,
+        "Contestation d'une suspension de permis",
+        "M. Yanis Morel",
+    ),
+    ("0010", "Marseille – Peytral", K.EMAIL, 9, 2, "Agrément d'une association", "Association Les Calanques"),
+    ("0011", "Marseille – Saint-Sébastien", K.EMAIL, 6, 6, "Rendez-vous pour un renouvellement de titre", ""),
+    (
+        "0012",
+        "Marseille – Peytral",
+        K.ELECTED_OFFICIAL,
+        15,
+        5,
+        "Rendez-vous : sécurité des quartiers nord",
+        "Conseiller départemental",
+    ),
+]
+
+
+def _working_days_back(calendar, today, count):
+    day = today
+    while count:
+        day -= datetime.timedelta(days=1)
+        if calendar.is_working_day(day):
+            count -= 1
+    return day
+
+
+def _load_correspondence(prefecture, sites, users, today):
+    CorrespondenceDelays.objects.get_or_create(prefecture=prefecture)
+    handlers = {"Sous-préfecture d'Istres": "agent-istres", "Sous-préfecture d'Arles": "referent-arles"}
+    existing = set(
+        Correspondence.objects.filter(prefecture=prefecture, reference__startswith=f"CHR-{today.year}-").values_list(
+            "reference", flat=True
+        )
+    )
+    for suffix, site_name, kind, back, delay, subject, sender in CORRESPONDENCE:
+        reference = f"CHR-{today.year}-{suffix}"
+        if reference in existing:
+            continue
+        site = sites[site_name]
+        calendar = calendars.calendar_for_site(site)
+        received_on = _working_days_back(calendar, today, back)
+        handler = users.get(handlers.get(site_name, "qualite13"))
+        item = Correspondence(
+            prefecture=prefecture,
+            site=site,
+            service=site.services.order_by("name").first(),
+            kind=kind,
+            reference=reference,
+            subject=subject,
+            sender=sender,
+            received_on=received_on,
+            answered_on=calendar.add_working_days(received_on, delay) if delay is not None else None,
+            assigned_to=handler,
+            created_by=handler,
+        )
+        compute_deadline(item)
+        item._history_user = handler
+        item.save()
+
+
 @transaction.atomic
 def load():
     prefecture = Prefecture.objects.select_related("department").get(department_id="13")
@@ -314,3 +430,5 @@ def load():
     _load_open(sites["Sous-préfecture d'Istres"], users.get("agent-istres"), timezone.localdate())
     for title, body in TEMPLATES:
         ReplyTemplate.objects.get_or_create(prefecture=prefecture, title=title, defaults={"body": body})
+    _load_correspondence(prefecture, sites, users, timezone.localdate())
+    alerts.send_deadline_alerts()

@@ -1,17 +1,17 @@
-"""Who changed what and when on a complaint, from its django-simple-history rows.
+"""Who changed what and when on a complaint or a correspondence item, from its django-simple-history rows.
 
-The requester's personal data is not in the history tables (see complaints.models.REQUESTER_FIELDS), so the
-history can be shown to every role that reads the complaint.
+The requester's personal data is not in the history tables (see complaints.models.REQUESTER_FIELDS), nor the
+sender of a letter, so the history can be shown to every role that reads the item.
 """
 
 import datetime
 from dataclasses import dataclass, field
 
 from accounts.models import User
-from complaints.models import Complaint
 
 # Denormalised or set by the application: not shown.
 HIDDEN_FIELDS = ("prefecture", "created_by", "answered_by", "answer_delay", "reference")
+CORRESPONDENCE_HIDDEN_FIELDS = ("prefecture", "created_by", "answer_delay")
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ class HistoryEntry:
     @property
     def user_display(self):
         if self.user is None:
-            return "Formulaire public ou Qualipref"
+            return "Formulaire public ou Qualipref" if self.kind == "creation" else "Qualipref"
         return self.user.get_full_name() or self.user.username
 
 
@@ -57,13 +57,23 @@ def _display(model_field, value, related):
 
 def complaint_history(complaint):
     """[HistoryEntry], newest first: one query for the rows, one per kind of related object named in changes."""
-    records = list(complaint.history.select_related("history_user").order_by("history_date", "history_id"))
-    fields = {f.name: f for f in Complaint._meta.fields if f.name not in HIDDEN_FIELDS}
+    return history_of(complaint, hidden=HIDDEN_FIELDS)
+
+
+def correspondence_history(item):
+    """The same for a correspondence item (created one by one or by an import: the change reason names it)."""
+    return history_of(item, hidden=CORRESPONDENCE_HIDDEN_FIELDS)
+
+
+def history_of(instance, *, hidden):
+    """[HistoryEntry] of a model with django-simple-history, newest first, without the ``hidden`` fields."""
+    records = list(instance.history.select_related("history_user").order_by("history_date", "history_id"))
+    fields = {f.name: f for f in type(instance)._meta.fields if f.name not in hidden}
     raw, previous = [], None
     for record in records:
         changes = []
         if previous is not None:
-            delta = record.diff_against(previous, excluded_fields=HIDDEN_FIELDS)
+            delta = record.diff_against(previous, excluded_fields=hidden)
             changes = [change for change in delta.changes if change.field in fields]
         raw.append((record, changes))
         previous = record

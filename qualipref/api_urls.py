@@ -4,8 +4,9 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from accounts.api import MembershipViewSet, MeView, TokenView
+from accounts.api import MembershipViewSet, MeView, NotificationViewSet, TokenView
 from complaints.api import ComplaintViewSet
+from complaints.correspondence.api import CorrespondenceViewSet
 from engagements.api.actions import ActionPlanViewSet, ActionViewSet
 from engagements.api.labellings import LabellingViewSet
 from engagements.api.meetings import MeetingViewSet, TrainingViewSet
@@ -29,6 +30,8 @@ router.register("actions", ActionViewSet, basename="action")
 router.register("meetings", MeetingViewSet, basename="meeting")
 router.register("trainings", TrainingViewSet, basename="training")
 router.register("complaints", ComplaintViewSet, basename="complaint")
+router.register("correspondences", CorrespondenceViewSet, basename="correspondence")
+router.register("notifications", NotificationViewSet, basename="notification")
 router.register("surveys", CampaignViewSet, basename="survey")
 router.register("questionnaires", QuestionnaireViewSet, basename="questionnaire")
 

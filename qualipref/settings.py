@@ -225,6 +225,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
+        "ComplaintCategoryEnum": "complaints.models.Complaint.Category",
+        "CorrespondenceKindEnum": "complaints.models.Correspondence.Kind",
         "CampaignStatusEnum": "surveys.models.Campaign.Status",
         "CampaignKindEnum": "surveys.models.Campaign.Kind",
     },
@@ -282,3 +284,16 @@ LOGGING = {
 
 # Qualipref
 QUALIPREF_BRAND = "Qualipref"
+# Address of the site in e-mails sent by tasks (digests of notifications), without a trailing slash.
+SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
+# Deadline alerts (complaints, correspondence): shares of the delay, in percent, after which the assignee and the
+# site's referents are notified; and always once overdue (complaints.alerts).
+QUALIPREF_ALERT_THRESHOLDS = sorted({int(value) for value in env_list("DEADLINE_ALERT_THRESHOLDS", "60,90")})
+if not all(0 < value < 100 for value in QUALIPREF_ALERT_THRESHOLDS):
+    raise ImproperlyConfigured("DEADLINE_ALERT_THRESHOLDS : des pourcentages entre 1 et 99, séparés par des virgules.")
+# Months the requester's personal data of a closed complaint (and a sender's of an answered letter) is kept
+# before the nightly job anonymises it (complaints.retention).
+QUALIPREF_COMPLAINTS_RETENTION_MONTHS = env_int("PERSONAL_DATA_RETENTION_MONTHS", 24)
+# Periodic tasks: schedules live in the database (django-celery-beat), created by data migrations with
+# qualipref.lib.beat.schedule_daily and editable in the admin: 03:30 retention, 06:30 deadline alerts, 07:00
+# digest of the notifications.

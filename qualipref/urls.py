@@ -12,6 +12,7 @@ urlpatterns = [
     path("qualite/", include("engagements.urls")),
     path("reclamations/", include("complaints.urls")),
     path("e-reclamation/", include("complaints.public_urls")),
+    path("courriers/", include("complaints.correspondence.urls")),
     path("enquetes/", include("surveys.urls")),
     path("enquete/", include(questionnaire_urlpatterns)),
     path("resultats-enquetes/", include(results_urlpatterns)),

@@ -322,3 +322,54 @@ class ReplyTemplateFactory(DjangoModelFactory):
     prefecture = factory.SubFactory(PrefectureFactory)
     title = factory.Sequence(lambda n: f"Modèle n° {n}")
     body = "{nom},\n\nNous avons bien reçu le {date_reception} votre réclamation {reference} concernant {site}."
+
+
+# --- correspondence and notifications -----------------------------------------------------------------
+
+
+def _correspondence_due_on(o):
+    from complaints.deadlines import due_date
+
+    return due_date(o.site, o.received_on, working_days=o.delay_days)
+
+
+def _correspondence_delay(o):
+    from sites.calendars import working_days_between
+
+    return working_days_between(o.site, o.received_on, o.answered_on) if o.answered_on else None
+
+
+class CorrespondenceFactory(DjangoModelFactory):
+    """A letter received on a working day; its due date comes from the site's calendar, like the service's."""
+
+    class Meta:
+        model = "complaints.Correspondence"
+
+    site = factory.SubFactory(SiteFactory)
+    prefecture = factory.SelfAttribute("site.prefecture")
+    kind = "letter"
+    reference = factory.Sequence(lambda n: f"CHR-2026-{n:05d}")
+    subject = "Demande de duplicata de carte grise"
+    received_on = datetime.date(2026, 3, 2)
+    delay_days = factory.LazyAttribute(lambda o: {"letter": 15, "email": 5}.get(o.kind, 10))
+    due_on = factory.LazyAttribute(_correspondence_due_on)
+    answered_on = None
+    answered_in_time = factory.LazyAttribute(lambda o: (o.answered_on <= o.due_on) if o.answered_on else None)
+    answer_delay = factory.LazyAttribute(_correspondence_delay)
+
+    class Params:
+        email = factory.Trait(kind="email", subject="Horaires d'ouverture du guichet")
+        answered = factory.Trait(
+            answered_on=factory.LazyAttribute(lambda o: o.received_on + datetime.timedelta(days=7))
+        )
+
+
+class NotificationFactory(DjangoModelFactory):
+    class Meta:
+        model = "accounts.Notification"
+
+    recipient = factory.SubFactory(UserFactory)
+    kind = "complaint_deadline"
+    key = factory.Sequence(lambda n: f"test:{n}")
+    title = factory.Sequence(lambda n: f"Réclamation REC-13-2026-{n:05d} : réponse attendue le 20/03/2026")
+    url = "/reclamations/"

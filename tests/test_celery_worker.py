@@ -123,3 +123,37 @@ def test_a_task_enqueued_on_commit_is_never_sent_when_the_transaction_rolls_back
 
     assert callbacks == []
     assert published == []
+
+
+def test_a_big_correspondence_import_runs_in_the_worker_and_reports_its_progress(worker_app, transactional_db):
+    """The import of a big CSV file goes through the broker; its progress is written on the import's row, in the
+    database every process shares (the page polls it), so it works with Redis as with the filesystem broker."""
+    import time
+
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        pytest.skip("La base SQLite de test, en mémoire, ne se partage pas avec le fil du worker (PostgreSQL en CI).")
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from complaints.correspondence import imports
+    from complaints.models import Correspondence, CorrespondenceImport
+    from complaints.tasks import run_correspondence_import
+    from tests.permissions.world import build_world
+
+    world = build_world()
+    rows = "".join(f"{world.site.pk};courrier;02/03/2026;;W-{index};Objet\n" for index in range(8000))
+    upload = SimpleUploadedFile("courriers.csv", ("site;type;reçu le;répondu le;référence;objet\n" + rows).encode())
+    batch = imports.import_create(by=world.users["quality_manager"], prefecture=world.prefecture, file=upload)
+    assert imports.runs_in_background(batch)
+
+    result = run_correspondence_import.delay(batch.pk)
+
+    assert result.get(timeout=RESULT_TIMEOUT) == "done"
+    deadline = time.monotonic() + RESULT_TIMEOUT
+    while CorrespondenceImport.objects.get(pk=batch.pk).status != "done" and time.monotonic() < deadline:
+        time.sleep(0.1)
+    batch.refresh_from_db()
+    assert (batch.status, batch.progress, batch.imported) == ("done", 100, 8000)
+    assert Correspondence.objects.filter(import_batch=batch).count() == 8000

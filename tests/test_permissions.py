@@ -14,6 +14,7 @@ from tests.permissions import (
     actions,
     api,
     complaints,
+    correspondence,
     engagements,
     html,
     labellings,
@@ -32,6 +33,7 @@ CASES = (
     + labellings.CASES
     + actions.CASES
     + complaints.CASES
+    + correspondence.CASES
     + surveys.CASES
 )
 

@@ -94,3 +94,86 @@ def _complaint_abilities(user, complaint):
 @abilities_of("complaints.ReplyTemplate")
 def _reply_template_abilities(user, template):
     return {"update": can_manage_reply_templates(user, template.prefecture), "delete": False}
+
+
+# --- correspondence (letters, e-mails, elected officials' requests) -------------------------------------
+# Handled by the same people as complaints: the site's referents and agents, the prefecture's quality manager;
+# read by the prefecture's managers and national administrators; auditors see none.
+
+
+def scope_correspondences(queryset, user):
+    """Correspondence the user may see (reads ``prefecture_id`` and ``site_id``, like complaints)."""
+    return scope_complaints(queryset, user)
+
+
+def can_handle_correspondence(user, item):
+    """Enter, edit, mark answered, delete: the rule of ``can_handle_complaint`` (no query per row)."""
+    return can_handle_complaint(user, item)
+
+
+def can_see_sender(user, item):
+    """The sender of a letter is personal data: for those who handle it only."""
+    return can_handle_correspondence(user, item)
+
+
+def can_record_correspondence(user, site):
+    return can_record_complaint(user, site)
+
+
+def correspondence_sites(queryset, user):
+    """Sites whose correspondence the user records (as a queryset)."""
+    return complaint_sites(queryset, user)
+
+
+def may_handle_correspondence(user):
+    return may_handle_complaints(user)
+
+
+def correspondence_import_prefectures(queryset, user):
+    """Prefectures for which the user may import correspondence: theirs as quality manager, and those of their
+    sites as referent or agent (each row is then checked against the sites they record)."""
+    scope = get_scope(user)
+    return queryset.filter(pk__in=scope.prefecture_ids(Role.QUALITY_MANAGER) | scope.site_prefectures)
+
+
+def scope_correspondence_imports(queryset, user):
+    """Imports of the prefectures the user manages as quality manager, and their own; all for national
+    administrators (read only)."""
+    scope = get_scope(user)
+    if scope.national:
+        return queryset
+    return queryset.filter(Q(prefecture_id__in=scope.prefecture_ids(Role.QUALITY_MANAGER)) | Q(created_by=user))
+
+
+def can_manage_correspondence_delays(user, prefecture):
+    """The delays of elected officials' requests and letters of observation are set by the quality manager."""
+    return prefecture.pk in get_scope(user).prefecture_ids(Role.QUALITY_MANAGER)
+
+
+def correspondence_delay_prefectures(queryset, user):
+    """Prefectures whose delays the user sets (the rule of ``can_manage_correspondence_delays``)."""
+    return queryset.filter(pk__in=get_scope(user).prefecture_ids(Role.QUALITY_MANAGER))
+
+
+def can_erase_personal_data(user, item):
+    """Right to erasure (complaints.retention): national administrators, from the admin, and the quality
+    manager of the item's prefecture. Reads ``prefecture_id``."""
+    scope = get_scope(user)
+    return scope.national or item.prefecture_id in scope.prefecture_ids(Role.QUALITY_MANAGER)
+
+
+@abilities_of("complaints.Correspondence")
+def _correspondence_abilities(user, item):
+    handle = can_handle_correspondence(user, item)
+    return {
+        "update": handle,
+        "delete": handle,
+        "answer": handle and item.is_open,
+        "see_sender": can_see_sender(user, item),
+    }
+
+
+@abilities_of("accounts.Notification")
+def _notification_abilities(user, notification):
+    own = notification.recipient_id == getattr(user, "pk", None)
+    return {"update": False, "delete": False, "mark_read": own and notification.read_at is None}

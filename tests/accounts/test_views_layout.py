@@ -32,7 +32,7 @@ def _menu(client, user, url=None):
 
 
 QUALITY = ["Démarche qualité", "Référentiels", "Labellisation", "Plan d'action", "Réunions qualité", "Formations"]
-USERS = ["Usagers", "Réclamations et suggestions", "Enquêtes"]
+USERS = ["Usagers", "Réclamations et suggestions", "Courriers", "Enquêtes"]
 
 
 @pytest.mark.parametrize(

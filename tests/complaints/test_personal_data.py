@@ -93,3 +93,63 @@ def test_the_history_never_holds_personal_data_not_even_in_the_answer(world, com
     for record in complaint.history.all():
         assert not any(value in str(record.__dict__) for value in (*PERSONAL, "07 00 00 00 00"))
     assert complaint.history.count() == 3
+
+
+# --- alerts, statistics, history, correspondence -------------------------------------------------------
+
+
+def test_deadline_alerts_and_their_e_mail_name_no_requester(world, complaint, mailoutbox):
+    import datetime
+
+    from accounts import notifications
+    from accounts.models import Notification
+    from complaints import alerts
+
+    complaint.assigned_to = world.users["agent"]
+    complaint.save()
+    alerts.send_deadline_alerts(today=datetime.date(2026, 3, 24))
+    notifications.send_digests()
+
+    texts = [f"{n.title} {n.body} {n.url}" for n in Notification.objects.all()]
+    texts += [message.subject + message.body for message in mailoutbox]
+    assert len(texts) >= 2
+    assert not any(value in text for text in texts for value in PERSONAL)
+
+
+@pytest.mark.parametrize("role", HANDLERS + READERS)
+def test_statistics_and_history_never_show_personal_data(login, as_role, world, complaint, role):
+    stats = login(role).get(reverse("complaint_stats") + "?year=2026").content.decode()
+    history = as_role(role).get(reverse("api:complaint-history", kwargs={"pk": complaint.pk})).json()
+
+    assert not any(value in stats or value in str(history) for value in PERSONAL)
+
+
+def test_the_public_confirmation_shows_the_reference_only(client, world):
+    client.post(
+        reverse("public_complaint_form"),
+        {
+            "site": world.site.pk,
+            "kind": "complaint",
+            "description": "Deux heures d'attente sans information.",
+            "requester_name": "Amina Benali",
+            "requester_email": "amina.benali@exemple.fr",
+        },
+    )
+
+    html = client.get(reverse("public_complaint_done")).content.decode()
+
+    assert "REC-13-" in html
+    assert not any(value in html for value in PERSONAL)
+
+
+@pytest.mark.parametrize("role", HANDLERS + READERS)
+def test_the_sender_of_a_letter_is_for_its_handlers_only(login, as_role, world, role):
+    item = factories.CorrespondenceFactory(site=world.site, sender="Amina Benali")
+
+    page = login(role).get(reverse("correspondence_detail", kwargs={"pk": item.pk})).content.decode()
+    api = as_role(role).get(reverse("api:correspondence-detail", kwargs={"pk": item.pk})).json()
+    history = as_role(role).get(reverse("api:correspondence-history", kwargs={"pk": item.pk})).json()
+
+    assert ("Amina Benali" in page) is (role in HANDLERS)
+    assert ("Amina Benali" in str(api)) is (role in HANDLERS)
+    assert "Amina Benali" not in str(history)

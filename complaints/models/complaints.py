@@ -3,7 +3,8 @@
 Dates of deadlines are computed by complaints.services (with complaints.deadlines), stored, and recomputed only
 there. The requester's personal data (``REQUESTER_FIELDS``) is shown only to whoever handles the complaint
 (accounts.access.can_see_requester) and is kept out of the history tables, with the answer that names them, so that
-anonymising a record erases it.
+anonymising a record erases it (complaints.retention: retention period and right to erasure; it also blanks the
+description, in the record and in its history rows).
 """
 
 import datetime
@@ -26,6 +27,7 @@ DEFAULT_RETENTION_MONTHS = 24
 
 
 def retention_months():
+    """How long personal data is kept after a complaint is closed (settings: PERSONAL_DATA_RETENTION_MONTHS)."""
     return int(getattr(settings, "QUALIPREF_COMPLAINTS_RETENTION_MONTHS", DEFAULT_RETENTION_MONTHS))
 
 
@@ -143,6 +145,13 @@ class Complaint(TimeStampedModel):
         related_name="+",
         verbose_name="saisie par",
         help_text="Vide pour une demande déposée sur le formulaire public.",
+    )
+    anonymised_on = models.DateField(
+        "données personnelles effacées le",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Fin de la durée de conservation ou droit à l'effacement (complaints.retention).",
     )
 
     objects = ComplaintQuerySet.as_manager()

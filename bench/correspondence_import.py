@@ -1,0 +1,168 @@
+"""Benchmark: the bulk import of 100,000 letters and e-mails (complaints.correspondence.imports).
+
+Generates a CSV export of a mail system (5 sites, two years, 60 % answered, unique references), imports it with
+the service the page and the API use (check pass, then one transaction of bulk inserts with their history rows),
+and prints the time next to a baseline measured in the same run on the same file: reading it with the standard
+``csv`` module and doing nothing else. The ratio says what the checks, the deadlines in working days and the
+database cost on top of parsing, whatever the machine.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/qualipref_bench .venv/bin/python bench/correspondence_import.py
+    .venv/bin/python bench/correspondence_import.py --rows 20000          # SQLite under var/, smaller
+
+The database is migrated if needed; everything the benchmark creates is rolled back at the end (``--keep`` keeps
+it). Exit code 1 when 100,000 rows take a minute or more.
+"""
+
+import argparse
+import csv
+import datetime
+import os
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qualipref.settings")
+os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="qualipref-bench-media-"))
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.files.uploadedfile import TemporaryUploadedFile  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+
+BUDGET_SECONDS = 60
+KINDS = ["courrier"] * 6 + ["courriel"] * 3 + ["élu"]
+SUBJECTS = [
+    "Demande de duplicata de carte grise",
+    "Renouvellement de titre de séjour",
+    "Horaires du guichet des permis",
+    "Contestation d'une suspension de permis",
+    "Agrément d'une association",
+    "Rendez-vous pour une naturalisation",
+]
+
+
+def generate(path, *, rows, sites, today):
+    """The CSV export: « ; », French dates, some answered late, some not answered."""
+    rng = random.Random(13)
+    start = today - datetime.timedelta(days=730)
+    with open(path, "w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out, delimiter=";")
+        writer.writerow(["Site", "Type", "Reçu le", "Répondu le", "Référence", "Objet", "Expéditeur"])
+        for number in range(rows):
+            received = start + datetime.timedelta(days=rng.randrange(700))
+            answered = ""
+            if rng.random() < 0.6:
+                answered_on = min(today, received + datetime.timedelta(days=rng.randrange(1, 30)))
+                answered = answered_on.strftime("%d/%m/%Y")
+            writer.writerow(
+                [
+                    rng.choice(sites),
+                    rng.choice(KINDS),
+                    received.strftime("%d/%m/%Y"),
+                    answered,
+                    f"BENCH-{number:07d}",
+                    rng.choice(SUBJECTS),
+                    f"Expéditeur n° {rng.randrange(5000)}",
+                ]
+            )
+
+
+def baseline(path):
+    """Parse the file with csv.reader, nothing else: the floor of any import."""
+    started = time.perf_counter()
+    with open(path, newline="", encoding="utf-8-sig") as source:
+        count = sum(1 for _ in csv.reader(source, delimiter=";")) - 1
+    return count, time.perf_counter() - started
+
+
+def territory():
+    from accounts.models import Membership, Role, User
+    from sites.models import Department, Prefecture, Site
+
+    department = Department.objects.get(code="2A")
+    prefecture, _ = Prefecture.objects.get_or_create(
+        department=department, defaults={"name": "Préfecture de Corse-du-Sud"}
+    )
+    names = [f"Banc d'essai – site {index}" for index in range(1, 6)]
+    sites = [Site.objects.get_or_create(prefecture=prefecture, name=name)[0] for name in names]
+    user, _ = User.objects.get_or_create(username="bench-qualite2a", defaults={"email": "bench@exemple.fr"})
+    Membership.objects.get_or_create(
+        user=user, role=Role.QUALITY_MANAGER, prefecture=prefecture, defaults={"valid_from": datetime.date(2000, 1, 1)}
+    )
+    return prefecture, [str(site.pk) for site in sites], user
+
+
+def run_import(path, *, prefecture, user):
+    from complaints.correspondence import imports
+
+    phases = {}
+    original = imports._set
+
+    def timed(batch, **fields):
+        if "status" in fields:
+            phases[fields["status"]] = time.perf_counter()
+        return original(batch, **fields)
+
+    imports._set = timed
+    size = path.stat().st_size
+    upload = TemporaryUploadedFile("export-courriers.csv", "text/csv", size, "utf-8")
+    with open(path, "rb") as source:
+        while chunk := source.read(1 << 20):
+            upload.write(chunk)
+    upload.seek(0)
+    started = time.perf_counter()
+    try:
+        batch = imports.import_file(by=user, prefecture=prefecture, file=upload)
+    finally:
+        imports._set = original
+        upload.close()
+    elapsed = time.perf_counter() - started
+    checking = phases.get("saving", started) - phases.get("checking", started)
+    return batch, elapsed, checking
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--keep", action="store_true", help="keep the imported rows (rolled back by default)")
+    args = parser.parse_args()
+
+    from django.utils import timezone
+
+    call_command("migrate", verbosity=0)
+    today = timezone.localdate()
+    print(f"Base : {connection.vendor} ({connection.settings_dict['NAME']}) ; {args.rows} lignes")
+    with tempfile.TemporaryDirectory(prefix="qualipref-bench-") as folder:
+        path = Path(folder) / "courriers.csv"
+        with transaction.atomic():
+            prefecture, sites, user = territory()
+            generate(path, rows=args.rows, sites=sites, today=today)
+            print(f"Fichier : {path.stat().st_size / 1024 / 1024:.1f} Mo")
+            count, parse_seconds = baseline(path)
+            batch, seconds, checking = run_import(path, prefecture=prefecture, user=user)
+            if not args.keep:
+                transaction.set_rollback(True)
+    assert count == args.rows, count
+    if batch.status != "done":
+        print(f"Import refusé : {batch.report.get('errors', [])[:5]}")
+        return 1
+    print(f"Référence (csv.reader seul) : {parse_seconds:.2f} s")
+    print(
+        f"Import : {seconds:.2f} s (vérification {checking:.2f} s, enregistrement {seconds - checking:.2f} s), "
+        f"{batch.imported / seconds:,.0f} lignes/s".replace(",", " ")
+    )
+    print(f"Rapport import / lecture CSV : {seconds / parse_seconds:.1f}")
+    projected = seconds * 100_000 / args.rows
+    verdict = "OK" if projected < BUDGET_SECONDS else "TROP LENT"
+    print(f"Pour 100 000 lignes : {projected:.1f} s (budget {BUDGET_SECONDS} s) : {verdict}")
+    return 0 if projected < BUDGET_SECONDS else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,141 @@
+"""Serializers of ``correspondences/``: API.md's fields, the sender for the people who handle the item only."""
+
+from rest_framework import serializers
+
+from accounts import access
+from accounts.models import User
+from complaints.models import Correspondence
+from qualipref.lib.drf import AbilitiesField
+from sites.models import Service, Site
+
+
+def _request_user(serializer):
+    request = serializer.context.get("request")
+    return getattr(request, "user", None)
+
+
+class CorrespondenceSerializer(serializers.ModelSerializer):
+    """A letter, an e-mail, an elected official's request or a letter of observation. ``sender`` is present only
+    for the people who handle it (its site's referents and agents, its prefecture's quality manager)."""
+
+    remaining_working_days = serializers.SerializerMethodField(
+        help_text="Jours ouvrés restants jusqu'à l'échéance (négatif : jours ouvrés de retard) ; null une fois répondu."
+    )
+    overdue = serializers.SerializerMethodField(help_text="Sans réponse et échéance passée.")
+    abilities = AbilitiesField(access.abilities)
+
+    class Meta:
+        model = Correspondence
+        fields = [
+            "id",
+            "kind",
+            "prefecture",
+            "site",
+            "service",
+            "reference",
+            "subject",
+            "sender",
+            "received_on",
+            "delay_days",
+            "due_on",
+            "answered_on",
+            "answer_delay",
+            "answered_in_time",
+            "assigned_to",
+            "remaining_working_days",
+            "overdue",
+            "import_batch",
+            "anonymised_on",
+            "created_at",
+            "updated_at",
+            "abilities",
+        ]
+        read_only_fields = fields
+
+    def get_remaining_working_days(self, item) -> int | None:
+        # Attached by the viewset for a whole page at once (complaints.deadlines.attach_remaining_working_days).
+        return getattr(item, "remaining_working_days", None)
+
+    def get_overdue(self, item) -> bool:
+        return item.is_overdue()
+
+    def to_representation(self, item):
+        data = super().to_representation(item)
+        user = _request_user(self)
+        if user is None or not access.can_see_sender(user, item):
+            data.pop("sender", None)
+        return data
+
+
+class CorrespondenceWriteSerializer(serializers.ModelSerializer):
+    """Fields a client may send; the service decides whether the change is allowed."""
+
+    kind = serializers.CharField(help_text="letter, email, elected_official ou local_authority.")
+
+    class Meta:
+        model = Correspondence
+        fields = [
+            "site",
+            "service",
+            "kind",
+            "reference",
+            "subject",
+            "sender",
+            "received_on",
+            "answered_on",
+            "assigned_to",
+        ]
+        extra_kwargs = {name: {"required": False} for name in ("reference", "subject", "sender", "answered_on")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = _request_user(self)
+        if user is not None:
+            # Sites and services outside the user's scope do not exist for them.
+            self.fields["site"].queryset = Site.objects.for_user(user)
+            self.fields["service"].queryset = Service.objects.for_user(user)
+            self.fields["assigned_to"].queryset = User.objects.filter(is_active=True)
+
+
+class CorrespondenceAnswerSerializer(serializers.Serializer):
+    answered_on = serializers.DateField(help_text="Date de la réponse (AAAA-MM-JJ), ni avant la réception ni future.")
+
+
+class CorrespondenceImportUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="Fichier CSV (séparateur « ; » ou « , », UTF-8), 30 Mo au plus.")
+    prefecture = serializers.IntegerField(
+        required=False, help_text="Préfecture des courriers (facultatif quand l'utilisateur n'en a qu'une)."
+    )
+
+
+class CorrespondenceImportErrorSerializer(serializers.Serializer):
+    line = serializers.IntegerField(help_text="Ligne du fichier (1 : la ligne des colonnes ; 0 : le fichier).")
+    field = serializers.CharField(help_text="Colonne, telle que le fichier la nomme ; vide pour la ligne entière.")
+    message = serializers.CharField()
+
+
+class CorrespondenceImportReportSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.CharField(help_text="done (tout est importé) ou rejected (rien n'est importé).")
+    file_name = serializers.CharField()
+    rows = serializers.IntegerField(help_text="Lignes lues, sans la ligne des colonnes.")
+    imported = serializers.IntegerField()
+    error_count = serializers.IntegerField()
+    rejected_rows = serializers.IntegerField()
+    errors_truncated = serializers.BooleanField(help_text="Vrai quand le rapport ne liste que les 200 premières.")
+    errors = CorrespondenceImportErrorSerializer(many=True)
+
+
+def import_report_data(batch):
+    report = batch.report or {}
+    return {
+        "id": batch.pk,
+        "status": batch.status,
+        "file_name": batch.file_name,
+        "rows": batch.rows,
+        "imported": batch.imported,
+        "error_count": batch.error_count,
+        "rejected_rows": report.get("rejected_rows", 0),
+        "errors_truncated": report.get("errors_truncated", False),
+        "errors": report.get("errors", []),
+    }

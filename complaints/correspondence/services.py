@@ -1,0 +1,304 @@
+"""Writes on correspondence, one item at a time, and on the prefectures' delays.
+
+Like complaints.services: keyword-only, the actor ``by``, accounts.access for what they may do
+(``PermissionDenied``), ``ValidationError`` with French messages by field, one transaction. ``delay_days`` and
+``due_on`` are computed here (complaints.deadlines, the site's calendar) and recomputed here only, when the kind,
+the site or the date of receipt changes; the delay is the one in force at that moment (``delay_of``). History
+rows carry the actor. The bulk import (imports.py) applies the same rules with the same messages (``check_dates``).
+"""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts import access
+from accounts.models import Membership, User
+from complaints import deadlines
+from complaints.models import Correspondence, CorrespondenceDelays
+from complaints.models.correspondence import MAX_DELAY, delays_for
+from sites.models import Site
+
+Kind = Correspondence.Kind
+
+EDITABLE_FIELDS = frozenset(
+    {"site", "service", "kind", "reference", "subject", "sender", "received_on", "answered_on", "assigned_to"}
+)
+TEXT_FIELDS = ("reference", "subject", "sender")
+EARLIEST = datetime.date(2000, 1, 1)
+
+KIND_UNKNOWN = "Type inconnu : courrier, courriel, demande de rendez-vous d'un élu ou lettre d'observations."
+SERVICE_OF_ANOTHER_SITE = "Ce service n'appartient pas au site choisi."
+
+
+def _date(value):
+    return value.strftime("%d/%m/%Y")
+
+
+def reference_taken(reference):
+    return f"Un courrier de la préfecture porte déjà la référence « {reference} »."
+
+
+def check_dates(*, received_on, answered_on, today):
+    """{field: message} of what is wrong with the dates of an item (no query): shared with the bulk import."""
+    errors = {}
+    if received_on is None:
+        errors["received_on"] = "Indiquez la date de réception."
+    elif received_on > today:
+        errors["received_on"] = "La date de réception ne peut pas être dans le futur."
+    elif received_on < EARLIEST:
+        errors["received_on"] = f"Date de réception invraisemblable ({_date(received_on)}) : vérifiez l'année."
+    if answered_on is not None:
+        if answered_on > today:
+            errors["answered_on"] = "La date de réponse ne peut pas être dans le futur."
+        elif received_on is not None and answered_on < received_on:
+            errors["answered_on"] = (
+                f"La date de réponse ({_date(answered_on)}) précède la date de réception ({_date(received_on)})."
+            )
+    return errors
+
+
+def delay_of(prefecture_id, kind):
+    """The delay in working days of a kind of item in a prefecture (its settings, or the defaults)."""
+    return delays_for([prefecture_id])[prefecture_id][kind]
+
+
+def compute_deadline(item, *, delay=None, calendar=None):
+    """Store ``delay_days`` and ``due_on`` of the item, and the facts of its answer when it has one. ``calendar``:
+    the site's WorkingCalendar when the caller has it (the import), else it is read for the site."""
+    item.delay_days = delay if delay is not None else delay_of(item.prefecture_id, item.kind)
+    if calendar is not None:
+        item.due_on = calendar.add_working_days(item.received_on, item.delay_days)
+    else:
+        item.due_on = deadlines.due_date(item.site, item.received_on, working_days=item.delay_days)
+    set_answer(item, item.answered_on, calendar=calendar)
+
+
+def set_answer(item, answered_on, *, calendar=None):
+    item.answered_on = answered_on
+    if answered_on is None:
+        item.answer_delay = item.answered_in_time = None
+        return
+    if calendar is not None:
+        item.answer_delay = calendar.working_days_between(item.received_on, answered_on)
+        item.answered_in_time = answered_on <= item.due_on
+    else:
+        facts = deadlines.answer_facts(
+            item.site, received_on=item.received_on, due_on=item.due_on, answered_on=answered_on
+        )
+        item.answer_delay, item.answered_in_time = facts.delay, facts.in_time
+
+
+def _site_with_prefecture(site):
+    if "prefecture" in site._state.fields_cache:
+        return site
+    return Site.objects.select_related("prefecture").get(pk=site.pk)
+
+
+def _assignee_error(user, item):
+    if user is None:
+        return None
+    memberships = access.complaint_handler_memberships(
+        Membership.objects.active().filter(user=user), prefecture_id=item.prefecture_id, site_id=item.site_id
+    )
+    if user.is_active and memberships.exists():
+        return None
+    return "Le courrier ne peut être attribué qu'à un agent ou au référent du site, ou au responsable qualité."
+
+
+def assignable_users(item):
+    """Who may be given the item: the site's referents and agents, the prefecture's quality managers."""
+    memberships = access.complaint_handler_memberships(
+        Membership.objects.active(), prefecture_id=item.prefecture_id, site_id=item.site_id
+    )
+    return User.objects.filter(is_active=True, pk__in=memberships.values("user_id")).order_by(
+        "last_name", "first_name", "username"
+    )
+
+
+def _check(item, errors, *, today):
+    for name in TEXT_FIELDS:
+        setattr(item, name, (getattr(item, name) or "").strip())
+    if item.kind not in Kind.values:
+        errors.setdefault("kind", KIND_UNKNOWN)
+    if item.service is not None and item.service.site_id != item.site_id:
+        errors.setdefault("service", SERVICE_OF_ANOTHER_SITE)
+    for name in TEXT_FIELDS:
+        limit = Correspondence._meta.get_field(name).max_length
+        if len(getattr(item, name)) > limit:
+            errors.setdefault(name, f"{limit} caractères au plus.")
+    for name, message in check_dates(received_on=item.received_on, answered_on=item.answered_on, today=today).items():
+        errors.setdefault(name, message)
+    if item.reference and "reference" not in errors:
+        taken = Correspondence.objects.filter(prefecture_id=item.prefecture_id, reference=item.reference)
+        if item.pk:
+            taken = taken.exclude(pk=item.pk)
+        if taken.exists():
+            errors["reference"] = reference_taken(item.reference)
+
+
+def _save(item, *, by):
+    item._history_user = by
+    try:
+        with transaction.atomic():
+            item.save()
+    except IntegrityError:
+        # Two people saving the same reference at once: the unique constraint is the last guard.
+        if (
+            item.reference
+            and Correspondence.objects.filter(prefecture_id=item.prefecture_id, reference=item.reference)
+            .exclude(pk=item.pk)
+            .exists()
+        ):
+            raise ValidationError({"reference": reference_taken(item.reference)}) from None
+        raise
+    return item
+
+
+@transaction.atomic
+def correspondence_create(
+    *,
+    by,
+    site,
+    kind,
+    received_on,
+    service=None,
+    reference="",
+    subject="",
+    sender="",
+    answered_on=None,
+    assigned_to=None,
+) -> Correspondence:
+    """Record a letter, an e-mail, an elected official's request or a letter of observation received on a site."""
+    if not access.can_record_correspondence(by, site):
+        raise PermissionDenied("Vous ne pouvez pas enregistrer de courrier pour ce site.")
+    site = _site_with_prefecture(site)
+    item = Correspondence(
+        site=site,
+        prefecture=site.prefecture,
+        service=service,
+        kind=kind,
+        reference=reference,
+        subject=subject,
+        sender=sender,
+        received_on=received_on,
+        answered_on=answered_on,
+        assigned_to=assigned_to,
+        created_by=by,
+    )
+    errors = {}
+    _check(item, errors, today=timezone.localdate())
+    message = _assignee_error(assigned_to, item)
+    if message:
+        errors.setdefault("assigned_to", message)
+    if errors:
+        raise ValidationError(errors)
+    compute_deadline(item)
+    return _save(item, by=by)
+
+
+def _check_handler(by, item, message="Vous ne pouvez pas modifier ce courrier."):
+    if not access.can_handle_correspondence(by, item):
+        raise PermissionDenied(message)
+
+
+@transaction.atomic
+def correspondence_update(*, by, correspondence, **fields) -> Correspondence:
+    """Change what describes an item. A new kind, site (of the same prefecture) or date of receipt recomputes
+    its delay and due date; a new date of answer its facts. On any error the item is left as it was."""
+    _check_handler(by, correspondence)
+    unknown = set(fields) - EDITABLE_FIELDS
+    if unknown:
+        raise ValidationError(f"Champs non modifiables : {', '.join(sorted(unknown))}.")
+    try:
+        return _update(by=by, item=correspondence, fields=fields)
+    except (ValidationError, PermissionDenied):
+        correspondence.refresh_from_db()
+        raise
+
+
+def _update(*, by, item, fields):
+    previous = {"site_id": item.site_id, "received_on": item.received_on, "kind": item.kind}
+    for name, value in fields.items():
+        setattr(item, name, value)
+    errors = {}
+    site_changed = item.site_id != previous["site_id"]
+    if site_changed:
+        item.site = _site_with_prefecture(item.site)
+        if item.site.prefecture_id != item.prefecture_id:
+            errors["site"] = "Un courrier ne change pas de préfecture : choisissez un site de la même préfecture."
+        elif not access.can_record_correspondence(by, item.site):
+            errors["site"] = "Vous ne pouvez pas rattacher le courrier à ce site."
+    _check(item, errors, today=timezone.localdate())
+    if "assigned_to" in fields or site_changed:
+        message = _assignee_error(item.assigned_to, item)
+        if message:
+            errors.setdefault("assigned_to", message)
+    if errors:
+        raise ValidationError(errors)
+    if site_changed or item.received_on != previous["received_on"] or item.kind != previous["kind"]:
+        item.site = _site_with_prefecture(item.site)
+        compute_deadline(item)
+    elif "answered_on" in fields:
+        set_answer(item, item.answered_on)
+    return _save(item, by=by)
+
+
+@transaction.atomic
+def correspondence_answer(*, by, correspondence, answered_on) -> Correspondence:
+    """Record the date of the answer (not before receipt, not in the future): its delay and whether in time."""
+    _check_handler(by, correspondence, "Vous ne pouvez pas enregistrer la réponse à ce courrier.")
+    current = Correspondence.objects.select_for_update().select_related("site__prefecture").get(pk=correspondence.pk)
+    if current.is_answered:
+        raise ValidationError(f"Ce courrier a déjà reçu une réponse le {_date(current.answered_on)}.")
+    if not isinstance(answered_on, datetime.date) or isinstance(answered_on, datetime.datetime):
+        raise ValidationError({"answered_on": "Indiquez la date de la réponse."})
+    errors = check_dates(received_on=current.received_on, answered_on=answered_on, today=timezone.localdate())
+    if errors:
+        raise ValidationError(errors)
+    set_answer(current, answered_on)
+    if current.assigned_to_id is None:
+        current.assigned_to = by
+    current._history_user = by
+    current.save()
+    correspondence.refresh_from_db()
+    return correspondence
+
+
+@transaction.atomic
+def correspondence_delete(*, by, correspondence):
+    """Delete an item entered by mistake (its history keeps a trace of it)."""
+    _check_handler(by, correspondence, "Vous ne pouvez pas supprimer ce courrier.")
+    correspondence._history_user = by
+    correspondence.delete()
+
+
+# --- delays of a prefecture -----------------------------------------------------------------------
+
+
+def delays_of(prefecture):
+    """The prefecture's settings row (unsaved defaults when it has none)."""
+    return CorrespondenceDelays.objects.filter(prefecture=prefecture).first() or CorrespondenceDelays(
+        prefecture=prefecture
+    )
+
+
+@transaction.atomic
+def correspondence_delays_update(*, by, prefecture, elected_official_days, local_authority_days):
+    """Set the prefecture's delays for elected officials' requests and letters of observation. Items already
+    recorded keep the deadline computed when they were received."""
+    if not access.can_manage_correspondence_delays(by, prefecture):
+        raise PermissionDenied("Seul le responsable qualité de la préfecture fixe ses délais de réponse.")
+    errors = {}
+    values = {"elected_official_days": elected_official_days, "local_authority_days": local_authority_days}
+    for name, value in values.items():
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_DELAY:
+            errors[name] = f"Un nombre de jours ouvrés entre 1 et {MAX_DELAY}."
+    if errors:
+        raise ValidationError(errors)
+    delays, _ = CorrespondenceDelays.objects.update_or_create(
+        prefecture=prefecture,
+        defaults={"elected_official_days": elected_official_days, "local_authority_days": local_authority_days},
+    )
+    return delays

@@ -1,0 +1,368 @@
+"""Pages of correspondence tracking (mounted at /courriers/).
+
+Objects come through ``for_user`` (a foreign item is a 404); what the user may change is asked to
+accounts.access (403 when they may see but not handle); writes go through the services. The sender is rendered
+only when ``access.can_see_sender`` says so. A big import runs in a Celery task: its page polls
+``correspondence_import_progress`` with htmx (every second) until the report is there.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Case, F, IntegerField, Value, When
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts import access
+from complaints.correspondence import imports, services
+from complaints.correspondence.forms import (
+    AnswerForm,
+    CorrespondenceForm,
+    CorrespondenceListFilter,
+    DelaysForm,
+    ImportForm,
+)
+from complaints.deadlines import attach_remaining_working_days
+from complaints.history import correspondence_history
+from complaints.models import Correspondence, CorrespondenceImport
+from complaints.views import _put_errors_on_form
+from qualipref.views import breadcrumb, paginate
+from sites.models import Prefecture, Site
+
+RELATIONS = ("site", "prefecture", "service", "assigned_to")
+TITLE = "Courriers et courriels"
+
+
+def _list_crumb():
+    return (TITLE, reverse("correspondence_list"))
+
+
+def _detail_crumb(item):
+    return (item.label, reverse("correspondence_detail", kwargs={"pk": item.pk}))
+
+
+def _imports_crumb():
+    return ("Import CSV", reverse("correspondence_import"))
+
+
+def _date(value):
+    return value.strftime("%d/%m/%Y")
+
+
+def _visible(request, pk):
+    return get_object_or_404(Correspondence.objects.for_user(request.user).select_related(*RELATIONS), pk=pk)
+
+
+def _handled(request, pk, message="Vous ne pouvez pas traiter ce courrier : vous le consultez seulement."):
+    item = _visible(request, pk)
+    if not access.can_handle_correspondence(request.user, item):
+        raise PermissionDenied(message)
+    return item
+
+
+# --- the list -----------------------------------------------------------------------------------------
+
+
+@require_GET
+def correspondence_list(request):
+    open_first = Case(When(answered_on__isnull=True, then=Value(0)), default=Value(1), output_field=IntegerField())
+    queryset = (
+        Correspondence.objects.for_user(request.user)
+        .select_related("site", "service", "assigned_to")
+        .order_by(open_first, Case(When(answered_on__isnull=True, then=F("due_on"))), "-received_on", "-pk")
+    )
+    filterset = CorrespondenceListFilter(request.GET or None, queryset=queryset, request=request)
+    page_obj = paginate(request, filterset.qs)
+    # Remaining working days of the whole page: two queries for the calendars of its sites, however many rows.
+    page_obj.object_list = attach_remaining_working_days(page_obj.object_list)
+    user = request.user
+    for item in page_obj.object_list:
+        item.can_handle = access.can_handle_correspondence(user, item)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "complaints/correspondence/list.html",
+        {
+            "title": TITLE,
+            "filter_form": filterset.form,
+            "page_obj": page_obj,
+            "today": timezone.localdate(),
+            "querystring": query.urlencode(),
+            "can_create": access.may_handle_correspondence(user),
+            "can_import": _import_prefectures(user).exists(),
+            "can_set_delays": access.correspondence_delay_prefectures(Prefecture.objects.all(), user).exists(),
+            "breadcrumb_data": breadcrumb(TITLE),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def correspondence_create(request):
+    if not access.may_handle_correspondence(request.user):
+        raise PermissionDenied("Seuls les agents, les référents et le responsable qualité enregistrent les courriers.")
+    form = CorrespondenceForm(request.POST or None, actor=request.user, initial={"received_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        data = form.service_fields()
+        if form.cleaned_data.get("assign_to_me"):
+            data["assigned_to"] = request.user
+        try:
+            item = services.correspondence_create(by=request.user, **data)
+        except ValidationError as error:
+            _put_errors_on_form(form, error)
+        else:
+            messages.success(
+                request,
+                f"{item.get_kind_display()} {item.label} enregistré : réponse attendue au plus tard le "
+                f"{_date(item.due_on)} ({item.delay_days} jours ouvrés).",
+            )
+            if "another" in request.POST:
+                return redirect("correspondence_create")
+            return redirect("correspondence_detail", pk=item.pk)
+    return render(
+        request,
+        "complaints/correspondence/form.html",
+        {
+            "title": "Enregistrer un courrier",
+            "form": form,
+            "submit_label": "Enregistrer",
+            "another": True,
+            "cancel_url": reverse("correspondence_list"),
+            "breadcrumb_data": breadcrumb("Nouveau courrier", _list_crumb()),
+        },
+    )
+
+
+# --- one item -----------------------------------------------------------------------------------------
+
+
+@require_GET
+def correspondence_detail(request, pk):
+    item = _visible(request, pk)
+    attach_remaining_working_days([item])
+    return render(
+        request,
+        "complaints/correspondence/detail.html",
+        {
+            "title": f"{item.get_kind_display()} {item.label}",
+            "item": item,
+            "today": timezone.localdate(),
+            "can_handle": access.can_handle_correspondence(request.user, item),
+            "can_see_sender": access.can_see_sender(request.user, item),
+            "history": correspondence_history(item),
+            "breadcrumb_data": breadcrumb(item.label, _list_crumb()),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def correspondence_edit(request, pk):
+    item = _handled(request, pk)
+    initial = {name: getattr(item, name) for name in services.EDITABLE_FIELDS}
+    initial.update(site=item.site_id, service=item.service_id, assigned_to=item.assigned_to_id)
+    form = CorrespondenceForm(
+        request.POST or None,
+        actor=request.user,
+        correspondence=item,
+        users=services.assignable_users(item),
+        initial=initial,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.correspondence_update(by=request.user, correspondence=item, **form.service_fields())
+        except ValidationError as error:
+            _put_errors_on_form(form, error)
+        else:
+            messages.success(request, f"{item.label} enregistré ; échéance : {_date(item.due_on)}.")
+            return redirect("correspondence_detail", pk=item.pk)
+    return render(
+        request,
+        "complaints/correspondence/form.html",
+        {
+            "title": f"Modifier {item.label}",
+            "form": form,
+            "submit_label": "Enregistrer les modifications",
+            "cancel_url": reverse("correspondence_detail", kwargs={"pk": item.pk}),
+            "breadcrumb_data": breadcrumb("Modifier", _list_crumb(), _detail_crumb(item)),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def correspondence_answer(request, pk):
+    """Mark the item answered, on the date given (today by default)."""
+    item = _handled(request, pk, "Vous ne pouvez pas enregistrer la réponse à ce courrier.")
+    if item.is_answered:
+        messages.info(request, f"Ce courrier a déjà reçu une réponse le {_date(item.answered_on)}.")
+        return redirect("correspondence_detail", pk=item.pk)
+    form = AnswerForm(request.POST or None, initial={"answered_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.correspondence_answer(by=request.user, correspondence=item, **form.cleaned_data)
+        except ValidationError as error:
+            _put_errors_on_form(form, error)
+        else:
+            plural = "s" if item.answer_delay > 1 else ""
+            verdict = "dans les délais" if item.answered_in_time else "hors délai"
+            messages.success(
+                request,
+                f"Réponse enregistrée pour {item.label} : {item.answer_delay} jour{plural} ouvré{plural}, {verdict}.",
+            )
+            next_url = request.POST.get("next") or ""
+            if next_url.startswith("/courriers/") and "//" not in next_url:
+                return redirect(next_url)
+            return redirect("correspondence_detail", pk=item.pk)
+    return render(
+        request,
+        "complaints/correspondence/simple_form.html",
+        {
+            "title": f"Réponse à {item.label}",
+            "item": item,
+            "form": form,
+            "submit_label": "Enregistrer la réponse",
+            "lead": f"Reçu le {_date(item.received_on)}, réponse attendue au plus tard le {_date(item.due_on)}.",
+            "cancel_url": reverse("correspondence_detail", kwargs={"pk": item.pk}),
+            "breadcrumb_data": breadcrumb("Réponse", _list_crumb(), _detail_crumb(item)),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def correspondence_delete(request, pk):
+    item = _handled(request, pk, "Vous ne pouvez pas supprimer ce courrier.")
+    if request.method == "POST":
+        label = item.label
+        services.correspondence_delete(by=request.user, correspondence=item)
+        messages.success(request, f"{label} supprimé.")
+        return redirect("correspondence_list")
+    return render(
+        request,
+        "complaints/correspondence/delete.html",
+        {
+            "title": f"Supprimer {item.label}",
+            "item": item,
+            "breadcrumb_data": breadcrumb("Supprimer", _list_crumb(), _detail_crumb(item)),
+        },
+    )
+
+
+# --- bulk import ------------------------------------------------------------------------------------
+
+
+def _import_prefectures(user):
+    return access.correspondence_import_prefectures(Prefecture.objects.all(), user)
+
+
+@require_http_methods(["GET", "POST"])
+def correspondence_import(request):
+    """Upload a CSV export: small files are imported at once, big ones by a task (progress bar)."""
+    if not _import_prefectures(request.user).exists():
+        raise PermissionDenied("Seuls les agents, les référents et le responsable qualité importent des courriers.")
+    form = ImportForm(request.POST or None, request.FILES or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            batch = imports.import_create(
+                by=request.user, prefecture=form.cleaned_data["prefecture"], file=form.cleaned_data["file"]
+            )
+        except ValidationError as error:
+            _put_errors_on_form(form, error)
+        else:
+            if imports.runs_in_background(batch):
+                from complaints.tasks import run_correspondence_import
+
+                run_correspondence_import.delay_on_commit(batch.pk)
+            else:
+                imports.import_run(batch=batch)
+            return redirect("correspondence_import_detail", pk=batch.pk)
+    recent = (
+        CorrespondenceImport.objects.for_user(request.user)
+        .select_related("prefecture", "created_by")
+        .order_by("-created_at", "-pk")[:10]
+    )
+    return render(
+        request,
+        "complaints/correspondence/import.html",
+        {
+            "title": "Importer des courriers (CSV)",
+            "form": form,
+            "columns": imports.COLUMNS,
+            "kinds": imports.Kind.choices,
+            "sites": access.correspondence_sites(
+                Site.objects.filter(prefecture__in=_import_prefectures(request.user)), request.user
+            )
+            .select_related("prefecture")
+            .order_by("prefecture__department_id", "name"),
+            "recent": recent,
+            "breadcrumb_data": breadcrumb("Import CSV", _list_crumb()),
+        },
+    )
+
+
+def _import(request, pk):
+    return get_object_or_404(
+        CorrespondenceImport.objects.for_user(request.user).select_related("prefecture", "created_by"), pk=pk
+    )
+
+
+@require_GET
+def correspondence_import_detail(request, pk):
+    batch = _import(request, pk)
+    return render(
+        request,
+        "complaints/correspondence/import_detail.html",
+        {
+            "title": f"Import « {batch.file_name} »",
+            "batch": batch,
+            "breadcrumb_data": breadcrumb(batch.file_name, _list_crumb(), _imports_crumb()),
+        },
+    )
+
+
+@require_GET
+def correspondence_import_progress(request, pk):
+    """The state of an import (htmx polls it every second while it runs)."""
+    return render(request, "complaints/correspondence/_import_state.html", {"batch": _import(request, pk)})
+
+
+# --- delays of a prefecture -----------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def correspondence_delays(request):
+    prefectures = list(
+        access.correspondence_delay_prefectures(Prefecture.objects.all(), request.user).order_by("department_id")
+    )
+    if not prefectures:
+        raise PermissionDenied("Seul le responsable qualité d’une préfecture fixe ses délais de réponse.")
+    chosen = next((p for p in prefectures if str(p.pk) == request.GET.get("prefecture")), prefectures[0])
+    delays = services.delays_of(chosen)
+    form = DelaysForm(
+        request.POST or None,
+        initial={
+            "elected_official_days": delays.elected_official_days,
+            "local_authority_days": delays.local_authority_days,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.correspondence_delays_update(by=request.user, prefecture=chosen, **form.cleaned_data)
+        except ValidationError as error:
+            _put_errors_on_form(form, error)
+        else:
+            messages.success(
+                request,
+                f"Délais de {chosen} enregistrés : ils s’appliquent aux courriers enregistrés désormais.",
+            )
+            return redirect("correspondence_list")
+    return render(
+        request,
+        "complaints/correspondence/delays.html",
+        {
+            "title": f"Délais de réponse — {chosen}",
+            "form": form,
+            "prefectures": prefectures,
+            "chosen": chosen,
+            "breadcrumb_data": breadcrumb("Délais de réponse", _list_crumb()),
+        },
+    )

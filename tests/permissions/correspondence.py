@@ -1,0 +1,188 @@
+"""Correspondence tracking and the inbox: pages and API.
+
+Correspondence is handled like complaints: the site's referents and agents and the prefecture's quality manager
+write, managers and national administrators read (403 on writes), auditors see nothing (404). Imports are seen
+by their author, their prefecture's quality manager and national administrators. Notifications are their
+recipient's only (another user's is a 404).
+"""
+
+from complaints.models import CorrespondenceImport
+from tests import factories
+from tests.permissions.cases import API_ANONYMOUS, LOGIN, Case, expect
+
+FORBIDDEN = 403
+NOT_FOUND = 404
+REDIRECT = 302
+
+
+def api(default, **overrides):
+    return expect(default, anonymous=API_ANONYMOUS, **overrides)
+
+
+# --- objects of the rows (created inside each role's rolled-back transaction) ---------------------------
+
+
+def _own(w):
+    return {"pk": factories.CorrespondenceFactory(site=w.site, sender="Mme Amina Benali").pk}
+
+
+def _sister(w):
+    return {"pk": factories.CorrespondenceFactory(site=w.sister_site).pk}
+
+
+def _foreign(w):
+    return {"pk": factories.CorrespondenceFactory(site=w.foreign_site).pk}
+
+
+def _import_by(role):
+    def make(w):
+        batch = CorrespondenceImport.objects.create(
+            prefecture=w.prefecture,
+            created_by=w.users[role],
+            file_name="courriers.csv",
+            file_size=120,
+            status=CorrespondenceImport.Status.REJECTED,
+            report={"errors": [{"line": 2, "field": "site", "message": "Site inconnu « 999 »."}]},
+        )
+        return {"pk": batch.pk}
+
+    return make
+
+
+def _agents_notification(w):
+    return {"pk": factories.NotificationFactory(recipient=w.users["agent"]).pk}
+
+
+# --- who gets what ----------------------------------------------------------------------------------
+
+HANDLERS = {"quality_manager": 200, "site_referent": 200, "agent": 200}
+HANDLERS_WRITE = expect(FORBIDDEN, auditor=NOT_FOUND, **HANDLERS)
+SISTER_WRITE = expect(FORBIDDEN, quality_manager=200, site_referent=NOT_FOUND, agent=NOT_FOUND, auditor=NOT_FOUND)
+FOREIGN_READ = expect(NOT_FOUND, national=200)
+FOREIGN_WRITE = expect(NOT_FOUND, national=FORBIDDEN)
+REDIRECTED_HANDLERS = expect(
+    FORBIDDEN, quality_manager=REDIRECT, site_referent=REDIRECT, agent=REDIRECT, auditor=NOT_FOUND
+)
+QM_IMPORT = expect(NOT_FOUND, national=200, quality_manager=200)
+AGENT_IMPORT = expect(NOT_FOUND, national=200, quality_manager=200, agent=200)
+
+API_HANDLERS = api(FORBIDDEN, auditor=NOT_FOUND, **HANDLERS)
+API_FOREIGN_READ = api(NOT_FOUND, national=200)
+API_FOREIGN_WRITE = api(NOT_FOUND, national=FORBIDDEN)
+
+HTML_CASES = [
+    Case("correspondence_list", expect(200)),  # scoped: an auditor gets an empty list
+    Case(
+        "correspondence_list",
+        expect(200),
+        query="?overdue=on&due_this_week=on&status=open&kind=letter&import_batch=1",
+        label="filtered",
+    ),
+    Case("correspondence_create", expect(FORBIDDEN, **HANDLERS)),
+    Case("correspondence_detail", expect(200, auditor=NOT_FOUND), kwargs=_own, label="own"),
+    Case(
+        "correspondence_detail",
+        expect(200, site_referent=NOT_FOUND, agent=NOT_FOUND, auditor=NOT_FOUND),
+        kwargs=_sister,
+        label="sister",
+    ),
+    Case("correspondence_detail", FOREIGN_READ, kwargs=_foreign, label="foreign"),
+    Case("correspondence_edit", HANDLERS_WRITE, kwargs=_own, label="own"),
+    Case("correspondence_edit", SISTER_WRITE, kwargs=_sister, label="sister"),
+    Case("correspondence_edit", FOREIGN_WRITE, kwargs=_foreign, label="foreign"),
+    Case("correspondence_answer", HANDLERS_WRITE, kwargs=_own, label="own"),
+    Case("correspondence_answer", FOREIGN_WRITE, kwargs=_foreign, label="foreign"),
+    Case("correspondence_delete", HANDLERS_WRITE, kwargs=_own, label="own"),
+    Case("correspondence_delete", REDIRECTED_HANDLERS, kwargs=_own, method="post", label="own POST"),
+    Case(
+        "correspondence_delete",
+        expect(NOT_FOUND, national=FORBIDDEN, anonymous=LOGIN),
+        kwargs=_foreign,
+        method="post",
+        label="foreign POST",
+    ),
+    Case("correspondence_import", expect(FORBIDDEN, **HANDLERS)),
+    Case("correspondence_import_detail", QM_IMPORT, kwargs=_import_by("quality_manager"), label="quality manager's"),
+    Case("correspondence_import_detail", AGENT_IMPORT, kwargs=_import_by("agent"), label="agent's"),
+    Case("correspondence_import_progress", AGENT_IMPORT, kwargs=_import_by("agent"), label="agent's"),
+    Case("correspondence_delays", expect(FORBIDDEN, quality_manager=200)),
+    # The inbox: everyone has one; another user's notification does not exist.
+    Case("notification_list", expect(200)),
+    Case("notification_list", expect(200), query="?afficher=toutes", label="all"),
+    Case("notification_open", expect(NOT_FOUND, agent=REDIRECT), kwargs=_agents_notification),
+    Case(
+        "notification_read",
+        expect(NOT_FOUND, agent=REDIRECT),
+        kwargs=_agents_notification,
+        method="post",
+    ),
+    Case("notification_read", expect(405), kwargs=_agents_notification, label="GET"),
+    Case("notification_read_all", expect(REDIRECT), method="post"),
+]
+
+NEW_LETTER = {"kind": "letter", "received_on": "2026-03-02", "subject": "Demande de duplicata de carte grise"}
+
+API_CASES = [
+    Case("api:correspondence-list", api(200)),
+    Case("api:correspondence-list", api(200), query="?overdue=true&kind=email&status=open", label="filtered"),
+    Case(
+        "api:correspondence-list",
+        # For an auditor the site is outside their scope: it "does not exist" (400).
+        api(FORBIDDEN, quality_manager=201, site_referent=201, agent=201, auditor=400),
+        method="post",
+        data=lambda w: {**NEW_LETTER, "site": w.site.pk},
+        label="create",
+    ),
+    Case("api:correspondence-detail", api(200, auditor=NOT_FOUND), kwargs=_own, label="own"),
+    Case("api:correspondence-detail", API_FOREIGN_READ, kwargs=_foreign, label="foreign"),
+    Case(
+        "api:correspondence-detail",
+        API_HANDLERS,
+        kwargs=_own,
+        method="patch",
+        data={"subject": "Objet corrigé"},
+        label="edit own",
+    ),
+    Case(
+        "api:correspondence-detail",
+        API_FOREIGN_WRITE,
+        kwargs=_foreign,
+        method="patch",
+        data={"subject": "Objet corrigé"},
+        label="edit foreign",
+    ),
+    Case(
+        "api:correspondence-detail",
+        api(FORBIDDEN, quality_manager=204, site_referent=204, agent=204, auditor=NOT_FOUND),
+        kwargs=_own,
+        method="delete",
+        label="delete own",
+    ),
+    Case(
+        "api:correspondence-answer",
+        API_HANDLERS,
+        kwargs=_own,
+        method="post",
+        data={"answered_on": "2026-03-05"},
+        label="own",
+    ),
+    Case(
+        "api:correspondence-answer",
+        API_FOREIGN_WRITE,
+        kwargs=_foreign,
+        method="post",
+        data={"answered_on": "2026-03-05"},
+        label="foreign",
+    ),
+    Case("api:correspondence-history", api(200, auditor=NOT_FOUND), kwargs=_own, label="own"),
+    Case("api:correspondence-history", API_FOREIGN_READ, kwargs=_foreign, label="foreign"),
+    # The matrix sends JSON: whoever may import gets 415 (the endpoint wants a multipart upload), the others 403.
+    Case("api:correspondence-import", api(FORBIDDEN, quality_manager=415, site_referent=415, agent=415), method="post"),
+    Case("api:notification-list", api(200)),
+    Case("api:notification-list", api(200), query="?read=false&kind=complaint_overdue", label="filtered"),
+    Case("api:notification-detail", api(NOT_FOUND, agent=200), kwargs=_agents_notification),
+    Case("api:notification-read", api(NOT_FOUND, agent=200), kwargs=_agents_notification, method="post"),
+    Case("api:notification-read-all", api(200), method="post"),
+]
+
+CASES = HTML_CASES + API_CASES
