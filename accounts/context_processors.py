@@ -52,6 +52,8 @@ def _menu(user):
         users.append(_item("Courriers", reverse("correspondence_list")))
         users.append(_item("Enquêtes", reverse("campaign_list")))
     items += [_group("Démarche qualité", quality), _group("Usagers", users)]
+    if territory:
+        items.append(_item("Indicateurs", reverse("indicators_home")))
     if access.can_manage_memberships(user):
         items.append(_item("Habilitations", reverse("membership_list")))
     if access.is_national_admin(user):

@@ -11,6 +11,7 @@ from engagements.api.actions import ActionPlanViewSet, ActionViewSet
 from engagements.api.labellings import LabellingViewSet
 from engagements.api.meetings import MeetingViewSet, TrainingViewSet
 from engagements.api.referentials import EngagementViewSet, ModuleViewSet, ReferentialViewSet
+from indicators.api import FootfallHeatmapView, FootfallImportView, IndicatorViewSet, MeasurementViewSet
 from sites.api import DepartmentViewSet, PrefectureViewSet, SiteViewSet
 from surveys.api import CampaignViewSet, QuestionnaireViewSet
 
@@ -34,11 +35,15 @@ router.register("correspondences", CorrespondenceViewSet, basename="corresponden
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("surveys", CampaignViewSet, basename="survey")
 router.register("questionnaires", QuestionnaireViewSet, basename="questionnaire")
+router.register("indicators", IndicatorViewSet, basename="indicator")
+router.register("measurements", MeasurementViewSet, basename="measurement")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),
     path("users/me/", MeView.as_view(), name="me"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("footfall/import/", FootfallImportView.as_view(), name="footfall-import"),
+    path("footfall/heatmap/<int:site_pk>/", FootfallHeatmapView.as_view(), name="footfall-heatmap"),
     path("", include(router.urls)),
 ]

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "engagements",
     "complaints",
     "surveys",
+    "indicators",
 ]
 
 MIDDLEWARE = [
@@ -227,6 +228,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ComplaintCategoryEnum": "complaints.models.Complaint.Category",
         "CorrespondenceKindEnum": "complaints.models.Correspondence.Kind",
+        "ActionSourceEnum": "engagements.models.Action.Source",
+        "IndicatorSourceEnum": "indicators.models.Indicator.Source",
+        "IndicatorStatusEnum": "indicators.models.Status",
         "CampaignStatusEnum": "surveys.models.Campaign.Status",
         "CampaignKindEnum": "surveys.models.Campaign.Kind",
     },

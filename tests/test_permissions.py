@@ -17,6 +17,7 @@ from tests.permissions import (
     correspondence,
     engagements,
     html,
+    indicators,
     labellings,
     meetings,
     referentials,
@@ -35,6 +36,7 @@ CASES = (
     + complaints.CASES
     + correspondence.CASES
     + surveys.CASES
+    + indicators.CASES
 )
 
 # The admin is for national administrators; everyone else is sent to its login page.

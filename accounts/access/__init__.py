@@ -17,4 +17,5 @@ from .abilities import *  # noqa: F403
 from .complaints import *  # noqa: F403
 from .core import *  # noqa: F403
 from .engagements import *  # noqa: F403
+from .indicators import *  # noqa: F403
 from .surveys import *  # noqa: F403

@@ -31,7 +31,14 @@ def _menu(client, user, url=None):
     ]
 
 
-QUALITY = ["Démarche qualité", "Référentiels", "Labellisation", "Plan d'action", "Réunions qualité", "Formations"]
+QUALITY = [
+    "Démarche qualité",
+    "Référentiels",
+    "Labellisation",
+    "Plan d'action",
+    "Réunions qualité",
+    "Formations",
+]
 USERS = ["Usagers", "Réclamations et suggestions", "Courriers", "Enquêtes"]
 
 
@@ -40,12 +47,21 @@ USERS = ["Usagers", "Réclamations et suggestions", "Courriers", "Enquêtes"]
     [
         (
             "national",
-            ["Tableau de bord national", "Préfectures", "Sites", QUALITY, USERS, "Habilitations", "Administration"],
+            [
+                "Tableau de bord national",
+                "Préfectures",
+                "Sites",
+                QUALITY,
+                USERS,
+                "Indicateurs",
+                "Habilitations",
+                "Administration",
+            ],
         ),
-        ("quality_manager", ["Tableau de bord", "Sites", QUALITY, USERS, "Habilitations"]),
-        ("site_referent", ["Tableau de bord", "Mon site", QUALITY, USERS]),
-        ("agent", ["Tableau de bord", "Mon site", QUALITY, USERS]),
-        ("manager", ["Tableau de bord", "Sites", QUALITY, USERS]),
+        ("quality_manager", ["Tableau de bord", "Sites", QUALITY, USERS, "Indicateurs", "Habilitations"]),
+        ("site_referent", ["Tableau de bord", "Mon site", QUALITY, USERS, "Indicateurs"]),
+        ("agent", ["Tableau de bord", "Mon site", QUALITY, USERS, "Indicateurs"]),
+        ("manager", ["Tableau de bord", "Sites", QUALITY, USERS, "Indicateurs"]),
         ("auditor", ["Mes audits", "Démarche qualité", "Référentiels"]),
     ],
 )

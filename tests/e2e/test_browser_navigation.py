@@ -25,14 +25,21 @@ def test_a_quality_manager_signs_in_and_lands_on_the_prefecture_dashboard(page, 
 
 def test_navigation_differs_by_role(page, demo, login):
     login("qualite13", demo)
-    assert _menu(page) == ["Tableau de bord", "Sites", "Démarche qualité", "Usagers", "Habilitations"]
+    assert _menu(page) == [
+        "Tableau de bord",
+        "Sites",
+        "Démarche qualité",
+        "Usagers",
+        "Indicateurs",
+        "Habilitations",
+    ]
     expect(page.locator('#fr-navigation [aria-current="page"]')).to_have_text("Tableau de bord")
 
     page.get_by_role("button", name="Se déconnecter").click()
     expect(page).to_have_url(re.compile(r"/comptes/connexion/$"))
 
     login("agent-istres", demo)
-    assert _menu(page) == ["Tableau de bord", "Mon site", "Démarche qualité", "Usagers"]
+    assert _menu(page) == ["Tableau de bord", "Mon site", "Démarche qualité", "Usagers", "Indicateurs"]
     page.get_by_role("button", name="Usagers").click()
     expect(page.get_by_role("link", name="Réclamations et suggestions")).to_be_visible()
     page.get_by_role("link", name="Mon site").click()

@@ -1,0 +1,52 @@
+"""Indicators of the complaints register (and of the correspondence, once the complaints app has it)."""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Min, Q, Sum
+from django.db.models.functions import TruncMonth
+
+from .base import CENT, Computation, Row, changed_ranges, in_time, model, register
+
+COMPLAINT = "complaints.Complaint"
+CORRESPONDENCE = "complaints.Correspondence"
+
+register(in_time("complaints_in_time", COMPLAINT))
+# Correspondence (API.md: kind letter 15 working days, email 5): computed as soon as the model exists.
+register(in_time("letters_in_time", CORRESPONDENCE, condition=Q(kind="letter")))
+register(in_time("emails_in_time", CORRESPONDENCE, condition=Q(kind="email")))
+
+
+def _answer_delay(scope):
+    """Mean delay in working days of the complaints answered, per site and month of receipt, weighted by their
+    number (the delay of each answer is stored when it is answered, in its site's calendar)."""
+    complaints = scope.restrict(
+        model(COMPLAINT).objects.filter(
+            received_on__gte=scope.first_day, received_on__lte=scope.last_day, answer_delay__isnull=False
+        )
+    )
+    rows = (
+        complaints.order_by()
+        .annotate(month=TruncMonth("received_on"))
+        .values("prefecture_id", "site_id", "month")
+        .annotate(answered=Count("pk"), total=Sum("answer_delay"))
+    )
+    for row in rows:
+        value = (Decimal(row["total"]) / row["answered"]).quantize(CENT, rounding=ROUND_HALF_UP)
+        yield Row(row["prefecture_id"], row["site_id"], row["month"], None, row["answered"], value)
+
+
+register(
+    Computation(
+        code="complaints_answer_delay",
+        compute=_answer_delay,
+        changes=lambda since, today: changed_ranges(
+            model(COMPLAINT).objects.filter(updated_at__gte=since),
+            prefecture="prefecture_id",
+            first="received_on",
+            last="received_on",
+            today=today,
+        ),
+        first_day=lambda: model(COMPLAINT).objects.aggregate(first=Min("received_on"))["first"],
+        watches=(COMPLAINT,),
+    )
+)

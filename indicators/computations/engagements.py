@@ -1,0 +1,157 @@
+"""Indicators of the action plans, the training records and the quality meetings."""
+
+from django.db import connection
+from django.db.models import Count, F, Min, Q
+from django.db.models.functions import TruncMonth
+
+from .base import (
+    Computation,
+    Row,
+    as_date,
+    changed_ranges,
+    in_prefectures,
+    model,
+    months_table,
+    register,
+    rolling_count,
+)
+
+ACTION = "engagements.Action"
+TRAINING = "engagements.Training"
+MEETING = "engagements.Meeting"
+MEMBERSHIP = "accounts.Membership"
+DONE = ("done", "verified")
+OPEN = ("todo", "in_progress")
+
+
+# --- actions done by their due date -------------------------------------------------------------------------
+
+
+def _actions(scope):
+    """Among the actions due in the month (abandoned ones aside), the share done by their due date; open ones past
+    due are late, open ones not yet due are left out. Per site; the prefecture-wide actions make a row of their
+    prefecture (``site_id`` None)."""
+    actions = scope.restrict(
+        model(ACTION)
+        .objects.exclude(status="abandoned")
+        .filter(due_on__gte=scope.first_day, due_on__lte=scope.last_day)
+    )
+    done = Q(status__in=DONE)
+    rows = (
+        actions.order_by()
+        .annotate(month=TruncMonth("due_on"))
+        .values("prefecture_id", "site_id", "month")
+        .annotate(
+            denominator=Count("pk", filter=done | Q(status__in=OPEN, due_on__lt=scope.today)),
+            numerator=Count("pk", filter=done & Q(completed_on__lte=F("due_on"))),
+        )
+    )
+    for row in rows:
+        if row["denominator"]:
+            yield Row(row["prefecture_id"], row["site_id"], row["month"], row["numerator"], row["denominator"])
+
+
+register(
+    Computation(
+        code="actions_on_time",
+        compute=_actions,
+        changes=lambda since, today: changed_ranges(
+            model(ACTION).objects.filter(updated_at__gte=since, due_on__isnull=False),
+            prefecture="prefecture_id",
+            first="due_on",
+            last="due_on",
+            today=today,
+        ),
+        first_day=lambda: model(ACTION).objects.aggregate(first=Min("due_on"))["first"],
+        watches=(ACTION,),
+    )
+)
+
+
+# --- reception agents trained in the last 4 years ------------------------------------------------------------
+
+
+def _agents(scope):
+    """At the end of each month (today for the current one), the share of the site's reception agents whose
+    latest reception training is less than 4 years old: the rule of the training pages
+    (engagements.services.meetings.agents_reception_training: active agent membership on that day, active user, a
+    reception training between the 4-year cutoff and that day), for every month of the scope in one query."""
+    from engagements.services.meetings import training_cutoff
+
+    membership, training = model(MEMBERSHIP)._meta, model(TRAINING)._meta
+    user, site = model("accounts.User")._meta, model("sites.Site")._meta
+    values, value_params = months_table(scope, training_cutoff)
+    only, only_params = in_prefectures(scope, "s.prefecture_id")
+    sql = (
+        f"WITH m (month, month_end, cutoff) AS (VALUES {values}) "
+        f"SELECT s.prefecture_id, ms.site_id, m.month, COUNT(DISTINCT ms.user_id), "
+        f"COUNT(DISTINCT CASE WHEN EXISTS (SELECT 1 FROM {training.db_table} t WHERE t.person_id = ms.user_id "
+        f"AND t.reception = %s AND t.trained_on <= m.month_end AND t.trained_on >= m.cutoff) THEN ms.user_id END) "
+        f"FROM {membership.db_table} ms JOIN {user.db_table} u ON u.id = ms.user_id "
+        f"JOIN {site.db_table} s ON s.id = ms.site_id CROSS JOIN m "
+        f"WHERE ms.role = %s AND u.is_active = %s AND ms.valid_from <= m.month_end "
+        f"AND (ms.valid_until IS NULL OR ms.valid_until >= m.month_end){only} "
+        f"GROUP BY s.prefecture_id, ms.site_id, m.month"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*value_params, True, "agent", True, *only_params])
+        for prefecture_id, site_id, month, denominator, numerator in cursor.fetchall():
+            yield Row(prefecture_id, site_id, as_date(month), numerator, denominator)
+
+
+def _agents_changes(since, today):
+    trainings = changed_ranges(
+        model(TRAINING).objects.filter(updated_at__gte=since),
+        prefecture="site__prefecture_id",
+        first="trained_on",
+        today=today,
+    )
+    memberships = changed_ranges(
+        model(MEMBERSHIP).objects.filter(updated_at__gte=since, role="agent", site__isnull=False),
+        prefecture="site__prefecture_id",
+        first="valid_from",
+        today=today,
+    )
+    return trainings + memberships
+
+
+def _agents_first_day():
+    first = model(MEMBERSHIP).objects.filter(role="agent", site__isnull=False).aggregate(first=Min("valid_from"))
+    return first["first"]
+
+
+register(
+    Computation(
+        code="agents_trained_4y",
+        compute=_agents,
+        changes=_agents_changes,
+        first_day=_agents_first_day,
+        watches=(TRAINING, MEMBERSHIP),
+    )
+)
+
+
+# --- local users' committees in the last 12 months -------------------------------------------------------------
+
+
+def _clu(scope):
+    """Per prefecture and month, the CLU meetings held in the 12 months ending with the month; from the month of
+    the prefecture's first CLU recorded in Qualipref (before it, nothing says it had none)."""
+    for prefecture_id, month, count in rolling_count(scope, MEETING, "held_on", conditions=[("kind", "=", "clu")]):
+        yield Row(prefecture_id, None, month, value=count)
+
+
+register(
+    Computation(
+        code="clu_meetings_per_year",
+        compute=_clu,
+        changes=lambda since, today: changed_ranges(
+            model(MEETING).objects.filter(updated_at__gte=since),
+            prefecture="prefecture_id",
+            first="held_on",
+            today=today,
+        ),
+        first_day=lambda: model(MEETING).objects.filter(kind="clu").aggregate(first=Min("held_on"))["first"],
+        watches=(MEETING,),
+    )
+)

@@ -1,0 +1,16 @@
+"""The indicator catalogue, the measurements per site (or prefecture) and month, the computation runs, and the
+hourly footfall of the reception services."""
+
+from .catalogue import Indicator, Status, format_number
+from .footfall import FootfallSlot
+from .measurements import ComputeRun, Measurement, status_expression
+
+__all__ = [
+    "ComputeRun",
+    "FootfallSlot",
+    "Indicator",
+    "Measurement",
+    "Status",
+    "format_number",
+    "status_expression",
+]

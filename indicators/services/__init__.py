@@ -1,0 +1,2 @@
+"""Services of the indicators: measurements (entry, imports), compute (computed indicators), aggregates, boards
+(the pages' read side), footfall, catalogue."""

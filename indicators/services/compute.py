@@ -1,0 +1,255 @@
+"""Computation of the computed indicators: the runs (nightly full, incremental, one month) and the idempotent
+upsert of their measurements.
+
+Each computation (indicators.computations) aggregates its source rows in the database; its rows are then compared
+with the stored measurements of the same scope (indicator, months, prefectures) and only the differences are
+written: created, updated, or deleted when their source is gone. A second run over unchanged data writes nothing.
+Runs of the same indicator are serialised by a row lock on the indicator, so two workers never race.
+
+The incremental run recomputes the prefectures and months touched by the source rows written since the start of
+the latest finished run (``updated_at``), minus a margin for transactions still open then; a run that dies midway
+leaves no finished run behind, so the next one reads the same changes again. The nightly full run also catches
+what time alone changes (an unanswered complaint becoming late) and what no ``updated_at`` tells (deletions).
+"""
+
+import datetime
+import logging
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Min
+from django.utils import timezone
+
+from indicators import computations, periods
+from indicators.computations.base import Scope, rate_value
+from indicators.models import ComputeRun, Indicator, Measurement
+
+logger = logging.getLogger(__name__)
+
+# Source rows saved this long before the start of the previous run are read again (transactions still open then).
+WATERMARK_MARGIN = datetime.timedelta(minutes=10)
+BATCH = 1000
+
+
+@dataclass
+class Counts:
+    created: int = 0
+    updated: int = 0
+    deleted: int = 0
+    unchanged: int = 0
+
+    def __iadd__(self, other):
+        self.created += other.created
+        self.updated += other.updated
+        self.deleted += other.deleted
+        self.unchanged += other.unchanged
+        return self
+
+    @property
+    def written(self):
+        return self.created + self.updated + self.deleted
+
+    def __str__(self):
+        return (
+            f"{self.created} créée(s), {self.updated} modifiée(s), {self.deleted} supprimée(s), "
+            f"{self.unchanged} inchangée(s)"
+        )
+
+
+def _computed_indicators(codes=None):
+    """{code: (indicator, computation)} of the active computed indicators whose computation can run."""
+    indicators = Indicator.objects.active().filter(source=Indicator.Source.COMPUTED)
+    if codes is not None:
+        indicators = indicators.filter(code__in=codes)
+    registry = computations.registered()
+    result = {}
+    for indicator in indicators:
+        computation = registry.get(indicator.code)
+        if computation is not None and computation.available():
+            result[indicator.code] = (indicator, computation)
+    return result
+
+
+def upsert(indicator, computation, scope) -> Counts:
+    """Make the stored measurements of ``indicator`` in ``scope`` equal to what ``computation`` gives."""
+    counts = Counts()
+    with transaction.atomic():
+        Indicator.objects.select_for_update().filter(pk=indicator.pk).values_list("pk", flat=True).first()
+        wanted = {}
+        for row in computation.compute(scope):
+            if indicator.is_rate and row.numerator is not None:
+                values = (rate_value(row.numerator, row.denominator), row.numerator, row.denominator)
+            elif indicator.is_rate:  # a rate known without its counts (a past survey's table)
+                values = (row.value, None, None)
+            else:
+                values = (row.value, None, row.denominator)
+            wanted[(row.prefecture_id, row.site_id, row.period)] = values
+        stored = Measurement.objects.filter(indicator=indicator, period__gte=scope.first, period__lte=scope.last)
+        if scope.prefecture_ids is not None:
+            stored = stored.filter(prefecture_id__in=scope.prefecture_ids)
+        now = timezone.now()
+        to_update, to_delete, kept = [], [], set()
+        columns = ("pk", "prefecture_id", "site_id", "period", "value", "numerator", "denominator", "source")
+        for pk, prefecture_id, site_id, period, value, numerator, denominator, source in stored.values_list(*columns):
+            key = (prefecture_id, site_id, period)
+            kept.add(key)
+            if source != Indicator.Source.COMPUTED:
+                continue  # entered by hand before the indicator became computed: left alone
+            values = wanted.get(key)
+            if values is None:
+                to_delete.append(pk)
+            elif (value, numerator, denominator) == values:
+                counts.unchanged += 1
+            else:
+                new_value, new_numerator, new_denominator = values
+                to_update.append(
+                    Measurement(
+                        pk=pk, value=new_value, numerator=new_numerator, denominator=new_denominator, updated_at=now
+                    )
+                )
+        to_create = [
+            Measurement(
+                indicator=indicator,
+                prefecture_id=prefecture_id,
+                site_id=site_id,
+                period=period,
+                value=value,
+                numerator=numerator,
+                denominator=denominator,
+                is_rate=indicator.is_rate,
+                source=Indicator.Source.COMPUTED,
+                created_at=now,
+                updated_at=now,
+            )
+            for (prefecture_id, site_id, period), (value, numerator, denominator) in wanted.items()
+            if (prefecture_id, site_id, period) not in kept
+        ]
+        Measurement.objects.bulk_create(to_create, batch_size=BATCH)
+        Measurement.objects.bulk_update(
+            to_update, ["value", "numerator", "denominator", "updated_at"], batch_size=BATCH
+        )
+        for start in range(0, len(to_delete), BATCH):
+            Measurement.objects.filter(pk__in=to_delete[start : start + BATCH]).delete()
+        counts.created, counts.updated, counts.deleted = len(to_create), len(to_update), len(to_delete)
+    return counts
+
+
+def _first_period(indicator, computation):
+    """Where a full run of an indicator starts: its oldest source data, or its oldest stored measurement (whose
+    source may be gone)."""
+    days = [computation.first_day(), indicator.measurements.aggregate(first=Min("period"))["first"]]
+    days = [day for day in days if day is not None]
+    return periods.month_start(min(days)) if days else None
+
+
+def compute(*, first=None, last=None, prefecture_ids=None, codes=None, today=None) -> Counts:
+    """Compute the computed indicators (``codes``: some of them) over the months [first, last] (default: from
+    their oldest data to the current month) for ``prefecture_ids`` (default: all)."""
+    today = today or timezone.localdate()
+    last = min(periods.month_start(last), periods.current(today)) if last else periods.current(today)
+    ids = frozenset(prefecture_ids) if prefecture_ids is not None else None
+    counts = Counts()
+    for indicator, computation in _computed_indicators(codes).values():
+        start = periods.month_start(first) if first else _first_period(indicator, computation)
+        if start is None or start > last:
+            continue
+        counts += upsert(indicator, computation, Scope(first=start, last=last, today=today, prefecture_ids=ids))
+    return counts
+
+
+# --- runs ----------------------------------------------------------------------------------------------------
+
+
+def _start(kind, scope=""):
+    return ComputeRun.objects.create(kind=kind, started_at=timezone.now(), scope=scope[:300])
+
+
+def _finish(run, counts, scope=None):
+    run.state = ComputeRun.State.SUCCEEDED
+    run.finished_at = timezone.now()
+    run.created, run.updated, run.deleted, run.unchanged = (
+        counts.created,
+        counts.updated,
+        counts.deleted,
+        counts.unchanged,
+    )
+    if scope is not None:
+        run.scope = scope[:300]
+    run.save()
+    logger.info("Calcul des indicateurs (%s) : %s.", run.get_kind_display(), counts)
+    return run
+
+
+def _fail(run, error):
+    run.state = ComputeRun.State.FAILED
+    run.finished_at = timezone.now()
+    run.error = f"{error.__class__.__name__}: {error}"[:2000]
+    run.save()
+
+
+def _run(kind, work, scope=""):
+    run = _start(kind, scope)
+    try:
+        counts, final_scope = work()
+    except Exception as error:
+        _fail(run, error)
+        raise
+    return _finish(run, counts, final_scope)
+
+
+def run_full(*, today=None) -> ComputeRun:
+    """Every computed indicator, every prefecture, from the oldest data to the current month (nightly)."""
+    return _run(ComputeRun.Kind.FULL, lambda: (compute(today=today), "tous les indicateurs calculés"), "complet")
+
+
+def run_period(*, period, today=None) -> ComputeRun:
+    """Every computed indicator of every prefecture for one month (``manage.py compute_indicators --period``)."""
+    month = periods.parse(period, today=today)
+    label = periods.format_period(month)
+    return _run(ComputeRun.Kind.PERIOD, lambda: (compute(first=month, last=month, today=today), label), label)
+
+
+def watermark():
+    """Source rows saved since this moment are to be computed again; None: never computed."""
+    latest = (
+        ComputeRun.objects.filter(
+            state=ComputeRun.State.SUCCEEDED, kind__in=[ComputeRun.Kind.FULL, ComputeRun.Kind.CHANGES]
+        )
+        .order_by("-started_at")
+        .values_list("started_at", flat=True)
+        .first()
+    )
+    return None if latest is None else latest - WATERMARK_MARGIN
+
+
+def _changes(today):
+    since = watermark()
+    if since is None:
+        return compute(today=today), "premier calcul : complet"
+    now_month = periods.current(today)
+    oldest = datetime.date(periods.FIRST_YEAR, 1, 1)
+    counts, touched = Counts(), []
+    for code, (indicator, computation) in _computed_indicators().items():
+        # The prefectures touched, over the months from the oldest to the newest touched: one scope per indicator,
+        # so that the queries do not multiply with the prefectures (each computation counts all months at once).
+        prefecture_ids, first, last = set(), None, None
+        for change in computation.changes(since, today):
+            start = max(periods.month_start(change.first), oldest)
+            end = min(periods.month_start(change.last), now_month)
+            if start > end:
+                continue
+            prefecture_ids.add(change.prefecture_id)
+            first = start if first is None else min(first, start)
+            last = end if last is None else max(last, end)
+        if not prefecture_ids:
+            continue
+        scope = Scope(first=first, last=last, today=today, prefecture_ids=frozenset(prefecture_ids))
+        counts += upsert(indicator, computation, scope)
+        touched.append(f"{code} {periods.format_period(first)}→{periods.format_period(last)} ({len(prefecture_ids)})")
+    return counts, "; ".join(touched) or "aucune modification"
+
+
+def run_changes(*, today=None) -> ComputeRun:
+    """The prefectures and months touched by the source rows written since the latest finished run."""
+    today = today or timezone.localdate()
+    return _run(ComputeRun.Kind.CHANGES, lambda: _changes(today), "modifications récentes")

@@ -1,0 +1,47 @@
+"""Writes to the sources of the computed indicators enqueue an incremental computation, once they are committed.
+
+Connected by indicators.apps (the other apps never import this one). The receivers hold no business logic: they
+only ask for ``indicators.tasks.compute_changes`` after the commit; the task finds by itself what changed
+(``updated_at``), so a burst of writes costs one run, and a write whose message got lost is read by the next run
+(every few minutes, and nightly in full).
+"""
+
+from django.apps import apps
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+
+DISPATCH_UID = "indicators.enqueue_changes"
+
+
+def _written(sender, *, using="default", **kwargs):
+    from indicators import tasks
+
+    transaction.on_commit(tasks.enqueue_changes, using=using, robust=True)
+
+
+def watched_models():
+    """The models whose rows feed a computed indicator that can run (their app is installed)."""
+    from indicators.computations import registered
+
+    models = set()
+    for computation in registered().values():
+        for label in computation.watches:
+            try:
+                models.add(apps.get_model(label))
+            except LookupError:
+                continue
+    return models
+
+
+def connect():
+    for model in watched_models():
+        for signal in (post_save, post_delete):
+            signal.connect(
+                _written, sender=model, dispatch_uid=f"{DISPATCH_UID}.{model._meta.label}.{signal is post_save}"
+            )
+
+
+def disconnect():
+    for model in watched_models():
+        for signal in (post_save, post_delete):
+            signal.disconnect(sender=model, dispatch_uid=f"{DISPATCH_UID}.{model._meta.label}.{signal is post_save}")

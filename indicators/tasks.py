@@ -1,0 +1,49 @@
+"""Celery tasks of the indicators: thin, idempotent, over indicators.services.compute.
+
+- ``compute_all``: nightly, every computed indicator from its oldest data (beat, 02:30);
+- ``compute_changes``: the prefectures and months touched since the latest run (beat every 10 minutes, and enqueued
+  after the commit of a write to a source, see indicators.signals);
+- ``compute_period``: one month, every prefecture (``manage.py compute_indicators --period``).
+"""
+
+import logging
+
+from celery import shared_task
+from django.core.cache import cache
+
+from indicators.services import compute
+
+logger = logging.getLogger(__name__)
+
+# One ``compute_changes`` message for a burst of commits: the key lives a few seconds, and the task clears it
+# before it reads the changes, so a commit that comes after that read enqueues the next run.
+QUEUED_KEY = "indicators:compute-changes-queued"
+QUEUED_SECONDS = 5
+
+
+@shared_task
+def compute_all():
+    return compute.run_full().pk
+
+
+@shared_task
+def compute_changes():
+    cache.delete(QUEUED_KEY)
+    return compute.run_changes().pk
+
+
+@shared_task
+def compute_period(period):
+    return compute.run_period(period=period).pk
+
+
+def enqueue_changes():
+    """Ask for an incremental run (called after a commit, by indicators.signals); several commits in a few seconds
+    make one message. A broker that does not answer is logged: the periodic run catches up."""
+    if not cache.add(QUEUED_KEY, True, timeout=QUEUED_SECONDS):
+        return
+    try:
+        compute_changes.delay()
+    except Exception:  # noqa: BLE001 - the write is committed; the next periodic run reads it
+        cache.delete(QUEUED_KEY)
+        logger.warning("Calcul incrémental des indicateurs non programmé (broker injoignable).", exc_info=True)

@@ -1,0 +1,57 @@
+"""Factories of the indicators' tests (the base ones come from tests.factories)."""
+
+import datetime
+
+import factory
+from factory.django import DjangoModelFactory
+
+from indicators.models import FootfallSlot, Indicator, Measurement
+from tests import factories
+
+
+def indicator(code):
+    """An indicator of the shipped catalogue (loaded by the migration)."""
+    return Indicator.objects.get(code=code)
+
+
+class MeasurementFactory(DjangoModelFactory):
+    """An entered measurement of a site: « peak_hours_displayed_rate » at 100 % in March 2026 by default."""
+
+    class Meta:
+        model = Measurement
+
+    indicator = factory.LazyFunction(lambda: indicator("peak_hours_displayed_rate"))
+    site = factory.SubFactory(factories.SiteFactory)
+    prefecture = factory.LazyAttribute(lambda o: o.site.prefecture if o.site else factories.PrefectureFactory())
+    period = datetime.date(2026, 3, 1)
+    value = 100
+    is_rate = factory.LazyAttribute(lambda o: o.indicator.is_rate)
+    source = Indicator.Source.ENTERED
+
+    class Params:
+        lost_calls = factory.Trait(
+            indicator=factory.LazyFunction(lambda: indicator("lost_calls_rate")),
+            numerator=80,
+            denominator=1000,
+            value=8,
+            source=Indicator.Source.IMPORTED,
+        )
+        computed = factory.Trait(
+            indicator=factory.LazyFunction(lambda: indicator("complaints_in_time")),
+            numerator=4,
+            denominator=4,
+            value=100,
+            source=Indicator.Source.COMPUTED,
+        )
+
+
+class FootfallSlotFactory(DjangoModelFactory):
+    class Meta:
+        model = FootfallSlot
+
+    service = factory.SubFactory(factories.ServiceFactory)
+    site = factory.SelfAttribute("service.site")
+    day = datetime.date(2026, 3, 2)
+    hour = 9
+    visitors = 40
+    waiting_minutes = 15
