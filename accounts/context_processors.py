@@ -44,6 +44,7 @@ def _menu(user):
     if territory:
         quality += [
             _item("Labellisation", reverse("labelling_home")),
+            _item("Audits", reverse("audit_list")),
             _item("Plan d'action", reverse("action_list")),
             _item("Réunions qualité", reverse("meeting_list")),
             _item("Formations", reverse("training_list")),

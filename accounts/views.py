@@ -84,10 +84,18 @@ def _site_dashboard(user):
     return {"sites": sites}
 
 
+def _auditor_dashboard(user):
+    """« Mes audits »: the audits assigned to the auditor, those whose access window is open first."""
+    from audits.services.dashboards import auditor_audits  # audits build on accounts: imported when used
+
+    return {"audits": auditor_audits(user)}
+
+
 _DASHBOARDS = {
     "national": _national_dashboard,
     "prefecture": _prefecture_dashboard,
     "site": _site_dashboard,
+    "auditor": _auditor_dashboard,
 }
 _DASHBOARD_TITLES = {
     "national": "Tableau de bord national",

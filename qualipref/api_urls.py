@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from accounts.api import MembershipViewSet, MeView, NotificationViewSet, TokenView
+from audits.api import AssessmentViewSet, AuditViewSet, FindingViewSet, GoodPracticeViewSet
 from complaints.api import ComplaintViewSet
 from complaints.correspondence.api import CorrespondenceViewSet
 from engagements.api.actions import ActionPlanViewSet, ActionViewSet
@@ -30,6 +31,10 @@ router.register("action-plans", ActionPlanViewSet, basename="action-plan")
 router.register("actions", ActionViewSet, basename="action")
 router.register("meetings", MeetingViewSet, basename="meeting")
 router.register("trainings", TrainingViewSet, basename="training")
+router.register("audits", AuditViewSet, basename="audit")
+router.register("findings", FindingViewSet, basename="finding")
+router.register("assessments", AssessmentViewSet, basename="assessment")
+router.register("good-practices", GoodPracticeViewSet, basename="good-practice")
 router.register("complaints", ComplaintViewSet, basename="complaint")
 router.register("correspondences", CorrespondenceViewSet, basename="correspondence")
 router.register("notifications", NotificationViewSet, basename="notification")

@@ -150,11 +150,12 @@ def load_demo():
         accounts.append((username, role.label, str(site or prefecture or "national")))
 
     # Each app's demo data, in the order of their dependencies (imported here: they read this module's data).
+    from audits import demo as audits_demo
     from complaints import demo as complaints_demo
     from engagements.demo import actions, labellings, meetings
     from indicators import demo as indicators_demo
     from surveys import demo as surveys_demo
 
-    for app_demo in (labellings, actions, meetings, complaints_demo, surveys_demo, indicators_demo):
+    for app_demo in (labellings, actions, meetings, audits_demo, complaints_demo, surveys_demo, indicators_demo):
         app_demo.load()
     return accounts

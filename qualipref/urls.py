@@ -10,6 +10,7 @@ urlpatterns = [
     path("comptes/", include("accounts.urls")),
     path("territoire/", include("sites.urls")),
     path("qualite/", include("engagements.urls")),
+    path("audits/", include("audits.urls")),
     path("reclamations/", include("complaints.urls")),
     path("e-reclamation/", include("complaints.public_urls")),
     path("courriers/", include("complaints.correspondence.urls")),

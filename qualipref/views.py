@@ -62,7 +62,9 @@ def healthz(request):
 
 
 def permission_denied(request, exception=None):
-    return render(request, "errors/403.html", status=403)
+    """403, with the French reason of the refusal when the code gave one (« Votre accès à cet audit est fermé… »)."""
+    reason = str(exception) if exception is not None and str(exception) else ""
+    return render(request, "errors/403.html", {"reason": reason}, status=403)
 
 
 def page_not_found(request, exception=None):

@@ -324,6 +324,104 @@ class ReplyTemplateFactory(DjangoModelFactory):
     body = "{nom},\n\nNous avons bien reçu le {date_reception} votre réclamation {reference} concernant {site}."
 
 
+# --- audits ----------------------------------------------------------------------------------------------
+
+
+class AuditFactory(DjangoModelFactory):
+    """A labelling audit of 14–18/09/2015 by AFNOR Certification, planned, on its cycle's whole perimeter (sites
+    and modules), assigned to ``auditors`` (none by default), whose access window is open (no dates).
+
+    Traits give the state an audit has after the service's steps (``delivered``: report delivered on
+    01/10/2015); tests of the steps themselves go through audits.services.audits.
+    """
+
+    class Meta:
+        model = "audits.Audit"
+        skip_postgeneration_save = True
+
+    labelling = factory.SubFactory(LabellingFactory, audited=True)
+    prefecture = factory.SelfAttribute("labelling.prefecture")
+    kind = "labelling"
+    body = "AFNOR Certification"
+    start_on = datetime.date(2015, 9, 14)
+    end_on = datetime.date(2015, 9, 18)
+    report_due_on = factory.LazyAttribute(lambda o: o.end_on + datetime.timedelta(days=15))
+    status = "planned"
+
+    class Params:
+        internal = factory.Trait(
+            kind="internal",
+            body="Auditeur interne du ministère de l'Intérieur",
+            start_on=datetime.date(2015, 6, 15),
+            end_on=datetime.date(2015, 6, 19),
+        )
+        in_progress = factory.Trait(status="in_progress")
+        writing = factory.Trait(status="writing")
+        delivered = factory.Trait(status="delivered", report_delivered_on=datetime.date(2015, 10, 1))
+        responded = factory.Trait(
+            status="responded",
+            report_delivered_on=datetime.date(2015, 10, 1),
+            responded_on=datetime.date(2015, 10, 20),
+        )
+        window_closed = factory.Trait(access_from=datetime.date(2015, 8, 30), access_until=datetime.date(2015, 10, 18))
+
+    @factory.post_generation
+    def sites(obj, create, extracted, **kwargs):
+        if create:
+            obj.sites.set(extracted if extracted is not None else obj.labelling.sites.all())
+
+    @factory.post_generation
+    def modules(obj, create, extracted, **kwargs):
+        if create:
+            obj.modules.set(extracted if extracted is not None else obj.labelling.modules.all())
+
+    @factory.post_generation
+    def auditors(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.auditors.set(extracted)
+
+
+def _first_audited_site(o):
+    return o.audit.sites.order_by("name").first()
+
+
+def _first_engagement_in_scope(o):
+    from engagements.models import Engagement
+
+    return Engagement.objects.filter(module__in=o.audit.modules.all()).order_by("module__number", "number").first()
+
+
+class FindingFactory(DjangoModelFactory):
+    class Meta:
+        model = "audits.Finding"
+
+    audit = factory.SubFactory(AuditFactory)
+    category = "strength"
+    site = factory.LazyAttribute(_first_audited_site)
+    text = factory.Sequence(lambda n: f"Constat n° {n} : l'accueil téléphonique est assuré sans interruption.")
+
+    class Params:
+        improvement = factory.Trait(category="improvement")
+        sensitive = factory.Trait(category="sensitive_point")
+        minor = factory.Trait(category="minor_nonconformity")
+        major = factory.Trait(category="major_nonconformity")
+        answered = factory.Trait(
+            response="Les agents concernés suivront la formation à l'accueil d'ici la fin de l'année.",
+            response_due_on=datetime.date(2015, 12, 31),
+            responded_on=datetime.date(2015, 10, 20),
+        )
+
+
+class AssessmentFactory(DjangoModelFactory):
+    class Meta:
+        model = "audits.Assessment"
+
+    audit = factory.SubFactory(AuditFactory)
+    engagement = factory.LazyAttribute(_first_engagement_in_scope)
+    site = factory.LazyAttribute(_first_audited_site)
+    result = "compliant"
+
+
 # --- correspondence and notifications -----------------------------------------------------------------
 
 

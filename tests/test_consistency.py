@@ -3,7 +3,7 @@
 import pytest
 from django.apps import apps
 
-PROJECT_APPS = {"accounts", "sites", "engagements", "complaints", "surveys", "indicators"}
+PROJECT_APPS = {"accounts", "sites", "engagements", "audits", "complaints", "surveys", "indicators"}
 # Reference data and Django's user keep their own dates; a survey answer is dated by its response (one row per
 # question of 100,000s of responses: no timestamps of its own).
 WITHOUT_TIMESTAMPS = {"sites.Department", "accounts.User", "surveys.Answer"}

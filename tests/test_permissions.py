@@ -13,6 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from tests.permissions import (
     actions,
     api,
+    audits,
     complaints,
     correspondence,
     engagements,
@@ -33,6 +34,7 @@ CASES = (
     + meetings.CASES
     + labellings.CASES
     + actions.CASES
+    + audits.CASES
     + complaints.CASES
     + correspondence.CASES
     + surveys.CASES

@@ -14,6 +14,7 @@ One module per subject; every function is importable from ``accounts.access`` (`
 """
 
 from .abilities import *  # noqa: F403
+from .audits import *  # noqa: F403
 from .complaints import *  # noqa: F403
 from .core import *  # noqa: F403
 from .engagements import *  # noqa: F403

@@ -1,6 +1,8 @@
 """Labelling cycles, action plans, meetings and trainings."""
 
+from django.apps import apps
 from django.db.models import Q
+from django.utils import timezone
 
 from accounts.models import PREFECTURE_ROLES, SITE_ROLES, Role
 
@@ -27,15 +29,33 @@ def scope_by_site(queryset, user):
 
 
 def scope_actions(queryset, user):
-    """Actions of the user's prefectures; site roles see their sites' actions and the prefecture-wide ones."""
+    """Actions of the user's prefectures; site roles see their sites' actions and the prefecture-wide ones;
+    auditors read those of the scope they audit (``_audited_actions``)."""
     scope = get_scope(user)
     if scope.national:
         return queryset
-    return queryset.filter(
+    condition = (
         Q(prefecture_id__in=scope.prefecture_ids(*PREFECTURE_ROLES))
         | Q(site_id__in=scope.site_ids(*SITE_ROLES))
         | Q(site__isnull=True, prefecture_id__in=scope.site_prefectures)
     )
+    if Role.AUDITOR in scope.roles:
+        condition |= _audited_actions(user)
+    return queryset.filter(condition)
+
+
+def _audited_actions(user):
+    """Auditors read the actions of the audits assigned to them, while their access window is open: those of the
+    audited sites and the prefecture-wide ones of the audited prefecture (subqueries: no query here)."""
+    Audit = apps.get_model("audits", "Audit")  # audits build on engagements: no import of the app here
+    today = timezone.localdate()
+    open_audits = Audit.objects.filter(
+        Q(access_from__isnull=True) | Q(access_from__lte=today),
+        Q(access_until__isnull=True) | Q(access_until__gte=today),
+        auditors=user,
+    )
+    audited_sites = Audit.sites.through.objects.filter(audit__in=open_audits).values("site_id")
+    return Q(site_id__in=audited_sites) | Q(site__isnull=True, prefecture_id__in=open_audits.values("prefecture_id"))
 
 
 def can_manage_labellings(user, prefecture):

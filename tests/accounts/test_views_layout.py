@@ -35,6 +35,7 @@ QUALITY = [
     "Démarche qualité",
     "Référentiels",
     "Labellisation",
+    "Audits",
     "Plan d'action",
     "Réunions qualité",
     "Formations",

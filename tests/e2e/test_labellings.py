@@ -16,6 +16,7 @@ D = datetime.date
 def audited_cycle(demo):
     """Bouches-du-Rhône on Qualipref 2.0, audited on 15/09/2015, recorded through the service."""
     from accounts.models import User
+    from audits import demo as audits_demo
     from engagements.models import ActionPlan
     from engagements.services import labellings as services
     from sites.models import Prefecture
@@ -27,6 +28,7 @@ def audited_cycle(demo):
     # The demo's cycles of the prefecture make way for the one under test (its action plans stay).
     ActionPlan.objects.filter(prefecture=prefecture).update(labelling=None)
     prefecture.labellings.update(previous=None)
+    audits_demo.unload(prefecture)  # the demo's audits hang on the cycles
     prefecture.labellings.all().delete()
     cycle = services.labelling_start(
         by=national,

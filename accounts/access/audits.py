@@ -1,0 +1,208 @@
+"""Audits, their grid, findings, reports and the library of good practices.
+
+- National administrators: every audit, every write (the decision and the response included).
+- Quality managers: the audits of their prefecture; they plan them, fill them (self-assessments, reports received
+  on paper), answer the findings and record the decision.
+- Managers (direction): read the audits of their prefecture.
+- Site referents and agents: read the audits that cover one of their sites.
+- Auditors: only the audits they are assigned to, only during the audit's access window; they fill the grid and
+  the findings while the audit is open. Outside the window the audit is refused (403), an audit that is not
+  theirs does not exist for them (404).
+"""
+
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.models import PREFECTURE_ROLES, SITE_ROLES, Role
+
+from .abilities import abilities_of
+from .core import get_scope, is_national_admin
+from .engagements import can_create_action
+
+WINDOW_CLOSED = "Votre accès à cet audit est fermé : la fenêtre d'accès des auditeurs va du {start} au {end}."
+
+
+def scope_audits(queryset, user, *, open_windows_only=False, on=None):
+    """Audits the user may see (``queryset`` is an Audit queryset): their prefecture's, their sites', or, for
+    auditors, the audits assigned to them (whatever the access window: outside it the audit is a 403).
+    ``open_windows_only``: an auditor's assigned audits only while their window is open (what they may read now)."""
+    scope = get_scope(user)
+    if scope.national:
+        return queryset
+    model = queryset.model
+    condition = Q(prefecture_id__in=scope.prefecture_ids(*PREFECTURE_ROLES))
+    site_ids = scope.site_ids(*SITE_ROLES)
+    if site_ids:
+        covered = model.sites.through.objects.filter(site_id__in=site_ids).values("audit_id")
+        condition |= Q(pk__in=covered)
+    if Role.AUDITOR in scope.roles:
+        assigned = model.objects.filter(
+            pk__in=model.auditors.through.objects.filter(user_id=user.pk).values("audit_id")
+        )
+        if open_windows_only:
+            on = on or timezone.localdate()
+            assigned = assigned.filter(
+                Q(access_from__isnull=True) | Q(access_from__lte=on),
+                Q(access_until__isnull=True) | Q(access_until__gte=on),
+            )
+        condition |= Q(pk__in=assigned.values("pk"))
+    return queryset.filter(condition)
+
+
+def _reads_as_member(user, audit):
+    """Whether the user sees the audit through a role on its prefecture or one of its sites (not as auditor)."""
+    scope = get_scope(user)
+    if scope.national or audit.prefecture_id in scope.prefecture_ids(*PREFECTURE_ROLES):
+        return True
+    site_ids = scope.site_ids(*SITE_ROLES)
+    return bool(site_ids) and bool(site_ids & audit_site_ids(audit))
+
+
+def audit_site_ids(audit):
+    """Ids of the audited sites: from the prefetched ``sites`` when there, else one query (cached)."""
+    cached = getattr(audit, "_site_ids", None)
+    if cached is None:
+        prefetched = getattr(audit, "_prefetched_objects_cache", {}).get("sites")
+        if prefetched is not None:
+            cached = frozenset(site.pk for site in prefetched)
+        else:
+            cached = frozenset(audit.sites.values_list("pk", flat=True))
+        audit._site_ids = cached
+    return cached
+
+
+def is_assigned_auditor(user, audit):
+    """An active auditor assigned to the audit (whatever its window)."""
+    return Role.AUDITOR in get_scope(user).roles and user.pk in audit.auditor_ids()
+
+
+def is_auditor_in_window(user, audit, on=None):
+    return is_assigned_auditor(user, audit) and audit.window_open(on)
+
+
+def audit_window_refusal(user, audit, on=None):
+    """The French message of a 403 when the user sees the audit only as its auditor and its window is closed;
+    None when the user may read it now (or reads it through another role)."""
+    if _reads_as_member(user, audit) or not is_assigned_auditor(user, audit) or audit.window_open(on):
+        return None
+    start = f"{audit.access_from:%d/%m/%Y}" if audit.access_from else "début de l'audit"
+    end = f"{audit.access_until:%d/%m/%Y}" if audit.access_until else "clôture de l'audit"
+    return WINDOW_CLOSED.format(start=start, end=end)
+
+
+def can_view_audit(user, audit, on=None):
+    return _reads_as_member(user, audit) or is_auditor_in_window(user, audit, on)
+
+
+def can_manage_audits(user, prefecture):
+    """Plan, edit, move forward, decide: the prefecture's quality manager and national administrators."""
+    scope = get_scope(user)
+    return scope.national or prefecture.pk in scope.prefecture_ids(Role.QUALITY_MANAGER)
+
+
+def may_manage_audits(user):
+    """Whether the user plans audits anywhere (the « Nouvel audit » button)."""
+    scope = get_scope(user)
+    return scope.national or bool(scope.prefecture_ids(Role.QUALITY_MANAGER))
+
+
+def manageable_audit_prefectures(queryset, user):
+    scope = get_scope(user)
+    if scope.national:
+        return queryset
+    return queryset.filter(pk__in=scope.prefecture_ids(Role.QUALITY_MANAGER))
+
+
+def can_fill_audit(user, audit, on=None):
+    """Who may write the grid, the findings and the mystery visits, whatever the audit's status: the managers
+    of the prefecture's audits, and its auditors during their access window."""
+    return can_manage_audits(user, audit.prefecture) or is_auditor_in_window(user, audit, on)
+
+
+def can_edit_audit_content(user, audit, on=None):
+    """The grid, the findings, the mystery visits: written until the report is delivered."""
+    return audit.is_editable and can_fill_audit(user, audit, on)
+
+
+def can_respond_to_audit(user, audit):
+    """The prefecture's argued response: its quality manager (and national administrators), once the report
+    is delivered."""
+    return audit.status in audit.RESPONSE_STATUSES and can_manage_audits(user, audit.prefecture)
+
+
+def can_verify_findings(user, audit, on=None):
+    """Record in ``audit`` that the actions of an earlier non-conformity were verified effective: who fills that
+    audit, once it is held."""
+    return audit.is_held and can_fill_audit(user, audit, on)
+
+
+def can_create_action_from_finding(user, finding):
+    """The quality manager anywhere in the prefecture; the referent of the finding's site (accounts.access)."""
+    return can_create_action(user, finding.audit.prefecture, finding.site)
+
+
+def can_publish_good_practices(user):
+    """The library of good practices is fed by national administrators, from the strengths of the audits."""
+    return is_national_admin(user)
+
+
+def can_view_good_practices(user):
+    """Every signed-in user with an active role reads the library (it is shared across prefectures)."""
+    return bool(get_scope(user).national or get_scope(user).roles)
+
+
+def can_download_audit_report(user, audit, on=None):
+    return can_view_audit(user, audit, on)
+
+
+# --- abilities ------------------------------------------------------------------------------------
+
+
+@abilities_of("audits.Audit")
+def _audit_abilities(user, audit):
+    # Load ``prefecture`` and prefetch ``auditors`` and ``sites`` with the audit: the rule reads them.
+    manage = can_manage_audits(user, audit.prefecture)
+    fill = can_edit_audit_content(user, audit)
+    return {
+        "update": manage and audit.status != audit.Status.CLOSED,
+        "delete": False,
+        "transition": manage and audit.status != audit.Status.CLOSED,
+        "decide": manage and audit.takes_decision and not audit.decision and audit.status in audit.RESPONSE_STATUSES,
+        "fill": fill,
+        "add_finding": fill,
+        "respond": can_respond_to_audit(user, audit),
+        "download_report": can_download_audit_report(user, audit),
+    }
+
+
+@abilities_of("audits.Finding")
+def _finding_abilities(user, finding):
+    # Load ``audit__prefecture`` and ``site`` with the finding and prefetch the audit's auditors.
+    audit = finding.audit
+    edit = can_edit_audit_content(user, audit)
+    return {
+        "update": edit,
+        "delete": edit,
+        "respond": finding.is_answerable and can_respond_to_audit(user, audit),
+        "create_action": can_create_action_from_finding(user, finding),
+        "close": finding.is_nonconformity and not finding.is_closed and can_manage_audits(user, audit.prefecture),
+        "publish": finding.category == finding.Category.STRENGTH and can_publish_good_practices(user),
+    }
+
+
+@abilities_of("audits.Assessment")
+def _assessment_abilities(user, assessment):
+    edit = can_edit_audit_content(user, assessment.audit)
+    return {"update": edit, "delete": False}
+
+
+@abilities_of("audits.AuditReport")
+def _audit_report_abilities(user, report):
+    # Reports are listed through their audit (already checked): the rule reads ``report.audit``.
+    return {"update": False, "delete": False, "download": report.status == "done"}
+
+
+@abilities_of("audits.GoodPractice")
+def _good_practice_abilities(user, practice):
+    publish = can_publish_good_practices(user)
+    return {"update": publish, "delete": publish}

@@ -1,0 +1,368 @@
+"""Forms of the audit pages. They validate the shape of what is typed; audits.services checks the rules and writes
+(its French messages are put back on the fields by the views)."""
+
+from django import forms
+from django.utils import timezone
+
+from accounts import access
+from accounts.forms import QualiprefForm, date_input
+from accounts.models import Membership, User
+from audits.models import Assessment, Audit, Finding, MysteryVisit
+from audits.services import audits as audit_services
+from audits.services import grid as grid_services
+from engagements.models import ActionPlan, Engagement, Labelling, Module
+from engagements.services import actions as action_services
+from qualipref.lib import uploads
+from sites.models import Prefecture, Site
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.username
+
+
+class PeopleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.username
+
+
+class SiteChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, site):
+        return f"{site.name} ({site.get_kind_display().lower()})"
+
+
+class ModuleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, module):
+        return f"Module {module.number} – {module.title}"
+
+
+class CycleChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, labelling):
+        return f"{labelling.prefecture} – {labelling.referential} ({labelling.get_status_display().lower()})"
+
+
+class EngagementChoiceField(forms.ModelChoiceField):
+    """Engagements grouped by module (``set_groups``)."""
+
+    def set_groups(self, engagements, empty_label):
+        groups = {}
+        for engagement in engagements:
+            module = engagement.module
+            groups.setdefault(f"Module {module.number} – {module.title}", []).append(
+                (engagement.pk, f"{engagement.code} – {engagement.title}")
+            )
+        self.choices = [("", empty_label), *groups.items()]
+
+
+# --- audits -------------------------------------------------------------------------------------------
+
+
+class CycleForm(QualiprefForm):
+    """First choose the labelling cycle (its perimeter gives the sites and modules of the audit)."""
+
+    cycle = CycleChoiceField(label="Cycle de labellisation", queryset=Labelling.objects.none(), empty_label=None)
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cycle"].queryset = manageable_cycles(actor)
+
+
+def manageable_cycles(actor):
+    prefectures = access.manageable_audit_prefectures(Prefecture.objects.all(), actor)
+    return (
+        Labelling.objects.current()
+        .filter(prefecture__in=prefectures)
+        .select_related("prefecture", "referential")
+        .order_by("prefecture__department_id")
+    )
+
+
+class AuditForm(QualiprefForm):
+    """An audit's nature, body, dates, scope and auditors (creation and edit)."""
+
+    kind = forms.ChoiceField(label="Nature de l’audit", choices=Audit.Kind.choices)
+    body = forms.CharField(
+        label="Organisme",
+        max_length=120,
+        help_text="Par exemple : AFNOR Certification, auditeur interne du ministère, préfecture (autoévaluation).",
+    )
+    start_on = forms.DateField(label="Premier jour d’audit", widget=date_input())
+    end_on = forms.DateField(
+        label="Dernier jour d’audit",
+        widget=date_input(),
+        help_text="Le rapport est attendu 15 jours après le dernier jour d’audit.",
+    )
+    sites = SiteChoiceField(
+        label="Sites audités",
+        queryset=Site.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Sites du périmètre du cycle ; aucun coché : tout le périmètre.",
+    )
+    modules = ModuleChoiceField(
+        label="Modules audités",
+        queryset=Module.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Modules du périmètre du cycle ; aucun coché : tout le périmètre.",
+    )
+    auditors = PeopleChoiceField(
+        label="Auditeurs",
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Personnes titulaires d’une habilitation d’auditeur.",
+    )
+    access_from = forms.DateField(label="Accès des auditeurs à partir du", widget=date_input(), required=False)
+    access_until = forms.DateField(
+        label="Accès des auditeurs jusqu’au",
+        widget=date_input(),
+        required=False,
+        help_text="Vide à la création : de 15 jours avant l’audit à 15 jours après la date attendue du rapport.",
+    )
+    summary = forms.CharField(label="Synthèse", required=False, widget=forms.Textarea(attrs={"rows": 5}))
+
+    SERVICE_FIELDS = (
+        "kind",
+        "body",
+        "start_on",
+        "end_on",
+        "sites",
+        "modules",
+        "auditors",
+        "access_from",
+        "access_until",
+    )
+
+    def __init__(self, *args, labelling, audit=None, **kwargs):
+        if audit is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "kind": audit.kind,
+                    "body": audit.body,
+                    "start_on": audit.start_on,
+                    "end_on": audit.end_on,
+                    "sites": list(audit.sites.all()),
+                    "modules": list(audit.modules.all()),
+                    "auditors": list(audit.auditors.all()),
+                    "access_from": audit.access_from,
+                    "access_until": audit.access_until,
+                    "summary": audit.summary,
+                },
+            )
+        super().__init__(*args, **kwargs)
+        self.fields["sites"].queryset = labelling.sites.order_by("kind", "name")
+        self.fields["modules"].queryset = labelling.modules.order_by("number")
+        self.fields["auditors"].queryset = audit_services.auditor_candidates()
+        if audit is not None and audit.status != Audit.Status.PLANNED:
+            self.fields["kind"].disabled = True
+
+    def service_fields(self):
+        data = {name: self.cleaned_data[name] for name in self.SERVICE_FIELDS}
+        data["sites"] = list(data["sites"])
+        data["modules"] = list(data["modules"])
+        data["auditors"] = list(data["auditors"])
+        data["summary"] = self.cleaned_data["summary"]
+        if self.fields["kind"].disabled:
+            data.pop("kind")
+        return data
+
+
+class TransitionForm(QualiprefForm):
+    on = forms.DateField(label="Date", widget=date_input())
+
+    def __init__(self, *args, date_label="Date", **kwargs):
+        kwargs.setdefault("initial", {"on": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+        self.fields["on"].label = date_label[0].upper() + date_label[1:]
+
+
+class DecisionForm(QualiprefForm):
+    decision = forms.ChoiceField(
+        label="Décision de l’organisme", choices=Audit.Decision.choices, widget=forms.RadioSelect
+    )
+    decided_on = forms.DateField(label="Date de la décision", widget=date_input())
+    renewal_due = forms.DateField(
+        label="Audit de renouvellement avant le",
+        widget=date_input(),
+        required=False,
+        help_text="Décision favorable : vide, le label vaut 3 ans (l’organisme peut fixer une date plus proche).",
+    )
+    note = forms.CharField(label="Commentaire", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AuditCompareForm(QualiprefForm):
+    first = forms.ModelChoiceField(label="Premier audit", queryset=Audit.objects.none())
+    second = forms.ModelChoiceField(label="Second audit", queryset=Audit.objects.none())
+
+    def __init__(self, *args, audits, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("first", "second"):
+            self.fields[name].queryset = audits
+            self.fields[name].label_from_instance = lambda audit: f"{audit.prefecture} – {audit.title}"
+
+
+# --- findings -------------------------------------------------------------------------------------------
+
+
+class FindingForm(QualiprefForm):
+    category = forms.ChoiceField(label="Catégorie", choices=Finding.Category.choices)
+    site = forms.ModelChoiceField(
+        label="Site", queryset=Site.objects.none(), required=False, empty_label="Ensemble des sites audités"
+    )
+    engagement = EngagementChoiceField(label="Engagement", queryset=Engagement.objects.none(), required=False)
+    text = forms.CharField(label="Constat", widget=forms.Textarea(attrs={"rows": 5}))
+
+    def __init__(self, *args, audit, finding=None, **kwargs):
+        if finding is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "category": finding.category,
+                    "site": finding.site_id,
+                    "engagement": finding.engagement_id,
+                    "text": finding.text,
+                },
+            )
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = audit.sites.order_by("kind", "name")
+        engagements = grid_services.scope_engagements(audit)
+        self.fields["engagement"].queryset = engagements
+        self.fields["engagement"].set_groups(engagements, "Aucun engagement en particulier")
+
+    def service_fields(self):
+        return {name: self.cleaned_data[name] for name in ("category", "site", "engagement", "text")}
+
+
+class ResponseForm(QualiprefForm):
+    response = forms.CharField(
+        label="Réponse argumentée de la préfecture",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Les mesures prises ou prévues, leur justification, le calendrier.",
+    )
+    response_due_on = forms.DateField(
+        label="Échéance révisée", widget=date_input(), required=False, help_text="Le calendrier révisé, s’il change."
+    )
+
+
+class FindingActionForm(QualiprefForm):
+    """The action made of a finding: its title, plan, site, owner and due date."""
+
+    title = forms.CharField(label="Intitulé de l’action", max_length=250)
+    description = forms.CharField(label="Description", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    plan = forms.ModelChoiceField(label="Plan d’action", queryset=ActionPlan.objects.none(), empty_label=None)
+    site = forms.ModelChoiceField(
+        label="Site", queryset=Site.objects.none(), required=False, empty_label="Toute la préfecture"
+    )
+    owner = PersonChoiceField(
+        label="Pilote", queryset=User.objects.none(), required=False, empty_label="— À désigner —"
+    )
+    due_on = forms.DateField(label="Échéance", widget=date_input(), required=False)
+
+    def __init__(self, *args, actor, finding, **kwargs):
+        super().__init__(*args, **kwargs)
+        prefecture = finding.audit.prefecture
+        self.fields["plan"].queryset = ActionPlan.objects.filter(prefecture=prefecture).order_by("-created_at")
+        default = action_services.current_plan(prefecture)
+        if default is not None:
+            self.fields["plan"].initial = default.pk
+        sites = access.scope_sites_for_new_actions(Site.objects.filter(prefecture=prefecture, is_active=True), actor)
+        self.fields["site"].queryset = sites.order_by("name")
+        self.fields["site"].initial = finding.site_id
+        if not access.can_create_action(actor, prefecture, None):
+            self.fields["site"].required = True
+            self.fields["site"].empty_label = None
+        owners = access.action_owner_memberships(Membership.objects.active(), [prefecture.pk])
+        self.fields["owner"].queryset = User.objects.filter(is_active=True, pk__in=owners.values("user_id")).order_by(
+            "last_name", "first_name", "username"
+        )
+
+    @property
+    def has_plan(self):
+        return self.fields["plan"].queryset.exists()
+
+    def clean_due_on(self):
+        due_on = self.cleaned_data["due_on"]
+        if due_on is not None and due_on < timezone.localdate():
+            raise forms.ValidationError("L’échéance ne peut pas précéder la date de création de l’action.")
+        return due_on
+
+
+class CloseForm(QualiprefForm):
+    verified_in = forms.ModelChoiceField(
+        label="Audit qui a vérifié l’efficacité des actions", queryset=Audit.objects.none(), empty_label=None
+    )
+    note = forms.CharField(label="Constat de levée", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, audits, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["verified_in"].queryset = Audit.objects.filter(pk__in=[audit.pk for audit in audits]).order_by(
+            "start_on"
+        )
+        self.fields["verified_in"].label_from_instance = lambda audit: audit.title
+
+
+class PublishForm(QualiprefForm):
+    title = forms.CharField(label="Intitulé de la bonne pratique", max_length=200)
+    text = forms.CharField(
+        label="Description",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Le texte du point fort, à reformuler pour les autres préfectures si besoin.",
+    )
+
+
+# --- grid and mystery visits ----------------------------------------------------------------------------
+
+
+class CellForm(forms.Form):
+    """One cell posted by the grid page (autosave): what is not sent is left unchanged."""
+
+    engagement = forms.ModelChoiceField(queryset=Engagement.objects.all())
+    site = forms.ModelChoiceField(queryset=Site.objects.all())
+    result = forms.ChoiceField(choices=Assessment.Result.choices, required=False)
+    comment = forms.CharField(required=False, max_length=grid_services.COMMENT_MAX_LENGTH)
+    evidence = forms.FileField(required=False)
+    remove_evidence = forms.BooleanField(required=False)
+
+
+class MysteryVisitForm(QualiprefForm):
+    channel = forms.ChoiceField(label="Canal", choices=MysteryVisit.Channel.choices)
+    happened_on = forms.DateField(label="Date", widget=date_input())
+    site = forms.ModelChoiceField(label="Site", queryset=Site.objects.none(), empty_label=None)
+    service = forms.ModelChoiceField(label="Service", queryset=None, required=False, empty_label="Accueil du site")
+    scenario = forms.CharField(
+        label="Scénario",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Par exemple : appel au standard pour connaître les pièces d’une demande de titre de séjour.",
+    )
+    notes = forms.CharField(label="Observations", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, audit, **kwargs):
+        super().__init__(*args, **kwargs)
+        from sites.models import Service
+
+        sites = audit.sites.order_by("kind", "name")
+        self.fields["site"].queryset = sites
+        self.fields["service"].queryset = Service.objects.filter(site__in=sites).select_related("site")
+        self.fields["service"].label_from_instance = lambda service: f"{service.site.name} – {service.name}"
+
+
+class CriterionForm(forms.Form):
+    label = forms.CharField(label="Critère", max_length=200, required=False)
+    engagement = EngagementChoiceField(label="Engagement évalué", queryset=Engagement.objects.none(), required=False)
+    score = forms.IntegerField(label="Note", min_value=0, required=False)
+    max_score = forms.IntegerField(label="sur", min_value=1, initial=1, required=False)
+
+    def __init__(self, *args, engagements=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if engagements is not None:
+            self.fields["engagement"].queryset = engagements
+            self.fields["engagement"].set_groups(engagements, "Aucun")
+
+
+CriterionFormSet = forms.formset_factory(CriterionForm, extra=0, max_num=20, absolute_max=20)
+
+
+def evidence_widget_attrs():
+    return {"accept": uploads.DOCUMENT_ACCEPT}

@@ -1,0 +1,232 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from engagements.models import Action, Engagement, Module
+from qualipref.lib.models import TimeStampedModel
+from sites.models import Prefecture, Site
+
+from .audits import Audit
+
+
+class FindingQuerySet(models.QuerySet):
+    def for_user(self, user):
+        from accounts import access
+
+        return self.filter(audit__in=access.scope_audits(Audit.objects.all(), user))
+
+    def nonconformities(self):
+        return self.filter(category__in=Finding.NONCONFORMITIES)
+
+    def open_nonconformities(self):
+        return self.nonconformities().filter(closed_on__isnull=True)
+
+
+class Finding(TimeStampedModel):
+    """What an audit found on a site (and often an engagement): a strength, an improvement, a sensitive point, a
+    minor or major non-conformity. The prefecture answers non-conformities and sensitive points; a
+    non-conformity closes when its actions are done and a later audit verified them (``audits.services.findings``).
+    """
+
+    class Category(models.TextChoices):
+        STRENGTH = "strength", "Point fort"
+        IMPROVEMENT = "improvement", "Piste de progrès"
+        SENSITIVE_POINT = "sensitive_point", "Point sensible"
+        MINOR_NONCONFORMITY = "minor_nonconformity", "Non-conformité mineure"
+        MAJOR_NONCONFORMITY = "major_nonconformity", "Non-conformité majeure"
+
+    NONCONFORMITIES = (Category.MINOR_NONCONFORMITY, Category.MAJOR_NONCONFORMITY)
+    # « réponse argumentée » of the prefecture: to non-conformities and sensitive points.
+    ANSWERABLE = (Category.SENSITIVE_POINT, Category.MINOR_NONCONFORMITY, Category.MAJOR_NONCONFORMITY)
+    # Plural labels of the counts (« 20 points forts, 3 pistes de progrès... »).
+    PLURALS = {
+        Category.STRENGTH: ("point fort", "points forts"),
+        Category.IMPROVEMENT: ("piste de progrès", "pistes de progrès"),
+        Category.SENSITIVE_POINT: ("point sensible", "points sensibles"),
+        Category.MINOR_NONCONFORMITY: ("non-conformité mineure", "non-conformités mineures"),
+        Category.MAJOR_NONCONFORMITY: ("non-conformité majeure", "non-conformités majeures"),
+    }
+
+    audit = models.ForeignKey(Audit, on_delete=models.PROTECT, related_name="findings", verbose_name="audit")
+    category = models.CharField("catégorie", max_length=20, choices=Category.choices)
+    site = models.ForeignKey(
+        Site,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="findings",
+        verbose_name="site",
+        help_text="Vide : constat général, sur l'ensemble des sites audités.",
+    )
+    module = models.ForeignKey(
+        Module, on_delete=models.PROTECT, null=True, blank=True, related_name="findings", verbose_name="module"
+    )
+    engagement = models.ForeignKey(
+        Engagement,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="findings",
+        verbose_name="engagement",
+    )
+    text = models.TextField("constat")
+    # The prefecture's argued response (réponse argumentée) with its revised calendar.
+    response = models.TextField("réponse argumentée", blank=True)
+    response_due_on = models.DateField("échéance révisée", null=True, blank=True)
+    responded_on = models.DateField("réponse du", null=True, blank=True)
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="réponse de",
+    )
+    # Closure of a non-conformity (its actions done, their effectiveness verified by a later audit).
+    closed_on = models.DateField("levée le", null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="levée par",
+    )
+    verified_in = models.ForeignKey(
+        Audit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="verified_findings",
+        verbose_name="efficacité vérifiée lors de",
+    )
+    closure_note = models.TextField("constat de levée", blank=True)
+    actions = models.ManyToManyField(
+        Action, through="FindingAction", related_name="findings", blank=True, verbose_name="actions correctives"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="saisi par",
+    )
+
+    objects = FindingQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+
+    class Meta:
+        verbose_name = "constat d'audit"
+        verbose_name_plural = "constats d'audit"
+        ordering = ["audit", "site__name", "category", "pk"]
+        indexes = [models.Index(fields=["audit", "site", "category"], name="finding_audit_site_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(response="")
+                | Q(category__in=["sensitive_point", "minor_nonconformity", "major_nonconformity"]),
+                name="finding_response_only_where_expected",
+            ),
+            models.CheckConstraint(
+                condition=Q(response="") | Q(responded_on__isnull=False), name="finding_response_has_date"
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True)
+                | Q(category__in=["minor_nonconformity", "major_nonconformity"], verified_in__isnull=False),
+                name="finding_closure_needs_nonconformity_and_verification",
+            ),
+            models.CheckConstraint(
+                condition=Q(verified_in__isnull=True) | ~Q(verified_in=models.F("audit")),
+                name="finding_verified_by_another_audit",
+            ),
+        ]
+
+    def __str__(self):
+        where = self.site.name if self.site_id else "ensemble des sites"
+        return f"{self.get_category_display()} – {where} : {self.text[:60]}"
+
+    @property
+    def is_nonconformity(self):
+        return self.category in self.NONCONFORMITIES
+
+    @property
+    def is_answerable(self):
+        return self.category in self.ANSWERABLE
+
+    @property
+    def is_closed(self):
+        return self.closed_on is not None
+
+
+class FindingAction(TimeStampedModel):
+    """The link between a finding and a corrective action of the action plan (both ways: ``finding.actions``,
+    ``action.findings``); an action created from a finding also points back to it (``action.source_object``)."""
+
+    finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="action_links", verbose_name="constat")
+    action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="finding_links", verbose_name="action")
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="lien créé par",
+    )
+
+    class Meta:
+        verbose_name = "action corrective d'un constat"
+        verbose_name_plural = "actions correctives des constats"
+        ordering = ["finding", "pk"]
+        constraints = [models.UniqueConstraint(fields=["finding", "action"], name="finding_action_unique")]
+
+    def __str__(self):
+        return f"{self.finding_id} → {self.action}"
+
+
+class GoodPracticeQuerySet(models.QuerySet):
+    def search(self, text):
+        if not text:
+            return self
+        return self.filter(Q(title__icontains=text) | Q(text__icontains=text))
+
+
+class GoodPractice(TimeStampedModel):
+    """A strength published by a national administrator in the library of good practices, across prefectures."""
+
+    finding = models.OneToOneField(
+        Finding, on_delete=models.PROTECT, related_name="good_practice", verbose_name="point fort d'origine"
+    )
+    prefecture = models.ForeignKey(
+        Prefecture, on_delete=models.PROTECT, related_name="good_practices", verbose_name="préfecture"
+    )
+    site = models.ForeignKey(
+        Site, on_delete=models.PROTECT, null=True, blank=True, related_name="good_practices", verbose_name="site"
+    )
+    module = models.ForeignKey(
+        Module, on_delete=models.PROTECT, null=True, blank=True, related_name="good_practices", verbose_name="module"
+    )
+    engagement = models.ForeignKey(
+        Engagement,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="good_practices",
+        verbose_name="engagement",
+    )
+    title = models.CharField("intitulé", max_length=200)
+    text = models.TextField("description")
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="publiée par"
+    )
+    published_on = models.DateField("publiée le")
+
+    objects = GoodPracticeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "bonne pratique"
+        verbose_name_plural = "bonnes pratiques"
+        ordering = ["-published_on", "-pk"]
+
+    def __str__(self):
+        return self.title

@@ -1,0 +1,341 @@
+"""Audits, findings, assessments and good practices in the API (../shared/API.md: add fields, never rename them).
+
+Writes are validated here for their shape only; audits.services checks the rules and writes.
+"""
+
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from accounts import access
+from accounts.models import User
+from audits.models import Assessment, Audit, AuditReport, Finding, GoodPractice
+from audits.services import audits as audit_services
+from engagements.models import ActionPlan, Engagement, Labelling, Module
+from qualipref.lib.drf import AbilitiesField
+from sites.models import Site
+
+
+def _user(serializer):
+    request = serializer.context.get("request")
+    return getattr(request, "user", None)
+
+
+def _absolute(serializer, url):
+    request = serializer.context.get("request")
+    return request.build_absolute_uri(url) if request is not None else url
+
+
+COUNT_FIELDS = [f"{category}_count" for category in Finding.Category.values]
+
+
+class AuditSerializer(serializers.ModelSerializer):
+    """An audit of a labelling cycle; ``report_due_on`` (last audit day + 15 days) and ``status`` are written by
+    the services (``transition``, ``decision``)."""
+
+    auditors = serializers.SlugRelatedField(slug_field="username", many=True, read_only=True)
+    counts = serializers.SerializerMethodField(
+        help_text="Nombre de constats par catégorie : strength, improvement, sensitive_point, minor_nonconformity, "
+        "major_nonconformity."
+    )
+    report_late = serializers.SerializerMethodField(help_text="Rapport attendu et non remis à ce jour.")
+    report_url = serializers.SerializerMethodField(help_text="Le rapport PDF (GET audits/{id}/report/).")
+    abilities = AbilitiesField(access.abilities)
+
+    class Meta:
+        model = Audit
+        fields = [
+            "id",
+            "kind",
+            "prefecture",
+            "labelling",
+            "sites",
+            "modules",
+            "body",
+            "auditors",
+            "start_on",
+            "end_on",
+            "report_due_on",
+            "report_late",
+            "status",
+            "access_from",
+            "access_until",
+            "report_delivered_on",
+            "responded_on",
+            "closed_on",
+            "decision",
+            "decision_on",
+            "summary",
+            "counts",
+            "report_url",
+            "created_at",
+            "updated_at",
+            "abilities",
+        ]
+        read_only_fields = fields
+
+    def get_counts(self, audit) -> dict[str, int]:
+        return {category: getattr(audit, f"{category}_count", 0) for category in Finding.Category.values}
+
+    def get_report_late(self, audit) -> bool:
+        return audit.is_report_late()
+
+    def get_report_url(self, audit) -> str:
+        return _absolute(self, reverse("api:audit-report", kwargs={"pk": audit.pk}))
+
+
+class AuditWriteSerializer(serializers.ModelSerializer):
+    """What a client sends to plan an audit (``labelling`` at creation only) or change it."""
+
+    labelling = serializers.PrimaryKeyRelatedField(queryset=Labelling.objects.none(), required=False)
+    sites = serializers.PrimaryKeyRelatedField(many=True, queryset=Site.objects.all(), required=False)
+    modules = serializers.PrimaryKeyRelatedField(many=True, queryset=Module.objects.all(), required=False)
+    auditors = serializers.SlugRelatedField(
+        slug_field="username", many=True, queryset=User.objects.filter(is_active=True), required=False
+    )
+
+    class Meta:
+        model = Audit
+        fields = [
+            "labelling",
+            "kind",
+            "body",
+            "start_on",
+            "end_on",
+            "sites",
+            "modules",
+            "auditors",
+            "access_from",
+            "access_until",
+            "summary",
+        ]
+        extra_kwargs = {name: {"required": False} for name in fields}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = _user(self)
+        if user is not None:
+            self.fields["labelling"].queryset = Labelling.objects.for_user(user)
+            self.fields["sites"].child_relation.queryset = Site.objects.for_user(user)
+
+    def validate(self, attrs):
+        if self.instance is None:
+            missing = [name for name in ("labelling", "kind", "body", "start_on", "end_on") if not attrs.get(name)]
+            if missing:
+                raise serializers.ValidationError(dict.fromkeys(missing, "Ce champ est obligatoire."))
+        elif "labelling" in attrs:
+            raise serializers.ValidationError({"labelling": "Un audit ne change pas de cycle de labellisation."})
+        return attrs
+
+
+class AuditTransitionSerializer(serializers.Serializer):
+    step = serializers.ChoiceField(
+        choices=[(step, label) for step, (_, label, _) in audit_services.STEPS.items()],
+        help_text="start, write, deliver, respond ou close.",
+    )
+    on = serializers.DateField(required=False, help_text="Date de l'étape (aujourd'hui par défaut).")
+
+
+class AuditDecisionSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=Audit.Decision.choices)
+    decided_on = serializers.DateField()
+    renewal_due = serializers.DateField(required=False, allow_null=True)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class AuditReportSerializer(serializers.ModelSerializer):
+    download_url = serializers.SerializerMethodField()
+    abilities = AbilitiesField(access.abilities)
+
+    class Meta:
+        model = AuditReport
+        fields = [
+            "id",
+            "status",
+            "progress",
+            "pages",
+            "size",
+            "sha256",
+            "generated_at",
+            "delivered_on",
+            "download_url",
+            "abilities",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_download_url(self, report):
+        if report.status != AuditReport.Status.DONE:
+            return None
+        return _absolute(self, reverse("audit_report_file", kwargs={"pk": report.audit_id, "report_pk": report.pk}))
+
+
+# --- findings -------------------------------------------------------------------------------------------
+
+
+class FindingSerializer(serializers.ModelSerializer):
+    engagement_code = serializers.CharField(source="engagement.code", read_only=True, allow_null=True, default=None)
+    actions = serializers.SerializerMethodField(help_text="Identifiants des actions correctives du plan d'action.")
+    abilities = AbilitiesField(access.abilities)
+
+    class Meta:
+        model = Finding
+        fields = [
+            "id",
+            "audit",
+            "site",
+            "engagement",
+            "engagement_code",
+            "module",
+            "category",
+            "text",
+            "response",
+            "response_due_on",
+            "responded_on",
+            "closed_on",
+            "verified_in",
+            "actions",
+            "created_at",
+            "updated_at",
+            "abilities",
+        ]
+        read_only_fields = fields
+
+    def get_actions(self, finding) -> list[int]:
+        return [link.action_id for link in finding.action_links.all()]
+
+
+class FindingWriteSerializer(serializers.ModelSerializer):
+    audit = serializers.PrimaryKeyRelatedField(queryset=Audit.objects.none(), required=False)
+    site = serializers.PrimaryKeyRelatedField(queryset=Site.objects.all(), required=False, allow_null=True)
+    engagement = serializers.PrimaryKeyRelatedField(
+        queryset=Engagement.objects.select_related("module"), required=False, allow_null=True
+    )
+
+    class Meta:
+        model = Finding
+        fields = ["audit", "category", "site", "engagement", "text"]
+        extra_kwargs = {"category": {"required": False}, "text": {"required": False}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = _user(self)
+        if user is not None:
+            self.fields["audit"].queryset = Audit.objects.for_user(user)
+
+    def validate(self, attrs):
+        if self.instance is None:
+            missing = [name for name in ("audit", "category", "text") if not attrs.get(name)]
+            if missing:
+                raise serializers.ValidationError(dict.fromkeys(missing, "Ce champ est obligatoire."))
+        elif "audit" in attrs:
+            raise serializers.ValidationError({"audit": "Un constat ne change pas d'audit."})
+        return attrs
+
+
+class FindingResponseSerializer(serializers.Serializer):
+    response = serializers.CharField()
+    response_due_on = serializers.DateField(required=False, allow_null=True)
+
+
+class FindingActionSerializer(serializers.Serializer):
+    title = serializers.CharField(required=False, allow_blank=True, max_length=250)
+    description = serializers.CharField(required=False, allow_blank=True)
+    plan = serializers.PrimaryKeyRelatedField(queryset=ActionPlan.objects.none(), required=False, allow_null=True)
+    site = serializers.PrimaryKeyRelatedField(queryset=Site.objects.all(), required=False, allow_null=True)
+    owner = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True), required=False)
+    due_on = serializers.DateField(required=False, allow_null=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = _user(self)
+        if user is not None:
+            self.fields["plan"].queryset = ActionPlan.objects.for_user(user)
+
+
+class FindingCloseSerializer(serializers.Serializer):
+    verified_in = serializers.PrimaryKeyRelatedField(
+        queryset=Audit.objects.none(), help_text="L'audit ultérieur qui a vérifié l'efficacité des actions."
+    )
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = _user(self)
+        if user is not None:
+            self.fields["verified_in"].queryset = Audit.objects.for_user(user)
+
+
+# --- the grid -----------------------------------------------------------------------------------------
+
+
+class AssessmentSerializer(serializers.ModelSerializer):
+    """A cell of the grid (engagement × site). ``POST`` writes a cell (created or changed: one per engagement and
+    site), ``PATCH`` changes its result or comment."""
+
+    engagement_code = serializers.CharField(source="engagement.code", read_only=True)
+    evidence = serializers.SerializerMethodField(help_text="Lien de téléchargement du justificatif (session).")
+    assessed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    abilities = AbilitiesField(access.abilities)
+
+    class Meta:
+        model = Assessment
+        fields = [
+            "id",
+            "audit",
+            "engagement",
+            "engagement_code",
+            "site",
+            "result",
+            "comment",
+            "origin",
+            "evidence",
+            "assessed_by",
+            "updated_at",
+            "abilities",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_evidence(self, cell):
+        if not cell.evidence:
+            return None
+        return _absolute(self, reverse("assessment_evidence", kwargs={"pk": cell.audit_id, "cell_pk": cell.pk}))
+
+
+class AssessmentWriteSerializer(serializers.Serializer):
+    audit = serializers.PrimaryKeyRelatedField(queryset=Audit.objects.none(), required=False)
+    engagement = serializers.PrimaryKeyRelatedField(queryset=Engagement.objects.all(), required=False)
+    site = serializers.PrimaryKeyRelatedField(queryset=Site.objects.all(), required=False)
+    result = serializers.ChoiceField(choices=Assessment.Result.choices, required=False)
+    comment = serializers.CharField(required=False, allow_blank=True)
+    evidence = serializers.FileField(required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = _user(self)
+        if user is not None:
+            self.fields["audit"].queryset = Audit.objects.for_user(user)
+
+
+class GoodPracticeSerializer(serializers.ModelSerializer):
+    module_code = serializers.CharField(source="module.code", read_only=True, allow_null=True, default=None)
+    engagement_code = serializers.CharField(source="engagement.code", read_only=True, allow_null=True, default=None)
+    abilities = AbilitiesField(access.abilities)
+
+    class Meta:
+        model = GoodPractice
+        fields = [
+            "id",
+            "title",
+            "text",
+            "prefecture",
+            "site",
+            "module",
+            "module_code",
+            "engagement",
+            "engagement_code",
+            "published_on",
+            "abilities",
+        ]
+        read_only_fields = fields

@@ -1,0 +1,462 @@
+"""Findings of an audit, the prefecture's response, corrective actions, closure of non-conformities, good practices.
+
+- A finding lies within its audit's scope: one of the audited sites (or none: a general finding), an engagement
+  of the audited modules.
+- The prefecture answers non-conformities and sensitive points with an argued response (réponse argumentée) and,
+  when it moves a deadline, a revised calendar (``response_due_on``), once the report is delivered.
+- « Créer l'action » turns a finding into an action of the prefecture's action plan through
+  engagements.services.actions (same rules as every action): the action points to the finding
+  (``action.source_object``) and the finding lists its actions (``finding.actions``); an existing action of the
+  plan may be linked too.
+- Closure rule of a non-conformity (enforced here, explained on its page): it is lifted only when
+  1. it has at least one corrective action, and every one of them (abandoned ones aside) is done;
+  2. a later audit of the prefecture, held after the actions were done, verified their effectiveness.
+  Closing records that audit (``verified_in``); the done actions become « vérifiée efficace » through the action
+  service when the actor may verify them (the prefecture's quality manager).
+- National administrators publish strengths in the library of good practices.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts import access
+from audits.models import Audit, Finding, FindingAction, GoodPractice
+from audits.services.grid import _require_filler
+from engagements.models import Action
+from engagements.services import actions as action_services
+
+Category = Finding.Category
+TEXT_MAX_LENGTH = 10_000
+RESPONSE_MAX_LENGTH = 20_000
+EDITABLE_FIELDS = frozenset({"category", "site", "module", "engagement", "text"})
+
+
+def _fr(day):
+    return f"{day:%d/%m/%Y}"
+
+
+def _raise(errors):
+    if errors:
+        raise ValidationError(errors)
+
+
+def _names(objects):
+    return ", ".join(str(getattr(obj, "name", obj)) for obj in objects)
+
+
+def _check_scope(audit, finding, errors):
+    """The site and the engagement of a finding lie within its audit's scope; the module follows the engagement."""
+    if finding.site_id is not None:
+        sites = list(audit.sites.order_by("name"))
+        if finding.site_id not in {site.pk for site in sites}:
+            errors.setdefault(
+                "site",
+                f"« {finding.site.name} » n'est pas dans le périmètre de cet audit (sites audités : {_names(sites)}).",
+            )
+    module_ids = set(audit.modules.values_list("pk", flat=True))
+    if finding.engagement_id is not None:
+        engagement = finding.engagement
+        if finding.module_id is None:
+            finding.module_id = engagement.module_id
+        if engagement.module_id not in module_ids:
+            errors.setdefault(
+                "engagement",
+                f"L'engagement {engagement.code} ne relève pas des modules audités : choisissez un engagement du "
+                "périmètre de l'audit.",
+            )
+        elif finding.module_id != engagement.module_id:
+            errors.setdefault("engagement", "Cet engagement ne relève pas du module choisi.")
+    if finding.module_id is not None and finding.module_id not in module_ids:
+        errors.setdefault("module", "Ce module n'est pas dans le périmètre de l'audit.")
+
+
+def _check_finding(audit, finding, errors):
+    if finding.category not in Category.values:
+        errors["category"] = "Choisissez la catégorie du constat."
+    finding.text = (finding.text or "").strip()
+    if not finding.text:
+        errors["text"] = "Rédigez le constat."
+    elif len(finding.text) > TEXT_MAX_LENGTH:
+        errors["text"] = f"Le constat dépasse {TEXT_MAX_LENGTH} caractères."
+    _check_scope(audit, finding, errors)
+    if finding.pk and finding.category not in Finding.ANSWERABLE and finding.response:
+        errors.setdefault(
+            "category", "Ce constat a reçu une réponse : il reste une non-conformité ou un point sensible."
+        )
+
+
+# --- findings -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def finding_create(*, by, audit, category, text, site=None, engagement=None, module=None) -> Finding:
+    _require_filler(by, audit)
+    finding = Finding(
+        audit=audit,
+        category=category,
+        text=text,
+        site=site,
+        engagement=engagement,
+        module=module,
+        created_by=by if getattr(by, "pk", None) else None,
+    )
+    errors = {}
+    _check_finding(audit, finding, errors)
+    _raise(errors)
+    finding._history_user = by
+    finding.save()
+    return finding
+
+
+@transaction.atomic
+def finding_update(*, by, finding, **fields) -> Finding:
+    unknown = set(fields) - EDITABLE_FIELDS
+    if unknown:
+        raise ValidationError(f"Champs non modifiables : {', '.join(sorted(unknown))}.")
+    audit = finding.audit
+    _require_filler(by, audit)
+    if "engagement" in fields and "module" not in fields:
+        fields["module"] = fields["engagement"].module if fields["engagement"] is not None else finding.module
+    for name, value in fields.items():
+        setattr(finding, name, value)
+    errors = {}
+    _check_finding(audit, finding, errors)
+    if errors:
+        finding.refresh_from_db()
+        raise ValidationError(errors)
+    finding._history_user = by
+    finding.save()
+    return finding
+
+
+@transaction.atomic
+def finding_delete(*, by, finding) -> None:
+    _require_filler(by, finding.audit)
+    if finding.action_links.exists():
+        raise ValidationError("Ce constat a des actions correctives : il ne se supprime pas.")
+    if GoodPractice.objects.filter(finding=finding).exists():
+        raise ValidationError("Ce point fort est publié dans les bonnes pratiques : retirez-le d'abord.")
+    finding._history_user = by
+    finding.delete()
+
+
+# --- the prefecture's response ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def finding_respond(*, by, finding, response, response_due_on=None) -> Finding:
+    """The prefecture's argued response to a non-conformity or a sensitive point, with a revised calendar."""
+    audit = finding.audit
+    if not access.can_manage_audits(by, audit.prefecture):
+        raise PermissionDenied("Seul le responsable qualité de la préfecture répond aux constats de ses audits.")
+    if not finding.is_answerable:
+        raise ValidationError(
+            {"response": "Seules les non-conformités et les points sensibles appellent une réponse argumentée."}
+        )
+    if audit.status not in Audit.RESPONSE_STATUSES:
+        raise ValidationError(
+            {"response": f"La réponse suit la remise du rapport : l'audit est « {audit.get_status_display()} »."}
+        )
+    errors = {}
+    response = (response or "").strip()
+    if not response:
+        errors["response"] = "Rédigez la réponse argumentée de la préfecture."
+    elif len(response) > RESPONSE_MAX_LENGTH:
+        errors["response"] = f"La réponse dépasse {RESPONSE_MAX_LENGTH} caractères."
+    today = timezone.localdate()
+    if response_due_on is not None and not isinstance(response_due_on, datetime.date):
+        errors["response_due_on"] = "Indiquez une échéance valide (JJ/MM/AAAA)."
+    elif response_due_on is not None and audit.report_delivered_on and response_due_on < audit.report_delivered_on:
+        errors["response_due_on"] = (
+            f"L'échéance révisée ne peut pas précéder la remise du rapport ({_fr(audit.report_delivered_on)})."
+        )
+    _raise(errors)
+    finding.response = response
+    finding.response_due_on = response_due_on
+    finding.responded_on = today
+    finding.responded_by = by
+    finding._history_user = by
+    finding._change_reason = "Réponse argumentée de la préfecture"
+    finding.save()
+    return finding
+
+
+# --- corrective actions -----------------------------------------------------------------------------
+
+
+def _action_title(finding):
+    first = finding.text.strip().splitlines()[0].strip()
+    prefix = {
+        Category.MINOR_NONCONFORMITY: "Lever la non-conformité : ",
+        Category.MAJOR_NONCONFORMITY: "Lever la non-conformité majeure : ",
+        Category.SENSITIVE_POINT: "Traiter le point sensible : ",
+        Category.IMPROVEMENT: "Piste de progrès : ",
+    }.get(finding.category, "")
+    title = f"{prefix}{first[0].lower()}{first[1:]}" if prefix and first else first
+    return title if len(title) <= 250 else title[:249].rstrip() + "…"
+
+
+def suggested_action_title(finding):
+    return _action_title(finding)
+
+
+@transaction.atomic
+def finding_create_action(*, by, finding, title=None, plan=None, site=None, owner=None, due_on=None, description=None):
+    """Turn the finding into an action of the prefecture's action plan (its current plan by default), on the
+    finding's site and engagement, linked both ways. Returns the action."""
+    finding = Finding.objects.select_related("audit__prefecture", "site", "engagement", "module").get(pk=finding.pk)
+    if not access.can_create_action_from_finding(by, finding):
+        raise PermissionDenied("Seuls le responsable qualité et le référent du site créent des actions.")
+    fields = {"owner": owner, "due_on": due_on}
+    if site is not None:
+        fields["site"] = site
+    if finding.module_id and not finding.engagement_id:
+        fields["module"] = finding.module
+    audit = finding.audit
+    action = action_services.action_create_from_source(
+        by=by,
+        source_object=finding,
+        plan=plan,
+        title=(title or "").strip() or _action_title(finding),
+        description=description
+        if description is not None
+        else f"{finding.get_category_display()} de l'{audit.title[0].lower()}{audit.title[1:]} : {finding.text}",
+        **fields,
+    )
+    FindingAction.objects.create(finding=finding, action=action, linked_by=by)
+    return action
+
+
+@transaction.atomic
+def finding_link_action(*, by, finding, action) -> FindingAction:
+    """Link an existing action of the prefecture's plan to the finding (it corrects it)."""
+    if not access.can_create_action_from_finding(by, finding) or not access.can_edit_action(by, action):
+        raise PermissionDenied("Vous ne pouvez pas rattacher cette action à ce constat.")
+    if action.prefecture_id != finding.audit.prefecture_id:
+        raise ValidationError({"action": "Cette action relève du plan d'une autre préfecture."})
+    if FindingAction.objects.filter(finding=finding, action=action).exists():
+        raise ValidationError({"action": "Cette action est déjà rattachée au constat."})
+    return FindingAction.objects.create(finding=finding, action=action, linked_by=by)
+
+
+# --- closure of a non-conformity --------------------------------------------------------------------
+
+DONE = (Action.Status.DONE, Action.Status.VERIFIED)
+
+
+@dataclass
+class ClosureCheck:
+    """Where a non-conformity stands against its closure rule (shown on its page)."""
+
+    finding: Finding
+    actions: list = field(default_factory=list)  # the corrective actions, abandoned ones aside
+    done: list = field(default_factory=list)
+    audits: list = field(default_factory=list)  # later audits that may verify them
+
+    @property
+    def has_actions(self):
+        return bool(self.actions)
+
+    @property
+    def all_done(self):
+        return self.has_actions and len(self.done) == len(self.actions)
+
+    @property
+    def last_done_on(self):
+        days = [action.completed_on for action in self.done if action.completed_on]
+        return max(days) if days else None
+
+    @property
+    def verifying_audits(self):
+        """Later audits held after the last action was done: they may verify the effectiveness."""
+        last = self.last_done_on
+        return [audit for audit in self.audits if last is None or audit.end_on >= last]
+
+    @property
+    def can_close(self):
+        return (
+            self.finding.is_nonconformity
+            and not self.finding.is_closed
+            and self.all_done
+            and bool(self.verifying_audits)
+        )
+
+    @property
+    def missing(self):
+        """What still prevents the closure, in French."""
+        if not self.finding.is_nonconformity:
+            return ["Seules les non-conformités se lèvent."]
+        if self.finding.is_closed:
+            return []
+        reasons = []
+        if not self.has_actions:
+            reasons.append("Aucune action corrective n'est rattachée à la non-conformité.")
+        elif not self.all_done:
+            reasons.append(f"{len(self.actions) - len(self.done)} action(s) corrective(s) pas encore réalisée(s).")
+        if self.all_done and not self.verifying_audits:
+            reasons.append("Aucun audit ultérieur n'a encore pu vérifier l'efficacité des actions.")
+        elif not self.all_done and not self.audits:
+            reasons.append("Aucun audit ultérieur n'a encore eu lieu.")
+        return reasons
+
+
+def later_audits(finding):
+    """Audits of the same prefecture held after the finding's audit."""
+    audit = finding.audit
+    return list(
+        Audit.objects.filter(
+            prefecture_id=audit.prefecture_id, start_on__gt=audit.end_on, status__in=Audit.HELD_STATUSES
+        )
+        .exclude(pk=audit.pk)
+        .order_by("start_on", "pk")
+    )
+
+
+def closure_check(finding, *, actions=None, audits=None):
+    """Where a non-conformity stands against its closure rule; ``actions`` and ``audits`` (the later audits of
+    the prefecture) are read from the database when not given."""
+    if actions is None:
+        actions = list(finding.actions.all())
+    if audits is None:
+        audits = later_audits(finding) if finding.is_nonconformity and not finding.is_closed else []
+    kept = [action for action in actions if action.status != Action.Status.ABANDONED]
+    return ClosureCheck(
+        finding=finding,
+        actions=kept,
+        done=[action for action in kept if action.status in DONE],
+        audits=audits,
+    )
+
+
+@transaction.atomic
+def finding_close(*, by, finding, verified_in, note="") -> Finding:
+    """Lift a non-conformity: see the closure rule in the module's docstring."""
+    finding = Finding.objects.select_for_update().select_related("audit__prefecture").get(pk=finding.pk)
+    if not access.can_manage_audits(by, finding.audit.prefecture):
+        raise PermissionDenied("Seul le responsable qualité de la préfecture lève les non-conformités de ses audits.")
+    if finding.is_closed:
+        raise ValidationError(f"Cette non-conformité est déjà levée (le {_fr(finding.closed_on)}).")
+    check = closure_check(finding)
+    if verified_in is None:
+        raise ValidationError({"verified_in": "Indiquez l'audit ultérieur qui a vérifié l'efficacité des actions."})
+    if verified_in.pk not in {audit.pk for audit in check.audits}:
+        raise ValidationError(
+            {"verified_in": "Choisissez un audit de la même préfecture, tenu après celui du constat."}
+        )
+    if not check.can_close:
+        reasons = check.missing or ["L'audit choisi a eu lieu avant la réalisation des actions."]
+        raise ValidationError({"verified_in": "La non-conformité ne peut pas encore être levée : " + " ".join(reasons)})
+    if check.last_done_on and verified_in.end_on < check.last_done_on:
+        raise ValidationError(
+            {"verified_in": "Cet audit a eu lieu avant la réalisation des actions : il n'a pas pu les vérifier."}
+        )
+    for action in check.done:
+        if action.status == Action.Status.DONE and access.can_verify_action(by, action):
+            action_services.action_update(
+                by=by, action=action, status=Action.Status.VERIFIED, effectiveness=Action.Effectiveness.EFFECTIVE
+            )
+    finding.closed_on = timezone.localdate()
+    finding.closed_by = by
+    finding.verified_in = verified_in
+    finding.closure_note = (note or "").strip()
+    finding._history_user = by
+    finding._change_reason = "Non-conformité levée"
+    finding.save()
+    return finding
+
+
+# --- good practices -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def good_practice_publish(*, by, finding, title, text="") -> GoodPractice:
+    """Publish a strength in the library of good practices (national administrators)."""
+    if not access.can_publish_good_practices(by):
+        raise PermissionDenied("Seuls les administrateurs nationaux publient des bonnes pratiques.")
+    if finding.category != Category.STRENGTH:
+        raise ValidationError("Seuls les points forts se publient comme bonnes pratiques.")
+    if GoodPractice.objects.filter(finding=finding).exists():
+        raise ValidationError("Ce point fort est déjà publié.")
+    errors = {}
+    title = (title or "").strip()
+    if not title:
+        errors["title"] = "Donnez un intitulé à la bonne pratique."
+    text = (text or "").strip() or finding.text
+    _raise(errors)
+    return GoodPractice.objects.create(
+        finding=finding,
+        prefecture_id=finding.audit.prefecture_id,
+        site_id=finding.site_id,
+        module_id=finding.module_id,
+        engagement_id=finding.engagement_id,
+        title=title[:200],
+        text=text,
+        published_by=by,
+        published_on=timezone.localdate(),
+    )
+
+
+@transaction.atomic
+def good_practice_withdraw(*, by, practice) -> None:
+    if not access.can_publish_good_practices(by):
+        raise PermissionDenied("Seuls les administrateurs nationaux retirent des bonnes pratiques.")
+    practice.delete()
+
+
+# --- history ----------------------------------------------------------------------------------------
+
+
+def finding_history(finding):
+    """Who changed what and when, newest first (the same entries as the actions' history)."""
+    from engagements.services.actions.history import FieldChange, HistoryEntry
+
+    records = list(finding.history.select_related("history_user").order_by("history_date", "history_id"))
+    fields = {f.name: f for f in Finding._meta.fields}
+    hidden = {"audit", "created_by", "responded_by", "closed_by"}
+    entries, previous = [], None
+    for record in records:
+        changes = []
+        if previous is not None:
+            delta = record.diff_against(previous, excluded_fields=list(hidden))
+            for change in delta.changes:
+                model_field = fields.get(change.field)
+                if model_field is None:
+                    continue
+                changes.append(
+                    FieldChange(
+                        field=change.field,
+                        label=str(model_field.verbose_name),
+                        old=change.old,
+                        new=change.new,
+                        old_display=_display(model_field, change.old),
+                        new_display=_display(model_field, change.new),
+                    )
+                )
+        entries.append(
+            HistoryEntry(
+                date=record.history_date,
+                user=record.history_user,
+                kind="creation" if record.history_type == "+" else "modification",
+                reason=record.history_change_reason or "",
+                changes=changes,
+            )
+        )
+        previous = record
+    return [entry for entry in reversed(entries) if entry.kind == "creation" or entry.changes or entry.reason]
+
+
+def _display(model_field, value):
+    if value in (None, ""):
+        return "—"
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if model_field.is_relation:
+        obj = model_field.related_model._default_manager.filter(pk=value).first()
+        return str(obj) if obj is not None else f"n° {value} (supprimé)"
+    if isinstance(value, datetime.date):
+        return _fr(value)
+    return str(value)

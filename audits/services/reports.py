@@ -1,0 +1,310 @@
+"""The PDF audit report (WeasyPrint): its content, its production and its storage.
+
+- ``report_context(audit)`` gathers what the template needs in a fixed number of queries (whatever the number of
+  findings and cells); ``report_html`` renders ``templates/pdf/audit_report.html``.
+- ``report_generate`` renders it now and stores it (``AuditReport``: the file, its SHA-256, the date, who asked).
+  The same data gives the same document: the latest stored report whose source is identical is returned as is.
+- A large report (more than ``LARGE_REPORT_ITEMS`` findings and grid cells) is produced by a Celery task
+  (``audits.tasks.produce_audit_report``) that records its progress on the ``AuditReport`` row; the audit page
+  shows it and offers the file when it is there.
+- The report delivered to the prefecture is the one marked ``delivered_on`` when the delivery is recorded
+  (audits.services.audits): found again unchanged, with its checksum.
+"""
+
+import hashlib
+import logging
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Prefetch
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from accounts import access
+from audits.models import Audit, AuditReport, Finding, FindingAction
+from audits.services.grid import build_grid
+from audits.services.summaries import CATEGORIES, GENERAL, finding_counts, grid_by_module
+from qualipref.lib import charts, pdf
+
+logger = logging.getLogger(__name__)
+
+TEMPLATE = "pdf/audit_report.html"
+LARGE_REPORT_ITEMS = 400  # findings + grid cells beyond which the page hands the production to Celery
+
+Category = Finding.Category
+
+CATEGORY_COLOURS = {
+    Category.STRENGTH: charts.GREEN,
+    Category.IMPROVEMENT: charts.BLUE,
+    Category.SENSITIVE_POINT: charts.ORANGE,
+    Category.MINOR_NONCONFORMITY: charts.RED,
+    Category.MAJOR_NONCONFORMITY: charts.PURPLE,
+}
+RESULT_COLOURS = {
+    "compliant": charts.GREEN,
+    "minor_nonconformity": charts.ORANGE,
+    "major_nonconformity": charts.RED,
+    "not_applicable": charts.GREY,
+    "not_assessed": charts.LIGHT_GREY,
+}
+
+
+def _require_reader(by, audit):
+    refusal = access.audit_window_refusal(by, audit)
+    if refusal:
+        raise PermissionDenied(refusal)
+    if not access.can_download_audit_report(by, audit):
+        raise PermissionDenied("Vous ne pouvez pas consulter le rapport de cet audit.")
+
+
+def report_size(audit):
+    """Findings + cells of the grid: what makes a report long to produce."""
+    from audits.services.grid import scope_engagements
+
+    return audit.findings.count() + scope_engagements(audit).count() * audit.sites.count()
+
+
+def is_large(audit):
+    return report_size(audit) > LARGE_REPORT_ITEMS
+
+
+# --- content ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class ModuleFindings:
+    module: object  # None: findings without a module
+    findings: list = field(default_factory=list)
+
+
+@dataclass
+class PlaceFindings:
+    label: str
+    modules: list = field(default_factory=list)
+
+
+def _findings(audit):
+    actions = FindingAction.objects.select_related("action__owner", "action__site").order_by("action__due_on", "pk")
+    return list(
+        audit.findings.select_related("site", "engagement", "module", "responded_by", "verified_in")
+        .prefetch_related(Prefetch("action_links", queryset=actions))
+        .order_by("site__kind", "site__name", "module__number", "engagement__number", "category", "pk")
+    )
+
+
+def _by_place(findings, counts):
+    """Findings grouped by the places of the counts (prefecture, each sous-préfecture, general), then by module
+    (in the order of the référentiel; findings without a module last), then by engagement and category."""
+    place_of_site = {}
+    for place in counts.places:
+        for site in place.sites:
+            place_of_site[site.pk] = place.label
+    categories = list(Category.values)
+    by_place = {}
+    for finding in findings:
+        by_place.setdefault(place_of_site.get(finding.site_id, GENERAL), []).append(finding)
+    ordered = []
+    for place in counts.places:
+        rows = sorted(
+            by_place.get(place.label, []),
+            key=lambda f: (
+                f.module is None,
+                f.module.number if f.module else 0,
+                f.engagement.number if f.engagement else 0,
+                categories.index(f.category),
+                f.site.name if f.site else "",
+                f.pk,
+            ),
+        )
+        if not rows:
+            continue
+        group = PlaceFindings(label=place.label)
+        for finding in rows:
+            if not group.modules or group.modules[-1].module_key != finding.module_id:
+                module = ModuleFindings(module=finding.module)
+                module.module_key = finding.module_id
+                group.modules.append(module)
+            group.modules[-1].findings.append(finding)
+        ordered.append(group)
+    return ordered
+
+
+def _charts(audit, counts, grid):
+    places = [place.label for place in counts.places]
+    series = [
+        (Category(category).label, [place.count(category) for place in counts.places], CATEGORY_COLOURS[category])
+        for category in CATEGORIES
+    ]
+    by_category = charts.bar_chart(
+        chart_id=f"audit-{audit.pk}-constats",
+        title="Constats par site et par catégorie",
+        labels=[label.replace("Sous-préfecture d'", "").replace("Sous-préfecture de ", "") for label in places],
+        series=series,
+        height=340,
+    )
+    modules = grid_by_module(grid)
+    result_series = [
+        (label, [module_counts[value] for _, module_counts in modules], RESULT_COLOURS[value])
+        for value, label in grid_results_choices()
+    ]
+    by_module = charts.bar_chart(
+        chart_id=f"audit-{audit.pk}-grille",
+        title="Résultats de la grille par module (engagements × sites)",
+        labels=[f"Module {module.number}" for module, _ in modules],
+        series=result_series,
+        stacked=True,
+        horizontal=True,
+        height=max(220, 60 + 45 * len(modules)),
+    )
+    return {"by_category": by_category, "by_module": by_module}
+
+
+def grid_results_choices():
+    from audits.models import Assessment
+
+    return Assessment.Result.choices
+
+
+def report_context(audit):
+    """What the report shows, in a fixed number of queries (about 15, whatever the number of findings)."""
+    audit = (
+        Audit.objects.select_related("prefecture__department", "labelling__referential", "created_by")
+        .prefetch_related("auditors", "modules")
+        .get(pk=audit.pk)
+    )
+    sites = list(audit.sites.order_by("kind", "name"))
+    counts = finding_counts(audit, sites=sites)
+    grid = build_grid(audit)
+    findings = _findings(audit)
+    answerable = [finding for finding in findings if finding.is_answerable]
+    return {
+        "audit": audit,
+        "prefecture": audit.prefecture,
+        "referential": audit.labelling.referential,
+        "auditors": [user.get_full_name() or user.username for user in audit.auditors.all()],
+        "sites": sites,
+        "modules": sorted(audit.modules.all(), key=lambda module: module.number),
+        "counts": counts,
+        "categories": [(category, category.label) for category in CATEGORIES],
+        "grid": grid,
+        "findings_by_place": _by_place(findings, counts),
+        "nonconformities": [finding for finding in answerable if finding.is_nonconformity],
+        "sensitive_points": [finding for finding in answerable if not finding.is_nonconformity],
+        "charts": _charts(audit, counts, grid),
+        "results": grid_results_choices(),
+        "generated_on": timezone.localdate(),
+    }
+
+
+def report_html(audit, context=None):
+    context = context or report_context(audit)
+    return render_to_string(TEMPLATE, context)
+
+
+def render_report(audit, *, on_progress=None):
+    """(PDF bytes, pages, SHA-256 of the source) of the audit's report, rendered now."""
+    html = report_html(audit)
+    source = hashlib.sha256(html.encode("utf-8")).hexdigest()
+    content, pages = pdf.html_to_pdf(html, on_progress=on_progress)
+    return content, pages, source
+
+
+# --- storage ------------------------------------------------------------------------------------------
+
+
+def _store(report, content, *, pages, source):
+    report.file.save(f"audit-{report.audit_id}-{timezone.now():%Y%m%d-%H%M%S}.pdf", ContentFile(content), save=False)
+    report.size = len(content)
+    report.sha256 = hashlib.sha256(content).hexdigest()
+    report.source_sha256 = source
+    report.pages = pages
+    report.generated_at = timezone.now()
+    report.status = AuditReport.Status.DONE
+    report.progress = 100
+    report.step = "Rapport produit"
+    report.error = ""
+    report.save()
+    return report
+
+
+def latest_report(audit):
+    return audit.reports.filter(status=AuditReport.Status.DONE).order_by("-generated_at", "-pk").first()
+
+
+def report_generate(*, by, audit) -> AuditReport:
+    """Render the report now and store it; the latest stored report is returned when its source is identical
+    (the same data gives the same document, byte for byte)."""
+    _require_reader(by, audit)
+    html = report_html(audit)
+    source = hashlib.sha256(html.encode("utf-8")).hexdigest()
+    latest = latest_report(audit)
+    if (
+        latest is not None
+        and latest.source_sha256 == source
+        and latest.file
+        and latest.file.storage.exists(latest.file.name)
+    ):
+        return latest
+    content, pages = pdf.html_to_pdf(html)
+    report = AuditReport(audit=audit, requested_by=by if getattr(by, "pk", None) else None)
+    with transaction.atomic():
+        return _store(report, content, pages=pages, source=source)
+
+
+def report_request(*, by, audit) -> AuditReport:
+    """Ask for the report of a large audit: a pending row, produced by a Celery task once committed. A production
+    already pending or running is returned instead of a second one."""
+    _require_reader(by, audit)
+    running = audit.reports.filter(status__in=(AuditReport.Status.PENDING, AuditReport.Status.RUNNING)).first()
+    if running is not None:
+        return running
+    from audits.tasks import produce_audit_report
+
+    with transaction.atomic():
+        report = AuditReport.objects.create(
+            audit=audit, requested_by=by if getattr(by, "pk", None) else None, step="En attente d'un worker"
+        )
+        produce_audit_report.delay_on_commit(report.pk)
+    return report
+
+
+def report_produce(report_id):
+    """Produce a requested report (the Celery task's body): idempotent, a report already produced is left as is."""
+    report = AuditReport.objects.select_related("audit").filter(pk=report_id).first()
+    if report is None or report.status == AuditReport.Status.DONE:
+        return report
+    rows = AuditReport.objects.filter(pk=report.pk)
+    rows.update(
+        status=AuditReport.Status.RUNNING, progress=2, step="Rassemblement des données", updated_at=timezone.now()
+    )
+
+    def progress(percent, message):
+        parts = message.split(" - ")  # "Step 5 - Creating layout - Page 3"
+        step = _STEPS_FR.get(parts[1], parts[1]) if len(parts) > 1 else message
+        if len(parts) > 2 and parts[2].startswith("Page "):
+            step = f"{step} (page {parts[2][5:]})"
+        rows.update(progress=percent, step=step[:120], updated_at=timezone.now())
+
+    try:
+        content, pages, source = render_report(report.audit, on_progress=progress)
+    except Exception as error:  # noqa: BLE001 - the failure is shown on the page, with its reason
+        logger.exception("Échec de la production du rapport d'audit %s", report.pk)
+        rows.update(status=AuditReport.Status.FAILED, step="Échec", error=str(error)[:2000], updated_at=timezone.now())
+        report.refresh_from_db()
+        return report
+    report.refresh_from_db()
+    with transaction.atomic():
+        return _store(report, content, pages=pages, source=source)
+
+
+_STEPS_FR = {
+    "Fetching and parsing HTML": "Lecture du document",
+    "Fetching and parsing CSS": "Lecture des styles",
+    "Applying CSS": "Application des styles",
+    "Creating formatting structure": "Structure du document",
+    "Creating layout": "Mise en page",
+    "Creating PDF": "Écriture du PDF",
+    "Adding PDF metadata": "Métadonnées du PDF",
+}

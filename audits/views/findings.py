@@ -1,0 +1,309 @@
+"""Finding pages: creation and edit (auditors in their window, the quality manager), a finding's page (the
+prefecture's response, its corrective actions, the closure rule of a non-conformity, its history), « Créer
+l'action », the closure of a non-conformity and the publication of a strength as a good practice."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts import access
+from audits.forms import CloseForm, FindingActionForm, FindingForm, PublishForm, ResponseForm
+from audits.models import GoodPractice
+from audits.services import findings as services
+from audits.views.common import (
+    audit_crumb,
+    fillable_audit,
+    list_crumb,
+    put_errors_on_form,
+    visible_finding,
+)
+from engagements.models import Action
+from qualipref.views import breadcrumb
+
+
+def _finding_crumb(finding):
+    return (f"Constat n° {finding.pk}", reverse("finding_detail", kwargs={"pk": finding.pk}))
+
+
+def _future(day):
+    """A date offered as a default due date only when it is still to come."""
+    return day if day is not None and day >= timezone.localdate() else None
+
+
+def _detail_url(finding, anchor=""):
+    return reverse("finding_detail", kwargs={"pk": finding.pk}) + anchor
+
+
+@require_http_methods(["GET", "POST"])
+def finding_create(request, pk):
+    audit = fillable_audit(request, pk)
+    if not audit.is_editable:
+        raise PermissionDenied("Le rapport est remis : l’audit ne reçoit plus de constat.")
+    initial = {key: request.GET[key] for key in ("category", "site", "engagement") if request.GET.get(key)}
+    form = FindingForm(request.POST or None, audit=audit, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            finding = services.finding_create(by=request.user, audit=audit, **form.service_fields())
+        except ValidationError as error:
+            put_errors_on_form(form, error)
+        else:
+            messages.success(request, f"Constat enregistré : {finding.get_category_display().lower()}.")
+            if "again" in request.POST:
+                return redirect(
+                    reverse("finding_create", kwargs={"pk": audit.pk})
+                    + f"?category={finding.category}&site={finding.site_id or ''}"
+                )
+            return redirect(reverse("audit_detail", kwargs={"pk": audit.pk}) + "#constats")
+    return render(
+        request,
+        "audits/finding_form.html",
+        {
+            "title": "Nouveau constat",
+            "audit": audit,
+            "form": form,
+            "breadcrumb_data": breadcrumb("Nouveau constat", list_crumb(), audit_crumb(audit)),
+        },
+    )
+
+
+def _editable(request, pk):
+    finding = visible_finding(request, pk)
+    if not access.can_fill_audit(request.user, finding.audit):
+        raise PermissionDenied(
+            "Seuls les auditeurs de cet audit et le responsable qualité de la préfecture le remplissent."
+        )
+    if not finding.audit.is_editable:
+        raise PermissionDenied("Le rapport est remis : les constats ne se modifient plus.")
+    return finding
+
+
+@require_http_methods(["GET", "POST"])
+def finding_edit(request, pk):
+    finding = _editable(request, pk)
+    audit = finding.audit
+    form = FindingForm(request.POST or None, audit=audit, finding=finding)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.finding_update(by=request.user, finding=finding, **form.service_fields())
+        except ValidationError as error:
+            put_errors_on_form(form, error)
+        else:
+            messages.success(request, "Le constat a été enregistré.")
+            return redirect(_detail_url(finding))
+    return render(
+        request,
+        "audits/finding_form.html",
+        {
+            "title": f"Modifier le constat n° {finding.pk}",
+            "audit": audit,
+            "finding": finding,
+            "form": form,
+            "breadcrumb_data": breadcrumb("Modifier", list_crumb(), audit_crumb(audit), _finding_crumb(finding)),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def finding_delete(request, pk):
+    finding = _editable(request, pk)
+    audit = finding.audit
+    if request.method == "POST":
+        try:
+            services.finding_delete(by=request.user, finding=finding)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(_detail_url(finding))
+        messages.success(request, "Le constat a été supprimé.")
+        return redirect(reverse("audit_detail", kwargs={"pk": audit.pk}) + "#constats")
+    return render(
+        request,
+        "audits/finding_delete.html",
+        {
+            "title": "Supprimer le constat",
+            "audit": audit,
+            "finding": finding,
+            "breadcrumb_data": breadcrumb("Supprimer", list_crumb(), audit_crumb(audit), _finding_crumb(finding)),
+        },
+    )
+
+
+@require_GET
+def finding_detail(request, pk):
+    finding = visible_finding(request, pk)
+    audit = finding.audit
+    user = request.user
+    abilities = access.abilities(user, finding)
+    actions = list(finding.actions.select_related("owner", "site").order_by("due_on", "pk"))
+    visible_actions = set(
+        Action.objects.for_user(user).filter(pk__in=[a.pk for a in actions]).values_list("pk", flat=True)
+    )
+    closure = services.closure_check(finding, actions=actions) if finding.is_nonconformity else None
+    practice = GoodPractice.objects.filter(finding=finding).first()
+    return render(
+        request,
+        "audits/finding_detail.html",
+        {
+            "title": f"{finding.get_category_display()} – constat n° {finding.pk}",
+            "audit": audit,
+            "finding": finding,
+            "abilities": abilities,
+            "can_edit": abilities["update"],
+            "actions": actions,
+            "visible_actions": visible_actions,
+            "closure": closure,
+            "close_form": CloseForm(audits=closure.verifying_audits)
+            if closure and closure.can_close and abilities["close"]
+            else None,
+            "response_form": ResponseForm(
+                initial={"response": finding.response, "response_due_on": finding.response_due_on}
+            )
+            if abilities["respond"]
+            else None,
+            "practice": practice,
+            "publish_form": PublishForm(initial={"title": finding.text.splitlines()[0][:200], "text": finding.text})
+            if abilities["publish"] and practice is None
+            else None,
+            "history": services.finding_history(finding),
+            "breadcrumb_data": breadcrumb(f"Constat n° {finding.pk}", list_crumb(), audit_crumb(audit)),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def finding_respond(request, pk):
+    finding = visible_finding(request, pk)
+    audit = finding.audit
+    if not access.can_manage_audits(request.user, audit.prefecture):
+        raise PermissionDenied("Seul le responsable qualité de la préfecture répond aux constats de ses audits.")
+    form = ResponseForm(
+        request.POST or None, initial={"response": finding.response, "response_due_on": finding.response_due_on}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.finding_respond(by=request.user, finding=finding, **form.cleaned_data)
+        except ValidationError as error:
+            put_errors_on_form(form, error)
+        else:
+            messages.success(request, "La réponse argumentée de la préfecture est enregistrée.")
+            return redirect(_detail_url(finding, "#reponse"))
+    return render(
+        request,
+        "audits/finding_simple_form.html",
+        {
+            "title": "Réponse argumentée",
+            "audit": audit,
+            "finding": finding,
+            "form": form,
+            "submit_label": "Enregistrer la réponse",
+            "lead": "La réponse de la préfecture à la non-conformité ou au point sensible, et son calendrier révisé.",
+            "breadcrumb_data": breadcrumb("Réponse", list_crumb(), audit_crumb(audit), _finding_crumb(finding)),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def finding_action_create(request, pk):
+    """« Créer l'action »: the finding becomes an action of the prefecture's action plan, linked both ways."""
+    finding = visible_finding(request, pk)
+    audit = finding.audit
+    if not access.can_create_action_from_finding(request.user, finding):
+        raise PermissionDenied("Seuls le responsable qualité et le référent du site créent des actions.")
+    form = FindingActionForm(
+        request.POST or None,
+        actor=request.user,
+        finding=finding,
+        initial={"title": services.suggested_action_title(finding), "due_on": _future(finding.response_due_on)},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            action = services.finding_create_action(by=request.user, finding=finding, **form.cleaned_data)
+        except ValidationError as error:
+            put_errors_on_form(form, error)
+        except PermissionDenied as error:
+            form.add_error("site", str(error))
+        else:
+            messages.success(request, f"Action créée dans le plan « {action.plan} » : {action.title}")
+            return redirect(_detail_url(finding, "#actions"))
+    return render(
+        request,
+        "audits/finding_simple_form.html",
+        {
+            "title": "Créer l’action corrective",
+            "audit": audit,
+            "finding": finding,
+            "form": form,
+            "has_plan": form.has_plan,
+            "submit_label": "Créer l’action",
+            "lead": "L’action rejoint le plan d’action de la préfecture, sur le site et l’engagement du constat ; "
+            "elle reste liée au constat.",
+            "breadcrumb_data": breadcrumb("Créer l’action", list_crumb(), audit_crumb(audit), _finding_crumb(finding)),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def finding_close(request, pk):
+    finding = visible_finding(request, pk)
+    audit = finding.audit
+    if not access.can_manage_audits(request.user, audit.prefecture):
+        raise PermissionDenied("Seul le responsable qualité de la préfecture lève les non-conformités de ses audits.")
+    closure = services.closure_check(finding)
+    form = CloseForm(request.POST or None, audits=closure.audits)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.finding_close(by=request.user, finding=finding, **form.cleaned_data)
+        except ValidationError as error:
+            put_errors_on_form(form, error)
+        else:
+            messages.success(request, "La non-conformité est levée.")
+            return redirect(_detail_url(finding))
+    return render(
+        request,
+        "audits/finding_simple_form.html",
+        {
+            "title": "Lever la non-conformité",
+            "audit": audit,
+            "finding": finding,
+            "form": form,
+            "closure": closure,
+            "submit_label": "Lever la non-conformité",
+            "lead": "Une non-conformité se lève quand toutes ses actions correctives sont réalisées et qu’un audit "
+            "ultérieur en a vérifié l’efficacité.",
+            "breadcrumb_data": breadcrumb("Levée", list_crumb(), audit_crumb(audit), _finding_crumb(finding)),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def finding_publish(request, pk):
+    finding = visible_finding(request, pk)
+    audit = finding.audit
+    if not access.can_publish_good_practices(request.user):
+        raise PermissionDenied("Seuls les administrateurs nationaux publient des bonnes pratiques.")
+    form = PublishForm(
+        request.POST or None, initial={"title": finding.text.splitlines()[0][:200], "text": finding.text}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.good_practice_publish(by=request.user, finding=finding, **form.cleaned_data)
+        except ValidationError as error:
+            put_errors_on_form(form, error)
+        else:
+            messages.success(request, "Le point fort est publié dans la bibliothèque des bonnes pratiques.")
+            return redirect(reverse("good_practice_list"))
+    return render(
+        request,
+        "audits/finding_simple_form.html",
+        {
+            "title": "Publier comme bonne pratique",
+            "audit": audit,
+            "finding": finding,
+            "form": form,
+            "submit_label": "Publier",
+            "lead": "Le point fort rejoint la bibliothèque des bonnes pratiques, ouverte à toutes les préfectures.",
+            "breadcrumb_data": breadcrumb("Publier", list_crumb(), audit_crumb(audit), _finding_crumb(finding)),
+        },
+    )

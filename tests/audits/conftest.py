@@ -1,0 +1,38 @@
+import pytest
+
+from tests import factories
+from tests.api.conftest import api_client, as_role, world  # noqa: F401 (the API tests' fixtures)
+
+
+@pytest.fixture
+def login(client, world):  # noqa: F811 (the imported fixture)
+    """A page client logged in with the world's user of a role: ``login("auditor")``."""
+
+    def log_in(role):
+        client.force_login(world.users[role])
+        return client
+
+    return log_in
+
+
+@pytest.fixture
+def cycle(world):  # noqa: F811
+    """The Bouches-du-Rhône's Qualipref 2.0 cycle at its labelling audit step, on Arles and Istres."""
+    return factories.LabellingFactory(prefecture=world.prefecture, sites=[world.site, world.sister_site], audited=True)
+
+
+@pytest.fixture
+def audit(world, cycle):  # noqa: F811
+    """The labelling audit of 14–18/09/2015 (planned), assigned to the world's auditor, window open."""
+    return factories.AuditFactory(labelling=cycle, auditors=[world.users["auditor"]])
+
+
+@pytest.fixture
+def foreign_audit(world):  # noqa: F811
+    labelling = factories.LabellingFactory(prefecture=world.foreign_prefecture, sites=[world.foreign_site])
+    return factories.AuditFactory(labelling=labelling)
+
+
+@pytest.fixture
+def users(world):  # noqa: F811
+    return world.users

@@ -1,0 +1,86 @@
+"""The demo audits of DOMAIN.md, attached to the demo labelling cycles."""
+
+import datetime
+
+import pytest
+
+from audits import demo
+from audits.models import Audit, Finding
+from audits.services import summaries
+from qualipref.demo import load_demo
+
+pytestmark = pytest.mark.django_db
+
+D = datetime.date
+
+
+@pytest.fixture
+def loaded(db):
+    load_demo()
+
+
+def _audit(department, kind, start_on):
+    return Audit.objects.get(prefecture__department_id=department, kind=kind, start_on=start_on)
+
+
+def test_the_september_2015_labelling_audit_has_exactly_the_published_counts_per_site(loaded, client):
+    audit = _audit("13", "labelling", D(2015, 9, 14))
+    lines = [place.line for place in summaries.finding_counts(audit).places]
+    assert lines == [
+        "Préfecture des Bouches-du-Rhône : 20 points forts, 6 pistes de progrès, 3 points sensibles",
+        "Sous-préfecture d'Aix-en-Provence : 15 points forts, 4 pistes de progrès, 2 points sensibles, "
+        "1 non-conformité mineure",
+        "Sous-préfecture d'Arles : 20 points forts, 3 pistes de progrès, 2 points sensibles",
+        "Sous-préfecture d'Istres : 17 points forts, 2 pistes de progrès, 4 points sensibles",
+    ]
+    assert audit.body == "AFNOR Certification" and audit.decision == "favourable"
+    assert audit.decision_on == audit.labelling.decision_on == D(2015, 11, 27)
+    assert audit.status == "closed" and audit.report_due_on == D(2015, 10, 3)
+    assert audit.assessments.count() == 40 * 5  # modules 1, 4, 7, 8 on the 5 sites
+    # the prefecture answered every non-conformity and sensitive point
+    assert not audit.findings.filter(category__in=Finding.ANSWERABLE, response="").exists()
+    nonconformity = audit.findings.get(category="minor_nonconformity")
+    assert nonconformity.actions.get().title.startswith("Adapter les futurs locaux")
+    # the demo auditor is assigned to it: its report is the first thing they download
+    _the_demo_auditor_is_assigned_to_the_labelling_audit_and_may_download_it(client)
+
+
+def _the_demo_auditor_is_assigned_to_the_labelling_audit_and_may_download_it(client):
+    from django.urls import reverse
+
+    from accounts.models import User
+
+    audit = _audit("13", "labelling", D(2015, 9, 14))
+    auditor = User.objects.get(username="auditeur")
+    assert list(audit.auditors.all()) == [auditor] and audit.window_open()
+    client.force_login(auditor)
+    html = client.get(reverse("dashboard")).content.decode()
+    assert html.index(reverse("audit_report", kwargs={"pk": audit.pk})) > 0
+
+
+def test_the_june_2015_internal_audits_raised_17_nonconformities_on_the_4_sites(loaded):
+    audit = _audit("13", "internal", D(2015, 6, 15))
+    findings = audit.findings.all()
+    assert findings.count() == findings.nonconformities().count() == 17
+    places = [place.label for place in summaries.finding_counts(audit).places if place.total]
+    assert len(places) == 4
+    assert all(finding.actions.exists() for finding in findings)
+    # lifted: those whose actions were done before the labelling audit, which verified them
+    closed = findings.filter(closed_on__isnull=False)
+    assert closed.count() == 14
+    assert {finding.verified_in.kind for finding in closed} == {"labelling"}
+    assert findings.open_nonconformities().count() == 3
+
+
+def test_val_de_marne_2013_has_its_4_recommendations_and_12_strengths(loaded):
+    internal = _audit("94", "internal", D(2013, 5, 24))
+    external = _audit("94", "labelling", D(2013, 6, 25))
+    assert internal.body == "AFNOR Certification"
+    assert list(internal.findings.values_list("category", flat=True)) == ["improvement"] * 4
+    assert "toutes suivies de mesures correctives" in internal.summary
+    assert external.findings.filter(category="strength").count() == external.findings.count() == 12
+    assert external.decision == "favourable"
+    # loading the demo again changes nothing
+    counts = (Audit.objects.count(), Finding.objects.count())
+    demo.load()
+    assert (Audit.objects.count(), Finding.objects.count()) == counts
