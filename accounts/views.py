@@ -30,12 +30,13 @@ def dashboard(request):
 
 
 def _national_dashboard(user):
-    prefectures = Prefecture.objects.select_related("department").annotate(site_count=Count("sites"))
+    from indicators.dashboards import national  # indicators build on every app: imported when used
+
     return {
         "prefecture_count": Prefecture.objects.count(),
         "site_count": Site.objects.count(),
         "user_count": User.objects.filter(is_active=True).count(),
-        "prefectures": prefectures,
+        "national_dashboard": national.build(),
     }
 
 
@@ -62,7 +63,12 @@ def _prefecture_dashboard(user):
     )
     for prefecture in prefectures:
         prefecture.team_count = team.get(prefecture.pk, 0)
-    return {"prefectures": prefectures}
+    context = {"prefectures": prefectures}
+    if len(prefectures) == 1:  # the usual case: its dashboard in full; several: links to each one's dashboard
+        from indicators.dashboards import prefecture  # indicators build on every app: imported when used
+
+        context["prefecture_dashboard"] = prefecture.build(prefectures[0], user)
+    return context
 
 
 def _site_dashboard(user):
@@ -81,7 +87,12 @@ def _site_dashboard(user):
             ),
         )
     )
-    return {"sites": sites}
+    context = {"sites": list(sites)}
+    if len(context["sites"]) == 1:  # the usual case: its dashboard in full; several: links to each one's dashboard
+        from indicators.dashboards import site  # indicators build on every app: imported when used
+
+        context["site_dashboard"] = site.build(context["sites"][0])
+    return context
 
 
 def _auditor_dashboard(user):

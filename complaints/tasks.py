@@ -1,7 +1,8 @@
 """Celery tasks of the complaints app: thin, idempotent, taking ids; the work is in the services.
 
 Daily schedules (django-celery-beat, complaints/migrations/0003_beat_schedules.py): ``enforce_retention`` at
-03:30, ``send_deadline_alerts`` at 06:30 (before the digest of the notifications at 07:00).
+03:30. ``send_deadline_alerts`` keeps its schedule but disabled: indicators.tasks.send_deadline_alerts gathers the
+alerts of every app at 06:30, these included (same keys: never sent twice), before the digest at 07:00.
 """
 
 from celery import shared_task

@@ -4,6 +4,7 @@
 - ``compute_changes``: the prefectures and months touched since the latest run (beat every 10 minutes, and enqueued
   after the commit of a write to a source, see indicators.signals);
 - ``compute_period``: one month, every prefecture (``manage.py compute_indicators --period``).
+- ``send_deadline_alerts``: the deadline alerts of every app (indicators.alerts; beat, 06:30).
 """
 
 import logging
@@ -19,6 +20,14 @@ logger = logging.getLogger(__name__)
 # before it reads the changes, so a commit that comes after that read enqueues the next run.
 QUEUED_KEY = "indicators:compute-changes-queued"
 QUEUED_SECONDS = 5
+
+
+@shared_task
+def send_deadline_alerts():
+    """The deadline alerts of every app (indicators.alerts), daily at 06:30 before the digest: {source: offered}."""
+    from indicators import alerts
+
+    return alerts.collect_and_notify()
 
 
 @shared_task

@@ -2,11 +2,13 @@
 
 from django.urls import path
 
-from indicators.views import boards, entry, footfall
+from indicators.views import boards, dashboards, entry, footfall
 
 urlpatterns = [
     path("", boards.indicators_home, name="indicators_home"),
     path("catalogue/", boards.indicator_catalogue, name="indicator_catalogue"),
+    path("tableau-de-bord/prefectures/<int:pk>/", dashboards.dashboard_prefecture, name="dashboard_prefecture"),
+    path("tableau-de-bord/sites/<int:pk>/", dashboards.dashboard_site, name="dashboard_site"),
     path("national/", boards.indicators_national, name="indicators_national"),
     path("prefectures/<int:pk>/", boards.indicators_prefecture, name="indicators_prefecture"),
     path("prefectures/<int:pk>/saisie/", entry.measurement_grid_prefecture, name="measurement_grid_prefecture"),

@@ -300,9 +300,26 @@ SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
 QUALIPREF_ALERT_THRESHOLDS = sorted({int(value) for value in env_list("DEADLINE_ALERT_THRESHOLDS", "60,90")})
 if not all(0 < value < 100 for value in QUALIPREF_ALERT_THRESHOLDS):
     raise ImproperlyConfigured("DEADLINE_ALERT_THRESHOLDS : des pourcentages entre 1 et 99, séparés par des virgules.")
+
+
+# Deadline alerts of the other sources (indicators.alerts): days before a due date at which the people concerned
+# are notified (then once overdue): actions, audit reports, follow-up/renewal audits, yearly CLU and survey, reception
+# trainings to renew.
+def _days(name, values):
+    days = sorted({int(value) for value in values})
+    if not days or not all(0 <= value <= 366 for value in days):
+        raise ImproperlyConfigured(f"{name} : des nombres de jours entre 0 et 366, séparés par des virgules.")
+    return days
+
+
+QUALIPREF_ACTION_ALERT_DAYS = _days("ACTION_ALERT_DAYS", env_list("ACTION_ALERT_DAYS", "7"))
+QUALIPREF_AUDIT_ALERT_DAYS = _days("AUDIT_REPORT_ALERT_DAYS", env_list("AUDIT_REPORT_ALERT_DAYS", "7"))
+QUALIPREF_FOLLOW_UP_ALERT_DAYS = _days("FOLLOW_UP_AUDIT_ALERT_DAYS", env_list("FOLLOW_UP_AUDIT_ALERT_DAYS", "90,30"))
+QUALIPREF_YEARLY_ALERT_DAYS = _days("YEARLY_MEETING_ALERT_DAYS", env_list("YEARLY_MEETING_ALERT_DAYS", "30"))
+QUALIPREF_TRAINING_ALERT_DAYS = _days("TRAINING_RENEWAL_ALERT_DAYS", env_list("TRAINING_RENEWAL_ALERT_DAYS", "30"))
 # Months the requester's personal data of a closed complaint (and a sender's of an answered letter) is kept
 # before the nightly job anonymises it (complaints.retention).
 QUALIPREF_COMPLAINTS_RETENTION_MONTHS = env_int("PERSONAL_DATA_RETENTION_MONTHS", 24)
 # Periodic tasks: schedules live in the database (django-celery-beat), created by data migrations with
-# qualipref.lib.beat.schedule_daily and editable in the admin: 03:30 retention, 06:30 deadline alerts, 07:00
-# digest of the notifications.
+# qualipref.lib.beat.schedule_daily and editable in the admin: 03:30 retention, 06:30 deadline alerts of every app
+# (indicators.tasks.send_deadline_alerts), 07:00 digest of the notifications.

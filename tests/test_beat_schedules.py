@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 EXPECTED = {
     "complaints.tasks.enforce_retention": "3:30",
-    "complaints.tasks.send_deadline_alerts": "6:30",
+    "indicators.tasks.send_deadline_alerts": "6:30",
     "accounts.tasks.send_notification_digests": "7:0",
 }
 

@@ -251,3 +251,14 @@ API_CASES = [
 ]
 
 CASES = HTML_CASES + API_CASES
+
+# --- the drill-down dashboards (indicators.views.dashboards): read like the territory, as the boards ------------
+
+DASHBOARD_CASES = [
+    Case("dashboard_prefecture", READERS, kwargs=_prefecture("prefecture"), label="own"),
+    Case("dashboard_prefecture", NATIONAL_ONLY, kwargs=_prefecture("foreign_prefecture"), label="foreign"),
+    Case("dashboard_site", READERS, kwargs=_site("site"), label="own"),
+    Case("dashboard_site", SISTER_READERS, kwargs=_site("sister_site"), label="sister"),
+    Case("dashboard_site", NATIONAL_ONLY, kwargs=_site("foreign_site"), label="foreign"),
+]
+CASES = CASES + DASHBOARD_CASES

@@ -1,0 +1,54 @@
+"""The deadline alerts of every app, gathered by one daily job (indicators.tasks.send_deadline_alerts, 06:30).
+
+Each collector is a function ``collect(today) -> list[Notice]`` of a module of this package, one per source;
+``COLLECTORS`` is the registry (name -> function). ``collect_and_notify(today)`` runs them one after the other and
+delivers each source's notices in its own transaction (accounts.notifications.deliver): the keys make a second run
+harmless, and a worker killed mid-run loses nothing, the next run writes what was not written. A source that fails
+is logged and does not stop the others.
+
+Complaints and correspondence are collected by complaints.alerts (same keys as its own job, which the migration
+indicators/0004 disables: one job, never the same alert twice).
+"""
+
+import logging
+
+from django.utils import timezone
+
+from accounts import notifications
+from complaints import alerts as complaints_alerts
+
+from . import actions, audits, labellings, stale, trainings, yearly
+
+logger = logging.getLogger(__name__)
+
+
+def _complaints(today):
+    return complaints_alerts.collect(today=today)
+
+
+COLLECTORS = {
+    "complaints": _complaints,
+    "actions": actions.collect,
+    "audit_reports": audits.collect,
+    "follow_up_audits": labellings.collect,
+    "yearly_clu": yearly.collect_clu,
+    "yearly_survey": yearly.collect_survey,
+    "trainings": trainings.collect,
+    "stale_indicators": stale.collect,
+}
+
+
+def collect_and_notify(today=None, *, collectors=None):
+    """Run every collector (or those named) and deliver their notices; returns {name: notices offered}.
+    Offering a notice already delivered is harmless (same recipient and key: skipped)."""
+    today = today or timezone.localdate()
+    offered = {}
+    for name, collect in COLLECTORS.items():
+        if collectors is not None and name not in collectors:
+            continue
+        try:
+            offered[name] = notifications.deliver(collect(today))
+        except Exception:  # noqa: BLE001 - one failing source must not stop the others' alerts
+            logger.exception("Alertes d'échéance « %s » non envoyées.", name)
+            offered[name] = None
+    return offered

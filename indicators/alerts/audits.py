@@ -1,0 +1,58 @@
+"""Audit reports due 15 days after the audit's last day (``Audit.report_due_on``) and not delivered yet: to the
+audit's auditors and the prefecture's quality managers, settings.QUALIPREF_AUDIT_ALERT_DAYS before, then late.
+
+The prefecture's responses to findings have no due date in the audits app (``Finding.response_due_on`` is the
+prefecture's own revised calendar, not a deadline to answer): no alert for them yet.
+The audits app is optional here: ``collect`` gives nothing when it is not installed."""
+
+from django.conf import settings
+from django.urls import reverse
+
+from . import base
+
+try:
+    from audits.models import Audit
+except ImportError:  # pragma: no cover - the audits app is not there
+    Audit = None
+
+
+def collect(today):
+    if Audit is None:
+        return []
+    days_before = settings.QUALIPREF_AUDIT_ALERT_DAYS
+    audits = list(
+        Audit.objects.report_pending()
+        .filter(report_due_on__gte=base.lookback(today), report_due_on__lte=base.horizon(today, days_before))
+        .order_by()
+        .values_list("pk", "kind", "prefecture_id", "end_on", "report_due_on")
+    )
+    if not audits:
+        return []
+    auditors = {}
+    for audit_id, user_id in Audit.auditors.through.objects.filter(
+        audit_id__in=[row[0] for row in audits], user__is_active=True
+    ).values_list("audit_id", "user_id"):
+        auditors.setdefault(audit_id, set()).add(user_id)
+    _, managers = base.recipients(today, prefectures={row[2] for row in audits})
+    kinds = dict(Audit.Kind.choices)
+    found = []
+    for pk, kind, prefecture_id, end_on, due_on in audits:
+        stage = base.stage_of(due_on, today, days_before)
+        if stage is None:
+            continue
+        label = f"{kinds.get(kind, kind)} terminé le {end_on:%d/%m/%Y}"
+        if stage == base.OVERDUE:
+            event, title = "audit_report_late", f"Rapport d'audit en retard : attendu le {due_on:%d/%m/%Y}"
+        else:
+            event = "audit_report_due"
+            title = f"Rapport d'audit attendu le {due_on:%d/%m/%Y} ({base.remaining(due_on, today)})"
+        found += base.notices(
+            auditors.get(pk, set()) | managers.get(prefecture_id, set()),
+            key=f"audit:{pk}:{due_on.isoformat()}:report:{stage}",
+            kind=event,
+            title=title,
+            body=f"{label}. Le rapport écrit est attendu dans les 15 jours suivant le dernier jour d'audit.",
+            url=reverse("audit_detail", kwargs={"pk": pk}),
+            due_on=due_on,
+        )
+    return found

@@ -1,0 +1,101 @@
+"""Yearly obligations of a prefecture: a comité local des usagers (CLU) and a satisfaction survey at least every 12
+months. To the prefecture's quality managers, settings.QUALIPREF_YEARLY_ALERT_DAYS before the anniversary of the
+latest one, then late (or at once when there has never been one). Prefectures without an active quality manager
+are not looked at (nobody to tell)."""
+
+from django.conf import settings
+from django.db.models import Max
+from django.urls import reverse
+
+from accounts.models import Membership, Role
+from engagements.models import Meeting
+from surveys.models import Campaign
+
+from . import base
+
+
+def _managers(today):
+    managers = {}
+    rows = (
+        Membership.objects.active(today)
+        .filter(user__is_active=True, role=Role.QUALITY_MANAGER, prefecture__isnull=False)
+        .values_list("prefecture_id", "user_id")
+    )
+    for prefecture_id, user_id in rows:
+        managers.setdefault(prefecture_id, set()).add(user_id)
+    return managers
+
+
+def _yearly(today, *, latest, subject, kind, none, url):
+    """``latest``: a queryset of (prefecture id, latest date) for the given prefectures."""
+    managers = _managers(today)
+    if not managers:
+        return []
+    last_of = dict(latest(managers))
+    days_before = settings.QUALIPREF_YEARLY_ALERT_DAYS
+    found = []
+    for prefecture_id, people in sorted(managers.items()):
+        last = last_of.get(prefecture_id)
+        if last is None:
+            stage, due_on, since = base.OVERDUE, None, "never"
+            title = f"{none} : à organiser cette année"
+        else:
+            due_on = base.add_years(last, 1)
+            stage, since = base.stage_of(due_on, today, days_before), last.isoformat()
+            if stage is None:
+                continue
+            if stage == base.OVERDUE:
+                title = f"{subject} en retard : le dernier date du {last:%d/%m/%Y}"
+            else:
+                title = f"{subject} à organiser avant le {due_on:%d/%m/%Y} ({base.remaining(due_on, today)})"
+        found += base.notices(
+            people,
+            key=f"{kind}:prefecture:{prefecture_id}:{since}:{stage}",
+            kind=f"{kind}_{'overdue' if stage == base.OVERDUE else 'due'}",
+            title=title,
+            body=f"{subject} : au moins une fois tous les 12 mois.",
+            url=url,
+            due_on=due_on,
+        )
+    return found
+
+
+def collect_clu(today):
+    def latest(prefectures):
+        return (
+            Meeting.objects.filter(kind=Meeting.Kind.CLU, prefecture_id__in=prefectures, held_on__lte=today)
+            .order_by()
+            .values("prefecture_id")
+            .annotate(last=Max("held_on"))
+            .values_list("prefecture_id", "last")
+        )
+
+    return _yearly(
+        today,
+        latest=latest,
+        subject="Comité local des usagers annuel",
+        kind="yearly_clu",
+        none="Aucun comité local des usagers enregistré",
+        url=reverse("meeting_list"),
+    )
+
+
+def collect_survey(today):
+    def latest(prefectures):
+        return (
+            Campaign.objects.filter(prefecture_id__in=prefectures, opens_on__lte=today)
+            .exclude(status=Campaign.Status.DRAFT)
+            .order_by()
+            .values("prefecture_id")
+            .annotate(last=Max("opens_on"))
+            .values_list("prefecture_id", "last")
+        )
+
+    return _yearly(
+        today,
+        latest=latest,
+        subject="Enquête de satisfaction annuelle",
+        kind="yearly_survey",
+        none="Aucune enquête de satisfaction enregistrée",
+        url=reverse("campaign_list"),
+    )

@@ -1,0 +1,84 @@
+"""What every dashboard shows besides the indicators: what is overdue, the label and the next audit, the latest
+satisfaction survey. Each function is one or two queries; the ``*_by`` ones are grouped by the database."""
+
+from django.apps import apps
+from django.db.models import Count
+from django.utils import timezone
+
+from complaints.models import Complaint, Correspondence
+from engagements.models import Action, Labelling
+
+
+def audits_installed():
+    return apps.is_installed("audits")
+
+
+def _grouped(queryset, key):
+    return dict(queryset.order_by().values(key).annotate(count=Count("pk")).values_list(key, "count"))
+
+
+def overdue_by(key, *, today=None, **filters):
+    """{prefecture or site id: {"complaints": n, "correspondence": n, "actions": n}}: three grouped queries."""
+    today = today or timezone.localdate()
+    result = {}
+    for name, queryset in (
+        ("complaints", Complaint.objects.overdue(today)),
+        ("correspondence", Correspondence.objects.overdue(today)),
+        ("actions", Action.objects.overdue(today)),
+    ):
+        for pk, count in _grouped(queryset.filter(**filters), key).items():
+            result.setdefault(pk, {"complaints": 0, "correspondence": 0, "actions": 0})[name] = count
+    return result
+
+
+EMPTY_OVERDUE = {"complaints": 0, "correspondence": 0, "actions": 0}
+
+
+def labellings_by_prefecture(**filters):
+    """{prefecture id: its running labelling cycle} (one query)."""
+    labellings = Labelling.objects.current().filter(**filters).select_related("referential")
+    return {labelling.prefecture_id: labelling for labelling in labellings}
+
+
+def next_audits_by_prefecture(*, today=None, **filters):
+    """{prefecture id: its next planned audit} (one query; empty when the audits app is not installed)."""
+    if not audits_installed():
+        return {}
+    from audits.models import Audit
+
+    today = today or timezone.localdate()
+    audits = (
+        Audit.objects.filter(status=Audit.Status.PLANNED, start_on__gte=today, **filters)
+        .order_by("prefecture_id", "start_on")
+        .only("pk", "prefecture_id", "kind", "start_on", "end_on")
+    )
+    result = {}
+    for audit in audits:
+        result.setdefault(audit.prefecture_id, audit)
+    return result
+
+
+def open_nonconformities_by_prefecture(**filters):
+    """{prefecture id: open non-conformities} (one query)."""
+    if not audits_installed():
+        return {}
+    from audits.models import Finding
+
+    return _grouped(Finding.objects.open_nonconformities().filter(**filters), "audit__prefecture_id")
+
+
+def satisfaction(prefecture_id, site=None, *, today=None):
+    """The latest survey campaign of the prefecture that has started (its results, of ``site`` when given)."""
+    from surveys.models import Campaign
+    from surveys.results import campaign_results
+
+    today = today or timezone.localdate()
+    campaign = (
+        Campaign.objects.filter(prefecture_id=prefecture_id, opens_on__lte=today)
+        .exclude(status=Campaign.Status.DRAFT)
+        .order_by("-opens_on", "-pk")
+        .first()
+    )
+    if campaign is None:
+        return None
+    return campaign_results(campaign, site=site, compare=False)

@@ -1,0 +1,87 @@
+"""The national dashboard (national administrators land on it): national key indicators, every prefecture with its
+label, next follow-up due, open non-conformities and what is overdue, drawn on the map of France and listed in
+the same order in a table (the map's text alternative). Fixed number of queries whatever the number of
+prefectures: every count is grouped by the database."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from engagements.models import Labelling
+from indicators.services import boards
+from sites.models import Prefecture
+
+from . import common
+from . import map as france_map
+
+
+@dataclass
+class NationalDashboard:
+    panel: object
+    prefectures: list  # Prefecture objects with labelling, map_status, map_label, overdue, open_nonconformities
+    counts: dict  # map status: number of prefectures
+    map_svg: str
+    legend: list
+
+
+def map_status(labelling, today):
+    if labelling is None:
+        return "none"
+    if labelling.status == Labelling.Status.GRANTED and labelling.next_audit_due and labelling.next_audit_due < today:
+        return "late"
+    if labelling.is_labelled:
+        return "labelled"
+    if labelling.status == Labelling.Status.REFUSED:
+        return "refused"
+    return "in_progress"
+
+
+def describe(prefecture, today):
+    """The accessible name of a prefecture on the map (also its tooltip)."""
+    department = prefecture.department
+    labelling = prefecture.labelling
+    parts = [f"{department.code} {department.name} – {prefecture.name}"]
+    if labelling is None:
+        parts.append("sans cycle de labellisation")
+    else:
+        parts.append(f"{labelling.get_status_display()} ({labelling.referential})")
+        if labelling.next_audit_due:
+            late = " (en retard)" if prefecture.map_status == "late" else ""
+            parts.append(f"prochain audit de suivi avant le {date_format(labelling.next_audit_due, 'd/m/Y')}{late}")
+    parts.append(f"{prefecture.open_nonconformities} non-conformité(s) ouverte(s)")
+    return " ; ".join(parts)
+
+
+def build(*, today=None):
+    today = today or timezone.localdate()
+    prefectures = list(Prefecture.objects.select_related("department").order_by("department_id"))
+    labellings = common.labellings_by_prefecture()
+    nonconformities = common.open_nonconformities_by_prefecture()
+    overdue = common.overdue_by("prefecture_id", today=today)
+    next_audits = common.next_audits_by_prefecture(today=today)
+    counts = dict.fromkeys(france_map.STATUSES, 0)
+    tiles = {}
+    for prefecture in prefectures:
+        prefecture.labelling = labellings.get(prefecture.pk)
+        prefecture.next_audit = next_audits.get(prefecture.pk)
+        prefecture.open_nonconformities = nonconformities.get(prefecture.pk, 0)
+        prefecture.overdue = overdue.get(prefecture.pk, dict(common.EMPTY_OVERDUE))
+        prefecture.overdue_total = sum(prefecture.overdue.values())
+        prefecture.map_status = map_status(prefecture.labelling, today)
+        prefecture.map_label = describe(prefecture, today)
+        prefecture.dashboard_url = reverse("dashboard_prefecture", kwargs={"pk": prefecture.pk})
+        counts[prefecture.map_status] += 1
+        tiles.setdefault(
+            prefecture.department_id,
+            {"status": prefecture.map_status, "label": prefecture.map_label, "url": prefecture.dashboard_url},
+        )
+    counts["absent"] = len(france_map.POSITIONS) - len(tiles)
+    return NationalDashboard(
+        panel=boards.panel(today=today),
+        prefectures=prefectures,
+        counts=counts,
+        map_svg=france_map.render(tiles),
+        legend=[dict(item, count=counts[item["status"]]) for item in france_map.legend()],
+    )

@@ -1,0 +1,40 @@
+"""The dashboard of a site (referents and agents land on it; people of its prefecture and national administrators
+drill down to it): key indicators with traffic lights and 12-month trends, what is overdue, the label of its
+prefecture and the next audit, the satisfaction of the latest survey. Fixed number of queries."""
+
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from indicators.services import boards
+
+from . import common
+
+
+@dataclass
+class SiteDashboard:
+    site: object
+    panel: object
+    overdue: dict
+    labelling: object
+    next_audit: object
+    satisfaction: object
+    open_nonconformities: int | None = None  # counted per prefecture, shown on its dashboard
+
+    @property
+    def overdue_total(self):
+        return sum(self.overdue.values())
+
+
+def build(site, *, today=None):
+    """``site`` with its prefecture loaded (select_related)."""
+    today = today or timezone.localdate()
+    prefecture_id = site.prefecture_id
+    return SiteDashboard(
+        site=site,
+        panel=boards.panel(site=site, today=today),
+        overdue=common.overdue_by("site_id", today=today, site_id=site.pk).get(site.pk, dict(common.EMPTY_OVERDUE)),
+        labelling=common.labellings_by_prefecture(prefecture_id=prefecture_id).get(prefecture_id),
+        next_audit=common.next_audits_by_prefecture(today=today, prefecture_id=prefecture_id).get(prefecture_id),
+        satisfaction=common.satisfaction(prefecture_id, site, today=today),
+    )

@@ -1,0 +1,106 @@
+"""The national dashboard: national key indicators, the map of France (one tile per département, overseas ones in
+an inset row) coloured by label, with an accessible name per tile and the same data as a table, links down to each
+prefecture's dashboard; a fixed number of queries whatever the number of prefectures."""
+
+import datetime
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from indicators.dashboards import map as france_map
+from sites.models import Department
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def _landing(client, user):
+    client.force_login(user)
+    response = client.get(reverse("dashboard"))
+    assert response.status_code == 200
+    return response
+
+
+def test_the_national_administrator_lands_on_the_national_dashboard(client, world, today):
+    response = _landing(client, world.users["national"])
+    html = response.content.decode()
+    assert "Indicateurs clés nationaux" in html and "Carte des labellisations" in html
+    for prefecture in (world.prefecture, world.foreign_prefecture):
+        assert reverse("dashboard_prefecture", kwargs={"pk": prefecture.pk}) in html
+
+
+def test_the_map_has_one_tile_per_departement_with_an_accessible_name(client, world, today):
+    svg = str(_landing(client, world.users["national"]).context["national_dashboard"].map_svg)
+    tiles = re.findall(r'data-department="([0-9AB]+)"', svg)
+    assert sorted(tiles) == sorted(Department.objects.values_list("code", flat=True))
+    assert {"971", "972", "973", "974", "976", "2A", "2B"} <= set(tiles)
+    assert svg.count("<title>") == len(tiles) and svg.count("aria-label=") == len(tiles)
+    # A prefecture is a link to its dashboard, named by what the tile shows.
+    url = reverse("dashboard_prefecture", kwargs={"pk": world.prefecture.pk})
+    assert f'<a href="{url}" aria-label="13 Bouches-du-Rhône – Préfecture des Bouches-du-Rhône ; ' in svg
+    assert 'aria-label="05 : préfecture non enregistrée"' in svg
+
+
+def test_the_map_is_given_as_a_table_too(client, world, today):
+    html = _landing(client, world.users["national"]).content.decode()
+    assert "Préfectures : label, prochain audit, non-conformités ouvertes et retards (texte de la carte)" in html
+    assert html.count('<tr data-status="') == 2
+
+
+def test_tiles_are_coloured_by_label_and_late_follow_up(client, world, today):
+    factories.LabellingFactory(prefecture=world.prefecture, granted=True)  # next follow-up due 27/11/2016: late
+    labelled = factories.PrefectureFactory(department=factories.DepartmentFactory(code="33", name="Gironde"))
+    labelling = factories.LabellingFactory(prefecture=labelled, granted=True)
+    labelling.next_audit_due = datetime.date(2026, 11, 27)
+    labelling.save()
+    preparing = factories.PrefectureFactory(department=factories.DepartmentFactory(code="971", name="Guadeloupe"))
+    factories.LabellingFactory(prefecture=preparing)
+    dashboard = _landing(client, world.users["national"]).context["national_dashboard"]
+    status = {prefecture.department_id: prefecture.map_status for prefecture in dashboard.prefectures}
+    assert status == {"13": "late", "33": "labelled", "94": "none", "971": "in_progress"}
+    svg = str(dashboard.map_svg)
+    assert 'data-department="13" data-status="late"' in svg
+    assert 'data-department="971" data-status="in_progress"' in svg
+    legend = {item["status"]: item["count"] for item in dashboard.legend}
+    assert legend["late"] == legend["labelled"] == legend["none"] == legend["in_progress"] == 1
+    assert legend["absent"] == len(france_map.POSITIONS) - 4
+
+
+def test_the_tile_says_the_next_follow_up_and_open_nonconformities(client, world, today):
+    labelling = factories.LabellingFactory(prefecture=world.prefecture, granted=True, sites=[world.site])
+    audit = factories.AuditFactory(labelling=labelling, kind="follow_up", delivered=True)
+    factories.FindingFactory(audit=audit, category="minor_nonconformity")
+    (prefecture, _foreign) = _landing(client, world.users["national"]).context["national_dashboard"].prefectures
+    assert "prochain audit de suivi avant le 27/11/2016 (en retard)" in prefecture.map_label
+    assert prefecture.map_label.endswith("1 non-conformité(s) ouverte(s)")
+
+
+def test_every_map_position_is_unique():
+    assert len(set(france_map.POSITIONS.values())) == len(france_map.POSITIONS)
+
+
+@pytest.mark.parametrize("role", ["quality_manager", "manager", "site_referent", "agent"])
+def test_other_roles_do_not_get_the_national_dashboard(client, world, today, role):
+    assert "national_dashboard" not in _landing(client, world.users[role]).context
+
+
+def test_the_national_dashboard_costs_the_same_for_1_or_30_prefectures(client, today, django_assert_max_num_queries):
+    user = factories.MembershipFactory(national=True).user
+    first = factories.PrefectureFactory(department=Department.objects.get(code="13"))
+    factories.LabellingFactory(prefecture=first, granted=True)
+    _landing(client, user)
+    with CaptureQueriesContext(connection) as queries:
+        _landing(client, user)
+    expected = len(queries)
+    for department in Department.objects.exclude(code="13")[:29]:
+        prefecture = factories.PrefectureFactory(department=department)
+        labelling = factories.LabellingFactory(prefecture=prefecture, granted=True, sites=[])
+        factories.AuditFactory(
+            labelling=labelling, kind="follow_up", start_on=datetime.date(2026, 9, 1), end_on=datetime.date(2026, 9, 2)
+        )
+        factories.ComplaintFactory(site=factories.SiteFactory(prefecture=prefecture))
+    with django_assert_max_num_queries(expected):
+        _landing(client, user)

@@ -1,0 +1,117 @@
+"""The prefecture dashboard (quality managers and managers land on it; national administrators drill down to it):
+key indicators of all its sites, label, next audit, open non-conformities, what is overdue per site with a link
+down to each site the user may see; a fixed number of queries whatever the number of sites."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests import factories
+from tests.indicators.factories import MeasurementFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _page(client, user, prefecture):
+    client.force_login(user)
+    return client.get(reverse("dashboard_prefecture", kwargs={"pk": prefecture.pk}))
+
+
+def test_the_quality_manager_lands_on_the_dashboard_of_their_prefecture(client, world, today):
+    client.force_login(world.users["quality_manager"])
+    response = client.get(reverse("dashboard"))
+    dashboard = response.context["prefecture_dashboard"]
+    assert dashboard.prefecture == world.prefecture
+    assert [site.name for site in dashboard.sites] == ["Sous-préfecture d'Arles", "Sous-préfecture d'Istres"]
+    html = response.content.decode()
+    assert "Indicateurs clés de la préfecture" in html
+    assert reverse("dashboard_site", kwargs={"pk": world.site.pk}) in html
+    assert reverse("dashboard_site", kwargs={"pk": world.sister_site.pk}) in html
+    assert reverse("dashboard_site", kwargs={"pk": world.foreign_site.pk}) not in html
+
+
+def test_the_manager_lands_on_the_same_dashboard(client, world, today):
+    client.force_login(world.users["manager"])
+    assert client.get(reverse("dashboard")).context["prefecture_dashboard"].prefecture == world.prefecture
+
+
+def test_overdue_items_are_counted_per_site_and_for_the_whole_prefecture(client, world, today):
+    factories.ComplaintFactory(site=world.site)
+    factories.ComplaintFactory(site=world.sister_site)
+    factories.ComplaintFactory(site=world.foreign_site)
+    factories.CorrespondenceFactory(site=world.sister_site, kind="email")
+    factories.ActionFactory(plan__prefecture=world.prefecture, overdue=True)  # no site: the prefecture's
+    dashboard = _page(client, world.users["quality_manager"], world.prefecture).context["d"]
+    assert dashboard.overdue == {"complaints": 2, "correspondence": 1, "actions": 1}
+    by_site = {site.name: site.overdue for site in dashboard.sites}
+    assert by_site["Sous-préfecture d'Arles"] == {"complaints": 1, "correspondence": 0, "actions": 0}
+    assert by_site["Sous-préfecture d'Istres"] == {"complaints": 1, "correspondence": 1, "actions": 0}
+
+
+def test_open_nonconformities_of_the_prefecture_are_counted(client, world, today):
+    labelling = factories.LabellingFactory(prefecture=world.prefecture, audited=True, sites=[world.site])
+    audit = factories.AuditFactory(labelling=labelling, delivered=True)
+    factories.FindingFactory(audit=audit, category="major_nonconformity")
+    factories.FindingFactory(audit=audit, category="strength")
+    response = _page(client, world.users["quality_manager"], world.prefecture)
+    assert response.context["d"].open_nonconformities == 1
+    assert "1 non-conformité ouverte" in response.content.decode()
+
+
+def test_a_prefecture_without_data_shows_empty_states(client, world, today):
+    empty = factories.PrefectureFactory(department=factories.DepartmentFactory(code="05", name="Hautes-Alpes"))
+    response = _page(client, world.users["national"], empty)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Aucun site actif dans cette préfecture." in html
+    assert "Rien en retard dans la préfecture." in html
+    assert "Aucun cycle de labellisation en cours." in html
+    assert "Aucun résultat d’enquête de satisfaction." in html
+
+
+def test_a_referent_sees_their_prefecture_with_a_link_to_their_site_only(client, world, today):
+    response = _page(client, world.users["site_referent"], world.prefecture)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert reverse("dashboard_site", kwargs={"pk": world.site.pk}) in html
+    assert reverse("dashboard_site", kwargs={"pk": world.sister_site.pk}) not in html
+
+
+def test_a_foreign_prefecture_is_not_found(client, world, today):
+    assert _page(client, world.users["quality_manager"], world.foreign_prefecture).status_code == 404
+
+
+def test_the_national_administrator_drills_down_with_a_breadcrumb_back(client, world, today):
+    response = _page(client, world.users["national"], world.prefecture)
+    assert response.context["breadcrumb_data"]["links"] == [
+        {"title": "Tableau de bord national", "url": reverse("dashboard")}
+    ]
+
+
+def test_the_prefecture_dashboard_costs_the_same_for_1_or_20_sites(client, world, today, django_assert_max_num_queries):
+    user = world.users["quality_manager"]
+    _page(client, user, world.prefecture)
+    with CaptureQueriesContext(connection) as queries:
+        assert _page(client, user, world.prefecture).status_code == 200
+    expected = len(queries)
+    for _ in range(18):
+        site = factories.SiteFactory(prefecture=world.prefecture)
+        factories.ComplaintFactory(site=site)
+        MeasurementFactory(site=site, lost_calls=True, period=datetime.date(2026, 3, 1))
+    with django_assert_max_num_queries(expected):
+        assert _page(client, user, world.prefecture).status_code == 200
+
+
+def test_the_satisfaction_of_the_whole_prefecture_flags_dimensions_below_target(client, world, today):
+    from tests.surveys.factories import CampaignFactory, add_responses
+
+    campaign = CampaignFactory(prefecture=world.prefecture, sites=[world.site, world.sister_site])
+    add_responses(campaign, world.site, "courtesy", [4] * 8 + [2] * 2)
+    add_responses(campaign, world.sister_site, "courtesy", [1] * 10)
+    CampaignFactory(prefecture=world.prefecture, draft=True)  # not started: not the latest
+    response = _page(client, world.users["quality_manager"], world.prefecture)
+    assert response.context["d"].satisfaction.by_code["courtesy"].rate == 40.0
+    assert "Sous l’objectif de 80 %" in response.content.decode()
