@@ -53,6 +53,8 @@ def action_detail(request, pk):
             "can_edit": can_edit,
             "can_change_status": can_edit and bool(services.allowed_statuses(request.user, action)),
             "source_label": _source_label(action),
+            # Auditors read the actions they audit but not the site's page: no link that would answer 404.
+            "can_view_site": action.site is not None and access.can_view_site(request.user, action.site),
             "comments": action.comments.select_related("author").order_by("created_at"),
             "evidence": action.evidence.select_related("uploaded_by").order_by("created_at"),
             "history": services.action_history(action),

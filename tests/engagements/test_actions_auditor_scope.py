@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from accounts import access
 from engagements.models import Action
@@ -58,6 +59,26 @@ def test_an_auditor_opens_an_audited_action_but_not_one_of_another_site(client, 
 
     assert client.get(reverse("action_detail", kwargs={"pk": actions["arles"].pk})).status_code == 200
     assert client.get(reverse("action_detail", kwargs={"pk": actions["istres"].pk})).status_code == 404
+    assert client.get(reverse("action_detail", kwargs={"pk": actions["foreign"].pk})).status_code == 404
+
+
+def test_an_auditor_sees_the_site_of_an_action_without_a_link_to_its_page(client, world, actions):
+    # The site's page is not theirs (404): the action's page names the site without linking to it.
+    auditor = world.users["auditor"]
+    _audit(world, auditors=[auditor])
+    client.force_login(auditor)
+
+    html = client.get(reverse("action_detail", kwargs={"pk": actions["arles"].pk})).content.decode()
+
+    site_url = reverse("site_detail", kwargs={"pk": world.site.pk})
+    assert escape(world.site.name) in html
+    assert f'href="{site_url}"' not in html
+    assert client.get(site_url).status_code == 404
+    client.force_login(world.users["site_referent"])
+    assert (
+        f'href="{site_url}"'
+        in client.get(reverse("action_detail", kwargs={"pk": actions["arles"].pk})).content.decode()
+    )
     assert client.get(reverse("action_detail", kwargs={"pk": actions["foreign"].pk})).status_code == 404
 
 
