@@ -68,6 +68,18 @@ def _empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def _rate_limit_window_stands_still(monkeypatch):
+    """django-ratelimit counts requests in fixed windows: a window ending mid-test would reset the count and let
+    the 61st request of a 60/m limit through. Its clock stands still during a test."""
+    import types
+
+    import django_ratelimit.core
+
+    now = django_ratelimit.core.time.time()
+    monkeypatch.setattr(django_ratelimit.core, "time", types.SimpleNamespace(time=lambda: now))
+
+
+@pytest.fixture(autouse=True)
 def _fresh_content_types():
     """A content type created inside a rolled-back test stays in Django's cache with an id that no longer exists
     (PostgreSQL never reuses it): generic links (an action's source) would point at nothing."""

@@ -74,6 +74,16 @@ def worker_app():
 
 
 @pytest.fixture
+def database_shared_with_worker(transactional_db):
+    """The worker's thread writes to the database the test reads. SQLite's in-memory test database locks whole
+    tables between the two (« database table is locked »): these tests run on PostgreSQL (CI)."""
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        pytest.skip("La base SQLite de test, en mémoire, ne se partage pas avec le fil du worker (PostgreSQL en CI).")
+
+
+@pytest.fixture
 def published():
     """Ids of the task messages handed to the broker during the test."""
     ids = []
@@ -125,15 +135,12 @@ def test_a_task_enqueued_on_commit_is_never_sent_when_the_transaction_rolls_back
     assert published == []
 
 
-def test_a_big_correspondence_import_runs_in_the_worker_and_reports_its_progress(worker_app, transactional_db):
+def test_a_big_correspondence_import_runs_in_the_worker_and_reports_its_progress(
+    worker_app, database_shared_with_worker
+):
     """The import of a big CSV file goes through the broker; its progress is written on the import's row, in the
     database every process shares (the page polls it), so it works with Redis as with the filesystem broker."""
     import time
-
-    from django.db import connection
-
-    if connection.vendor == "sqlite":
-        pytest.skip("La base SQLite de test, en mémoire, ne se partage pas avec le fil du worker (PostgreSQL en CI).")
 
     from django.core.files.uploadedfile import SimpleUploadedFile
 

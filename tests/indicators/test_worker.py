@@ -1,6 +1,7 @@
 """The computation runs in a real Celery worker on Redis (as in production): the task enqueued after the commit of
 a write computes the months it touched; a task run twice changes nothing. Without Redis the tests are skipped,
-which QUALIPREF_STRICT=1 (CI) turns into a failure."""
+which QUALIPREF_STRICT=1 (CI) turns into a failure; so are they on SQLite, whose in-memory test database cannot be
+shared with the worker's thread."""
 
 import datetime
 import time
@@ -11,11 +12,15 @@ from django.db import transaction
 from indicators import catalogue, tasks
 from indicators.models import ComputeRun, Measurement
 from tests import factories
-from tests.test_celery_worker import RESULT_TIMEOUT, published, worker_app  # noqa: F401 (fixtures)
+from tests.test_celery_worker import (  # noqa: F401 (fixtures)
+    RESULT_TIMEOUT,
+    database_shared_with_worker,
+    worker_app,
+)
 
 pytestmark = [
     pytest.mark.worker,
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("database_shared_with_worker"),
     pytest.mark.filterwarnings("ignore:Call to deprecated setex:DeprecationWarning"),
 ]
 
