@@ -30,9 +30,10 @@ RESULT_TIMEOUT = 20
 
 
 def _redis_url():
-    """The broker of the run when it is Redis (CI), otherwise a local Redis, database 15 (kept for tests)."""
+    """The broker of the run when it is Redis (CI), otherwise a local Redis, database 14 (kept for tests; CI's
+    PostgreSQL series, running at the same time, flushes its own database 15)."""
     url = os.environ.get("CELERY_BROKER_URL", "")
-    return url if url.startswith(("redis://", "rediss://")) else "redis://127.0.0.1:6379/15"
+    return url if url.startswith(("redis://", "rediss://")) else "redis://127.0.0.1:6379/14"
 
 
 @pytest.fixture(scope="module")
