@@ -157,6 +157,14 @@ class Audit(TimeStampedModel):
         return end_on + datetime.timedelta(days=REPORT_DELAY_DAYS)
 
     @property
+    def response_due_on(self):
+        """When the prefecture's argued response to the findings is expected (settings.QUALIPREF_FINDING_RESPONSE_DAYS
+        after the report's delivery; the documents leave the delay to the audit body), None before the delivery."""
+        if self.report_delivered_on is None:
+            return None
+        return self.report_delivered_on + datetime.timedelta(days=settings.QUALIPREF_FINDING_RESPONSE_DAYS)
+
+    @property
     def takes_decision(self):
         return self.kind in self.DECISION_KINDS
 

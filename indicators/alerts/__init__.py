@@ -17,7 +17,7 @@ from django.utils import timezone
 from accounts import notifications
 from complaints import alerts as complaints_alerts
 
-from . import actions, audits, labellings, stale, trainings, yearly
+from . import actions, audits, findings, labellings, stale, trainings, yearly
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +30,7 @@ COLLECTORS = {
     "complaints": _complaints,
     "actions": actions.collect,
     "audit_reports": audits.collect,
+    "finding_responses": findings.collect,
     "follow_up_audits": labellings.collect,
     "yearly_clu": yearly.collect_clu,
     "yearly_survey": yearly.collect_survey,

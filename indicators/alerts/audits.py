@@ -1,8 +1,6 @@
 """Audit reports due 15 days after the audit's last day (``Audit.report_due_on``) and not delivered yet: to the
 audit's auditors and the prefecture's quality managers, settings.QUALIPREF_AUDIT_ALERT_DAYS before, then late.
-
-The prefecture's responses to findings have no due date in the audits app (``Finding.response_due_on`` is the
-prefecture's own revised calendar, not a deadline to answer): no alert for them yet.
+The prefecture's responses to the findings are indicators.alerts.findings.
 The audits app is optional here: ``collect`` gives nothing when it is not installed."""
 
 from django.conf import settings

@@ -154,3 +154,51 @@ def test_the_follow_up_collector_costs_the_same_queries_for_one_cycle_or_many(wo
         )
     with django_assert_max_num_queries(2):
         assert len(labellings.collect(TODAY)) == 1 + 5 * 2
+
+
+# The argued response to the findings: due FINDING_RESPONSE_DAYS (30) after the report's delivery.
+
+
+def _delivered(labelling, delivered_on, *findings):
+    audit = _audit(labelling, end_on=delivered_on - datetime.timedelta(days=10), delivered=True)
+    audit.report_delivered_on = delivered_on
+    audit.save(update_fields=["report_delivered_on"])
+    for traits in findings:
+        factories.FindingFactory(audit=audit, **traits)
+    return audit
+
+
+def test_findings_waiting_for_a_response_alert_the_quality_manager_7_days_before_then_late(world, labelling):
+    audit = _delivered(labelling, datetime.date(2026, 3, 20), {"minor": True}, {"sensitive": True}, {})
+
+    assert _run("finding_responses") == 1  # due on 19/04: 4 days left
+
+    key = f"audit:{audit.pk}:2026-04-19:response:7d"
+    assert _told() == [("qm", key)]
+    notice = Notification.objects.get()
+    assert notice.kind == "finding_response_due"
+    assert "19/04/2026" in notice.title and "2 constats" in notice.body  # the strength calls for no response
+    assert notice.url == reverse("audit_detail", kwargs={"pk": audit.pk})
+
+    for _ in range(2):
+        _run("finding_responses", today=datetime.date(2026, 4, 20))
+    assert _told(kind="finding_response_late") == [("qm", f"audit:{audit.pk}:2026-04-19:response:overdue")]
+
+
+def test_no_response_alert_once_answered_or_too_early_or_without_answerable_findings(world, labelling, settings):
+    _delivered(labelling, datetime.date(2026, 3, 20), {"minor": True, "answered": True}, {"improvement": True})
+    _delivered(labelling, datetime.date(2026, 4, 1), {"major": True})  # due on 01/05: too early
+    assert _run("finding_responses") == 0
+
+    settings.QUALIPREF_FINDING_RESPONSE_ALERT_DAYS = [30]
+    assert _run("finding_responses") == 1
+
+
+def test_the_audit_page_tells_when_the_argued_response_is_expected(client, world, labelling, settings):
+    settings.QUALIPREF_FINDING_RESPONSE_DAYS = 45
+    audit = _delivered(labelling, datetime.date(2026, 3, 20), {"minor": True})
+    client.force_login(world.users["quality_manager"])
+
+    page = client.get(reverse("audit_detail", kwargs={"pk": audit.pk})).content.decode()
+
+    assert "Réponse argumentée attendue le" in page and "04/05/2026" in page

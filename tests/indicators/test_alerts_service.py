@@ -36,6 +36,17 @@ def due_everywhere(world):
         end_on=datetime.date(2026, 3, 25),
         auditors=[world.users["auditor"]],
     )
+    factories.FindingFactory(
+        audit=factories.AuditFactory(
+            labelling=labelling,
+            kind="follow_up",
+            start_on=datetime.date(2026, 2, 9),
+            end_on=datetime.date(2026, 2, 11),
+            delivered=True,
+            report_delivered_on=datetime.date(2026, 2, 20),
+        ),
+        minor=True,
+    )  # the argued response was due 30 days after the report, on 22/03
     factories.ComplaintFactory(
         site=world.site, received_on=datetime.date(2026, 3, 2), in_progress=True, assigned_to=world.users["agent"]
     )
@@ -56,6 +67,7 @@ def test_one_run_notifies_every_source_and_a_second_run_adds_nothing(due_everywh
         "complaint_overdue",
         "action_overdue",
         "audit_report_late",
+        "finding_response_late",
         "follow_up_audit_overdue",
         "yearly_clu_overdue",
         "yearly_survey_overdue",
