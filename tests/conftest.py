@@ -17,14 +17,34 @@ def pytest_runtest_makereport(item, call):
         report.longrepr = f"Test ignoré en CI (interdit) : {report.longrepr}"
 
 
+FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
 
 
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(scope="module")
+def demo_data(django_db_setup, django_db_blocker):
+    """The demo of `manage.py load_demo`, loaded once per test module in a transaction rolled back at the module's
+    end; each test runs in a savepoint of it, so what a test writes is undone too. Only for modules whose every test
+    reads the demo: the demo stays in place until the module's last test."""
+    from django.db import transaction
+    from django.test import override_settings
+
+    from qualipref.demo import load_demo
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        with override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS):
+            load_demo()
+        yield
+        transaction.set_rollback(True)
 
 
 @pytest.fixture

@@ -8,9 +8,7 @@ from accounts.models import Membership, User
 from sites.models import Prefecture, Service, Site
 
 
-def test_the_demo_data_holds_the_two_prefectures_their_sites_and_the_accounts_of_the_api_contract(db, rf):
-    call_command("load_demo", stdout=io.StringIO())
-
+def test_the_demo_data_holds_the_two_prefectures_their_sites_and_the_accounts_of_the_api_contract(demo_data, db, rf):
     bdr = Prefecture.objects.get(department_id="13")
     assert set(bdr.sites.values_list("name", flat=True)) == {
         "Marseille – Peytral",
@@ -30,8 +28,7 @@ def test_the_demo_data_holds_the_two_prefectures_their_sites_and_the_accounts_of
     assert access.home_dashboard(User.objects.get(username="direction13")) == "prefecture"
 
 
-def test_loading_the_demo_twice_changes_nothing(db):
-    call_command("load_demo", stdout=io.StringIO())
+def test_loading_the_demo_twice_changes_nothing(demo_data, db):
     counts = (Site.objects.count(), Service.objects.count(), User.objects.count(), Membership.objects.count())
     User.objects.filter(username="national").update(first_name="Changé")
 
@@ -41,7 +38,7 @@ def test_loading_the_demo_twice_changes_nothing(db):
     assert User.objects.get(username="national").first_name == "Changé"
 
 
-def test_the_demo_command_prints_the_accounts(db, capsys):
+def test_the_demo_command_prints_the_accounts(demo_data, db, capsys):
     call_command("load_demo")
 
     out = capsys.readouterr().out

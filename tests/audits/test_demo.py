@@ -7,7 +7,6 @@ import pytest
 from audits import demo
 from audits.models import Audit, Finding
 from audits.services import summaries
-from qualipref.demo import load_demo
 
 pytestmark = pytest.mark.django_db
 
@@ -15,8 +14,8 @@ D = datetime.date
 
 
 @pytest.fixture
-def loaded(db):
-    load_demo()
+def loaded(demo_data, db):
+    pass
 
 
 def _audit(department, kind, start_on):

@@ -5,13 +5,11 @@ from django.utils import timezone
 
 from complaints import demo
 from complaints.models import Complaint, ReplyTemplate
-from qualipref.demo import load_demo
 
 pytestmark = pytest.mark.django_db
 
 
-def test_loading_twice_changes_nothing(db):
-    load_demo()
+def test_loading_twice_changes_nothing(demo_data, db):
     demo.load()
     references = set(Complaint.objects.values_list("reference", flat=True))
 
@@ -21,8 +19,7 @@ def test_loading_twice_changes_nothing(db):
     assert ReplyTemplate.objects.count() == 2
 
 
-def test_the_demo_agent_of_istres_has_an_overdue_and_a_due_this_week_complaint(db):
-    load_demo()
+def test_the_demo_agent_of_istres_has_an_overdue_and_a_due_this_week_complaint(demo_data, db):
     demo.load()
     today = timezone.localdate()
     istres = Complaint.objects.filter(site__name="Sous-préfecture d'Istres", received_on__year__gte=today.year - 1)
@@ -31,8 +28,7 @@ def test_the_demo_agent_of_istres_has_an_overdue_and_a_due_this_week_complaint(d
     assert istres.due_soon(today).filter(assigned_to__username="agent-istres").count() == 1
 
 
-def test_2015_references_run_from_1_to_46_and_the_counter_continues_after_them(db):
-    load_demo()
+def test_2015_references_run_from_1_to_46_and_the_counter_continues_after_them(demo_data, db):
     demo.load()
 
     references = sorted(Complaint.objects.filter(received_on__year=2015).values_list("reference", flat=True))

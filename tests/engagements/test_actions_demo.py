@@ -5,12 +5,10 @@ from django.utils import timezone
 from accounts.models import User
 from engagements.demo import actions as demo_actions
 from engagements.models import Action, ActionPlan, Labelling
-from qualipref.demo import load_demo
 from tests import factories
 
 
-def test_the_demo_plan_holds_the_2015_actions_on_the_five_sites_in_various_statuses(db):
-    load_demo()  # runs demo_actions.load() after the labelling cycles
+def test_the_demo_plan_holds_the_2015_actions_on_the_five_sites_in_various_statuses(demo_data, db):
 
     plan = ActionPlan.objects.get(title=demo_actions.PLAN_TITLE)
     actions = plan.actions.select_related("site", "owner", "engagement")
@@ -31,8 +29,7 @@ def test_the_demo_plan_holds_the_2015_actions_on_the_five_sites_in_various_statu
     assert actions.get(title__startswith="Ouvrir le guichet des étrangers à 8 h").history.count() == 4
 
 
-def test_the_demo_actions_are_seen_by_the_demo_accounts_as_their_roles_say(db):
-    load_demo()
+def test_the_demo_actions_are_seen_by_the_demo_accounts_as_their_roles_say(demo_data, db):
     demo_actions.load()
     referent = User.objects.get(username="referent-arles")
 
@@ -42,8 +39,7 @@ def test_the_demo_actions_are_seen_by_the_demo_accounts_as_their_roles_say(db):
     assert Action.objects.for_user(User.objects.get(username="qualite94")).count() == 0
 
 
-def test_loading_the_demo_plan_twice_changes_nothing(db):
-    load_demo()
+def test_loading_the_demo_plan_twice_changes_nothing(demo_data, db):
     demo_actions.load()
     counts = (ActionPlan.objects.count(), Action.objects.count(), Action.history.count())
 
@@ -51,8 +47,7 @@ def test_loading_the_demo_plan_twice_changes_nothing(db):
     assert (ActionPlan.objects.count(), Action.objects.count(), Action.history.count()) == counts
 
 
-def test_the_demo_plan_joins_the_running_cycle_of_the_prefecture_once_there_is_one(db):
-    load_demo()
+def test_the_demo_plan_joins_the_running_cycle_of_the_prefecture_once_there_is_one(demo_data, db):
     demo_actions.load()
     plan = ActionPlan.objects.get(title=demo_actions.PLAN_TITLE)
     cycle = Labelling.objects.current().filter(prefecture=plan.prefecture).first()

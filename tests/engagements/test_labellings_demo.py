@@ -8,15 +8,13 @@ from django.db.models import Count, Q
 from engagements.demo import labellings as demo
 from engagements.models import Labelling, LabellingStep
 from engagements.services import labellings as services
-from qualipref.demo import load_demo
 from sites.models import Prefecture
 
 D = datetime.date
 
 
 @pytest.fixture
-def loaded(db):
-    load_demo()
+def loaded(demo_data, db):
     demo.load()
 
 

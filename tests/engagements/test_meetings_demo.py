@@ -1,9 +1,6 @@
 """Demo data of the meetings and trainings: Bouches-du-Rhône's 2015 COPIL and CLU, agents to train."""
 
-import io
-
 import pytest
-from django.core.management import call_command
 
 from accounts.models import Membership, Role
 from engagements.demo import meetings as demo
@@ -15,8 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def loaded():
-    call_command("load_demo", stdout=io.StringIO())
+def loaded(demo_data):
     demo.load()
 
 
@@ -57,10 +53,9 @@ def test_loading_the_demo_twice_changes_nothing(loaded):
     ) == counts
 
 
-def test_decisions_are_linked_to_the_copil_and_clu_actions_of_the_demo_action_plan(db):
+def test_decisions_are_linked_to_the_copil_and_clu_actions_of_the_demo_action_plan(demo_data):
     from engagements.demo import actions, labellings
 
-    call_command("load_demo", stdout=io.StringIO())
     labellings.load()
     actions.load()
     demo.load()

@@ -15,16 +15,9 @@ from qualipref.demo import load_demo
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """The demo, loaded once for the module (and removed afterwards by the test database's teardown)."""
-    with django_db_blocker.unblock():
-        from django.db import transaction
-
-        with transaction.atomic():
-            load_demo()
-            yield
-            transaction.set_rollback(True)
+@pytest.fixture
+def demo(demo_data):
+    pass
 
 
 def test_every_demo_site_has_24_months_of_phone_counter_and_title_figures(demo):

@@ -11,8 +11,7 @@ from surveys.models import Campaign, Response
 pytestmark = pytest.mark.django_db
 
 
-def test_the_2015_table_of_the_bouches_du_rhone_is_shown_with_its_real_figures(client):
-    load_demo()
+def test_the_2015_table_of_the_bouches_du_rhone_is_shown_with_its_real_figures(demo_data, client):
     campaign = Campaign.objects.get(title="Enquête de satisfaction des usagers 2015")
     arles = Site.objects.get(name="Sous-préfecture d'Arles")
     saint_sebastien = Site.objects.get(name="Marseille – Saint-Sébastien")
@@ -40,8 +39,7 @@ def test_the_2015_table_of_the_bouches_du_rhone_is_shown_with_its_real_figures(c
     assert "Cartes grises et permis" in service_page and "51,5 %" in service_page
 
 
-def test_this_year_campaign_is_open_with_answers_and_nothing_published(client):
-    load_demo()
+def test_this_year_campaign_is_open_with_answers_and_nothing_published(demo_data, client):
     campaign = Campaign.objects.exclude(kind="aggregated").get(prefecture__department_id="13")
 
     assert campaign.accepts_responses()
@@ -50,8 +48,7 @@ def test_this_year_campaign_is_open_with_answers_and_nothing_published(client):
     assert not campaign.campaign_sites.filter(published_at__isnull=False).exists()
 
 
-def test_loading_the_demo_twice_adds_nothing():
-    load_demo()
+def test_loading_the_demo_twice_adds_nothing(demo_data):
     counts = (Campaign.objects.count(), Response.objects.count())
 
     load_demo()
@@ -59,10 +56,9 @@ def test_loading_the_demo_twice_adds_nothing():
     assert (Campaign.objects.count(), Response.objects.count()) == counts
 
 
-def test_the_staff_pages_of_the_2015_campaign_show_its_rates(client):
+def test_the_staff_pages_of_the_2015_campaign_show_its_rates(demo_data, client):
     from accounts.models import User
 
-    load_demo()
     client.force_login(User.objects.get(username="qualite13"))
     campaign = Campaign.objects.get(title="Enquête de satisfaction des usagers 2015")
     arles = Site.objects.get(name="Sous-préfecture d'Arles")
