@@ -77,7 +77,7 @@ def build(*, today=None):
             prefecture.department_id,
             {"status": prefecture.map_status, "label": prefecture.map_label, "url": prefecture.dashboard_url},
         )
-    counts["absent"] = len(france_map.POSITIONS) - len(tiles)
+    counts["absent"] = len(france_map.CODES) - len(tiles)
     return NationalDashboard(
         panel=boards.panel(today=today),
         prefectures=prefectures,

@@ -1,6 +1,7 @@
-"""The national dashboard: national key indicators, the map of France (one tile per département, overseas ones in
-an inset row) coloured by label, with an accessible name per tile and the same data as a table, links down to each
-prefecture's dashboard; a fixed number of queries whatever the number of prefectures."""
+"""The national dashboard: national key indicators, the map of France (the département shapes of pygal-maps-fr,
+overseas and Paris' small départements as insets) coloured by label, with an accessible name per département and
+the same data as a table, links down to each prefecture's dashboard; a fixed number of queries whatever the number
+of prefectures."""
 
 import datetime
 import re
@@ -66,7 +67,7 @@ def test_tiles_are_coloured_by_label_and_late_follow_up(client, world, today):
     assert 'data-department="971" data-status="in_progress"' in svg
     legend = {item["status"]: item["count"] for item in dashboard.legend}
     assert legend["late"] == legend["labelled"] == legend["none"] == legend["in_progress"] == 1
-    assert legend["absent"] == len(france_map.POSITIONS) - 4
+    assert legend["absent"] == len(france_map.CODES) - 4
 
 
 def test_the_tile_says_the_next_follow_up_and_open_nonconformities(client, world, today):
@@ -78,8 +79,22 @@ def test_the_tile_says_the_next_follow_up_and_open_nonconformities(client, world
     assert prefecture.map_label.endswith("1 non-conformité(s) ouverte(s)")
 
 
-def test_every_map_position_is_unique():
-    assert len(set(france_map.POSITIONS.values())) == len(france_map.POSITIONS)
+def test_every_departement_is_drawn_once_from_the_package_shapes():
+    assert len(set(france_map.CODES)) == len(france_map.CODES) == Department.objects.count()
+    shapes = france_map.shapes()
+    assert len(shapes["metropole"]) == 96 and {code for code, _d in shapes["paris"]} == {"75", "92", "93", "94"}
+    assert {code for code, _d in shapes["overseas"]} == {"971", "972", "973", "974", "975", "976"}
+    # Whole units of the package's 2000-wide box: an outline of 600 kB becomes a picture of a few dozen.
+    svg = str(france_map.render({}))
+    assert len(svg.encode()) < 100_000
+    assert re.fullmatch(r"M\d+ \d+l[-\d ]+z", shapes["metropole"][0][1].split("z")[0] + "z")
+
+
+def test_paris_small_departements_are_links_in_their_inset_only(client, world, today):
+    factories.PrefectureFactory(department=Department.objects.get(code="75"))
+    svg = str(_landing(client, world.users["national"]).context["national_dashboard"].map_svg)
+    assert svg.count('data-department="75"') == 1
+    assert svg.count('<a href="') == 3  # Bouches-du-Rhône, Val-de-Marne, Paris
 
 
 @pytest.mark.parametrize("role", ["quality_manager", "manager", "site_referent", "agent"])
