@@ -3,6 +3,7 @@ label, next follow-up due, open non-conformities and what is overdue, drawn on t
 the same order in a table (the map's text alternative). Fixed number of queries whatever the number of
 prefectures: every count is grouped by the database."""
 
+import functools
 from dataclasses import dataclass
 
 from django.urls import reverse
@@ -24,6 +25,13 @@ class NationalDashboard:
     counts: dict  # map status: number of prefectures
     map_svg: str
     legend: list
+
+    @functools.cached_property
+    def downloads(self):
+        """The URLs of its PDF and of its tables as CSV and XLSX (tables.Downloads)."""
+        from .tables import downloads  # tables builds on this module
+
+        return downloads(self)
 
 
 def map_status(labelling, today):
