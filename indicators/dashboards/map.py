@@ -60,7 +60,7 @@ _TOKEN = re.compile(r"[MmLlCcZz]|-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 def _points(d, dx=0.0, dy=0.0):
     """The subpaths of an SVG path (commands M, L, C, Z, absolute or relative) as lists of absolute end points."""
     subpaths, current = [], None
-    x = y = 0.0
+    x = y = start_x = start_y = 0.0
     command = None
     tokens = _TOKEN.findall(d)
     i = 0
@@ -68,8 +68,8 @@ def _points(d, dx=0.0, dy=0.0):
         token = tokens[i]
         if token in "MmLlCcZz":
             command, i = token, i + 1
-            if command in "Zz":
-                current = None
+            if command in "Zz":  # back to the start of the subpath: a relative moveto starts from there
+                current, x, y = None, start_x, start_y
             continue
         size = 6 if command in "Cc" else 2
         values = [float(value) for value in tokens[i : i + size]]
@@ -81,6 +81,7 @@ def _points(d, dx=0.0, dy=0.0):
         if command in "Mm" or current is None:
             current = []
             subpaths.append(current)
+            start_x, start_y = x, y
             if command in "Mm":  # pairs after a moveto are linetos
                 command = "l" if command == "m" else "L"
         current.append((x + dx, y + dy))

@@ -119,3 +119,10 @@ def test_the_national_dashboard_costs_the_same_for_1_or_30_prefectures(client, t
         factories.ComplaintFactory(site=factories.SiteFactory(prefecture=prefecture))
     with django_assert_max_num_queries(expected):
         _landing(client, user)
+
+
+def test_paths_are_read_as_absolute_points_whatever_their_commands():
+    # relative and absolute moves, lines and curves (their end point only), a relative move after a closed subpath
+    subpaths = france_map._points("m 10,10 5,0 c 1,1 2,2 0,5 z m 1 1 L 20 20 Z M 0 0 l 1e1 0", dx=1, dy=-1)
+    assert subpaths == [[(11, 9), (16, 9), (16, 14)], [(12, 10), (21, 19)], [(1, -1), (11, -1)]]
+    assert france_map._compact([[(0.4, 0.6), (10.2, 0.4), (10.4, 0.3), (3, -4)]]) == "M0 1l10-1-7-4z"
