@@ -1,15 +1,16 @@
 """The national map: the départements of France with the overseas ones and Paris' small départements as insets,
-coloured by the label of each prefecture, drawn as server-side SVG (no JavaScript: the same picture goes into
-pages and PDFs). Each département is a link with an accessible name (département, label and version, next
-follow-up due, open non-conformities) and a ``<title>`` shown on hover; keyboard focus is drawn by the map's own
-style. The page gives the same data as a table.
+drawn as server-side SVG (no JavaScript: the same picture goes into pages and PDFs). A labelled prefecture has the
+colour of its label and version (référentiel), hatched in red when its follow-up audit is late; the others the
+colour of their state (labelling in progress, refused, none). Each département is a link with an accessible name
+(département, label and version, next follow-up due, open non-conformities) and a ``<title>`` shown on hover;
+keyboard focus is drawn by the map's own style. The page gives the same data as a table.
 
 The shapes are those of pygal-maps-fr (the package DESIGN.md names): only its data file ``fr.departments.svg``
 is read, through importlib.resources, because its Python code does not import with pygal 3 (``from
 pygal._compat import u``). The file is parsed once: each path is turned into absolute points rounded to whole
 units of its 2000-wide viewBox, curves replaced by their end points (600 kB of shapes become about 60 kB, a
 difference under half a pixel at the size shown). Collectivités without a shape in the package (Saint-Barthélemy,
-Saint-Martin, Wallis-et-Futuna, Polynésie, Nouvelle-Calédonie) are drawn as labelled squares in a row.
+Saint-Martin, Wallis-et-Futuna, Polynésie, Nouvelle-Calédonie) are drawn as squares with their code, in a row.
 """
 
 import functools
@@ -33,6 +34,17 @@ STATUSES = {
     "absent": ("#ffffff", "#666666", "Préfecture non enregistrée"),
 }
 
+# Labelled prefectures: one colour per référentiel (label and version), given in the référentiels' order. White
+# text on each has a contrast >= 4.5:1; none is the blue of « en cours » or the orange of « refusée ».
+LABEL_PALETTE = ("#18753c", "#a558a0", "#006a6f", "#8d533e", "#66673d", "#6e445a")
+LABELLED = ("labelled", "late")
+# Late follow-up audits: red stripes over the colour of the label (one pattern per colour, so each département
+# stays one path).
+LATE_PATTERN = (
+    '<pattern id="{}" width="28" height="28" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
+    '<rect width="28" height="28" fill="{}"/><rect width="9" height="28" fill="#ce0500"/></pattern>'
+)
+
 # Overseas collectivités the package has no shape for: a square each, in a row under the map.
 SQUARES = ("977", "978", "986", "987", "988")
 SQUARE, SQUARE_GAP = 90, 14
@@ -47,9 +59,9 @@ INSET_FRAMES = (
 
 STYLE = (
     ".qp-france-map path{stroke:#ffffff;stroke-width:2;stroke-linejoin:round}"
-    ".qp-france-map a:hover path,.qp-france-map a:hover rect{stroke:#161616;stroke-width:5}"
+    ".qp-france-map a:hover path{stroke:#161616;stroke-width:5}"
     ".qp-france-map a:focus{outline:none}"
-    ".qp-france-map a:focus path,.qp-france-map a:focus rect{stroke:#0a76f6;stroke-width:9}"
+    ".qp-france-map a:focus path{stroke:#0a76f6;stroke-width:9}"
     ".qp-france-map [data-status=absent] path{stroke:#929292}"
     ".qp-france-map .qp-map-frame{fill:none;stroke:#929292;stroke-width:2}"
 )
@@ -135,7 +147,32 @@ CODES = codes()
 
 
 def legend():
-    return [{"status": key, "fill": fill, "label": label} for key, (fill, _text, label) in STATUSES.items()]
+    """The states; labelled ones have the colour of their label (``label_colours``), late ones are hatched."""
+    return [
+        {"status": key, "fill": None if key in LABELLED else fill, "label": label, "hatched": key == "late"}
+        for key, (fill, _text, label) in STATUSES.items()
+    ]
+
+
+def label_colours(referentials):
+    """{référentiel id: colour} of the référentiels given, in their order (more than the palette: colours repeat)."""
+    return {referential.pk: LABEL_PALETTE[index % len(LABEL_PALETTE)] for index, referential in enumerate(referentials)}
+
+
+def _fill(tile):
+    return tile.get("fill") or STATUSES[tile["status"]][0]
+
+
+def _late_pattern(fill):
+    return f"qp-late-{fill.removeprefix('#')}"
+
+
+def _path(tile, d):
+    """A département in the colour of its label or state; a late follow-up is striped in red over that colour."""
+    fill = _fill(tile)
+    if tile["status"] == "late":
+        fill = f"url(#{_late_pattern(fill)})"
+    return format_html('<path fill="{}" d="{}"/>', fill, d)
 
 
 def _absent(code):
@@ -167,18 +204,22 @@ def _element(tile, code, shape):
 
 
 def render(tiles, *, title="Carte des préfectures par état de labellisation"):
-    """The SVG of the map. ``tiles``: {département code: {"status", "label" (accessible name), "url" or None}};
-    a département absent from ``tiles`` is drawn as « Préfecture non enregistrée »."""
+    """The SVG of the map. ``tiles``: {département code: {"status", "label" (accessible name), "url" or None,
+    "fill" (optional: the colour of its label)}}; a département absent from ``tiles`` is drawn as « Préfecture non
+    enregistrée »."""
     drawn = shapes()
     inset = {code for code, _d in drawn["paris"]}
+    late_fills = sorted({_fill(tile) for tile in tiles.values() if tile["status"] == "late"})
+    patterns = (format_html(LATE_PATTERN, _late_pattern(fill), fill) for fill in late_fills)
     parts = [
         format_html(
             '<svg xmlns="http://www.w3.org/2000/svg" class="qp-france-map" viewBox="0 0 {} {}" role="group" '
-            'aria-labelledby="qp-map-title"><title id="qp-map-title">{}</title><style>{}</style>',
+            'aria-labelledby="qp-map-title"><title id="qp-map-title">{}</title><style>{}</style><defs>{}</defs>',
             WIDTH,
             HEIGHT,
             title,
             STYLE,
+            mark_safe("".join(patterns)),  # noqa: S308 - format_html
         )
     ]
     for x, y, width, height, caption in INSET_FRAMES:
@@ -193,14 +234,14 @@ def render(tiles, *, title="Carte des préfectures par état de labellisation"):
             )
     for code, d in drawn["metropole"]:
         tile = tiles.get(code) or _absent(code)
-        shape = format_html('<path fill="{}" d="{}"/>', STATUSES[tile["status"]][0], d)
+        shape = _path(tile, d)
         if code in inset:  # too small to point at here: drawn, and reachable in the inset
             parts.append(format_html('<g aria-hidden="true" data-status="{}">{}</g>', tile["status"], shape))
         else:
             parts.append(_element(tile, code, shape))
     for code, d in drawn["paris"] + drawn["overseas"]:
         tile = tiles.get(code) or _absent(code)
-        parts.append(_element(tile, code, format_html('<path fill="{}" d="{}"/>', STATUSES[tile["status"]][0], d)))
+        parts.append(_element(tile, code, _path(tile, d)))
     parts.append(
         format_html(
             '<text x="{}" y="{}" font-size="26" fill="#3a3a3a">Autres collectivités d’outre-mer</text>',
@@ -210,19 +251,14 @@ def render(tiles, *, title="Carte des préfectures par état de labellisation"):
     )
     for index, code in enumerate(SQUARES):
         tile = tiles.get(code) or _absent(code)
-        fill, text_colour, _legend = STATUSES[tile["status"]]
         x = SQUARES_X + index * (SQUARE + SQUARE_GAP)
         shape = format_html(
-            '<rect x="{}" y="{}" width="{}" height="{}" rx="8" fill="{}" stroke="#929292" stroke-width="2"/>'
-            '<text x="{}" y="{}" font-size="30" text-anchor="middle" fill="{}" aria-hidden="true">{}</text>',
-            x,
-            SQUARES_Y,
-            SQUARE,
-            SQUARE,
-            fill,
+            '{}<text x="{}" y="{}" font-size="30" font-weight="bold" text-anchor="middle" fill="{}" '
+            'aria-hidden="true">{}</text>',
+            _path(tile, f"M{x} {SQUARES_Y}h{SQUARE}v{SQUARE}h-{SQUARE}z"),
             x + SQUARE / 2,
             SQUARES_Y + SQUARE / 2 + 10,
-            text_colour,
+            STATUSES[tile["status"]][1],
             code,
         )
         parts.append(_element(tile, code, shape))

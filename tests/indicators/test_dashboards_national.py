@@ -126,3 +126,33 @@ def test_paths_are_read_as_absolute_points_whatever_their_commands():
     subpaths = france_map._points("m 10,10 5,0 c 1,1 2,2 0,5 z m 1 1 L 20 20 Z M 0 0 l 1e1 0", dx=1, dy=-1)
     assert subpaths == [[(11, 9), (16, 9), (16, 14)], [(12, 10), (21, 19)], [(1, -1), (11, -1)]]
     assert france_map._compact([[(0.4, 0.6), (10.2, 0.4), (10.4, 0.3), (3, -4)]]) == "M0 1l10-1-7-4z"
+
+
+def test_labelled_prefectures_have_the_colour_of_their_label_and_version(client, world, today):
+    from tests.factories import labelling_referential
+
+    factories.LabellingFactory(prefecture=world.prefecture, granted=True)  # Qualipref 2.0, follow-up late
+    gironde = factories.PrefectureFactory(department=factories.DepartmentFactory(code="33", name="Gironde"))
+    marianne = factories.LabellingFactory(
+        prefecture=gironde, granted=True, referential=labelling_referential("MARIANNE")
+    )
+    marianne.next_audit_due = datetime.date(2026, 11, 27)
+    marianne.save()
+    dashboard = _landing(client, world.users["national"]).context["national_dashboard"]
+    fills = {p.department_id: p.map_fill for p in dashboard.prefectures}
+    assert fills["13"] and fills["33"] and fills["13"] != fills["33"] and fills["94"] is None
+    assert {item["label"]: (item["fill"], item["count"]) for item in dashboard.label_legend} == {
+        str(marianne.referential): (fills["33"], 1),
+        str(world.prefecture.labellings.get().referential): (fills["13"], 1),
+    }
+    svg = str(dashboard.map_svg)
+    # the colour of the label, striped in red when the follow-up audit is late
+    late = f"qp-late-{fills['13'][1:]}"
+    assert f'<pattern id="{late}" ' in svg and f'<rect width="28" height="28" fill="{fills["13"]}"/>' in svg
+    assert re.search(rf'data-department="13" data-status="late"><title>[^<]*</title><path fill="url\(#{late}\)"', svg)
+    assert re.search(
+        rf'data-department="33" data-status="labelled"><title>[^<]*</title><path fill="{fills["33"]}"', svg
+    )
+    assert svg.count("<pattern ") == 1
+    html = _landing(client, world.users["national"]).content.decode()
+    assert f"{marianne.referential} : 1" in html and "Labellisée, audit de suivi en retard : 1" in html
