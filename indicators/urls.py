@@ -1,6 +1,6 @@
 """Indicator pages, under /indicateurs/."""
 
-from django.urls import path
+from django.urls import path, re_path
 
 from indicators.views import boards, dashboards, entry, footfall
 
@@ -9,6 +9,27 @@ urlpatterns = [
     path("catalogue/", boards.indicator_catalogue, name="indicator_catalogue"),
     path("tableau-de-bord/prefectures/<int:pk>/", dashboards.dashboard_prefecture, name="dashboard_prefecture"),
     path("tableau-de-bord/sites/<int:pk>/", dashboards.dashboard_site, name="dashboard_site"),
+    # downloads of a dashboard: each table as CSV or XLSX (indicators.dashboards.tables), the whole as PDF
+    re_path(
+        r"^tableau-de-bord/national/(?P<table>[a-z-]+)\.(?P<fmt>csv|xlsx)$",
+        dashboards.dashboard_national_export,
+        name="dashboard_national_export",
+    ),
+    re_path(
+        r"^tableau-de-bord/prefectures/(?P<pk>[0-9]+)/(?P<table>[a-z-]+)\.(?P<fmt>csv|xlsx)$",
+        dashboards.dashboard_prefecture_export,
+        name="dashboard_prefecture_export",
+    ),
+    re_path(
+        r"^tableau-de-bord/sites/(?P<pk>[0-9]+)/(?P<table>[a-z-]+)\.(?P<fmt>csv|xlsx)$",
+        dashboards.dashboard_site_export,
+        name="dashboard_site_export",
+    ),
+    path("tableau-de-bord/national.pdf", dashboards.dashboard_national_pdf, name="dashboard_national_pdf"),
+    path(
+        "tableau-de-bord/prefectures/<int:pk>.pdf", dashboards.dashboard_prefecture_pdf, name="dashboard_prefecture_pdf"
+    ),
+    path("tableau-de-bord/sites/<int:pk>.pdf", dashboards.dashboard_site_pdf, name="dashboard_site_pdf"),
     path("national/", boards.indicators_national, name="indicators_national"),
     path("prefectures/<int:pk>/", boards.indicators_prefecture, name="indicators_prefecture"),
     path("prefectures/<int:pk>/saisie/", entry.measurement_grid_prefecture, name="measurement_grid_prefecture"),

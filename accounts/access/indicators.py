@@ -39,6 +39,11 @@ def can_view_national_indicators(user):
     return is_national_admin(user)
 
 
+def can_view_national_dashboard(user):
+    """The national dashboard and its downloads (map, every prefecture): national administrators, who land on it."""
+    return is_national_admin(user)
+
+
 def can_enter_measurement(user, prefecture, site=None):
     """Enter or import an indicator of ``site`` (or of the whole ``prefecture`` when ``site`` is None): the
     prefecture's quality manager, or the site's referent (computed from ids: no query)."""

@@ -3,6 +3,8 @@ label, next follow-up due, open non-conformities and what is overdue, drawn on t
 the same order in a table (the map's text alternative). Fixed number of queries whatever the number of
 prefectures: every count is grouped by the database."""
 
+import functools
+from collections import Counter
 from dataclasses import dataclass
 
 from django.urls import reverse
@@ -23,7 +25,15 @@ class NationalDashboard:
     prefectures: list  # Prefecture objects with labelling, map_status, map_label, overdue, open_nonconformities
     counts: dict  # map status: number of prefectures
     map_svg: str
-    legend: list
+    legend: list  # the states, with their counts
+    label_legend: list  # the colour of each label and version (référentiel) of labelled prefectures, with counts
+
+    @functools.cached_property
+    def downloads(self):
+        """The URLs of its PDF and of its tables as CSV and XLSX (tables.Downloads)."""
+        from .tables import downloads  # tables builds on this module
+
+        return downloads(self)
 
 
 def map_status(labelling, today):
@@ -65,23 +75,45 @@ def build(*, today=None):
     tiles = {}
     for prefecture in prefectures:
         prefecture.labelling = labellings.get(prefecture.pk)
+        prefecture.map_status = map_status(prefecture.labelling, today)
+    referentials = sorted(
+        {p.labelling.referential for p in prefectures if p.map_status in france_map.LABELLED},
+        key=lambda referential: (referential.code, referential.published_on, referential.version),
+    )
+    colours = france_map.label_colours(referentials)
+    for prefecture in prefectures:
         prefecture.next_audit = next_audits.get(prefecture.pk)
         prefecture.open_nonconformities = nonconformities.get(prefecture.pk, 0)
         prefecture.overdue = overdue.get(prefecture.pk, dict(common.EMPTY_OVERDUE))
         prefecture.overdue_total = sum(prefecture.overdue.values())
-        prefecture.map_status = map_status(prefecture.labelling, today)
         prefecture.map_label = describe(prefecture, today)
+        labelled = prefecture.map_status in france_map.LABELLED
+        prefecture.map_fill = colours[prefecture.labelling.referential_id] if labelled else None
         prefecture.dashboard_url = reverse("dashboard_prefecture", kwargs={"pk": prefecture.pk})
         counts[prefecture.map_status] += 1
         tiles.setdefault(
             prefecture.department_id,
-            {"status": prefecture.map_status, "label": prefecture.map_label, "url": prefecture.dashboard_url},
+            {
+                "status": prefecture.map_status,
+                "label": prefecture.map_label,
+                "url": prefecture.dashboard_url,
+                "fill": prefecture.map_fill,
+            },
         )
-    counts["absent"] = len(france_map.POSITIONS) - len(tiles)
+    counts["absent"] = len(france_map.CODES) - len(tiles)
+    labelled_by = Counter(p.labelling.referential_id for p in prefectures if p.map_status in france_map.LABELLED)
     return NationalDashboard(
         panel=boards.panel(today=today),
         prefectures=prefectures,
         counts=counts,
         map_svg=france_map.render(tiles),
         legend=[dict(item, count=counts[item["status"]]) for item in france_map.legend()],
+        label_legend=[
+            {
+                "label": str(referential),
+                "fill": colours[referential.pk],
+                "count": labelled_by[referential.pk],
+            }
+            for referential in referentials
+        ],
     )

@@ -3,6 +3,7 @@ it): key indicators of all its sites, its label and next audit, open non-conform
 the satisfaction of the latest survey, links down to each site the user may see. Fixed number of queries whatever
 the number of sites."""
 
+import functools
 from dataclasses import dataclass
 
 from django.utils import timezone
@@ -27,6 +28,13 @@ class PrefectureDashboard:
     @property
     def overdue_total(self):
         return sum(self.overdue.values())
+
+    @functools.cached_property
+    def downloads(self):
+        """The URLs of its PDF and of its tables as CSV and XLSX (tables.Downloads)."""
+        from .tables import downloads  # tables builds on this module
+
+        return downloads(self)
 
 
 def build(prefecture, user, *, today=None):

@@ -2,6 +2,7 @@
 drill down to it): key indicators with traffic lights and 12-month trends, what is overdue, the label of its
 prefecture and the next audit, the satisfaction of the latest survey. Fixed number of queries."""
 
+import functools
 from dataclasses import dataclass
 
 from django.utils import timezone
@@ -24,6 +25,13 @@ class SiteDashboard:
     @property
     def overdue_total(self):
         return sum(self.overdue.values())
+
+    @functools.cached_property
+    def downloads(self):
+        """The URLs of its PDF and of its tables as CSV and XLSX (tables.Downloads)."""
+        from .tables import downloads  # tables builds on this module
+
+        return downloads(self)
 
 
 def build(site, *, today=None):

@@ -3,15 +3,24 @@
 The landing page of each role stays ``accounts.views.dashboard`` (URL name ``dashboard``, the home of every user),
 which builds the same dashboards through ``indicators.dashboards`` imported lazily. Prefectures and sites are
 fetched through ``for_user``: a foreign one is a 404.
+
+Each dashboard is also downloaded: its tables as CSV or XLSX (one view per scope, the table and the format in the
+URL: indicators.dashboards.tables) and the whole dashboard as a PDF, with the same permissions as the page.
 """
 
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from accounts import access
+from indicators.dashboards import national as national_dashboard
 from indicators.dashboards import prefecture as prefecture_dashboard
 from indicators.dashboards import site as site_dashboard
+from indicators.dashboards import tables
+from qualipref.lib import pdf, table_export
 
 from .boards import crumbs, visible_prefecture, visible_site
 
@@ -49,3 +58,63 @@ def dashboard_site(request, pk):
             "breadcrumb_data": crumbs(site.name, _national_crumb(request.user), prefecture_link),
         },
     )
+
+
+# --- downloads ---------------------------------------------------------------------------------------------------
+
+
+def _national(request):
+    if not access.can_view_national_dashboard(request.user):
+        raise PermissionDenied("Le tableau de bord national est réservé aux administrateurs nationaux.")
+    return national_dashboard.build()
+
+
+def _table_download(dashboard, table, fmt):
+    builder = tables.tables(dashboard).get(table)
+    if builder is None:
+        raise Http404("Ce tableau n’existe pas sur ce tableau de bord.")
+    return table_export.response(builder(), fmt, tables.file_stem(dashboard, table))
+
+
+def _pdf_download(dashboard, title, scope):
+    content = pdf.render(
+        "indicators/dashboards/pdf.html",
+        {"d": dashboard, "title": title, "scope": scope, "generated_on": timezone.localtime()},
+    )
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{tables.file_stem(dashboard)}.pdf"'
+    return response
+
+
+@require_GET
+def dashboard_national_export(request, table, fmt):
+    return _table_download(_national(request), table, fmt)
+
+
+@require_GET
+def dashboard_prefecture_export(request, pk, table, fmt):
+    prefecture = visible_prefecture(request, pk)
+    return _table_download(prefecture_dashboard.build(prefecture, request.user), table, fmt)
+
+
+@require_GET
+def dashboard_site_export(request, pk, table, fmt):
+    return _table_download(site_dashboard.build(visible_site(request, pk)), table, fmt)
+
+
+@require_GET
+def dashboard_national_pdf(request):
+    return _pdf_download(_national(request), "Tableau de bord national", "national")
+
+
+@require_GET
+def dashboard_prefecture_pdf(request, pk):
+    prefecture = visible_prefecture(request, pk)
+    dashboard = prefecture_dashboard.build(prefecture, request.user)
+    return _pdf_download(dashboard, f"Tableau de bord – {prefecture.name}", "prefecture")
+
+
+@require_GET
+def dashboard_site_pdf(request, pk):
+    site = visible_site(request, pk)
+    return _pdf_download(site_dashboard.build(site), f"Tableau de bord – {site.name}", "site")

@@ -7,10 +7,16 @@ Système de design de l'État.
 """
 
 import re
+import warnings
 
-import pygal
 from django.utils.safestring import mark_safe
-from pygal.style import Style
+
+# pygal-maps-fr is installed for its data file only (indicators/dashboards/map.py): its plugin code does not import
+# with pygal 3, and pygal warns about it at import. The shapes do not need the plugin: quiet this warning only.
+with warnings.catch_warnings():
+    warnings.filterwarnings("ignore", message=r"Unable to load .*pygal_maps_fr")
+    import pygal
+    from pygal.style import Style
 
 # DSFR colours (couleurs illustratives et système).
 BLUE_FRANCE = "#000091"

@@ -1,8 +1,10 @@
 """In a real browser: the national administrator lands on the national dashboard, opens a prefecture from the map
-of France (a tile is a link named by its département and label), then a site from the prefecture's table, and
-comes back through the breadcrumb and the table of prefectures (the map's text alternative)."""
+of France (a département is a link named by its label), then a site from the prefecture's table, and comes back
+through the breadcrumb and the table of prefectures (the map's text alternative); a prefecture's quality manager
+lands on its dashboard, downloads a table and the PDF, and drills down to a site."""
 
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -17,8 +19,13 @@ def test_the_national_administrator_drills_down_from_the_map_to_a_site(page, dem
     expect(tile).to_have_count(1)
     expect(page.get_by_role("table", name=re.compile("texte de la carte"))).to_be_visible()
     page.screenshot(path=artifacts / "tableau-de-bord-national.png", full_page=True)
+    # The shapes of every département, rounded: the page stays light (about 250 kB with the 104 demo prefectures).
+    weight = len(page.content().encode())
+    print(f"national dashboard: {weight} bytes of HTML")  # noqa: T201 - measured for the record
+    assert weight < 400_000
 
     tile.focus()
+    page.locator(".qp-map").screenshot(path=artifacts / "carte-focus-13.png")
     page.keyboard.press("Enter")
     prefecture = page.get_by_role("heading", level=1).inner_text()
     expect(page.get_by_text("Tableau de bord de la préfecture")).to_be_visible()
@@ -36,3 +43,34 @@ def test_the_national_administrator_drills_down_from_the_map_to_a_site(page, dem
     breadcrumb.get_by_role("link", name="Tableau de bord national").click()
     page.get_by_role("table", name=re.compile("texte de la carte")).get_by_role("link", name=prefecture).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(prefecture)
+
+
+def test_the_quality_manager_drills_down_from_the_prefecture_to_a_site_and_downloads(page, demo, login, artifacts):
+    login("qualite13", demo)
+    expect(page.get_by_role("heading", name="Indicateurs clés de la préfecture")).to_be_visible()
+    sites = page.get_by_role("table", name=re.compile("^Sites de .* et ce qui est en retard$"))
+    expect(sites).to_be_visible()
+
+    # The table of the sites, as the spreadsheet a French Excel opens: BOM, « ; ».
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Télécharger CSV : Sites").click()
+    assert re.fullmatch(
+        r"tableau-de-bord-bouches-du-rhone-sites-\d{4}-\d{2}-\d{2}\.csv", download.value.suggested_filename
+    )
+    content = Path(download.value.path()).read_bytes()
+    assert content.startswith(b"\xef\xbb\xbfSite;") and "Sous-préfecture d'Arles".encode() in content
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Télécharger en PDF").click()
+    assert download.value.suggested_filename.startswith("tableau-de-bord-bouches-du-rhone-")
+    assert Path(download.value.path()).read_bytes().startswith(b"%PDF-")
+
+    sites.get_by_role("link", name="Sous-préfecture d'Arles").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sous-préfecture d'Arles")
+    expect(page.get_by_role("heading", name="Indicateurs clés du site")).to_be_visible()
+    expect(page.get_by_role("link", name="Télécharger XLSX : Indicateurs clés du site")).to_be_visible()
+    page.screenshot(path=artifacts / "tableau-de-bord-site-depuis-prefecture.png", full_page=True)
+    page.get_by_role("navigation", name=re.compile("vous êtes ici", re.I)).get_by_role(
+        "link", name="Préfecture des Bouches-du-Rhône"
+    ).click()
+    expect(page.get_by_role("heading", name="Indicateurs clés de la préfecture")).to_be_visible()

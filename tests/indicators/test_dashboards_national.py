@@ -1,6 +1,7 @@
-"""The national dashboard: national key indicators, the map of France (one tile per département, overseas ones in
-an inset row) coloured by label, with an accessible name per tile and the same data as a table, links down to each
-prefecture's dashboard; a fixed number of queries whatever the number of prefectures."""
+"""The national dashboard: national key indicators, the map of France (the département shapes of pygal-maps-fr,
+overseas and Paris' small départements as insets) coloured by label, with an accessible name per département and
+the same data as a table, links down to each prefecture's dashboard; a fixed number of queries whatever the number
+of prefectures."""
 
 import datetime
 import re
@@ -66,7 +67,7 @@ def test_tiles_are_coloured_by_label_and_late_follow_up(client, world, today):
     assert 'data-department="971" data-status="in_progress"' in svg
     legend = {item["status"]: item["count"] for item in dashboard.legend}
     assert legend["late"] == legend["labelled"] == legend["none"] == legend["in_progress"] == 1
-    assert legend["absent"] == len(france_map.POSITIONS) - 4
+    assert legend["absent"] == len(france_map.CODES) - 4
 
 
 def test_the_tile_says_the_next_follow_up_and_open_nonconformities(client, world, today):
@@ -78,8 +79,22 @@ def test_the_tile_says_the_next_follow_up_and_open_nonconformities(client, world
     assert prefecture.map_label.endswith("1 non-conformité(s) ouverte(s)")
 
 
-def test_every_map_position_is_unique():
-    assert len(set(france_map.POSITIONS.values())) == len(france_map.POSITIONS)
+def test_every_departement_is_drawn_once_from_the_package_shapes():
+    assert len(set(france_map.CODES)) == len(france_map.CODES) == Department.objects.count()
+    shapes = france_map.shapes()
+    assert len(shapes["metropole"]) == 96 and {code for code, _d in shapes["paris"]} == {"75", "92", "93", "94"}
+    assert {code for code, _d in shapes["overseas"]} == {"971", "972", "973", "974", "975", "976"}
+    # Whole units of the package's 2000-wide box: an outline of 600 kB becomes a picture of a few dozen.
+    svg = str(france_map.render({}))
+    assert len(svg.encode()) < 100_000
+    assert re.fullmatch(r"M\d+ \d+l[-\d ]+z", shapes["metropole"][0][1].split("z")[0] + "z")
+
+
+def test_paris_small_departements_are_links_in_their_inset_only(client, world, today):
+    factories.PrefectureFactory(department=Department.objects.get(code="75"))
+    svg = str(_landing(client, world.users["national"]).context["national_dashboard"].map_svg)
+    assert svg.count('data-department="75"') == 1
+    assert svg.count('<a href="') == 3  # Bouches-du-Rhône, Val-de-Marne, Paris
 
 
 @pytest.mark.parametrize("role", ["quality_manager", "manager", "site_referent", "agent"])
@@ -104,3 +119,40 @@ def test_the_national_dashboard_costs_the_same_for_1_or_30_prefectures(client, t
         factories.ComplaintFactory(site=factories.SiteFactory(prefecture=prefecture))
     with django_assert_max_num_queries(expected):
         _landing(client, user)
+
+
+def test_paths_are_read_as_absolute_points_whatever_their_commands():
+    # relative and absolute moves, lines and curves (their end point only), a relative move after a closed subpath
+    subpaths = france_map._points("m 10,10 5,0 c 1,1 2,2 0,5 z m 1 1 L 20 20 Z M 0 0 l 1e1 0", dx=1, dy=-1)
+    assert subpaths == [[(11, 9), (16, 9), (16, 14)], [(12, 10), (21, 19)], [(1, -1), (11, -1)]]
+    assert france_map._compact([[(0.4, 0.6), (10.2, 0.4), (10.4, 0.3), (3, -4)]]) == "M0 1l10-1-7-4z"
+
+
+def test_labelled_prefectures_have_the_colour_of_their_label_and_version(client, world, today):
+    from tests.factories import labelling_referential
+
+    factories.LabellingFactory(prefecture=world.prefecture, granted=True)  # Qualipref 2.0, follow-up late
+    gironde = factories.PrefectureFactory(department=factories.DepartmentFactory(code="33", name="Gironde"))
+    marianne = factories.LabellingFactory(
+        prefecture=gironde, granted=True, referential=labelling_referential("MARIANNE")
+    )
+    marianne.next_audit_due = datetime.date(2026, 11, 27)
+    marianne.save()
+    dashboard = _landing(client, world.users["national"]).context["national_dashboard"]
+    fills = {p.department_id: p.map_fill for p in dashboard.prefectures}
+    assert fills["13"] and fills["33"] and fills["13"] != fills["33"] and fills["94"] is None
+    assert {item["label"]: (item["fill"], item["count"]) for item in dashboard.label_legend} == {
+        str(marianne.referential): (fills["33"], 1),
+        str(world.prefecture.labellings.get().referential): (fills["13"], 1),
+    }
+    svg = str(dashboard.map_svg)
+    # the colour of the label, striped in red when the follow-up audit is late
+    late = f"qp-late-{fills['13'][1:]}"
+    assert f'<pattern id="{late}" ' in svg and f'<rect width="28" height="28" fill="{fills["13"]}"/>' in svg
+    assert re.search(rf'data-department="13" data-status="late"><title>[^<]*</title><path fill="url\(#{late}\)"', svg)
+    assert re.search(
+        rf'data-department="33" data-status="labelled"><title>[^<]*</title><path fill="{fills["33"]}"', svg
+    )
+    assert svg.count("<pattern ") == 1
+    html = _landing(client, world.users["national"]).content.decode()
+    assert f"{marianne.referential} : 1" in html and "Labellisée, audit de suivi en retard : 1" in html

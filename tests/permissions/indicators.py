@@ -261,4 +261,37 @@ DASHBOARD_CASES = [
     Case("dashboard_site", SISTER_READERS, kwargs=_site("sister_site"), label="sister"),
     Case("dashboard_site", NATIONAL_ONLY, kwargs=_site("foreign_site"), label="foreign"),
 ]
-CASES = CASES + DASHBOARD_CASES
+
+
+def _table(scope, table, fmt):
+    return lambda w: ({"pk": getattr(w, scope).pk} if scope else {}) | {"table": table, "fmt": fmt}
+
+
+# --- their downloads (tables as CSV / XLSX, the whole as PDF): the permissions of the page they come from -------
+
+DOWNLOAD_CASES = [
+    Case("dashboard_national_export", expect(FORBIDDEN, national=200), kwargs=_table(None, "prefectures", "csv")),
+    Case(
+        "dashboard_national_export",
+        expect(FORBIDDEN, national=200),
+        kwargs=_table(None, "indicateurs", "xlsx"),
+        label="xlsx",
+    ),
+    Case("dashboard_national_pdf", expect(FORBIDDEN, national=200)),
+    Case("dashboard_prefecture_export", READERS, kwargs=_table("prefecture", "sites", "xlsx"), label="own"),
+    Case(
+        "dashboard_prefecture_export",
+        NATIONAL_ONLY,
+        kwargs=_table("foreign_prefecture", "indicateurs", "csv"),
+        label="foreign",
+    ),
+    Case("dashboard_prefecture_pdf", READERS, kwargs=_prefecture("prefecture"), label="own"),
+    Case("dashboard_prefecture_pdf", NATIONAL_ONLY, kwargs=_prefecture("foreign_prefecture"), label="foreign"),
+    Case("dashboard_site_export", READERS, kwargs=_table("site", "retards", "csv"), label="own"),
+    Case("dashboard_site_export", SISTER_READERS, kwargs=_table("sister_site", "indicateurs", "xlsx"), label="sister"),
+    Case("dashboard_site_export", NATIONAL_ONLY, kwargs=_table("foreign_site", "indicateurs", "csv"), label="foreign"),
+    Case("dashboard_site_pdf", READERS, kwargs=_site("site"), label="own"),
+    Case("dashboard_site_pdf", SISTER_READERS, kwargs=_site("sister_site"), label="sister"),
+    Case("dashboard_site_pdf", NATIONAL_ONLY, kwargs=_site("foreign_site"), label="foreign"),
+]
+CASES = CASES + DASHBOARD_CASES + DOWNLOAD_CASES

@@ -1,0 +1,269 @@
+"""Downloads of the dashboards: every table as CSV (French spreadsheets: « ; », UTF-8 with BOM, decimal comma) and
+XLSX (numbers and dates typed), read back; each dashboard as a PDF whose text (pdftotext) holds the same figures,
+the traffic lights in words and, for the nation, the map. Same permissions as the pages (tests/permissions); a
+fixed number of queries whatever the number of sites or prefectures."""
+
+import csv
+import datetime
+import io
+import shutil
+import subprocess
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from qualipref.lib import table_export
+from sites.models import Department
+from tests import factories
+from tests.indicators.factories import MeasurementFactory
+
+pytestmark = pytest.mark.django_db
+needs_pdftotext = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext absent (poppler-utils)")
+
+
+def _get(client, user, name, **kwargs):
+    client.force_login(user)
+    return client.get(reverse(name, kwargs=kwargs))
+
+
+def _csv(response):
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    content = response.content
+    assert content.startswith(b"\xef\xbb\xbf")
+    return list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))
+
+
+def _xlsx(response):
+    assert response["Content-Type"] == table_export.XLSX_CONTENT_TYPE
+    workbook = load_workbook(io.BytesIO(response.content))
+    return workbook.active.title, [list(row) for row in workbook.active.iter_rows(values_only=True)]
+
+
+def _filename(response):
+    return response["Content-Disposition"].split('filename="', 1)[1].rstrip('"')
+
+
+def _pdf_text(response, tmp_path):
+    assert response["Content-Type"] == "application/pdf"
+    path = tmp_path / "tableau.pdf"
+    path.write_bytes(response.content)
+    result = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True)
+    return " ".join(result.stdout.split())
+
+
+def test_the_indicators_of_a_site_as_csv_with_their_traffic_lights(client, world, today):
+    MeasurementFactory(site=world.site, lost_calls=True, period=datetime.date(2026, 3, 1), value="8.5")
+    response = _get(
+        client, world.users["agent"], "dashboard_site_export", pk=world.site.pk, table="indicateurs", fmt="csv"
+    )
+    assert _filename(response) == "tableau-de-bord-sous-prefecture-d-arles-indicateurs-2026-04-15.csv"
+    rows = _csv(response)
+    assert rows[0] == [
+        "Indicateur",
+        "Mois de la dernière valeur",
+        "Dernière valeur",
+        "Unité",
+        "Objectif",
+        "Feu",
+        "Périmé",
+    ]
+    by_name = {row[0]: row for row in rows[1:]}
+    assert by_name["Appels perdus"][1:4] == ["2026-03", "8,5", "%"]
+    assert by_name["Appels perdus"][5] == "Atteint"
+    assert any(row[5] == "Non mesuré" and row[2] == "" for row in rows[1:])
+
+
+def test_the_indicators_of_a_site_as_xlsx_keep_numbers_as_numbers(client, world, today):
+    MeasurementFactory(site=world.site, lost_calls=True, period=datetime.date(2026, 3, 1), value="12.5")
+    response = _get(
+        client, world.users["agent"], "dashboard_site_export", pk=world.site.pk, table="indicateurs", fmt="xlsx"
+    )
+    assert _filename(response).endswith("-indicateurs-2026-04-15.xlsx")
+    title, rows = _xlsx(response)
+    assert title == "Indicateurs clés du site"
+    lost_calls = next(row for row in rows if row[0] == "Appels perdus")
+    assert lost_calls[2] == 12.5 and lost_calls[5] == "Intermédiaire" and lost_calls[6] == "non"
+
+
+def test_what_is_overdue_on_a_site_as_csv(client, world, today):
+    factories.ComplaintFactory(site=world.site)
+    factories.ComplaintFactory(site=world.sister_site)
+    rows = _csv(
+        _get(client, world.users["agent"], "dashboard_site_export", pk=world.site.pk, table="retards", fmt="csv")
+    )
+    assert rows == [
+        ["Élément", "Nombre"],
+        ["Réclamations hors délai", "1"],
+        ["Courriers et courriels hors délai", "0"],
+        ["Actions en retard", "0"],
+    ]
+
+
+def test_the_sites_of_a_prefecture_as_xlsx(client, world, today):
+    factories.ComplaintFactory(site=world.site)
+    factories.CorrespondenceFactory(site=world.sister_site, kind="email")
+    response = _get(
+        client,
+        world.users["quality_manager"],
+        "dashboard_prefecture_export",
+        pk=world.prefecture.pk,
+        table="sites",
+        fmt="xlsx",
+    )
+    assert _filename(response) == "tableau-de-bord-bouches-du-rhone-sites-2026-04-15.xlsx"
+    title, rows = _xlsx(response)
+    assert title == "Sites de Préfecture des Bouches"  # Excel: 31 characters at most
+    assert rows == [
+        [
+            "Site",
+            "Réclamations hors délai",
+            "Courriers et courriels hors délai",
+            "Actions en retard",
+            "Total en retard",
+        ],
+        ["Sous-préfecture d'Arles", 1, 0, 0, 1],
+        ["Sous-préfecture d'Istres", 0, 1, 0, 1],
+    ]
+
+
+def test_a_referent_downloads_only_the_sites_they_see(client, world, today):
+    rows = _csv(
+        _get(
+            client,
+            world.users["site_referent"],
+            "dashboard_prefecture_export",
+            pk=world.prefecture.pk,
+            table="sites",
+            fmt="csv",
+        )
+    )
+    assert [row[0] for row in rows[1:]] == ["Sous-préfecture d'Arles"]
+
+
+def test_the_prefectures_of_the_nation_as_csv_and_xlsx(client, world, today):
+    labelling = factories.LabellingFactory(prefecture=world.prefecture, granted=True)  # follow-up due 27/11/2016
+    audit = factories.AuditFactory(labelling=labelling, kind="follow_up", delivered=True)
+    factories.FindingFactory(audit=audit, category="minor_nonconformity")
+    factories.ActionFactory(plan__prefecture=world.foreign_prefecture, overdue=True)
+    user = world.users["national"]
+    response = _get(client, user, "dashboard_national_export", table="prefectures", fmt="csv")
+    assert _filename(response) == "tableau-de-bord-national-prefectures-2026-04-15.csv"
+    rows = _csv(response)
+    assert rows[0][:8] == [
+        "Département",
+        "Nom du département",
+        "Préfecture",
+        "Label",
+        "Référentiel",
+        "Prochain audit de suivi avant le",
+        "Audit de suivi en retard",
+        "Non-conformités ouvertes",
+    ]
+    bouches, val_de_marne = rows[1:]
+    assert bouches[0:3] == ["13", "Bouches-du-Rhône", "Préfecture des Bouches-du-Rhône"]
+    assert bouches[3] == labelling.get_status_display() and bouches[4] == str(labelling.referential)
+    assert bouches[5:8] == ["27/11/2016", "oui", "1"]
+    assert val_de_marne[3:] == ["Sans cycle de labellisation", "", "", "non", "0", "0", "0", "1"]
+    _title, sheet = _xlsx(_get(client, user, "dashboard_national_export", table="prefectures", fmt="xlsx"))
+    assert sheet[1][5] == datetime.datetime(2016, 11, 27) and sheet[1][7] == 1
+
+
+def test_an_unknown_table_is_not_found(client, world, today):
+    user = world.users["quality_manager"]
+    assert _get(client, user, "dashboard_site_export", pk=world.site.pk, table="sites", fmt="csv").status_code == 404
+    assert (
+        _get(client, user, "dashboard_prefecture_export", pk=world.prefecture.pk, table="x", fmt="csv").status_code
+        == 404
+    )
+
+
+def test_every_table_of_every_dashboard_has_its_download_links(client, world, today):
+    html = _get(client, world.users["quality_manager"], "dashboard_prefecture", pk=world.prefecture.pk).content.decode()
+    for table in ("indicateurs", "retards", "sites"):
+        for fmt in ("csv", "xlsx"):
+            url = reverse("dashboard_prefecture_export", kwargs={"pk": world.prefecture.pk, "table": table, "fmt": fmt})
+            assert f'href="{url}"' in html
+    assert f'href="{reverse("dashboard_prefecture_pdf", kwargs={"pk": world.prefecture.pk})}"' in html
+    assert 'Télécharger CSV<span class="fr-sr-only"> : Sites</span>' in html
+    landing = _get(client, world.users["national"], "dashboard").content.decode()
+    for table in ("indicateurs", "prefectures"):
+        assert f'href="{reverse("dashboard_national_export", kwargs={"table": table, "fmt": "xlsx"})}"' in landing
+    assert f'href="{reverse("dashboard_national_pdf")}"' in landing
+
+
+def test_spreadsheet_formulas_are_neutralised_and_numbers_kept():
+    table = table_export.Table("T", [table_export.Column("a"), table_export.Column("b")], [["=1+1", -3], ["@x", None]])
+    rows = list(csv.reader(io.StringIO(table_export.to_csv(table).decode("utf-8-sig")), delimiter=";"))
+    assert rows[1:] == [["'=1+1", "-3"], ["'@x", ""]]
+    assert table_export._sheet_title("Sites: [a/b]") == "Sites   a b"
+
+
+@needs_pdftotext
+def test_the_pdf_of_a_site_has_its_figures_and_traffic_lights_in_words(client, world, today, tmp_path):
+    MeasurementFactory(site=world.site, lost_calls=True, period=datetime.date(2026, 3, 1), value=25)
+    factories.ComplaintFactory(site=world.site)
+    response = _get(client, world.users["agent"], "dashboard_site_pdf", pk=world.site.pk)
+    assert _filename(response) == "tableau-de-bord-sous-prefecture-d-arles-2026-04-15.pdf"
+    text = _pdf_text(response, tmp_path)
+    assert "Tableau de bord – Sous-préfecture d'Arles" in text
+    assert "Appels perdus" in text and "25 %" in text and "NON ATTEINT" in text
+    assert "1 réclamation hors délai" in text
+    assert "Aucun cycle de labellisation en cours." in text
+
+
+@needs_pdftotext
+def test_the_pdf_of_a_prefecture_lists_its_sites(client, world, today, tmp_path):
+    factories.ComplaintFactory(site=world.sister_site)
+    response = _get(client, world.users["manager"], "dashboard_prefecture_pdf", pk=world.prefecture.pk)
+    assert _filename(response) == "tableau-de-bord-bouches-du-rhone-2026-04-15.pdf"
+    text = _pdf_text(response, tmp_path)
+    assert "Indicateurs clés" in text and "NON MESURÉ" in text
+    assert "Sous-préfecture d'Arles 0 0 0" in text and "Sous-préfecture d'Istres 1 0 0" in text, text
+
+
+@needs_pdftotext
+def test_the_national_pdf_has_the_map_and_the_prefectures(client, world, today, tmp_path):
+    factories.LabellingFactory(prefecture=world.prefecture, granted=True)
+    response = _get(client, world.users["national"], "dashboard_national_pdf")
+    assert _filename(response) == "tableau-de-bord-national-2026-04-15.pdf"
+    text = _pdf_text(response, tmp_path)
+    assert "Carte des labellisations" in text
+    assert "Paris et petite couronne" in text and "Autres collectivités d’outre-mer" in text  # the map's own text
+    assert "Labellisée, audit de suivi en retard : 1" in text
+    assert "27/11/2016 (en retard)" in text and "Préfecture du Val" in text
+
+
+def test_a_download_costs_the_same_for_1_or_20_sites(client, world, today, django_assert_max_num_queries):
+    user = world.users["quality_manager"]
+    kwargs = {"pk": world.prefecture.pk, "table": "sites", "fmt": "xlsx"}
+    _get(client, user, "dashboard_prefecture_export", **kwargs)
+    with CaptureQueriesContext(connection) as queries:
+        _get(client, user, "dashboard_prefecture_export", **kwargs)
+    expected = len(queries)
+    for _ in range(18):
+        site = factories.SiteFactory(prefecture=world.prefecture)
+        factories.ComplaintFactory(site=site)
+        MeasurementFactory(site=site, lost_calls=True, period=datetime.date(2026, 3, 1))
+    with django_assert_max_num_queries(expected):
+        rows = _xlsx(_get(client, user, "dashboard_prefecture_export", **kwargs))[1]
+    assert len(rows) == 21
+
+
+def test_the_national_download_costs_the_same_for_2_or_30_prefectures(
+    client, world, today, django_assert_max_num_queries
+):
+    user = world.users["national"]
+    _get(client, user, "dashboard_national_export", table="prefectures", fmt="csv")
+    with CaptureQueriesContext(connection) as queries:
+        _get(client, user, "dashboard_national_export", table="prefectures", fmt="csv")
+    expected = len(queries)
+    for department in Department.objects.exclude(code__in=["13", "94"])[:28]:
+        prefecture = factories.PrefectureFactory(department=department)
+        factories.LabellingFactory(prefecture=prefecture, granted=True, sites=[])
+        factories.ComplaintFactory(site=factories.SiteFactory(prefecture=prefecture))
+    with django_assert_max_num_queries(expected):
+        rows = _csv(_get(client, user, "dashboard_national_export", table="prefectures", fmt="csv"))
+    assert len(rows) == 31
