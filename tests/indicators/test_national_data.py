@@ -13,6 +13,7 @@ from accounts.models import User
 from complaints.models import Complaint, Correspondence
 from engagements.models import Action
 from indicators import national_data
+from indicators.computations.base import Scope
 from indicators.models import FootfallSlot, Measurement
 from indicators.services import compute
 from sites.models import Prefecture, Site
@@ -59,6 +60,11 @@ def test_a_tiny_scale_holds_each_volume_times_the_scale_and_is_measured_and_show
 
     run = compute.run_full(today=today)
     assert run.created > 0
+    # Written by the database (PostgreSQL): the comparison in Python finds every measurement as it would write it.
+    for indicator, computation in compute._computed_indicators().values():
+        scope = Scope(first=national_data.Plan(SCALE, 2, 7, today).first, last=today.replace(day=1), today=today)
+        counts = compute._upsert_in_python(indicator, computation, scope)
+        assert counts.written == 0, indicator.code
     codes = set(Measurement.objects.values_list("indicator__code", flat=True))
     assert {"complaints_in_time", "letters_in_time", "emails_in_time", "actions_on_time"} <= codes
     assert {"agents_trained_4y", "satisfaction_courtesy", "satisfaction_surveys_per_year"} <= codes
