@@ -88,6 +88,9 @@ class Computation:
     watches: tuple = ()
     requires: tuple = field(default=())
     sql: Callable[[Scope], tuple[str, list]] | None = None
+    # Rows grouped from whatever source rows the scope holds (no row per month of the scope): a full run needs no
+    # first month, so it spares the query for the oldest day of its data.
+    open_start: bool = False
 
     def available(self):
         for label in self.requires or self.watches[:1]:
@@ -199,7 +202,9 @@ def in_time(code, label, *, condition=None, date_field="received_on", answered_f
     def first_day():
         return queryset().aggregate(first=Min(date_field))["first"]
 
-    return Computation(code=code, compute=compute, changes=changes, first_day=first_day, watches=(label,), sql=sql)
+    return Computation(
+        code=code, compute=compute, changes=changes, first_day=first_day, watches=(label,), sql=sql, open_start=True
+    )
 
 
 # --- one query for every month of a scope ------------------------------------------------------------------------

@@ -55,6 +55,7 @@ register(
         code="complaints_answer_delay",
         compute=_answer_delay,
         sql=_answer_delay_sql,
+        open_start=True,
         changes=lambda since, today: changed_ranges(
             model(COMPLAINT).objects.filter(updated_at__gte=since),
             prefecture="prefecture_id",

@@ -68,6 +68,7 @@ register(
         code="actions_on_time",
         compute=_actions,
         sql=_actions_sql,
+        open_start=True,
         changes=lambda since, today: changed_ranges(
             model(ACTION).objects.filter(updated_at__gte=since, due_on__isnull=False),
             prefecture="prefecture_id",

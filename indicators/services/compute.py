@@ -33,6 +33,7 @@ logger = logging.getLogger(__name__)
 # Source rows saved this long before the start of the previous run are read again (transactions still open then).
 WATERMARK_MARGIN = datetime.timedelta(minutes=10)
 BATCH = 1000
+OPEN_START = datetime.date(1, 1, 1)
 
 
 @dataclass
@@ -230,7 +231,12 @@ def compute(*, first=None, last=None, prefecture_ids=None, codes=None, today=Non
     ids = frozenset(prefecture_ids) if prefecture_ids is not None else None
     counts = Counts()
     for indicator, computation in _computed_indicators(codes).values():
-        start = periods.month_start(first) if first else _first_period(indicator, computation)
+        if first:
+            start = periods.month_start(first)
+        elif computation.open_start:  # from any date: every source row and every stored measurement
+            start = OPEN_START
+        else:
+            start = _first_period(indicator, computation)
         if start is None or start > last:
             continue
         counts += upsert(indicator, computation, Scope(first=start, last=last, today=today, prefecture_ids=ids))
