@@ -7,6 +7,10 @@ A computation answers three questions about its source data, each with a few que
   touch, for the incremental run;
 - ``first_day()``: the oldest day of its source data, where a full run starts.
 
+``sql(scope)``, when given, is ``compute`` as one SQL query and its parameters, selecting the columns
+(prefecture_id, site_id, period, numerator, denominator, value) of the same rows: on PostgreSQL the measurements
+are then compared and written by the database itself (indicators.services.compute), nothing read into Python.
+
 ``watches`` names the models whose writes enqueue an incremental run (indicators.signals); ``requires`` a model
 that must exist for the computation to run at all (an app still to come: it is then skipped, not failed).
 An app plugs an indicator in with one function: ``register(in_time("letters_in_time", "complaints.Correspondence",
@@ -83,6 +87,10 @@ class Computation:
     first_day: Callable[[], datetime.date | None]
     watches: tuple = ()
     requires: tuple = field(default=())
+    sql: Callable[[Scope], tuple[str, list]] | None = None
+    # Rows grouped from whatever source rows the scope holds (no row per month of the scope): a full run needs no
+    # first month, so it spares the query for the oldest day of its data.
+    open_start: bool = False
 
     def available(self):
         for label in self.requires or self.watches[:1]:
@@ -141,6 +149,13 @@ def changed_ranges(queryset, *, prefecture, first, last=None, today):
 # --- the share of items answered by their due date ------------------------------------------------------------
 
 
+def grouped_sql(queryset, columns, *, where=""):
+    """The SQL of a ``values().annotate()`` queryset (one row per group) as the rows of ``Computation.sql``:
+    ``columns`` are the six SQL expressions over its aliases (``q.name``), ``where`` filters the groups."""
+    inner, params = queryset.query.sql_with_params()
+    return f"SELECT {', '.join(columns)} FROM ({inner}) q{' WHERE ' + where if where else ''}", list(params)
+
+
 def in_time(code, label, *, condition=None, date_field="received_on", answered_field="answered_on"):
     """The ``*_in_time`` indicators (API.md): among the items of ``label`` received in the month (and matching
     ``condition``), the share answered by their ``due_on``; unanswered past due count as late, unanswered not yet
@@ -151,6 +166,15 @@ def in_time(code, label, *, condition=None, date_field="received_on", answered_f
         return model(label).objects.filter(condition)
 
     def compute(scope):
+        for row in counted(scope):
+            if row["denominator"]:
+                yield Row(row["m_prefecture"], row["site_id"], row["month"], row["numerator"], row["denominator"])
+
+    def sql(scope):
+        columns = ("q.m_prefecture", "q.site_id", "q.month::date", "q.numerator", "q.denominator", "NULL::numeric")
+        return grouped_sql(counted(scope), columns, where="q.denominator > 0")
+
+    def counted(scope):
         items = queryset()
         path = prefecture_path(items.model)
         items = scope.restrict(
@@ -158,18 +182,15 @@ def in_time(code, label, *, condition=None, date_field="received_on", answered_f
         )
         answered = Q(**{f"{answered_field}__isnull": False})
         measured = answered | Q(due_on__lt=scope.today)
-        rows = (
+        return (
             items.order_by()
             .annotate(month=TruncMonth(date_field))
-            .values(path, "site_id", "month")
+            .values("site_id", "month", m_prefecture=F(path))
             .annotate(
                 denominator=Count("pk", filter=measured),
                 numerator=Count("pk", filter=answered & Q(**{f"{answered_field}__lte": F("due_on")})),
             )
         )
-        for row in rows:
-            if row["denominator"]:
-                yield Row(row[path], row["site_id"], row["month"], row["numerator"], row["denominator"])
 
     def changes(since, today):
         items = queryset()
@@ -181,7 +202,9 @@ def in_time(code, label, *, condition=None, date_field="received_on", answered_f
     def first_day():
         return queryset().aggregate(first=Min(date_field))["first"]
 
-    return Computation(code=code, compute=compute, changes=changes, first_day=first_day, watches=(label,))
+    return Computation(
+        code=code, compute=compute, changes=changes, first_day=first_day, watches=(label,), sql=sql, open_start=True
+    )
 
 
 # --- one query for every month of a scope ------------------------------------------------------------------------
@@ -219,6 +242,14 @@ def rolling_count(scope, label, date_field, *, conditions=()):
     end with the month (today for the current one), among those matching ``conditions`` ([(field, "=" or "<>",
     value)]); from the month of the prefecture's first such row (before it, nothing says it had none).
     One query: [(prefecture_id, month, count)]."""
+    sql, params = rolling_count_sql(scope, label, date_field, conditions=conditions)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [(prefecture_id, as_date(month), count) for prefecture_id, month, count in cursor.fetchall()]
+
+
+def rolling_count_sql(scope, label, date_field, *, conditions=()):
+    """The query of ``rolling_count`` and its parameters: rows (prefecture_id, month, count)."""
     meta = model(label)._meta
     table, column = meta.db_table, meta.get_field(date_field).column
     prefecture = meta.get_field("prefecture").column
@@ -241,6 +272,15 @@ def rolling_count(scope, label, date_field, *, conditions=()):
         f"AND r.{column} <= m.month_end{where('r.')} "
         f"WHERE f.first <= m.month_end{only} GROUP BY f.prefecture_id, m.month"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*value_params, *condition_params, *condition_params, *only_params])
-        return [(prefecture_id, as_date(month), count) for prefecture_id, month, count in cursor.fetchall()]
+    return sql, [*value_params, *condition_params, *condition_params, *only_params]
+
+
+def prefecture_counts_sql(rows_sql):
+    """``Computation.sql`` of prefecture-wide counts (``rolling_count_sql``: prefecture, month, count): the count
+    is the value."""
+    sql, params = rows_sql
+    return (
+        "SELECT q.prefecture_id, NULL::bigint, q.month::date, NULL::integer, NULL::integer, q.count::numeric "
+        f"FROM ({sql}) q (prefecture_id, month, count)",
+        params,
+    )

@@ -5,7 +5,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Count, Min, Q, Sum
 from django.db.models.functions import TruncMonth
 
-from .base import CENT, Computation, Row, changed_ranges, in_time, model, register
+from .base import CENT, Computation, Row, changed_ranges, grouped_sql, in_time, model, register
 
 COMPLAINT = "complaints.Complaint"
 CORRESPONDENCE = "complaints.Correspondence"
@@ -19,26 +19,43 @@ register(in_time("emails_in_time", CORRESPONDENCE, condition=Q(kind="email")))
 def _answer_delay(scope):
     """Mean delay in working days of the complaints answered, per site and month of receipt, weighted by their
     number (the delay of each answer is stored when it is answered, in its site's calendar)."""
+    for row in _delays(scope):
+        value = (Decimal(row["total"]) / row["answered"]).quantize(CENT, rounding=ROUND_HALF_UP)
+        yield Row(row["prefecture_id"], row["site_id"], row["month"], None, row["answered"], value)
+
+
+def _answer_delay_sql(scope):
+    columns = (
+        "q.prefecture_id",
+        "q.site_id",
+        "q.month::date",
+        "NULL::integer",
+        "q.answered",
+        "round(q.total::numeric / q.answered, 2)",
+    )
+    return grouped_sql(_delays(scope), columns)
+
+
+def _delays(scope):
     complaints = scope.restrict(
         model(COMPLAINT).objects.filter(
             received_on__gte=scope.first_day, received_on__lte=scope.last_day, answer_delay__isnull=False
         )
     )
-    rows = (
+    return (
         complaints.order_by()
         .annotate(month=TruncMonth("received_on"))
         .values("prefecture_id", "site_id", "month")
         .annotate(answered=Count("pk"), total=Sum("answer_delay"))
     )
-    for row in rows:
-        value = (Decimal(row["total"]) / row["answered"]).quantize(CENT, rounding=ROUND_HALF_UP)
-        yield Row(row["prefecture_id"], row["site_id"], row["month"], None, row["answered"], value)
 
 
 register(
     Computation(
         code="complaints_answer_delay",
         compute=_answer_delay,
+        sql=_answer_delay_sql,
+        open_start=True,
         changes=lambda since, today: changed_ranges(
             model(COMPLAINT).objects.filter(updated_at__gte=since),
             prefecture="prefecture_id",

@@ -9,11 +9,14 @@ from .base import (
     Row,
     as_date,
     changed_ranges,
+    grouped_sql,
     in_prefectures,
     model,
     months_table,
+    prefecture_counts_sql,
     register,
     rolling_count,
+    rolling_count_sql,
 )
 
 ACTION = "engagements.Action"
@@ -22,6 +25,7 @@ MEETING = "engagements.Meeting"
 MEMBERSHIP = "accounts.Membership"
 DONE = ("done", "verified")
 OPEN = ("todo", "in_progress")
+CLU = [("kind", "=", "clu")]
 
 
 # --- actions done by their due date -------------------------------------------------------------------------
@@ -31,13 +35,24 @@ def _actions(scope):
     """Among the actions due in the month (abandoned ones aside), the share done by their due date; open ones past
     due are late, open ones not yet due are left out. Per site; the prefecture-wide actions make a row of their
     prefecture (``site_id`` None)."""
+    for row in _actions_counted(scope):
+        if row["denominator"]:
+            yield Row(row["prefecture_id"], row["site_id"], row["month"], row["numerator"], row["denominator"])
+
+
+def _actions_sql(scope):
+    columns = ("q.prefecture_id", "q.site_id", "q.month::date", "q.numerator", "q.denominator", "NULL::numeric")
+    return grouped_sql(_actions_counted(scope), columns, where="q.denominator > 0")
+
+
+def _actions_counted(scope):
     actions = scope.restrict(
         model(ACTION)
         .objects.exclude(status="abandoned")
         .filter(due_on__gte=scope.first_day, due_on__lte=scope.last_day)
     )
     done = Q(status__in=DONE)
-    rows = (
+    return (
         actions.order_by()
         .annotate(month=TruncMonth("due_on"))
         .values("prefecture_id", "site_id", "month")
@@ -46,15 +61,14 @@ def _actions(scope):
             numerator=Count("pk", filter=done & Q(completed_on__lte=F("due_on"))),
         )
     )
-    for row in rows:
-        if row["denominator"]:
-            yield Row(row["prefecture_id"], row["site_id"], row["month"], row["numerator"], row["denominator"])
 
 
 register(
     Computation(
         code="actions_on_time",
         compute=_actions,
+        sql=_actions_sql,
+        open_start=True,
         changes=lambda since, today: changed_ranges(
             model(ACTION).objects.filter(updated_at__gte=since, due_on__isnull=False),
             prefecture="prefecture_id",
@@ -76,6 +90,24 @@ def _agents(scope):
     latest reception training is less than 4 years old: the rule of the training pages
     (engagements.services.meetings.agents_reception_training: active agent membership on that day, active user, a
     reception training between the 4-year cutoff and that day), for every month of the scope in one query."""
+    sql, params = _agents_counts_sql(scope)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for prefecture_id, site_id, month, denominator, numerator in cursor.fetchall():
+            yield Row(prefecture_id, site_id, as_date(month), numerator, denominator)
+
+
+def _agents_sql(scope):
+    sql, params = _agents_counts_sql(scope)
+    return (
+        "SELECT q.prefecture_id, q.site_id, q.month::date, q.numerator, q.denominator, NULL::numeric "
+        f"FROM ({sql}) q (prefecture_id, site_id, month, denominator, numerator)",
+        params,
+    )
+
+
+def _agents_counts_sql(scope):
+    """The query of ``_agents``: rows (prefecture, site, month, agents, agents trained)."""
     from engagements.services.meetings import training_cutoff
 
     membership, training = model(MEMBERSHIP)._meta, model(TRAINING)._meta
@@ -93,10 +125,7 @@ def _agents(scope):
         f"AND (ms.valid_until IS NULL OR ms.valid_until >= m.month_end){only} "
         f"GROUP BY s.prefecture_id, ms.site_id, m.month"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*value_params, True, "agent", True, *only_params])
-        for prefecture_id, site_id, month, denominator, numerator in cursor.fetchall():
-            yield Row(prefecture_id, site_id, as_date(month), numerator, denominator)
+    return sql, [*value_params, True, "agent", True, *only_params]
 
 
 def _agents_changes(since, today):
@@ -124,6 +153,7 @@ register(
     Computation(
         code="agents_trained_4y",
         compute=_agents,
+        sql=_agents_sql,
         changes=_agents_changes,
         first_day=_agents_first_day,
         watches=(TRAINING, MEMBERSHIP),
@@ -137,7 +167,7 @@ register(
 def _clu(scope):
     """Per prefecture and month, the CLU meetings held in the 12 months ending with the month; from the month of
     the prefecture's first CLU recorded in Qualipref (before it, nothing says it had none)."""
-    for prefecture_id, month, count in rolling_count(scope, MEETING, "held_on", conditions=[("kind", "=", "clu")]):
+    for prefecture_id, month, count in rolling_count(scope, MEETING, "held_on", conditions=CLU):
         yield Row(prefecture_id, None, month, value=count)
 
 
@@ -145,6 +175,7 @@ register(
     Computation(
         code="clu_meetings_per_year",
         compute=_clu,
+        sql=lambda scope: prefecture_counts_sql(rolling_count_sql(scope, MEETING, "held_on", conditions=CLU)),
         changes=lambda since, today: changed_ranges(
             model(MEETING).objects.filter(updated_at__gte=since),
             prefecture="prefecture_id",

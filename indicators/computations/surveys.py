@@ -14,12 +14,23 @@ from django.db.models.functions import TruncMonth
 
 from indicators import periods
 
-from .base import CENT, Computation, Row, changed_ranges, model, register, rolling_count
+from .base import (
+    CENT,
+    Computation,
+    Row,
+    changed_ranges,
+    model,
+    prefecture_counts_sql,
+    register,
+    rolling_count,
+    rolling_count_sql,
+)
 
 ANSWER = "surveys.Answer"
 CAMPAIGN = "surveys.Campaign"
 RESULT = "surveys.AggregatedResult"
 RESPONSE = "surveys.Response"
+NOT_DRAFT = [("status", "<>", "draft")]
 QUESTION_CODES = ("phone", "accessibility", "conditions", "opening_hours", "signage", "courtesy", "waiting_time")
 
 
@@ -118,7 +129,7 @@ for _code in QUESTION_CODES:
 def _surveys_per_year(scope):
     """Per prefecture and month, its campaigns (drafts aside) closed in the 12 months ending with the month; from the
     month its first campaign closed (before it, nothing says it had none)."""
-    rows = rolling_count(scope, CAMPAIGN, "closes_on", conditions=[("status", "<>", "draft")])
+    rows = rolling_count(scope, CAMPAIGN, "closes_on", conditions=NOT_DRAFT)
     for prefecture_id, month, count in rows:
         yield Row(prefecture_id, None, month, value=count)
 
@@ -127,6 +138,7 @@ register(
     Computation(
         code="satisfaction_surveys_per_year",
         compute=_surveys_per_year,
+        sql=lambda scope: prefecture_counts_sql(rolling_count_sql(scope, CAMPAIGN, "closes_on", conditions=NOT_DRAFT)),
         changes=lambda since, today: changed_ranges(
             model(CAMPAIGN).objects.filter(updated_at__gte=since),
             prefecture="prefecture_id",

@@ -5,6 +5,10 @@ Each computation (indicators.computations) aggregates its source rows in the dat
 with the stored measurements of the same scope (indicator, months, prefectures) and only the differences are
 written: created, updated, or deleted when their source is gone. A second run over unchanged data writes nothing.
 Runs of the same indicator are serialised by a row lock on the indicator, so two workers never race.
+On PostgreSQL, a computation given as SQL (``Computation.sql``) is compared and written by the database in one
+statement (``_upsert_in_database``): nothing is read into Python but the four counts. Elsewhere (SQLite) and for
+computations that need Python (the surveys' past rates), the rows are compared in Python. Either way computed
+measurements are written without history rows (only entered and imported ones have a history).
 
 The incremental run recomputes the prefectures and months touched by the source rows written since the start of
 the latest finished run (``updated_at``), minus a margin for transactions still open then; a run that dies midway
@@ -16,7 +20,7 @@ import datetime
 import logging
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Min
 from django.utils import timezone
 
@@ -29,6 +33,7 @@ logger = logging.getLogger(__name__)
 # Source rows saved this long before the start of the previous run are read again (transactions still open then).
 WATERMARK_MARGIN = datetime.timedelta(minutes=10)
 BATCH = 1000
+OPEN_START = datetime.date(1, 1, 1)
 
 
 @dataclass
@@ -72,65 +77,141 @@ def _computed_indicators(codes=None):
 
 def upsert(indicator, computation, scope) -> Counts:
     """Make the stored measurements of ``indicator`` in ``scope`` equal to what ``computation`` gives."""
-    counts = Counts()
     with transaction.atomic():
         Indicator.objects.select_for_update().filter(pk=indicator.pk).values_list("pk", flat=True).first()
-        wanted = {}
-        for row in computation.compute(scope):
-            if indicator.is_rate and row.numerator is not None:
-                values = (rate_value(row.numerator, row.denominator), row.numerator, row.denominator)
-            elif indicator.is_rate:  # a rate known without its counts (a past survey's table)
-                values = (row.value, None, None)
-            else:
-                values = (row.value, None, row.denominator)
-            wanted[(row.prefecture_id, row.site_id, row.period)] = values
-        stored = Measurement.objects.filter(indicator=indicator, period__gte=scope.first, period__lte=scope.last)
-        if scope.prefecture_ids is not None:
-            stored = stored.filter(prefecture_id__in=scope.prefecture_ids)
-        now = timezone.now()
-        to_update, to_delete, kept = [], [], set()
-        columns = ("pk", "prefecture_id", "site_id", "period", "value", "numerator", "denominator", "source")
-        for pk, prefecture_id, site_id, period, value, numerator, denominator, source in stored.values_list(*columns):
-            key = (prefecture_id, site_id, period)
-            kept.add(key)
-            if source != Indicator.Source.COMPUTED:
-                continue  # entered by hand before the indicator became computed: left alone
-            values = wanted.get(key)
-            if values is None:
-                to_delete.append(pk)
-            elif (value, numerator, denominator) == values:
-                counts.unchanged += 1
-            else:
-                new_value, new_numerator, new_denominator = values
-                to_update.append(
-                    Measurement(
-                        pk=pk, value=new_value, numerator=new_numerator, denominator=new_denominator, updated_at=now
-                    )
-                )
-        to_create = [
-            Measurement(
-                indicator=indicator,
-                prefecture_id=prefecture_id,
-                site_id=site_id,
-                period=period,
-                value=value,
-                numerator=numerator,
-                denominator=denominator,
-                is_rate=indicator.is_rate,
-                source=Indicator.Source.COMPUTED,
-                created_at=now,
-                updated_at=now,
-            )
-            for (prefecture_id, site_id, period), (value, numerator, denominator) in wanted.items()
-            if (prefecture_id, site_id, period) not in kept
-        ]
-        Measurement.objects.bulk_create(to_create, batch_size=BATCH)
-        Measurement.objects.bulk_update(
-            to_update, ["value", "numerator", "denominator", "updated_at"], batch_size=BATCH
+        if computation.sql is not None and connection.vendor == "postgresql":
+            return _upsert_in_database(indicator, computation, scope)
+        return _upsert_in_python(indicator, computation, scope)
+
+
+# The computed rows (c), the stored measurements of the scope (s), joined (j: a computed row without stored one is
+# to insert, a stored one without computed one is ``gone``, to delete); then
+# the inserts, updates and deletes, all reading the same snapshot, and their counts. A stored row entered by hand
+# (source not computed) is left alone, as in Python. Runs under the indicator's row lock: no concurrent writer.
+UPSERT_SQL = """
+WITH c AS MATERIALIZED (
+    SELECT q.prefecture_id, q.site_id, q.period, {value} AS value, {numerator} AS numerator,
+           {denominator} AS denominator
+    FROM ({computed}) q (prefecture_id, site_id, period, numerator, denominator, value)
+), s AS MATERIALIZED (
+    SELECT id, prefecture_id, site_id, period, value, numerator, denominator, source FROM {table}
+    WHERE indicator_id = %s AND period >= %s AND period <= %s {only}
+), j AS MATERIALIZED (
+    SELECT c.*, c.period IS NULL AS gone, s.id AS stored_id, s.source,
+           (s.value, s.numerator, s.denominator) IS NOT DISTINCT FROM (c.value, c.numerator, c.denominator) AS same
+    FROM c FULL JOIN s ON s.prefecture_id = c.prefecture_id AND coalesce(s.site_id, 0) = coalesce(c.site_id, 0)
+         AND s.period = c.period
+), inserted AS (
+    INSERT INTO {table} (created_at, updated_at, indicator_id, prefecture_id, site_id, period, value, numerator,
+                         denominator, is_rate, source, note)
+    SELECT %s, %s, %s, prefecture_id, site_id, period, value, numerator, denominator, %s, %s, ''
+    FROM j WHERE stored_id IS NULL
+    RETURNING 1
+), updated AS (
+    UPDATE {table} m SET value = j.value, numerator = j.numerator, denominator = j.denominator, updated_at = %s
+    FROM j WHERE m.id = j.stored_id AND j.source = %s AND NOT j.gone AND NOT j.same
+    RETURNING 1
+), deleted AS (
+    DELETE FROM {table} m USING j WHERE m.id = j.stored_id AND j.source = %s AND j.gone
+    RETURNING 1
+)
+SELECT (SELECT count(*) FROM inserted), (SELECT count(*) FROM updated), (SELECT count(*) FROM deleted),
+       (SELECT count(*) FROM j WHERE source = %s AND NOT gone AND same)
+"""
+
+
+def _upsert_in_database(indicator, computation, scope) -> Counts:
+    computed, computed_params = computation.sql(scope)
+    if indicator.is_rate:  # the rule of _upsert_in_python: a rate is 100 × numerator / denominator, half up
+        value = (
+            "CASE WHEN q.numerator IS NOT NULL THEN round(100 * q.numerator::numeric / q.denominator, 2) "
+            "ELSE q.value END"
         )
-        for start in range(0, len(to_delete), BATCH):
-            Measurement.objects.filter(pk__in=to_delete[start : start + BATCH]).delete()
-        counts.created, counts.updated, counts.deleted = len(to_create), len(to_update), len(to_delete)
+        numerator, denominator = "q.numerator", "CASE WHEN q.numerator IS NOT NULL THEN q.denominator END"
+    else:
+        value, numerator, denominator = "q.value", "NULL::integer", "q.denominator"
+    only, only_params = "", []
+    if scope.prefecture_ids is not None:
+        only, only_params = "AND prefecture_id = ANY(%s)", [sorted(scope.prefecture_ids)]
+    sql = UPSERT_SQL.format(
+        value=value,
+        numerator=numerator,
+        denominator=denominator,
+        computed=computed,
+        table=Measurement._meta.db_table,
+        only=only,
+    )
+    now, source = timezone.now(), Indicator.Source.COMPUTED.value
+    params = [
+        *computed_params,
+        *[indicator.pk, scope.first, scope.last, *only_params],  # s
+        *[now, now, indicator.pk, indicator.is_rate, source],  # inserted
+        *[now, source],  # updated
+        source,  # deleted
+        source,  # unchanged
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        created, updated, deleted, unchanged = cursor.fetchone()
+    return Counts(created=created, updated=updated, deleted=deleted, unchanged=unchanged)
+
+
+def _upsert_in_python(indicator, computation, scope) -> Counts:
+    counts = Counts()
+    wanted = {}
+    for row in computation.compute(scope):
+        if indicator.is_rate and row.numerator is not None:
+            values = (rate_value(row.numerator, row.denominator), row.numerator, row.denominator)
+        elif indicator.is_rate:  # a rate known without its counts (a past survey's table)
+            values = (row.value, None, None)
+        else:
+            values = (row.value, None, row.denominator)
+        wanted[(row.prefecture_id, row.site_id, row.period)] = values
+    stored = Measurement.objects.filter(indicator=indicator, period__gte=scope.first, period__lte=scope.last)
+    if scope.prefecture_ids is not None:
+        stored = stored.filter(prefecture_id__in=scope.prefecture_ids)
+    now = timezone.now()
+    to_update, to_delete, kept = [], [], set()
+    columns = ("pk", "prefecture_id", "site_id", "period", "value", "numerator", "denominator", "source")
+    for pk, prefecture_id, site_id, period, value, numerator, denominator, source in stored.values_list(*columns):
+        key = (prefecture_id, site_id, period)
+        kept.add(key)
+        if source != Indicator.Source.COMPUTED:
+            continue  # entered by hand before the indicator became computed: left alone
+        values = wanted.get(key)
+        if values is None:
+            to_delete.append(pk)
+        elif (value, numerator, denominator) == values:
+            counts.unchanged += 1
+        else:
+            new_value, new_numerator, new_denominator = values
+            to_update.append(
+                Measurement(
+                    pk=pk, value=new_value, numerator=new_numerator, denominator=new_denominator, updated_at=now
+                )
+            )
+    to_create = [
+        Measurement(
+            indicator=indicator,
+            prefecture_id=prefecture_id,
+            site_id=site_id,
+            period=period,
+            value=value,
+            numerator=numerator,
+            denominator=denominator,
+            is_rate=indicator.is_rate,
+            source=Indicator.Source.COMPUTED,
+            created_at=now,
+            updated_at=now,
+        )
+        for (prefecture_id, site_id, period), (value, numerator, denominator) in wanted.items()
+        if (prefecture_id, site_id, period) not in kept
+    ]
+    Measurement.objects.bulk_create(to_create, batch_size=BATCH)
+    Measurement.objects.bulk_update(to_update, ["value", "numerator", "denominator", "updated_at"], batch_size=BATCH)
+    for start in range(0, len(to_delete), BATCH):
+        Measurement.objects.filter(pk__in=to_delete[start : start + BATCH]).delete()
+    counts.created, counts.updated, counts.deleted = len(to_create), len(to_update), len(to_delete)
     return counts
 
 
@@ -150,7 +231,12 @@ def compute(*, first=None, last=None, prefecture_ids=None, codes=None, today=Non
     ids = frozenset(prefecture_ids) if prefecture_ids is not None else None
     counts = Counts()
     for indicator, computation in _computed_indicators(codes).values():
-        start = periods.month_start(first) if first else _first_period(indicator, computation)
+        if first:
+            start = periods.month_start(first)
+        elif computation.open_start:  # from any date: every source row and every stored measurement
+            start = OPEN_START
+        else:
+            start = _first_period(indicator, computation)
         if start is None or start > last:
             continue
         counts += upsert(indicator, computation, Scope(first=start, last=last, today=today, prefecture_ids=ids))
