@@ -66,73 +66,46 @@ def stage_of(*, delay, remaining, overdue, shares=None):
     return str(max(reached)) if reached else None
 
 
-def _complaints(since):
-    kinds = dict(Complaint.Kind.choices)
-    rows = (
-        Complaint.objects.open()
+# What the alerts read of an open item of either register (one query a register).
+FIELDS = ("pk", "kind", "reference", "site_id", "site_name", "prefecture_id", "assigned_to_id", "assignee_active")
+DATES = ("received_on", "due_on")
+
+
+def _open_rows(model, since, *extra):
+    return (
+        model.objects.open()
         .filter(due_on__gte=since)
         .annotate(site_name=F("site__name"), assignee_active=F("assigned_to__is_active"))
-        .values_list(
-            "pk",
-            "kind",
-            "reference",
-            "site_id",
-            "site_name",
-            "prefecture_id",
-            "assigned_to_id",
-            "assignee_active",
-            "received_on",
-            "due_on",
-        )
+        .values(*FIELDS, *DATES, *extra)
     )
-    for pk, kind, reference, site_id, site_name, prefecture_id, assignee, active, received_on, due_on in rows:
-        yield Item(
-            model="complaint",
-            pk=pk,
-            label=f"{kinds[kind]} {reference}",
-            site_id=site_id,
-            site_name=site_name,
-            prefecture_id=prefecture_id,
-            assigned_to_id=assignee if active else None,
-            received_on=received_on,
-            due_on=due_on,
-            delay=COMPLAINT_DELAY,
-        )
+
+
+def _item(model, row, *, label, delay):
+    return Item(
+        model=model,
+        pk=row["pk"],
+        label=label,
+        site_id=row["site_id"],
+        site_name=row["site_name"],
+        prefecture_id=row["prefecture_id"],
+        assigned_to_id=row["assigned_to_id"] if row["assignee_active"] else None,
+        received_on=row["received_on"],
+        due_on=row["due_on"],
+        delay=delay,
+    )
+
+
+def _complaints(since):
+    kinds = dict(Complaint.Kind.choices)
+    for row in _open_rows(Complaint, since):
+        yield _item("complaint", row, label=f"{kinds[row['kind']]} {row['reference']}", delay=COMPLAINT_DELAY)
 
 
 def _correspondences(since):
     kinds = dict(Correspondence.Kind.choices)
-    rows = (
-        Correspondence.objects.open()
-        .filter(due_on__gte=since)
-        .annotate(site_name=F("site__name"), assignee_active=F("assigned_to__is_active"))
-        .values_list(
-            "pk",
-            "kind",
-            "reference",
-            "site_id",
-            "site_name",
-            "prefecture_id",
-            "assigned_to_id",
-            "assignee_active",
-            "received_on",
-            "due_on",
-            "delay_days",
-        )
-    )
-    for pk, kind, reference, site_id, site_name, prefecture_id, assignee, active, received_on, due_on, delay in rows:
-        yield Item(
-            model="correspondence",
-            pk=pk,
-            label=f"{kinds[kind]} {reference or f'n° {pk}'}",
-            site_id=site_id,
-            site_name=site_name,
-            prefecture_id=prefecture_id,
-            assigned_to_id=assignee if active else None,
-            received_on=received_on,
-            due_on=due_on,
-            delay=delay,
-        )
+    for row in _open_rows(Correspondence, since, "delay_days"):
+        reference = row["reference"] or f"n° {row['pk']}"
+        yield _item("correspondence", row, label=f"{kinds[row['kind']]} {reference}", delay=row["delay_days"])
 
 
 def _recipients(items, today):

@@ -12,6 +12,7 @@ from accounts.models import User
 from complaints import replies, stats
 from complaints.filters import ComplaintFilter
 from complaints.models import Complaint
+from complaints.register.filters import RegisterListFilter
 from engagements.models import Engagement, Labelling, Referential
 from sites.models import Prefecture, Service, Site
 
@@ -70,7 +71,44 @@ def engagement_groups(prefecture_ids):
 # --- the register ---------------------------------------------------------------------------------------
 
 
-class ComplaintForm(QualiprefForm):
+class RegisterItemForm(QualiprefForm):
+    """What the forms of an item of a register (complaint, correspondence) share: its site among those the actor
+    may record on, the service of that site, « assign to me » on creation. The form declares ``site``,
+    ``service`` and ``assign_to_me``; the services check the rules again."""
+
+    def set_sites(self, sites, *, item=None):
+        """Offer ``sites`` (grouped by prefecture) and their services; an existing item stays within its
+        prefecture (the reference of a complaint carries its département). Returns the sites offered."""
+        if item is not None:
+            sites = sites.filter(prefecture_id=item.prefecture_id) | Site.objects.filter(pk=item.site_id)
+            del self.fields["assign_to_me"]
+        sites = list(sites.select_related("prefecture").order_by("prefecture__department_id", "name"))
+        self.fields["site"].queryset = Site.objects.filter(pk__in=[site.pk for site in sites])
+        self.fields["site"].set_groups(site_groups(sites))
+        services = Service.objects.filter(site__in=sites).filter(
+            Q(is_active=True) | Q(pk=getattr(item, "service_id", None))
+        )
+        services = list(services.select_related("site").order_by("site__name", "name"))
+        self.fields["service"].queryset = Service.objects.filter(pk__in=[service.pk for service in services])
+        self.fields["service"].set_groups(service_groups(services))
+        if len(sites) == 1 and item is None:
+            self.fields["site"].initial = sites[0].pk
+        return sites
+
+    def clean(self):
+        cleaned = super().clean()
+        site, service = cleaned.get("site"), cleaned.get("service")
+        if site and service and service.site_id != site.pk:
+            self.add_error("service", "Ce service n’appartient pas au site choisi.")
+        return cleaned
+
+    def service_fields(self):
+        data = dict(self.cleaned_data)
+        data.pop("assign_to_me", None)
+        return data
+
+
+class ComplaintForm(RegisterItemForm):
     """What describes a complaint (creation and edit pages)."""
 
     site = GroupedModelChoiceField(label="Site", queryset=Site.objects.none(), empty_label=None)
@@ -111,43 +149,20 @@ class ComplaintForm(QualiprefForm):
 
     def __init__(self, *args, actor, complaint=None, **kwargs):
         super().__init__(*args, **kwargs)
-        sites = access.complaint_sites(Site.objects.all(), actor)
-        if complaint is not None:
-            # The site stays within the prefecture (the reference carries its département).
-            sites = sites.filter(prefecture_id=complaint.prefecture_id) | Site.objects.filter(pk=complaint.site_id)
-            del self.fields["assign_to_me"]
-        sites = list(sites.select_related("prefecture").order_by("prefecture__department_id", "name"))
-        self.fields["site"].queryset = Site.objects.filter(pk__in=[site.pk for site in sites])
-        self.fields["site"].set_groups(site_groups(sites))
-        services = Service.objects.filter(site__in=sites).filter(
-            Q(is_active=True) | Q(pk=getattr(complaint, "service_id", None))
-        )
-        services = list(services.select_related("site").order_by("site__name", "name"))
-        self.fields["service"].queryset = Service.objects.filter(pk__in=[service.pk for service in services])
-        self.fields["service"].set_groups(service_groups(services))
-        prefecture_ids = {site.prefecture_id for site in sites}
+        sites = self.set_sites(access.complaint_sites(Site.objects.all(), actor), item=complaint)
         self.fields["engagement"].queryset = Engagement.objects.all()
-        self.fields["engagement"].set_groups(engagement_groups(prefecture_ids))
-        if len(sites) == 1 and complaint is None:
-            self.fields["site"].initial = sites[0].pk
-
-    def clean(self):
-        cleaned = super().clean()
-        site, service = cleaned.get("site"), cleaned.get("service")
-        if site and service and service.site_id != site.pk:
-            self.add_error("service", "Ce service n’appartient pas au site choisi.")
-        return cleaned
-
-    def service_fields(self):
-        data = dict(self.cleaned_data)
-        data.pop("assign_to_me", None)
-        return data
+        self.fields["engagement"].set_groups(engagement_groups({site.prefecture_id for site in sites}))
 
 
-class AnswerForm(QualiprefForm):
+class AnswerDateForm(QualiprefForm):
+    """The date of an answer, in both registers."""
+
     answered_on = forms.DateField(
         label="Date de la réponse", widget=date_input(), help_text="Ni avant la réception, ni dans le futur."
     )
+
+
+class AnswerForm(AnswerDateForm):
     response = forms.CharField(
         label="Réponse apportée",
         widget=forms.Textarea(attrs={"rows": 12}),
@@ -226,14 +241,9 @@ class ComplaintListFilterForm(QualiprefForm):
     pass
 
 
-class ComplaintListFilter(ComplaintFilter):
+class ComplaintListFilter(RegisterListFilter, ComplaintFilter):
     """The API's ComplaintFilter with the sites and services the user may see, French labels and checkboxes."""
 
-    site = django_filters.ModelChoiceFilter(
-        label="Site",
-        queryset=lambda request: Site.objects.for_user(request.user).select_related("prefecture"),
-        empty_label="Tous les sites",
-    )
     service = django_filters.ModelChoiceFilter(
         label="Service",
         queryset=lambda request: Service.objects.for_user(request.user).select_related("site"),
@@ -243,16 +253,6 @@ class ComplaintListFilter(ComplaintFilter):
     channel = django_filters.ChoiceFilter(label="Canal", choices=Complaint.Channel.choices, empty_label="Tous")
     category = django_filters.ChoiceFilter(label="Thème", choices=Complaint.Category.choices, empty_label="Tous")
     kind = django_filters.ChoiceFilter(label="Nature", choices=Complaint.Kind.choices, empty_label="Toutes")
-    overdue = django_filters.BooleanFilter(
-        label="En retard", method="filter_overdue", widget=forms.CheckboxInput, field_name="overdue"
-    )
-    due_this_week = django_filters.BooleanFilter(
-        label="À échéance dans les 7 jours",
-        method="filter_due_this_week",
-        widget=forms.CheckboxInput,
-        field_name="due_this_week",
-    )
-    reference = django_filters.CharFilter(lookup_expr="icontains", label="Référence")
 
     class Meta(ComplaintFilter.Meta):
         form = ComplaintListFilterForm

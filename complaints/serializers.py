@@ -6,19 +6,13 @@ Writes are validated here for their shape only; complaints.services checks the r
 from rest_framework import serializers
 
 from accounts import access
-from accounts.models import User
 from complaints.models import REQUESTER_FIELDS, Complaint
+from complaints.register.serializers import RegisterItemSerializer, RegisterItemWriteSerializer, request_user
 from engagements.models import Engagement
 from qualipref.lib.drf import AbilitiesField
-from sites.models import Service, Site
 
 
-def _request_user(serializer):
-    request = serializer.context.get("request")
-    return getattr(request, "user", None)
-
-
-class ComplaintSerializer(serializers.ModelSerializer):
+class ComplaintSerializer(RegisterItemSerializer):
     """A complaint or suggestion. ``requester_*`` fields are present only for the people who handle it (its
     site's referents and agents, its prefecture's quality manager)."""
 
@@ -67,23 +61,16 @@ class ComplaintSerializer(serializers.ModelSerializer):
         user = complaint.assigned_to
         return (user.get_full_name() or user.username) if user is not None else None
 
-    def get_remaining_working_days(self, complaint) -> int | None:
-        # Attached by the viewset for a whole page at once (complaints.deadlines.attach_remaining_working_days).
-        return getattr(complaint, "remaining_working_days", None)
-
-    def get_overdue(self, complaint) -> bool:
-        return complaint.is_overdue()
-
     def to_representation(self, complaint):
         data = super().to_representation(complaint)
-        user = _request_user(self)
+        user = request_user(self)
         if user is None or not access.can_see_requester(user, complaint):
             for name in REQUESTER_FIELDS:
                 data.pop(name, None)
         return data
 
 
-class ComplaintWriteSerializer(serializers.ModelSerializer):
+class ComplaintWriteSerializer(RegisterItemWriteSerializer):
     """Fields a client may send; the service decides whether the change is allowed."""
 
     # A plain string here: the enum is documented on the read side (ComplaintKindEnum), and one set of choices
@@ -113,12 +100,7 @@ class ComplaintWriteSerializer(serializers.ModelSerializer):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        user = _request_user(self)
-        if user is not None:
-            # Sites and services outside the user's scope do not exist for them.
-            self.fields["site"].queryset = Site.objects.for_user(user)
-            self.fields["service"].queryset = Service.objects.for_user(user)
-            self.fields["assigned_to"].queryset = User.objects.filter(is_active=True)
+        if request_user(self) is not None:
             self.fields["engagement"].queryset = Engagement.objects.all()
 
 

@@ -6,7 +6,6 @@ one transaction: nothing is half-saved. ``due_on`` is computed here (complaints.
 and recomputed here only, when the site or the date of receipt changes. History rows carry the actor.
 """
 
-import datetime
 import logging
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,10 +16,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts import access
-from accounts.models import Membership
 from complaints import deadlines, references, replies
 from complaints.models import REQUESTER_FIELDS, Complaint, ReplyTemplate, retention_months
-from sites.models import Site
+from complaints.register import services as register_services
+from complaints.register.services import assignable_users as assignable_users  # the views ask here
 
 logger = logging.getLogger(__name__)
 
@@ -74,7 +73,7 @@ def _check(complaint, errors, *, today):
     if complaint.service is not None and complaint.service.site_id != complaint.site_id:
         errors.setdefault("service", "Ce service n'appartient pas au site choisi.")
     received_on = complaint.received_on
-    if not isinstance(received_on, datetime.date) or isinstance(received_on, datetime.datetime):
+    if not register_services.is_date(received_on):
         errors.setdefault("received_on", "Indiquez la date de réception.")
     elif received_on > today:
         errors.setdefault("received_on", "La date de réception ne peut pas être dans le futur.")
@@ -98,47 +97,20 @@ def _check(complaint, errors, *, today):
             errors.setdefault(name, f"{limit} caractères au plus.")
 
 
+ASSIGNEE_REFUSED = (
+    "La réclamation ne peut être attribuée qu'à un agent ou au référent du site, ou au responsable qualité."
+)
+
+
 def _assignee_error(user, complaint):
     """Why ``user`` may not be assigned this complaint (None when they may)."""
-    if user is None:
-        return None
-    memberships = access.complaint_handler_memberships(
-        Membership.objects.active().filter(user=user), prefecture_id=complaint.prefecture_id, site_id=complaint.site_id
-    )
-    if user.is_active and memberships.exists():
-        return None
-    return "La réclamation ne peut être attribuée qu'à un agent ou au référent du site, ou au responsable qualité."
-
-
-def assignable_users(complaint):
-    """The people a complaint may be assigned to (one query): the site's referents and agents, the quality
-    managers of its prefecture, with an active membership."""
-    from accounts.models import User
-
-    memberships = access.complaint_handler_memberships(
-        Membership.objects.active(), prefecture_id=complaint.prefecture_id, site_id=complaint.site_id
-    )
-    return User.objects.filter(is_active=True, pk__in=memberships.values("user_id")).order_by(
-        "last_name", "first_name", "username"
-    )
+    return register_services.assignee_error(user, complaint, ASSIGNEE_REFUSED)
 
 
 def _compute_deadline(complaint):
     """Store the due date of the complaint, and the delay of its answer when it has one, from its site's calendar."""
-    site = complaint.site
-    complaint.due_on = deadlines.due_date(site, complaint.received_on)
-    if complaint.answered_on is not None:
-        facts = deadlines.answer_facts(
-            site, received_on=complaint.received_on, due_on=complaint.due_on, answered_on=complaint.answered_on
-        )
-        complaint.answer_delay, complaint.answered_in_time = facts.delay, facts.in_time
-
-
-def _site_with_prefecture(site):
-    # The calendar reads the site's département: fetch it once with the site.
-    if "prefecture" in site._state.fields_cache:
-        return site
-    return Site.objects.select_related("prefecture").get(pk=site.pk)
+    complaint.due_on = deadlines.due_date(complaint.site, complaint.received_on)
+    register_services.set_answer(complaint, complaint.answered_on)
 
 
 def _save_new(complaint, *, by):
@@ -176,7 +148,7 @@ def complaint_create(
     unknown = set(requester) - set(REQUESTER_FIELDS)
     if unknown:
         raise ValidationError(f"Champs inconnus : {', '.join(sorted(unknown))}.")
-    site = _site_with_prefecture(site)
+    site = register_services.site_with_prefecture(site)
     complaint = Complaint(
         site=site,
         prefecture=site.prefecture,
@@ -217,7 +189,7 @@ def complaint_submit(
     if service is not None and not service.is_active:
         errors["service"] = "Choisissez un service ouvert au public dans la liste."
     _raise(errors)
-    site = _site_with_prefecture(site)
+    site = register_services.site_with_prefecture(site)
     complaint = Complaint(
         site=site,
         prefecture=site.prefecture,
@@ -293,7 +265,7 @@ def _update(*, by, complaint, fields):
     errors = {}
     site_changed = complaint.site_id != previous["site_id"]
     if site_changed:
-        complaint.site = _site_with_prefecture(complaint.site)
+        complaint.site = register_services.site_with_prefecture(complaint.site)
         if complaint.site.prefecture_id != complaint.prefecture_id:
             errors["site"] = "Une réclamation ne change pas de préfecture : choisissez un site de la même préfecture."
         elif not access.can_record_complaint(by, complaint.site):
@@ -309,7 +281,7 @@ def _update(*, by, complaint, fields):
     _raise(errors)
     if site_changed or complaint.received_on != previous["received_on"]:
         if not site_changed:
-            complaint.site = _site_with_prefecture(complaint.site)
+            complaint.site = register_services.site_with_prefecture(complaint.site)
         _compute_deadline(complaint)
     complaint._history_user = by
     complaint.save()
@@ -340,12 +312,12 @@ def complaint_answer(*, by, complaint, answered_on, response) -> Complaint:
     in time and its delay in working days."""
     _check_handler(by, complaint, "Vous ne pouvez pas répondre à cette réclamation.")
     # Locked and read again: two agents answering at once do not both succeed.
-    current = Complaint.objects.select_for_update().select_related("site__prefecture").get(pk=complaint.pk)
+    current = register_services.lock_for_answer(Complaint, complaint)
     if current.is_answered:
         raise ValidationError(f"Cette réclamation a déjà reçu une réponse le {_date(current.answered_on)}.")
     errors = {}
     today = timezone.localdate()
-    if not isinstance(answered_on, datetime.date) or isinstance(answered_on, datetime.datetime):
+    if not register_services.is_date(answered_on):
         errors["answered_on"] = "Indiquez la date de la réponse."
     elif answered_on < current.received_on:
         errors["answered_on"] = (
@@ -359,14 +331,9 @@ def complaint_answer(*, by, complaint, answered_on, response) -> Complaint:
     elif len(response) > RESPONSE_MAX_LENGTH:
         errors["response"] = f"La réponse dépasse {RESPONSE_MAX_LENGTH} caractères."
     _raise(errors)
-    facts = deadlines.answer_facts(
-        current.site, received_on=current.received_on, due_on=current.due_on, answered_on=answered_on
-    )
-    current.answered_on = answered_on
+    register_services.set_answer(current, answered_on)
     current.answered_by = by
     current.response = response
-    current.answer_delay = facts.delay
-    current.answered_in_time = facts.in_time
     current.status = Status.ANSWERED
     if current.assigned_to_id is None:
         current.assigned_to = by

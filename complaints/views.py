@@ -7,7 +7,7 @@ personal data is rendered only when ``access.can_see_requester`` says so.
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Case, F, IntegerField, Value, When
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -28,7 +28,8 @@ from complaints.forms import (
 )
 from complaints.history import complaint_history
 from complaints.models import Complaint, ReplyTemplate
-from qualipref.views import breadcrumb, paginate
+from complaints.register.views import open_first, register_page
+from qualipref.views import breadcrumb, put_errors_on_form
 from sites.models import Prefecture
 
 DETAIL_RELATIONS = ("site", "prefecture", "service", "assigned_to", "answered_by", "engagement")
@@ -40,15 +41,6 @@ def _list_crumb():
 
 def _detail_crumb(complaint):
     return (complaint.reference, reverse("complaint_detail", kwargs={"pk": complaint.pk}))
-
-
-def _put_errors_on_form(form, error):
-    """A service's ValidationError shown on the form: on its field when the form has it, else on top."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _visible(request, pk):
@@ -70,13 +62,9 @@ def _date(value):
 
 
 def _register(request):
-    open_first = Case(
-        When(status__in=Complaint.OPEN_STATUSES, then=Value(0)), default=Value(1), output_field=IntegerField()
-    )
-    queryset = (
-        Complaint.objects.for_user(request.user)
-        .select_related("site", "service", "assigned_to")
-        .order_by(open_first, Case(When(status__in=Complaint.OPEN_STATUSES, then=F("due_on"))), "-received_on", "-pk")
+    queryset = open_first(
+        Complaint.objects.for_user(request.user).select_related("site", "service", "assigned_to"),
+        Q(status__in=Complaint.OPEN_STATUSES),
     )
     return ComplaintListFilter(request.GET or None, queryset=queryset, request=request)
 
@@ -84,11 +72,7 @@ def _register(request):
 @require_GET
 def complaint_list(request):
     filterset = _register(request)
-    page_obj = paginate(request, filterset.qs)
-    # Remaining working days of the whole page: two queries for the calendars of its sites, however many rows.
-    page_obj.object_list = attach_remaining_working_days(page_obj.object_list)
-    query = request.GET.copy()
-    query.pop("page", None)
+    page_obj, querystring = register_page(request, filterset)
     return render(
         request,
         "complaints/complaint_list.html",
@@ -97,7 +81,7 @@ def complaint_list(request):
             "filter_form": filterset.form,
             "page_obj": page_obj,
             "today": timezone.localdate(),
-            "querystring": query.urlencode(),
+            "querystring": querystring,
             "can_create": access.may_handle_complaints(request.user),
             "can_manage_templates": access.manageable_reply_template_prefectures(
                 Prefecture.objects.all(), request.user
@@ -126,7 +110,7 @@ def complaint_create(request):
         try:
             complaint = services.complaint_create(by=request.user, **data)
         except ValidationError as error:
-            _put_errors_on_form(form, error)
+            put_errors_on_form(form, error)
         else:
             messages.success(
                 request,
@@ -136,7 +120,7 @@ def complaint_create(request):
             return redirect("complaint_detail", pk=complaint.pk)
     return render(
         request,
-        "complaints/complaint_form.html",
+        "complaints/register/form.html",
         {
             "title": "Enregistrer une réclamation ou une suggestion",
             "form": form,
@@ -186,13 +170,13 @@ def complaint_edit(request, pk):
         try:
             services.complaint_update(by=request.user, complaint=complaint, **form.service_fields())
         except ValidationError as error:
-            _put_errors_on_form(form, error)
+            put_errors_on_form(form, error)
         else:
             messages.success(request, f"{complaint.reference} enregistrée ; échéance : {_date(complaint.due_on)}.")
             return redirect("complaint_detail", pk=complaint.pk)
     return render(
         request,
-        "complaints/complaint_form.html",
+        "complaints/register/form.html",
         {
             "title": f"Modifier {complaint.reference}",
             "form": form,
@@ -223,7 +207,7 @@ def complaint_answer(request, pk):
         try:
             services.complaint_answer(by=request.user, complaint=complaint, **form.cleaned_data)
         except ValidationError as error:
-            _put_errors_on_form(form, error)
+            put_errors_on_form(form, error)
         else:
             verdict = "dans les délais" if complaint.answered_in_time else "hors délai"
             messages.success(
@@ -262,7 +246,7 @@ def complaint_reassign(request, pk):
         try:
             services.complaint_reassign(by=request.user, complaint=complaint, **form.cleaned_data)
         except ValidationError as error:
-            _put_errors_on_form(form, error)
+            put_errors_on_form(form, error)
         else:
             who = complaint.assigned_to
             messages.success(
@@ -274,7 +258,7 @@ def complaint_reassign(request, pk):
             return redirect("complaint_detail", pk=complaint.pk)
     return render(
         request,
-        "complaints/complaint_simple_form.html",
+        "complaints/register/form.html",
         {
             "title": f"Attribuer {complaint.reference}",
             "complaint": complaint,
@@ -310,13 +294,13 @@ def complaint_action_create(request, pk):
         try:
             action = services.complaint_create_action(by=request.user, complaint=complaint, **form.cleaned_data)
         except ValidationError as error:
-            _put_errors_on_form(form, error)
+            put_errors_on_form(form, error)
         else:
             messages.success(request, f"Action créée dans le plan « {action.plan} » : {action.title}")
             return redirect("complaint_detail", pk=complaint.pk)
     return render(
         request,
-        "complaints/complaint_simple_form.html",
+        "complaints/register/form.html",
         {
             "title": f"Créer une action à partir de {complaint.reference}",
             "complaint": complaint,
@@ -401,13 +385,13 @@ def reply_template_create(request):
         try:
             template = services.reply_template_create(by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _put_errors_on_form(form, error)
+            put_errors_on_form(form, error)
         else:
             messages.success(request, f"Modèle « {template.title} » enregistré.")
             return redirect("reply_template_list")
     return render(
         request,
-        "complaints/complaint_simple_form.html",
+        "complaints/register/form.html",
         {
             "title": "Nouveau modèle de réponse",
             "form": form,
@@ -430,13 +414,13 @@ def reply_template_edit(request, pk):
         try:
             services.reply_template_update(by=request.user, template=template, **form.cleaned_data)
         except ValidationError as error:
-            _put_errors_on_form(form, error)
+            put_errors_on_form(form, error)
         else:
             messages.success(request, f"Modèle « {template.title} » enregistré.")
             return redirect("reply_template_list")
     return render(
         request,
-        "complaints/complaint_simple_form.html",
+        "complaints/register/form.html",
         {
             "title": f"Modifier « {title} »",
             "form": form,

@@ -17,6 +17,15 @@ def breadcrumb(current, *links):
     return {"links": [{"title": title, "url": url} for title, url in links], "current": current}
 
 
+def put_errors_on_form(form, error):
+    """A service's ValidationError shown on the form: on its field when the form has it, else on top."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
 def paginate(request, queryset, per_page=PAGE_SIZE):
     """A page of ``queryset`` for dsfr_pagination (with the list of page numbers when there are several)."""
     page = Paginator(queryset, per_page).get_page(request.GET.get("page"))

@@ -2,20 +2,20 @@
 
 import django_filters
 from django import forms
-from django.db.models import Q
 
 from accounts import access
 from accounts.forms import QualiprefForm, date_input
 from complaints.correspondence import imports
 from complaints.correspondence.filters import STATUS_CHOICES, CorrespondenceFilter
-from complaints.forms import GroupedModelChoiceField, PersonChoiceField, service_groups, site_groups
+from complaints.forms import AnswerDateForm, GroupedModelChoiceField, PersonChoiceField, RegisterItemForm
 from complaints.models import Correspondence
 from complaints.models.correspondence import MAX_DELAY
+from complaints.register.filters import RegisterListFilter
 from qualipref.lib.uploads import megabytes
 from sites.models import Prefecture, Service, Site
 
 
-class CorrespondenceForm(QualiprefForm):
+class CorrespondenceForm(RegisterItemForm):
     """What describes an item (creation and edit pages)."""
 
     kind = forms.ChoiceField(label="Type", choices=Correspondence.Kind.choices)
@@ -62,44 +62,15 @@ class CorrespondenceForm(QualiprefForm):
 
     def __init__(self, *args, actor, correspondence=None, users=None, **kwargs):
         super().__init__(*args, **kwargs)
-        sites = access.correspondence_sites(Site.objects.all(), actor)
         if correspondence is None:
             del self.fields["assigned_to"]
         else:
-            sites = sites.filter(prefecture_id=correspondence.prefecture_id) | Site.objects.filter(
-                pk=correspondence.site_id
-            )
-            del self.fields["assign_to_me"]
             self.fields["assigned_to"].queryset = users
-        sites = list(sites.select_related("prefecture").order_by("prefecture__department_id", "name"))
-        self.fields["site"].queryset = Site.objects.filter(pk__in=[site.pk for site in sites])
-        self.fields["site"].set_groups(site_groups(sites))
-        services = Service.objects.filter(site__in=sites).filter(
-            Q(is_active=True) | Q(pk=getattr(correspondence, "service_id", None))
-        )
-        services = list(services.select_related("site").order_by("site__name", "name"))
-        self.fields["service"].queryset = Service.objects.filter(pk__in=[service.pk for service in services])
-        self.fields["service"].set_groups(service_groups(services))
-        if len(sites) == 1 and correspondence is None:
-            self.fields["site"].initial = sites[0].pk
-
-    def clean(self):
-        cleaned = super().clean()
-        site, service = cleaned.get("site"), cleaned.get("service")
-        if site and service and service.site_id != site.pk:
-            self.add_error("service", "Ce service n’appartient pas au site choisi.")
-        return cleaned
-
-    def service_fields(self):
-        data = dict(self.cleaned_data)
-        data.pop("assign_to_me", None)
-        return data
+        self.set_sites(access.correspondence_sites(Site.objects.all(), actor), item=correspondence)
 
 
-class AnswerForm(QualiprefForm):
-    answered_on = forms.DateField(
-        label="Date de la réponse", widget=date_input(), help_text="Ni avant la réception, ni dans le futur."
-    )
+class AnswerForm(AnswerDateForm):
+    """The date only: the text of a letter's answer is not kept."""
 
 
 class ImportForm(QualiprefForm):
@@ -135,28 +106,13 @@ class CorrespondenceListFilterForm(QualiprefForm):
     pass
 
 
-class CorrespondenceListFilter(CorrespondenceFilter):
+class CorrespondenceListFilter(RegisterListFilter, CorrespondenceFilter):
     """The API's filters with the sites the user may see, French labels and checkboxes."""
 
-    site = django_filters.ModelChoiceFilter(
-        label="Site",
-        queryset=lambda request: Site.objects.for_user(request.user).select_related("prefecture"),
-        empty_label="Tous les sites",
-    )
     kind = django_filters.ChoiceFilter(label="Type", choices=Correspondence.Kind.choices, empty_label="Tous")
     status = django_filters.ChoiceFilter(
         label="Statut", choices=STATUS_CHOICES, method="filter_status", empty_label="Tous"
     )
-    overdue = django_filters.BooleanFilter(
-        label="En retard", method="filter_overdue", widget=forms.CheckboxInput, field_name="overdue"
-    )
-    due_this_week = django_filters.BooleanFilter(
-        label="À échéance dans les 7 jours",
-        method="filter_due_this_week",
-        widget=forms.CheckboxInput,
-        field_name="due_this_week",
-    )
-    reference = django_filters.CharFilter(lookup_expr="icontains", label="Référence")
 
     class Meta(CorrespondenceFilter.Meta):
         form = CorrespondenceListFilterForm

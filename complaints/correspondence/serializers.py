@@ -3,18 +3,12 @@
 from rest_framework import serializers
 
 from accounts import access
-from accounts.models import User
 from complaints.models import Correspondence
+from complaints.register.serializers import RegisterItemSerializer, RegisterItemWriteSerializer, request_user
 from qualipref.lib.drf import AbilitiesField
-from sites.models import Service, Site
 
 
-def _request_user(serializer):
-    request = serializer.context.get("request")
-    return getattr(request, "user", None)
-
-
-class CorrespondenceSerializer(serializers.ModelSerializer):
+class CorrespondenceSerializer(RegisterItemSerializer):
     """A letter, an e-mail, an elected official's request or a letter of observation. ``sender`` is present only
     for the people who handle it (its site's referents and agents, its prefecture's quality manager)."""
 
@@ -52,22 +46,15 @@ class CorrespondenceSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    def get_remaining_working_days(self, item) -> int | None:
-        # Attached by the viewset for a whole page at once (complaints.deadlines.attach_remaining_working_days).
-        return getattr(item, "remaining_working_days", None)
-
-    def get_overdue(self, item) -> bool:
-        return item.is_overdue()
-
     def to_representation(self, item):
         data = super().to_representation(item)
-        user = _request_user(self)
+        user = request_user(self)
         if user is None or not access.can_see_sender(user, item):
             data.pop("sender", None)
         return data
 
 
-class CorrespondenceWriteSerializer(serializers.ModelSerializer):
+class CorrespondenceWriteSerializer(RegisterItemWriteSerializer):
     """Fields a client may send; the service decides whether the change is allowed."""
 
     kind = serializers.CharField(help_text="letter, email, elected_official ou local_authority.")
@@ -86,15 +73,6 @@ class CorrespondenceWriteSerializer(serializers.ModelSerializer):
             "assigned_to",
         ]
         extra_kwargs = {name: {"required": False} for name in ("reference", "subject", "sender", "answered_on")}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        user = _request_user(self)
-        if user is not None:
-            # Sites and services outside the user's scope do not exist for them.
-            self.fields["site"].queryset = Site.objects.for_user(user)
-            self.fields["service"].queryset = Service.objects.for_user(user)
-            self.fields["assigned_to"].queryset = User.objects.filter(is_active=True)
 
 
 class CorrespondenceAnswerSerializer(serializers.Serializer):

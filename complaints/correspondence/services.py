@@ -14,11 +14,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts import access
-from accounts.models import Membership, User
 from complaints import deadlines
 from complaints.models import Correspondence, CorrespondenceDelays
 from complaints.models.correspondence import MAX_DELAY, delays_for
-from sites.models import Site
+from complaints.register import services as register_services
+
+# The views and the import ask here.
+from complaints.register.services import assignable_users as assignable_users
+from complaints.register.services import set_answer as set_answer
 
 Kind = Correspondence.Kind
 
@@ -75,46 +78,11 @@ def compute_deadline(item, *, delay=None, calendar=None):
     set_answer(item, item.answered_on, calendar=calendar)
 
 
-def set_answer(item, answered_on, *, calendar=None):
-    item.answered_on = answered_on
-    if answered_on is None:
-        item.answer_delay = item.answered_in_time = None
-        return
-    if calendar is not None:
-        item.answer_delay = calendar.working_days_between(item.received_on, answered_on)
-        item.answered_in_time = answered_on <= item.due_on
-    else:
-        facts = deadlines.answer_facts(
-            item.site, received_on=item.received_on, due_on=item.due_on, answered_on=answered_on
-        )
-        item.answer_delay, item.answered_in_time = facts.delay, facts.in_time
-
-
-def _site_with_prefecture(site):
-    if "prefecture" in site._state.fields_cache:
-        return site
-    return Site.objects.select_related("prefecture").get(pk=site.pk)
+ASSIGNEE_REFUSED = "Le courrier ne peut être attribué qu'à un agent ou au référent du site, ou au responsable qualité."
 
 
 def _assignee_error(user, item):
-    if user is None:
-        return None
-    memberships = access.complaint_handler_memberships(
-        Membership.objects.active().filter(user=user), prefecture_id=item.prefecture_id, site_id=item.site_id
-    )
-    if user.is_active and memberships.exists():
-        return None
-    return "Le courrier ne peut être attribué qu'à un agent ou au référent du site, ou au responsable qualité."
-
-
-def assignable_users(item):
-    """Who may be given the item: the site's referents and agents, the prefecture's quality managers."""
-    memberships = access.complaint_handler_memberships(
-        Membership.objects.active(), prefecture_id=item.prefecture_id, site_id=item.site_id
-    )
-    return User.objects.filter(is_active=True, pk__in=memberships.values("user_id")).order_by(
-        "last_name", "first_name", "username"
-    )
+    return register_services.assignee_error(user, item, ASSIGNEE_REFUSED)
 
 
 def _check(item, errors, *, today):
@@ -173,7 +141,7 @@ def correspondence_create(
     """Record a letter, an e-mail, an elected official's request or a letter of observation received on a site."""
     if not access.can_record_correspondence(by, site):
         raise PermissionDenied("Vous ne pouvez pas enregistrer de courrier pour ce site.")
-    site = _site_with_prefecture(site)
+    site = register_services.site_with_prefecture(site)
     item = Correspondence(
         site=site,
         prefecture=site.prefecture,
@@ -225,7 +193,7 @@ def _update(*, by, item, fields):
     errors = {}
     site_changed = item.site_id != previous["site_id"]
     if site_changed:
-        item.site = _site_with_prefecture(item.site)
+        item.site = register_services.site_with_prefecture(item.site)
         if item.site.prefecture_id != item.prefecture_id:
             errors["site"] = "Un courrier ne change pas de préfecture : choisissez un site de la même préfecture."
         elif not access.can_record_correspondence(by, item.site):
@@ -238,7 +206,7 @@ def _update(*, by, item, fields):
     if errors:
         raise ValidationError(errors)
     if site_changed or item.received_on != previous["received_on"] or item.kind != previous["kind"]:
-        item.site = _site_with_prefecture(item.site)
+        item.site = register_services.site_with_prefecture(item.site)
         compute_deadline(item)
     elif "answered_on" in fields:
         set_answer(item, item.answered_on)
@@ -249,10 +217,10 @@ def _update(*, by, item, fields):
 def correspondence_answer(*, by, correspondence, answered_on) -> Correspondence:
     """Record the date of the answer (not before receipt, not in the future): its delay and whether in time."""
     _check_handler(by, correspondence, "Vous ne pouvez pas enregistrer la réponse à ce courrier.")
-    current = Correspondence.objects.select_for_update().select_related("site__prefecture").get(pk=correspondence.pk)
+    current = register_services.lock_for_answer(Correspondence, correspondence)
     if current.is_answered:
         raise ValidationError(f"Ce courrier a déjà reçu une réponse le {_date(current.answered_on)}.")
-    if not isinstance(answered_on, datetime.date) or isinstance(answered_on, datetime.datetime):
+    if not register_services.is_date(answered_on):
         raise ValidationError({"answered_on": "Indiquez la date de la réponse."})
     errors = check_dates(received_on=current.received_on, answered_on=answered_on, today=timezone.localdate())
     if errors:

@@ -8,7 +8,7 @@ only when ``access.can_see_sender`` says so. A big import runs in a Celery task:
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Case, F, IntegerField, Value, When
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,8 +26,8 @@ from complaints.correspondence.forms import (
 from complaints.deadlines import attach_remaining_working_days
 from complaints.history import correspondence_history
 from complaints.models import Correspondence, CorrespondenceImport
-from complaints.views import _put_errors_on_form
-from qualipref.views import breadcrumb, paginate
+from complaints.register.views import open_first, register_page
+from qualipref.views import breadcrumb, put_errors_on_form
 from sites.models import Prefecture, Site
 
 RELATIONS = ("site", "prefecture", "service", "assigned_to")
@@ -66,21 +66,15 @@ def _handled(request, pk, message="Vous ne pouvez pas traiter ce courrier : vous
 
 @require_GET
 def correspondence_list(request):
-    open_first = Case(When(answered_on__isnull=True, then=Value(0)), default=Value(1), output_field=IntegerField())
-    queryset = (
-        Correspondence.objects.for_user(request.user)
-        .select_related("site", "service", "assigned_to")
-        .order_by(open_first, Case(When(answered_on__isnull=True, then=F("due_on"))), "-received_on", "-pk")
+    queryset = open_first(
+        Correspondence.objects.for_user(request.user).select_related("site", "service", "assigned_to"),
+        Q(answered_on__isnull=True),
     )
     filterset = CorrespondenceListFilter(request.GET or None, queryset=queryset, request=request)
-    page_obj = paginate(request, filterset.qs)
-    # Remaining working days of the whole page: two queries for the calendars of its sites, however many rows.
-    page_obj.object_list = attach_remaining_working_days(page_obj.object_list)
+    page_obj, querystring = register_page(request, filterset)
     user = request.user
     for item in page_obj.object_list:
         item.can_handle = access.can_handle_correspondence(user, item)
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "complaints/correspondence/list.html",
@@ -89,7 +83,7 @@ def correspondence_list(request):
             "filter_form": filterset.form,
             "page_obj": page_obj,
             "today": timezone.localdate(),
-            "querystring": query.urlencode(),
+            "querystring": querystring,
             "can_create": access.may_handle_correspondence(user),
             "can_import": _import_prefectures(user).exists(),
             "can_set_delays": access.correspondence_delay_prefectures(Prefecture.objects.all(), user).exists(),
@@ -110,7 +104,7 @@ def correspondence_create(request):
         try:
             item = services.correspondence_create(by=request.user, **data)
         except ValidationError as error:
-            _put_errors_on_form(form, error)
+            put_errors_on_form(form, error)
         else:
             messages.success(
                 request,
@@ -122,7 +116,7 @@ def correspondence_create(request):
             return redirect("correspondence_detail", pk=item.pk)
     return render(
         request,
-        "complaints/correspondence/form.html",
+        "complaints/register/form.html",
         {
             "title": "Enregistrer un courrier",
             "form": form,
@@ -172,13 +166,13 @@ def correspondence_edit(request, pk):
         try:
             services.correspondence_update(by=request.user, correspondence=item, **form.service_fields())
         except ValidationError as error:
-            _put_errors_on_form(form, error)
+            put_errors_on_form(form, error)
         else:
             messages.success(request, f"{item.label} enregistré ; échéance : {_date(item.due_on)}.")
             return redirect("correspondence_detail", pk=item.pk)
     return render(
         request,
-        "complaints/correspondence/form.html",
+        "complaints/register/form.html",
         {
             "title": f"Modifier {item.label}",
             "form": form,
@@ -201,7 +195,7 @@ def correspondence_answer(request, pk):
         try:
             services.correspondence_answer(by=request.user, correspondence=item, **form.cleaned_data)
         except ValidationError as error:
-            _put_errors_on_form(form, error)
+            put_errors_on_form(form, error)
         else:
             plural = "s" if item.answer_delay > 1 else ""
             verdict = "dans les délais" if item.answered_in_time else "hors délai"
@@ -215,7 +209,7 @@ def correspondence_answer(request, pk):
             return redirect("correspondence_detail", pk=item.pk)
     return render(
         request,
-        "complaints/correspondence/simple_form.html",
+        "complaints/register/form.html",
         {
             "title": f"Réponse à {item.label}",
             "item": item,
@@ -266,7 +260,7 @@ def correspondence_import(request):
                 by=request.user, prefecture=form.cleaned_data["prefecture"], file=form.cleaned_data["file"]
             )
         except ValidationError as error:
-            _put_errors_on_form(form, error)
+            put_errors_on_form(form, error)
         else:
             if imports.runs_in_background(batch):
                 from complaints.tasks import run_correspondence_import
@@ -348,7 +342,7 @@ def correspondence_delays(request):
         try:
             services.correspondence_delays_update(by=request.user, prefecture=chosen, **form.cleaned_data)
         except ValidationError as error:
-            _put_errors_on_form(form, error)
+            put_errors_on_form(form, error)
         else:
             messages.success(
                 request,

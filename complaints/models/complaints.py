@@ -7,17 +7,16 @@ anonymising a record erases it (complaints.retention: retention period and right
 description, in the record and in its history rows).
 """
 
-import datetime
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
-from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from qualipref.lib.models import TimeStampedModel
 from sites.models import Department, Prefecture, Service, Site
+
+from .register import RegisterItem, RegisterItemQuerySet
 
 # Personal data of the requester: optional, shown to the handlers only, never kept in the history.
 REQUESTER_FIELDS = ("requester_name", "requester_email", "requester_address", "requester_phone")
@@ -31,7 +30,7 @@ def retention_months():
     return int(getattr(settings, "QUALIPREF_COMPLAINTS_RETENTION_MONTHS", DEFAULT_RETENTION_MONTHS))
 
 
-class ComplaintQuerySet(models.QuerySet):
+class ComplaintQuerySet(RegisterItemQuerySet):
     def for_user(self, user):
         from accounts import access
 
@@ -40,17 +39,8 @@ class ComplaintQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status__in=Complaint.OPEN_STATUSES)
 
-    def overdue(self, on=None):
-        """Open and past their due date."""
-        return self.open().filter(due_on__lt=on or timezone.localdate())
 
-    def due_soon(self, on=None, days=7):
-        """Open and due within ``days`` calendar days, ``on`` (today) included: « à échéance cette semaine »."""
-        on = on or timezone.localdate()
-        return self.open().filter(due_on__gte=on, due_on__lt=on + datetime.timedelta(days=days))
-
-
-class Complaint(TimeStampedModel):
+class Complaint(RegisterItem):
     """A complaint (réclamation) or a suggestion of a user about a site, answered within 15 working days."""
 
     class Kind(models.TextChoices):
@@ -212,15 +202,6 @@ class Complaint(TimeStampedModel):
     @property
     def is_answered(self):
         return self.status in self.ANSWERED_STATUSES
-
-    def is_overdue(self, on=None):
-        return self.is_open and self.due_on < (on or timezone.localdate())
-
-    @property
-    def days_late(self):
-        """Working days past due, once ``remaining_working_days`` was attached (complaints.deadlines)."""
-        remaining = getattr(self, "remaining_working_days", None)
-        return -remaining if remaining is not None and remaining < 0 else 0
 
     @property
     def has_requester(self):

@@ -13,16 +13,15 @@ The sender (``sender``) is personal data: shown to the people who handle the ite
 erased with the subject when the retention period ends (complaints.retention).
 """
 
-import datetime
-
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from qualipref.lib.models import TimeStampedModel
 from sites.models import Prefecture, Service, Site
+
+from .register import RegisterItem, RegisterItemQuerySet
 
 # Delays in working days: letters and e-mails are national engagements; the others are the defaults of a
 # prefecture that has not set its own (CorrespondenceDelays).
@@ -39,7 +38,7 @@ DEFAULT_DELAYS = {
 }
 
 
-class CorrespondenceQuerySet(models.QuerySet):
+class CorrespondenceQuerySet(RegisterItemQuerySet):
     def for_user(self, user):
         from accounts import access
 
@@ -51,17 +50,8 @@ class CorrespondenceQuerySet(models.QuerySet):
     def answered(self):
         return self.filter(answered_on__isnull=False)
 
-    def overdue(self, on=None):
-        """Unanswered and past their due date."""
-        return self.open().filter(due_on__lt=on or timezone.localdate())
 
-    def due_soon(self, on=None, days=7):
-        """Unanswered and due within ``days`` calendar days, ``on`` (today) included."""
-        on = on or timezone.localdate()
-        return self.open().filter(due_on__gte=on, due_on__lt=on + datetime.timedelta(days=days))
-
-
-class Correspondence(TimeStampedModel):
+class Correspondence(RegisterItem):
     """A letter, an e-mail, an elected official's request or a letter of observation, answered within a delay."""
 
     class Kind(models.TextChoices):
@@ -192,15 +182,6 @@ class Correspondence(TimeStampedModel):
     @property
     def is_answered(self):
         return self.answered_on is not None
-
-    def is_overdue(self, on=None):
-        return self.is_open and self.due_on < (on or timezone.localdate())
-
-    @property
-    def days_late(self):
-        """Working days past due, once ``remaining_working_days`` was attached (complaints.deadlines)."""
-        remaining = getattr(self, "remaining_working_days", None)
-        return -remaining if remaining is not None and remaining < 0 else 0
 
     @property
     def label(self):

@@ -17,12 +17,12 @@ from engagements.forms.actions import (
 )
 from engagements.models import ActionEvidence
 from engagements.services import actions as services
-from engagements.views.actions import (
-    _editable_action,
-    _list_crumb,
-    _managed_prefectures,
-    _put_errors_on_form,
-    _visible_action,
+from engagements.views.common import (
+    editable_action,
+    list_crumb,
+    managed_prefectures,
+    put_errors_on_form,
+    visible_action,
 )
 from qualipref.views import breadcrumb
 
@@ -41,7 +41,7 @@ def _source_label(action):
 
 @require_GET
 def action_detail(request, pk):
-    action = _visible_action(request, pk)
+    action = visible_action(request, pk)
     can_edit = access.can_edit_action(request.user, action)
     return render(
         request,
@@ -61,7 +61,7 @@ def action_detail(request, pk):
             "comment_form": CommentForm() if can_edit else None,
             "evidence_form": EvidenceForm() if can_edit else None,
             "evidence_accept": services.EVIDENCE_ACCEPT,
-            "breadcrumb_data": breadcrumb(f"Action n° {action.pk}", _list_crumb()),
+            "breadcrumb_data": breadcrumb(f"Action n° {action.pk}", list_crumb()),
         },
     )
 
@@ -75,7 +75,7 @@ def action_create(request):
         try:
             action = services.action_create(by=request.user, plan=form.cleaned_data["plan"], **form.service_fields())
         except ValidationError as error:
-            _put_errors_on_form(form, error)
+            put_errors_on_form(form, error)
         except PermissionDenied as error:
             form.add_error("site", str(error))
         else:
@@ -88,22 +88,22 @@ def action_create(request):
             "title": "Nouvelle action",
             "form": form,
             "has_plans": form.has_plans,
-            "can_manage_plans": _managed_prefectures(request.user),
-            "breadcrumb_data": breadcrumb("Nouvelle action", _list_crumb()),
+            "can_manage_plans": managed_prefectures(request.user),
+            "breadcrumb_data": breadcrumb("Nouvelle action", list_crumb()),
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
 def action_edit(request, pk):
-    action = _editable_action(request, pk)
+    action = editable_action(request, pk)
     title = action.title
     form = ActionEditForm(request.POST or None, actor=request.user, action=action)
     if request.method == "POST" and form.is_valid():
         try:
             services.action_update(by=request.user, action=action, **form.service_fields())
         except ValidationError as error:
-            _put_errors_on_form(form, error)
+            put_errors_on_form(form, error)
         else:
             messages.success(request, "L’action a été enregistrée.")
             return redirect("action_detail", pk=action.pk)
@@ -116,7 +116,7 @@ def action_edit(request, pk):
             "form": form,
             "has_plans": True,
             "breadcrumb_data": breadcrumb(
-                "Modifier", _list_crumb(), (f"Action n° {action.pk}", reverse("action_detail", kwargs={"pk": pk}))
+                "Modifier", list_crumb(), (f"Action n° {action.pk}", reverse("action_detail", kwargs={"pk": pk}))
             ),
         },
     )
@@ -125,13 +125,13 @@ def action_edit(request, pk):
 @require_http_methods(["GET", "POST"])
 def action_status(request, pk):
     """The status change with its inputs (reason of an abandon, date of completion, effectiveness)."""
-    action = _editable_action(request, pk)
+    action = editable_action(request, pk)
     form = ActionStatusForm(request.POST or None, actor=request.user, action=action)
     if request.method == "POST" and form.is_valid():
         try:
             services.action_update(by=request.user, action=action, **form.service_fields())
         except ValidationError as error:
-            _put_errors_on_form(form, error)
+            put_errors_on_form(form, error)
         else:
             messages.success(request, f"L’action est désormais « {action.get_status_display()} ».")
             return redirect("action_detail", pk=action.pk)
@@ -144,7 +144,7 @@ def action_status(request, pk):
             "form": form,
             "breadcrumb_data": breadcrumb(
                 "Changer le statut",
-                _list_crumb(),
+                list_crumb(),
                 (f"Action n° {action.pk}", reverse("action_detail", kwargs={"pk": pk})),
             ),
         },
@@ -153,7 +153,7 @@ def action_status(request, pk):
 
 @require_POST
 def action_comment_create(request, pk):
-    action = _editable_action(request, pk)
+    action = editable_action(request, pk)
     form = CommentForm(request.POST)
     if form.is_valid():
         try:
@@ -169,7 +169,7 @@ def action_comment_create(request, pk):
 
 @require_POST
 def action_evidence_create(request, pk):
-    action = _editable_action(request, pk)
+    action = editable_action(request, pk)
     form = EvidenceForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -184,7 +184,7 @@ def action_evidence_create(request, pk):
 
 
 def _evidence_of(request, pk, evidence_pk):
-    action = _visible_action(request, pk)
+    action = visible_action(request, pk)
     evidence = get_object_or_404(ActionEvidence.objects.select_related("action"), pk=evidence_pk, action=action)
     return action, evidence
 
@@ -218,7 +218,7 @@ def action_evidence_delete(request, pk, evidence_pk):
             "evidence": evidence,
             "breadcrumb_data": breadcrumb(
                 "Retirer un justificatif",
-                _list_crumb(),
+                list_crumb(),
                 (f"Action n° {action.pk}", reverse("action_detail", kwargs={"pk": pk})),
             ),
         },

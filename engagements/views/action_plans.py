@@ -15,7 +15,7 @@ from engagements.forms.actions import (
 )
 from engagements.models import Action, ActionPlan
 from engagements.services import actions as services
-from engagements.views.actions import _list_crumb, _managed_prefectures, _put_errors_on_form
+from engagements.views.common import list_crumb, managed_prefectures, put_errors_on_form
 from qualipref.views import breadcrumb, paginate
 
 # --- plans ----------------------------------------------------------------------------------------
@@ -44,22 +44,22 @@ def action_plan_list(request):
         {
             "title": "Plans d’action",
             "page_obj": page_obj,
-            "can_create": bool(_managed_prefectures(request.user)),
-            "breadcrumb_data": breadcrumb("Plans d’action", _list_crumb()),
+            "can_create": bool(managed_prefectures(request.user)),
+            "breadcrumb_data": breadcrumb("Plans d’action", list_crumb()),
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
 def action_plan_create(request):
-    if not _managed_prefectures(request.user):
+    if not managed_prefectures(request.user):
         raise PermissionDenied("Seul le responsable qualité d’une préfecture crée ses plans d’action.")
     form = ActionPlanForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             plan = services.action_plan_create(by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _put_errors_on_form(form, error)
+            put_errors_on_form(form, error)
         else:
             messages.success(request, f"Le plan d’action « {plan.title} » a été créé.")
             return redirect("action_plan_list")
@@ -70,7 +70,7 @@ def action_plan_create(request):
             "title": "Nouveau plan d’action",
             "form": form,
             "breadcrumb_data": breadcrumb(
-                "Nouveau plan d’action", _list_crumb(), ("Plans d’action", reverse("action_plan_list"))
+                "Nouveau plan d’action", list_crumb(), ("Plans d’action", reverse("action_plan_list"))
             ),
         },
     )
@@ -89,7 +89,7 @@ def action_plan_copy(request, pk):
                 by=request.user, from_plan=form.cleaned_data["from_plan"], to_plan=plan
             )
         except ValidationError as error:
-            _put_errors_on_form(form, error)
+            put_errors_on_form(form, error)
         else:
             count = len(copies)
             if count:
@@ -107,7 +107,7 @@ def action_plan_copy(request, pk):
             "plan": plan,
             "form": form,
             "breadcrumb_data": breadcrumb(
-                "Reprendre des actions", _list_crumb(), ("Plans d’action", reverse("action_plan_list"))
+                "Reprendre des actions", list_crumb(), ("Plans d’action", reverse("action_plan_list"))
             ),
         },
     )

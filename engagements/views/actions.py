@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -26,39 +26,17 @@ from engagements.forms.actions import (
 )
 from engagements.models import Action
 from engagements.services import actions as services
+from engagements.views.common import (
+    editable_action,
+    error_dict,
+    visible_actions,
+)
 from qualipref.views import breadcrumb, paginate
 from sites.models import Prefecture
 
-LIST_RELATIONS = ("prefecture", "site", "owner", "module", "engagement")
 INLINE_FIELDS = ("status", "progress", "owner", "due_on")
 # Best first, in the inline select of a verification.
 EFFECTIVENESS_CHOICES = sorted(Action.Effectiveness.choices, reverse=True)
-
-
-def _list_crumb():
-    return ("Plan d’action", reverse("action_list"))
-
-
-def _managed_prefectures(user):
-    return [p for p in Prefecture.objects.for_user(user) if access.can_manage_action_plans(user, p)]
-
-
-def _visible_actions(user):
-    return Action.objects.for_user(user).select_related(*LIST_RELATIONS)
-
-
-def _visible_action(request, pk):
-    return get_object_or_404(
-        _visible_actions(request.user).select_related("plan__labelling__referential", "verified_by", "created_by"),
-        pk=pk,
-    )
-
-
-def _editable_action(request, pk):
-    action = _visible_action(request, pk)
-    if not access.can_edit_action(request.user, action):
-        raise PermissionDenied("Vous pouvez consulter cette action mais pas la modifier.")
-    return action
 
 
 def _safe_next(request, default):
@@ -66,17 +44,6 @@ def _safe_next(request, default):
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return target
     return default
-
-
-def _error_dict(error):
-    if hasattr(error, "error_dict"):
-        return {name: " ".join(messages_) for name, messages_ in error.message_dict.items()}
-    return {"__all__": " ".join(error.messages)}
-
-
-def _put_errors_on_form(form, error):
-    for name, message in _error_dict(error).items():
-        form.add_error(name if name in form.fields else None, message)
 
 
 # --- the rows of the list (also re-rendered alone by the inline edits) ----------------------------
@@ -157,7 +124,7 @@ def _sort_links(request):
 
 
 def _filterset(request):
-    return ActionFilter(request.GET or None, queryset=default_order(_visible_actions(request.user)), request=request)
+    return ActionFilter(request.GET or None, queryset=default_order(visible_actions(request.user)), request=request)
 
 
 QUICK_VIEWS = [
@@ -284,7 +251,7 @@ def _parse_inline(request, action, name):
 def action_inline_update(request, pk):
     """One field of a row (status, progress, owner, due date) changed in place: answers the re-rendered row,
     with the French message of the service next to the field when the change is refused (one round trip)."""
-    action = _editable_action(request, pk)
+    action = editable_action(request, pk)
     name = request.POST.get("field")
     if name not in INLINE_FIELDS:
         return HttpResponseBadRequest("Champ inconnu.")
@@ -293,7 +260,7 @@ def action_inline_update(request, pk):
         try:
             services.action_update(by=request.user, action=action, **changes)
         except ValidationError as error:
-            errors = _error_dict(error)
+            errors = error_dict(error)
     if not request.htmx:  # the same forms work without JavaScript
         if errors:
             messages.error(request, f"« {action.title} » n’a pas été modifiée : {' '.join(errors.values())}")

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
 from accounts import access
+from qualipref.views import put_errors_on_form as put_errors_on_form  # the views of this package ask here
 from surveys.models import Campaign, CampaignSite
 
 CAMPAIGN_RELATIONS = ("prefecture__department", "questionnaire")
@@ -16,15 +17,6 @@ def list_crumb():
 
 def detail_crumb(campaign):
     return (campaign.title, reverse("campaign_detail", kwargs={"pk": campaign.pk}))
-
-
-def put_errors_on_form(form, error):
-    """A service's ValidationError shown on the form: on its field when the form has it, else on top."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def visible_campaign(request, pk):

@@ -1,0 +1,38 @@
+"""What the API's serializers of the two registers share (complaints.serializers,
+complaints.correspondence.serializers): the deadline of an item read, the user's scope on write.
+
+Each register declares its own ``remaining_working_days`` and ``overdue`` fields (their help texts agree with
+the register's items, « répondue » / « répondu »); the methods that fill them are here.
+"""
+
+from rest_framework import serializers
+
+from accounts.models import User
+from sites.models import Service, Site
+
+
+def request_user(serializer):
+    request = serializer.context.get("request")
+    return getattr(request, "user", None)
+
+
+class RegisterItemSerializer(serializers.ModelSerializer):
+    def get_remaining_working_days(self, item) -> int | None:
+        # Attached by the viewset for a whole page at once (complaints.deadlines.attach_remaining_working_days).
+        return getattr(item, "remaining_working_days", None)
+
+    def get_overdue(self, item) -> bool:
+        return item.is_overdue()
+
+
+class RegisterItemWriteSerializer(serializers.ModelSerializer):
+    """Fields a client may send; the service decides whether the change is allowed."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = request_user(self)
+        if user is not None:
+            # Sites and services outside the user's scope do not exist for them.
+            self.fields["site"].queryset = Site.objects.for_user(user)
+            self.fields["service"].queryset = Service.objects.for_user(user)
+            self.fields["assigned_to"].queryset = User.objects.filter(is_active=True)
