@@ -5,12 +5,9 @@ Who may enter is asked to accounts.access (403 for who sees the place but may no
 the user's scope); every write goes through indicators.services.
 """
 
-import csv
-import io
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -23,6 +20,7 @@ from indicators.services import boards, imports
 from indicators.services import measurements as services
 from indicators.services.batches import BatchRejected
 from indicators.views.boards import crumbs, home_crumb, last_month, navigation, visible_prefecture, visible_site
+from qualipref.lib import table_export
 
 CELL_PREFIX = "cell:"
 
@@ -291,20 +289,10 @@ def visible_sites_queryset(user):
     return Site.objects.for_user(user).filter(is_active=True).order_by("prefecture__department_id", "name")
 
 
-def csv_response(filename, header, rows):
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(header)
-    writer.writerows(rows)
-    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 @require_GET
 def measurement_import_template(request, format_key):
     """A model file of an import: its columns and an example row (CSV, UTF-8, semicolons)."""
     fmt = imports.FORMATS.get(format_key)
     if fmt is None:
         raise Http404("Format d'import inconnu.")
-    return csv_response(f"modele-{fmt.key}.csv", fmt.headers, fmt.example)
+    return table_export.csv_response(fmt.headers, fmt.example, f"modele-{fmt.key}")

@@ -13,7 +13,7 @@ from indicators.forms import FootfallImportForm, HeatmapForm
 from indicators.services import footfall
 from indicators.services.batches import BatchRejected
 from indicators.views.boards import crumbs, home_crumb, visible_site
-from indicators.views.entry import csv_response
+from qualipref.lib import table_export
 from sites.models import Site
 
 # Per visitor's address: plenty for people, too few for a robot crawling every site.
@@ -80,7 +80,8 @@ def footfall_import(request):
 
 @require_GET
 def footfall_import_template(request):
-    return csv_response("modele-frequentation.csv", [column.label for column in footfall.COLUMNS], footfall.EXAMPLE)
+    headers = [column.label for column in footfall.COLUMNS]
+    return table_export.csv_response(headers, footfall.EXAMPLE, "modele-frequentation")
 
 
 # --- public pages ----------------------------------------------------------------------------------------------

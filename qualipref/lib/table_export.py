@@ -1,20 +1,20 @@
-"""A small table (a dashboard's: tens or hundreds of rows, already in memory) as a CSV or XLSX download
-(imports no app).
+"""Tables as CSV or XLSX downloads, streamed row by row (imports no app): a dashboard's small tables as well as
+the long lists of the action plans and of the complaints register.
 
-``Table(title, columns, rows)``: ``columns`` are ``Column(header, width)``, ``rows`` lists of Python values (text,
-numbers, Decimal, dates, None). The CSV is for spreadsheets set to French: UTF-8 with BOM, « ; » separator, decimal
-comma, dates JJ/MM/AAAA, cells that a spreadsheet would run as formulas neutralised. The XLSX keeps numbers as
-numbers and dates as dates, with a bold header, frozen first row and a filter. Long lists that must be streamed
-(the action plans, the complaints register) have their own exports.
+``Column(header, width, is_date)`` describes a column; rows are iterables of Python values (text, numbers,
+Decimal, dates, booleans, None), produced lazily for long lists. The CSV is for spreadsheets set to French: UTF-8
+with BOM, « ; » separator, decimal comma, dates JJ/MM/AAAA, booleans oui/non, cells that a spreadsheet would run
+as formulas neutralised. The XLSX (openpyxl in write-only mode: rows go to a temporary file as they come) keeps
+numbers as numbers and dates as dates, with a bold header, a frozen first row and a filter.
 """
 
 import csv
 import datetime
-import io
+import tempfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.http import HttpResponse
+from django.http import FileResponse, StreamingHttpResponse
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMATS = ("csv", "xlsx")
@@ -55,14 +55,24 @@ def csv_cell(value):
     return f"'{text}" if text.startswith(FORMULA_PREFIXES) else text
 
 
+class _Echo:
+    """A file-like object whose write returns the line: the csv writer then feeds the streamed response."""
+
+    def write(self, value):
+        return value
+
+
+def csv_lines(headers, rows):
+    """The lines of the CSV, BOM first."""
+    writer = csv.writer(_Echo(), delimiter=";", lineterminator="\r\n")
+    yield "\ufeff" + writer.writerow(headers)
+    for row in rows:
+        yield writer.writerow([csv_cell(value) for value in row])
+
+
 def to_csv(table):
-    """The bytes of the CSV (UTF-8 with BOM)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(table.headers)
-    for row in table.rows:
-        writer.writerow([csv_cell(value) for value in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    """The bytes of a small table's CSV."""
+    return "".join(csv_lines(table.headers, table.rows)).encode("utf-8")
 
 
 def _xlsx_value(value):
@@ -75,33 +85,48 @@ def _xlsx_value(value):
     return value
 
 
-def to_xlsx(table):
-    """The bytes of the XLSX workbook: one sheet named after the table."""
+def write_xlsx(file, title, columns, rows):
+    """Write the workbook (one sheet named after ``title``) to ``file``."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _sheet_title(table.title)
-    sheet.append(table.headers)
-    bold, fill = Font(bold=True, color="FFFFFF"), PatternFill("solid", fgColor="000091")
-    for cell in sheet[1]:
-        cell.font, cell.fill = bold, fill
-    for row in table.rows:
-        sheet.append([_xlsx_value(value) for value in row])
-    for index, column in enumerate(table.columns, start=1):
-        letter = get_column_letter(index)
-        sheet.column_dimensions[letter].width = column.width
-        for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
-            if isinstance(cell.value, datetime.date):
-                cell.number_format = "DD/MM/YYYY"
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_sheet_title(title))
+    for index, column in enumerate(columns, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = column.width
     sheet.freeze_panes = "A2"
-    if table.columns:
-        sheet.auto_filter.ref = f"A1:{get_column_letter(len(table.columns))}{len(table.rows) + 1}"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    bold, fill = Font(bold=True, color="FFFFFF"), PatternFill("solid", fgColor="000091")
+    header = []
+    for column in columns:
+        cell = WriteOnlyCell(sheet, value=column.header)
+        cell.font, cell.fill = bold, fill
+        header.append(cell)
+    sheet.append(header)
+    count = 0
+    for row in rows:
+        cells = []
+        for value in row:
+            value = _xlsx_value(value)
+            if isinstance(value, datetime.date):
+                cell = WriteOnlyCell(sheet, value=value)
+                cell.number_format = "DD/MM/YYYY"
+                value = cell
+            cells.append(value)
+        sheet.append(cells)
+        count += 1
+    if columns:
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count + 1}"
+    workbook.save(file)
+
+
+def to_xlsx(table):
+    """The bytes of a small table's workbook."""
+    with tempfile.TemporaryFile() as file:
+        write_xlsx(file, table.title, table.columns, table.rows)
+        file.seek(0)
+        return file.read()
 
 
 def _sheet_title(title):
@@ -111,14 +136,25 @@ def _sheet_title(title):
     return title[:31].strip() or "Tableau"
 
 
+def csv_response(headers, rows, filename):
+    """The CSV download, streamed: ``rows`` may be a generator over a big queryset."""
+    response = StreamingHttpResponse(csv_lines(headers, rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    return response
+
+
+def xlsx_response(title, columns, rows, filename):
+    """The XLSX download, written to a temporary file first (a workbook is a zip: it cannot be streamed)."""
+    file = tempfile.TemporaryFile()  # noqa: SIM115 - closed by the response once sent
+    write_xlsx(file, title, columns, rows)
+    file.seek(0)
+    return FileResponse(file, as_attachment=True, filename=f"{filename}.xlsx", content_type=XLSX_CONTENT_TYPE)
+
+
 def response(table, fmt, filename):
     """The download of ``table`` as ``fmt`` ("csv" or "xlsx"), named ``filename`` + extension."""
     if fmt == "csv":
-        content, content_type = to_csv(table), "text/csv; charset=utf-8"
-    elif fmt == "xlsx":
-        content, content_type = to_xlsx(table), XLSX_CONTENT_TYPE
-    else:
-        raise ValueError(f"Unknown table format: {fmt}")
-    result = HttpResponse(content, content_type=content_type)
-    result["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
-    return result
+        return csv_response(table.headers, table.rows, filename)
+    if fmt == "xlsx":
+        return xlsx_response(table.title, table.columns, table.rows, filename)
+    raise ValueError(f"Unknown table format: {fmt}")

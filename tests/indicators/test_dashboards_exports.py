@@ -31,14 +31,14 @@ def _get(client, user, name, **kwargs):
 
 def _csv(response):
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    content = response.content
+    content = b"".join(response.streaming_content)
     assert content.startswith(b"\xef\xbb\xbf")
     return list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))
 
 
 def _xlsx(response):
     assert response["Content-Type"] == table_export.XLSX_CONTENT_TYPE
-    workbook = load_workbook(io.BytesIO(response.content))
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     return workbook.active.title, [list(row) for row in workbook.active.iter_rows(values_only=True)]
 
 

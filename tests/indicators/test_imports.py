@@ -228,3 +228,21 @@ def test_an_imported_measurement_keeps_its_source_apart_from_entered_ones(world)
     _import(world, [TELEPHONY, ["Sous-préfecture d'Arles", "2026-03", "1250", "1140", "110", ""]])
 
     assert set(Measurement.objects.values_list("source", flat=True)) == {Indicator.Source.IMPORTED}
+
+
+@pytest.mark.parametrize("format_key", sorted(imports.FORMATS))
+def test_the_model_file_of_each_format_holds_its_columns_and_an_example(client, world, format_key):
+    import csv
+
+    from django.urls import reverse
+
+    fmt = imports.FORMATS[format_key]
+    client.force_login(world.users["quality_manager"])
+
+    response = client.get(reverse("measurement_import_template", kwargs={"format_key": format_key}))
+
+    assert response["Content-Disposition"] == f'attachment; filename="modele-{format_key}.csv"'
+    text = b"".join(response.streaming_content).decode("utf-8")
+    assert text.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(text[1:]), delimiter=";"))
+    assert rows[0] == list(fmt.headers) and len(rows) == 1 + len(fmt.example)
