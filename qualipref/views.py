@@ -17,6 +17,13 @@ def breadcrumb(current, *links):
     return {"links": [{"title": title, "url": url} for title, url in links], "current": current}
 
 
+def error_dict(error):
+    """A service's ValidationError as {field or "__all__": one message} (inline edits show it in one message)."""
+    if hasattr(error, "error_dict"):
+        return {name: " ".join(messages) for name, messages in error.message_dict.items()}
+    return {"__all__": " ".join(error.messages)}
+
+
 def put_errors_on_form(form, error):
     """A service's ValidationError shown on the form: on its field when the form has it, else on top."""
     if hasattr(error, "error_dict"):

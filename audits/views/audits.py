@@ -16,16 +16,9 @@ from audits.services import findings as finding_services
 from audits.services import grid as grid_services
 from audits.services import summaries
 from audits.services.reports import LARGE_REPORT_ITEMS
-from audits.views.common import (
-    audit_crumb,
-    audit_queryset,
-    list_crumb,
-    managed_audit,
-    put_errors_on_form,
-    visible_audit,
-)
+from audits.views.common import audit_crumb, audit_queryset, list_crumb, managed_audit, visible_audit
 from qualipref.lib import charts
-from qualipref.views import breadcrumb, paginate
+from qualipref.views import breadcrumb, paginate, put_errors_on_form
 
 Category = Finding.Category
 

@@ -56,17 +56,6 @@ def visible_finding(request, pk):
     return finding
 
 
-def error_dict(error):
-    if hasattr(error, "error_dict"):
-        return {name: " ".join(messages) for name, messages in error.message_dict.items()}
-    return {"__all__": " ".join(error.messages)}
-
-
-def put_errors_on_form(form, error):
-    for name, message in error_dict(error).items():
-        form.add_error(name if name in form.fields else None, message)
-
-
 def list_crumb():
     return ("Audits", reverse("audit_list"))
 

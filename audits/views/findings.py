@@ -13,15 +13,9 @@ from accounts import access
 from audits.forms import CloseForm, FindingActionForm, FindingForm, PublishForm, ResponseForm
 from audits.models import GoodPractice
 from audits.services import findings as services
-from audits.views.common import (
-    audit_crumb,
-    fillable_audit,
-    list_crumb,
-    put_errors_on_form,
-    visible_finding,
-)
+from audits.views.common import audit_crumb, fillable_audit, list_crumb, visible_finding
 from engagements.models import Action
-from qualipref.views import breadcrumb
+from qualipref.views import breadcrumb, put_errors_on_form
 
 
 def _finding_crumb(finding):

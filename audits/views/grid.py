@@ -13,9 +13,9 @@ from audits.forms import CellForm, CriterionFormSet, MysteryVisitForm
 from audits.models import Assessment, MysteryVisit
 from audits.services import audits as audit_services
 from audits.services import grid as services
-from audits.views.common import audit_crumb, error_dict, fillable_audit, list_crumb, visible_audit
+from audits.views.common import audit_crumb, fillable_audit, list_crumb, visible_audit
 from qualipref.lib import uploads
-from qualipref.views import breadcrumb
+from qualipref.views import breadcrumb, error_dict
 
 Result = Assessment.Result
 # The options of a cell: typing the digit in a focused select chooses it (the browser's type-ahead).

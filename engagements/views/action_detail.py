@@ -17,14 +17,8 @@ from engagements.forms.actions import (
 )
 from engagements.models import ActionEvidence
 from engagements.services import actions as services
-from engagements.views.common import (
-    editable_action,
-    list_crumb,
-    managed_prefectures,
-    put_errors_on_form,
-    visible_action,
-)
-from qualipref.views import breadcrumb
+from engagements.views.common import editable_action, list_crumb, managed_prefectures, visible_action
+from qualipref.views import breadcrumb, put_errors_on_form
 
 # --- one action -----------------------------------------------------------------------------------
 

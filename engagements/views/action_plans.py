@@ -15,8 +15,8 @@ from engagements.forms.actions import (
 )
 from engagements.models import Action, ActionPlan
 from engagements.services import actions as services
-from engagements.views.common import list_crumb, managed_prefectures, put_errors_on_form
-from qualipref.views import breadcrumb, paginate
+from engagements.views.common import list_crumb, managed_prefectures
+from qualipref.views import breadcrumb, paginate, put_errors_on_form
 
 # --- plans ----------------------------------------------------------------------------------------
 

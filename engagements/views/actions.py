@@ -26,12 +26,8 @@ from engagements.forms.actions import (
 )
 from engagements.models import Action
 from engagements.services import actions as services
-from engagements.views.common import (
-    editable_action,
-    error_dict,
-    visible_actions,
-)
-from qualipref.views import breadcrumb, paginate
+from engagements.views.common import editable_action, visible_actions
+from qualipref.views import breadcrumb, error_dict, paginate
 from sites.models import Prefecture
 
 INLINE_FIELDS = ("status", "progress", "owner", "due_on")

@@ -41,15 +41,3 @@ def editable_action(request, pk):
     if not access.can_edit_action(request.user, action):
         raise PermissionDenied("Vous pouvez consulter cette action mais pas la modifier.")
     return action
-
-
-def error_dict(error):
-    """A service's ValidationError as {field or "__all__": one message} (the inline edits show it in a message)."""
-    if hasattr(error, "error_dict"):
-        return {name: " ".join(messages) for name, messages in error.message_dict.items()}
-    return {"__all__": " ".join(error.messages)}
-
-
-def put_errors_on_form(form, error):
-    for name, message in error_dict(error).items():
-        form.add_error(name if name in form.fields else None, message)
