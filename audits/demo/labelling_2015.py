@@ -238,9 +238,10 @@ def load(cycle, sites, engagements, plan, users):
         access_until=D(today.year + 1, 12, 31),
         report_delivered_on=D(2015, 10, 1),
         responded_on=D(2015, 10, 20),
-        closed_on=cycle.decision_on or D(2015, 11, 27),
-        decision=cycle.decision or Labelling.Decision.FAVOURABLE,
-        decision_on=cycle.decision_on or D(2015, 11, 27),
+        # the decision of 27/11/2015 (the cycle's own decision_on moves with each renewal of the label)
+        closed_on=D(2015, 11, 27),
+        decision=Labelling.Decision.FAVOURABLE,
+        decision_on=D(2015, 11, 27),
         summary="Points forts généraux : les outils de pilotage sont performants ; la démarche qualité a atteint un "
         "bon niveau de performance grâce à une implication forte de tous les responsables et des agents ; la "
         "qualité de l'accueil des usagers est une priorité.\n"

@@ -82,9 +82,10 @@ def load(users):
             status=Audit.Status.CLOSED,
             by=quality,
             report_delivered_on=D(2013, 6, 27),
-            closed_on=cycle.decision_on or D(2013, 6, 28),
-            decision=cycle.decision or Labelling.Decision.FAVOURABLE,
-            decision_on=cycle.decision_on or D(2013, 6, 28),
+            # the decision of 28/06/2013 (the cycle's own decision_on moves with each renewal of the label)
+            closed_on=D(2013, 6, 28),
+            decision=Labelling.Decision.FAVOURABLE,
+            decision_on=D(2013, 6, 28),
             summary="L'audit externe a débouché sur l'obtention de la labellisation Qualipref ; l'auditeur a relevé "
             "douze points forts.",
         )

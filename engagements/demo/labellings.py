@@ -14,16 +14,28 @@
   and the national overview says that this distribution is illustrative. Written with bulk_create (a few
   queries for the hundred prefectures); due dates from the service's own functions.
 
-Idempotent: a prefecture that already has a cycle is left as it is.
+After that, to the day the demo is loaded (``timezone.localdate()``; the same history for the same day):
+- Bouches-du-Rhône: its renewal audit of mid-2017 on the same Qualipref 2.0 cycle, then follow-up audits and
+  renewals on time; Val-de-Marne: follow-ups of its 2013 label, a Qualipref 2.0 cycle from January 2016,
+  labelled that summer and kept up to date. Both through the service, from the state of their running cycle
+  (a database loaded by an older demo is brought up to date the same way).
+- The other prefectures: the illustrative history of labelling_history (follow-ups and renewals, the move to
+  Qualipref 2.0 in waves from 2015, a few late or still in a cycle today), computed in memory and written in bulk
+  with the cycles of 2013.
+
+Idempotent: a prefecture among the others that already has a cycle is left as it is; the 13 and the 94 only get
+the steps whose date has come.
 """
 
 import datetime
 
 from django.db import transaction
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from accounts.models import User
 from engagements import importer
+from engagements.demo import labelling_history as history
 from engagements.models import Labelling, LabellingStep, Module, Referential
 from engagements.services import labellings as services
 from sites.models import Department, Prefecture, Site
@@ -194,6 +206,74 @@ def _load_val_de_marne(by, refs):
     )
 
 
+# --- after 2015: the two documented prefectures kept up to date through the service ------------------
+
+# Val-de-Marne moves to Qualipref 2.0 in January 2016, before the renewal of its 2013 label (illustrative).
+VAL_DE_MARNE_MOVES_ON = datetime.date(2016, 1, 11)
+
+
+def _running(department):
+    return (
+        Labelling.objects.current().filter(prefecture__department_id=department).select_related("referential").first()
+    )
+
+
+def _keep_up(by, labelling, until):
+    """Follow-up audits held on time and the label renewed at the end of its validity, until ``until``."""
+    while (step := history.next_step(labelling)) is not None and step[1] <= until:
+        kind, day, note = step
+        fields = {"decision": Labelling.Decision.FAVOURABLE, "decision_body": AFNOR} if kind == Kind.DECISION else {}
+        labelling = services.labelling_transition(
+            by=by, labelling=labelling, step=kind, happened_on=day, note=note, **fields
+        )
+    return labelling
+
+
+def _finish_new_cycle(by, labelling, until):
+    """The steps of a new cycle not recorded yet, each when its date has come (a favourable decision)."""
+    for kind, _status, day, note in history.new_cycle_plan(labelling):
+        if day > until:
+            break
+        if kind not in services.allowed_steps(labelling):  # recorded already
+            continue
+        fields = {"decision": Labelling.Decision.FAVOURABLE, "decision_body": AFNOR} if kind == Kind.DECISION else {}
+        labelling = services.labelling_transition(
+            by=by, labelling=labelling, step=kind, happened_on=day, note=note, **fields
+        )
+    return labelling
+
+
+def _continue_bouches_du_rhone(by, today):
+    """The renewal audit of mid-2017, then follow-ups and renewals on the same Qualipref 2.0 cycle to today."""
+    cycle = _running("13")
+    if cycle is not None and cycle.referential.code == "QP2":
+        _keep_up(by, cycle, today)
+
+
+def _continue_val_de_marne(by, refs, today):
+    """Follow-ups of the 2013 label, then a Qualipref 2.0 cycle from January 2016, labelled and kept up to date."""
+    cycle = _running("94")
+    if cycle is None:
+        return
+    if cycle.referential.code == "QP":
+        cycle = _keep_up(by, cycle, min(today, VAL_DE_MARNE_MOVES_ON))
+        if today < VAL_DE_MARNE_MOVES_ON:
+            return
+        cycle = services.labelling_migrate(
+            by=by,
+            labelling=cycle,
+            referential=refs["QP2"],
+            modules=_modules(refs["QP2"], 3, 4),
+            started_on=VAL_DE_MARNE_MOVES_ON,
+            note="Passage à Qualipref 2.0 avant le renouvellement du label : mêmes modules métiers, titres de "
+            "séjour étrangers et relations avec les collectivités territoriales (illustratif).",
+        )
+    if cycle.referential.code == "QP2":
+        if not cycle.is_labelled:
+            cycle = _finish_new_cycle(by, cycle, today)
+        _keep_up(by, cycle, today)
+
+
 # --- every other prefecture, in bulk -------------------------------------------------------------
 
 
@@ -263,28 +343,56 @@ def _cycle(prefecture, index, referential):
     return labelling, steps
 
 
-def _load_other_prefectures(refs):
+def _modules_by_code(refs):
+    """{référentiel code: (mandatory modules, optional modules)} of the référentiels the other prefectures use."""
+    modules = {code: ([], []) for code in ("MARIANNE", "QP", "QP2")}
+    by_referential = {refs[code].pk: code for code in modules}
+    for module in Module.objects.filter(referential__in=by_referential).order_by("number"):
+        modules[by_referential[module.referential_id]][0 if module.mandatory else 1].append(module)
+    return modules
+
+
+def _perimeter(modules, code, index):
+    """The mandatory modules of the référentiel plus one optional module when it has some, spread by index."""
+    mandatory, optional = modules[code]
+    return mandatory + ([optional[index % len(optional)]] if optional else [])
+
+
+def _load_other_prefectures(refs, today):
     prefectures = _other_prefectures()
     labelled = set(Labelling.objects.filter(prefecture__in=prefectures).values_list("prefecture_id", flat=True))
-    mandatory = {
-        code: list(Module.objects.filter(referential=refs[code], mandatory=True)) for code in ("MARIANNE", "QP")
-    }
-    optional = list(Module.objects.filter(referential=refs["QP"], mandatory=False).order_by("number"))
-    cycles, qualipref_index = [], 0
+    modules = _modules_by_code(refs)
+    generations, qualipref_index = ([], []), 0  # the cycles of July 2013, then those of Qualipref 2.0
     for index, prefecture in enumerate(prefectures):
         marianne = _is_marianne(index, len(prefectures))
         if not marianne:
             qualipref_index += 1
-        if prefecture.pk in labelled:
+        if prefecture.pk in labelled:  # left as it is (an earlier load, or a prefecture's own cycles)
             continue
         referential = refs["MARIANNE" if marianne else "QP"]
-        modules = list(mandatory[referential.code])
-        if not marianne:
-            modules.append(optional[qualipref_index % len(optional)])
         labelling, steps = _cycle(prefecture, index, referential)
-        cycles.append((labelling, steps, modules))
+        cycles = history.continue_history(
+            labelling,
+            steps,
+            rank=history.wave_rank(index, len(prefectures)),
+            count=len(prefectures),
+            qp2=refs["QP2"],
+            today=today,
+        )
+        for generation, (cycle, cycle_steps) in enumerate(cycles):
+            perimeter = _perimeter(modules, cycle.referential.code, qualipref_index if generation == 0 else index)
+            generations[generation].append((cycle, cycle_steps, perimeter))
+    for cycles in generations:
+        _write(cycles)
+
+
+def _write(cycles):
+    """Bulk-create cycles (their previous one already written) with their modules and steps: a few queries."""
     if not cycles:
         return
+    for labelling, _, _ in cycles:
+        if labelling.previous is not None:
+            labelling.previous_id = labelling.previous.pk
     created = bulk_create_with_history([labelling for labelling, _, _ in cycles], Labelling)
     through = Labelling.modules.through
     through.objects.bulk_create(
@@ -308,6 +416,9 @@ def load():
     """Create the demo cycles that are missing (see the module's docstring)."""
     by = User.objects.get(username="national")
     refs = _referentials()
+    today = timezone.localdate()
     _load_bouches_du_rhone(by, refs)
+    _continue_bouches_du_rhone(by, today)
     _load_val_de_marne(by, refs)
-    _load_other_prefectures(refs)
+    _continue_val_de_marne(by, refs, today)
+    _load_other_prefectures(refs, today)

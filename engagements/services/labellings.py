@@ -91,6 +91,15 @@ def due_dates(*, referential, granted_on, renewal_due=None):
     return min(add_months(granted_on, referential.follow_up_months), renewal_due), renewal_due
 
 
+def next_follow_up_due(*, referential, granted_on, next_audit_due, renewal_due):
+    """The due date after a follow-up audit: one more period counted from the label, never past the renewal."""
+    months = referential.follow_up_months
+    periods = 1
+    while add_months(granted_on, periods * months) <= next_audit_due:
+        periods += 1
+    return min(add_months(granted_on, periods * months), renewal_due)
+
+
 def _fr(day):
     return f"{day:%d/%m/%Y}"
 
@@ -412,11 +421,12 @@ def labelling_record_follow_up_audit(*, by, labelling, happened_on, note="", evi
     labelling = _lock(by=by, labelling=labelling, kind=Kind.FOLLOW_UP_AUDIT)
     check_evidence_file(evidence)
     _check_step_date(labelling, happened_on, "la date de l'audit de suivi")
-    months = labelling.referential.follow_up_months
-    periods = 1
-    while add_months(labelling.granted_on, periods * months) <= labelling.next_audit_due:
-        periods += 1
-    labelling.next_audit_due = min(add_months(labelling.granted_on, periods * months), labelling.renewal_due)
+    labelling.next_audit_due = next_follow_up_due(
+        referential=labelling.referential,
+        granted_on=labelling.granted_on,
+        next_audit_due=labelling.next_audit_due,
+        renewal_due=labelling.renewal_due,
+    )
     _record(labelling, by=by, kind=Kind.FOLLOW_UP_AUDIT, happened_on=happened_on, note=note, evidence=evidence)
     return labelling
 
