@@ -139,9 +139,16 @@ def move(old, old_steps, referential, day):
     ]
 
 
+BEFORE_DECISION = (Status.PREPARATION, Status.INTERNAL_EVALUATION, Status.PLAN_REVISION, Status.LABELLING_AUDIT)
+
+
 def labelling_cycle(labelling, steps, until, *, refused=False):
-    """From preparation to the decision, each step recorded when it happens by ``until``."""
+    """From preparation to the decision, each step not recorded yet recorded when it happens by ``until``."""
     for kind, status, day, note in new_cycle_plan(labelling):
+        if labelling.status not in BEFORE_DECISION:
+            return
+        if kind not in services.ALLOWED_STEPS[labelling.status]:  # recorded already
+            continue
         if day > until:
             return
         if kind == Kind.INTERNAL_EVALUATION:
@@ -171,12 +178,18 @@ def moves_on(kind, rank, count, today):
 
 
 def continue_history(first, first_steps, *, rank, count, qp2, today):
-    """The cycles after the label of 2013 (``first``, in memory): [(labelling, steps)] from ``first`` on."""
+    """The cycles after the label of 2013 (``first``, in memory): [(labelling, new steps)] from ``first`` on.
+
+    ``first`` may also be a labelled cycle written by an earlier load: it goes on from its state."""
     kind = fate(rank, count)
     until = today - {"late": LATE_SINCE, "closed": CLOSED_SINCE}.get(kind, 0 * DAY)  # nothing recorded after
     move_on = moves_on(kind, rank, count, today)
-    keep_up(first, first_steps, min(move_on, until))
     cycles = [(first, first_steps)]
+    if first.referential_id == qp2.pk:  # a cycle of an earlier load, on Qualipref 2.0 already
+        labelling_cycle(first, first_steps, until, refused=kind == "refused")
+        keep_up(first, first_steps, until)
+        return cycles
+    keep_up(first, first_steps, min(move_on, until))
     if move_on <= until:
         second, second_steps = move(first, first_steps, qp2, move_on)
         labelling_cycle(second, second_steps, until, refused=kind == "refused")

@@ -31,7 +31,7 @@ import datetime
 
 from django.db import transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from accounts.models import User
 from engagements import importer
@@ -360,30 +360,53 @@ def _perimeter(modules, code, index):
 
 def _load_other_prefectures(refs, today):
     prefectures = _other_prefectures()
-    labelled = set(Labelling.objects.filter(prefecture__in=prefectures).values_list("prefecture_id", flat=True))
+    existing = Labelling.objects.filter(prefecture__in=prefectures).select_related("referential")
+    labelled, running = set(), {}
+    for cycle in existing:
+        labelled.add(cycle.prefecture_id)
+        if cycle.is_running:
+            running[cycle.prefecture_id] = cycle
     modules = _modules_by_code(refs)
     generations, qualipref_index = ([], []), 0  # the cycles of July 2013, then those of Qualipref 2.0
+    caught_up = []  # labelled cycles of an earlier load, brought up to date
     for index, prefecture in enumerate(prefectures):
         marianne = _is_marianne(index, len(prefectures))
         if not marianne:
             qualipref_index += 1
-        if prefecture.pk in labelled:  # left as it is (an earlier load, or a prefecture's own cycles)
-            continue
-        referential = refs["MARIANNE" if marianne else "QP"]
-        labelling, steps = _cycle(prefecture, index, referential)
-        cycles = history.continue_history(
-            labelling,
-            steps,
-            rank=history.wave_rank(index, len(prefectures)),
-            count=len(prefectures),
-            qp2=refs["QP2"],
-            today=today,
-        )
-        for generation, (cycle, cycle_steps) in enumerate(cycles):
-            perimeter = _perimeter(modules, cycle.referential.code, qualipref_index if generation == 0 else index)
-            generations[generation].append((cycle, cycle_steps, perimeter))
+        rank = {"rank": history.wave_rank(index, len(prefectures)), "count": len(prefectures)}
+        if prefecture.pk in labelled:
+            # An earlier load (or an older demo): a labelled cycle, or a Qualipref 2.0 one before its decision,
+            # goes on; the others (closed, refused) are left as they are.
+            cycle = running.get(prefecture.pk)
+            if cycle is None or not (cycle.is_labelled or cycle.status in history.BEFORE_DECISION):
+                continue
+            cycles = history.continue_history(cycle, [], **rank, qp2=refs["QP2"], today=today)
+            if cycles[0][1]:
+                caught_up.append(cycles[0])
+        else:
+            labelling, steps = _cycle(prefecture, index, refs["MARIANNE" if marianne else "QP"])
+            cycles = history.continue_history(labelling, steps, **rank, qp2=refs["QP2"], today=today)
+            generations[0].append((*cycles[0], _perimeter(modules, labelling.referential.code, qualipref_index)))
+        generations[1].extend((cycle, steps, _perimeter(modules, "QP2", index)) for cycle, steps in cycles[1:])
+    _update(caught_up)
     for cycles in generations:
         _write(cycles)
+
+
+def _update(cycles):
+    """Save cycles already written and add their new steps (bulk: a few queries)."""
+    if not cycles:
+        return
+    fields = ["status", "internal_evaluation_on", "labelling_audit_on", "decision", "decision_on", "decision_body"]
+    fields += ["granted_on", "next_audit_due", "renewal_due", "ended_on"]
+    bulk_update_with_history([labelling for labelling, _ in cycles], Labelling, fields)
+    LabellingStep.objects.bulk_create(
+        [
+            LabellingStep(labelling_id=labelling.pk, kind=kind, status=status, happened_on=day, note=note)
+            for labelling, steps in cycles
+            for kind, status, day, note in steps
+        ]
+    )
 
 
 def _write(cycles):
