@@ -23,8 +23,9 @@ After that, to the day the demo is loaded (``timezone.localdate()``; the same hi
   Qualipref 2.0 in waves from 2015, a few late or still in a cycle today), computed in memory and written in bulk
   with the cycles of 2013.
 
-Idempotent: a prefecture among the others that already has a cycle is left as it is; the 13 and the 94 only get
-the steps whose date has come.
+Idempotent: loading again the same day changes nothing. A database loaded on an earlier day (or by an older demo)
+is brought up to date: the 13 and the 94 through the service, the others' labelled cycles (and Qualipref 2.0 cycles
+before their decision) in bulk; a closed or refused cycle is left as it is.
 """
 
 import datetime
@@ -218,14 +219,17 @@ def _running(department):
     )
 
 
+def _transition(by, labelling, kind, day, note):
+    """One step through the service; a decision is AFNOR's, favourable."""
+    fields = {"decision": Labelling.Decision.FAVOURABLE, "decision_body": AFNOR} if kind == Kind.DECISION else {}
+    return services.labelling_transition(by=by, labelling=labelling, step=kind, happened_on=day, note=note, **fields)
+
+
 def _keep_up(by, labelling, until):
     """Follow-up audits held on time and the label renewed at the end of its validity, until ``until``."""
     while (step := history.next_step(labelling)) is not None and step[1] <= until:
         kind, day, note = step
-        fields = {"decision": Labelling.Decision.FAVOURABLE, "decision_body": AFNOR} if kind == Kind.DECISION else {}
-        labelling = services.labelling_transition(
-            by=by, labelling=labelling, step=kind, happened_on=day, note=note, **fields
-        )
+        labelling = _transition(by, labelling, kind, day, note)
     return labelling
 
 
@@ -236,10 +240,7 @@ def _finish_new_cycle(by, labelling, until):
             break
         if kind not in services.allowed_steps(labelling):  # recorded already
             continue
-        fields = {"decision": Labelling.Decision.FAVOURABLE, "decision_body": AFNOR} if kind == Kind.DECISION else {}
-        labelling = services.labelling_transition(
-            by=by, labelling=labelling, step=kind, happened_on=day, note=note, **fields
-        )
+        labelling = _transition(by, labelling, kind, day, note)
     return labelling
 
 
