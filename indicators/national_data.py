@@ -193,8 +193,9 @@ def _random_day(plan):
 
 
 def _register_items(cursor, plan, *, table, count, delay_of, columns, values):
-    """Complaints or correspondence: ``count`` items spread over the sites and the period, 90 % answered (unless
-    the answer would be in the future), a sixth of them late."""
+    """Complaints or correspondence: ``count`` items spread over the sites and the period; 90 % answered within
+    1.2 times their delay (a sixth of them late), the others up to 40 working days late. An answer that would come
+    after today is not there yet: only the recent items are open, as in a register that is kept up."""
     cursor.execute(
         f"""
         WITH r AS (
@@ -204,11 +205,12 @@ def _register_items(cursor, plan, *, table, count, delay_of, columns, values):
         ), d AS (
             SELECT r.*, rd.rank AS rank_received,
                    (SELECT day FROM gen_nth n WHERE n.sub = r.sub AND n.rank = rd.rank + r.delay) AS due,
-                   (SELECT day FROM gen_nth n WHERE n.sub = r.sub
-                     AND n.rank = rd.rank + 1 + floor(r.speed * r.delay * 1.2)::int) AS answered
+                   (SELECT day FROM gen_nth n WHERE n.sub = r.sub AND n.rank = rd.rank + 1 + CASE
+                     WHEN r.draw < 0.9 THEN floor(r.speed * r.delay * 1.2)::int
+                     ELSE r.delay + floor(r.speed * 40)::int END) AS answered
             FROM r JOIN gen_day rd ON rd.sub = r.sub AND rd.day = r.received
         ), a AS (
-            SELECT d.*, CASE WHEN d.draw < 0.9 AND d.answered <= %(today)s THEN d.answered END AS answered_on
+            SELECT d.*, CASE WHEN d.answered <= %(today)s THEN d.answered END AS answered_on
             FROM d
         )
         INSERT INTO {table} ({columns}, created_at, updated_at, prefecture_id, site_id, received_on, due_on,

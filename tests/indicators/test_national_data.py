@@ -57,6 +57,10 @@ def test_a_tiny_scale_holds_each_volume_times_the_scale_and_is_measured_and_show
     assert not Complaint.objects.filter(received_on__lt=first).exists()
     assert not Complaint.objects.filter(received_on__gt=today).exists()
     assert Complaint.objects.filter(answered_on__isnull=False).exists()
+    # Open items are the recent ones (a register kept up), not years-old backlog.
+    old = today - datetime.timedelta(days=120)
+    assert not Correspondence.objects.filter(answered_on__isnull=True, received_on__lt=old).exists()
+    assert Correspondence.objects.filter(answered_on__isnull=False, answered_in_time=False).exists()
 
     run = compute.run_full(today=today)
     assert run.created > 0
