@@ -156,6 +156,12 @@ class Complaint(RegisterItem):
         indexes = [
             models.Index(fields=["site", "status", "due_on"], name="complaint_register_idx"),
             models.Index(fields=["prefecture", "received_on"], name="complaint_stats_idx"),
+            # The dashboards count the overdue complaints of every prefecture: only the open ones.
+            models.Index(
+                fields=["prefecture", "site", "due_on"],
+                condition=Q(status__in=["received", "in_progress"]),
+                name="complaint_open_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(due_on__gt=F("received_on")), name="complaint_due_after_receipt"),

@@ -142,6 +142,12 @@ class Correspondence(RegisterItem):
         indexes = [
             models.Index(fields=["site", "answered_on", "due_on"], name="correspondence_register_idx"),
             models.Index(fields=["prefecture", "received_on"], name="correspondence_stats_idx"),
+            # The dashboards count the overdue letters of every prefecture: only the open ones, a few among millions.
+            models.Index(
+                fields=["prefecture", "site", "due_on"],
+                condition=Q(answered_on__isnull=True),
+                name="correspondence_open_idx",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
