@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.servers.basehttp import WSGIServer
+from django.test.testcases import LiveServerThread
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -26,6 +28,22 @@ CHROMIUM_ARGS = [
 ]
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
 TIMEOUT_MS = 10_000  # two test series share the CI machine
+
+
+class SerialWSGIServer(WSGIServer):
+    """The live server, one request at a time (each connection closed after its response).
+
+    On SQLite the test database lives in memory and every thread of Django's threaded live server shares its one
+    connection: two requests of the browser at once (an htmx autosave and the next one) interleave their
+    transactions on it and one fails with « An error occurred in the current transaction ». PostgreSQL gives each
+    thread its own connection: its live server stays threaded."""
+
+    def __init__(self, *args, connections_override=None, **kwargs):
+        super().__init__(*args, **kwargs)  # the server's thread already uses the shared connection
+
+
+if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    LiveServerThread.server_class = SerialWSGIServer
 
 
 @pytest.fixture(scope="package")
