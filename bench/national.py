@@ -349,8 +349,9 @@ def main():
     parser.add_argument("--seed", type=int, default=2015)
     parser.add_argument("--clients", type=int, default=8, help="Clients simultanés des tableaux de bord.")
     parser.add_argument("--requests", type=int, default=25, help="Requêtes par client et par adresse.")
-    parser.add_argument("--workers", type=int, default=2, help="Processus gunicorn.")
-    parser.add_argument("--threads", type=int, default=4, help="Fils par processus gunicorn.")
+    # As the production image runs it (Dockerfile: WEB_CONCURRENCY=3 sync workers).
+    parser.add_argument("--workers", type=int, default=3, help="Processus gunicorn.")
+    parser.add_argument("--threads", type=int, default=1, help="Fils par processus gunicorn.")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         print("Ce banc d'essai mesure l'échelle nationale sur PostgreSQL : définissez DATABASE_URL=postgres://…")
