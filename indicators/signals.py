@@ -10,13 +10,44 @@ from django.apps import apps
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
+from qualipref.lib import data_version
+
 DISPATCH_UID = "indicators.enqueue_changes"
+VERSION_UID = "indicators.data_version"
+# What the dashboards read besides the sources of the computed indicators: a write changes the data version
+# (qualipref.lib.data_version), which makes the cached dashboards obsolete.
+DASHBOARD_SOURCES = (
+    "indicators.Measurement",
+    "engagements.Labelling",
+    "engagements.LabellingStep",
+    "audits.Audit",
+    "audits.Finding",
+    "surveys.Campaign",
+    "surveys.CampaignSite",
+    "surveys.Response",
+    "sites.Prefecture",
+    "sites.Site",
+)
 
 
 def _written(sender, *, using="default", **kwargs):
     from indicators import tasks
 
     transaction.on_commit(tasks.enqueue_changes, using=using, robust=True)
+
+
+def _data_changed(sender, *, using="default", **kwargs):
+    data_version.bump(using=using)
+
+
+def dashboard_sources():
+    models = set(watched_models())
+    for label in DASHBOARD_SOURCES:
+        try:
+            models.add(apps.get_model(label))
+        except LookupError:
+            continue
+    return models
 
 
 def watched_models():
@@ -34,6 +65,11 @@ def watched_models():
 
 
 def connect():
+    for model in dashboard_sources():
+        for signal in (post_save, post_delete):
+            signal.connect(
+                _data_changed, sender=model, dispatch_uid=f"{VERSION_UID}.{model._meta.label}.{signal is post_save}"
+            )
     for model in watched_models():
         for signal in (post_save, post_delete):
             signal.connect(

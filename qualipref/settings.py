@@ -322,6 +322,9 @@ QUALIPREF_FINDING_RESPONSE_ALERT_DAYS = _days(
 QUALIPREF_FOLLOW_UP_ALERT_DAYS = _days("FOLLOW_UP_AUDIT_ALERT_DAYS", env_list("FOLLOW_UP_AUDIT_ALERT_DAYS", "90,30"))
 QUALIPREF_YEARLY_ALERT_DAYS = _days("YEARLY_MEETING_ALERT_DAYS", env_list("YEARLY_MEETING_ALERT_DAYS", "30"))
 QUALIPREF_TRAINING_ALERT_DAYS = _days("TRAINING_RENEWAL_ALERT_DAYS", env_list("TRAINING_RENEWAL_ALERT_DAYS", "30"))
+# Seconds a built dashboard is kept in the cache (indicators.dashboards.cache; any write the dashboards read makes
+# it obsolete at once): 0 turns the cache off.
+QUALIPREF_DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 60)
 # Months the requester's personal data of a closed complaint (and a sender's of an answered letter) is kept
 # before the nightly job anonymises it (complaints.retention).
 QUALIPREF_COMPLAINTS_RETENTION_MONTHS = env_int("PERSONAL_DATA_RETENTION_MONTHS", 24)

@@ -78,6 +78,12 @@ def _celery_filesystem_queue_in_tmp(tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
+def _dashboards_built_each_time(settings):
+    """Tests count the queries of a dashboard's build: they build it each time, except the cache's own tests."""
+    settings.QUALIPREF_DASHBOARD_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Rate-limit counters and cached values must not leak from one test to the next."""
     from django.core.cache import cache

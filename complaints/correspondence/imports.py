@@ -42,7 +42,7 @@ from complaints.correspondence.services import (
 )
 from complaints.models import Correspondence, CorrespondenceImport
 from complaints.models.correspondence import delays_for
-from qualipref.lib import bulk
+from qualipref.lib import bulk, data_version
 from qualipref.lib.csv_import import Column, CsvReader, ImportReport, check_csv_upload, normalise, parse_date
 from sites import calendars
 from sites.models import Service, Site
@@ -428,6 +428,7 @@ def _save(*, batch, checker, by):
                 raise _Rejected(report)  # leaves the atomic block: every row inserted is rolled back
             if pending:
                 flush()
+            data_version.bump()  # plain INSERTs send no signal
             CorrespondenceImport.objects.filter(pk=batch.pk).update(
                 status=Status.DONE,
                 progress=100,

@@ -15,7 +15,7 @@ from engagements.models import Labelling
 from indicators.services import boards
 from sites.models import Prefecture
 
-from . import common
+from . import cache, common
 from . import map as france_map
 
 
@@ -65,7 +65,10 @@ def describe(prefecture, today):
 
 
 def build(*, today=None):
-    today = today or timezone.localdate()
+    return cache.cached("national", build=lambda: _build(today or timezone.localdate()), today=today)
+
+
+def _build(today):
     prefectures = list(Prefecture.objects.select_related("department").order_by("department_id"))
     labellings = common.labellings_by_prefecture()
     nonconformities = common.open_nonconformities_by_prefecture()

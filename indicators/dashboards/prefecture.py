@@ -11,7 +11,7 @@ from django.utils import timezone
 from indicators.services import boards
 from sites.models import Site
 
-from . import common
+from . import cache, common
 
 
 @dataclass
@@ -39,7 +39,16 @@ class PrefectureDashboard:
 
 def build(prefecture, user, *, today=None):
     """``prefecture``: one the user may see; its sites are those the user may see (``Site.objects.for_user``)."""
-    today = today or timezone.localdate()
+    return cache.cached(
+        "prefecture",
+        prefecture.pk,
+        user.pk,
+        build=lambda: _build(prefecture, user, today or timezone.localdate()),
+        today=today,
+    )
+
+
+def _build(prefecture, user, today):
     pk = prefecture.pk
     sites = list(Site.objects.for_user(user).filter(prefecture_id=pk, is_active=True).order_by("name"))
     per_site = common.overdue_by("site_id", today=today, prefecture_id=pk)

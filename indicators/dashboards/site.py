@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from indicators.services import boards
 
-from . import common
+from . import cache, common
 
 
 @dataclass
@@ -36,7 +36,10 @@ class SiteDashboard:
 
 def build(site, *, today=None):
     """``site`` with its prefecture loaded (select_related)."""
-    today = today or timezone.localdate()
+    return cache.cached("site", site.pk, build=lambda: _build(site, today or timezone.localdate()), today=today)
+
+
+def _build(site, today):
     prefecture_id = site.prefecture_id
     return SiteDashboard(
         site=site,

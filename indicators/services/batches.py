@@ -13,6 +13,7 @@ from indicators import periods
 from indicators.models import Indicator, Measurement
 from indicators.services.measurements import apply_values, check_indicator, clean_values, place_label, resolve_place
 from indicators.tabular import normalise
+from qualipref.lib import data_version
 from sites.models import Prefecture, Site
 
 # --- a batch: all or nothing ------------------------------------------------------------------------
@@ -237,6 +238,7 @@ def measurements_batch(*, by, items, source=Indicator.Source.IMPORTED, today=Non
 
 @transaction.atomic
 def _write_batch(by, valid, source):
+    data_version.bump()  # bulk writes send no signal
     indicator_ids = {key[0] for _, key, *_ in valid}
     prefecture_ids = {key[1] for _, key, *_ in valid}
     months = {key[3] for _, key, *_ in valid}

@@ -27,6 +27,7 @@ from django.utils import timezone
 from indicators import computations, periods
 from indicators.computations.base import Scope, rate_value
 from indicators.models import ComputeRun, Indicator, Measurement
+from qualipref.lib import data_version
 
 logger = logging.getLogger(__name__)
 
@@ -80,8 +81,12 @@ def upsert(indicator, computation, scope) -> Counts:
     with transaction.atomic():
         Indicator.objects.select_for_update().filter(pk=indicator.pk).values_list("pk", flat=True).first()
         if computation.sql is not None and connection.vendor == "postgresql":
-            return _upsert_in_database(indicator, computation, scope)
-        return _upsert_in_python(indicator, computation, scope)
+            counts = _upsert_in_database(indicator, computation, scope)
+        else:
+            counts = _upsert_in_python(indicator, computation, scope)
+        if counts.written:
+            data_version.bump()  # bulk and SQL writes send no signal
+        return counts
 
 
 # The computed rows (c), the stored measurements of the scope (s), joined (j: a computed row without stored one is

@@ -1,0 +1,20 @@
+"""Built dashboards kept a minute in the shared cache, keyed by the data version (qualipref.lib.data_version) and
+the day: a dashboard is CPU-bound Python (aggregates of the stored measurements, the map) and 8 readers at once on
+two cores would otherwise rebuild it for each request. Any write to what it reads changes the version: the next
+request builds it again. A build for another day than today is never cached; DASHBOARD_CACHE_SECONDS=0 turns
+the cache off.
+"""
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
+
+from qualipref.lib import data_version
+
+
+def cached(name, *parts, build, today=None):
+    seconds = settings.QUALIPREF_DASHBOARD_CACHE_SECONDS  # the bound on staleness should a write escape the version
+    if not seconds or (today is not None and today != timezone.localdate()):
+        return build()
+    key = ":".join(("dashboards", data_version.current(), timezone.localdate().isoformat(), name, *map(str, parts)))
+    return cache.get_or_set(key, build, seconds)

@@ -1,0 +1,86 @@
+"""Built dashboards are kept in the cache (indicators.dashboards.cache) until a write changes what they read: a
+measurement saved, a bulk import, a computation that writes, a complaint; then the next request builds them again."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from indicators.services import compute
+from qualipref.lib import data_version
+from tests import factories
+from tests.indicators.factories import MeasurementFactory
+
+pytestmark = pytest.mark.django_db
+
+MARCH, APRIL = datetime.date(2026, 3, 1), datetime.date(2026, 4, 1)
+
+
+@pytest.fixture(autouse=True)
+def _cache_on(settings):
+    settings.QUALIPREF_DASHBOARD_CACHE_SECONDS = 60
+
+
+def _site_dashboard(client, world):
+    """(the site dashboard of the world's agent, the queries its page cost)."""
+    client.force_login(world.users["agent"])
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("dashboard"))
+    assert response.status_code == 200
+    return response.context["site_dashboard"], len(queries)
+
+
+def test_a_second_reading_is_served_from_the_cache(client, world, today):
+    MeasurementFactory(site=world.site, lost_calls=True, period=MARCH, value=8)
+
+    first, built = _site_dashboard(client, world)
+    second, cached = _site_dashboard(client, world)
+
+    assert cached < built
+    assert second.panel.row("lost_calls_rate").latest.value == first.panel.row("lost_calls_rate").latest.value == 8
+
+
+def test_a_measurement_saved_shows_at_the_next_request(client, world, today):
+    MeasurementFactory(site=world.site, lost_calls=True, period=MARCH, value=8)
+    assert _site_dashboard(client, world)[0].panel.row("lost_calls_rate").status == "on_target"
+
+    MeasurementFactory(site=world.site, lost_calls=True, period=APRIL, value=12)
+
+    assert _site_dashboard(client, world)[0].panel.row("lost_calls_rate").status == "intermediate"
+
+
+def test_a_bulk_import_shows_at_the_next_request(client, world, today):
+    assert _site_dashboard(client, world)[0].panel.row("lost_calls_rate").latest is None
+    api = APIClient()
+    api.force_authenticate(world.users["quality_manager"])
+    item = {"indicator": "lost_calls_rate", "site": world.site.name, "period": "2026-03", "value": 7}
+
+    response = api.post(reverse("api:measurement-bulk"), {"measurements": [item]}, format="json")
+
+    assert response.status_code == 200, response.json()
+    assert _site_dashboard(client, world)[0].panel.row("lost_calls_rate").latest.value == 7
+
+
+def test_a_computation_that_writes_changes_the_version_and_one_that_writes_nothing_does_not(world, today):
+    factories.ComplaintFactory(site=world.site, answered=True)
+    before = data_version.current()
+    compute.run_full()
+    after = data_version.current()
+    assert after != before
+
+    compute.run_full()
+
+    assert data_version.current() == after
+
+
+def test_a_dashboard_of_another_day_is_built_not_cached(world, today):
+    from indicators.dashboards import site as site_dashboard
+
+    with CaptureQueriesContext(connection) as first:
+        site_dashboard.build(world.site, today=datetime.date(2026, 1, 15))
+    with CaptureQueriesContext(connection) as second:
+        site_dashboard.build(world.site, today=datetime.date(2026, 1, 15))
+    assert len(second) == len(first) > 0
