@@ -25,6 +25,8 @@ DASHBOARD_SOURCES = (
     "surveys.Campaign",
     "surveys.CampaignSite",
     "surveys.Response",
+    "surveys.AggregatedResult",
+    "accounts.Membership",
     "sites.Prefecture",
     "sites.Site",
 )
