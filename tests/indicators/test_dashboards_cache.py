@@ -2,6 +2,7 @@
 measurement saved, a bulk import, a computation that writes, a complaint; then the next request builds them again."""
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -84,3 +85,22 @@ def test_a_dashboard_of_another_day_is_built_not_cached(world, today):
     with CaptureQueriesContext(connection) as second:
         site_dashboard.build(world.site, today=datetime.date(2026, 1, 15))
     assert len(second) == len(first) > 0
+
+
+@pytest.mark.parametrize("role", ["national", "quality_manager", "site_referent"])
+def test_each_landing_dashboard_is_the_same_page_from_the_cache(client, world, today, role):
+    MeasurementFactory(site=world.site, lost_calls=True, period=MARCH, value=8)
+    factories.ComplaintFactory(site=world.site)
+    client.force_login(world.users[role])
+
+    with CaptureQueriesContext(connection) as built:
+        first = client.get(reverse("dashboard")).content
+    with CaptureQueriesContext(connection) as cached:
+        second = client.get(reverse("dashboard")).content
+
+    assert _without_csrf(second) == _without_csrf(first)
+    assert len(cached) < len(built)
+
+
+def _without_csrf(content):
+    return re.sub(rb'name="csrfmiddlewaretoken" value="[^"]+"', b"", content)
