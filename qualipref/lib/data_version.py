@@ -3,8 +3,8 @@ that data (indicators.dashboards.cache) is keyed by it, so one write makes every
 
 Row writes bump it through signals (indicators.signals); bulk writes that send none (the computation of the
 indicators, imports of measurements and letters) call ``bump`` themselves. Bumped at once and again when the
-writing transaction commits: a page built in between, from the data before the commit, is not kept under the
-new token. Imports no app.
+writing transaction commits (one hook per transaction, however many rows it writes): a page built in between,
+from the data before the commit, is not kept under the new token. Imports no app.
 """
 
 import uuid
@@ -29,4 +29,8 @@ def _new():
 
 def bump(using="default"):
     _new()
-    transaction.on_commit(_new, using=using, robust=True)
+    connection = transaction.get_connection(using)
+    # One commit hook per transaction, however many rows it writes: Django gives each one a new list of hooks.
+    if connection.in_atomic_block and getattr(connection, "_data_version_hooked", None) is not connection.run_on_commit:
+        transaction.on_commit(_new, using=using, robust=True)
+        connection._data_version_hooked = connection.run_on_commit

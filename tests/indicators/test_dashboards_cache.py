@@ -104,3 +104,13 @@ def test_each_landing_dashboard_is_the_same_page_from_the_cache(client, world, t
 
 def _without_csrf(content):
     return re.sub(rb'name="csrfmiddlewaretoken" value="[^"]+"', b"", content)
+
+
+def test_a_transaction_writing_many_rows_changes_the_version_at_each_row_and_hooks_its_commit_once(world, today):
+    versions = set()
+    for month in (1, 2, 3):
+        MeasurementFactory(site=world.site, lost_calls=True, period=datetime.date(2026, month, 1))
+        versions.add(data_version.current())
+
+    hooks = [hook for _, hook, _ in connection.run_on_commit if hook.__module__ == "qualipref.lib.data_version"]
+    assert len(versions) == 3 and len(hooks) == 1
