@@ -17,25 +17,13 @@ from django.db.models import Avg, Count, Q
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils import timezone
 
+from qualipref.lib.months import MONTHS
+
 BY_SITE = "site"
 BY_PREFECTURE = "prefecture"
 PER_YEAR = "year"
 PER_MONTH = "month"
 
-MONTHS = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-]
 
 _GROUP_FIELDS = {
     BY_SITE: ("site_id", "site__name", "prefecture__department_id"),

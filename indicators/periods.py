@@ -8,21 +8,8 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-MONTHS = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-]
-SHORT_MONTHS = ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."]
+from qualipref.lib.months import MONTHS, SHORT_MONTHS
+
 _PERIOD = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
 _FRENCH_PERIOD = re.compile(r"^\s*(\d{1,2})/(\d{4})\s*$")
 # A whole date names its month too (spreadsheets turn « 2026-03 » into the first day of March).

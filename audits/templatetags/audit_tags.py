@@ -6,6 +6,8 @@ from django import template
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData
 
+from qualipref.lib.months import MONTHS
+
 register = template.Library()
 
 NBSP = "\u00a0"  # before « : » and inside « guillemets »
@@ -20,21 +22,6 @@ _RULES = [
     (re.compile(r"(?<=\w)'(?=\w)"), "’"),
 ]
 _URL = re.compile(r"https?://\S+")
-
-MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
 
 
 def french_typography(text):
