@@ -10,10 +10,11 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from knox.models import AuthToken as KnoxAuthToken
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts import services
-from accounts.models import Membership, Notification, User
+from accounts.models import ApiToken, Membership, Notification, User
 
 
 def dry_run(write):
@@ -134,4 +135,27 @@ class NotificationAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# django-rest-knox registers its own token model, which accounts.ApiToken replaces (KNOX_TOKEN_MODEL).
+if KnoxAuthToken in admin.site._registry:
+    admin.site.unregister(KnoxAuthToken)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Who holds API tokens, for which client, until when: an administrator revokes one by deleting it. Only their
+    hashes are stored; a token is created by its owner (« Mes jetons d'API »), never here."""
+
+    list_display = ["client", "user", "created", "expiry", "last_used_at"]
+    search_fields = ["user__username", "client"]
+    list_select_related = ["user"]
+    fields = ["user", "client", "created", "expiry", "last_used_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

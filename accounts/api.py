@@ -1,30 +1,77 @@
 from django.conf import settings
+from django.contrib.auth import authenticate, user_logged_in
 from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import generics, mixins, serializers, viewsets
-from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework import generics, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from accounts import notifications, services
+from accounts import notifications, services, tokens
 from accounts.filters import MembershipFilter, NotificationFilter
-from accounts.models import Membership, Notification
-from accounts.serializers import MembershipSerializer, MeSerializer, NotificationSerializer
+from accounts.models import ApiToken, Membership, Notification
+from accounts.serializers import (
+    ApiTokenCreatedSerializer,
+    ApiTokenSerializer,
+    MembershipSerializer,
+    MeSerializer,
+    NotificationSerializer,
+    TokenRequestSerializer,
+)
 
 
-class TokenView(ObtainAuthToken):
-    """``POST {"username", "password"}`` returns ``{"token"}``; locked accounts are told so (django-axes)."""
+class TokenView(generics.GenericAPIView):
+    """``POST {"username", "password", "client"?}`` returns ``{"token", "expiry", "client", ...}``: a new token for
+    that client (the previous one of the same client is revoked), valid ``API_TOKEN_DAYS`` days. Locked accounts
+    are told so (django-axes)."""
 
+    serializer_class = TokenRequestSerializer
+    permission_classes = [AllowAny]
+    authentication_classes = []  # the credentials are in the body
+
+    @extend_schema(request=TokenRequestSerializer, responses={200: ApiTokenCreatedSerializer}, auth=[])
     def post(self, request, *args, **kwargs):
-        try:
-            return super().post(request, *args, **kwargs)
-        except ValidationError:
+        params = self.get_serializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        data = params.validated_data
+        user = authenticate(request=request, username=data["username"], password=data["password"])
+        if user is None:
             if getattr(request, "axes_locked_out", False):
                 cooloff = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
                 raise PermissionDenied(
                     f"Trop de tentatives de connexion : compte verrouillé pour {cooloff} minutes depuis cette adresse."
-                ) from None
-            raise
+                )
+            raise ValidationError({"non_field_errors": ["Impossible de se connecter avec les identifiants fournis."]})
+        token, raw = tokens.token_create(user=user, client=data.get("client", tokens.DEFAULT_CLIENT))
+        # As a sign-in on the pages: last_login, and django-axes forgets the failures of this username and address.
+        user_logged_in.send(sender=user.__class__, request=request, user=user)
+        token.token = raw
+        return Response(ApiTokenCreatedSerializer(token).data)
+
+
+class ApiTokenViewSet(mixins.CreateModelMixin, mixins.DestroyModelMixin, viewsets.ReadOnlyModelViewSet):
+    """The requesting user's own API tokens (nobody else's): list (never the tokens themselves), create one for a
+    named client (the token is in the answer, and only there), revoke one (``DELETE``)."""
+
+    queryset = ApiToken.objects.none()  # the schema's model; requests use get_queryset()
+    serializer_class = ApiTokenSerializer
+    lookup_field = "public_id"
+    lookup_url_kwarg = "id"
+    http_method_names = ["get", "post", "delete", "head", "options"]
+
+    def get_queryset(self):
+        return tokens.tokens_of(self.request.user).order_by("client", "created")
+
+    @extend_schema(request=ApiTokenSerializer, responses={201: ApiTokenCreatedSerializer})
+    def create(self, request, *args, **kwargs):
+        params = self.get_serializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        token, raw = tokens.token_create(user=request.user, client=params.validated_data.get("client"))
+        token.token = raw
+        return Response(ApiTokenCreatedSerializer(token).data, status=status.HTTP_201_CREATED)
+
+    def perform_destroy(self, instance):
+        tokens.token_revoke(by=self.request.user, token=instance)
 
 
 class MeView(generics.RetrieveUpdateAPIView):

@@ -131,3 +131,15 @@ class MembershipFilterForm(QualiprefForm):
     status = forms.ChoiceField(label="Habilitations", choices=STATUS_CHOICES, required=False)
     role = forms.ChoiceField(label="Rôle", choices=[("", "Tous les rôles"), *Role.choices], required=False)
     username = forms.CharField(label="Identifiant contient", required=False, max_length=150)
+
+
+# --- API tokens -----------------------------------------------------------------------------------
+
+
+class ApiTokenForm(QualiprefForm):
+    client = forms.CharField(
+        label="Nom du client",
+        max_length=100,
+        help_text="Le script ou l'outil qui utilisera ce jeton, par exemple « export téléphonie ». Un jeton par "
+        "client : en créer un nouveau pour le même nom révoque l'ancien.",
+    )

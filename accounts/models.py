@@ -1,7 +1,10 @@
+import uuid
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from knox.models import AbstractAuthToken
 from simple_history.models import HistoricalRecords
 
 from qualipref.lib.models import TimeStampedModel
@@ -24,6 +27,15 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.get_full_name() or self.username
+
+    def save(self, *args, **kwargs):
+        # A new password (set_password keeps the raw one until the save) or a deactivation ends every API token:
+        # whoever learnt the old password, or kept a token of a departed user, is out. Wherever the change comes
+        # from (the password pages, the reset link, the admin, a script).
+        revoke = not self._state.adding and (self._password is not None or not self.is_active)
+        super().save(*args, **kwargs)
+        if revoke:
+            ApiToken.objects.filter(user=self).delete()
 
 
 class Role(models.TextChoices):
@@ -187,3 +199,22 @@ class Notification(TimeStampedModel):
     @property
     def is_read(self):
         return self.read_at is not None
+
+
+class ApiToken(AbstractAuthToken):
+    """A token of the REST API for one client (a script, a tool) of a user (django-rest-knox): only its hash is
+    stored, it expires (``QUALIPREF_API_TOKEN_DAYS``), its owner revokes it, and a new password revokes them all.
+    One per client name: signing in again for the same client replaces it. Written by accounts.tokens only."""
+
+    public_id = models.UUIDField("identifiant", default=uuid.uuid4, unique=True, editable=False)
+    client = models.CharField("client", max_length=100, help_text="Le script ou l'outil qui utilise ce jeton.")
+    last_used_at = models.DateTimeField("dernière utilisation", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "jeton d'API"
+        verbose_name_plural = "jetons d'API"
+        ordering = ["client"]
+        constraints = [models.UniqueConstraint(fields=["user", "client"], name="api_token_one_per_client")]
+
+    def __str__(self):
+        return f"{self.client} ({self.user})"

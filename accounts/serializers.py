@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from accounts import access
-from accounts.models import Membership, Notification, Role, User
+from accounts.models import ApiToken, Membership, Notification, Role, User
 from qualipref.lib.drf import AbilitiesField
 from sites.models import Prefecture, Site
 
@@ -94,3 +94,42 @@ class NotificationSerializer(serializers.ModelSerializer):
 
     def get_read(self, notification) -> bool:
         return notification.read_at is not None
+
+
+# --- API tokens (accounts.tokens) ------------------------------------------------------------------------------
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    """``POST auth/token/``: credentials, and the name of the client the token is for."""
+
+    username = serializers.CharField(label="identifiant", write_only=True)
+    password = serializers.CharField(
+        label="mot de passe", style={"input_type": "password"}, trim_whitespace=False, write_only=True
+    )
+    client = serializers.CharField(
+        required=False,
+        max_length=100,
+        help_text="Nom du script ou de l'outil (« api » par défaut). Un jeton par client : en redemander un pour le "
+        "même client révoque le précédent.",
+    )
+
+
+class ApiTokenSerializer(serializers.ModelSerializer):
+    """A token as its owner sees it in the list: never the token itself, which is shown once at its creation."""
+
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    created = serializers.DateTimeField(read_only=True)
+    expiry = serializers.DateTimeField(read_only=True, allow_null=True, help_text="Date d'expiration.")
+    last_used_at = serializers.DateTimeField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = ApiToken
+        fields = ["id", "client", "created", "expiry", "last_used_at"]
+        extra_kwargs = {"client": {"required": False}}
+
+
+class ApiTokenCreatedSerializer(ApiTokenSerializer):
+    token = serializers.CharField(read_only=True, help_text="Le jeton, montré cette seule fois.")
+
+    class Meta(ApiTokenSerializer.Meta):
+        fields = ["token", *ApiTokenSerializer.Meta.fields]

@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 
-from accounts import forms, notification_views, views
+from accounts import forms, notification_views, token_views, views
 
 urlpatterns = [
     # Sign-in, sign-out and passwords: Django's views with DSFR forms and French templates.
@@ -60,6 +60,8 @@ urlpatterns = [
     # Pages
     path("tableau-de-bord/", views.dashboard, name="dashboard"),
     path("mon-compte/", views.account, name="account"),
+    path("mon-compte/jetons/", token_views.token_list, name="token_list"),
+    path("mon-compte/jetons/<uuid:public_id>/revoquer/", token_views.token_revoke, name="token_revoke"),
     path("habilitations/", views.membership_list, name="membership_list"),
     path("habilitations/nouvelle/", views.membership_create, name="membership_create"),
     path("habilitations/<int:pk>/clore/", views.membership_end, name="membership_end"),

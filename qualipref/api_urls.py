@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from accounts.api import MembershipViewSet, MeView, NotificationViewSet, TokenView
+from accounts.api import ApiTokenViewSet, MembershipViewSet, MeView, NotificationViewSet, TokenView
 from audits.api import AssessmentViewSet, AuditViewSet, FindingViewSet, GoodPracticeViewSet
 from complaints.api import ComplaintViewSet
 from complaints.correspondence.api import CorrespondenceViewSet
@@ -19,6 +19,8 @@ from surveys.api import CampaignViewSet, QuestionnaireViewSet
 app_name = "api"
 
 router = DefaultRouter()
+# The requesting user's own API tokens (the token itself is obtained at auth/token/ or by POST here).
+router.register("auth/tokens", ApiTokenViewSet, basename="api-token")
 router.register("departments", DepartmentViewSet, basename="department")
 router.register("prefectures", PrefectureViewSet, basename="prefecture")
 router.register("sites", SiteViewSet, basename="site")

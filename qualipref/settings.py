@@ -60,7 +60,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_filters",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_celery_beat",
@@ -147,6 +147,10 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# An attempt during the lock (even with the right password) does not restart it: nobody can be kept out for ever.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# The client's address behind the trusted proxies (TRUSTED_PROXY_COUNT), the same for the public forms' rate limits.
+AXES_CLIENT_IP_CALLABLE = "qualipref.lib.client_ip.client_ip"
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 AXES_VERBOSE = False
 
@@ -205,7 +209,7 @@ if not DEBUG:
 # REST API
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -331,3 +335,22 @@ QUALIPREF_COMPLAINTS_RETENTION_MONTHS = env_int("PERSONAL_DATA_RETENTION_MONTHS"
 # Periodic tasks: schedules live in the database (django-celery-beat), created by data migrations with
 # qualipref.lib.beat.schedule_daily and editable in the admin: 03:30 retention, 06:30 deadline alerts of every app
 # (indicators.tasks.send_deadline_alerts), 07:00 digest of the notifications.
+
+
+# --- Sign-in behind the proxy and API tokens (issue 11) ---------------------------------------------------------
+# Proxies in front of the application that append the client's address to X-Forwarded-For (the README's TLS proxy:
+# 1). 0: only REMOTE_ADDR counts and X-Forwarded-For is never read. Used by the login lock-out (django-axes) and the
+# rate limits (django-ratelimit) through qualipref.lib.client_ip.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT : un nombre de proxys, 0 ou plus.")
+RATELIMIT_IP_META_KEY = "qualipref.lib.client_ip.client_ip"
+# API tokens (django-rest-knox, model accounts.ApiToken): stored hashed, one per client of a user, valid this many
+# days, revoked on a password change or a deactivation.
+QUALIPREF_API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 90)
+KNOX_TOKEN_MODEL = "accounts.ApiToken"
+REST_KNOX = {
+    "TOKEN_MODEL": KNOX_TOKEN_MODEL,
+    "TOKEN_TTL": timedelta(days=QUALIPREF_API_TOKEN_DAYS),
+    "AUTH_HEADER_PREFIX": "Token",
+}

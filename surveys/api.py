@@ -1,6 +1,7 @@
 """``surveys/`` (campaigns), their responses and results, and ``questionnaires/``: thin over surveys.services.
 
-- ``POST surveys/{id}/responses/`` needs no login while the campaign is open (rate-limited per address);
+- ``POST surveys/{id}/responses/`` needs no login while the campaign is open (rate-limited per address; the
+  campaign's kiosk and the people who type in its paper questionnaires have their own limits);
 - ``GET surveys/{id}/results/`` (``?site=``, ``?service=``) counts the campaign's answers in the database.
 
 Campaigns are scoped by ``for_user`` (a foreign id is a 404); every object carries its ``abilities``.
@@ -9,6 +10,7 @@ Campaigns are scoped by ``for_user`` (a foreign id is a 404); every object carri
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
+from django.utils.crypto import constant_time_compare
 from django_ratelimit.core import is_ratelimited
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -19,10 +21,11 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response as ApiResponse
 
 from accounts import access
+from qualipref.lib.client_ip import client_ip
 from sites.models import Service, Site
 from surveys import results as results_module
 from surveys.filters import CampaignFilter
-from surveys.models import Campaign, CampaignSite, Questionnaire
+from surveys.models import Campaign, CampaignSite, Questionnaire, Response
 from surveys.serializers import (
     CampaignSerializer,
     CampaignWriteSerializer,
@@ -33,7 +36,22 @@ from surveys.serializers import (
 )
 from surveys.services import campaigns as campaign_services
 from surveys.services import responses as response_services
-from surveys.views.public import RATE
+from surveys.views.public import KIOSK_RATE, RATE
+
+# Whoever types in the campaign's paper questionnaires through the API (a quality team with a pile of them): a
+# bound per person against a runaway script, not the visitors' per-address rate.
+ENTRY_RATE = "1000/h"
+
+
+def _kiosk_key_matches(request, campaign):
+    """The request carries the campaign's kiosk key (the kiosk of the hall, which answers all day from one address)
+    and the campaign takes kiosk answers."""
+    key = request.data.get("kiosk_key") if hasattr(request.data, "get") else None
+    return (
+        isinstance(key, str)
+        and Campaign.Channel.KIOSK in (campaign.channels or [])
+        and constant_time_compare(key, campaign.kiosk_key)
+    )
 
 
 def campaigns_for(user):
@@ -92,19 +110,41 @@ class CampaignViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets
             campaign_services.campaign_set_status(by=request.user, campaign=campaign, status=new_status)
         return ApiResponse(self._read(campaign).data)
 
+    def _responses_limit(self, request, campaign):
+        """Raise Throttled past the limit of whoever sends answers: a person who types in the campaign's paper
+        questionnaires (per person), the campaign's kiosk (its key, per address), or a visitor (per address)."""
+        user = request.user
+        if user.is_authenticated and access.may_enter_responses(user, campaign):
+            group, key, rate = "surveys-api-entry", lambda group, request: f"user:{user.pk}", ENTRY_RATE
+            message = "Trop de questionnaires saisis en une heure : réessayez plus tard."
+        elif _kiosk_key_matches(request, campaign):
+            # Per campaign and address: each site's kiosk of a campaign (they share its key) counts apart.
+            group, key, rate = (
+                "surveys-api-kiosk",
+                lambda group, request: f"{campaign.pk}:{client_ip(request)}",
+                KIOSK_RATE,
+            )
+            message = "Trop de réponses envoyées depuis cette borne : réessayez plus tard."
+        else:
+            group, key, rate = "surveys-api-responses", "ip", RATE
+            message = "Trop de réponses envoyées depuis cette adresse : réessayez plus tard."
+        if is_ratelimited(request._request, group=group, key=key, rate=rate, increment=True):
+            raise Throttled(detail=message)
+
     @extend_schema(
         request=ResponseSubmitSerializer,
         responses={201: ResponseCreatedSerializer},
-        auth=[],
-        description="Une réponse au questionnaire, sans connexion, tant que la campagne est ouverte.",
+        auth=[{}, {"tokenAuth": []}, {"cookieAuth": []}],
+        description="Une réponse au questionnaire, sans connexion, tant que la campagne est ouverte. Limites : "
+        f"{RATE} par adresse ; {KIOSK_RATE} par adresse pour la borne de la campagne (``kiosk_key``) ; "
+        f"{ENTRY_RATE} par personne pour qui saisit les questionnaires papier de la campagne (connecté).",
     )
     @route(detail=True, methods=["post"], permission_classes=[AllowAny], url_path="responses")
     def responses(self, request, pk=None):
-        if is_ratelimited(request._request, group="surveys-api-responses", key="ip", rate=RATE, increment=True):
-            raise Throttled(detail="Trop de réponses envoyées depuis cette adresse : réessayez plus tard.")
         campaign = get_object_or_404(
             Campaign.objects.select_related("questionnaire").exclude(status=Campaign.Status.DRAFT), pk=pk
         )
+        self._responses_limit(request, campaign)
         params = ResponseSubmitSerializer(data=request.data)
         params.is_valid(raise_exception=True)
         data = params.validated_data
@@ -125,6 +165,7 @@ class CampaignViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets
                 comment=data["comment"],
                 comment_consent=data["comment_consent"],
                 submission_key=data.get("submission_key"),
+                channel=Response.Channel.KIOSK if _kiosk_key_matches(request, campaign) else Response.Channel.WEB,
             )
         except DjangoValidationError as error:
             raise ValidationError(error.message_dict) from None

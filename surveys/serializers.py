@@ -120,6 +120,12 @@ class ResponseSubmitSerializer(serializers.Serializer):
     submission_key = serializers.UUIDField(
         required=False, allow_null=True, help_text="Facultatif : un envoi répété avec la même clé compte une fois."
     )
+    kiosk_key = serializers.CharField(
+        required=False,
+        write_only=True,
+        help_text="Facultatif : la clé de la borne de la campagne (son lien de borne). La réponse compte alors comme "
+        "venue de la borne, sous la limite propre à la borne.",
+    )
 
 
 class ResponseCreatedSerializer(serializers.Serializer):

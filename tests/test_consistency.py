@@ -6,7 +6,8 @@ from django.apps import apps
 PROJECT_APPS = {"accounts", "sites", "engagements", "audits", "complaints", "surveys", "indicators"}
 # Reference data and Django's user keep their own dates; a survey answer is dated by its response (one row per
 # question of 100,000s of responses: no timestamps of its own).
-WITHOUT_TIMESTAMPS = {"sites.Department", "accounts.User", "surveys.Answer"}
+# An API token has django-rest-knox's `created` and never changes but for its `last_used_at`.
+WITHOUT_TIMESTAMPS = {"sites.Department", "accounts.User", "surveys.Answer", "accounts.ApiToken"}
 
 
 def _models():

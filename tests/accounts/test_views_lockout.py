@@ -76,3 +76,35 @@ def test_the_lock_applies_to_the_username_from_that_address_only(client, user, p
     _fail(client, settings.AXES_FAILURE_LIMIT)
     response = client.post(reverse("login"), {"username": "qualite13", "password": password}, REMOTE_ADDR="10.1.2.3")
     assert response.status_code == 302
+
+
+def _post(client, password, address="10.9.8.7"):
+    return client.post(reverse("login"), {"username": "qualite13", "password": password}, REMOTE_ADDR=address)
+
+
+def test_attempts_during_the_lock_do_not_extend_it(client, user, password, time_machine):
+    """Measured before: each attempt during the lock restarted its 15 minutes, even with the right password, so that
+    one client could keep any account locked for ever."""
+    start = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
+    cooloff = settings.AXES_COOLOFF_TIME
+    time_machine.move_to(start, tick=False)
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _post(client, "pas-le-bon")
+    assert _post(client, password).status_code == 429
+
+    time_machine.move_to(start + datetime.timedelta(minutes=10), tick=False)
+    assert _post(client, "pas-le-bon").status_code == 429
+    assert _post(client, password).status_code == 429
+
+    time_machine.move_to(start + cooloff + datetime.timedelta(seconds=1), tick=False)
+    response = _post(client, password)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("home")
+
+
+def test_an_attackers_failures_do_not_lock_the_same_username_from_another_address(client, user, password):
+    for _ in range(settings.AXES_FAILURE_LIMIT + 3):
+        _post(client, "pas-le-bon", address="198.51.100.66")
+
+    assert _post(client, password, address="198.51.100.66").status_code == 429
+    assert _post(client, password, address="203.0.113.7").status_code == 302

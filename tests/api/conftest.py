@@ -23,3 +23,27 @@ def as_role(api_client, world):
         return api_client
 
     return login
+
+
+@pytest.fixture
+def token_for():
+    """The way clients authenticate: ``token_for(user)`` is a new API token in clear (accounts.tokens), to send as
+    ``Authorization: Token <token>``."""
+    from accounts import tokens
+
+    def create(user, client="tests"):
+        return tokens.token_create(user=user, client=client)[1]
+
+    return create
+
+
+@pytest.fixture
+def token_client(token_for):
+    """``token_client(user)``: a fresh API client authenticated by a token of that user, as a script would be."""
+
+    def build(user, client="tests"):
+        api = APIClient()
+        api.credentials(HTTP_AUTHORIZATION=f"Token {token_for(user, client)}")
+        return api
+
+    return build

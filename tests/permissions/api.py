@@ -1,6 +1,6 @@
 """The API rows of the permission matrix (see cases.py for how a row reads)."""
 
-from tests.permissions.cases import API_ANONYMOUS, Case, expect
+from tests.permissions.cases import API_ANONYMOUS, Case, expect, quality_manager_token
 
 NOT_ALLOWED = 405
 
@@ -22,6 +22,22 @@ NATIONAL_ONLY = api(404, national=200)
 CASES = [
     Case("api:api-root", api(200)),
     Case("api:token", public(NOT_ALLOWED)),
+    # Everyone's own API tokens; the quality manager's token does not exist for anyone else.
+    Case("api:api-token-list", api(200)),
+    Case("api:api-token-list", api(201), method="post", data={"client": "matrice"}, label="create"),
+    Case(
+        "api:api-token-detail",
+        api(404, quality_manager=200),
+        kwargs=lambda w: {"id": quality_manager_token(w)["public_id"]},
+        label="quality manager's",
+    ),
+    Case(
+        "api:api-token-detail",
+        api(404, quality_manager=204),
+        kwargs=lambda w: {"id": quality_manager_token(w)["public_id"]},
+        method="delete",
+        label="revoke",
+    ),
     Case("api:schema", public(200)),
     Case("api:docs", public(200)),
     Case("api:me", api(200)),

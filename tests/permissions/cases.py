@@ -39,3 +39,11 @@ def expect(default, anonymous=LOGIN, **overrides):
     result["anonymous"] = anonymous
     result.update(overrides)
     return result
+
+
+def quality_manager_token(w):
+    """URL kwargs of an API token of the world's quality manager, created in the request's rolled-back transaction."""
+    from accounts import tokens
+
+    token, _raw = tokens.token_create(user=w.users["quality_manager"], client="matrice des permissions")
+    return {"public_id": token.public_id}

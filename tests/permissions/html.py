@@ -5,7 +5,9 @@ referent's and agent's) where it matters, and a "foreign" row (Val-de-Marne): a 
 object the user sees but may not change is a 403 on the pages that change it.
 """
 
-from tests.permissions.cases import Case, expect
+import uuid
+
+from tests.permissions.cases import Case, expect, quality_manager_token
 
 FORBIDDEN = 403
 NOT_FOUND = 404
@@ -55,6 +57,16 @@ CASES = [
     # --- people
     Case("dashboard", expect(200)),
     Case("account", expect(200)),
+    Case("token_list", expect(200)),
+    Case("token_revoke", expect(NOT_ALLOWED), kwargs=lambda w: {"public_id": uuid.uuid4()}, label="get"),
+    # The quality manager's own token: they revoke it, it does not exist for anyone else.
+    Case(
+        "token_revoke",
+        expect(NOT_FOUND, quality_manager=REDIRECT),
+        kwargs=quality_manager_token,
+        method="post",
+        label="quality manager's",
+    ),
     Case("membership_list", MEMBERSHIP_MANAGERS),
     Case("membership_list", MEMBERSHIP_MANAGERS, query="?status=ended&role=agent", label="filtered"),
     Case("membership_create", MEMBERSHIP_MANAGERS),

@@ -1,6 +1,6 @@
 import pytest
 
-from tests.api.conftest import api_client, as_role, world  # noqa: F401 (the API tests' fixtures)
+from tests.api.conftest import api_client, as_role, token_client, token_for, world  # noqa: F401 (the API tests' fixtures)
 from tests.surveys.factories import CampaignFactory
 
 

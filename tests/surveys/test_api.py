@@ -177,3 +177,62 @@ def test_the_quality_manager_creates_opens_and_closes_a_campaign(as_role, world)
     assert client.patch(detail, {"status": "open"}, format="json").json()["status"] == "open"
     refused = client.patch(detail, {"status": "draft"}, format="json")
     assert refused.status_code == 400 and "ne passe pas à « En préparation »" in refused.json()["status"][0]
+
+
+def test_a_quality_team_entering_paper_questionnaires_is_not_throttled_as_a_visitor(token_client, campaign, world):
+    """Measured before: 40 paper questionnaires typed in through the API got 429 after 20."""
+    api = token_client(world.users["quality_manager"])
+    data = {"site": world.site.pk, "answers": {"courtesy": 4}}
+
+    statuses = [api.post(_responses_url(campaign), data, format="json").status_code for _ in range(40)]
+
+    assert statuses == [201] * 40
+    assert Response.objects.count() == 40
+
+
+def test_someone_who_may_not_enter_the_campaigns_answers_is_counted_as_a_visitor(token_client, campaign, world):
+    api = token_client(world.users["auditor"])
+    data = {"site": world.site.pk, "answers": {"courtesy": 4}}
+    for _ in range(int(public.RATE.split("/")[0])):
+        assert api.post(_responses_url(campaign), data, format="json").status_code == 201
+
+    assert api.post(_responses_url(campaign), data, format="json").status_code == 429
+
+
+def test_the_person_entering_answers_has_a_limit_of_their_own(token_client, campaign, world, monkeypatch):
+    from surveys import api as surveys_api
+
+    monkeypatch.setattr(surveys_api, "ENTRY_RATE", "3/h")  # rather than a thousand requests
+    agent, referent = token_client(world.users["agent"]), token_client(world.users["site_referent"])
+    data = {"site": world.site.pk, "answers": {"courtesy": 4}}
+    for _ in range(3):
+        assert agent.post(_responses_url(campaign), data, format="json").status_code == 201
+
+    response = agent.post(_responses_url(campaign), data, format="json")
+
+    assert response.status_code == 429
+    assert "questionnaires saisis" in response.json()["detail"]
+    assert referent.post(_responses_url(campaign), data, format="json").status_code == 201
+
+
+def test_the_kiosk_of_the_campaign_has_its_own_limit(api_client, campaign, world):
+    kiosk = {"site": world.site.pk, "answers": {"courtesy": 4}, "kiosk_key": campaign.kiosk_key}
+    visitor = {"site": world.site.pk, "answers": {"courtesy": 3}}
+    for _ in range(int(public.RATE.split("/")[0]) + 10):
+        assert api_client.post(_responses_url(campaign), kiosk, format="json").status_code == 201
+    for _ in range(int(public.RATE.split("/")[0])):
+        assert api_client.post(_responses_url(campaign), visitor, format="json").status_code == 201
+
+    assert api_client.post(_responses_url(campaign), visitor, format="json").status_code == 429
+    assert api_client.post(_responses_url(campaign), kiosk, format="json").status_code == 201
+    assert set(Response.objects.values_list("channel", flat=True)) == {"kiosk", "web"}
+    assert Response.objects.filter(channel="kiosk").count() == int(public.RATE.split("/")[0]) + 11
+
+
+def test_a_wrong_kiosk_key_is_a_visitor(api_client, campaign, world):
+    wrong = {"site": world.site.pk, "answers": {"courtesy": 4}, "kiosk_key": "devine"}
+    for _ in range(int(public.RATE.split("/")[0])):
+        assert api_client.post(_responses_url(campaign), wrong, format="json").status_code == 201
+
+    assert api_client.post(_responses_url(campaign), wrong, format="json").status_code == 429
+    assert set(Response.objects.values_list("channel", flat=True)) == {"web"}
