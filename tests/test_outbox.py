@@ -307,3 +307,44 @@ def test_a_computation_left_running_by_a_dead_worker_is_marked_failed():
     current.refresh_from_db()
     assert (old.state, current.state) == ("failed", "running")
     assert old.error.startswith("Calcul interrompu")
+
+
+# --- the cache away ------------------------------------------------------------------------------------
+
+
+def test_with_the_cache_away_pages_are_built_from_the_database_and_writes_go_on(settings, world, client):
+    from complaints.models import Complaint
+    from indicators.dashboards.cache import cached
+    from qualipref.lib import data_version
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6395/0",  # nothing listens there
+            "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5},
+        }
+    }
+    settings.QUALIPREF_DASHBOARD_CACHE_SECONDS = 60
+
+    assert data_version.current() != data_version.current()  # no version: nothing cached is ever read
+    data_version.bump()
+    builds = []
+    assert cached("board", 1, build=lambda: builds.append(1) or "tableau") == "tableau"
+    assert cached("board", 1, build=lambda: builds.append(1) or "tableau") == "tableau"
+    assert builds == [1, 1]
+    for _ in range(8):  # more than the public form's 5 an hour: the limit cannot be counted, the form accepts
+        response = client.post(
+            reverse("public_complaint_form"),
+            {
+                "site": world.site.pk,
+                "service": world.service.pk,
+                "kind": "complaint",
+                "category": "delays",
+                "description": "Trois heures d'attente.",
+                "requester_name": "Amina Benali",
+                "requester_email": "amina.benali@exemple.fr",
+                "website": "",
+            },
+        )
+        assert response.status_code == 302
+    assert Complaint.objects.count() == 8
