@@ -10,6 +10,7 @@ ENV DEBUG=0 \
     QUALIPREF_VAR_DIR=/var/lib/qualipref \
     MEDIA_ROOT=/var/lib/qualipref/media \
     STATIC_ROOT=/app/staticfiles \
+    DB_CONN_MAX_AGE=300 \
     PORT=8000
 
 # WeasyPrint (PDF reports): Pango, HarfBuzz and fonts; nothing else is needed at run time.

@@ -25,6 +25,7 @@ urlpatterns = [
     path("<int:pk>/rapport/", reports.audit_report, name="audit_report"),
     path("<int:pk>/rapports/<int:report_pk>/", reports.audit_report_file, name="audit_report_file"),
     path("<int:pk>/rapports/<int:report_pk>/suivi/", reports.audit_report_status, name="audit_report_status"),
+    path("<int:pk>/rapports/<int:report_pk>/relancer/", reports.audit_report_retry, name="audit_report_retry"),
     path("constats/<int:pk>/", findings.finding_detail, name="finding_detail"),
     path("constats/<int:pk>/modifier/", findings.finding_edit, name="finding_edit"),
     path("constats/<int:pk>/supprimer/", findings.finding_delete, name="finding_delete"),

@@ -20,6 +20,7 @@ logger = logging.getLogger(__name__)
 # before it reads the changes, so a commit that comes after that read enqueues the next run.
 QUEUED_KEY = "indicators:compute-changes-queued"
 QUEUED_SECONDS = 5
+CHANGES_KEY = "indicators:compute-changes"
 
 
 @shared_task
@@ -47,12 +48,11 @@ def compute_period(period):
 
 
 def enqueue_changes():
-    """Ask for an incremental run (called after a commit, by indicators.signals); several commits in a few seconds
-    make one message. A broker that does not answer is logged: the periodic run catches up."""
-    if not cache.add(QUEUED_KEY, True, timeout=QUEUED_SECONDS):
+    """Ask for an incremental run (called after a commit, by indicators.signals), through the outbox (recorded, then
+    sent; the relay sends it if the broker is away). Several commits in a few seconds make one message: the cache
+    key, or without the cache (Redis away: ``add`` answers None) the message still unsent."""
+    from qualipref import outbox
+
+    if cache.add(QUEUED_KEY, True, timeout=QUEUED_SECONDS) is False:
         return
-    try:
-        compute_changes.delay()
-    except Exception:  # noqa: BLE001 - the write is committed; the next periodic run reads it
-        cache.delete(QUEUED_KEY)
-        logger.warning("Calcul incrémental des indicateurs non programmé (broker injoignable).", exc_info=True)
+    outbox.enqueue(compute_changes, key=CHANGES_KEY, once=True)

@@ -118,7 +118,11 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         env("DATABASE_URL", f"sqlite:///{VAR_DIR / 'qualipref.sqlite3'}"),
+        # Production: 300 (Dockerfile, .env.example): with 300 the actions list served twice the requests of 0.
         conn_max_age=env_int("DB_CONN_MAX_AGE", 0),
+        # A connection kept across requests is checked before reuse: after a PostgreSQL restart the next request
+        # reconnects instead of failing on the dead connection.
+        conn_health_checks=True,
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -254,6 +258,30 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+# Time limits, from the longest task measured: a 100,000-row correspondence import 10-12 s, the national full
+# computation of the indicators 6.7 s, the audit report of bench/audit_report.py 3.7 s. A task past the soft
+# limit gets SoftTimeLimitExceeded (its work item is marked failed), past the hard limit its process is killed.
+CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 100)
+CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 120)
+# Redis: a message delivered to a worker that dies without acknowledging it (SIGKILL, lost machine) goes back to
+# the queue once it has been unacknowledged for CELERY_VISIBILITY_TIMEOUT seconds; every running worker looks for
+# such messages every few seconds (kombu's restore_visible; a restarted worker at once). It must exceed the hard
+# time limit, or a task still running would be delivered a second time: 240 s = twice the hard limit, so a killed
+# task runs again within about 4 minutes. (kombu's default, one hour, left a killed report "saving" that long.)
+CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 240)
+if CELERY_VISIBILITY_TIMEOUT <= CELERY_TASK_TIME_LIMIT and CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    raise ImproperlyConfigured(
+        "CELERY_VISIBILITY_TIMEOUT doit dépasser CELERY_TASK_TIME_LIMIT (tâches exécutées deux fois)."
+    )
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+        "unacked_restore_interval": max(1, min(10, CELERY_VISIBILITY_TIMEOUT // 4)),
+        "unacked_restore_throttle": 1,  # one look every unacked_restore_interval seconds (kombu's default: 10)
+        # A broker that is away costs a publish one short connection attempt (the outbox sends it later).
+        "socket_connect_timeout": 1,
+        "socket_timeout": 5,
+    }
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _queue = VAR_DIR / "celery"
     for _folder in ("queue", "processed", "control"):
@@ -271,18 +299,31 @@ CACHE_URL = env("CACHE_URL") or (CELERY_BROKER_URL if CELERY_BROKER_URL.startswi
 if CACHE_URL.startswith(("redis://", "rediss://")):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # django-redis: with IGNORE_EXCEPTIONS a Redis that is away reads as an empty cache and writes to it are
+            # dropped (logged by DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS): pages are built from the database, writes
+            # keep working. Short socket timeouts: an unreachable Redis costs each request a fraction of a second.
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": "qualipref",
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 0.5,
+                "SOCKET_TIMEOUT": 0.5,
+            },
         }
     }
-    # django-ratelimit only knows django-redis; Django's own Redis cache increments atomically too.
-    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    DJANGO_REDIS_LOGGER = "qualipref.cache"
+    SILENCED_SYSTEM_CHECKS = []
 else:
     # Embedded mode runs one web process: its local memory is shared by every request.
     # In production, qualipref.checks warns when no Redis cache is configured.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+# The public forms' counters live in the cache: with Redis away, a form is accepted (and the failure logged by
+# django-redis) rather than refused to everyone; the limit is back with Redis.
+RATELIMIT_FAIL_OPEN = True
+# Sessions (database, Django's default SESSION_ENGINE) and django-axes (database handler) do not use the cache.
 
 LOGGING = {
     "version": 1,
@@ -354,3 +395,16 @@ REST_KNOX = {
     "TOKEN_TTL": timedelta(days=QUALIPREF_API_TOKEN_DAYS),
     "AUTH_HEADER_PREFIX": "Token",
 }
+
+# --- Faults: tasks never lost, work items never stuck (qualipref.outbox) ---
+# A report or import left pending or running this many minutes (no progress) is sent again through the outbox, or
+# marked failed with « Relancer » on its page once WORK_MAX_ATTEMPTS sends were made. More than the visibility
+# timeout plus the hard time limit, so that a message of a killed worker is redelivered by Redis first.
+QUALIPREF_WORK_STALE_MINUTES = env_int("WORK_STALE_MINUTES", 15)
+QUALIPREF_WORK_MAX_ATTEMPTS = env_int("WORK_MAX_ATTEMPTS", 3)
+if QUALIPREF_WORK_STALE_MINUTES * 60 <= CELERY_VISIBILITY_TIMEOUT + CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured(
+        "WORK_STALE_MINUTES doit dépasser CELERY_VISIBILITY_TIMEOUT + CELERY_TASK_TIME_LIMIT (en minutes)."
+    )
+# Days the tasks sent are kept in the outbox table (for the operator) before the relay deletes them.
+QUALIPREF_OUTBOX_PURGE_DAYS = env_int("OUTBOX_PURGE_DAYS", 7)

@@ -18,6 +18,8 @@ from celery.result import AsyncResult
 from celery.signals import after_task_publish
 from django.db import transaction
 
+from qualipref import outbox
+from qualipref.models import OutboxMessage
 from qualipref.tasks import ping
 
 pytestmark = [
@@ -106,22 +108,23 @@ def test_a_real_worker_consumes_the_ping_task_from_redis_and_stores_its_result(w
     assert type(result.backend).__name__ == "RedisBackend"
 
 
-def test_a_task_enqueued_on_commit_is_sent_only_when_the_transaction_commits(
+def test_a_task_recorded_in_the_outbox_is_sent_only_when_the_transaction_commits(
     worker_app, published, db, django_capture_on_commit_callbacks
 ):
     # The test runs inside a transaction that is never committed: Django's capture plays the commit.
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         with transaction.atomic():
-            assert ping.delay_on_commit() is None
+            assert outbox.enqueue(ping) is not None
             assert published == [], "envoyé avant la validation de la transaction"
         assert published == [], "envoyé à la sortie d'un bloc atomique imbriqué, avant la validation"
 
     assert len(callbacks) == 1
     assert len(published) == 1
     assert AsyncResult(published[0], app=worker_app).get(timeout=RESULT_TIMEOUT) == "pong"
+    assert OutboxMessage.objects.get().sent_at is not None
 
 
-def test_a_task_enqueued_on_commit_is_never_sent_when_the_transaction_rolls_back(
+def test_a_task_recorded_in_the_outbox_is_never_sent_when_the_transaction_rolls_back(
     worker_app, published, db, django_capture_on_commit_callbacks
 ):
     with (
@@ -129,11 +132,12 @@ def test_a_task_enqueued_on_commit_is_never_sent_when_the_transaction_rolls_back
         pytest.raises(RuntimeError),
         transaction.atomic(),
     ):
-        ping.delay_on_commit()
+        outbox.enqueue(ping)
         raise RuntimeError("annulation")
 
     assert callbacks == []
     assert published == []
+    assert not OutboxMessage.objects.exists()
 
 
 def test_a_big_correspondence_import_runs_in_the_worker_and_reports_its_progress(

@@ -155,6 +155,11 @@ def can_download_audit_report(user, audit, on=None):
     return can_view_audit(user, audit, on)
 
 
+def can_retry_audit_report(user, report, on=None):
+    """« Relancer » a failed production: whoever may ask for the audit's report (an auditor within their window)."""
+    return can_download_audit_report(user, report.audit, on)
+
+
 # --- abilities ------------------------------------------------------------------------------------
 
 

@@ -145,6 +145,15 @@ def scope_correspondence_imports(queryset, user):
     return queryset.filter(Q(prefecture_id__in=scope.prefecture_ids(Role.QUALITY_MANAGER)) | Q(created_by=user))
 
 
+def can_retry_correspondence_import(user, batch):
+    """« Relancer » an import that failed for want of a worker: the prefecture's quality manager, or the user who
+    sent it while they may still import for that prefecture (national administrators read imports only)."""
+    scope = get_scope(user)
+    if batch.prefecture_id in scope.prefecture_ids(Role.QUALITY_MANAGER):
+        return True
+    return batch.created_by_id == user.pk and batch.prefecture_id in scope.site_prefectures
+
+
 def can_manage_correspondence_delays(user, prefecture):
     """The delays of elected officials' requests and letters of observation are set by the quality manager."""
     return prefecture.pk in get_scope(user).prefecture_ids(Role.QUALITY_MANAGER)

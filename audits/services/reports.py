@@ -7,6 +7,9 @@
 - A large report (more than ``LARGE_REPORT_ITEMS`` findings and grid cells) is produced by a Celery task
   (``audits.tasks.produce_audit_report``) that records its progress on the ``AuditReport`` row; the audit page
   shows it and offers the file when it is there.
+- The task is recorded in the request's transaction (qualipref.outbox): a broker that is away delays it, never
+  loses it. A production left pending or running beyond WORK_STALE_MINUTES is sent again, or marked failed after
+  WORK_MAX_ATTEMPTS sends (``sweep_stale_reports``); the page then offers « Relancer » (``report_retry``).
 - The report delivered to the prefecture is the one marked ``delivered_on`` when the delivery is recorded
   (audits.services.audits): found again unchanged, with its checksum.
 """
@@ -15,7 +18,9 @@ import hashlib
 import logging
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Prefetch
@@ -26,6 +31,7 @@ from accounts import access
 from audits.models import Audit, AuditReport, Finding, FindingAction
 from audits.services.grid import build_grid
 from audits.services.summaries import CATEGORIES, GENERAL, finding_counts, grid_by_module
+from qualipref import outbox
 from qualipref.lib import charts, pdf
 
 logger = logging.getLogger(__name__)
@@ -253,6 +259,10 @@ def report_generate(*, by, audit) -> AuditReport:
         return _store(report, content, pages=pages, source=source)
 
 
+PRODUCE_TASK = "audits.tasks.produce_audit_report"
+WAITING_STEP = "En attente d'un worker"
+
+
 def report_request(*, by, audit) -> AuditReport:
     """Ask for the report of a large audit: a pending row, produced by a Celery task once committed. A production
     already pending or running is returned instead of a second one."""
@@ -260,20 +270,72 @@ def report_request(*, by, audit) -> AuditReport:
     running = audit.reports.filter(status__in=(AuditReport.Status.PENDING, AuditReport.Status.RUNNING)).first()
     if running is not None:
         return running
-    from audits.tasks import produce_audit_report
-
     with transaction.atomic():
         report = AuditReport.objects.create(
-            audit=audit, requested_by=by if getattr(by, "pk", None) else None, step="En attente d'un worker"
+            audit=audit, requested_by=by if getattr(by, "pk", None) else None, step=WAITING_STEP
         )
-        produce_audit_report.delay_on_commit(report.pk)
+        outbox.enqueue(PRODUCE_TASK, report.pk, key=outbox.key_of(report))
     return report
+
+
+def report_retry(*, by, report) -> AuditReport:
+    """« Relancer » a failed production: a new request (the failure stays listed), or the production already
+    pending or running."""
+    if not access.can_retry_audit_report(by, report):
+        raise PermissionDenied("Vous ne pouvez pas relancer la production de ce rapport.")
+    if report.status != AuditReport.Status.FAILED:
+        raise ValidationError("Seule une production en échec peut être relancée.")
+    return report_request(by=by, audit=report.audit)
+
+
+STALE_FAILURE = (
+    "La production n'a pas abouti après {attempts} tentatives (service de production des rapports indisponible) : "
+    "relancez-la ou réessayez plus tard."
+)
+
+
+def sweep_stale_reports(*, before):
+    """Productions pending or running without progress since ``before``: sent again through the outbox, or
+    marked failed after WORK_MAX_ATTEMPTS sends; those whose task still waits for the broker are left to the relay.
+    Returns the number handled."""
+    stale = AuditReport.objects.filter(
+        status__in=(AuditReport.Status.PENDING, AuditReport.Status.RUNNING), updated_at__lt=before
+    ).order_by("pk")
+    handled = 0
+    for report in stale:
+        key = outbox.key_of(report)
+        if outbox.waiting(key):
+            continue
+        attempts = outbox.sends(key)
+        with transaction.atomic():
+            rows = AuditReport.objects.filter(pk=report.pk, status=report.status, updated_at=report.updated_at)
+            if attempts >= settings.QUALIPREF_WORK_MAX_ATTEMPTS:
+                changed = rows.update(
+                    status=AuditReport.Status.FAILED,
+                    step="Échec",
+                    error=STALE_FAILURE.format(attempts=attempts),
+                    updated_at=timezone.now(),
+                )
+            else:
+                changed = rows.update(
+                    status=AuditReport.Status.PENDING, progress=0, step=WAITING_STEP, updated_at=timezone.now()
+                )
+                if changed:
+                    outbox.enqueue(PRODUCE_TASK, report.pk, key=key)
+        if changed:
+            logger.warning(
+                "Rapport d'audit %s en souffrance : %s",
+                report.pk,
+                "échec" if attempts >= settings.QUALIPREF_WORK_MAX_ATTEMPTS else "relancé",
+            )
+        handled += changed
+    return handled
 
 
 def report_produce(report_id):
     """Produce a requested report (the Celery task's body): idempotent, a report already produced is left as is."""
     report = AuditReport.objects.select_related("audit").filter(pk=report_id).first()
-    if report is None or report.status == AuditReport.Status.DONE:
+    if report is None or report.is_finished:  # done, or failed (« Relancer » makes a new request)
         return report
     rows = AuditReport.objects.filter(pk=report.pk)
     rows.update(
@@ -291,11 +353,17 @@ def report_produce(report_id):
         content, pages, source = render_report(report.audit, on_progress=progress)
     except Exception as error:  # noqa: BLE001 - the failure is shown on the page, with its reason
         logger.exception("Échec de la production du rapport d'audit %s", report.pk)
+        if isinstance(error, SoftTimeLimitExceeded):
+            error = "La production a dépassé la durée maximale d'une tâche (CELERY_TASK_SOFT_TIME_LIMIT)."
         rows.update(status=AuditReport.Status.FAILED, step="Échec", error=str(error)[:2000], updated_at=timezone.now())
         report.refresh_from_db()
         return report
-    report.refresh_from_db()
     with transaction.atomic():
+        # Two deliveries of one message (a worker lost, then the message restored) that ran at once: the first to
+        # finish stores the report, the second leaves it as is.
+        report = AuditReport.objects.select_for_update().get(pk=report.pk)
+        if report.status == AuditReport.Status.DONE:
+            return report
         return _store(report, content, pages=pages, source=source)
 
 

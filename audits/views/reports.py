@@ -2,6 +2,7 @@
 whose progress the page follows (a large one); stored reports are downloaded unchanged."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -49,3 +50,17 @@ def audit_report_file(request, pk, report_pk):
     audit = visible_audit(request, pk)
     report = get_object_or_404(AuditReport, pk=report_pk, audit=audit, status=AuditReport.Status.DONE)
     return pdf_response(report)
+
+
+@require_http_methods(["POST"])
+def audit_report_retry(request, pk, report_pk):
+    """« Relancer » a failed production (a new request; the failure stays listed)."""
+    audit = visible_audit(request, pk)
+    report = get_object_or_404(AuditReport, pk=report_pk, audit=audit)
+    try:
+        services.report_retry(by=request.user, report=report)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.info(request, "La production du rapport est relancée : suivez son avancement ci-dessous.")
+    return redirect(reverse("audit_detail", kwargs={"pk": audit.pk}) + "#rapports")

@@ -19,6 +19,11 @@ The file is read twice, streamed (``csv.reader`` over the upload, never loaded w
    The status « done » is written in the same transaction: a worker that dies leaves nothing half-imported, and
    the task, delivered again (acks_late), starts over.
 
+``import_start`` is what the page calls: the task of a big file is recorded in the import's transaction
+(qualipref.outbox), so a broker that is away delays it, never loses it. An import left pending or running beyond
+WORK_STALE_MINUTES is sent again, or marked failed after WORK_MAX_ATTEMPTS sends with its file kept, so that
+« Relancer » (``import_retry``) starts it again (``sweep_stale_imports``).
+
 Deadlines cost no query per row: the calendars of the prefecture's sites are read once (two queries) and due
 dates are cached per (site, day of receipt, delay). 100,000 rows take seconds on PostgreSQL
 (bench/correspondence_import.py).
@@ -29,7 +34,8 @@ import uuid
 from dataclasses import dataclass
 from pathlib import PurePath
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -42,6 +48,7 @@ from complaints.correspondence.services import (
 )
 from complaints.models import Correspondence, CorrespondenceImport
 from complaints.models.correspondence import delays_for
+from qualipref import outbox
 from qualipref.lib import bulk, data_version
 from qualipref.lib.csv_import import Column, CsvReader, ImportReport, check_csv_upload, normalise, parse_date
 from sites import calendars
@@ -301,6 +308,91 @@ def import_create(*, by, prefecture, file) -> CorrespondenceImport:
 
 def runs_in_background(batch):
     return batch.file_size > SYNC_MAX_BYTES
+
+
+RUN_TASK = "complaints.tasks.run_correspondence_import"
+
+
+def import_start(*, by, prefecture, file) -> CorrespondenceImport:
+    """Record the import and run it: now for a small file, by a Celery task for a big one (recorded with the
+    import, in one transaction, and sent to the broker once committed)."""
+    with transaction.atomic():
+        batch = import_create(by=by, prefecture=prefecture, file=file)
+        if runs_in_background(batch):
+            outbox.enqueue(RUN_TASK, batch.pk, key=outbox.key_of(batch))
+    if not runs_in_background(batch):
+        import_run(batch=batch)
+    return batch
+
+
+STALE_FAILURE = (
+    "L'import n'a pas abouti après {attempts} tentatives (service d'import indisponible) : rien n'a été importé. "
+    "Relancez-le ou réessayez plus tard."
+)
+
+
+def sweep_stale_imports(*, before):
+    """Imports pending or running without progress since ``before``: sent again through the outbox, or marked
+    failed (their file kept for « Relancer ») after WORK_MAX_ATTEMPTS sends; those whose task still waits for the
+    broker are left to the relay. Returns the number handled."""
+    stale = CorrespondenceImport.objects.filter(
+        status__in=CorrespondenceImport.RUNNING_STATUSES, updated_at__lt=before
+    ).order_by("pk")
+    handled = 0
+    for batch in stale:
+        key = outbox.key_of(batch)
+        if outbox.waiting(key):
+            continue
+        attempts = outbox.sends(key)
+        give_up = attempts >= settings.QUALIPREF_WORK_MAX_ATTEMPTS or not batch.file
+        with transaction.atomic():
+            rows = CorrespondenceImport.objects.filter(pk=batch.pk, status=batch.status, updated_at=batch.updated_at)
+            if give_up:
+                report = ImportReport()
+                report.add_file_error(STALE_FAILURE.format(attempts=attempts))
+                changed = rows.update(
+                    status=Status.FAILED,
+                    progress=100,
+                    imported=0,
+                    report=report.as_dict(),
+                    error_count=report.error_count,
+                    finished_at=timezone.now(),
+                    updated_at=timezone.now(),
+                )
+            else:
+                changed = rows.update(status=Status.PENDING, progress=0, updated_at=timezone.now())
+                if changed:
+                    outbox.enqueue(RUN_TASK, batch.pk, key=key)
+        if changed:
+            logger.warning("Import de courriers %s en souffrance : %s", batch.pk, "échec" if give_up else "relancé")
+        handled += changed
+    return handled
+
+
+def import_retry(*, by, batch) -> CorrespondenceImport:
+    """« Relancer » an import that failed for want of a worker (its file is still there): pending again, its task
+    recorded and sent once committed; its attempts count from zero."""
+    if not access.can_retry_correspondence_import(by, batch):
+        raise PermissionDenied("Vous ne pouvez pas relancer cet import.")
+    if batch.status != Status.FAILED or not batch.file:
+        raise ValidationError("Cet import ne peut pas être relancé : envoyez le fichier de nouveau.")
+    key = outbox.key_of(batch)
+    with transaction.atomic():
+        changed = CorrespondenceImport.objects.filter(pk=batch.pk, status=Status.FAILED).update(
+            status=Status.PENDING,
+            progress=0,
+            rows=0,
+            error_count=0,
+            report={},
+            started_at=None,
+            finished_at=None,
+            updated_at=timezone.now(),
+        )
+        if changed:
+            outbox.forget(key)
+            outbox.enqueue(RUN_TASK, batch.pk, key=key)
+    batch.refresh_from_db()
+    return batch
 
 
 def _set(batch, **fields):

@@ -9,6 +9,7 @@ urlpatterns = [
     path("nouveau/", views.correspondence_create, name="correspondence_create"),
     path("import/", views.correspondence_import, name="correspondence_import"),
     path("import/<int:pk>/", views.correspondence_import_detail, name="correspondence_import_detail"),
+    path("import/<int:pk>/relancer/", views.correspondence_import_retry, name="correspondence_import_retry"),
     path("import/<int:pk>/avancement/", views.correspondence_import_progress, name="correspondence_import_progress"),
     path("delais/", views.correspondence_delays, name="correspondence_delays"),
     path("<int:pk>/", views.correspondence_detail, name="correspondence_detail"),

@@ -256,18 +256,12 @@ def correspondence_import(request):
     form = ImportForm(request.POST or None, request.FILES or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            batch = imports.import_create(
+            batch = imports.import_start(
                 by=request.user, prefecture=form.cleaned_data["prefecture"], file=form.cleaned_data["file"]
             )
         except ValidationError as error:
             put_errors_on_form(form, error)
         else:
-            if imports.runs_in_background(batch):
-                from complaints.tasks import run_correspondence_import
-
-                run_correspondence_import.delay_on_commit(batch.pk)
-            else:
-                imports.import_run(batch=batch)
             return redirect("correspondence_import_detail", pk=batch.pk)
     recent = (
         CorrespondenceImport.objects.for_user(request.user)
@@ -308,15 +302,34 @@ def correspondence_import_detail(request, pk):
         {
             "title": f"Import « {batch.file_name} »",
             "batch": batch,
+            "can_retry": access.can_retry_correspondence_import(request.user, batch),
             "breadcrumb_data": breadcrumb(batch.file_name, _list_crumb(), _imports_crumb()),
         },
     )
 
 
+@require_http_methods(["POST"])
+def correspondence_import_retry(request, pk):
+    """« Relancer » an import that failed for want of a worker."""
+    batch = _import(request, pk)
+    try:
+        imports.import_retry(by=request.user, batch=batch)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.info(request, "L'import est relancé : suivez son avancement ci-dessous.")
+    return redirect("correspondence_import_detail", pk=batch.pk)
+
+
 @require_GET
 def correspondence_import_progress(request, pk):
     """The state of an import (htmx polls it every second while it runs)."""
-    return render(request, "complaints/correspondence/_import_state.html", {"batch": _import(request, pk)})
+    batch = _import(request, pk)
+    return render(
+        request,
+        "complaints/correspondence/_import_state.html",
+        {"batch": batch, "can_retry": access.can_retry_correspondence_import(request.user, batch)},
+    )
 
 
 # --- delays of a prefecture -----------------------------------------------------------------------

@@ -2,7 +2,8 @@
 the day: a dashboard is CPU-bound Python (aggregates of the stored measurements, the map) and 8 readers at once on
 two cores would otherwise rebuild it for each request. Any write to what it reads changes the version: the next
 request builds it again. A build for another day than today is never cached; DASHBOARD_CACHE_SECONDS=0 turns
-the cache off.
+the cache off. With the cache away (Redis down) the dashboard is built from the database: django-redis answers a
+miss and drops the write (IGNORE_EXCEPTIONS), the data version gives a token no cached page carries.
 """
 
 from django.conf import settings

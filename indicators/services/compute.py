@@ -344,3 +344,14 @@ def run_changes(*, today=None) -> ComputeRun:
     """The prefectures and months touched by the source rows written since the latest finished run."""
     today = today or timezone.localdate()
     return _run(ComputeRun.Kind.CHANGES, lambda: _changes(today), "modifications récentes")
+
+
+STALE_RUN = "Calcul interrompu (worker arrêté ou tué) : le calcul suivant reprend les mêmes données."
+
+
+def sweep_stale_runs(*, before):
+    """Runs still « running » since before ``before``: their worker died (a finished run always records its end).
+    Marked failed; nothing to re-queue, the next periodic run reads what they would have read (qualipref.outbox)."""
+    return ComputeRun.objects.filter(state=ComputeRun.State.RUNNING, started_at__lt=before).update(
+        state=ComputeRun.State.FAILED, finished_at=timezone.now(), error=STALE_RUN, updated_at=timezone.now()
+    )

@@ -5,26 +5,41 @@ Row writes bump it through signals (indicators.signals); bulk writes that send n
 indicators, imports of measurements and letters) call ``bump`` themselves. Bumped at once and again when the
 writing transaction commits (one hook per transaction, however many rows it writes): a page built in between,
 from the data before the commit, is not kept under the new token. Imports no app.
+
+Fails open: with the cache away (Redis down; django-redis then answers None and drops writes, and logs) the version
+is a new token each time, so nothing cached is read, and a bump is a no-op: writes and pages carry on from the
+database. Any other cache error is logged here and ignored likewise.
 """
 
+import logging
 import uuid
 
 from django.core.cache import cache
 from django.db import transaction
 
+logger = logging.getLogger(__name__)
+
 KEY = "qualipref:data-version"
 
 
 def current():
-    version = cache.get(KEY)
-    if version is None:
-        cache.add(KEY, uuid.uuid4().hex, None)
+    try:
         version = cache.get(KEY)
-    return version
+        if version is None:
+            cache.add(KEY, uuid.uuid4().hex, None)
+            version = cache.get(KEY)
+    except Exception:  # noqa: BLE001 - a cache that raises must not turn a page into a 500
+        logger.warning("Cache injoignable : version des données non lue.", exc_info=True)
+        version = None
+    # No version from the cache: a token of this request only, which no cached page carries.
+    return version or f"uncached-{uuid.uuid4().hex}"
 
 
 def _new():
-    cache.set(KEY, uuid.uuid4().hex, None)
+    try:
+        cache.set(KEY, uuid.uuid4().hex, None)
+    except Exception:  # noqa: BLE001 - the write is done; with the cache away nothing cached is read either
+        logger.warning("Cache injoignable : version des données non changée.", exc_info=True)
 
 
 def bump(using="default"):

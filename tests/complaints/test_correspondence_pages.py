@@ -182,17 +182,21 @@ def test_a_big_file_is_imported_by_a_task_and_the_page_polls_its_progress(
     login, world, monkeypatch, django_capture_on_commit_callbacks
 ):
     monkeypatch.setattr(imports, "SYNC_MAX_BYTES", 10)
-    sent = []
-    from complaints import tasks
+    from qualipref.models import OutboxMessage
 
-    monkeypatch.setattr(tasks.run_correspondence_import, "delay", lambda pk: sent.append(pk))
     client = login("quality_manager")
 
     with django_capture_on_commit_callbacks(execute=True):
         response = _upload(client, world, HEADER + f"{world.site.pk};courrier;02/03/2026;;CHR-1;x\n")
 
     batch = CorrespondenceImport.objects.get()
-    assert sent == [batch.pk]
+    # recorded with the import, handed to the broker once committed
+    message = OutboxMessage.objects.get()
+    assert (message.task, message.args, message.sent_at is not None) == (
+        "complaints.tasks.run_correspondence_import",
+        [batch.pk],
+        True,
+    )
     html = response.content.decode()
     assert 'hx-trigger="every 1s"' in html
     assert "L’import va commencer." in html

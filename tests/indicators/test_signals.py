@@ -2,7 +2,6 @@
 imports the indicators (the receivers are connected by indicators.apps)."""
 
 import pytest
-from django.core.cache import cache
 from django.db import transaction
 
 from indicators import signals, tasks
@@ -12,10 +11,19 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def enqueued(monkeypatch):
+def enqueued():
+    """The incremental runs handed to the broker (through the outbox) during the test."""
+    from celery.signals import after_task_publish
+
     calls = []
-    monkeypatch.setattr(tasks.compute_changes, "delay", lambda: calls.append("compute_changes"))
-    return calls
+
+    def record(sender=None, **kwargs):
+        if sender == tasks.compute_changes.name:
+            calls.append("compute_changes")
+
+    after_task_publish.connect(record, weak=False)
+    yield calls
+    after_task_publish.disconnect(record)
 
 
 def test_a_complaint_saved_enqueues_the_incremental_run_once_committed(
@@ -53,14 +61,19 @@ def test_after_the_run_started_a_new_write_enqueues_again(
 
 
 def test_a_broker_that_does_not_answer_does_not_break_the_write(world, monkeypatch, django_capture_on_commit_callbacks):
-    def down():
-        raise ConnectionError("broker injoignable")
+    from qualipref.celery import app
+    from qualipref.models import OutboxMessage
 
-    monkeypatch.setattr(tasks.compute_changes, "delay", down)
+    monkeypatch.setattr(app.conf, "broker_url", "redis://127.0.0.1:6395/0")  # nothing listens there
+    monkeypatch.setenv("CELERY_BROKER_URL", "redis://127.0.0.1:6395/0")
     with django_capture_on_commit_callbacks(execute=True):
-        factories.ComplaintFactory(site=world.site)
+        complaint = factories.ComplaintFactory(site=world.site)
 
-    assert cache.get(tasks.QUEUED_KEY) is None  # the next write tries again
+    assert type(complaint).objects.filter(pk=complaint.pk).exists()
+    # the message waits in the outbox for the relay
+    assert list(OutboxMessage.objects.filter(sent_at__isnull=True).values_list("task", flat=True)) == [
+        tasks.compute_changes.name
+    ]
 
 
 def test_the_sources_of_every_computation_are_watched():
