@@ -1,7 +1,8 @@
 """Audits, findings, assessments and good practices in the API: thin viewsets over audits.services.
 
 Lists are scoped by ``for_user`` (a foreign id is a 404); an auditor outside the access window of an audit assigned to
-them gets 403 on it (the audit, its findings and cells are left out of their lists); every object carries its ``abilities``.
+them gets 403 on it (the audit, its findings and cells are left out of their lists); every object carries its
+``abilities``.
 ``GET audits/{id}/report/`` returns the PDF (``application/pdf``), stored with its checksum.
 """
 
