@@ -80,6 +80,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",  # Content-Security-Policy (settings at the end: CSP)
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -331,3 +332,33 @@ QUALIPREF_COMPLAINTS_RETENTION_MONTHS = env_int("PERSONAL_DATA_RETENTION_MONTHS"
 # Periodic tasks: schedules live in the database (django-celery-beat), created by data migrations with
 # qualipref.lib.beat.schedule_daily and editable in the admin: 03:30 retention, 06:30 deadline alerts of every app
 # (indicators.tasks.send_deadline_alerts), 07:00 digest of the notifications.
+
+# --- Content-Security-Policy (django-csp 4) -------------------------------------------------------------------
+# Scripts: our static files only (no inline script, no on* attribute, no eval). Styles: 'unsafe-inline' on purpose:
+# the server-drawn SVG charts and map carry their <style> inside the <svg> (the same SVG goes into the PDFs, and
+# dashboards are cached across requests, so a per-request nonce cannot be written into them), pygal and the DSFR
+# write style attributes, Swagger UI's page has its own <style>; CSS runs no code, and with images, fonts and
+# connections limited to this site, injected CSS could send nothing elsewhere. CSP_REPORT_ONLY=1 sends the same policy
+# as Content-Security-Policy-Report-Only (a first deployment: violations reported, nothing blocked), to
+# CSP_REPORT_URI when set.
+from csp.constants import NONE, SELF, UNSAFE_INLINE  # noqa: E402 (with the setting it serves)
+
+CSP_DIRECTIVES = {
+    "default-src": [SELF],
+    "script-src": [SELF],
+    "style-src": [SELF, UNSAFE_INLINE],
+    "img-src": [SELF, "data:"],  # the DSFR's icons and pictograms are data: URLs
+    "font-src": [SELF],
+    "connect-src": [SELF],
+    "object-src": [NONE],
+    "base-uri": [SELF],
+    "form-action": [SELF],
+    "frame-ancestors": [NONE],
+}
+if env("CSP_REPORT_URI"):
+    CSP_DIRECTIVES["report-uri"] = env("CSP_REPORT_URI")
+if env_bool("CSP_REPORT_ONLY", False):
+    CONTENT_SECURITY_POLICY = None
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": CSP_DIRECTIVES}
+else:
+    CONTENT_SECURITY_POLICY = {"DIRECTIVES": CSP_DIRECTIVES}
