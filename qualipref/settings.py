@@ -362,3 +362,8 @@ if env_bool("CSP_REPORT_ONLY", False):
     CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": CSP_DIRECTIVES}
 else:
     CONTENT_SECURITY_POLICY = {"DIRECTIVES": CSP_DIRECTIVES}
+
+# --- Backups (qualipref.backups; README: Sauvegardes) ------------------------------------------------------------
+# Where `manage.py backup` writes its archives, and how many of the newest it keeps there (0: all).
+QUALIPREF_BACKUP_DIR = Path(env("BACKUP_DIR", VAR_DIR / "backups"))
+QUALIPREF_BACKUP_KEEP = env_int("BACKUP_KEEP", 14)
