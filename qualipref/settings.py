@@ -336,14 +336,14 @@ QUALIPREF_COMPLAINTS_RETENTION_MONTHS = env_int("PERSONAL_DATA_RETENTION_MONTHS"
 # --- Content-Security-Policy (django-csp 4) -------------------------------------------------------------------
 # Scripts: our static files only (no inline script, no on* attribute, no eval). Styles: 'unsafe-inline' on purpose:
 # the server-drawn SVG charts and map carry their <style> inside the <svg> (the same SVG goes into the PDFs, and
-# dashboards are cached across requests, so a per-request nonce cannot be written into them), pygal and the DSFR
-# write style attributes, Swagger UI's page has its own <style>; CSS runs no code, and with images, fonts and
-# connections limited to this site, injected CSS could send nothing elsewhere. CSP_REPORT_ONLY=1 sends the same policy
+# dashboards are cached across requests, so a per-request nonce cannot be written into them), Swagger UI's page has
+# its own <style> and Redoc writes styles at run time; CSS runs no code, and with images, fonts and connections
+# limited to this site, injected CSS could send nothing elsewhere. CSP_REPORT_ONLY=1 sends the same policy
 # as Content-Security-Policy-Report-Only (a first deployment: violations reported, nothing blocked), to
 # CSP_REPORT_URI when set.
 from csp.constants import NONE, SELF, UNSAFE_INLINE  # noqa: E402 (with the setting it serves)
 
-CSP_DIRECTIVES = {
+_CSP_DIRECTIVES = {
     "default-src": [SELF],
     "script-src": [SELF],
     "style-src": [SELF, UNSAFE_INLINE],
@@ -356,12 +356,12 @@ CSP_DIRECTIVES = {
     "frame-ancestors": [NONE],
 }
 if env("CSP_REPORT_URI"):
-    CSP_DIRECTIVES["report-uri"] = env("CSP_REPORT_URI")
+    _CSP_DIRECTIVES["report-uri"] = env("CSP_REPORT_URI")
 if env_bool("CSP_REPORT_ONLY", False):
     CONTENT_SECURITY_POLICY = None
-    CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": CSP_DIRECTIVES}
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": _CSP_DIRECTIVES}
 else:
-    CONTENT_SECURITY_POLICY = {"DIRECTIVES": CSP_DIRECTIVES}
+    CONTENT_SECURITY_POLICY = {"DIRECTIVES": _CSP_DIRECTIVES}
 
 # --- Backups (qualipref.backups; README: Sauvegardes) ------------------------------------------------------------
 # Where `manage.py backup` writes its archives, and how many of the newest it keeps there (0: all).
