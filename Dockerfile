@@ -14,9 +14,11 @@ ENV DEBUG=0 \
     PORT=8000
 
 # WeasyPrint (PDF reports): Pango, HarfBuzz and fonts; nothing else is needed at run time.
+# postgresql-client: pg_dump / pg_restore of `manage.py backup` and `restore` (15, as the postgres service).
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libfontconfig1 fonts-dejavu-core \
+        postgresql-client \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

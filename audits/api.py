@@ -1,7 +1,8 @@
 """Audits, findings, assessments and good practices in the API: thin viewsets over audits.services.
 
 Lists are scoped by ``for_user`` (a foreign id is a 404); an auditor outside the access window of an audit assigned to
-them gets 403 on it (its findings and cells are left out of their lists); every object carries its ``abilities``.
+them gets 403 on it (the audit, its findings and cells are left out of their lists); every object carries its
+``abilities``.
 ``GET audits/{id}/report/`` returns the PDF (``application/pdf``), stored with its checksum.
 """
 
@@ -48,7 +49,7 @@ def _check_window(user, audit):
 
 def readable_audits(user):
     """The audits whose content the user may read now: an auditor's only during their access window."""
-    return access.scope_audits(Audit.objects.all(), user, open_windows_only=True)
+    return Audit.objects.readable_by(user)
 
 
 class AuditViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -65,9 +66,12 @@ class AuditViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.Re
             f"{category}_count": Count("findings", filter=Q(findings__category=category), distinct=True)
             for category in Finding.Category.values
         }
+        # The list shows an auditor only the audits of an open window; one fetched by id is a 403 outside it.
+        audits = Audit.objects.for_user(self.request.user)
+        if self.action == "list":
+            audits = Audit.objects.readable_by(self.request.user)
         return (
-            Audit.objects.for_user(self.request.user)
-            .select_related("prefecture", "labelling__referential")
+            audits.select_related("prefecture", "labelling__referential")
             .prefetch_related("auditors", "sites", "modules")
             .annotate(**counts)
             .order_by("-start_on", "-pk")

@@ -29,7 +29,7 @@ def _sites(request):
 
 def _audits(request):
     user = _user(request)
-    return Audit.objects.for_user(user) if user else Audit.objects.none()
+    return Audit.objects.readable_by(user) if user else Audit.objects.none()  # choices: no closed window's title
 
 
 class AuditFilter(django_filters.FilterSet):

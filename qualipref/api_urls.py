@@ -1,7 +1,8 @@
 """Every API route, in one readable list (../shared/API.md is the public contract: add, never rename)."""
 
+from csp.decorators import csp_update
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from accounts.api import ApiTokenViewSet, MembershipViewSet, MeView, NotificationViewSet, TokenView
@@ -45,11 +46,19 @@ router.register("questionnaires", QuestionnaireViewSet, basename="questionnaire"
 router.register("indicators", IndicatorViewSet, basename="indicator")
 router.register("measurements", MeasurementViewSet, basename="measurement")
 
+# Redoc runs its search in a Web Worker created from a blob: URL: allowed on that page only (enforced or report-only).
+REDOC_WORKERS = {"worker-src": ["'self'", "blob:"]}
+redoc_view = csp_update(REDOC_WORKERS, REPORT_ONLY=True)(
+    csp_update(REDOC_WORKERS)(SpectacularRedocView.as_view(url_name="api:schema"))
+)
+
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),
     path("users/me/", MeView.as_view(), name="me"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    # Swagger UI's setup script served as a file (?script): the Content-Security-Policy allows no inline script
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", redoc_view, name="redoc"),
     path("footfall/import/", FootfallImportView.as_view(), name="footfall-import"),
     path("footfall/heatmap/<int:site_pk>/", FootfallHeatmapView.as_view(), name="footfall-heatmap"),
     path("", include(router.urls)),

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",  # Content-Security-Policy (settings at the end: CSP)
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -408,3 +409,38 @@ if QUALIPREF_WORK_STALE_MINUTES * 60 <= CELERY_VISIBILITY_TIMEOUT + CELERY_TASK_
     )
 # Days the tasks sent are kept in the outbox table (for the operator) before the relay deletes them.
 QUALIPREF_OUTBOX_PURGE_DAYS = env_int("OUTBOX_PURGE_DAYS", 7)
+
+# --- Content-Security-Policy (django-csp 4) -------------------------------------------------------------------
+# Scripts: our static files only (no inline script, no on* attribute, no eval). Styles: 'unsafe-inline' on purpose:
+# the server-drawn SVG charts and map carry their <style> inside the <svg> (the same SVG goes into the PDFs, and
+# dashboards are cached across requests, so a per-request nonce cannot be written into them), Swagger UI's page has
+# its own <style> and Redoc writes styles at run time; CSS runs no code, and with images, fonts and connections
+# limited to this site, injected CSS could send nothing elsewhere. CSP_REPORT_ONLY=1 sends the same policy
+# as Content-Security-Policy-Report-Only (a first deployment: violations reported, nothing blocked), to
+# CSP_REPORT_URI when set.
+from csp.constants import NONE, SELF, UNSAFE_INLINE  # noqa: E402 (with the setting it serves)
+
+_CSP_DIRECTIVES = {
+    "default-src": [SELF],
+    "script-src": [SELF],
+    "style-src": [SELF, UNSAFE_INLINE],
+    "img-src": [SELF, "data:"],  # the DSFR's icons and pictograms are data: URLs
+    "font-src": [SELF],
+    "connect-src": [SELF],
+    "object-src": [NONE],
+    "base-uri": [SELF],
+    "form-action": [SELF],
+    "frame-ancestors": [NONE],
+}
+if env("CSP_REPORT_URI"):
+    _CSP_DIRECTIVES["report-uri"] = env("CSP_REPORT_URI")
+if env_bool("CSP_REPORT_ONLY", False):
+    CONTENT_SECURITY_POLICY = None
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": _CSP_DIRECTIVES}
+else:
+    CONTENT_SECURITY_POLICY = {"DIRECTIVES": _CSP_DIRECTIVES}
+
+# --- Backups (qualipref.backups; README: Sauvegardes) ------------------------------------------------------------
+# Where `manage.py backup` writes its archives, and how many of the newest it keeps there (0: all).
+QUALIPREF_BACKUP_DIR = Path(env("BACKUP_DIR", VAR_DIR / "backups"))
+QUALIPREF_BACKUP_KEEP = env_int("BACKUP_KEEP", 14)

@@ -20,6 +20,13 @@ class AuditQuerySet(models.QuerySet):
 
         return access.scope_audits(self, user)
 
+    def readable_by(self, user, on=None):
+        """What lists show: ``for_user`` less an auditor's audits outside their access window (nothing of them shows,
+        not even in a count); fetching one by id goes through ``for_user`` so that it is a 403, not a 404."""
+        from accounts import access
+
+        return access.scope_audits(self, user, open_windows_only=True, on=on)
+
     def report_pending(self):
         """Audits whose written report has not been delivered yet."""
         return self.filter(status__in=Audit.REPORT_PENDING_STATUSES)

@@ -16,6 +16,10 @@ class FindingQuerySet(models.QuerySet):
 
         return self.filter(audit__in=access.scope_audits(Audit.objects.all(), user))
 
+    def readable_by(self, user):
+        """Lists: those of the audits the user may read now (``AuditQuerySet.readable_by``)."""
+        return self.filter(audit__in=Audit.objects.readable_by(user))
+
     def nonconformities(self):
         return self.filter(category__in=Finding.NONCONFORMITIES)
 

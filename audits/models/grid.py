@@ -16,6 +16,10 @@ class AssessmentQuerySet(models.QuerySet):
 
         return self.filter(audit__in=access.scope_audits(Audit.objects.all(), user))
 
+    def readable_by(self, user):
+        """Lists: those of the audits the user may read now (``AuditQuerySet.readable_by``)."""
+        return self.filter(audit__in=Audit.objects.readable_by(user))
+
 
 class Assessment(TimeStampedModel):
     """A cell of the assessment grid: one engagement in scope on one audited site, with its result.

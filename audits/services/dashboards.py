@@ -8,8 +8,9 @@ from audits.services.summaries import counts_sentence
 
 
 def auditor_audits(user):
-    """The audits assigned to an auditor, with their access window (open, upcoming, closed) and finding counts;
-    the open ones first, the most recent first. 2 queries."""
+    """The audits assigned to an auditor, with their access window (open, upcoming, closed); the open ones first, the
+    most recent first. Of an audit outside its window the card shows its title and window only (no status, sites or
+    counts: the auditor reads nothing of it then). 2 queries."""
     today = timezone.localdate()
     counts = {
         f"{category}_count": Count("findings", filter=Q(findings__category=category), distinct=True)
@@ -28,6 +29,7 @@ def auditor_audits(user):
             if audit.window_open(today)
             else ("upcoming" if audit.access_from and audit.access_from > today else "closed")
         )
-        audit.counts_line = counts_sentence({c: getattr(audit, f"{c}_count") for c in Finding.Category.values})
+        if audit.window_state == "open":
+            audit.counts_line = counts_sentence({c: getattr(audit, f"{c}_count") for c in Finding.Category.values})
     audits.sort(key=lambda audit: audit.window_state != "open")
     return audits

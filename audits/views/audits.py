@@ -37,7 +37,7 @@ def _with_counts(queryset):
 @require_GET
 def audit_list(request):
     audits = _with_counts(
-        Audit.objects.for_user(request.user).select_related("prefecture__department", "labelling__referential")
+        Audit.objects.readable_by(request.user).select_related("prefecture__department", "labelling__referential")
     ).order_by("-start_on", "-pk")
     filterset = AuditFilter(request.GET or None, queryset=audits, request=request)
     page_obj = paginate(request, filterset.qs)
@@ -285,7 +285,7 @@ def _comparison_chart(comparison):
 @require_GET
 def audit_compare(request):
     """Two audits of the same prefecture: engagement by engagement, what improved and what regressed."""
-    audits = audit_queryset(request.user).order_by("prefecture__department_id", "-start_on")
+    audits = audit_queryset(request.user, listed=True).order_by("prefecture__department_id", "-start_on")
     chosen = {name: request.GET[name] for name in ("first", "second") if request.GET.get(name)}
     if len(chosen) == 2:
         form = AuditCompareForm(request.GET, audits=audits)

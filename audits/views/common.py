@@ -11,8 +11,10 @@ from audits.models import Audit, Finding
 AUDIT_RELATIONS = ("prefecture__department", "labelling__referential")
 
 
-def audit_queryset(user):
-    return Audit.objects.for_user(user).select_related(*AUDIT_RELATIONS).prefetch_related("auditors", "sites")
+def audit_queryset(user, *, listed=False):
+    """``listed``: for lists and choices, where an auditor's audits outside their window do not show at all."""
+    audits = Audit.objects.readable_by(user) if listed else Audit.objects.for_user(user)
+    return audits.select_related(*AUDIT_RELATIONS).prefetch_related("auditors", "sites")
 
 
 def _check_window(user, audit):

@@ -64,6 +64,8 @@ STYLE = (
     ".qp-france-map a:focus path{stroke:#0a76f6;stroke-width:9}"
     ".qp-france-map [data-status=absent] path{stroke:#929292}"
     ".qp-france-map .qp-map-frame{fill:none;stroke:#929292;stroke-width:2}"
+    # WeasyPrint's SVG text inherits nothing from the page: without it, the PDF's map is in DejaVu
+    ".qp-france-map text{font-family:Marianne,Arial,sans-serif}"
 )
 
 _TOKEN = re.compile(r"[MmLlCcZz]|-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")

@@ -4,7 +4,8 @@
 the URL fetcher serves only local static files (``/static/...`` URLs and ``file:`` URLs under the static
 folders), so a template cannot make the server request an outside address. Styles are a small print stylesheet of
 the template (not dsfr.min.css: too slow to parse); the Marianne font is available through ``static_url`` of its
-files (``@font-face``).
+files (``@font-face``). With collected static files (``DEBUG=0``: manifest storage, hashed names such as
+``Marianne-Regular.0e7c3d5c1ea0.woff2``) the file is read from ``STATIC_ROOT``, or found by its original name.
 """
 
 import logging
@@ -13,6 +14,8 @@ from urllib.parse import unquote, urlparse
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.exceptions import SuspiciousFileOperation
 from django.template.loader import render_to_string
 
 MIME_TYPES = {
@@ -39,21 +42,45 @@ def _static_roots():
     return roots
 
 
+def _original_name(name):
+    """The source name of a hashed name of the manifest storage (``a/b.0e7c3d5c1ea0.woff2`` -> ``a/b.woff2``)."""
+    hashed_files = getattr(staticfiles_storage, "hashed_files", None)
+    if not hashed_files:
+        return None
+    for original, hashed in hashed_files.items():
+        if hashed == name:
+            return original
+    return None
+
+
+def _find_static(name):
+    """The local file of a static name as ``{% static %}`` wrote it: collected into ``STATIC_ROOT`` (under its hashed
+    name in production), else found by the finders (by its original name when the URL carries a hash)."""
+    root = Path(settings.STATIC_ROOT).resolve() if settings.STATIC_ROOT else None
+    if root is not None:
+        collected = (root / name).resolve()
+        if collected.is_relative_to(root) and collected.is_file():
+            return collected
+    try:
+        found = finders.find(name) or (finders.find(original) if (original := _original_name(name)) else None)
+    except SuspiciousFileOperation:  # ``../`` out of a static folder
+        return None
+    return Path(found) if found else None
+
+
 def _static_file(url):
     """The local file behind a static URL (``/static/x``, ``file:///.../static/x``), or None."""
     parsed = urlparse(url)
     static_prefix = settings.STATIC_URL if settings.STATIC_URL.startswith("/") else f"/{settings.STATIC_URL}"
     if parsed.scheme in ("", "http", "https") and parsed.path.startswith(static_prefix):
-        found = finders.find(unquote(parsed.path[len(static_prefix) :]))
-        return Path(found) if found else None
+        return _find_static(unquote(parsed.path[len(static_prefix) :]))
     if parsed.scheme == "file":
         path = Path(unquote(parsed.path)).resolve()
         if path.is_file() and any(path.is_relative_to(root) for root in _static_roots()):
             return path
         relative = unquote(parsed.path)
         if static_prefix in relative:
-            found = finders.find(relative.split(static_prefix, 1)[1])
-            return Path(found) if found else None
+            return _find_static(relative.split(static_prefix, 1)[1])
     return None
 
 

@@ -36,7 +36,7 @@ def test_an_auditor_outside_the_window_gets_403_and_their_lists_leave_the_audit_
     assert "fenêtre d'accès des auditeurs va du 30/08/2015 au 18/10/2015" in response.json()["detail"]
     assert client.get(f"/api/v1/findings/{finding.pk}/").status_code == 403
     assert client.get("/api/v1/findings/").json()["count"] == 0
-    assert client.get("/api/v1/audits/").json()["count"] == 1  # the audit is listed: it is theirs
+    assert client.get("/api/v1/audits/").json()["count"] == 0  # outside the window nothing of it shows
 
 
 def test_another_prefectures_audit_is_404(as_role, foreign_audit):
