@@ -10,6 +10,7 @@ from accounts import notifications, services
 from accounts.filters import MembershipFilter, NotificationFilter
 from accounts.models import Membership, Notification
 from accounts.serializers import MembershipSerializer, MeSerializer, NotificationSerializer
+from qualipref.lib import bounds
 
 
 class TokenView(ObtainAuthToken):
@@ -78,7 +79,7 @@ class MembershipViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
 
 class NotificationReadSerializer(serializers.Serializer):
     ids = serializers.ListField(
-        child=serializers.IntegerField(), required=False, help_text="Les notifications à marquer (toutes sinon)."
+        child=bounds.IdField(), required=False, help_text="Les notifications à marquer (toutes sinon)."
     )
 
 

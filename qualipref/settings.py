@@ -212,7 +212,8 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "qualipref.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # input: nullable read-only fields and conditional fields declared as they are (qualipref/lib/openapi.py)
+    "DEFAULT_SCHEMA_CLASS": "qualipref.lib.openapi.AutoSchema",
     "DATE_FORMAT": "%Y-%m-%d",
     "EXCEPTION_HANDLER": "qualipref.lib.drf.exception_handler",
 }
@@ -226,6 +227,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # input: every operation describes its 4xx answers (qualipref/lib/openapi.py)
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "qualipref.lib.openapi.add_error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "ComplaintCategoryEnum": "complaints.models.Complaint.Category",
         "CorrespondenceKindEnum": "complaints.models.Correspondence.Kind",
@@ -331,3 +337,17 @@ QUALIPREF_COMPLAINTS_RETENTION_MONTHS = env_int("PERSONAL_DATA_RETENTION_MONTHS"
 # Periodic tasks: schedules live in the database (django-celery-beat), created by data migrations with
 # qualipref.lib.beat.schedule_daily and editable in the admin: 03:30 retention, 06:30 deadline alerts of every app
 # (indicators.tasks.send_deadline_alerts), 07:00 digest of the notifications.
+
+# --- input: request size limits (issue 11) -------------------------------------------------------------------
+# A body whose Content-Length is above REQUEST_MAX_BYTES is refused (413, French message) before it is read:
+# the largest upload (correspondence import, 30 Mo) and its form fit. Set the proxy's client_max_body_size to the
+# same value (README). Django's own limits: fields other than files (2,5 Mo, 1000 fields); files above
+# FILE_UPLOAD_MAX_MEMORY_SIZE go to a temporary file instead of memory.
+REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", 32 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("DATA_UPLOAD_MAX_NUMBER_FIELDS", 1000)
+FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "qualipref.lib.request_limits.RequestSizeLimitMiddleware",
+)

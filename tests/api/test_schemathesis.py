@@ -18,6 +18,7 @@ import schemathesis
 from django.core import signals
 from django.db import close_old_connections, transaction
 from hypothesis import HealthCheck, Phase, given, seed, settings
+from hypothesis.errors import Unsatisfiable
 from schemathesis.checks import not_a_server_error
 from schemathesis.generation.modes import GenerationMode
 from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
@@ -26,7 +27,7 @@ from tests.conftest import FAST_PASSWORD_HASHERS
 
 MAX_EXAMPLES = 5
 SEED = 2026
-CHECKS = [not_a_server_error, response_schema_conformance]
+CHECKS = [not_a_server_error, response_schema_conformance, status_code_conformance]
 PASSWORD = "demo-qualipref"
 
 
@@ -42,9 +43,15 @@ def in_process(demo_data):
     requests run inside the test's transaction."""
     from django.core.handlers.wsgi import WSGIHandler
 
+    handler = WSGIHandler()
+
+    def application(environ, start_response):
+        environ.setdefault("REMOTE_ADDR", "127.0.0.9")  # set by every real server, not by werkzeug's test client
+        return handler(environ, start_response)
+
     signals.request_started.disconnect(close_old_connections)
     signals.request_finished.disconnect(close_old_connections)
-    yield WSGIHandler()
+    yield application
     signals.request_started.connect(close_old_connections)
     signals.request_finished.connect(close_old_connections)
 
@@ -64,7 +71,7 @@ def tokens(in_process):
     for username in ("national", "referent-arles"):
         with override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS):  # those of the demo_data fixture
             response = client.post(
-            "/api/v1/auth/token/",
+                "/api/v1/auth/token/",
                 {"username": username, "password": PASSWORD},
                 content_type="application/json",
                 REMOTE_ADDR="127.0.0.9",
@@ -98,12 +105,31 @@ class _Collect(logging.Handler):
             self.errors.append(f"{kind.__name__}: {' '.join(str(value).split())[:300]}")
 
 
+def _existing_id(path, headers, cache):
+    """The id of an object the user sees, from the list of the operation's resource (``/x/`` for ``/x/{id}/...``):
+    random ids are almost never those of the demo's objects."""
+    base = path.split("{id}")[0]
+    if base not in cache:
+        from django.test import Client
+
+        response = Client().get(base, HTTP_AUTHORIZATION=headers["Authorization"], REMOTE_ADDR="127.0.0.9")
+        body = response.json() if response.status_code == 200 else None
+        rows = body.get("results", []) if isinstance(body, dict) else body or []
+        cache[base] = rows[0]["id"] if rows and isinstance(rows[0], dict) and "id" in rows[0] else None
+    return cache[base]
+
+
 def _walk(schema, headers, failures, errors):
+    ids = {}
     for result in schema.get_all_operations():
         operation = result.ok()
         if _excluded(operation):
             continue
-        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+        variants = [(mode, None) for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)]
+        existing = _existing_id(operation.path, headers, ids) if "{id}" in operation.path else None
+        if existing is not None:
+            variants.append((GenerationMode.POSITIVE, {"id": existing}))
+        for mode, path_parameters in variants:
 
             @seed(SEED)
             @settings(
@@ -115,7 +141,7 @@ def _walk(schema, headers, failures, errors):
                 suppress_health_check=list(HealthCheck),
                 report_multiple_bugs=False,
             )
-            @given(case=operation.as_strategy(generation_mode=mode))
+            @given(case=operation.as_strategy(generation_mode=mode, path_parameters=path_parameters))
             def run(case):
                 with transaction.atomic():
                     try:
@@ -124,10 +150,13 @@ def _walk(schema, headers, failures, errors):
                         transaction.set_rollback(True)
 
             errors.clear()
+            label = f"{operation.label} [{mode}{', id existant' if path_parameters else ''}]"
             try:
                 run()
+            except Unsatisfiable:
+                pass  # nothing to negate (an operation without parameters)
             except (Exception, BaseExceptionGroup) as error:  # collected, reported together below
-                failures.append(_summary(f"{operation.label} [{mode}]", error, errors))
+                failures.append(_summary(label, error, errors))
     return failures
 
 
