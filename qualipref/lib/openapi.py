@@ -82,6 +82,13 @@ class AutoSchema(openapi.AutoSchema):
                 result["nullable"] = True
         return result
 
+    def _insert_field_validators(self, field, schema):
+        super()._insert_field_validators(field, schema)
+        # An e-mail validator gives "format": "email", which "" (a blank value) does not match.
+        model_field = _model_field(field) if field.read_only else None
+        if getattr(field, "allow_blank", False) or (model_field is not None and model_field.blank):
+            schema.pop("format", None)
+
     def _map_basic_serializer(self, serializer, direction):
         result = super()._map_basic_serializer(serializer, direction)
         extra = getattr(getattr(serializer, "Meta", None), "extra_kwargs", None) or {}
