@@ -18,6 +18,7 @@ from accounts.serializers import (
     NotificationSerializer,
     TokenRequestSerializer,
 )
+from qualipref.lib import bounds
 
 
 class TokenView(generics.GenericAPIView):
@@ -125,7 +126,7 @@ class MembershipViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
 
 class NotificationReadSerializer(serializers.Serializer):
     ids = serializers.ListField(
-        child=serializers.IntegerField(), required=False, help_text="Les notifications à marquer (toutes sinon)."
+        child=bounds.IdField(), required=False, help_text="Les notifications à marquer (toutes sinon)."
     )
 
 

@@ -145,7 +145,7 @@ class AuditViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.Re
         return response
 
     @extend_schema(responses=AuditReportSerializer(many=True))
-    @route(detail=True, methods=["get"])
+    @route(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
     def reports(self, request, pk=None):
         """The reports produced for this audit, newest first, with their checksum (the delivered one is dated)."""
         audit = self.get_object()
@@ -255,7 +255,7 @@ class FindingViewSet(_AuditContentMixin, viewsets.ModelViewSet):
         return self._read(finding.pk)
 
     @extend_schema(responses=ActionHistoryEntrySerializer(many=True))
-    @route(detail=True, methods=["get"])
+    @route(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
     def history(self, request, pk=None):
         """Who changed what and when, newest first."""
         return Response(

@@ -10,6 +10,7 @@ from django.db.models import Q
 from accounts.forms import QualiprefForm
 from audits.models import Assessment, Audit, Finding, GoodPractice
 from engagements.models import Engagement, Module
+from qualipref.lib.bounds import YearFilter
 from sites.models import Prefecture, Site
 
 
@@ -40,7 +41,7 @@ class AuditFilter(django_filters.FilterSet):
     )
     kind = django_filters.MultipleChoiceFilter(label="Nature", choices=Audit.Kind.choices)
     status = django_filters.MultipleChoiceFilter(label="Statut", choices=Audit.Status.choices)
-    year = django_filters.NumberFilter(label="Année", field_name="start_on", lookup_expr="year")
+    year = YearFilter(label="Année", field_name="start_on")
     late = django_filters.BooleanFilter(
         label="Rapport en retard", method="filter_late", widget=django_filters.widgets.BooleanWidget()
     )

@@ -106,7 +106,7 @@ class ComplaintViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewset
         return Response(self._read(closed).data)
 
     @extend_schema(responses=HistoryEntrySerializer(many=True))
-    @route(detail=True, methods=["get"])
+    @route(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
     def history(self, request, pk=None):
         """Who changed what and when, newest first (the requester's personal data is never in the history)."""
         return Response(HistoryEntrySerializer(complaint_history(self.get_object()), many=True).data)

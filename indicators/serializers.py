@@ -10,6 +10,7 @@ from accounts import access
 from indicators import periods
 from indicators.models import Indicator, Measurement, Status
 from indicators.services.aggregates import METHOD_LABELS
+from qualipref.lib import bounds
 from qualipref.lib.drf import AbilitiesField
 from sites.models import Prefecture, Site
 
@@ -115,8 +116,8 @@ class MeasurementWriteSerializer(serializers.Serializer):
     prefecture = serializers.PrimaryKeyRelatedField(queryset=Prefecture.objects.none(), required=False, allow_null=True)
     period = PeriodField(help_text="Mois mesuré, AAAA-MM (pas un mois à venir).")
     value = serializers.DecimalField(max_digits=12, decimal_places=2, required=False, allow_null=True)
-    numerator = serializers.IntegerField(required=False, allow_null=True)
-    denominator = serializers.IntegerField(required=False, allow_null=True)
+    numerator = bounds.IntegerField(required=False, allow_null=True)
+    denominator = bounds.IntegerField(required=False, allow_null=True)
     note = serializers.CharField(required=False, allow_blank=True, max_length=300)
 
     def __init__(self, *args, **kwargs):
@@ -130,8 +131,8 @@ class MeasurementWriteSerializer(serializers.Serializer):
 
 class MeasurementUpdateSerializer(serializers.Serializer):
     value = serializers.DecimalField(max_digits=12, decimal_places=2, required=False, allow_null=True)
-    numerator = serializers.IntegerField(required=False, allow_null=True)
-    denominator = serializers.IntegerField(required=False, allow_null=True)
+    numerator = bounds.IntegerField(required=False, allow_null=True)
+    denominator = bounds.IntegerField(required=False, allow_null=True)
     note = serializers.CharField(required=False, allow_blank=True, max_length=300)
 
 
@@ -250,7 +251,7 @@ class HeatmapSerializer(serializers.Serializer):
 
 
 class HeatmapQuerySerializer(serializers.Serializer):
-    service = serializers.IntegerField(required=False, help_text="Un service du site (tous par défaut).")
+    service = bounds.IdField(required=False, help_text="Un service du site (tous par défaut).")
     weeks = serializers.IntegerField(required=False, min_value=1, max_value=104, help_text="Semaines (8 par défaut).")
 
 

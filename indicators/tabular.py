@@ -17,6 +17,10 @@ from qualipref.lib import uploads
 from qualipref.lib.csv_import import Column, CsvReader, ImportReport, check_csv_upload, normalise
 
 MAX_BYTES = 10 * 1024 * 1024
+# Read no further than a sheet an import can hold (a year of hourly footfall of 60 services is ~525,000 rows)...
+MAX_ROWS = 600_000
+MAX_COLUMNS = 100  # ... nor wider than any import's columns
+ROWS_MESSAGE = f"Le classeur dépasse {MAX_ROWS:,} lignes".replace(",", " ") + " : découpez-le en plusieurs fichiers."
 XLSX_MAGIC = b"PK\x03\x04"
 ACCEPT = ".csv,.txt,.xlsx"
 
@@ -36,6 +40,7 @@ def check_upload(file, *, max_bytes=MAX_BYTES, field="file"):
         check_csv_upload(file, max_bytes=max_bytes, field=field)
         return
     uploads.check_size(file, max_bytes=max_bytes, field=field)
+    uploads.check_archive(file, field=field)
     if PurePath(getattr(file, "name", "") or "x.xlsx").suffix.lower() != ".xlsx":
         raise ValidationError({field: "Ce fichier est un classeur : donnez-lui l'extension .xlsx."})
 
@@ -74,13 +79,27 @@ class XlsxReader:
         self.workbook = None
         file.seek(0)
         try:
+            uploads.check_archive(file)  # before openpyxl decompresses anything (readers called without check_upload)
+        except ValidationError as error:
+            report.add_file_error(error.messages[0])
+            self.header_ok = False
+            return
+        try:
             self.workbook = load_workbook(file, read_only=True, data_only=True)
-            self._rows = iter(enumerate(self.workbook.worksheets[0].iter_rows(values_only=True), start=1))
+            sheet = self.workbook.worksheets[0]
+            self._rows = self._capped(enumerate(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True), start=1))
         except (zipfile.BadZipFile, KeyError, ValueError, OSError, IndexError) as exc:
             report.add_file_error(f"Classeur XLSX illisible ({exc.__class__.__name__}) : enregistrez-le de nouveau.")
             self.header_ok = False
             return
         self.header_ok = self._read_header()
+
+    def _capped(self, rows):
+        for line, values in rows:
+            if line > MAX_ROWS:
+                self.report.add_file_error(ROWS_MESSAGE)
+                return
+            yield line, values
 
     def close(self):
         if self.workbook is not None:

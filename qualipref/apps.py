@@ -7,3 +7,6 @@ class QualiprefConfig(AppConfig):
 
     def ready(self):
         from qualipref import checks  # noqa: F401 - registers the deploy checks
+        from qualipref.lib.bounds import install_date_bounds
+
+        install_date_bounds()

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",  # Content-Security-Policy (settings at the end: CSP)
+    "qualipref.lib.request_limits.RequestSizeLimitMiddleware",  # a body above REQUEST_MAX_BYTES: 413, unread
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -221,7 +222,8 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "qualipref.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # input: nullable read-only fields and conditional fields declared as they are (qualipref/lib/openapi.py)
+    "DEFAULT_SCHEMA_CLASS": "qualipref.lib.openapi.AutoSchema",
     "DATE_FORMAT": "%Y-%m-%d",
     "EXCEPTION_HANDLER": "qualipref.lib.drf.exception_handler",
 }
@@ -235,6 +237,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # input: every operation describes its 4xx answers (qualipref/lib/openapi.py)
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "qualipref.lib.openapi.add_error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "ComplaintCategoryEnum": "complaints.models.Complaint.Category",
         "CorrespondenceKindEnum": "complaints.models.Correspondence.Kind",
@@ -379,7 +386,7 @@ QUALIPREF_COMPLAINTS_RETENTION_MONTHS = env_int("PERSONAL_DATA_RETENTION_MONTHS"
 # (indicators.tasks.send_deadline_alerts), 07:00 digest of the notifications.
 
 
-# --- Sign-in behind the proxy and API tokens (issue 11) ---------------------------------------------------------
+# --- Sign-in behind the proxy and API tokens --------------------------------------------------------------------
 # Proxies in front of the application that append the client's address to X-Forwarded-For (the README's TLS proxy:
 # 1). 0: only REMOTE_ADDR counts and X-Forwarded-For is never read. Used by the login lock-out (django-axes) and the
 # rate limits (django-ratelimit) through qualipref.lib.client_ip.
@@ -444,3 +451,13 @@ else:
 # Where `manage.py backup` writes its archives, and how many of the newest it keeps there (0: all).
 QUALIPREF_BACKUP_DIR = Path(env("BACKUP_DIR", VAR_DIR / "backups"))
 QUALIPREF_BACKUP_KEEP = env_int("BACKUP_KEEP", 14)
+
+# --- Request size limits ----------------------------------------------------------------------------------------
+# A body whose Content-Length is above REQUEST_MAX_BYTES is refused (413, French message) before it is read:
+# the largest upload (correspondence import, 30 Mo) and its form fit. Set the proxy's client_max_body_size to the
+# same value (README). Django's own limits: fields other than files (2,5 Mo, 1000 fields); files above
+# FILE_UPLOAD_MAX_MEMORY_SIZE go to a temporary file instead of memory.
+REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", 32 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("DATA_UPLOAD_MAX_NUMBER_FIELDS", 1000)
+FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)

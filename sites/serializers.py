@@ -1,4 +1,5 @@
 from rest_framework import serializers
+from rest_framework.validators import UniqueValidator
 
 from accounts import access
 from qualipref.lib.drf import AbilitiesField
@@ -12,7 +13,11 @@ class DepartmentSerializer(serializers.ModelSerializer):
 
 
 class PrefectureSerializer(serializers.ModelSerializer):
-    department = serializers.SlugRelatedField(slug_field="code", queryset=Department.objects.all())
+    department = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Department.objects.all(),
+        validators=[UniqueValidator(Prefecture.objects.all(), message="Ce département a déjà une préfecture.")],
+    )
     abilities = AbilitiesField(access.abilities)
 
     class Meta:

@@ -9,7 +9,6 @@ Campaigns are scoped by ``for_user`` (a foreign id is a 404); every object carri
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404
 from django.utils.crypto import constant_time_compare
 from django_ratelimit.core import is_ratelimited
 from drf_spectacular.types import OpenApiTypes
@@ -17,6 +16,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action as route
 from rest_framework.exceptions import PermissionDenied, Throttled, ValidationError
+from rest_framework.generics import get_object_or_404  # a non-numeric id is a 404, not a 500
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response as ApiResponse
 

@@ -2,6 +2,7 @@
 
 import django_filters
 
+from qualipref.lib.bounds import YearFilter
 from sites.models import Prefecture, Site
 from surveys.models import Campaign
 
@@ -14,7 +15,7 @@ class CampaignFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=Campaign.Status.choices, label="statut")
     kind = django_filters.ChoiceFilter(choices=Campaign.Kind.choices, label="nature")
     questionnaire = django_filters.CharFilter(field_name="questionnaire__code", label="code du questionnaire")
-    year = django_filters.NumberFilter(field_name="opens_on", lookup_expr="year", label="année d'ouverture")
+    year = YearFilter(field_name="opens_on", label="année d'ouverture")
 
     class Meta:
         model = Campaign

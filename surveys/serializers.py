@@ -6,6 +6,7 @@ Writes are validated here for their shape only; surveys.services checks the rule
 from rest_framework import serializers
 
 from accounts import access
+from qualipref.lib import bounds
 from qualipref.lib.drf import AbilitiesField
 from sites.models import Prefecture, Service, Site
 from surveys.models import Campaign, Question, Questionnaire
@@ -93,8 +94,8 @@ class CampaignWriteSerializer(serializers.Serializer):
     opens_on = serializers.DateField()
     closes_on = serializers.DateField()
     channels = serializers.ListField(child=serializers.CharField(), required=False)
-    target_responses = serializers.IntegerField(required=False, allow_null=True)
-    target_rate = serializers.IntegerField(required=False)
+    target_responses = bounds.IntegerField(required=False, allow_null=True)
+    target_rate = bounds.IntegerField(required=False)
     status = serializers.ChoiceField(choices=Campaign.Status.choices, required=False, help_text="Ouvrir ou clore.")
 
     def __init__(self, *args, **kwargs):
@@ -110,8 +111,8 @@ class CampaignWriteSerializer(serializers.Serializer):
 class ResponseSubmitSerializer(serializers.Serializer):
     """``POST surveys/{id}/responses/``: one filled questionnaire."""
 
-    site = serializers.IntegerField(help_text="Identifiant d'un site de la campagne.")
-    service = serializers.IntegerField(required=False, allow_null=True)
+    site = bounds.IdField(help_text="Identifiant d'un site de la campagne.")
+    service = bounds.IdField(required=False, allow_null=True)
     answers = serializers.JSONField(
         help_text="{code de question : 1 (très insatisfait) à 4 (très satisfait), ou null pour « sans avis »}."
     )

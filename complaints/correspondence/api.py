@@ -112,7 +112,7 @@ class CorrespondenceViewSet(
         return Response(self._read(answered).data)
 
     @extend_schema(responses=HistoryEntrySerializer(many=True))
-    @route(detail=True, methods=["get"])
+    @route(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
     def history(self, request, pk=None):
         """Who changed what and when, newest first (the sender is never in the history)."""
         return Response(HistoryEntrySerializer(correspondence_history(self.get_object()), many=True).data)

@@ -5,6 +5,7 @@ from rest_framework import serializers
 from accounts import access
 from complaints.models import Correspondence
 from complaints.register.serializers import RegisterItemSerializer, RegisterItemWriteSerializer, request_user
+from qualipref.lib import bounds
 from qualipref.lib.drf import AbilitiesField
 
 
@@ -45,6 +46,7 @@ class CorrespondenceSerializer(RegisterItemSerializer):
             "abilities",
         ]
         read_only_fields = fields
+        extra_kwargs = {"sender": {"required": False}}  # absent for those who do not handle the item
 
     def to_representation(self, item):
         data = super().to_representation(item)
@@ -81,7 +83,7 @@ class CorrespondenceAnswerSerializer(serializers.Serializer):
 
 class CorrespondenceImportUploadSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="Fichier CSV (séparateur « ; » ou « , », UTF-8), 30 Mo au plus.")
-    prefecture = serializers.IntegerField(
+    prefecture = bounds.IdField(
         required=False, help_text="Préfecture des courriers (facultatif quand l'utilisateur n'en a qu'une)."
     )
 

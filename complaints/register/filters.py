@@ -11,6 +11,7 @@ from django import forms
 from django.utils import timezone
 
 from accounts.models import User
+from qualipref.lib.bounds import YearFilter
 from sites.models import Prefecture, Service, Site
 
 
@@ -19,7 +20,7 @@ class RegisterFilter(django_filters.FilterSet):
     site = django_filters.ModelChoiceFilter(queryset=Site.objects.all(), label="site")
     service = django_filters.ModelChoiceFilter(queryset=Service.objects.all(), label="service")
     assigned_to = django_filters.ModelChoiceFilter(queryset=User.objects.all(), label="agent chargé de la réponse (id)")
-    year = django_filters.NumberFilter(field_name="received_on", lookup_expr="year", label="année de réception")
+    year = YearFilter(field_name="received_on", label="année de réception")
     reference = django_filters.CharFilter(lookup_expr="icontains", label="référence contient")
 
     def filter_overdue(self, queryset, name, value):

@@ -129,7 +129,7 @@ class ActionViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.R
         return Response(self._read(updated).data)
 
     @extend_schema(responses=ActionHistoryEntrySerializer(many=True))
-    @route(detail=True, methods=["get"])
+    @route(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
     def history(self, request, pk=None):
         """Who changed what and when, newest first: ``[{"date", "user", "changes": [{"field", "old", "new"}]}]``."""
         entries = services.action_history(self.get_object())

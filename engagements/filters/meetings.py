@@ -3,12 +3,13 @@
 import django_filters
 
 from engagements.models import Meeting, Training
+from qualipref.lib.bounds import YearFilter
 from sites.models import Prefecture
 
 
 class MeetingFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=Meeting.Kind.choices, label="instance (copil, clu)")
-    year = django_filters.NumberFilter(field_name="held_on", lookup_expr="year", label="année de la réunion")
+    year = YearFilter(field_name="held_on", label="année de la réunion")
 
     class Meta:
         model = Meeting

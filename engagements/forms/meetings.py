@@ -12,6 +12,7 @@ from engagements.filters.meetings import MeetingFilter, TrainingFilter
 from engagements.models import ActionPlan, Meeting
 from engagements.services import actions
 from engagements.services import meetings as services
+from qualipref.lib.bounds import YearFilter
 from sites.models import Prefecture, Site
 
 
@@ -125,9 +126,7 @@ class MeetingListFilter(MeetingFilter):
         empty_label="Toutes les préfectures",
     )
     kind = django_filters.ChoiceFilter(label="Instance", choices=Meeting.Kind.choices, empty_label="COPIL et CLU")
-    year = django_filters.NumberFilter(
-        field_name="held_on", lookup_expr="year", label="Année", min_value=2000, max_value=2100
-    )
+    year = YearFilter(field_name="held_on", label="Année", min_value=2000, max_value=2100)
 
     class Meta(MeetingFilter.Meta):
         form = MeetingListFilterForm

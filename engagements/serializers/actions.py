@@ -10,6 +10,7 @@ from accounts import access
 from accounts.models import User
 from engagements.models import Action, ActionPlan, Engagement, Labelling, Module
 from engagements.services.actions import ACTION_EDITABLE_FIELDS
+from qualipref.lib import bounds
 from qualipref.lib.drf import AbilitiesField
 from sites.models import Prefecture, Site
 
@@ -133,7 +134,7 @@ class ActionWriteSerializer(serializers.ModelSerializer):
 
     due_on = serializers.DateField(required=False, allow_null=True)
     completed_on = serializers.DateField(required=False, allow_null=True)
-    progress = serializers.IntegerField(required=False)
+    progress = bounds.IntegerField(required=False)
     effectiveness = serializers.ChoiceField(choices=Action.Effectiveness.choices, required=False, allow_null=True)
     status = StatusField(required=False)
 
@@ -189,7 +190,7 @@ assert ACTION_WRITE_FIELDS <= ACTION_EDITABLE_FIELDS
 
 
 class BulkStatusSerializer(serializers.Serializer):
-    actions = serializers.ListField(child=serializers.IntegerField(), allow_empty=False, max_length=500)
+    actions = serializers.ListField(child=bounds.IdField(), allow_empty=False, max_length=500)
     status = StatusField()
     abandon_reason = serializers.CharField(required=False, allow_blank=True, default="")
     completed_on = serializers.DateField(required=False, allow_null=True, default=None)

@@ -4,6 +4,7 @@ from accounts import access
 from accounts.models import User
 from engagements.models import ActionPlan, Meeting, MeetingDecision, Training
 from engagements.services import meetings as services
+from qualipref.lib import bounds
 from qualipref.lib.drf import AbilitiesField
 from sites.models import Prefecture, Site
 
@@ -104,6 +105,6 @@ class AgentToTrainSerializer(serializers.Serializer):
 
 
 class AgentsNotTrainedQuerySerializer(serializers.Serializer):
-    site = serializers.IntegerField(required=False, help_text="Un site.")
-    prefecture = serializers.IntegerField(required=False, help_text="Les sites d'une préfecture.")
+    site = bounds.IdField(required=False, help_text="Un site.")
+    prefecture = bounds.IdField(required=False, help_text="Les sites d'une préfecture.")
     on = serializers.DateField(required=False, help_text="À la date du (aujourd'hui par défaut).")

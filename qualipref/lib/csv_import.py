@@ -291,6 +291,12 @@ class CsvReader:
                         f"vérifiez le séparateur ({DELIMITER_NAMES[self.delimiter]}) et les guillemets.",
                     )
                     continue
+            if any("\x00" in cell for cell in cells):
+                # PostgreSQL stores no NUL character: name the line instead of failing at the database.
+                self.report.add(
+                    line, "", "La ligne contient un caractère nul (octet 0) : corrigez-la ou exportez de nouveau."
+                )
+                continue
             values = dict(absent)
             for name, index in positions:
                 values[name] = cells[index].strip()

@@ -1,15 +1,36 @@
 """API plumbing shared by every app (imports no app)."""
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
 from django.http import Http404
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import APIException, NotFound, ValidationError
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from qualipref.lib.request_limits import too_big_message
+
+
+class _TooLarge(APIException):
+    status_code = 413
+    default_code = "request_too_large"
 
 
 def exception_handler(exc, context):
-    """Services raise Django's ValidationError: answer 400 with the field messages, like a serializer."""
+    """Services raise Django's ValidationError: answer 400 with the field messages, like a serializer. A body over
+    Django's limits is a 413 (400 for too many fields), a write that breaks a unique constraint a 400: in French,
+    never a 500."""
+    if isinstance(exc, RequestDataTooBig):
+        exc = _TooLarge(too_big_message(settings.DATA_UPLOAD_MAX_MEMORY_SIZE))
+    elif isinstance(exc, TooManyFieldsSent):
+        exc = ValidationError({"detail": "Trop de champs dans la requête."})
+    elif isinstance(exc, IntegrityError):
+        # The serializers check the unique constraints they know; this is the last guard (two requests at once...).
+        exc = ValidationError(
+            {"non_field_errors": ["Cet enregistrement en contredit un autre (valeur déjà utilisée) : rien n'a changé."]}
+        )
     if isinstance(exc, DjangoValidationError):
         exc = ValidationError(detail=serializers.as_serializer_error(exc))
     elif isinstance(exc, Http404):

@@ -5,6 +5,10 @@
 - ``check_size(file, max_bytes=..., field=...)``: a present, non-empty file under a size limit (used by
   ``check_document`` and by the CSV imports of qualipref.lib.csv_import).
 - ``read_head``, ``binary_kind``: the first bytes of a file, and what a binary file looks like from them.
+- ``check_archive(file, field=...)``: an office document (XLSX, ODS, DOCX, ODT: zip archives) whose entries would
+  expand beyond ARCHIVE_MAX_BYTES, or compress more than ARCHIVE_MAX_RATIO, or number more than
+  ARCHIVE_MAX_ENTRIES (a « zip bomb »), is refused from its table of contents alone, before anything decompresses
+  it: every reader of such files calls it first (the indicators' XLSX imports, the type check of documents).
 
 Each check raises Django's ``ValidationError({field: message})``, so that forms, services and the API show the
 message next to the upload field. Files are rewound after being read.
@@ -16,6 +20,15 @@ from pathlib import PurePath
 from django.core.exceptions import ValidationError
 
 DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
+# A real workbook of 10 Mo (the largest import) holds some 100 Mo of XML at most; its XML compresses 5 to 30 times.
+ARCHIVE_MAX_BYTES = 100 * 1024 * 1024
+ARCHIVE_MAX_RATIO = 100  # only judged on entries above ARCHIVE_RATIO_FROM: tiny files compress oddly
+ARCHIVE_RATIO_FROM = 1024 * 1024
+ARCHIVE_MAX_ENTRIES = 1000
+ARCHIVE_MESSAGE = (
+    "Ce fichier se décompresse en un volume anormal ({detail}) : il est refusé. Enregistrez le classeur ou le "
+    "document de nouveau depuis votre tableur, ou envoyez-le au format CSV."
+)
 # kind -> (label, MIME type stored, extensions accepted)
 DOCUMENT_TYPES = {
     "pdf": ("PDF", "application/pdf", (".pdf",)),
@@ -82,7 +95,34 @@ def binary_kind(head):
     return None
 
 
+def check_archive(file, *, field="file"):
+    """Refuse a zip archive (office document) that would expand beyond the limits above, judged from its table of
+    contents, which zipfile then holds each entry to (it never yields more than an entry's declared size). A file
+    that is no zip archive is left to its reader. Rewinds the file."""
+    file.seek(0)
+    try:
+        with zipfile.ZipFile(file) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return
+    finally:
+        file.seek(0)
+    if len(entries) > ARCHIVE_MAX_ENTRIES:
+        raise ValidationError({field: ARCHIVE_MESSAGE.format(detail=f"{len(entries)} éléments")})
+    total = sum(entry.file_size for entry in entries)
+    if total > ARCHIVE_MAX_BYTES:
+        raise ValidationError({field: ARCHIVE_MESSAGE.format(detail=f"{megabytes(total)} Mo")})
+    for entry in entries:
+        if entry.file_size > ARCHIVE_RATIO_FROM and entry.file_size > ARCHIVE_MAX_RATIO * max(entry.compress_size, 1):
+            ratio = entry.file_size // max(entry.compress_size, 1)
+            raise ValidationError({field: ARCHIVE_MESSAGE.format(detail=f"compression de 1 à {ratio}")})
+
+
 def _zip_kind(file):
+    try:
+        check_archive(file)
+    except ValidationError:
+        return None
     try:
         with zipfile.ZipFile(file) as archive:
             names = set(archive.namelist())
