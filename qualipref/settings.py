@@ -337,9 +337,12 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # The cache's failures (django-redis, Redis away): one line a minute per process instead of a traceback per call.
+    "filters": {"once_a_minute": {"()": "qualipref.lib.logs.OncePerInterval", "seconds": 60}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {
         "axes": {"level": "WARNING"},
+        "qualipref.cache": {"filters": ["once_a_minute"]},
         "django": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO"), "propagate": False},
     },
 }
