@@ -204,7 +204,15 @@ class EntryForm(QualiprefForm):
                 empty_label="—",
             )
             self.fields["service"].label_from_instance = lambda obj: f"{obj.site.name} – {obj.name}"
-        self.fields["answered_on"] = forms.DateField(label="Date", widget=date_input())
+        # A partial or malformed date reaches the server empty: say so rather than « obligatoire ».
+        self.fields["answered_on"] = forms.DateField(
+            label="Date",
+            widget=date_input(),
+            error_messages={
+                "required": "Indiquez la date du questionnaire en entier (JJ/MM/AAAA) : une date incomplète ou "
+                "invalide n’est pas lue.",
+            },
+        )
         for question in self.questions:
             self.fields[f"q_{question.code}"] = forms.CharField(
                 label=question.label,

@@ -1,6 +1,8 @@
 """Forms of the action plan pages. They validate the shape of what is typed; engagements.services.actions
 checks the rules and writes (its French messages are put back on the fields by the views)."""
 
+import datetime
+
 from django import forms
 
 from accounts import access
@@ -259,3 +261,75 @@ class CopyOpenActionsForm(QualiprefForm):
             .select_related("prefecture")
             .order_by("-created_at")
         )
+
+
+# --- the inline edit of a row of the action list ----------------------------------------------------
+
+INLINE_FIELDS = ("owner", "due_on", "status", "progress")
+DATE_CLEAR_FLAG = "due_on_clear"
+DUE_ON_INCOMPLETE = (
+    "Date incomplète ou invalide : saisissez le jour, le mois et l’année (JJ/MM/AAAA). "
+    "L’échéance enregistrée est conservée."
+)
+DUE_ON_EMPTY = (
+    "L’échéance est vide : saisissez une date (JJ/MM/AAAA) ou cochez « Sans échéance » pour la retirer. "
+    "L’échéance enregistrée est conservée."
+)
+
+
+def _parse_due_on(action, data):
+    """A due date is cleared only on an explicit request (« Sans échéance », ``due_on_clear``): a date input
+    whose value is partial or malformed posts an empty value, which must never pass for « no due date »."""
+    raw = (data.get("due_on") or "").strip()
+    if data.get(DATE_CLEAR_FLAG):
+        return {"due_on": None}, {}
+    if not raw:
+        if action.due_on is None:
+            return {}, {}
+        return {}, {"due_on": DUE_ON_EMPTY}
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return {"due_on": datetime.datetime.strptime(raw, pattern).date()}, {}
+        except ValueError:
+            continue
+    return {}, {"due_on": DUE_ON_INCOMPLETE}
+
+
+def inline_changes(*, action, data, names):
+    """The changes the inline controls ``names`` of a row ask for (only what differs from the action), and the
+    French errors of what was typed, by field. The rules themselves are the service's (action_update)."""
+    changes, errors = {}, {}
+    if "status" in names and "status" in data:
+        raw = (data.get("status") or "").strip()
+        if raw and raw != action.status:
+            changes["status"] = raw
+            if raw == Action.Status.ABANDONED:
+                changes["abandon_reason"] = data.get("abandon_reason", "")
+            if raw == Action.Status.VERIFIED:
+                changes["effectiveness"] = data.get("effectiveness") or None
+    if "progress" in names and "progress" in data:
+        raw = (data.get("progress") or "").strip().rstrip("%").strip()
+        try:
+            progress = int(raw)
+        except ValueError:
+            errors["progress"] = "L’avancement est un pourcentage entier compris entre 0 et 100."
+        else:
+            # A row saved with a new status carries the old progress: only a progress the user changed counts.
+            if progress != action.progress or "status" not in changes:
+                changes["progress"] = progress
+    if "owner" in names and "owner" in data:
+        raw = (data.get("owner") or "").strip()
+        if not raw:
+            owner = None
+        else:
+            owner = User.objects.filter(pk=raw, is_active=True).first() if raw.isdigit() else None
+            if owner is None:
+                errors["owner"] = "Pilote inconnu."
+        if "owner" not in errors and (owner.pk if owner else None) != action.owner_id:
+            changes["owner"] = owner
+    if "due_on" in names and ("due_on" in data or DATE_CLEAR_FLAG in data):
+        due_changes, due_errors = _parse_due_on(action, data)
+        errors.update(due_errors)
+        if due_changes.get("due_on", action.due_on) != action.due_on:
+            changes.update(due_changes)
+    return changes, errors

@@ -15,6 +15,7 @@ urlpatterns = [
     path("actions/<int:pk>/modifier/", action_detail.action_edit, name="action_edit"),
     path("actions/<int:pk>/statut/", action_detail.action_status, name="action_status"),
     path("actions/<int:pk>/en-ligne/", views.action_inline_update, name="action_inline_update"),
+    path("actions/<int:pk>/annuler-statut/", views.action_status_undo, name="action_status_undo"),
     path("actions/<int:pk>/commentaires/", action_detail.action_comment_create, name="action_comment_create"),
     path("actions/<int:pk>/justificatifs/", action_detail.action_evidence_create, name="action_evidence_create"),
     path(

@@ -5,32 +5,29 @@ Actions are fetched through ``for_user`` (a foreign action is a 404); what the u
 accounts.access (403 when they may see but not change); writes go through engagements.services.actions.
 """
 
-import datetime
 from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponseBadRequest, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import access
-from accounts.models import User
 from engagements import exports
 from engagements.filters.actions import SORTS, ActionFilter, default_order
-from engagements.forms.actions import (
-    BulkStatusForm,
-)
+from engagements.forms.actions import DATE_CLEAR_FLAG, INLINE_FIELDS, BulkStatusForm, inline_changes
 from engagements.models import Action
 from engagements.services import actions as services
 from engagements.views.common import editable_action, visible_actions
 from qualipref.views import breadcrumb, error_dict, paginate
 from sites.models import Prefecture
 
-INLINE_FIELDS = ("status", "progress", "owner", "due_on")
+# Parameters of the list's URL that are not filters (« Modifier » without JavaScript opens one row).
+NOT_FILTERS = ("page", "ordering", "modifier")
 # Best first, in the inline select of a verification.
 EFFECTIVENESS_CHOICES = sorted(Action.Effectiveness.choices, reverse=True)
 
@@ -54,6 +51,9 @@ class Row:
     owners: list = field(default_factory=list)
     errors: dict = field(default_factory=dict)  # field -> French message (inline edits)
     pending: dict = field(default_factory=dict)  # field -> value typed that was refused
+    editing: bool = False  # the row shows its controls (« Modifier »)
+    undo_history_id: int | None = None  # the status change its author may take back (« Annuler »)
+    announce: str = ""  # what the live region says after an inline edit
 
     @property
     def status_input(self):
@@ -72,6 +72,10 @@ class Row:
             if self.errors.get(name):
                 return self.errors[name]
         return ""
+
+    @property
+    def status_values(self):
+        return [value for value, _ in self.statuses]
 
     @property
     def shown_status(self):
@@ -108,6 +112,7 @@ def _sort_links(request):
     for name, (label, _) in SORTS.items():
         params = request.GET.copy()
         params.pop("page", None)
+        params.pop("modifier", None)
         direction = None
         if current == name:
             direction, params["ordering"] = "ascending", f"-{name}"
@@ -135,7 +140,7 @@ QUICK_VIEWS = [
 def _quick_views(request):
     """Bookmarkable views of the list; the current one is the one whose parameters are exactly those shown."""
     params = request.GET.copy()
-    for name in ("page", "ordering"):
+    for name in NOT_FILTERS:
         params.pop(name, None)
     current = sorted((name, value) for name, values in params.lists() for value in values)
     views = []
@@ -153,7 +158,7 @@ def _quick_views(request):
 
 def _querystring(request, **drop):
     params = request.GET.copy()
-    for name in ("page", *drop):
+    for name in ("page", "modifier", *drop):
         params.pop(name, None)
     return params.urlencode()
 
@@ -163,7 +168,10 @@ def action_list(request):
     filterset = _filterset(request)
     page_obj = paginate(request, filterset.qs)
     rows = build_rows(request.user, page_obj.object_list)
-    filtered = any(value for name, value in request.GET.items() if name not in ("page", "ordering"))
+    editing = request.GET.get("modifier", "")
+    for row in rows:  # « Modifier » without JavaScript: the list with that row's controls
+        row.editing = row.can_edit and str(row.action.pk) == editing
+    filtered = any(value for name, value in request.GET.items() if name not in NOT_FILTERS)
     show_prefecture = _show_prefecture(request.user)
     return render(
         request,
@@ -189,7 +197,7 @@ def action_list(request):
             ),
             "show_prefecture": show_prefecture,
             "effectiveness_choices": EFFECTIVENESS_CHOICES,
-            "next_url": request.get_full_path(),
+            **_list_urls(request.get_full_path()),
             "breadcrumb_data": breadcrumb("Plan d’action"),
         },
     )
@@ -199,60 +207,60 @@ def _show_prefecture(user):
     return Prefecture.objects.for_user(user).count() > 1
 
 
+def _list_urls(url):
+    """The list's URL to come back to after a save (``next_url``, without the row being edited) and the start of
+    a row's « Modifier » link without JavaScript (``edit_url`` + its pk)."""
+    path, _, query = url.partition("?")
+    params = QueryDict(query, mutable=True)
+    params.pop("modifier", None)
+    next_url = f"{path}?{params.urlencode()}" if params else path
+    return {"next_url": next_url, "edit_url": f"{next_url}{'&' if params else '?'}modifier="}
+
+
 def _render_row(request, row, *, status=200):
     context = {
         "row": row,
         "select_column": True,
         "show_prefecture": _show_prefecture(request.user),
-        "next_url": request.htmx.current_url_abs_path or "",
+        **_list_urls(request.htmx.current_url_abs_path or reverse("action_list")),
         "effectiveness_choices": EFFECTIVENESS_CHOICES,
     }
     return render(request, "engagements/actions/_action_row.html", context, status=status)
 
 
-def _parse_inline(request, action, name):
-    """The change an inline control asks for, or the French error of what was typed."""
-    raw = request.POST.get(name, "").strip()
-    if name == "status":
-        changes = {"status": raw}
-        if raw == Action.Status.ABANDONED:
-            changes["abandon_reason"] = request.POST.get("abandon_reason", "")
-        if raw == Action.Status.VERIFIED:
-            changes["effectiveness"] = request.POST.get("effectiveness") or None
-        return changes, {}
-    if name == "progress":
-        try:
-            return {"progress": int(raw.rstrip("%").strip())}, {}
-        except ValueError:
-            return {}, {"progress": "L’avancement est un pourcentage entier compris entre 0 et 100."}
-    if name == "owner":
-        if not raw:
-            return {"owner": None}, {}
-        owner = User.objects.filter(pk=raw, is_active=True).first() if raw.isdigit() else None
-        if owner is None:
-            return {}, {"owner": "Pilote inconnu."}
-        return {"owner": owner}, {}
-    # due_on: the date input sends AAAA-MM-JJ; JJ/MM/AAAA typed by hand is read too.
-    if not raw:
-        return {"due_on": None}, {}
-    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return {"due_on": datetime.datetime.strptime(raw, pattern).date()}, {}
-        except ValueError:
-            continue
-    return {}, {"due_on": "Indiquez une date valide (JJ/MM/AAAA)."}
+def _edit_row(request, action, *, errors=None, pending=None, status=200):
+    (row,) = build_rows(request.user, [action], errors=errors, pending=pending)
+    row.editing = True
+    return _render_row(request, row, status=status)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def action_inline_update(request, pk):
-    """One field of a row (status, progress, owner, due date) changed in place: answers the re-rendered row,
-    with the French message of the service next to the field when the change is refused (one round trip)."""
+    """The row of the list, edited in place.
+
+    GET: the row with its controls (« Modifier »), or back to its reading (``?lecture=1``, « Annuler »).
+    POST ``field=row``: the row's form, every field at once, saved only on an explicit « Enregistrer » (or
+    Enter): answers the row to read, or the row still being edited with the French message of the refusal next
+    to the field and what was typed (422); ``field=<name>``: one field alone (the forms without JavaScript).
+    A due date is cleared only when asked for (« Sans échéance »): an empty date is refused, never saved."""
     action = editable_action(request, pk)
+    if request.method == "GET":
+        if not request.htmx:
+            return redirect(f"{reverse('action_list')}?modifier={action.pk}#action-{action.pk}")
+        if request.GET.get("lecture"):
+            (row,) = build_rows(request.user, [action])
+            return _render_row(request, row)
+        return _edit_row(request, action)
     name = request.POST.get("field")
-    if name not in INLINE_FIELDS:
+    if name == "row":
+        names = INLINE_FIELDS
+    elif name in INLINE_FIELDS:
+        names = (name,)
+    else:
         return HttpResponseBadRequest("Champ inconnu.")
-    changes, errors = _parse_inline(request, action, name)
-    if not errors:
+    changes, errors = inline_changes(action=action, data=request.POST, names=names)
+    old_status = action.get_status_display()
+    if not errors and changes:
         try:
             services.action_update(by=request.user, action=action, **changes)
         except ValidationError as error:
@@ -263,13 +271,50 @@ def action_inline_update(request, pk):
         else:
             messages.success(request, f"« {action.title} » a été modifiée.")
         return redirect(_safe_next(request, reverse("action_list")))
-    pending = {}
     if errors:
-        pending = {key: request.POST.get(key, "") for key in (name, "abandon_reason", "effectiveness")}
+        pending = {
+            key: request.POST.get(key, "") for key in (*names, "abandon_reason", "effectiveness", DATE_CLEAR_FLAG)
+        }
         if "__all__" in errors:
-            errors[name] = errors.pop("__all__")
-    (row,) = build_rows(request.user, [action], errors=errors, pending=pending)
-    return _render_row(request, row, status=422 if errors else 200)
+            errors["status" if "status" in changes else names[0]] = errors.pop("__all__")
+        return _edit_row(request, action, errors=errors, pending=pending, status=422)
+    (row,) = build_rows(request.user, [action])
+    if "status" in changes:
+        undo = services.status_change_to_undo(by=request.user, action=action)
+        row.undo_history_id = undo.history_id if undo is not None else None
+        extra = f", avancement {action.progress} %" if action.status == Action.Status.DONE else ""
+        row.announce = (
+            f"Statut de « {action.title} » : {old_status} → {action.get_status_display()}{extra}. "
+            "Enregistré ; le bouton « Annuler le changement de statut » le défait."
+        )
+    else:
+        row.announce = "Modification enregistrée." if changes else "Aucune modification."
+    return _render_row(request, row)
+
+
+@require_POST
+def action_status_undo(request, pk):
+    """« Annuler le changement de statut »: the author of a status change takes it back (see the service)."""
+    action = editable_action(request, pk)
+    try:
+        services.action_status_undo(by=request.user, action=action, history_id=request.POST.get("history_id", ""))
+    except ValidationError as error:
+        message = " ".join(error_dict(error).values())
+        if not request.htmx:
+            messages.error(request, message)
+            return redirect(_safe_next(request, reverse("action_list")))
+        (row,) = build_rows(request.user, [action])
+        row.announce = message
+        row.errors = {"status": message}
+        return _render_row(request, row, status=422)
+    action.refresh_from_db()
+    announce = f"Changement de statut annulé : « {action.title} » est de nouveau « {action.get_status_display()} »."
+    if not request.htmx:
+        messages.success(request, announce)
+        return redirect(_safe_next(request, reverse("action_list")))
+    (row,) = build_rows(request.user, [action])
+    row.announce = announce
+    return _render_row(request, row)
 
 
 @require_POST

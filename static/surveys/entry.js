@@ -1,6 +1,10 @@
-/* Paper questionnaires on the keyboard: a valid answer (1 to 4, S) moves the cursor to the next cell. */
+/* Paper questionnaires on the keyboard: a valid answer (1 to 4, S) moves the cursor to the next cell.
+   A date the browser cannot read (partial or malformed: validity.badInput, whose .value is "") is never sent:
+   the field says why, in French, and keeps the focus; the answers typed stay where they are. */
 (function () {
   "use strict";
+  var DATE_MESSAGE = "Date incomplète ou invalide : saisissez le jour, le mois et l’année (JJ/MM/AAAA). " +
+    "Le questionnaire n’a pas été enregistré.";
   var cells = Array.prototype.slice.call(document.querySelectorAll(".qp-entry-cell"));
   cells.forEach(function (cell, index) {
     cell.addEventListener("input", function () {
@@ -13,4 +17,42 @@
       }
     });
   });
+
+  function dateError(input, message) {
+    var id = input.id + "-date-error";
+    var holder = document.getElementById(id);
+    if (!holder) {
+      holder = document.createElement("p");
+      holder.className = "fr-error-text";
+      holder.id = id;
+      input.insertAdjacentElement("afterend", holder);
+    }
+    holder.textContent = message;
+    holder.hidden = !message;
+    var group = input.closest(".fr-input-group");
+    if (group) { group.classList.toggle("fr-input-group--error", !!message); }
+    input.classList.toggle("fr-input--error", !!message);
+    if (message) {
+      input.setAttribute("aria-invalid", "true");
+      input.setAttribute("aria-describedby", id);
+    } else {
+      input.removeAttribute("aria-invalid");
+    }
+  }
+
+  var form = document.getElementById("entry-form");
+  if (form) {
+    form.addEventListener("submit", function (event) {
+      var first = null;
+      form.querySelectorAll('input[type="date"]').forEach(function (input) {
+        var bad = input.validity.badInput;
+        dateError(input, bad ? DATE_MESSAGE : "");
+        if (bad && !first) { first = input; }
+      });
+      if (first) {
+        event.preventDefault();
+        first.focus();
+      }
+    });
+  }
 })();

@@ -35,13 +35,14 @@ def test_a_referent_filters_overdue_actions_and_changes_one_inline(page, demo_ac
     rows = page.locator("tbody tr")
     expect(rows).to_have_count(1)
     row = rows.first
-    expect(row.get_by_role("link", name=OVERDUE_ARLES)).to_be_visible()
+    expect(row.get_by_role("link", name=OVERDUE_ARLES, exact=True)).to_be_visible()
     expect(row.get_by_text("En retard")).to_be_visible()
 
+    row.get_by_role("link", name=re.compile("^Modifier")).click()  # the row's controls, saved on request only
     progress = row.get_by_label("Avancement de")
     progress.fill("150")
     progress.press("Enter")
-    expect(page.locator("tbody tr").first.locator(".fr-error-text")).to_have_text(
+    expect(page.locator("tbody tr").first.locator(".fr-error-text:not(:empty)")).to_have_text(
         "L'avancement est un pourcentage entier compris entre 0 et 100."
     )
     expect(page.locator("tbody tr").first.get_by_label("Avancement de")).to_be_focused()
@@ -49,13 +50,16 @@ def test_a_referent_filters_overdue_actions_and_changes_one_inline(page, demo_ac
 
     progress = page.locator("tbody tr").first.get_by_label("Avancement de")
     progress.fill("80")
-    progress.press("Tab")
+    progress.press("Enter")
     expect(page.locator("#inline-status")).to_have_text("Modification enregistrée.")
-    expect(page.locator("tbody tr").first.locator(".fr-error-text")).to_have_count(0)
+    expect(page.locator("tbody tr").first.locator(".fr-error-text:not(:empty)")).to_have_count(0)
 
+    page.locator("tbody tr").first.get_by_role("link", name=re.compile("^Modifier")).click()
     page.locator("tbody tr").first.get_by_label("Statut de").select_option(label="Réalisée")
+    page.locator("tbody tr").first.get_by_role("button", name="Enregistrer").click()
     expect(page.locator("tbody tr").first.get_by_text("Réalisée", exact=True)).to_be_visible()
     expect(page.locator("tbody tr").first).to_contain_text("100 %")
+    expect(page.locator("#inline-status")).to_contain_text("En cours → Réalisée, avancement 100 %")
     page.screenshot(path=artifacts / "actions-modifiee-en-ligne.png")
 
     page.reload()
@@ -64,7 +68,7 @@ def test_a_referent_filters_overdue_actions_and_changes_one_inline(page, demo_ac
 
     page.goto("/qualite/actions/?q=date+de+r%C3%A9ception")
     expect(page.locator("tbody tr").first).to_contain_text("Réalisée")
-    page.get_by_role("link", name=OVERDUE_ARLES).click()
+    page.get_by_role("link", name=OVERDUE_ARLES, exact=True).click()
     history = page.locator("#historique")
     latest_status = history.locator("tr", has_text="Statut").first  # newest first
     expect(latest_status).to_contain_text(re.compile(r"Julien Mistral\s+Statut\s+En cours\s+Réalisée"))

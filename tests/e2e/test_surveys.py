@@ -123,3 +123,32 @@ def test_the_referent_types_paper_questionnaires_publishes_and_the_public_sees_t
     text = subprocess.run(["pdftotext", "-", "-"], input=poster.body(), capture_output=True, check=True).stdout.decode()
     assert re.search(rf"Accueil courtois\s+{re.escape(expected)}", text), text
     public.close()
+
+
+def test_a_partial_date_on_the_paper_entry_is_never_sent_and_the_answers_stay(page, demo, login):
+    """Issue 12: a date input with a partial value posts an empty one; the page says why before sending."""
+    from surveys.models import Response
+
+    campaign = _this_year_campaign()
+    before = Response.objects.filter(campaign=campaign).count()
+    login("referent-arles", demo)
+    page.goto(reverse("campaign_entry", kwargs={"pk": campaign.pk}))
+    for key in ("4", "3"):
+        page.keyboard.type(key)
+    sent = []
+    page.on("request", lambda request: sent.append(request.url) if request.method == "POST" else None)
+    date = page.locator("#id_answered_on")
+    date.focus()
+    page.keyboard.press("Backspace")  # one segment cleared: the browser cannot read the date any more
+    page.keyboard.press("Enter")
+
+    expect(page.locator("#id_answered_on-date-error")).to_have_text(
+        "Date incomplète ou invalide : saisissez le jour, le mois et l’année (JJ/MM/AAAA). "
+        "Le questionnaire n’a pas été enregistré."
+    )
+    expect(date).to_have_attribute("aria-invalid", "true")
+    expect(date).to_be_focused()
+    expect(page.locator("#id_q_phone")).to_have_value("4")
+    page.wait_for_timeout(300)
+    assert sent == []
+    assert Response.objects.filter(campaign=campaign).count() == before

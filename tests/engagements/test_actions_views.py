@@ -183,10 +183,29 @@ def test_an_inline_edit_answers_the_row_in_one_round_trip(client, world, objects
     assert response.status_code == 200
     html = response.content.decode()
     assert html.strip().startswith("<tr")
-    assert f'id="action-{objects.own.pk}-progress"' in html
-    assert 'value="35"' in html
+    assert f'id="action-{objects.own.pk}-edit"' in html  # back to reading, with its « Modifier »
+    assert "35 %" in html
+    assert 'data-qp-announce="Modification enregistrée."' in html
     objects.own.refresh_from_db()
     assert objects.own.progress == 35
+
+
+def test_the_list_shows_rows_to_read_and_modifier_opens_one_rows_controls(client, world, objects):
+    client = _as(client, world, "site_referent")
+    listed = client.get(reverse("action_list")).content.decode()
+    opened = client.get(reverse("action_inline_update", kwargs={"pk": objects.own.pk}), **HTMX).content.decode()
+    without_js = client.get(reverse("action_inline_update", kwargs={"pk": objects.own.pk}))
+    listed_open = client.get(reverse("action_list") + f"?overdue=&modifier={objects.own.pk}").content.decode()
+
+    assert f'id="action-{objects.own.pk}-status"' not in listed  # no control to browse by mistake
+    assert f'id="action-{objects.own.pk}-edit"' in listed
+    for name in ("owner", "due_on", "status", "progress"):
+        assert f'id="action-{objects.own.pk}-{name}"' in opened
+        assert f'id="action-{objects.own.pk}-{name}"' in listed_open
+    assert f'form="action-{objects.own.pk}-form"' in opened
+    assert without_js.status_code == 302
+    assert without_js["Location"].endswith(f"?modifier={objects.own.pk}#action-{objects.own.pk}")
+    assert "correspondent à ces critères" not in listed_open  # « modifier » is not a filter
 
 
 def test_an_inline_status_change_goes_through_the_service_and_its_history(client, world, objects):
@@ -216,8 +235,9 @@ def test_abandoning_inline_asks_for_the_reason_in_place(client, world, objects):
     done = _inline(client, objects.own, field="status", status="abandoned", abandon_reason="Doublon avec le COPIL")
 
     assert asked.status_code == 422
+    reason = re.search(r'<div class="qp-status-input"\s+data-qp-status="abandoned"([^>]*)>', asked.content.decode())
+    assert "hidden" not in reason.group(1)
     assert 'name="abandon_reason"' in asked.content.decode()
-    assert "autofocus" in asked.content.decode()
     assert done.status_code == 200
     objects.own.refresh_from_db()
     assert (objects.own.status, objects.own.abandon_reason) == ("abandoned", "Doublon avec le COPIL")
@@ -234,11 +254,119 @@ def test_an_inline_due_date_and_owner_change(client, world, objects):
     assert objects.own.due_on == datetime.date(2030, 3, 31)
     assert objects.own.owner == world.users["agent"]
     assert refused.status_code == 422
-    assert "Indiquez une date valide (JJ/MM/AAAA)." in refused.content.decode()
+    assert "Date incomplète ou invalide" in unescape(refused.content.decode())
+
+
+def _row(client, action, **data):
+    """The row's form, as « Enregistrer » posts it: every control of the row."""
+    action.refresh_from_db()
+    posted = {
+        "field": "row",
+        "owner": str(action.owner_id or ""),
+        "due_on": action.due_on.isoformat() if action.due_on else "",
+        "status": action.status,
+        "progress": str(action.progress),
+    }
+    posted.update(data)
+    return _inline(client, action, **posted)
+
+
+def test_an_empty_due_date_is_refused_and_the_saved_one_stays(client, world, objects):
+    """A date input whose value is partial or malformed posts "": it never passes for « no due date »."""
+    client = _as(client, world, "site_referent")
+    objects.own.due_on = datetime.date(2030, 4, 30)
+    objects.own.save()
+    history_before = objects.own.history.count()
+
+    refused = _row(client, objects.own, due_on="", progress="40")
+    single = _inline(client, objects.own, field="due_on", due_on="")
+
+    assert (refused.status_code, single.status_code) == (422, 422)
+    html = unescape(refused.content.decode())
+    assert "L’échéance est vide : saisissez une date (JJ/MM/AAAA) ou cochez « Sans échéance »" in html
+    assert 'aria-invalid="true"' in html
+    assert 'value="40"' in html  # the other values typed in the row are still there
+    objects.own.refresh_from_db()
+    assert (objects.own.due_on, objects.own.progress) == (datetime.date(2030, 4, 30), 0)
+    assert objects.own.history.count() == history_before
+
+
+def test_sans_echeance_clears_the_due_date_on_purpose(client, world, objects):
+    client = _as(client, world, "site_referent")
+    objects.own.due_on = datetime.date(2030, 4, 30)
+    objects.own.save()
+
+    response = _row(client, objects.own, due_on="", due_on_clear="1")
+
+    assert response.status_code == 200
+    objects.own.refresh_from_db()
+    assert objects.own.due_on is None
+
+
+def test_the_row_saves_its_fields_together_and_a_new_status_keeps_its_own_progress(client, world, objects):
+    client = _as(client, world, "site_referent")
+    _inline(client, objects.own, field="status", status="in_progress")
+
+    response = _row(client, objects.own, status="done", due_on="2030-06-30")
+
+    assert response.status_code == 200
+    html = unescape(response.content.decode())
+    assert "Statut de « " in html and "En cours → Réalisée, avancement 100 %" in html
+    assert f'id="action-{objects.own.pk}-undo"' in html
+    objects.own.refresh_from_db()
+    assert (objects.own.status, objects.own.progress, objects.own.due_on) == (
+        "done",
+        100,
+        datetime.date(2030, 6, 30),
+    )
+    assert objects.own.history.count() == 3  # creation, « en cours », then one row for the whole save
+
+
+def test_the_author_of_a_status_change_takes_it_back_with_its_history(client, world, objects):
+    client = _as(client, world, "site_referent")
+    _row(client, objects.own, status="in_progress", progress="60")
+    _row(client, objects.own, status="done")
+    objects.own.refresh_from_db()
+    change = objects.own.history.first()
+
+    response = client.post(
+        reverse("action_status_undo", kwargs={"pk": objects.own.pk}), {"history_id": change.history_id}, **HTMX
+    )
+
+    assert response.status_code == 200
+    assert "est de nouveau « En cours »" in unescape(response.content.decode())
+    objects.own.refresh_from_db()
+    assert (objects.own.status, objects.own.progress, objects.own.completed_on) == ("in_progress", 60, None)
+    latest = objects.own.history.first()
+    assert latest.history_user == world.users["site_referent"]
+    assert latest.history_change_reason == "Annulation d'un changement de statut"
+
+
+def test_a_status_change_cannot_be_taken_back_by_another_late_or_after_a_later_change(client, world, objects):
+    from engagements.services import actions as services
+
+    referent = _as(client, world, "site_referent")
+    _row(referent, objects.own, status="in_progress")
+    objects.own.refresh_from_db()
+    change = objects.own.history.first()
+
+    assert services.status_change_to_undo(by=world.users["quality_manager"], action=objects.own) is None
+    late = change.history_date + datetime.timedelta(seconds=services.STATUS_UNDO_SECONDS + 1)
+    assert services.status_change_to_undo(by=world.users["site_referent"], action=objects.own, now=late) is None
+    _row(referent, objects.own, progress="30")
+    refused = referent.post(
+        reverse("action_status_undo", kwargs={"pk": objects.own.pk}), {"history_id": change.history_id}, **HTMX
+    )
+
+    assert refused.status_code == 422
+    assert "ne peut plus être annulé" in unescape(refused.content.decode())
+    objects.own.refresh_from_db()
+    assert (objects.own.status, objects.own.progress) == ("in_progress", 30)
 
 
 def test_the_owner_select_offers_the_people_of_the_site_and_the_quality_manager(client, world, objects):
-    html = _inline(_as(client, world, "quality_manager"), objects.own, field="progress", progress="5").content.decode()
+    client = _as(client, world, "quality_manager")
+    html = client.get(reverse("action_inline_update", kwargs={"pk": objects.own.pk}), **HTMX).content.decode()
     select = re.search(r'<select[^>]*name="owner".*?</select>', html, re.S).group(0)
 
     for role in ("quality_manager", "site_referent", "agent"):

@@ -150,6 +150,22 @@ HTML_CASES = [
         label="owned by the agent",
     ),
     Case("action_inline_update", FOREIGN_WRITE, kwargs=_action("foreign"), method="post", label="foreign"),
+    # « Modifier » without JavaScript: the editors go back to the list with the row open.
+    Case(
+        "action_inline_update",
+        _with(EDITORS_OWN, quality_manager=REDIRECT, site_referent=REDIRECT),
+        kwargs=_action("own"),
+        label="own, opened",
+    ),
+    # « Annuler le changement de statut »: without a change of theirs to take back, the editors are sent back.
+    Case(
+        "action_status_undo",
+        _with(EDITORS_OWN, quality_manager=REDIRECT, site_referent=REDIRECT),
+        kwargs=_action("own"),
+        method="post",
+        label="own",
+    ),
+    Case("action_status_undo", FOREIGN_WRITE, kwargs=_action("foreign"), method="post", label="foreign"),
     Case(
         "action_comment_create",
         _with(EDITORS_OWN, quality_manager=REDIRECT, site_referent=REDIRECT),

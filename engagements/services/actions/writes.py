@@ -206,6 +206,66 @@ def _update(*, by, action, fields):
     return action
 
 
+# An inline status change can be taken back by its author for this long, as long as nothing changed since;
+# later, a done action goes back to « en cours » on the quality manager's word only (access.can_reopen_action).
+STATUS_UNDO_SECONDS = 15 * 60
+STATUS_UNDO_FIELDS = (
+    "status",
+    "progress",
+    "abandon_reason",
+    "completed_on",
+    "effectiveness",
+    "verified_by_id",
+    "verified_on",
+)
+STATUS_UNDO_REASON = "Annulation d'un changement de statut"
+
+
+def status_change_to_undo(*, by, action, now=None):
+    """The history row of the status change ``by`` may still take back on ``action`` (the latest change of the
+    action, made by them less than STATUS_UNDO_SECONDS ago, which changed its status), or None."""
+    records = list(action.history.order_by("-history_date", "-history_id")[:2])
+    if len(records) < 2:
+        return None
+    latest, previous = records
+    now = now or timezone.now()
+    if (
+        latest.history_user_id != by.pk
+        or latest.status == previous.status
+        or latest.history_change_reason == STATUS_UNDO_REASON
+        or (now - latest.history_date).total_seconds() > STATUS_UNDO_SECONDS
+    ):
+        return None
+    return latest
+
+
+@transaction.atomic
+def action_status_undo(*, by, action, history_id) -> Action:
+    """Take back a mistaken status change (« Réalisée » chosen by mistake, for instance): the status and what
+    came with it (progress, dates, reason, effectiveness) are those before the change, and the history says so.
+
+    Only the author of the change, within STATUS_UNDO_SECONDS, and only if the action did not change since
+    (``history_id`` is the change they saw): anything else is refused with its reason, nothing is overwritten."""
+    if not access.can_edit_action(by, action):
+        raise PermissionDenied("Vous ne pouvez pas modifier cette action.")
+    action = Action.objects.select_for_update().get(pk=action.pk)
+    latest = status_change_to_undo(by=by, action=action)
+    if latest is None or str(latest.history_id) != str(history_id):
+        raise ValidationError(
+            {
+                "status": "Ce changement de statut ne peut plus être annulé (délai dépassé ou action modifiée "
+                "depuis) : demandez au responsable qualité de rouvrir l'action si besoin."
+            }
+        )
+    previous = latest.prev_record
+    for name in STATUS_UNDO_FIELDS:
+        setattr(action, name, getattr(previous, name))
+    action._history_user = by
+    action._change_reason = STATUS_UNDO_REASON
+    action.save()
+    return action
+
+
 @transaction.atomic
 def actions_bulk_status(
     *, by, action_ids, status, abandon_reason="", completed_on=None, effectiveness=None
