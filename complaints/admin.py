@@ -1,10 +1,10 @@
 """National administrators' admin for the register (the admin site is theirs only, see qualipref/admin.py).
 
 National administrators read complaints without the requester's personal data, like everywhere else: those
-fields, and the answer that names the requester, are left out of the admin. Writes go through the pages and the API
-(complaints.services), which compute due dates and references; the admin only looks things up, and serves the right to erasure: the action
-« Effacer les données personnelles » of the lists (complaints.retention). A complaint is found by its requester's
-exact e-mail address (search « =adresse ») without the admin showing it.
+fields, and the answer that names the requester, are left out of the admin. Writes go through the pages and the
+API (complaints.services), which compute due dates and references; the admin only looks things up, and serves the
+right to erasure: the action « Effacer les données personnelles » of the lists (complaints.retention). A complaint
+is found by its requester's exact e-mail address (search « =adresse ») without the admin showing it.
 """
 
 from django.contrib import admin, messages
