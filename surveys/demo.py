@@ -93,7 +93,20 @@ def _load_2015(prefecture, sites, by):
 
 
 PREVIOUS_PREFIX = "Enquête de satisfaction des usagers – "
-MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"]
+MONTHS = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+]
 # Points gained since 2015 per dimension (the action plan worked), capped at 98 %.
 GAINS = [8, 1, 3, 10, 2, 0, 12]
 
