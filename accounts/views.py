@@ -32,8 +32,15 @@ def dashboard(request):
 def _national_dashboard(user):
     from indicators.dashboards import national  # indicators build on every app: imported when used
 
+    prefecture_count = Prefecture.objects.count()
+    # While only some prefectures have their sites entered (a deployment under way, the demo), the page says which:
+    # the others have their labelling history only, and their figures are not comparable.
+    with_sites = list(
+        Prefecture.objects.filter(pk__in=Site.objects.values("prefecture_id")).order_by("department_id")[:11]
+    )
     return {
-        "prefecture_count": Prefecture.objects.count(),
+        "prefecture_count": prefecture_count,
+        "prefectures_with_sites": with_sites if 0 < len(with_sites) < prefecture_count else None,
         "site_count": Site.objects.count(),
         "user_count": User.objects.filter(is_active=True).count(),
         "national_dashboard": national.build(),

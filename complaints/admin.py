@@ -1,10 +1,10 @@
 """National administrators' admin for the register (the admin site is theirs only, see qualipref/admin.py).
 
 National administrators read complaints without the requester's personal data, like everywhere else: those
-fields are left out of the admin. Writes go through the pages and the API (complaints.services), which compute
-due dates and references; the admin only looks things up, and serves the right to erasure: the action
-« Effacer les données personnelles » of the lists (complaints.retention). A complaint is found by its requester's
-exact e-mail address (search « =adresse ») without the admin showing it.
+fields, and the answer that names the requester, are left out of the admin. Writes go through the pages and the
+API (complaints.services), which compute due dates and references; the admin only looks things up, and serves the
+right to erasure: the action « Effacer les données personnelles » of the lists (complaints.retention). A complaint
+is found by its requester's exact e-mail address (search « =adresse ») without the admin showing it.
 """
 
 from django.contrib import admin, messages
@@ -62,7 +62,8 @@ class ComplaintAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     search_help_text = "Une référence, ou l'adresse électronique exacte du demandeur (droit à l'effacement)."
     list_select_related = ["site"]
     date_hierarchy = "received_on"
-    exclude = list(REQUESTER_FIELDS)
+    # The answer greets the requester by name: personal data too (accounts.access.can_see_response).
+    exclude = [*REQUESTER_FIELDS, "response"]
     actions = ["erase_personal_data"]
 
     @admin.action(description="Effacer les données personnelles (droit à l'effacement)")

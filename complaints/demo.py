@@ -155,25 +155,44 @@ TEMPLATES = [
     (
         "Réponse à une réclamation",
         "{nom},\n\n"
-        "Vous nous avez fait part le {date_reception} de votre mécontentement au sujet de l'accueil de {site} "
+        "Vous nous avez fait part le {date_reception} de votre mécontentement au sujet de l'accueil {du_site} "
         "(référence {reference}). Nous vous remercions d'avoir pris le temps de nous écrire.\n\n"
         "Après examen de votre demande, [préciser la suite donnée].\n\n"
         "Vos remarques nous aident à améliorer la qualité de l'accueil, à laquelle nous nous sommes engagés "
         "dans le cadre du référentiel Qualipref.\n\n"
         "Nous vous prions d'agréer l'expression de nos salutations distinguées.\n\n"
-        "Le responsable qualité\n{prefecture}",
+        "{signataire}\n{fonction}\n{prefecture}",
     ),
     (
         "Remerciement pour une suggestion",
         "{nom},\n\n"
-        "Nous avons bien reçu le {date_reception} votre suggestion pour {site} (référence {reference}) "
+        "Nous avons bien reçu le {date_reception} votre suggestion pour l'accueil {du_site} (référence {reference}) "
         "et vous en remercions.\n\n"
         "Elle sera examinée lors du prochain comité de pilotage qualité, qui décide chaque mois des améliorations "
         "de l'accueil.\n\n"
         "Nous vous prions d'agréer l'expression de nos salutations distinguées.\n\n"
-        "Le responsable qualité\n{prefecture}",
+        "{signataire}\n{fonction}\n{prefecture}",
     ),
 ]
+# The first stock texts (« l'accueil de {site} », signed « Le responsable qualité » whoever answered): a demo loaded
+# with them is brought up to date, unless the quality manager has rewritten the template since.
+OLD_TEMPLATES = {
+    "Réponse à une réclamation": "{nom},\n\n"
+    "Vous nous avez fait part le {date_reception} de votre mécontentement au sujet de l'accueil de {site} "
+    "(référence {reference}). Nous vous remercions d'avoir pris le temps de nous écrire.\n\n"
+    "Après examen de votre demande, [préciser la suite donnée].\n\n"
+    "Vos remarques nous aident à améliorer la qualité de l'accueil, à laquelle nous nous sommes engagés "
+    "dans le cadre du référentiel Qualipref.\n\n"
+    "Nous vous prions d'agréer l'expression de nos salutations distinguées.\n\n"
+    "Le responsable qualité\n{prefecture}",
+    "Remerciement pour une suggestion": "{nom},\n\n"
+    "Nous avons bien reçu le {date_reception} votre suggestion pour {site} (référence {reference}) "
+    "et vous en remercions.\n\n"
+    "Elle sera examinée lors du prochain comité de pilotage qualité, qui décide chaque mois des améliorations "
+    "de l'accueil.\n\n"
+    "Nous vous prions d'agréer l'expression de nos salutations distinguées.\n\n"
+    "Le responsable qualité\n{prefecture}",
+}
 
 
 def _working_day_on_or_after(calendar, day):
@@ -411,7 +430,8 @@ def _load_correspondence(prefecture, sites, users, today):
             subject=subject,
             sender=sender,
             received_on=received_on,
-            answered_on=calendar.add_working_days(received_on, delay) if delay is not None else None,
+            # Never after today, even when the demo is loaded on a day off (the next working day is tomorrow).
+            answered_on=min(calendar.add_working_days(received_on, delay), today) if delay is not None else None,
             assigned_to=handler,
             created_by=handler,
         )
@@ -429,6 +449,10 @@ def load():
     _load_2015(prefecture, sites, users, by)
     _load_open(sites["Sous-préfecture d'Istres"], users.get("agent-istres"), timezone.localdate())
     for title, body in TEMPLATES:
-        ReplyTemplate.objects.get_or_create(prefecture=prefecture, title=title, defaults={"body": body})
+        template, created = ReplyTemplate.objects.get_or_create(
+            prefecture=prefecture, title=title, defaults={"body": body}
+        )
+        if not created and template.body == OLD_TEMPLATES[title]:
+            ReplyTemplate.objects.filter(pk=template.pk).update(body=body, updated_at=timezone.now())
     _load_correspondence(prefecture, sites, users, timezone.localdate())
     alerts.send_deadline_alerts()

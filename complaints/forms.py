@@ -33,6 +33,24 @@ class GroupedModelChoiceField(forms.ModelChoiceField):
         self.choices = empty + [(label, [(obj.pk, text) for obj, text in objs]) for label, objs in groups]
 
 
+class ServiceSelect(forms.Select):
+    """The services of every site the user may record on, each option labelled with its site and marked with it
+    (``data-site``): static/complaints/services.js offers only those of the chosen site; without JavaScript the
+    labels tell the services apart and the form refuses a service of another site."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.site_of = {}
+        self.attrs.setdefault("data-services-of", "site")
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex=subindex, attrs=attrs)
+        site_id = self.site_of.get(str(getattr(value, "value", value)))
+        if site_id is not None:
+            option["attrs"]["data-site"] = str(site_id)
+        return option
+
+
 def site_groups(sites):
     """Sites grouped by prefecture: [("13 – Préfecture des Bouches-du-Rhône", [(site, name)...])]."""
     groups = {}
@@ -43,10 +61,11 @@ def site_groups(sites):
 
 
 def service_groups(services):
-    """Services grouped by site: [("Sous-préfecture d'Arles", [(service, name)...])]."""
+    """Services grouped by site, each labelled with its site (sites share service names: « Accueil général »):
+    [("Sous-préfecture d'Arles", [(service, "Accueil général – Sous-préfecture d'Arles")...])]."""
     groups = {}
     for service in services:
-        groups.setdefault(service.site.name, []).append((service, service.name))
+        groups.setdefault(service.site.name, []).append((service, f"{service.name} – {service.site.name}"))
     return list(groups.items())
 
 
@@ -91,6 +110,7 @@ class RegisterItemForm(QualiprefForm):
         services = list(services.select_related("site").order_by("site__name", "name"))
         self.fields["service"].queryset = Service.objects.filter(pk__in=[service.pk for service in services])
         self.fields["service"].set_groups(service_groups(services))
+        self.fields["service"].widget.site_of = {str(service.pk): service.site_id for service in services}
         if len(sites) == 1 and item is None:
             self.fields["site"].initial = sites[0].pk
         return sites
@@ -115,6 +135,7 @@ class ComplaintForm(RegisterItemForm):
     service = GroupedModelChoiceField(
         label="Service concerné",
         queryset=Service.objects.none(),
+        widget=ServiceSelect,
         required=False,
         empty_label="— Non précisé —",
         help_text="Le service doit appartenir au site choisi.",

@@ -1,10 +1,19 @@
-"""Reply templates: their placeholders, checked when a template is saved and filled from a complaint.
+"""Reply templates: their placeholders, checked when a template is saved and filled from a complaint; and the
+check of an answer before it is recorded.
 
 A template is plain text with ``{name}`` placeholders taken from ``PLACEHOLDERS`` only; ``{{`` and ``}}`` write
 a brace. Anything else (an unknown name, ``{site.name}``, ``{nom!r}``, ``{nom:>40}``) is refused in French when
 the template is saved, so that filling it never fails and never reads anything but the strings given here.
+
+A template may leave passages for the agent to write, between square brackets (« [préciser la suite donnée] »):
+``check_response`` refuses an answer that still holds one, or an unfilled ``{placeholder}``.
+
+The answer greets the requester by name ({nom}): the stored answer is personal data, shown only to those who may
+see the requester (accounts.access.can_see_response) and anonymised with the requester's fields
+(complaints.retention).
 """
 
+import re
 import string
 
 from django.core.exceptions import ValidationError
@@ -16,10 +25,13 @@ PLACEHOLDERS = {
     "date_echeance": "la date limite de réponse (JJ/MM/AAAA)",
     "date_du_jour": "la date du jour (JJ/MM/AAAA)",
     "site": "le nom du site",
+    "du_site": "le site précédé de « de » et de son article (« de la sous-préfecture d'Istres »)",
     "service": "le service concerné",
     "prefecture": "le nom de la préfecture",
     "categorie": "le thème de la réclamation",
     "nom": "le nom du demandeur (« Madame, Monsieur » s'il n'est pas connu)",
+    "signataire": "le prénom et le nom de la personne qui répond",
+    "fonction": "sa fonction (« Agent d'accueil », « Référent qualité de site »…)",
 }
 ANONYMOUS_NAME = "Madame, Monsieur"
 MAX_LENGTH = 10_000
@@ -57,23 +69,86 @@ def _date(value):
     return value.strftime("%d/%m/%Y") if value else ""
 
 
-def placeholder_values(complaint, *, today=None):
+# Site names that start with a common noun take its article (« l'accueil de la sous-préfecture d'Istres »);
+# the others are place names (« l'accueil de Marseille – Peytral », « d'Aix »).
+_NOUNS = {
+    "préfecture": "la",
+    "sous-préfecture": "la",
+    "antenne": "l'",
+    "maison": "la",
+    "mairie": "la",
+    "centre": "le",
+    "site": "le",
+    "point": "le",
+    "espace": "l'",
+    "bureau": "le",
+}
+_VOWELS = "aeiouyhàâéèêëîïôûüÿæœAEIOUYHÀÂÉÈÊËÎÏÔÛÜŸÆŒ"
+
+
+def of_site(name):
+    """« de » and the site's name with its article: « de la sous-préfecture d'Istres », « du centre… »,
+    « de l'antenne… », « d'Aix-en-Provence », « de Marseille – Peytral »."""
+    name = (name or "").strip()
+    if not name:
+        return ""
+    first = re.split(r"[\s']", name, maxsplit=1)[0]
+    article = _NOUNS.get(first.lower())
+    if article is not None:
+        noun = name[0].lower() + name[1:]
+        return {"la": f"de la {noun}", "le": f"du {noun}", "l'": f"de l'{noun}"}[article]
+    return f"d'{name}" if name[0] in _VOWELS else f"de {name}"
+
+
+def placeholder_values(complaint, *, by=None, today=None):
     """The strings a template of this complaint is filled with (read only from the complaint and its relations:
-    load ``site``, ``service`` and ``prefecture`` with it)."""
+    load ``site``, ``service`` and ``prefecture`` with it). ``by`` is who answers: the signature is theirs."""
+    from accounts import access
+
+    role = access.handler_role(by, complaint) if by is not None else None
     return {
         "reference": complaint.reference,
         "date_reception": _date(complaint.received_on),
         "date_echeance": _date(complaint.due_on),
         "date_du_jour": _date(today or timezone.localdate()),
         "site": complaint.site.name,
+        "du_site": of_site(complaint.site.name),
         "service": complaint.service.name if complaint.service_id else "",
         "prefecture": complaint.prefecture.name,
         "categorie": complaint.get_category_display(),
         "nom": complaint.requester_name or ANONYMOUS_NAME,
+        "signataire": (by.get_full_name() or by.username) if by is not None else "",
+        "fonction": role.label if role else "",
     }
 
 
-def render(body, complaint, *, today=None):
+def render(body, complaint, *, by=None, today=None):
     """The template filled for this complaint (placeholders already checked when the template was saved)."""
     check_template(body)
-    return body.format_map(placeholder_values(complaint, today=today))
+    return body.format_map(placeholder_values(complaint, by=by, today=today))
+
+
+# A passage left for the agent: letters between square brackets (« [préciser la suite donnée] »), except the
+# « [sic] » and « […] » of a quotation; or a placeholder of a template pasted unfilled (« {nom} »).
+_BRACKETED = re.compile(r"\[[^\[\]\n]*[^\W\d_][^\[\]\n]*\]")
+_PLACEHOLDER = re.compile(r"\{(" + "|".join(PLACEHOLDERS) + r")\}")
+_QUOTATION_MARKS = {"[sic]"}
+
+
+def unfinished_passages(text):
+    """The passages of an answer still to be written (in the order of the text)."""
+    found = [
+        match.group(0) for match in _BRACKETED.finditer(text or "") if match.group(0).lower() not in _QUOTATION_MARKS
+    ]
+    found += [match.group(0) for match in _PLACEHOLDER.finditer(text or "")]
+    return found
+
+
+def check_response(text):
+    """Raise a French ValidationError when the answer still holds a passage of its template to be written."""
+    passages = unfinished_passages(text)
+    if passages:
+        raise ValidationError(
+            f"La réponse contient encore « {passages[0]} » : remplacez ce passage par le texte à envoyer au "
+            "demandeur avant d'enregistrer la réponse."
+        )

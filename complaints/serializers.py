@@ -14,7 +14,8 @@ from qualipref.lib.drf import AbilitiesField
 
 class ComplaintSerializer(RegisterItemSerializer):
     """A complaint or suggestion. ``requester_*`` fields are present only for the people who handle it (its
-    site's referents and agents, its prefecture's quality manager)."""
+    site's referents and agents, its prefecture's quality manager); ``response`` (the answer, which greets the
+    requester by name) is null for the others."""
 
     assigned_to_name = serializers.SerializerMethodField()
     remaining_working_days = serializers.SerializerMethodField(
@@ -22,6 +23,11 @@ class ComplaintSerializer(RegisterItemSerializer):
         "répondue."
     )
     overdue = serializers.SerializerMethodField(help_text="Ouverte et échéance passée.")
+    response = serializers.CharField(
+        read_only=True,
+        allow_null=True,
+        help_text="Texte de la réponse ; null pour qui ne voit pas les coordonnées du demandeur (il le nomme).",
+    )
     abilities = AbilitiesField(access.abilities)
 
     class Meta:
@@ -67,6 +73,9 @@ class ComplaintSerializer(RegisterItemSerializer):
         if user is None or not access.can_see_requester(user, complaint):
             for name in REQUESTER_FIELDS:
                 data.pop(name, None)
+        if user is None or not access.can_see_response(user, complaint):
+            # The answer names the requester: null for those who may not see them (the field stays in the shape).
+            data["response"] = None
         return data
 
 

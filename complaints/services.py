@@ -330,6 +330,11 @@ def complaint_answer(*, by, complaint, answered_on, response) -> Complaint:
         errors["response"] = "Saisissez la réponse apportée au demandeur."
     elif len(response) > RESPONSE_MAX_LENGTH:
         errors["response"] = f"La réponse dépasse {RESPONSE_MAX_LENGTH} caractères."
+    else:
+        try:
+            replies.check_response(response)
+        except ValidationError as error:
+            errors["response"] = error.messages[0]
     _raise(errors)
     register_services.set_answer(current, answered_on)
     current.answered_by = by
@@ -435,8 +440,8 @@ def reply_template_update(*, by, template, **fields) -> ReplyTemplate:
     return template
 
 
-def reply_template_render(*, template, complaint):
-    """The template filled for the complaint (load its site, service and prefecture with it)."""
+def reply_template_render(*, template, complaint, by=None):
+    """The template filled for the complaint (load its site, service and prefecture with it), signed by ``by``."""
     if template.prefecture_id != complaint.prefecture_id:
         raise ValidationError({"template": "Ce modèle de réponse appartient à une autre préfecture."})
-    return replies.render(template.body, complaint)
+    return replies.render(template.body, complaint, by=by)

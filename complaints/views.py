@@ -149,6 +149,7 @@ def complaint_detail(request, pk):
             "today": timezone.localdate(),
             "can_handle": can_handle,
             "can_see_requester": access.can_see_requester(user, complaint),
+            "can_see_response": access.can_see_response(user, complaint),
             "can_create_action": can_handle and access.can_create_action(user, complaint.prefecture, complaint.site),
             "actions": services.actions_of(complaint, user),
             "history": complaint_history(complaint),
@@ -200,7 +201,7 @@ def complaint_answer(request, pk):
     initial = {"answered_on": timezone.localdate()}
     if request.method == "GET" and picker.is_valid() and picker.cleaned_data["modele"]:
         initial["response"] = services.reply_template_render(
-            template=picker.cleaned_data["modele"], complaint=complaint
+            template=picker.cleaned_data["modele"], complaint=complaint, by=request.user
         )
     form = AnswerForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

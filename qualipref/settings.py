@@ -93,6 +93,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # With DEBUG, the French 404/500 pages unless DEBUG_PAGES=1 asks for Django's debug pages.
+    "qualipref.middleware.FrenchErrorPagesMiddleware",
     # last, as django-axes asks
     "axes.middleware.AxesMiddleware",
 ]
@@ -333,12 +335,20 @@ else:
 RATELIMIT_FAIL_OPEN = True
 # Sessions (database, Django's default SESSION_ENGINE) and django-axes (database handler) do not use the cache.
 
+# In development (DEBUG), 404 and 500 answer the French pages users see; DEBUG_PAGES=1 shows Django's
+# debug pages (traceback, URL patterns) instead (qualipref.middleware.FrenchErrorPagesMiddleware).
+QUALIPREF_DEBUG_PAGES = env_bool("DEBUG_PAGES", False)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    # The cache's failures (django-redis, Redis away): one line a minute per process instead of a traceback per call.
-    "filters": {"once_a_minute": {"()": "qualipref.lib.logs.OncePerInterval", "seconds": 60}},
+    "filters": {
+        # A 403 is logged as one line with its French reason (qualipref.lib.logs.OneLineForbidden).
+        "one_line_forbidden": {"()": "qualipref.lib.logs.OneLineForbidden"},
+        # The cache's failures (django-redis, Redis away): one line a minute per process, not a traceback per call.
+        "once_a_minute": {"()": "qualipref.lib.logs.OncePerInterval", "seconds": 60},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["one_line_forbidden"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {
         "axes": {"level": "WARNING"},

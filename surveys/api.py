@@ -15,7 +15,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action as route
-from rest_framework.exceptions import PermissionDenied, Throttled, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, Throttled, ValidationError
 from rest_framework.generics import get_object_or_404  # a non-numeric id is a 404, not a 500
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response as ApiResponse
@@ -209,6 +209,9 @@ class CampaignViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets
                 errors["service"] = ["Ce service ne participe pas à cette campagne."]
         if errors:
             raise ValidationError(errors)
+        scope_site = service.site if service is not None else site
+        if scope_site is not None and not access.can_see_site_results(request.user, campaign, scope_site):
+            raise NotFound("Les résultats de ce site ne sont pas publiés.")
         results = results_module.campaign_results(campaign, site=site, service=service)
         return ApiResponse(
             {

@@ -35,6 +35,24 @@ def can_see_requester(user, complaint):
     return can_handle_complaint(user, complaint)
 
 
+def can_see_response(user, complaint):
+    """The text of the answer greets the requester by name and may quote their address or e-mail, however it got
+    there (a template's {nom}, a name typed by hand): it is personal data, read by whom may see the requester."""
+    return can_see_requester(user, complaint)
+
+
+def handler_role(user, complaint):
+    """The role in which the user answers this complaint (the signature of the answer): the site's referent or
+    agent, else the prefecture's quality manager; None when they do not handle it."""
+    scope = get_scope(user)
+    for role in (Role.SITE_REFERENT, Role.AGENT):
+        if complaint.site_id in scope.site_ids(role):
+            return role
+    if complaint.prefecture_id in scope.prefecture_ids(Role.QUALITY_MANAGER):
+        return Role.QUALITY_MANAGER
+    return None
+
+
 def can_record_complaint(user, site):
     """Enter a complaint received on a site (letter, counter, box...): whoever handles the site's complaints."""
     scope = get_scope(user)
@@ -88,6 +106,7 @@ def _complaint_abilities(user, complaint):
         "close": handle and complaint.status == complaint.Status.ANSWERED,
         "create_action": can_create_action(user, complaint.prefecture, complaint.site),
         "see_requester": can_see_requester(user, complaint),
+        "see_response": can_see_response(user, complaint),
     }
 
 

@@ -6,6 +6,10 @@
 - paper questionnaires are typed in by whoever works at the site (agents, referents) or the quality manager;
 - results are published, points forts / points de vigilance edited and comments moderated, site by site, by the
   site's referent or the prefecture's quality manager;
+- results: a prefecture's people (and national administrators) read every site's; the referents and agents of a
+  site read the campaign-wide results, their own sites' and those of the other sites once published (they are
+  public then), like measurements (a site's people read their site and the prefecture-wide figures):
+  ``results_sites`` / ``can_see_site_results``, used by the results page, the API and every surface taking a site;
 - auditors see no campaign. Public pages (questionnaire, published results) need no rule: they show only what is
   meant to be public.
 """
@@ -93,6 +97,30 @@ def publishable_sites(queryset, user, campaign):
     if campaign.prefecture_id in scope.prefecture_ids(Role.QUALITY_MANAGER):
         return queryset
     return queryset.filter(pk__in=scope.site_ids(Role.SITE_REFERENT))
+
+
+def results_sites(queryset, user, campaign):
+    """Sites of the campaign whose results the user reads (``queryset``: the campaign's sites): all of them for
+    its prefecture's people and national administrators; for a site's people, their own and the published ones."""
+    from surveys.models import CampaignSite
+
+    scope = get_scope(user)
+    if scope.national or campaign.prefecture_id in scope.prefecture_ids(*PREFECTURE_ROLES):
+        return queryset
+    published = CampaignSite.objects.filter(campaign=campaign, published_at__isnull=False).values("site_id")
+    return queryset.filter(Q(pk__in=scope.site_ids(*SITE_ROLES)) | Q(pk__in=published))
+
+
+def can_see_site_results(user, campaign, site):
+    """The rule of ``results_sites`` for one site of the campaign (a query only for another site's people)."""
+    from surveys.models import CampaignSite
+
+    scope = get_scope(user)
+    if scope.national or campaign.prefecture_id in scope.prefecture_ids(*PREFECTURE_ROLES):
+        return True
+    if site.pk in scope.site_ids(*SITE_ROLES):
+        return True
+    return CampaignSite.objects.filter(campaign=campaign, site=site, published_at__isnull=False).exists()
 
 
 def can_edit_highlight(user, highlight):

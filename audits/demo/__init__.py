@@ -5,6 +5,7 @@ One module per audit, with its texts and how it is written:
   non-conformities and their corrective actions);
 - labelling_2015: the same cycle's labelling audit of September 2015 by AFNOR Certification (the published counts
   per site of the bilan qualité 2015), whose report the demo auditor downloads;
+- current: the follow-up audit in progress on the day the demo is loaded, the demo auditor's to work on;
 - val_de_marne_2013: Val-de-Marne, cycle Qualipref 2012–2013, the internal and the external audits (dossier de
   presse);
 and what they share in common.py. ``load`` and ``unload`` here are the entry points (qualipref.demo, the tests).
@@ -17,13 +18,14 @@ Idempotent: an audit is found by its cycle, nature and first day; an existing on
 """
 
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import User
 from audits.models import Assessment, Audit, Finding
 from engagements.models import ActionPlan, Labelling
 from sites.models import Prefecture
 
-from . import internal_2015, labelling_2015, val_de_marne_2013
+from . import current, internal_2015, labelling_2015, val_de_marne_2013
 from .common import engagements_of
 
 
@@ -38,9 +40,10 @@ def _load_bouches_du_rhone(users):
         return
     sites = {site.name: site for site in cycle.sites.all()}
     engagements = engagements_of(cycle.referential)
-    plan = ActionPlan.objects.filter(prefecture=prefecture).order_by("created_at").first()
+    plan = ActionPlan.objects.filter(prefecture=prefecture).order_by("created_at").first()  # the 2015-2016 plan
     labelling = labelling_2015.load(cycle, sites, engagements, plan, users)
     internal_2015.load(cycle, sites, engagements, plan, users, labelling)
+    current.load(cycle, sites, engagements, users, today=timezone.localdate())
 
 
 @transaction.atomic

@@ -7,7 +7,7 @@ from accounts import access
 from accounts.forms import QualiprefForm, date_input
 from complaints.correspondence import imports
 from complaints.correspondence.filters import STATUS_CHOICES, CorrespondenceFilter
-from complaints.forms import AnswerDateForm, GroupedModelChoiceField, PersonChoiceField, RegisterItemForm
+from complaints.forms import AnswerDateForm, GroupedModelChoiceField, PersonChoiceField, RegisterItemForm, ServiceSelect
 from complaints.models import Correspondence
 from complaints.models.correspondence import MAX_DELAY
 from complaints.register.filters import RegisterListFilter
@@ -23,6 +23,7 @@ class CorrespondenceForm(RegisterItemForm):
     service = GroupedModelChoiceField(
         label="Service",
         queryset=Service.objects.none(),
+        widget=ServiceSelect,
         required=False,
         empty_label="— Non précisé —",
         help_text="Le service doit appartenir au site choisi.",

@@ -342,6 +342,7 @@ def _create(plan, spec, *, sites, users, engagements, today):
         description,
     ) = spec
     due_on = _resolve(due_on, today)
+    created_on, completed_on = _resolve(created_on, today), _resolve(completed_on, today)
     engagement = engagements.get(code)
     owner = users.get(owner)
     # Actions are created by the quality manager, or by the site's referent for their site.
@@ -398,7 +399,12 @@ def _create(plan, spec, *, sites, users, engagements, today):
 
 @transaction.atomic
 def load():
-    """Create the demo action plan of the Bouches-du-Rhône; return the number of actions created."""
+    """Create the demo action plans of the Bouches-du-Rhône (2015-2016 and the current one); return the number of
+    actions created."""
+    return _load_2015() + _load_current()
+
+
+def _load_2015():
     prefecture = Prefecture.objects.filter(department_id="13").first()
     if prefecture is None:
         return 0
@@ -418,6 +424,94 @@ def load():
     today = timezone.localdate()
     created = 0
     for spec in ACTIONS:
+        if spec[0] in existing or (spec[1] is not None and spec[1] not in sites):
+            continue
+        _create(plan, spec, sites=sites, users=users, engagements=engagements, today=today)
+        created += 1
+    return created
+
+
+# The plan in use on the day the demo is loaded (created once, with that year in its title): actions done on time
+# or a few days late, some open and late by days, others to come, on the referent's site (Arles), the agent's
+# (Istres) and prefecture-wide, so that « Actions à temps » is measured on every dashboard.
+CURRENT_PLAN_PREFIX = "Plan d'action qualité "
+# fmt: off
+CURRENT_ACTIONS = [
+    ("Actualiser l'affichage des horaires et des pièces à fournir à l'entrée du site",
+     ARLES, "QP2-M1-E21", S.SELF_ASSESSMENT, REFERENT_ARLES, "normal",
+     _in(-110), _in(-45), "done", 100, _in(-48), None, "", ""),
+    ("Réduire l'attente du lundi matin au guichet des cartes grises",
+     ARLES, None, S.COPIL, REFERENT_ARLES, "high",
+     _in(-95), _in(-30), "done", 100, _in(-33), None, "", ""),
+    ("Vérifier chaque semaine la boucle magnétique du guichet",
+     ARLES, None, S.CLU, REFERENT_ARLES, "normal",
+     _in(-40), _in(-1), "done", 100, _in(-4), None, "", ""),
+    ("Classer les formulaires en libre-service par démarche",
+     ARLES, None, S.COPIL, REFERENT_ARLES, "normal",
+     _in(-75), _in(-20), "done", 100, _in(-17), None, "", "Terminée trois jours après l'échéance."),
+    ("Installer une signalétique bilingue à l'accueil des étrangers",
+     ARLES, None, S.COPIL, REFERENT_ARLES, "normal",
+     _in(-90), _in(-12), "in_progress", 60, None, None, "", ""),
+    ("Mettre à jour le guide d'accueil du site",
+     ARLES, "QP2-M1-E21", S.SELF_ASSESSMENT, REFERENT_ARLES, "normal",
+     _in(-60), _in(-3), "todo", 0, None, None, "", ""),
+    ("Former les deux nouveaux agents d'accueil",
+     ARLES, "QP2-M1-E22", S.SELF_ASSESSMENT, REFERENT_ARLES, "high",
+     _in(-30), _in(25), "in_progress", 30, None, None, "", ""),
+    ("Répondre aux courriels de l'accueil sous 5 jours ouvrés",
+     ISTRES, "QP2-M1-E14", S.OTHER, AGENT_ISTRES, "normal",
+     _in(-70), _in(-15), "done", 100, _in(-18), None, "", ""),
+    ("Mettre à disposition un point d'eau dans la salle d'attente",
+     ISTRES, None, S.COPIL, AGENT_ISTRES, "normal",
+     _in(-40), _in(-6), "in_progress", 50, None, None, "", ""),
+    ("Afficher le délai de réponse aux courriels à l'accueil",
+     ISTRES, None, S.OTHER, AGENT_ISTRES, "normal",
+     _in(-25), _in(-1), "done", 100, _in(-2), None, "", ""),
+    ("Tester la borne de prise de ticket avec des usagers",
+     ISTRES, None, S.COPIL, AGENT_ISTRES, "normal",
+     _in(-20), _in(40), "todo", 0, None, None, "", ""),
+    ("Présenter le bilan des enquêtes de satisfaction au comité de pilotage",
+     None, None, S.COPIL, QUALITY, "normal",
+     _in(-100), _in(-50), "done", 100, _in(-52), None, "", ""),
+    ("Harmoniser les modèles de réponse aux réclamations",
+     None, "QP2-M1-E14", S.SELF_ASSESSMENT, QUALITY, "normal",
+     _in(-45), _in(-2), "in_progress", 80, None, None, "", ""),
+    ("Préparer l'audit de suivi avec les référents des sites",
+     None, None, S.COPIL, QUALITY, "high",
+     _in(-35), _in(15), "in_progress", 40, None, None, "", ""),
+    ("Rendre le guichet des associations accessible en fauteuil roulant",
+     PEYTRAL, None, S.SELF_ASSESSMENT, QUALITY, "normal",
+     _in(-85), _in(-10), "done", 100, _in(-11), None, "", ""),
+]
+# fmt: on
+
+
+def _load_current():
+    prefecture = Prefecture.objects.filter(department_id="13").first()
+    if prefecture is None:
+        return 0
+    today = timezone.localdate()
+    plan = (
+        ActionPlan.objects.filter(prefecture=prefecture, title__startswith=CURRENT_PLAN_PREFIX)
+        .exclude(title=PLAN_TITLE)
+        .first()
+    )
+    if plan is None:
+        plan = ActionPlan.objects.create(
+            prefecture=prefecture, title=f"{CURRENT_PLAN_PREFIX}{today.year} – Bouches-du-Rhône"
+        )
+        ActionPlan.objects.filter(pk=plan.pk).update(created_at=_aware(today - datetime.timedelta(days=120)))
+    _attach_running_cycle(plan)
+    plan.refresh_from_db()
+    referential = _referential(plan)
+    engagements = {}
+    if referential is not None:
+        engagements = {e.code: e for e in Engagement.objects.filter(referential=referential).select_related("module")}
+    sites = {site.name: site for site in Site.objects.filter(prefecture=prefecture)}
+    users = {user.username: user for user in User.objects.filter(username__in=[QUALITY, REFERENT_ARLES, AGENT_ISTRES])}
+    existing = set(plan.actions.values_list("title", flat=True))
+    created = 0
+    for spec in CURRENT_ACTIONS:
         if spec[0] in existing or (spec[1] is not None and spec[1] not in sites):
             continue
         _create(plan, spec, sites=sites, users=users, engagements=engagements, today=today)

@@ -23,7 +23,8 @@ from .common import detail_crumb, list_crumb, put_errors_on_form, visible_campai
 
 
 def _scope(request, campaign):
-    """The site and service chosen in ``?site=&service=`` (404 outside the campaign)."""
+    """The site and service chosen in ``?site=&service=`` (404 outside the campaign, and for a site whose results
+    the user may not read: accounts.access.can_see_site_results)."""
     site = service = None
     if request.GET.get("site", "").isdigit():
         site = get_object_or_404(Site, pk=int(request.GET["site"]), pk__in=campaign.site_ids)
@@ -32,6 +33,8 @@ def _scope(request, campaign):
         if service.site_id not in campaign.site_ids:
             raise Http404("Ce service ne participe pas à cette campagne.")
         site = service.site
+    if site is not None and not access.can_see_site_results(request.user, campaign, site):
+        raise Http404("Résultats non publiés d'un autre site.")
     return site, service
 
 
@@ -46,13 +49,16 @@ def campaign_results(request, pk):
     user = request.user
     site, service = _scope(request, campaign)
     results = results_module.campaign_results(campaign, site=site, service=service)
-    sites = list(Site.objects.filter(pk__in=campaign.site_ids).order_by("name"))
+    # The sites (and their services) whose results the user reads: the filter and the comparison offer no other.
+    sites = list(access.results_sites(Site.objects.filter(pk__in=campaign.site_ids), user, campaign).order_by("name"))
+    visible = {s.pk for s in sites}
     services_ = list(campaign.services.select_related("site").order_by("site__name", "name"))
     if campaign.is_aggregated:
         services_ = sorted(
             {row.service for row in campaign.aggregated_results.select_related("service__site") if row.service},
             key=lambda s: (s.site.name, s.name),
         )
+    services_ = [s for s in services_ if s.site_id in visible]
     comparison = results_module.comparison(campaign, sites, services=services_)
     publications = {
         cs.site_id: cs for cs in CampaignSite.objects.filter(campaign=campaign).select_related("published_by")

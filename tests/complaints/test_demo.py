@@ -36,3 +36,50 @@ def test_2015_references_run_from_1_to_46_and_the_counter_continues_after_them(d
     assert references[0] == "REC-13-2015-00001"
     assert references[-1] == "SUG-13-2015-00046"
     assert len(references) == 46
+
+
+def test_the_demo_reply_template_names_the_site_with_its_article_and_is_signed_by_the_agent(demo_data, db):
+    from accounts.models import User
+    from complaints import services
+
+    complaint = Complaint.objects.select_related("site", "prefecture", "service").get(
+        site__name="Sous-préfecture d'Istres", status=Complaint.Status.RECEIVED
+    )
+    template = ReplyTemplate.objects.get(title="Réponse à une réclamation")
+
+    text = services.reply_template_render(
+        template=template, complaint=complaint, by=User.objects.get(username="agent-istres")
+    )
+
+    assert "l'accueil de la sous-préfecture d'Istres" in text
+    assert text.endswith("Sophie Roux\nAgent d'accueil\nPréfecture des Bouches-du-Rhône")
+    assert "Le responsable qualité" not in text
+    assert "[préciser la suite donnée]" in text  # left for the agent: refused until written
+
+
+def test_an_older_demo_gets_the_new_stock_templates_but_keeps_a_rewritten_one(demo_data, db):
+    old, rewritten = (ReplyTemplate.objects.get(title=title) for title in demo.OLD_TEMPLATES)
+    ReplyTemplate.objects.filter(pk=old.pk).update(body=demo.OLD_TEMPLATES[old.title])
+    ReplyTemplate.objects.filter(pk=rewritten.pk).update(body="{nom},\n\nMerci.\n\nClaire Fabre")
+
+    demo.load()
+
+    assert ReplyTemplate.objects.get(pk=old.pk).body == dict(demo.TEMPLATES)[old.title]
+    assert ReplyTemplate.objects.get(pk=rewritten.pk).body == "{nom},\n\nMerci.\n\nClaire Fabre"
+
+
+@pytest.mark.parametrize("day", ["2026-05-16", "2026-05-25", "2026-07-14"])  # a Saturday, Whit Monday, 14 July
+def test_no_letter_of_the_demo_is_answered_after_the_day_it_is_loaded(demo_data, db, day):
+    import datetime
+
+    import time_machine
+
+    from complaints.models import Correspondence
+
+    Correspondence.objects.filter(reference__startswith="CHR-2026-").delete()
+    with time_machine.travel(datetime.datetime.fromisoformat(f"{day}T10:00:00+02:00"), tick=False):
+        demo.load()
+
+    letters = Correspondence.objects.filter(reference__startswith="CHR-2026-")
+    assert letters.filter(answered_on__isnull=False).count() == 7
+    assert not letters.filter(answered_on__gt=datetime.date.fromisoformat(day)).exists()
