@@ -40,6 +40,7 @@ CASES = [
     ),
     Case("api:schema", public(200)),
     Case("api:docs", public(200)),
+    Case("api:redoc", public(200)),
     Case("api:me", api(200)),
     Case("api:department-list", api(200)),
     Case("api:department-detail", api(200), kwargs=lambda w: {"code": "2A"}),

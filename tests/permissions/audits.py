@@ -117,6 +117,16 @@ def _stored_report(w, *, done=True):
     return {"pk": audit.pk, "report_pk": report.pk}
 
 
+def _failed_report(w):
+    from audits.models import AuditReport
+
+    audit = _audit(w)
+    report = AuditReport.objects.create(
+        audit=audit, status="failed", error="Le service de production est indisponible."
+    )
+    return {"pk": audit.pk, "report_pk": report.pk}
+
+
 def _practice(w):
     from audits.models import GoodPractice
 
@@ -207,6 +217,8 @@ HTML_CASES = [
     Case("audit_report", NATIONAL_ONLY, kwargs=_foreign, label="foreign"),
     Case("audit_report_file", READERS, kwargs=_stored_report, label="own"),
     Case("audit_report_status", READERS, kwargs=lambda w: _stored_report(w, done=False), label="own"),
+    # « Relancer » a failed production: whoever may ask for the report; a new request, then back to the audit.
+    Case("audit_report_retry", expect(REDIRECT), kwargs=_failed_report, method="post", label="own failed"),
     Case("finding_detail", READERS, kwargs=_own_finding, label="own"),
     Case("finding_detail", CLOSED_WINDOW_READ, kwargs=_closed_window_finding, label="closed window"),
     Case("finding_detail", NATIONAL_ONLY, kwargs=_foreign_finding, label="foreign"),

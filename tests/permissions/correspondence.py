@@ -34,14 +34,14 @@ def _foreign(w):
     return {"pk": factories.CorrespondenceFactory(site=w.foreign_site).pk}
 
 
-def _import_by(role):
+def _import_by(role, status=CorrespondenceImport.Status.REJECTED):
     def make(w):
         batch = CorrespondenceImport.objects.create(
             prefecture=w.prefecture,
             created_by=w.users[role],
             file_name="courriers.csv",
             file_size=120,
-            status=CorrespondenceImport.Status.REJECTED,
+            status=status,
             report={"errors": [{"line": 2, "field": "site", "message": "Site inconnu « 999 »."}]},
         )
         return {"pk": batch.pk}
@@ -105,6 +105,14 @@ HTML_CASES = [
     Case("correspondence_import_detail", QM_IMPORT, kwargs=_import_by("quality_manager"), label="quality manager's"),
     Case("correspondence_import_detail", AGENT_IMPORT, kwargs=_import_by("agent"), label="agent's"),
     Case("correspondence_import_progress", AGENT_IMPORT, kwargs=_import_by("agent"), label="agent's"),
+    # « Relancer » a failed import: its author or the prefecture's quality manager (national administrators read).
+    Case(
+        "correspondence_import_retry",
+        expect(NOT_FOUND, national=FORBIDDEN, quality_manager=REDIRECT, agent=REDIRECT, anonymous=LOGIN),
+        kwargs=_import_by("agent", status="failed"),
+        method="post",
+        label="agent's failed",
+    ),
     Case("correspondence_delays", expect(FORBIDDEN, quality_manager=200)),
     # The inbox: everyone has one; another user's notification does not exist.
     Case("notification_list", expect(200)),
