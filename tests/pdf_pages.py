@@ -50,3 +50,25 @@ def body(lines, running):
 def is_title(line, titles):
     """The line is a heading, or the last line of a heading printed on two lines."""
     return any(line == title or (len(line) > 12 and title.endswith(line)) for title in titles)
+
+
+def rows_across_pages(source):
+    """The texts of the table rows of an HTML document that WeasyPrint lays out over two pages (a row cut in two);
+    header rows aside, repeated on each page on purpose."""
+    from weasyprint import HTML
+
+    from qualipref.lib import pdf
+
+    document = HTML(string=source, base_url="/", url_fetcher=pdf._static_fetcher()).render()
+    pages_of, header_rows = {}, set()
+    for number, page in enumerate(document.pages, start=1):
+        for box in page._page_box.descendants():
+            if box.element_tag == "thead":
+                header_rows.update(box.element)  # its <tr> children
+            elif box.element_tag == "tr" and box.element is not None:
+                pages_of.setdefault(box.element, set()).add(number)
+    return [
+        " ".join("".join(row.itertext()).split())
+        for row, numbers in pages_of.items()
+        if len(numbers) > 1 and row not in header_rows
+    ]

@@ -10,7 +10,7 @@ from audits import palette
 from audits.models import Audit, Finding
 from audits.services import reports as services
 from qualipref.lib import pdf
-from tests.pdf_pages import body, is_title, needs_poppler, pages, titles
+from tests.pdf_pages import body, is_title, needs_poppler, pages, rows_across_pages, titles
 
 pytestmark = pytest.mark.django_db
 
@@ -92,3 +92,8 @@ def test_the_charts_count_in_whole_numbers(rendered):
         for svg in services.report_context(audit)["charts"].values():
             figures = [text for text in re.findall(r"<text[^>]*>([^<]*)</text>", svg) if re.fullmatch(r"[\d.,]+", text)]
             assert figures and all(figure.isdigit() for figure in figures), (audit, figures)
+
+
+def test_no_row_of_the_grid_runs_over_two_pages(rendered):
+    largest = max(rendered, key=lambda audit: audit.findings.count())
+    assert rows_across_pages(rendered[largest][0]) == []
