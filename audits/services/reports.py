@@ -28,6 +28,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts import access
+from audits import palette
 from audits.models import Audit, AuditReport, Finding, FindingAction
 from audits.services.grid import build_grid
 from audits.services.summaries import CATEGORIES, GENERAL, finding_counts, grid_by_module
@@ -40,21 +41,6 @@ TEMPLATE = "pdf/audit_report.html"
 LARGE_REPORT_ITEMS = 400  # findings + grid cells beyond which the page hands the production to Celery
 
 Category = Finding.Category
-
-CATEGORY_COLOURS = {
-    Category.STRENGTH: charts.GREEN,
-    Category.IMPROVEMENT: charts.BLUE,
-    Category.SENSITIVE_POINT: charts.ORANGE,
-    Category.MINOR_NONCONFORMITY: charts.RED,
-    Category.MAJOR_NONCONFORMITY: charts.PURPLE,
-}
-RESULT_COLOURS = {
-    "compliant": charts.GREEN,
-    "minor_nonconformity": charts.ORANGE,
-    "major_nonconformity": charts.RED,
-    "not_applicable": charts.GREY,
-    "not_assessed": charts.LIGHT_GREY,
-}
 
 
 def _require_reader(by, audit):
@@ -140,7 +126,7 @@ def _by_place(findings, counts):
 def _charts(audit, counts, grid):
     places = [place.label for place in counts.places]
     series = [
-        (Category(category).label, [place.count(category) for place in counts.places], CATEGORY_COLOURS[category])
+        (Category(category).label, [place.count(category) for place in counts.places], palette.colour(category))
         for category in CATEGORIES
     ]
     by_category = charts.bar_chart(
@@ -152,7 +138,7 @@ def _charts(audit, counts, grid):
     )
     modules = grid_by_module(grid)
     result_series = [
-        (label, [module_counts[value] for _, module_counts in modules], RESULT_COLOURS[value])
+        (label, [module_counts[value] for _, module_counts in modules], palette.colour(value))
         for value, label in grid_results_choices()
     ]
     by_module = charts.bar_chart(
@@ -201,6 +187,8 @@ def report_context(audit):
         "charts": _charts(audit, counts, grid),
         "results": grid_results_choices(),
         "generated_on": timezone.localdate(),
+        "palette": palette.COLOURS,
+        "tint": palette.TINT,
     }
 
 

@@ -1,6 +1,7 @@
 """The tables of each dashboard as ``qualipref.lib.table_export.Table``: what the page shows, as data, for the
 CSV and XLSX downloads (and the links to them). Built from a dashboard already in memory: no query.
 
+Each table has a short sheet name (Excel: 31 characters at most; the file's name says whose dashboard it is).
 Each dashboard has its tables by slug (the URL's ``table``): ``indicateurs`` (key indicators with their traffic
 light), ``retards`` (what is overdue), ``sites`` (the sites of a prefecture), ``prefectures`` (the nation's, the
 text of the map).
@@ -26,7 +27,7 @@ OVERDUE_ROWS = (
 )
 
 
-def indicators_table(board, title):
+def indicators_table(board, title, sheet):
     table = Table(
         title,
         [
@@ -38,6 +39,7 @@ def indicators_table(board, title):
             Column("Feu", 16),
             Column("Périmé", 9),
         ],
+        sheet=sheet,
     )
     for row in board.rows:
         latest = row.latest
@@ -55,9 +57,12 @@ def indicators_table(board, title):
     return table
 
 
-def overdue_table(overdue, title):
+def overdue_table(overdue, title, sheet):
     return Table(
-        title, [Column("Élément", 36), Column("Nombre", 10)], [[label, overdue[key]] for key, label in OVERDUE_ROWS]
+        title,
+        [Column("Élément", 36), Column("Nombre", 10)],
+        [[label, overdue[key]] for key, label in OVERDUE_ROWS],
+        sheet=sheet,
     )
 
 
@@ -65,6 +70,7 @@ def sites_table(dashboard):
     table = Table(
         f"Sites de {dashboard.prefecture.name}",
         [Column("Site", 40)] + [Column(label, 16) for _key, label in OVERDUE_ROWS] + [Column("Total en retard", 12)],
+        sheet="Sites",  # the prefecture's name is in the file's name
     )
     for site in dashboard.sites:
         table.rows.append([site.name, *(site.overdue[key] for key, _label in OVERDUE_ROWS), site.overdue_total])
@@ -85,6 +91,7 @@ def prefectures_table(dashboard):
             Column("Non-conformités ouvertes", 12),
             *(Column(label, 14) for _key, label in OVERDUE_ROWS),
         ],
+        sheet="Préfectures",
     )
     for prefecture in dashboard.prefectures:
         labelling = prefecture.labelling
@@ -108,18 +115,24 @@ def tables(dashboard):
     """{slug: builder of the Table} of a dashboard, in the page's order."""
     if isinstance(dashboard, SiteDashboard):
         return {
-            "indicateurs": lambda: indicators_table(dashboard.panel, "Indicateurs clés du site"),
-            "retards": lambda: overdue_table(dashboard.overdue, "En retard sur le site"),
+            "indicateurs": lambda: indicators_table(dashboard.panel, "Indicateurs clés du site", "Indicateurs du site"),
+            "retards": lambda: overdue_table(dashboard.overdue, "En retard sur le site", "Retards du site"),
         }
     if isinstance(dashboard, PrefectureDashboard):
         return {
-            "indicateurs": lambda: indicators_table(dashboard.panel, "Indicateurs clés de la préfecture"),
-            "retards": lambda: overdue_table(dashboard.overdue, "En retard dans la préfecture"),
+            "indicateurs": lambda: indicators_table(
+                dashboard.panel, "Indicateurs clés de la préfecture", "Indicateurs de la préfecture"
+            ),
+            "retards": lambda: overdue_table(
+                dashboard.overdue, "En retard dans la préfecture", "Retards de la préfecture"
+            ),
             "sites": lambda: sites_table(dashboard),
         }
     if isinstance(dashboard, NationalDashboard):
         return {
-            "indicateurs": lambda: indicators_table(dashboard.panel, "Indicateurs clés nationaux"),
+            "indicateurs": lambda: indicators_table(
+                dashboard.panel, "Indicateurs clés nationaux", "Indicateurs nationaux"
+            ),
             "prefectures": lambda: prefectures_table(dashboard),
         }
     raise TypeError(f"Not a dashboard: {dashboard!r}")

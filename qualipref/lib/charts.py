@@ -6,6 +6,7 @@ data gives the same markup (the reports are compared by the checksum of their so
 Système de design de l'État.
 """
 
+import math
 import re
 import warnings
 
@@ -64,6 +65,44 @@ def _style(colors):
     )
 
 
+def french_number(value):
+    """« 1,5 », « 12 », « 0,25 »: the decimal comma of French, at most two decimals, no trailing zeros."""
+    if value is None:
+        return ""
+    value = float(value)
+    if value.is_integer():
+        return str(int(value))
+    return f"{value:.2f}".rstrip("0").rstrip(".").replace(".", ",")
+
+
+def count_ticks(top, *, most=10):
+    """Whole-number ticks from 0 to at least ``top`` (counts have no tenths), at most ``most`` + 1 of them, each step
+    1, 2 or 5 times a power of ten."""
+    top = max(math.ceil(top or 0), 1)
+    magnitude = 1
+    while True:
+        for factor in (1, 2, 5):
+            step = factor * magnitude
+            if math.ceil(top / step) <= most:
+                return list(range(0, math.ceil(top / step) * step + 1, step))
+        magnitude *= 10
+
+
+def _legend_columns(names, width):
+    """As many columns (at most 3) as the longest name lets fit in the plot's width (about two thirds of the chart's:
+    axes and rotated labels take the rest), else the names run into the next column's box."""
+    longest = max((len(name) for name in names), default=0) * 7 + 24  # px at 12 px Marianne, with the colour box
+    return max(1, min(len(names), 3, int(width * 0.65 // longest)))
+
+
+def _legend_margin(names, columns, font_size=12):
+    """The height pygal forgets under a legend at the bottom: it reserves ``len // columns`` rows where
+    ``ceil(len / columns)`` are drawn (5 series in 3 columns: the second row cut in half)."""
+    count = len(names)
+    missing_rows = math.ceil(count / columns) - max(count // columns, 1)
+    return missing_rows * font_size * 1.5
+
+
 def _render(chart, chart_id):
     # A fixed identifier (pygal draws a random one): same data, same markup; CSS rules are scoped by it.
     chart.uuid = chart_id
@@ -88,7 +127,8 @@ def bar_chart(
     show_values=True,
     no_data="Aucune donnée",
 ):
-    """An SVG bar chart. ``series``: [(name, [values per label], colour)]; ``labels``: the categories (x axis).
+    """An SVG bar chart of counts (whole-number axis). ``series``: [(name, [values per label], colour)]; ``labels``:
+    the categories (x axis).
 
     Returns safe markup (``<svg ...>``) to insert as is in a page or a PDF template.
     """
@@ -98,6 +138,11 @@ def bar_chart(
         (False, True): pygal.HorizontalBar,
         (True, True): pygal.HorizontalStackedBar,
     }[(stacked, horizontal)]
+    columns = _legend_columns([name for name, _, _ in series], width)
+    if stacked:
+        top = max((sum(values[i] or 0 for _, values, _ in series) for i in range(len(labels))), default=0)
+    else:
+        top = max((value or 0 for _, values, _ in series for value in values), default=0)
     chart = kind(
         style=_style([colour for _, _, colour in series]),
         width=width,
@@ -110,12 +155,12 @@ def bar_chart(
         print_values=show_values,
         print_zeroes=False,
         legend_at_bottom=True,
-        legend_at_bottom_columns=min(len(series), 3) or 1,
+        legend_at_bottom_columns=columns,
         truncate_legend=-1,
         truncate_label=-1,
+        value_formatter=french_number,
+        margin_bottom=8 + _legend_margin(series, columns),
         x_label_rotation=0 if horizontal else (-20 if max((len(str(x)) for x in labels), default=0) > 14 else 0),
-        min_scale=4,
-        max_scale=10,
         margin=8,
         spacing=8,
         no_data_text=no_data,
@@ -125,6 +170,7 @@ def bar_chart(
         pretty_print=False,
     )
     chart.x_labels = [str(label) for label in labels]
+    chart.y_labels = count_ticks(top)  # bars count things: whole numbers only, never 0,1 … 0,9
     for name, values, _ in series:
         chart.add(name, [value if value else None for value in values])
     return _render(chart, chart_id)
@@ -150,6 +196,7 @@ def line_chart(
     Returns safe markup (``<svg ...>``), for pages and PDF templates alike.
     """
     colours = [colour for _, _, colour in series] + ([GREY] if target is not None else [])
+    columns = _legend_columns([name for name, _, _ in series] + ([target_label] if target is not None else []), width)
     chart = pygal.Line(
         style=_style(colours),
         width=width,
@@ -160,9 +207,11 @@ def line_chart(
         js=[],
         disable_xml_declaration=True,
         legend_at_bottom=True,
-        legend_at_bottom_columns=len(colours) or 1,
+        legend_at_bottom_columns=columns,
         truncate_legend=-1,
         truncate_label=-1,
+        value_formatter=french_number,
+        margin_bottom=8 + _legend_margin(colours, columns),
         x_label_rotation=-30 if len(labels) > 8 else 0,
         allow_interruptions=True,
         show_dots=True,

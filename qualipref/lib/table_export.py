@@ -29,9 +29,10 @@ class Column:
 
 @dataclass
 class Table:
-    title: str  # the sheet's name and the page's caption
+    title: str  # what the table is
     columns: list
     rows: list = field(default_factory=list)
+    sheet: str = ""  # the sheet's name in a workbook (31 characters at most), else made from the title
 
     @property
     def headers(self):
@@ -86,14 +87,14 @@ def _xlsx_value(value):
 
 
 def write_xlsx(file, title, columns, rows):
-    """Write the workbook (one sheet named after ``title``) to ``file``."""
+    """Write the workbook (one sheet named ``title``, shortened if need be: ``sheet_name``) to ``file``."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_sheet_title(title))
+    sheet = workbook.create_sheet(sheet_name(title))
     for index, column in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = column.width
     sheet.freeze_panes = "A2"
@@ -124,16 +125,40 @@ def write_xlsx(file, title, columns, rows):
 def to_xlsx(table):
     """The bytes of a small table's workbook."""
     with tempfile.TemporaryFile() as file:
-        write_xlsx(file, table.title, table.columns, table.rows)
+        write_xlsx(file, table.sheet or table.title, table.columns, table.rows)
         file.seek(0)
         return file.read()
 
 
-def _sheet_title(title):
-    """Excel refuses sheet names over 31 characters or with []:*?/\\ in them."""
-    for character in "[]:*?/\\":
+SHEET_NAME_LENGTH = 31  # Excel's limit
+SHEET_FORBIDDEN = "[]:*?/\\"
+# Words a shortened name never ends on (« Indicateurs clés de la » says less than « Indicateurs clés »).
+_DANGLING = {"de", "du", "des", "la", "le", "les", "l", "d", "à", "au", "aux", "et", "en", "sur", "dans", "par", "pour"}
+
+
+def _shorten(title, limit):
+    words = title.split(" ")
+    while words and len(" ".join(words)) > limit:
+        words.pop()
+    while len(words) > 1 and words[-1].lower().rstrip("’'") in _DANGLING:
+        words.pop()
+    return " ".join(words) or title[:limit].strip()
+
+
+def sheet_name(title, taken=()):
+    """A sheet's name from a title: no character that Excel refuses, at most 31 characters cut between words (never
+    « Indicateurs clés de la préfectu »), not ending on « de », « la »..., unique among ``taken`` (« (2) »...)."""
+    for character in SHEET_FORBIDDEN:
         title = title.replace(character, " ")
-    return title[:31].strip() or "Tableau"
+    title = " ".join(title.split()).strip("'")  # Excel refuses an apostrophe at either end
+    name = _shorten(title, SHEET_NAME_LENGTH) or "Tableau"
+    taken = {other.lower() for other in taken}
+    unique, number = name, 2
+    while unique.lower() in taken:  # Excel compares names without case
+        suffix = f" ({number})"
+        unique = _shorten(name, SHEET_NAME_LENGTH - len(suffix)) + suffix
+        number += 1
+    return unique
 
 
 def csv_response(headers, rows, filename):
@@ -156,5 +181,5 @@ def response(table, fmt, filename):
     if fmt == "csv":
         return csv_response(table.headers, table.rows, filename)
     if fmt == "xlsx":
-        return xlsx_response(table.title, table.columns, table.rows, filename)
+        return xlsx_response(table.sheet or table.title, table.columns, table.rows, filename)
     raise ValueError(f"Unknown table format: {fmt}")

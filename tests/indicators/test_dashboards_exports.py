@@ -83,7 +83,7 @@ def test_the_indicators_of_a_site_as_xlsx_keep_numbers_as_numbers(client, world,
     )
     assert _filename(response).endswith("-indicateurs-2026-04-15.xlsx")
     title, rows = _xlsx(response)
-    assert title == "Indicateurs clés du site"
+    assert title == "Indicateurs du site"
     lost_calls = next(row for row in rows if row[0] == "Appels perdus")
     assert lost_calls[2] == 12.5 and lost_calls[5] == "Intermédiaire" and lost_calls[6] == "non"
 
@@ -115,7 +115,7 @@ def test_the_sites_of_a_prefecture_as_xlsx(client, world, today):
     )
     assert _filename(response) == "tableau-de-bord-bouches-du-rhone-sites-2026-04-15.xlsx"
     title, rows = _xlsx(response)
-    assert title == "Sites de Préfecture des Bouches"  # Excel: 31 characters at most
+    assert title == "Sites"  # was « Sites de Préfecture des Bouches »: Excel's 31 characters, cut mid-word
     assert rows == [
         [
             "Site",
@@ -198,7 +198,54 @@ def test_spreadsheet_formulas_are_neutralised_and_numbers_kept():
     table = table_export.Table("T", [table_export.Column("a"), table_export.Column("b")], [["=1+1", -3], ["@x", None]])
     rows = list(csv.reader(io.StringIO(table_export.to_csv(table).decode("utf-8-sig")), delimiter=";"))
     assert rows[1:] == [["'=1+1", "-3"], ["'@x", ""]]
-    assert table_export._sheet_title("Sites: [a/b]") == "Sites   a b"
+    assert table_export.sheet_name("Sites: [a/b]") == "Sites a b"
+
+
+def test_a_long_title_makes_a_sheet_name_cut_between_words():
+    assert table_export.sheet_name("Indicateurs clés de la préfecture du Val-de-Marne") == "Indicateurs clés"
+    assert (
+        table_export.sheet_name("Réclamations de l'année 2026 par site et par mois") == "Réclamations de l'année 2026"
+    )
+    assert table_export.sheet_name("'Actions'") == "Actions"
+    assert table_export.sheet_name("Sites", taken=["sites", "Sites (2)"]) == "Sites (3)"
+    long = "Indicateurs nationaux du mois"
+    assert table_export.sheet_name(long, taken=[long]) == "Indicateurs nationaux (2)"
+    assert len(table_export.sheet_name("x" * 40)) == 31
+
+
+def test_every_table_export_has_a_short_meaningful_sheet_name(client, world, today):
+    """Every table of every dashboard: a sheet name of whole words, at most 31 characters, none that Excel refuses,
+    distinct from the other tables' of the same dashboard."""
+    downloads = [
+        (world.users["agent"], "dashboard_site_export", {"pk": world.site.pk}, ("indicateurs", "retards")),
+        (
+            world.users["quality_manager"],
+            "dashboard_prefecture_export",
+            {"pk": world.prefecture.pk},
+            ("indicateurs", "retards", "sites"),
+        ),
+        (world.users["national"], "dashboard_national_export", {}, ("indicateurs", "prefectures")),
+    ]
+    for user, name, kwargs, slugs in downloads:
+        names = []
+        for slug in slugs:
+            sheet, _rows = _xlsx(_get(client, user, name, **kwargs, table=slug, fmt="xlsx"))
+            assert 0 < len(sheet) <= 31 and not set(sheet) & set("[]:*?/\\"), sheet
+            assert sheet.split()[-1].lower() not in ("de", "du", "des", "la", "le", "les", "et"), sheet
+            names.append(sheet.lower())
+        assert len(set(names)) == len(names), names
+    # the sheet names of the prefecture's dashboard say what the table is
+    sheet, _rows = _xlsx(
+        _get(
+            client,
+            world.users["quality_manager"],
+            "dashboard_prefecture_export",
+            pk=world.prefecture.pk,
+            table="indicateurs",
+            fmt="xlsx",
+        )
+    )
+    assert sheet == "Indicateurs de la préfecture"
 
 
 @needs_pdftotext
