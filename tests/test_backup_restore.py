@@ -17,7 +17,7 @@ from qualipref import backups
 from tests import factories
 from tests.api.conftest import world  # noqa: F401 (fixture)
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _checksums(root):

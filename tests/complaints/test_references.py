@@ -95,7 +95,7 @@ def test_malformed_references_are_not_parsed():
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="Concurrence réelle : PostgreSQL seulement (CI).")
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_creations_never_get_the_same_number():
     from tests.permissions.world import build_world
 

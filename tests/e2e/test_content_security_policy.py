@@ -117,9 +117,10 @@ def test_the_agents_pages_run_without_a_csp_violation(watched, demo):
     referent.visit("/")
     page = referent.visit("/qualite/actions/")
     row = page.locator("tbody tr").first
+    row.get_by_role("link", name=re.compile("^Modifier")).click()  # the row's controls, by htmx
     progress = row.get_by_label("Avancement de")
     progress.fill("70")
-    progress.press("Tab")  # saved by htmx
+    progress.press("Enter")  # saved by htmx
     expect(page.locator("#inline-status")).to_have_text("Modification enregistrée.")
     _settle(page)
 
