@@ -208,10 +208,17 @@ def survey_public_results(request, site_pk):
 @login_not_required
 @require_GET
 def survey_public_screen(request, site_pk):
-    """Large type for the hall screen; the page reloads itself every few minutes."""
+    """Large type for the hall screen; its script reloads it every few minutes (a visitor may pause that)."""
     site, published = _published(site_pk)
     return render(
-        request, "surveys/public/screen.html", _context(site, published, refresh_seconds=SCREEN_REFRESH_SECONDS)
+        request,
+        "surveys/public/screen.html",
+        _context(
+            site,
+            published,
+            refresh_seconds=SCREEN_REFRESH_SECONDS,
+            refresh_seconds_minutes=SCREEN_REFRESH_SECONDS // 60,
+        ),
     )
 
 

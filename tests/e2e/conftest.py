@@ -16,6 +16,8 @@ from django.conf import settings
 from django.core.servers.basehttp import WSGIServer
 from django.test.testcases import LiveServerThread
 
+from tests.e2e.page_checks import PageChecks
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -71,15 +73,34 @@ def browser():
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    """The outcome of each phase on the test item, so that the page checks at teardown stay quiet after a failure."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
 @pytest.fixture
-def page(browser, live_server):
+def page(browser, live_server, request):
     context = browser.new_context(
         base_url=live_server.url, locale="fr-FR", viewport={"width": 1280, "height": 900}, color_scheme="light"
     )
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
+    page.checks = PageChecks(page)
     yield page
-    context.close()
+    try:
+        if getattr(request.node, "report_call", None) and request.node.report_call.passed:
+            page.checks.finish()  # axe on the last page, and no console error during the whole test
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def page_checks(page):
+    """The checks of the test's page, to allow a console error the test provokes on purpose."""
+    return page.checks
 
 
 @pytest.fixture

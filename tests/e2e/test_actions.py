@@ -78,7 +78,8 @@ def test_a_referent_filters_overdue_actions_and_changes_one_inline(page, demo_ac
     page.screenshot(path=artifacts / "actions-historique.png", full_page=True)
 
 
-def test_a_manager_reads_the_action_plan_but_cannot_edit(page, demo_actions, login, artifacts):
+def test_a_manager_reads_the_action_plan_but_cannot_edit(page, demo_actions, login, artifacts, page_checks):
+    page_checks.allow_console("status of 403")  # the refused edit below
     login("direction13", demo_actions)
     page.goto("/qualite/actions/")
     expect(page.locator("tbody tr").first).to_be_visible()

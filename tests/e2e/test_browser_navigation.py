@@ -48,7 +48,8 @@ def test_navigation_differs_by_role(page, demo, login):
     expect(page.get_by_role("link", name="Modifier le site")).to_have_count(0)
 
 
-def test_a_foreign_site_answers_404(page, demo, login, artifacts):
+def test_a_foreign_site_answers_404(page, demo, login, artifacts, page_checks):
+    page_checks.allow_console("status of 404")  # the foreign site asked for below
     from sites.models import Site
 
     arles = Site.objects.get(name="Sous-préfecture d'Arles")

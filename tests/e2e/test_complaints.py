@@ -20,7 +20,10 @@ def _istres_stats(page):
     return {"received": int(cells[1]), "answered": int(cells[2]), "in_time": int(cells[3])}
 
 
-def test_a_complaint_goes_from_the_public_form_to_its_answer(browser, page, demo, login, live_server, artifacts):
+def test_a_complaint_goes_from_the_public_form_to_its_answer(
+    browser, page, demo, login, live_server, artifacts, page_checks
+):
+    page_checks.allow_console("status of 404")  # the foreign agent's refused complaint, at the end
     from complaints.demo import load as load_complaints_demo
     from tests import factories
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import TIMEOUT_MS, log_in
+from tests.e2e.page_checks import PageChecks
 from tests.e2e.test_audits import _follow_up_audit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -39,6 +40,7 @@ class Watched:
         self.context.add_init_script(LISTENER)
         self.page = self.context.new_page()
         self.page.on("console", self._console)
+        self.checks = PageChecks(self.page)  # axe-core and the console, as on every page of the browser tests
 
     def _report(self, violation):
         self.violations.append(violation)
@@ -60,7 +62,7 @@ class Watched:
 
 
 @pytest.fixture
-def watched(browser, live_server):
+def watched(browser, live_server, request):
     contexts = []
 
     def open_context():
@@ -68,8 +70,13 @@ def watched(browser, live_server):
         return contexts[-1]
 
     yield open_context
-    for context in contexts:
-        context.close()
+    try:
+        if getattr(request.node, "report_call", None) and request.node.report_call.passed:
+            for context in contexts:
+                context.checks.finish()
+    finally:
+        for context in contexts:
+            context.close()
 
 
 def _settle(page):
@@ -80,6 +87,7 @@ def _settle(page):
 def test_the_watcher_sees_a_violation(watched, demo):
     """The test of the tests: an inline script added to a page is refused, and reported."""
     browser = watched()
+    browser.checks.allow_console("Content Security Policy")  # the refusal this test provokes
     page = browser.visit("/comptes/connexion/")
     page.evaluate("""() => { const s = document.createElement("script"); s.textContent = "window.x = 1";
                              document.body.append(s); }""")
@@ -163,6 +171,7 @@ def test_the_public_pages_run_without_a_csp_violation(watched, demo):
 
 def test_swagger_ui_and_redoc_run_without_a_csp_violation(watched, demo):
     reader = watched()
+    reader.checks.allow_console(re.escape(REDOCLY_LOGO))  # refused on purpose, see below
     log_in(reader.page, "qualite13", demo)
     page = reader.visit("/api/v1/docs/")
     expect(page.locator(".swagger-ui .info .title")).to_contain_text("API Qualipref")

@@ -86,7 +86,8 @@ def test_the_quality_manager_records_the_labelling_decision_and_sees_the_timelin
     page.screenshot(path=artifacts / "labellisation-decision-qualite13.png", full_page=True)
 
 
-def test_a_manager_reads_the_timeline_without_any_transition_button(page, demo, login, audited_cycle):
+def test_a_manager_reads_the_timeline_without_any_transition_button(page, demo, login, audited_cycle, page_checks):
+    page_checks.allow_console("status of 403")  # the refused step below
     login("direction13", demo)
     page.goto("/qualite/labellisation/")
 

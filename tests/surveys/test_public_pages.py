@@ -187,7 +187,9 @@ def test_published_results_show_rates_points_and_approved_comments_only(client, 
     assert "Accueil parfait, merci." in text
     assert "Comment privé en attente." not in text
     screen = client.get(reverse("survey_public_screen", kwargs={"site_pk": world.site.pk}))
-    assert '<meta http-equiv="refresh" content="300">' in screen.content.decode()
+    html = screen.content.decode()
+    assert 'http-equiv="refresh"' not in html  # a critical failure for the RGAA: reloaded by a pausable script
+    assert 'data-refresh-seconds="300"' in html and "surveys/screen.js" in html
     assert "67 %" in _text(screen)
 
 

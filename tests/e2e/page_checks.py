@@ -1,0 +1,99 @@
+"""What every page the browser tests open must pass: axe-core (RGAA's automatable part) and a clean console.
+
+axe-core comes bundled in the PyPI package axe-playwright-python; we inject its script and call ``axe.run``
+ourselves (Playwright's evaluate goes through the DevTools protocol, outside the page's Content-Security-Policy).
+A page is checked right after each ``page.goto`` of a test, before the test leaves a page it reached by a click
+(the next ``goto``), and at the end of the test: every page the tests open, at the price of one axe run
+(≈ 0.2 s) per page.
+"""
+
+import re
+
+from axe_playwright_python.base import AXE_SCRIPT
+
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21aa"]}, "resultTypes": ["violations"]}
+FAILING_IMPACTS = {"serious", "critical"}
+
+# Rules left out on a page, each with the reason: only what lives inside a third-party component we do not render.
+EXEMPTIONS = [
+    # Swagger UI draws each operation as a <button> holding the « copy path » and lock buttons (nested-interactive):
+    # its React markup, not our template.
+    (re.compile(r"^/api/v1/docs/"), {"nested-interactive"}),
+]
+
+
+def _exempted(path):
+    rules = set()
+    for pattern, ids in EXEMPTIONS:
+        if pattern.search(path):
+            rules |= ids
+    return rules
+
+
+def axe_violations(page):
+    """The serious and critical violations of the page as it stands, one readable line per rule."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE_SCRIPT)
+    results = page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
+    path = page.evaluate("() => location.pathname")
+    exempted = _exempted(path)
+    found = []
+    for violation in results["violations"]:
+        if violation["impact"] not in FAILING_IMPACTS or violation["id"] in exempted:
+            continue
+        targets = "; ".join(" ".join(node["target"]) for node in violation["nodes"][:5])
+        found.append(f"{path} {violation['id']} ({violation['impact']}, {len(violation['nodes'])}×): {targets}")
+    return found
+
+
+class PageChecks:
+    """Attached to a Playwright page: axe after each navigation, console errors and uncaught exceptions collected."""
+
+    def __init__(self, page, *, allowed_console=()):
+        self.page = page
+        self.errors = []
+        # Chromium logs every 4xx answer as an error; a refused form is answered 400 with its page, a refused inline
+        # value 422 (htmx swaps the row with its French error message), by design.
+        self.allowed_console = [re.compile(pattern) for pattern in ("status of 4(00|22)", *allowed_console)]
+        self._unchecked = False
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self.errors.append(f"pageerror: {error}"))
+        page.on("load", self._loaded)
+        goto = page.goto
+
+        def checked_goto(url, **kwargs):
+            self.check_pending()
+            response = goto(url, **kwargs)
+            self._unchecked = True
+            self.check_pending()
+            return response
+
+        page.goto = checked_goto
+
+    def allow_console(self, pattern):
+        """A console error the test provokes on purpose (a 404 it asks for)."""
+        self.allowed_console.append(re.compile(pattern))
+
+    def _console(self, message):
+        if message.type == "error" and not any(p.search(message.text) for p in self.allowed_console):
+            self.errors.append(f"console: {message.text} ({message.location.get('url', '')})")
+
+    def _loaded(self, _page):
+        self._unchecked = True
+
+    def check_pending(self):
+        if not self._unchecked or self.page.is_closed() or self.page.url.startswith(("about:", "data:")):
+            return
+        self._unchecked = False
+        try:
+            self.page.wait_for_load_state("load")
+            violations = axe_violations(self.page)
+        except Exception as error:  # noqa: BLE001 - the page navigated away meanwhile: it will be checked there
+            if "context was destroyed" in str(error) or "navigat" in str(error):
+                return
+            raise
+        assert violations == [], "axe-core (RGAA) :\n" + "\n".join(violations)
+
+    def finish(self):
+        self.check_pending()
+        assert self.errors == [], "Erreurs dans la console du navigateur :\n" + "\n".join(self.errors)
