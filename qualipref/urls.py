@@ -1,8 +1,5 @@
 from django.contrib import admin
-from django.contrib.auth.decorators import login_not_required
-from django.templatetags.static import static
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from qualipref import views
 from surveys.public_urls import questionnaire_urlpatterns, results_urlpatterns
@@ -10,11 +7,7 @@ from surveys.public_urls import questionnaire_urlpatterns, results_urlpatterns
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
-    # Browsers ask for /favicon.ico on the pages that name none (the admin, Swagger UI's sidecar): the DSFR's.
-    path(
-        "favicon.ico",
-        login_not_required(RedirectView.as_view(url=static("dsfr/dist/favicon/favicon.ico"), permanent=True)),
-    ),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("comptes/", include("accounts.urls")),
     path("territoire/", include("sites.urls")),
     path("qualite/", include("engagements.urls")),

@@ -1,9 +1,10 @@
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import HttpResponseServerError, JsonResponse
+from django.http import HttpResponsePermanentRedirect, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET
@@ -42,6 +43,14 @@ def paginate(request, queryset, per_page=PAGE_SIZE):
 def home(request):
     """Each role lands on its dashboard."""
     return redirect("dashboard")
+
+
+@login_not_required
+@require_GET
+def favicon(request):
+    """Browsers ask for /favicon.ico on the pages that name none (the admin, Swagger UI's sidecar): the DSFR's. Its
+    address is looked up at request time: with DEBUG off, the static manifest exists only once collected."""
+    return HttpResponsePermanentRedirect(static("dsfr/dist/favicon/favicon.ico"))
 
 
 def _database_state():

@@ -44,6 +44,7 @@ CASES = [
     # --- project pages
     Case("home", expect(REDIRECT)),  # each role is sent to its dashboard
     Case("healthz", public(200)),
+    Case("favicon", public(301)),  # to the DSFR's icon, for every visitor
     # --- sign-in, sign-out, passwords: public pages
     Case("login", expect(REDIRECT, anonymous=200)),  # a signed-in user is sent to their dashboard
     Case("logout", public(NOT_ALLOWED)),  # POST only (Django 5)
