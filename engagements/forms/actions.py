@@ -142,6 +142,23 @@ class ActionCreateForm(ActionFieldsForm):
 
 
 class ActionEditForm(ActionFieldsForm):
+    """The « Modifier » page. As in the list's inline edit, an empty due date removes a recorded one only with
+    « Sans échéance » ticked: a partial or malformed date makes the browser post an empty value."""
+
+    due_on_clear = forms.BooleanField(label="Sans échéance", required=False, help_text="Retire l’échéance enregistrée.")
+
+    field_order = [
+        "title",
+        "description",
+        "site",
+        "engagement",
+        "source",
+        "owner",
+        "due_on",
+        "due_on_clear",
+        "priority",
+    ]
+
     def __init__(self, *args, actor, action, **kwargs):
         initial = {
             "title": action.title,
@@ -166,6 +183,24 @@ class ActionEditForm(ActionFieldsForm):
         if action.source_type_id:
             self.fields["source"].disabled = True
             self.fields["source"].help_text = "Fixée par l’objet dont l’action est issue."
+        self.recorded_due_on = action.due_on
+        self.fields["due_on"].error_messages["invalid"] = DUE_ON_INCOMPLETE
+        if action.due_on is None:
+            del self.fields["due_on_clear"]  # nothing to remove
+            self._bound_fields_cache.clear()
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("due_on_clear"):
+            cleaned["due_on"] = None
+        elif "due_on" in cleaned and cleaned["due_on"] is None and self.recorded_due_on is not None:
+            self.add_error("due_on", DUE_ON_EMPTY)
+        return cleaned
+
+    def service_fields(self):
+        data = super().service_fields()
+        data.pop("due_on_clear", None)
+        return data
 
 
 class ActionStatusForm(QualiprefForm):

@@ -195,6 +195,33 @@ def test_sans_echeance_is_the_explicit_way_to_clear_a_due_date(page, keyboard_ac
     expect(page.locator(f"#action-{pk} .qp-action-row__due")).to_have_text("—")
 
 
+def test_the_modifier_page_keeps_the_due_date_when_a_partial_one_is_typed(page, keyboard_actions, login):
+    """The full « Modifier » page follows the list's rule: an emptied day segment posts an empty date, which is
+    refused in French (nothing saved); « Sans échéance » is the way to remove the due date."""
+    login("referent-arles", keyboard_actions)
+    pk = _action(3).pk
+    page.goto(f"/qualite/actions/{pk}/modifier/")
+    page.get_by_label("Intitulé").fill("Action clavier 03 renommée")
+    page.get_by_label("Échéance", exact=True).focus()  # on its first segment
+    page.keyboard.press("Backspace")
+    page.get_by_role("button", name="Enregistrer l’action").click()
+
+    expect(page.locator("#qp-form-errors")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("cochez « Sans échéance » pour la retirer")
+    assert _action(3).due_on == DUE + datetime.timedelta(days=2)
+    expect(page.get_by_label("Intitulé")).to_have_value("Action clavier 03 renommée")  # what was typed stays
+
+    page.get_by_label("Échéance", exact=True).fill("")
+    page.locator("label[for='id_due_on_clear']").click()
+    page.get_by_role("button", name="Enregistrer l’action").click()
+
+    expect(page).to_have_url(re.compile(rf"/qualite/actions/{pk}/$"))
+    from engagements.models import Action
+
+    action = Action.objects.get(pk=pk)
+    assert (action.title, action.due_on) == ("Action clavier 03 renommée", None)
+
+
 def test_a_mistaken_done_is_taken_back_by_its_author_and_the_history_says_so(page, keyboard_actions, login):
     login("referent-arles", keyboard_actions)
     page.goto("/qualite/actions/?q=Action+clavier")

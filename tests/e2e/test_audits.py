@@ -53,9 +53,9 @@ def test_an_auditor_fills_part_of_the_grid_with_the_keyboard_and_records_finding
 
     first = page.get_by_label("QP2-M1-E01 – Sous-préfecture d'Arles : résultat")
     first.focus()
-    page.keyboard.press("1")  # « 1 · Conforme », saved at once
+    page.keyboard.press("1")  # « 1 · Conforme », chosen
+    page.keyboard.press("Enter")  # saved, and on to the next engagement
     expect(page.locator("#grid-progress")).to_contain_text("1 évaluation sur 200")
-    page.get_by_label("QP2-M1-E01 – Sous-préfecture d'Arles : résultat").press("Enter")
     second = page.get_by_label("QP2-M1-E02 – Sous-préfecture d'Arles : résultat")
     expect(second).to_be_focused()
     second.select_option(label="2 · NC mineure")
@@ -98,6 +98,46 @@ def test_an_auditor_fills_part_of_the_grid_with_the_keyboard_and_records_finding
     expect(page.locator("#comptes")).to_contain_text("Sous-préfecture d’Arles : 1 point fort, 1 non-conformité mineure")
     page.screenshot(path=artifacts / "audit-constats.png", full_page=True)
     assert Finding.objects.filter(audit=audit, created_by__username="auditeur").count() == 2
+
+
+def test_arrow_keys_browsing_a_grid_result_save_nothing_until_an_explicit_choice(page, demo, login):
+    """Issue 12: each result the arrow keys passed through was saved. Browsing commits nothing, Escape puts the
+    saved result back, Enter saves the one shown, leaving the list (Tab) saves a keyboard change."""
+    from audits.models import Assessment
+    from sites.models import Site
+
+    audit = _follow_up_audit()
+    arles = Site.objects.get(name=ARLES)
+    login("auditeur", demo)
+    page.goto(f"/audits/{audit.pk}/grille/?site={arles.pk}")
+    posts = []
+    page.on("request", lambda request: posts.append(request.post_data) if request.method == "POST" else None)
+
+    def results():
+        return dict(Assessment.objects.filter(audit=audit).values_list("engagement__code", "result"))
+
+    first = page.get_by_label("QP2-M1-E01 – Sous-préfecture d'Arles : résultat")
+    first.focus()
+    for _ in range(3):
+        page.keyboard.press("ArrowDown")  # through « Conforme », « NC mineure » … each one shown, none saved
+    page.wait_for_timeout(500)
+    assert posts == [] and results() == {}
+    page.keyboard.press("Escape")  # the saved result (« Non évalué ») back
+    expect(first).to_have_value("not_assessed")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")  # the one shown is saved, once
+    expect(page.locator("#grid-progress")).to_contain_text("1 évaluation sur 200")
+    second = page.get_by_label("QP2-M1-E02 – Sous-préfecture d'Arles : résultat")
+    expect(second).to_be_focused()
+    assert len(posts) == 1
+    shown = page.get_by_label("QP2-M1-E01 – Sous-préfecture d'Arles : résultat").input_value()
+    assert results() == {"QP2-M1-E01": shown} and shown != "not_assessed"
+
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Tab")  # leaving the list saves the keyboard change
+    expect(page.locator("#grid-progress")).to_contain_text("2 évaluations sur 200")
+    assert len(posts) == 2
 
 
 def test_the_quality_manager_answers_a_nonconformity_and_creates_its_action(page, demo, login, artifacts):

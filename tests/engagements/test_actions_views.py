@@ -475,6 +475,47 @@ def test_the_forms_link_an_engagement_and_its_module_and_edit_an_action(client, 
     )
 
 
+def _edit_data(action, **changes):
+    data = {"title": action.title, "source": action.source, "priority": action.priority, "due_on": ""}
+    data.update(changes)
+    return data
+
+
+@pytest.mark.parametrize("typed", ["", "31/02/2027", "2027-04"])
+def test_the_edit_page_never_takes_an_empty_or_malformed_due_date_for_no_due_date(client, world, objects, typed):
+    """A partial date in the browser's date input posts an empty value: the recorded due date stays, in French."""
+    recorded = objects.own.due_on
+    assert recorded is not None
+    url = reverse("action_edit", kwargs={"pk": objects.own.pk})
+    client = _as(client, world, "quality_manager")
+    assert 'name="due_on_clear"' in client.get(url).content.decode()
+
+    response = client.post(url, _edit_data(objects.own, title="Titre changé", due_on=typed))
+
+    assert response.status_code == 200
+    html = unescape(response.content.decode())
+    expected = "cochez « Sans échéance »" if typed == "" else "Date incomplète ou invalide"
+    assert expected in html and "L’échéance enregistrée est conservée." in html
+    objects.own.refresh_from_db()
+    assert objects.own.due_on == recorded and objects.own.title != "Titre changé"  # nothing saved
+
+
+def test_the_edit_page_clears_a_due_date_only_when_sans_echeance_is_ticked(client, world, objects):
+    url = reverse("action_edit", kwargs={"pk": objects.own.pk})
+    client = _as(client, world, "quality_manager")
+
+    response = client.post(url, _edit_data(objects.own, due_on_clear="on"))
+
+    assert response.status_code == 302
+    objects.own.refresh_from_db()
+    assert objects.own.due_on is None
+    # Without a due date there is nothing to remove: no checkbox, and an empty date is simply « no due date ».
+    assert 'name="due_on_clear"' not in client.get(url).content.decode()
+    assert client.post(url, _edit_data(objects.own, title="Sans date")).status_code == 302
+    objects.own.refresh_from_db()
+    assert (objects.own.title, objects.own.due_on) == ("Sans date", None)
+
+
 def test_the_creation_form_shows_the_services_refusal_on_its_field(client, world, objects):
     response = _as(client, world, "quality_manager").post(
         reverse("action_create"),
