@@ -96,7 +96,7 @@ def test_a_keyboard_user_edits_row_13s_status_and_due_date_in_a_handful_of_keys(
     page.evaluate("() => document.activeElement.blur()")
     row, keys = _open_row_13_by_keyboard(page)
     pk = _action(13).pk
-    assert _focused(page) == f"action-{pk}-owner"  # the row's first control
+    expect(page.locator(f"#action-{pk}-owner")).to_be_focused()  # the row's first control, once htmx has settled
     page.screenshot(path=artifacts / "actions-clavier-ligne-13.png")
 
     page.keyboard.press("Tab")  # the due date, on its day
