@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from qualipref.lib import months
 from sites.models import Prefecture, Service, Site
 from surveys.models import Campaign, Response
 from surveys.questionnaires import default_questionnaire
@@ -93,20 +94,6 @@ def _load_2015(prefecture, sites, by):
 
 
 PREVIOUS_PREFIX = "Enquête de satisfaction des usagers – "
-MONTHS = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-]
 # Points gained since 2015 per dimension (the action plan worked), capped at 98 %.
 GAINS = [8, 1, 3, 10, 2, 0, 12]
 
@@ -122,7 +109,7 @@ def _load_previous(prefecture, sites, by, today):
         by=by,
         prefecture=prefecture,
         questionnaire=default_questionnaire(),
-        title=f"{PREVIOUS_PREFIX}{MONTHS[opens_on.month - 1]} {opens_on.year}",
+        title=f"{PREVIOUS_PREFIX}{months.MONTHS[opens_on.month - 1]} {opens_on.year}",
         kind=Campaign.Kind.AGGREGATED,
         sites=[sites[name] for name in SITES if name != SAINT_SEBASTIEN],
         services=[],
