@@ -81,7 +81,7 @@ class MeSerializer(serializers.ModelSerializer):
 
 
 class NotificationSerializer(serializers.ModelSerializer):
-    """A notification of the requesting user's inbox (API.md: id, kind, message, due_on, read)."""
+    """A notification of the requesting user's inbox (docs/api.md: id, kind, message, due_on, read)."""
 
     message = serializers.CharField(source="title", read_only=True, help_text="Le titre de la notification.")
     read = serializers.SerializerMethodField(help_text="Vrai une fois lue (dans l'application ou par l'API).")

@@ -1,4 +1,4 @@
-"""Audits, findings, assessments and good practices in the API (../shared/API.md: add fields, never rename them).
+"""Audits, findings, assessments and good practices in the API (docs/api.md: add fields, never rename them).
 
 Writes are validated here for their shape only; audits.services checks the rules and writes.
 """

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from sites import calendars
 
-COMPLAINT_DELAY = 15  # working days to answer a complaint or a suggestion (DOMAIN.md)
+COMPLAINT_DELAY = 15  # working days to answer a complaint or a suggestion (docs/domaine.md, § Engagements chiffrés)
 
 
 def due_date(site, received_on, working_days=COMPLAINT_DELAY):

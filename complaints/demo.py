@@ -33,7 +33,7 @@ from sites.models import Prefecture, Site
 C = Complaint.Category
 CH = Complaint.Channel
 
-# site name -> number of complaints in 2015 (DOMAIN.md)
+# site name -> number of complaints in 2015 (docs/domaine.md, § Réclamations et courriers)
 SITES_2015 = [
     ("Sous-préfecture d'Istres", 6),
     ("Sous-préfecture d'Arles", 13),

@@ -1,4 +1,4 @@
-"""Serializers of ``complaints/``: API.md's fields, and the requester's personal data for handlers only.
+"""Serializers of ``complaints/``: the fields of docs/api.md, and the requester's personal data for handlers only.
 
 Writes are validated here for their shape only; complaints.services checks the rules and writes.
 """

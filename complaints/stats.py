@@ -5,9 +5,9 @@ the rate in time, the mean and the median delay of the answers in working days. 
 of groups: the counts and means are aggregated by the database; the medians are computed here over one list of
 delays (the delay of each answer is stored when it is answered, in its site's calendar).
 
-The rate in time follows the ``complaints_in_time`` indicator of API.md: among the items received in the
-period, the share answered by their due date; unanswered items past due count as late, unanswered items not
-yet due are left out.
+The rate in time follows the ``complaints_in_time`` indicator (docs/domaine.md, § Indicateurs): among the items received
+in the period, the share answered by their due date; unanswered items past due count as late, unanswered items not yet
+due are left out.
 """
 
 import statistics

@@ -1,10 +1,10 @@
 """Demo data: 24 months of indicators for the sites of the demo prefectures, a few weeks of footfall, and the
 computed indicators of the demo complaints, correspondence, actions, meetings and trainings (and surveys).
 
-The values circle around the figures of the documents (DOMAIN.md): under 10 % of lost calls (the 2012 national
-result) with a few months above, pick-up in less than 5 rings, identity cards under 10 days (the 2012 national
-average), passports under 15 days, driving licences under 10 days; some months miss their target, and the phone
-improves over the period, so that the trends and the traffic lights tell something. Telephony, queue and title
+The values circle around the figures of the documents (docs/domaine.md, § Engagements chiffrés): under 10 % of lost
+calls (the 2012 national result) with a few months above, pick-up in less than 5 rings, identity cards under 10 days
+(the 2012 national average), passports under 15 days, driving licences under 10 days; some months miss their target, and
+the phone improves over the period, so that the trends and the traffic lights tell something. Telephony, queue and title
 figures are imported with their counts (calls, visitors, titles), the rest entered by the quality managers.
 
 Runs after ``qualipref.demo.load_demo`` and the other apps' demos (it computes from their data). Idempotent:
@@ -40,7 +40,7 @@ SITES = {
     "Sous-préfecture d'Aix-en-Provence": (2400, 7000, 22, 12.0),
     "Sous-préfecture d'Arles": (1300, 4200, 14, 6.5),
     "Sous-préfecture d'Istres": (1100, 3600, 18, 8.5),
-    # Val-de-Marne: 2,100 to 2,500 visitors a day, 600 to 700 of them foreigners (DOMAIN.md).
+    # Val-de-Marne: 2,100 to 2,500 visitors a day, 600 to 700 of them foreigners (docs/domaine.md, § Le territoire).
     "Créteil – Préfecture": (9800, 48000, 38, 10.5),
     "Sous-préfecture de Nogent-sur-Marne": (1500, 5200, 15, 7.5),
     "Sous-préfecture de L'Haÿ-les-Roses": (1400, 4800, 17, 8.0),

@@ -1,4 +1,4 @@
-"""Indicators and measurements in the API (../shared/API.md: add fields, never rename them).
+"""Indicators and measurements in the API (docs/api.md: add fields, never rename them).
 
 Writes are validated here for their shape only; indicators.services checks the rules (French messages) and writes.
 """

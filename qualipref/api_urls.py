@@ -1,4 +1,4 @@
-"""Every API route, in one readable list (../shared/API.md is the public contract: add, never rename)."""
+"""Every API route, in one readable list (docs/api.md is the public contract: add, never rename)."""
 
 from csp.decorators import csp_update
 from django.urls import include, path

@@ -1,4 +1,5 @@
-"""Backups of the database and the uploaded files (media), and their restoration (README: Sauvegardes).
+"""Backups of the database and the uploaded files (media), and their restoration (docs/exploitation.md,
+§ Sauvegardes et restauration).
 
 One archive per run, ``qualipref-AAAAMMJJ-HHMMSS.tar`` (uncompressed tar: the dump is already compressed, the media
 are PDFs and images), holding:

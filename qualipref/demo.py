@@ -1,4 +1,4 @@
-"""Demo data: the Bouches-du-Rhône and Val-de-Marne prefectures and the demo accounts of API.md.
+"""Demo data: the Bouches-du-Rhône and Val-de-Marne prefectures and the demo accounts of the README.
 
 Idempotent: objects are found by their natural keys; a second run changes nothing already there
 (passwords included, so a changed demo password survives).

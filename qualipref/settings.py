@@ -400,9 +400,10 @@ QUALIPREF_COMPLAINTS_RETENTION_MONTHS = env_int("PERSONAL_DATA_RETENTION_MONTHS"
 
 
 # --- Sign-in behind the proxy and API tokens --------------------------------------------------------------------
-# Proxies in front of the application that append the client's address to X-Forwarded-For (the README's TLS proxy:
-# 1). 0: only REMOTE_ADDR counts and X-Forwarded-For is never read. Used by the login lock-out (django-axes) and the
-# rate limits (django-ratelimit) through qualipref.lib.client_ip.
+# Proxies in front of the application that append the client's address to X-Forwarded-For (the TLS proxy of
+# docs/exploitation.md, § Connexion, jetons d'API et limites derrière le proxy: 1). 0: only REMOTE_ADDR counts and
+# X-Forwarded-For is never read. Used by the login lock-out (django-axes) and the rate limits (django-ratelimit) through
+# qualipref.lib.client_ip.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 if TRUSTED_PROXY_COUNT < 0:
     raise ImproperlyConfigured("TRUSTED_PROXY_COUNT : un nombre de proxys, 0 ou plus.")
@@ -464,7 +465,7 @@ if env_bool("CSP_REPORT_ONLY", False):
 else:
     CONTENT_SECURITY_POLICY = {"DIRECTIVES": _CSP_DIRECTIVES}
 
-# --- Backups (qualipref.backups; README: Sauvegardes) ------------------------------------------------------------
+# --- Backups (qualipref.backups; docs/exploitation.md, § Sauvegardes et restauration) ----------------------------
 # Where `manage.py backup` writes its archives, and how many of the newest it keeps there (0: all).
 QUALIPREF_BACKUP_DIR = Path(env("BACKUP_DIR", VAR_DIR / "backups"))
 QUALIPREF_BACKUP_KEEP = env_int("BACKUP_KEEP", 14)
@@ -472,7 +473,7 @@ QUALIPREF_BACKUP_KEEP = env_int("BACKUP_KEEP", 14)
 # --- Request size limits ----------------------------------------------------------------------------------------
 # A body whose Content-Length is above REQUEST_MAX_BYTES is refused (413, French message) before it is read:
 # the largest upload (correspondence import, 30 Mo) and its form fit. Set the proxy's client_max_body_size to the
-# same value (README). Django's own limits: fields other than files (2,5 Mo, 1000 fields); files above
+# same value (docs/exploitation.md). Django's own limits: fields other than files (2,5 Mo, 1000 fields); files above
 # FILE_UPLOAD_MAX_MEMORY_SIZE go to a temporary file instead of memory.
 REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", 32 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)

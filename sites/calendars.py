@@ -1,6 +1,7 @@
 """Working days (jours ouvrés) of a site: not a weekend, not a public holiday of its territory, not a closure.
 
-Deadlines (API.md): `due_on` is the Nth working day after the day of receipt, that day not counted.
+Deadlines (docs/domaine.md, § Jours ouvrés et échéances): `due_on` is the Nth working day after the day of receipt,
+that day not counted.
 """
 
 import datetime

@@ -1,8 +1,8 @@
 """Demo data: the satisfaction surveys of the Bouches-du-Rhône.
 
-- 2015, as the yearly quality review tells it (DOMAIN.md): a past campaign known only by its rates, recorded as
-  aggregated results per site (Saint-Sébastien per service), published, with the points forts and points de
-  vigilance its results propose;
+- 2015, as the yearly quality review tells it (docs/domaine.md, § Données de démonstration): a past campaign known only
+  by its rates, recorded as aggregated results per site (Saint-Sébastien per service), published, with the points forts
+  and points de vigilance its results propose;
 - the previous campaign, ten months before the day the demo is loaded, known by its rates per site (a little better
   than 2015's), published: the latest results the public pages show;
 - this year's campaign of the users' questionnaire, open (web, kiosk, paper), with some answers at Arles, Istres and
@@ -33,7 +33,8 @@ AIX = "Sous-préfecture d'Aix-en-Provence"
 SITES = [ARLES, ISTRES, AIX, SAINT_SEBASTIEN, PEYTRAL]
 CODES = ["phone", "accessibility", "conditions", "opening_hours", "signage", "courtesy", "waiting_time"]
 
-# DOMAIN.md, « Satisfaction surveys (2015, Bouches-du-Rhône) »: (site, service or None, rates in CODES order)
+# docs/domaine.md, § Données de démonstration (surveys of 2015, Bouches-du-Rhône): (site, service or None, rates in
+# CODES order)
 RATES_2015 = [
     (ARLES, None, [87, 97, 94, 72, 94, 99, 82]),
     (ISTRES, None, [66, 81, 76, 64, 96, 97, 57]),

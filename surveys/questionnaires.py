@@ -10,7 +10,7 @@ import datetime
 
 from django.db import transaction
 
-# The seven dimensions of the users' survey (DOMAIN.md, 2015 table of the Bouches-du-Rhône).
+# The seven dimensions of the users' survey (docs/domaine.md, § Enquêtes de satisfaction).
 USER_DIMENSIONS = ["phone", "accessibility", "conditions", "opening_hours", "signage", "courtesy", "waiting_time"]
 
 SHIPPED = [

@@ -44,7 +44,7 @@ class QuestionnaireSerializer(serializers.ModelSerializer):
 
 
 class CampaignSerializer(serializers.ModelSerializer):
-    """A campaign (API.md: ``surveys/``)."""
+    """A campaign (docs/api.md: ``surveys/``)."""
 
     sites = serializers.SerializerMethodField(help_text="Identifiants des sites de la campagne.")
     published_sites = serializers.SerializerMethodField(help_text="Sites dont les résultats sont publiés.")

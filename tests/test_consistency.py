@@ -1,4 +1,4 @@
-"""Conventions every model of the project keeps (DESIGN.md): French labels, timestamps."""
+"""Conventions every model of the project keeps (docs/architecture.md, § Conventions): French labels, timestamps."""
 
 import pytest
 from django.apps import apps

@@ -1,4 +1,5 @@
-"""Demo audits (run after the labelling cycles and the action plan of engagements.demo): the audits of DOMAIN.md.
+"""Demo audits (run after the labelling cycles and the action plan of engagements.demo): the audits of
+docs/domaine.md, § Données de démonstration.
 
 One module per audit, with its texts and how it is written:
 - internal_2015: Bouches-du-Rhône, cycle Qualipref 2.0 numérique, the internal audits of June 2015 (17

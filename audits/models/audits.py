@@ -10,7 +10,9 @@ from engagements.models import Labelling, Module
 from qualipref.lib.models import TimeStampedModel
 from sites.models import Prefecture, Site
 
-REPORT_DELAY_DAYS = 15  # « rapport écrit sous 15 jours » after the last day of the audit (DOMAIN.md)
+REPORT_DELAY_DAYS = (
+    15  # « rapport écrit sous 15 jours » after the last day of the audit (docs/domaine.md, § Audits et constats)
+)
 
 
 class AuditQuerySet(models.QuerySet):

@@ -1,4 +1,5 @@
-"""Serializers of ``correspondences/``: API.md's fields, the sender for the people who handle the item only."""
+"""Serializers of ``correspondences/``: the fields of docs/api.md, the sender for the people who handle the item
+only."""
 
 from rest_framework import serializers
 

@@ -6,7 +6,8 @@ an appointment and letters of observation to local authorities, each with its de
   complaints.correspondence.services (and the bulk import), and recomputed there only, when the kind, the site
   or the date of receipt changes. Changing a prefecture's delays does not move the deadlines already computed.
 - ``CorrespondenceDelays``: the delays a prefecture sets for elected officials' requests and letters of
-  observation; letters and e-mails follow the national engagements (15 and 5 working days, DOMAIN.md).
+  observation; letters and e-mails follow the national engagements (15 and 5 working days, docs/domaine.md,
+  § Engagements chiffrés).
 - ``CorrespondenceImport``: one CSV file imported in bulk, its progress and its report (who, when, what).
 
 The sender (``sender``) is personal data: shown to the people who handle the item only, kept out of the history,

@@ -1,4 +1,4 @@
-"""Demo action plan: the 2015 actions of the Bouches-du-Rhône quality review (seeds/004, see DOMAIN.md).
+"""Demo action plan: the 2015 actions of the Bouches-du-Rhône quality review (docs/domaine.md, § Plans d'action).
 
 The actions are spread on the five sites of the prefecture (and a few prefecture-wide ones), linked to the
 modules and engagements of Qualipref 2.0 (QP2) when the document makes it obvious, owned by the demo users,

@@ -1,4 +1,4 @@
-"""Action plans and actions in the API (../shared/API.md: add fields, never rename them).
+"""Action plans and actions in the API (docs/api.md: add fields, never rename them).
 
 Writes are validated here for their shape only; engagements.services.actions checks the rules and writes.
 """

@@ -1,6 +1,6 @@
 """Labelling cycles: start, dated steps with evidence, decision, follow-up and renewal, change of référentiel.
 
-The lifecycle (DOMAIN.md, « Le processus de labellisation »)::
+The lifecycle (docs/domaine.md, § Cycle de labellisation)::
 
     préparation → évaluation interne → révision du plan d'action → audit de labellisation → décision
     décision favorable   → labellisée (pérennisation): audits de suivi, then audit de renouvellement → décision

@@ -22,7 +22,7 @@ from sites.models import Site
 
 # A meeting may be planned ahead (the next CLU), not dated years away by a typing slip.
 MEETING_HORIZON_DAYS = 366
-# « Chaque agent d'accueil est formé à l'accueil depuis moins de 4 ans » (DOMAIN.md).
+# « Chaque agent d'accueil est formé à l'accueil depuis moins de 4 ans » (docs/domaine.md, § Engagements chiffrés).
 TRAINING_VALIDITY_YEARS = 4
 MEETING_FIELDS = ("kind", "held_on", "attendees", "minutes")
 TRAINING_FIELDS = ("person", "site", "course", "reception", "trained_on")

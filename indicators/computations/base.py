@@ -157,9 +157,9 @@ def grouped_sql(queryset, columns, *, where=""):
 
 
 def in_time(code, label, *, condition=None, date_field="received_on", answered_field="answered_on"):
-    """The ``*_in_time`` indicators (API.md): among the items of ``label`` received in the month (and matching
-    ``condition``), the share answered by their ``due_on``; unanswered past due count as late, unanswered not yet
-    due are left out. Per site and month of receipt."""
+    """The ``*_in_time`` indicators (docs/domaine.md, § Indicateurs): among the items of ``label`` received in the
+    month (and matching ``condition``), the share answered by their ``due_on``; unanswered past due count as late,
+    unanswered not yet due are left out. Per site and month of receipt."""
     condition = condition or Q()
 
     def queryset():

@@ -11,7 +11,8 @@ COMPLAINT = "complaints.Complaint"
 CORRESPONDENCE = "complaints.Correspondence"
 
 register(in_time("complaints_in_time", COMPLAINT))
-# Correspondence (API.md: kind letter 15 working days, email 5): computed as soon as the model exists.
+# Correspondence (docs/domaine.md, § Engagements chiffrés: letters 15 working days, e-mails 5): computed as soon as
+# the model exists.
 register(in_time("letters_in_time", CORRESPONDENCE, condition=Q(kind="letter")))
 register(in_time("emails_in_time", CORRESPONDENCE, condition=Q(kind="email")))
 

@@ -5,7 +5,7 @@ colour of their state (labelling in progress, refused, none). Each département 
 (département, label and version, next follow-up due, open non-conformities) and a ``<title>`` shown on hover;
 keyboard focus is drawn by the map's own style. The page gives the same data as a table.
 
-The shapes are those of pygal-maps-fr (the package DESIGN.md names): only its data file ``fr.departments.svg``
+The shapes are those of pygal-maps-fr (docs/architecture.md, § Conventions): only its data file ``fr.departments.svg``
 is read, through importlib.resources, because its Python code does not import with pygal 3 (``from
 pygal._compat import u``). The file is parsed once: each path is turned into absolute points rounded to whole
 units of its 2000-wide viewBox, curves replaced by their end points (600 kB of shapes become about 60 kB, a

@@ -1,8 +1,8 @@
 """The client's address, for the login lock-out (django-axes) and the public forms' rate limits (django-ratelimit).
 
-Behind ``TRUSTED_PROXY_COUNT`` proxies (the TLS proxy of the README: 1), ``REMOTE_ADDR`` is the last proxy's address
-and each proxy appended the address it saw to ``X-Forwarded-For``: the client is the entry the first trusted proxy
-wrote, the ``TRUSTED_PROXY_COUNT``-th from the right. Entries further left were written by the client itself and
+Behind ``TRUSTED_PROXY_COUNT`` proxies (the TLS proxy of docs/exploitation.md: 1), ``REMOTE_ADDR`` is the last proxy's
+address and each proxy appended the address it saw to ``X-Forwarded-For``: the client is the entry the first trusted
+proxy wrote, the ``TRUSTED_PROXY_COUNT``-th from the right. Entries further left were written by the client itself and
 prove nothing. With 0 (the default), ``X-Forwarded-For`` is never read: anybody can send one.
 """
 

@@ -1,7 +1,7 @@
 """Campaigns: a prefecture asks its sites' visitors (or its partners) a questionnaire for a period.
 
 A campaign collects individual responses (``Kind.RESPONSES``) or, for a past campaign known only by its rates
-(such as 2015 in DOMAIN.md), holds aggregated results (``Kind.AGGREGATED``). Its sites go through
+(such as 2015 in docs/domaine.md), holds aggregated results (``Kind.AGGREGATED``). Its sites go through
 ``CampaignSite``, which also records whether the referent published the site's results: public pages show
 only published sites.
 """

@@ -1,4 +1,4 @@
-"""The demo audits of DOMAIN.md, attached to the demo labelling cycles."""
+"""The demo audits of docs/domaine.md (§ Données de démonstration), attached to the demo labelling cycles."""
 
 import datetime
 

@@ -1,4 +1,4 @@
-"""``complaints/`` in the API: API.md's fields, scoping, writes through the services, ``answer/``."""
+"""``complaints/`` in the API: the fields of docs/api.md, scoping, writes through the services, ``answer/``."""
 
 import datetime
 

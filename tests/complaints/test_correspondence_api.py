@@ -1,5 +1,5 @@
-"""``correspondences/`` in the API: API.md's fields, scoping, writes through the services, ``answer/``, and the
-bulk import endpoint that returns its report (201 all imported, 400 nothing imported)."""
+"""``correspondences/`` in the API: the fields of docs/api.md, scoping, writes through the services, ``answer/``, and
+the bulk import endpoint that returns its report (201 all imported, 400 nothing imported)."""
 
 import datetime
 

@@ -123,7 +123,7 @@ def _restore_reference_data():
 
 @pytest.fixture
 def demo(transactional_db):
-    """The demo data of `manage.py load_demo` (accounts of API.md, password ``demo-qualipref``)."""
+    """The demo data of `manage.py load_demo` (the README's accounts, password ``demo-qualipref``)."""
     from qualipref.demo import DEMO_PASSWORD, load_demo
 
     _restore_reference_data()

@@ -1,4 +1,4 @@
-"""The action plans and actions of the API: the contract of API.md, filters, writes through the services,
+"""The action plans and actions of the API: the contract of docs/api.md, filters, writes through the services,
 the history of an action, bulk status changes, copies, and constant query counts."""
 
 import datetime

@@ -1,4 +1,4 @@
-"""``labellings/``: the contract of API.md, scoping, filters, writes through the service, query counts."""
+"""``labellings/``: the contract of docs/api.md, scoping, filters, writes through the service, query counts."""
 
 import datetime
 

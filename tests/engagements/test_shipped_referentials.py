@@ -7,7 +7,7 @@ import pytest
 from engagements import importer
 from engagements.models import Engagement, Module, Referential
 
-# Every measurable target of DOMAIN.md, as (indicator, comparison, threshold, unit).
+# Every measurable target of docs/domaine.md, § Engagements chiffrés, as (indicator, comparison, threshold, unit).
 DOMAIN_TARGETS = [
     ("letters_in_time", "lt", Decimal("15"), "jours ouvrés"),  # courriers < 15 jours ouvrés
     ("emails_in_time", "lt", Decimal("5"), "jours ouvrés"),  # courriels < 5 jours ouvrés

@@ -1,5 +1,5 @@
 """``surveys/`` (campaigns), ``surveys/{id}/responses/`` (no login while open), ``surveys/{id}/results/`` and
-``questionnaires/``: API.md's names, field errors in French, scoping."""
+``questionnaires/``: the names of docs/api.md, field errors in French, scoping."""
 
 import pytest
 from django.urls import reverse

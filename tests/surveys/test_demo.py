@@ -1,4 +1,5 @@
-"""The demo data: the 2015 table of DOMAIN.md as published aggregated results, an open campaign with answers."""
+"""The demo data: the 2015 table of docs/domaine.md (§ Données de démonstration) as published aggregated results,
+an open campaign with answers."""
 
 import pytest
 from django.urls import reverse

@@ -7,7 +7,10 @@ from qualipref import backups
 
 
 class Command(BaseCommand):
-    help = "Sauvegarde la base de données et les fichiers téléversés dans une archive (README : Sauvegardes)."
+    help = (
+        "Sauvegarde la base de données et les fichiers téléversés dans une archive "
+        "(docs/exploitation.md, § Sauvegardes et restauration)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
