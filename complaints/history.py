@@ -8,6 +8,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from accounts.models import User
+from qualipref.lib.dates import short_date
 
 # Denormalised or set by the application: not shown.
 HIDDEN_FIELDS = ("prefecture", "created_by", "answered_by", "answer_delay", "reference")
@@ -51,7 +52,7 @@ def _display(model_field, value, related):
             return obj.get_full_name() or obj.username
         return str(obj)
     if isinstance(value, datetime.date):
-        return value.strftime("%d/%m/%Y")
+        return short_date(value)
     return str(value)
 
 

@@ -28,15 +28,12 @@ from audits.models import Audit, Finding, FindingAction, GoodPractice
 from audits.services.grid import _require_filler
 from engagements.models import Action
 from engagements.services import actions as action_services
+from qualipref.lib.dates import short_date
 
 Category = Finding.Category
 TEXT_MAX_LENGTH = 10_000
 RESPONSE_MAX_LENGTH = 20_000
 EDITABLE_FIELDS = frozenset({"category", "site", "module", "engagement", "text"})
-
-
-def _fr(day):
-    return f"{day:%d/%m/%Y}"
 
 
 def _raise(errors):
@@ -172,7 +169,7 @@ def finding_respond(*, by, finding, response, response_due_on=None) -> Finding:
         errors["response_due_on"] = "Indiquez une échéance valide (JJ/MM/AAAA)."
     elif response_due_on is not None and audit.report_delivered_on and response_due_on < audit.report_delivered_on:
         errors["response_due_on"] = (
-            f"L'échéance révisée ne peut pas précéder la remise du rapport ({_fr(audit.report_delivered_on)})."
+            f"L'échéance révisée ne peut pas précéder la remise du rapport ({short_date(audit.report_delivered_on)})."
         )
     _raise(errors)
     finding.response = response
@@ -339,7 +336,7 @@ def finding_close(*, by, finding, verified_in, note="") -> Finding:
     if not access.can_manage_audits(by, finding.audit.prefecture):
         raise PermissionDenied("Seul le responsable qualité de la préfecture lève les non-conformités de ses audits.")
     if finding.is_closed:
-        raise ValidationError(f"Cette non-conformité est déjà levée (le {_fr(finding.closed_on)}).")
+        raise ValidationError(f"Cette non-conformité est déjà levée (le {short_date(finding.closed_on)}).")
     check = closure_check(finding)
     if verified_in is None:
         raise ValidationError({"verified_in": "Indiquez l'audit ultérieur qui a vérifié l'efficacité des actions."})
@@ -458,5 +455,5 @@ def _display(model_field, value):
         obj = model_field.related_model._default_manager.filter(pk=value).first()
         return str(obj) if obj is not None else f"n° {value} (supprimé)"
     if isinstance(value, datetime.date):
-        return _fr(value)
+        return short_date(value)
     return str(value)

@@ -6,8 +6,7 @@ from dataclasses import field as dataclass_field
 
 from accounts.models import User
 from engagements.models import Action
-
-from .rules import _date
+from qualipref.lib.dates import short_date
 
 # --- reading the history --------------------------------------------------------------------------
 
@@ -53,7 +52,7 @@ def _display(field, value, related):
             return f"n° {value} (supprimé)"
         return _user_display(obj) if field.related_model is User else str(obj)
     if isinstance(value, datetime.date):
-        return _date(value)
+        return short_date(value)
     if field.name == "progress":
         return f"{value} %"
     return str(value)
