@@ -29,6 +29,7 @@ from audits.services.grid import _require_filler
 from engagements.models import Action
 from engagements.services import actions as action_services
 from qualipref.lib.dates import short_date
+from qualipref.lib.history import FieldHistory
 
 Category = Finding.Category
 TEXT_MAX_LENGTH = 10_000
@@ -406,54 +407,10 @@ def good_practice_withdraw(*, by, practice) -> None:
 
 # --- history ----------------------------------------------------------------------------------------
 
+# The audit and the actors are shown elsewhere on the finding's page.
+FINDING_HISTORY = FieldHistory(hidden=frozenset({"audit", "created_by", "responded_by", "closed_by"}))
+
 
 def finding_history(finding):
     """Who changed what and when, newest first (the same entries as the actions' history)."""
-    from engagements.services.actions.history import FieldChange, HistoryEntry
-
-    records = list(finding.history.select_related("history_user").order_by("history_date", "history_id"))
-    fields = {f.name: f for f in Finding._meta.fields}
-    hidden = {"audit", "created_by", "responded_by", "closed_by"}
-    entries, previous = [], None
-    for record in records:
-        changes = []
-        if previous is not None:
-            delta = record.diff_against(previous, excluded_fields=list(hidden))
-            for change in delta.changes:
-                model_field = fields.get(change.field)
-                if model_field is None:
-                    continue
-                changes.append(
-                    FieldChange(
-                        field=change.field,
-                        label=str(model_field.verbose_name),
-                        old=change.old,
-                        new=change.new,
-                        old_display=_display(model_field, change.old),
-                        new_display=_display(model_field, change.new),
-                    )
-                )
-        entries.append(
-            HistoryEntry(
-                date=record.history_date,
-                user=record.history_user,
-                kind="creation" if record.history_type == "+" else "modification",
-                reason=record.history_change_reason or "",
-                changes=changes,
-            )
-        )
-        previous = record
-    return [entry for entry in reversed(entries) if entry.kind == "creation" or entry.changes or entry.reason]
-
-
-def _display(model_field, value):
-    if value in (None, ""):
-        return "—"
-    if model_field.choices:
-        return str(dict(model_field.flatchoices).get(value, value))
-    if model_field.is_relation:
-        obj = model_field.related_model._default_manager.filter(pk=value).first()
-        return str(obj) if obj is not None else f"n° {value} (supprimé)"
-    if isinstance(value, datetime.date):
-        return short_date(value)
-    return str(value)
+    return FINDING_HISTORY.of(finding)
