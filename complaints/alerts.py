@@ -27,6 +27,7 @@ from accounts import notifications
 from accounts.models import Membership, Role
 from complaints.deadlines import COMPLAINT_DELAY
 from complaints.models import Complaint, Correspondence
+from qualipref.lib.dates import short_date
 from sites import calendars
 
 OVERDUE_LOOKBACK_DAYS = 30
@@ -128,8 +129,8 @@ def _recipients(items, today):
 
 
 def _texts(item, stage, remaining):
-    due = f"{item.due_on:%d/%m/%Y}"
-    received = f"reçu{'e' if item.model == 'complaint' else ''} le {item.received_on:%d/%m/%Y}"
+    due = short_date(item.due_on)
+    received = f"reçu{'e' if item.model == 'complaint' else ''} le {short_date(item.received_on)}"
     if stage == OVERDUE:
         title = f"{item.label} en retard : réponse attendue le {due}"
         body = f"{item.site_name}, {received}. Le délai de {item.delay} jours ouvrés est dépassé."

@@ -19,6 +19,8 @@ import string
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from qualipref.lib.dates import short_date
+
 PLACEHOLDERS = {
     "reference": "la référence de la réclamation (REC-13-2026-00042)",
     "date_reception": "la date de réception (JJ/MM/AAAA)",
@@ -65,10 +67,6 @@ def check_template(body):
             raise ValidationError(f"Écrivez la variable {{{name}}} sans « ! » ni « : » après son nom.")
 
 
-def _date(value):
-    return value.strftime("%d/%m/%Y") if value else ""
-
-
 # Site names that start with a common noun take its article (« l'accueil de la sous-préfecture d'Istres »);
 # the others are place names (« l'accueil de Marseille – Peytral », « d'Aix »).
 _NOUNS = {
@@ -108,9 +106,9 @@ def placeholder_values(complaint, *, by=None, today=None):
     role = access.handler_role(by, complaint) if by is not None else None
     return {
         "reference": complaint.reference,
-        "date_reception": _date(complaint.received_on),
-        "date_echeance": _date(complaint.due_on),
-        "date_du_jour": _date(today or timezone.localdate()),
+        "date_reception": short_date(complaint.received_on),
+        "date_echeance": short_date(complaint.due_on),
+        "date_du_jour": short_date(today or timezone.localdate()),
         "site": complaint.site.name,
         "du_site": of_site(complaint.site.name),
         "service": complaint.service.name if complaint.service_id else "",

@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from accounts import access
 from complaints.models import REQUESTER_FIELDS, Complaint, Correspondence, CorrespondenceImport, retention_months
+from qualipref.lib.dates import short_date
 
 CHUNK = 500
 STALE_IMPORT_DAYS = 7
@@ -42,7 +43,7 @@ def months_before(day, months):
 
 
 def erased_text(today):
-    return f"[Texte effacé le {today:%d/%m/%Y} : données personnelles anonymisées.]"
+    return f"[Texte effacé le {short_date(today)} : données personnelles anonymisées.]"
 
 
 def expired_complaints(*, today=None):
@@ -88,7 +89,7 @@ def anonymise_complaints(queryset, *, today=None) -> int:
 def anonymise_correspondences(queryset, *, today=None) -> int:
     """Erase the sender and subject of these items and of their history rows; returns how many."""
     today = today or timezone.localdate()
-    text = f"[Effacé le {today:%d/%m/%Y}]"
+    text = f"[Effacé le {short_date(today)}]"
     count = 0
     for ids in _chunks(queryset):
         with transaction.atomic():

@@ -20,6 +20,7 @@ from complaints import deadlines, references, replies
 from complaints.models import REQUESTER_FIELDS, Complaint, ReplyTemplate, retention_months
 from complaints.register import services as register_services
 from complaints.register.services import assignable_users as assignable_users  # the views ask here
+from qualipref.lib.dates import short_date
 
 logger = logging.getLogger(__name__)
 
@@ -42,10 +43,6 @@ EDITABLE_FIELDS = frozenset(
     }
 )
 TEMPLATE_FIELDS = frozenset({"title", "body", "is_active"})
-
-
-def _date(value):
-    return value.strftime("%d/%m/%Y")
 
 
 def _raise(errors):
@@ -80,7 +77,7 @@ def _check(complaint, errors, *, today):
     elif complaint.answered_on is not None and received_on > complaint.answered_on:
         errors.setdefault(
             "received_on",
-            f"La date de réception ne peut pas suivre la date de la réponse ({_date(complaint.answered_on)}).",
+            f"La date de réception ne peut pas suivre la date de la réponse ({short_date(complaint.answered_on)}).",
         )
     if not complaint.description:
         errors.setdefault("description", "Décrivez la réclamation ou la suggestion.")
@@ -314,14 +311,14 @@ def complaint_answer(*, by, complaint, answered_on, response) -> Complaint:
     # Locked and read again: two agents answering at once do not both succeed.
     current = register_services.lock_for_answer(Complaint, complaint)
     if current.is_answered:
-        raise ValidationError(f"Cette réclamation a déjà reçu une réponse le {_date(current.answered_on)}.")
+        raise ValidationError(f"Cette réclamation a déjà reçu une réponse le {short_date(current.answered_on)}.")
     errors = {}
     today = timezone.localdate()
     if not register_services.is_date(answered_on):
         errors["answered_on"] = "Indiquez la date de la réponse."
     elif answered_on < current.received_on:
         errors["answered_on"] = (
-            f"La date de réponse ne peut pas précéder la date de réception ({_date(current.received_on)})."
+            f"La date de réponse ne peut pas précéder la date de réception ({short_date(current.received_on)})."
         )
     elif answered_on > today:
         errors["answered_on"] = "La date de réponse ne peut pas être dans le futur."

@@ -29,6 +29,7 @@ from complaints.forms import (
 from complaints.history import complaint_history
 from complaints.models import Complaint, ReplyTemplate
 from complaints.register.views import open_first, register_page
+from qualipref.lib.dates import short_date
 from qualipref.views import breadcrumb, put_errors_on_form
 from sites.models import Prefecture
 
@@ -52,10 +53,6 @@ def _handled(request, pk, message="Vous ne pouvez pas traiter cette réclamation
     if not access.can_handle_complaint(request.user, complaint):
         raise PermissionDenied(message)
     return complaint
-
-
-def _date(value):
-    return value.strftime("%d/%m/%Y")
 
 
 # --- the register -----------------------------------------------------------------------------------------
@@ -115,7 +112,7 @@ def complaint_create(request):
             messages.success(
                 request,
                 f"{complaint.get_kind_display()} {complaint.reference} enregistrée : "
-                f"réponse attendue au plus tard le {_date(complaint.due_on)}.",
+                f"réponse attendue au plus tard le {short_date(complaint.due_on)}.",
             )
             return redirect("complaint_detail", pk=complaint.pk)
     return render(
@@ -173,7 +170,7 @@ def complaint_edit(request, pk):
         except ValidationError as error:
             put_errors_on_form(form, error)
         else:
-            messages.success(request, f"{complaint.reference} enregistrée ; échéance : {_date(complaint.due_on)}.")
+            messages.success(request, f"{complaint.reference} enregistrée ; échéance : {short_date(complaint.due_on)}.")
             return redirect("complaint_detail", pk=complaint.pk)
     return render(
         request,
@@ -194,7 +191,7 @@ def complaint_answer(request, pk):
     """GET ``?modele=<id>`` fills the answer with a reply template of the prefecture; POST records the answer."""
     complaint = _handled(request, pk, "Vous ne pouvez pas répondre à cette réclamation.")
     if complaint.is_answered:
-        messages.info(request, f"Cette réclamation a déjà reçu une réponse le {_date(complaint.answered_on)}.")
+        messages.info(request, f"Cette réclamation a déjà reçu une réponse le {short_date(complaint.answered_on)}.")
         return redirect("complaint_detail", pk=complaint.pk)
     templates = ReplyTemplate.objects.filter(prefecture_id=complaint.prefecture_id, is_active=True).order_by("title")
     picker = TemplatePickerForm(request.GET or None, templates=templates)

@@ -164,6 +164,8 @@ AXES_VERBOSE = False
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français")]
+# Named date formats (SHORT_DATE_FORMAT...): Django's French locale, plus the project's in qualipref/formats/fr/.
+FORMAT_MODULE_PATH = ["qualipref.formats"]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True

@@ -12,6 +12,7 @@ from types import MappingProxyType
 import holidays
 from django.db.models import QuerySet
 
+from qualipref.lib.dates import short_date
 from sites.models import Department, Site, SiteClosure
 
 ONE_DAY = datetime.timedelta(days=1)
@@ -121,11 +122,11 @@ class WorkingCalendar:
             self.valid_until is not None and last > self.valid_until
         ):
             outside = first if self.valid_from is not None and first < self.valid_from else last
-            known_from = f"{self.valid_from:%d/%m/%Y}" if self.valid_from is not None else "l'origine"
-            known_until = f"{self.valid_until:%d/%m/%Y}" if self.valid_until is not None else "sans fin"
+            known_from = short_date(self.valid_from, empty="l'origine")
+            known_until = short_date(self.valid_until, empty="sans fin")
             raise ValueError(
                 f"Ce calendrier ne connaît les fermetures du site que du {known_from} au {known_until} : "
-                f"impossible de dire si le {outside:%d/%m/%Y} est un jour ouvré."
+                f"impossible de dire si le {short_date(outside)} est un jour ouvré."
             )
 
 
@@ -248,4 +249,4 @@ def _check_period(start, end):
     if end is not None:
         _check_date(end, "La fin de la période")
     if start is not None and end is not None and end < start:
-        raise ValueError(f"La période se termine le {end:%d/%m/%Y}, avant son début le {start:%d/%m/%Y}.")
+        raise ValueError(f"La période se termine le {short_date(end)}, avant son début le {short_date(start)}.")

@@ -2,6 +2,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from qualipref.lib.dates import short_date
 from qualipref.lib.models import TimeStampedModel
 
 # Départements whose public holidays differ from the mainland ones, as `holidays.France` subdivisions.
@@ -178,5 +179,5 @@ class SiteClosure(TimeStampedModel):
 
     def __str__(self):
         if self.start_on == self.end_on:
-            return f"{self.site} fermé le {self.start_on:%d/%m/%Y} ({self.reason})"
-        return f"{self.site} fermé du {self.start_on:%d/%m/%Y} au {self.end_on:%d/%m/%Y} ({self.reason})"
+            return f"{self.site} fermé le {short_date(self.start_on)} ({self.reason})"
+        return f"{self.site} fermé du {short_date(self.start_on)} au {short_date(self.end_on)} ({self.reason})"

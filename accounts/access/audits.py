@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import PREFECTURE_ROLES, SITE_ROLES, Role
+from qualipref.lib.dates import short_date
 
 from .abilities import abilities_of
 from .core import get_scope, is_national_admin
@@ -85,8 +86,8 @@ def audit_window_refusal(user, audit, on=None):
     None when the user may read it now (or reads it through another role)."""
     if _reads_as_member(user, audit) or not is_assigned_auditor(user, audit) or audit.window_open(on):
         return None
-    start = f"{audit.access_from:%d/%m/%Y}" if audit.access_from else "début de l'audit"
-    end = f"{audit.access_until:%d/%m/%Y}" if audit.access_until else "clôture de l'audit"
+    start = short_date(audit.access_from, empty="début de l'audit")
+    end = short_date(audit.access_until, empty="clôture de l'audit")
     return WINDOW_CLOSED.format(start=start, end=end)
 
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from engagements.models import Labelling, Module
+from qualipref.lib.dates import short_date, short_datetime
 from qualipref.lib.models import TimeStampedModel
 from sites.models import Prefecture, Site
 
@@ -152,14 +153,14 @@ class Audit(TimeStampedModel):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} du {self.start_on:%d/%m/%Y} – {self.prefecture}"
+        return f"{self.get_kind_display()} du {short_date(self.start_on)} – {self.prefecture}"
 
     @property
     def title(self):
         """« Audit de labellisation du 14/09/2015 au 18/09/2015 »."""
         if self.start_on == self.end_on:
-            return f"{self.get_kind_display()} du {self.start_on:%d/%m/%Y}"
-        return f"{self.get_kind_display()} du {self.start_on:%d/%m/%Y} au {self.end_on:%d/%m/%Y}"
+            return f"{self.get_kind_display()} du {short_date(self.start_on)}"
+        return f"{self.get_kind_display()} du {short_date(self.start_on)} au {short_date(self.end_on)}"
 
     @staticmethod
     def compute_report_due_on(end_on):
@@ -260,7 +261,7 @@ class AuditReport(TimeStampedModel):
         ]
 
     def __str__(self):
-        when = timezone.localtime(self.generated_at).strftime("%d/%m/%Y %H:%M") if self.generated_at else "—"
+        when = short_datetime(self.generated_at, empty="—")
         return f"Rapport de l'audit n° {self.audit_id} produit le {when}"
 
     @property

@@ -4,6 +4,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from engagements.models import Engagement
+from qualipref.lib.dates import short_date
 from qualipref.lib.models import TimeStampedModel
 from sites.models import Service, Site
 
@@ -113,7 +114,7 @@ class MysteryVisit(TimeStampedModel):
         ordering = ["audit", "happened_on", "pk"]
 
     def __str__(self):
-        return f"{self.get_channel_display()} mystère du {self.happened_on:%d/%m/%Y} – {self.site}"
+        return f"{self.get_channel_display()} mystère du {short_date(self.happened_on)} – {self.site}"
 
     @property
     def score(self):

@@ -28,6 +28,7 @@ from accounts.models import Membership, Role
 from audits.models import Audit, AuditReport, Finding
 from engagements.models import Labelling
 from engagements.services import labellings as labelling_services
+from qualipref.lib.dates import short_date
 
 Status = Audit.Status
 Kind = Audit.Kind
@@ -54,10 +55,6 @@ EDITABLE_FIELDS = frozenset(
     {"kind", "body", "start_on", "end_on", "sites", "modules", "auditors", "access_from", "access_until", "summary"}
 )
 SUMMARY_MAX_LENGTH = 20_000
-
-
-def _fr(day):
-    return f"{day:%d/%m/%Y}"
 
 
 def _raise(errors):
@@ -87,7 +84,8 @@ def _check_dates(start_on, end_on, errors):
         errors.setdefault("end_on", "Indiquez le dernier jour d'audit.")
     if start_on and end_on and end_on < start_on:
         errors.setdefault(
-            "end_on", f"Le dernier jour d'audit ne peut pas précéder le premier ({_fr(start_on)}) : dates inversées ?"
+            "end_on",
+            f"Le dernier jour d'audit ne peut pas précéder le premier ({short_date(start_on)}) : dates inversées ?",
         )
 
 
@@ -95,7 +93,8 @@ def _check_window(access_from, access_until, errors):
     if access_from and access_until and access_until < access_from:
         errors.setdefault(
             "access_until",
-            f"La fin de l'accès des auditeurs ne peut pas précéder son début ({_fr(access_from)}) : dates inversées ?",
+            f"La fin de l'accès des auditeurs ne peut pas précéder son début ({short_date(access_from)}) : "
+            "dates inversées ?",
         )
 
 
@@ -330,15 +329,18 @@ def audit_transition(*, by, audit, step, on=None) -> Audit:
         raise ValidationError({"on": f"La {date_label} ne peut pas être dans le futur."})
     if step in ("start", "write") and on < audit.start_on:
         raise ValidationError(
-            {"on": f"L'audit commence le {_fr(audit.start_on)} : la {date_label} ne peut pas précéder."}
+            {"on": f"L'audit commence le {short_date(audit.start_on)} : la {date_label} ne peut pas précéder."}
         )
     if step == "deliver" and on < audit.end_on:
         raise ValidationError(
-            {"on": f"Le rapport suit le dernier jour d'audit ({_fr(audit.end_on)}) : la remise ne peut pas précéder."}
+            {
+                "on": f"Le rapport suit le dernier jour d'audit ({short_date(audit.end_on)}) : "
+                "la remise ne peut pas précéder."
+            }
         )
     if step in ("respond", "close") and audit.report_delivered_on and on < audit.report_delivered_on:
         raise ValidationError(
-            {"on": f"Rapport remis le {_fr(audit.report_delivered_on)} : la {date_label} ne peut pas précéder."}
+            {"on": f"Rapport remis le {short_date(audit.report_delivered_on)} : la {date_label} ne peut pas précéder."}
         )
     blockers = step_blockers(audit, step)
     if blockers:
@@ -396,7 +398,7 @@ def audit_record_decision(*, by, audit, decision, decided_on, renewal_due=None, 
     if decided_on is None:
         errors["decided_on"] = "Indiquez la date de la décision."
     elif decided_on < audit.end_on:
-        errors["decided_on"] = f"La décision ne peut pas précéder le dernier jour d'audit ({_fr(audit.end_on)})."
+        errors["decided_on"] = f"La décision ne peut pas précéder le dernier jour d'audit ({short_date(audit.end_on)})."
     elif decided_on > timezone.localdate():
         errors["decided_on"] = "La date de la décision ne peut pas être dans le futur."
     _raise(errors)

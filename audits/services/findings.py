@@ -28,15 +28,13 @@ from audits.models import Audit, Finding, FindingAction, GoodPractice
 from audits.services.grid import _require_filler
 from engagements.models import Action
 from engagements.services import actions as action_services
+from qualipref.lib.dates import short_date
+from qualipref.lib.history import FieldHistory
 
 Category = Finding.Category
 TEXT_MAX_LENGTH = 10_000
 RESPONSE_MAX_LENGTH = 20_000
 EDITABLE_FIELDS = frozenset({"category", "site", "module", "engagement", "text"})
-
-
-def _fr(day):
-    return f"{day:%d/%m/%Y}"
 
 
 def _raise(errors):
@@ -172,7 +170,7 @@ def finding_respond(*, by, finding, response, response_due_on=None) -> Finding:
         errors["response_due_on"] = "Indiquez une échéance valide (JJ/MM/AAAA)."
     elif response_due_on is not None and audit.report_delivered_on and response_due_on < audit.report_delivered_on:
         errors["response_due_on"] = (
-            f"L'échéance révisée ne peut pas précéder la remise du rapport ({_fr(audit.report_delivered_on)})."
+            f"L'échéance révisée ne peut pas précéder la remise du rapport ({short_date(audit.report_delivered_on)})."
         )
     _raise(errors)
     finding.response = response
@@ -339,7 +337,7 @@ def finding_close(*, by, finding, verified_in, note="") -> Finding:
     if not access.can_manage_audits(by, finding.audit.prefecture):
         raise PermissionDenied("Seul le responsable qualité de la préfecture lève les non-conformités de ses audits.")
     if finding.is_closed:
-        raise ValidationError(f"Cette non-conformité est déjà levée (le {_fr(finding.closed_on)}).")
+        raise ValidationError(f"Cette non-conformité est déjà levée (le {short_date(finding.closed_on)}).")
     check = closure_check(finding)
     if verified_in is None:
         raise ValidationError({"verified_in": "Indiquez l'audit ultérieur qui a vérifié l'efficacité des actions."})
@@ -409,54 +407,10 @@ def good_practice_withdraw(*, by, practice) -> None:
 
 # --- history ----------------------------------------------------------------------------------------
 
+# The audit and the actors are shown elsewhere on the finding's page.
+FINDING_HISTORY = FieldHistory(hidden=frozenset({"audit", "created_by", "responded_by", "closed_by"}))
+
 
 def finding_history(finding):
     """Who changed what and when, newest first (the same entries as the actions' history)."""
-    from engagements.services.actions.history import FieldChange, HistoryEntry
-
-    records = list(finding.history.select_related("history_user").order_by("history_date", "history_id"))
-    fields = {f.name: f for f in Finding._meta.fields}
-    hidden = {"audit", "created_by", "responded_by", "closed_by"}
-    entries, previous = [], None
-    for record in records:
-        changes = []
-        if previous is not None:
-            delta = record.diff_against(previous, excluded_fields=list(hidden))
-            for change in delta.changes:
-                model_field = fields.get(change.field)
-                if model_field is None:
-                    continue
-                changes.append(
-                    FieldChange(
-                        field=change.field,
-                        label=str(model_field.verbose_name),
-                        old=change.old,
-                        new=change.new,
-                        old_display=_display(model_field, change.old),
-                        new_display=_display(model_field, change.new),
-                    )
-                )
-        entries.append(
-            HistoryEntry(
-                date=record.history_date,
-                user=record.history_user,
-                kind="creation" if record.history_type == "+" else "modification",
-                reason=record.history_change_reason or "",
-                changes=changes,
-            )
-        )
-        previous = record
-    return [entry for entry in reversed(entries) if entry.kind == "creation" or entry.changes or entry.reason]
-
-
-def _display(model_field, value):
-    if value in (None, ""):
-        return "—"
-    if model_field.choices:
-        return str(dict(model_field.flatchoices).get(value, value))
-    if model_field.is_relation:
-        obj = model_field.related_model._default_manager.filter(pk=value).first()
-        return str(obj) if obj is not None else f"n° {value} (supprimé)"
-    if isinstance(value, datetime.date):
-        return _fr(value)
-    return str(value)
+    return FINDING_HISTORY.of(finding)

@@ -22,6 +22,7 @@ from complaints.register import services as register_services
 # The views and the import ask here.
 from complaints.register.services import assignable_users as assignable_users
 from complaints.register.services import set_answer as set_answer
+from qualipref.lib.dates import short_date
 
 Kind = Correspondence.Kind
 
@@ -33,10 +34,6 @@ EARLIEST = datetime.date(2000, 1, 1)
 
 KIND_UNKNOWN = "Type inconnu : courrier, courriel, demande de rendez-vous d'un élu ou lettre d'observations."
 SERVICE_OF_ANOTHER_SITE = "Ce service n'appartient pas au site choisi."
-
-
-def _date(value):
-    return value.strftime("%d/%m/%Y")
 
 
 def reference_taken(reference):
@@ -51,13 +48,14 @@ def check_dates(*, received_on, answered_on, today):
     elif received_on > today:
         errors["received_on"] = "La date de réception ne peut pas être dans le futur."
     elif received_on < EARLIEST:
-        errors["received_on"] = f"Date de réception invraisemblable ({_date(received_on)}) : vérifiez l'année."
+        errors["received_on"] = f"Date de réception invraisemblable ({short_date(received_on)}) : vérifiez l'année."
     if answered_on is not None:
         if answered_on > today:
             errors["answered_on"] = "La date de réponse ne peut pas être dans le futur."
         elif received_on is not None and answered_on < received_on:
             errors["answered_on"] = (
-                f"La date de réponse ({_date(answered_on)}) précède la date de réception ({_date(received_on)})."
+                f"La date de réponse ({short_date(answered_on)}) précède "
+                f"la date de réception ({short_date(received_on)})."
             )
     return errors
 
@@ -219,7 +217,7 @@ def correspondence_answer(*, by, correspondence, answered_on) -> Correspondence:
     _check_handler(by, correspondence, "Vous ne pouvez pas enregistrer la réponse à ce courrier.")
     current = register_services.lock_for_answer(Correspondence, correspondence)
     if current.is_answered:
-        raise ValidationError(f"Ce courrier a déjà reçu une réponse le {_date(current.answered_on)}.")
+        raise ValidationError(f"Ce courrier a déjà reçu une réponse le {short_date(current.answered_on)}.")
     if not register_services.is_date(answered_on):
         raise ValidationError({"answered_on": "Indiquez la date de la réponse."})
     errors = check_dates(received_on=current.received_on, answered_on=answered_on, today=timezone.localdate())

@@ -27,6 +27,7 @@ from complaints.deadlines import attach_remaining_working_days
 from complaints.history import correspondence_history
 from complaints.models import Correspondence, CorrespondenceImport
 from complaints.register.views import open_first, register_page
+from qualipref.lib.dates import short_date
 from qualipref.views import breadcrumb, put_errors_on_form
 from sites.models import Prefecture, Site
 
@@ -44,10 +45,6 @@ def _detail_crumb(item):
 
 def _imports_crumb():
     return ("Import CSV", reverse("correspondence_import"))
-
-
-def _date(value):
-    return value.strftime("%d/%m/%Y")
 
 
 def _visible(request, pk):
@@ -109,7 +106,7 @@ def correspondence_create(request):
             messages.success(
                 request,
                 f"{item.get_kind_display()} {item.label} enregistré : réponse attendue au plus tard le "
-                f"{_date(item.due_on)} ({item.delay_days} jours ouvrés).",
+                f"{short_date(item.due_on)} ({item.delay_days} jours ouvrés).",
             )
             if "another" in request.POST:
                 return redirect("correspondence_create")
@@ -168,7 +165,7 @@ def correspondence_edit(request, pk):
         except ValidationError as error:
             put_errors_on_form(form, error)
         else:
-            messages.success(request, f"{item.label} enregistré ; échéance : {_date(item.due_on)}.")
+            messages.success(request, f"{item.label} enregistré ; échéance : {short_date(item.due_on)}.")
             return redirect("correspondence_detail", pk=item.pk)
     return render(
         request,
@@ -188,7 +185,7 @@ def correspondence_answer(request, pk):
     """Mark the item answered, on the date given (today by default)."""
     item = _handled(request, pk, "Vous ne pouvez pas enregistrer la réponse à ce courrier.")
     if item.is_answered:
-        messages.info(request, f"Ce courrier a déjà reçu une réponse le {_date(item.answered_on)}.")
+        messages.info(request, f"Ce courrier a déjà reçu une réponse le {short_date(item.answered_on)}.")
         return redirect("correspondence_detail", pk=item.pk)
     form = AnswerForm(request.POST or None, initial={"answered_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
@@ -215,7 +212,8 @@ def correspondence_answer(request, pk):
             "item": item,
             "form": form,
             "submit_label": "Enregistrer la réponse",
-            "lead": f"Reçu le {_date(item.received_on)}, réponse attendue au plus tard le {_date(item.due_on)}.",
+            "lead": f"Reçu le {short_date(item.received_on)}, "
+            f"réponse attendue au plus tard le {short_date(item.due_on)}.",
             "cancel_url": reverse("correspondence_detail", kwargs={"pk": item.pk}),
             "breadcrumb_data": breadcrumb("Réponse", _list_crumb(), _detail_crumb(item)),
         },

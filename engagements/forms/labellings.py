@@ -12,13 +12,10 @@ from accounts.forms import QualiprefForm, date_input
 from engagements.filters.labellings import PrefectureLabelFilter
 from engagements.models import Labelling, LabellingStep, Module, Referential
 from engagements.services import labellings as services
+from qualipref.lib.dates import short_date
 from sites.models import Site
 
 Kind = LabellingStep.Kind
-
-
-def _fr(day):
-    return f"{day:%d/%m/%Y}" if day else "—"
 
 
 def _evidence_field():
@@ -144,7 +141,7 @@ class LabellingStepForm(QualiprefForm):
         self._date(
             "Date de l'évaluation interne",
             "Qualipref : audit interne (auditeur du ministère ou société d'audit) ; Label Marianne : autoévaluation. "
-            f"Au plus tôt le {_fr(services.add_months(since, services.INDICATOR_TRACKING_MONTHS))} "
+            f"Au plus tôt le {short_date(services.add_months(since, services.INDICATOR_TRACKING_MONTHS))} "
             "(3 mois de suivi des indicateurs).",
         )
         self.fields["indicators_since"] = forms.DateField(
@@ -160,8 +157,8 @@ class LabellingStepForm(QualiprefForm):
         self._date(
             "Date de l'audit de labellisation",
             "1 à 3 mois après l'évaluation interne : entre le "
-            f"{_fr(services.add_months(internal, services.INTERNAL_EVALUATION_MIN_MONTHS))} et le "
-            f"{_fr(services.add_months(internal, services.INTERNAL_EVALUATION_MAX_MONTHS))}.",
+            f"{short_date(services.add_months(internal, services.INTERNAL_EVALUATION_MIN_MONTHS))} et le "
+            f"{short_date(services.add_months(internal, services.INTERNAL_EVALUATION_MAX_MONTHS))}.",
         )
         self.fields["note"].help_text = "Par exemple : 20 points forts, 6 pistes de progrès, 3 points sensibles."
 
@@ -182,12 +179,15 @@ class LabellingStepForm(QualiprefForm):
         )
 
     def _setup_follow_up_audit(self, labelling):
-        self._date("Date de l'audit de suivi", f"Audit de suivi attendu avant le {_fr(labelling.next_audit_due)}.")
+        self._date(
+            "Date de l'audit de suivi",
+            f"Audit de suivi attendu avant le {short_date(labelling.next_audit_due, empty='—')}.",
+        )
 
     def _setup_renewal_audit(self, labelling):
         self._date(
             "Date de l'audit de renouvellement",
-            f"Audit de renouvellement attendu avant le {_fr(labelling.renewal_due)}.",
+            f"Audit de renouvellement attendu avant le {short_date(labelling.renewal_due, empty='—')}.",
         )
 
     def _setup_end(self, labelling):

@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from qualipref.lib.dates import short_date
 from qualipref.lib.models import TimeStampedModel
 from sites.models import Prefecture, Site
 
@@ -166,7 +167,7 @@ class LabellingStep(TimeStampedModel):
         ordering = ["labelling", "happened_on", "created_at"]
 
     def __str__(self):
-        return f"{self.title} le {self.happened_on:%d/%m/%Y}"
+        return f"{self.title} le {short_date(self.happened_on)}"
 
     @property
     def title(self):

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from qualipref.lib.dates import short_date
 from qualipref.lib.models import TimeStampedModel
 from sites.models import Prefecture, Site
 
@@ -39,7 +40,7 @@ class Meeting(TimeStampedModel):
         ordering = ["prefecture", "-held_on"]
 
     def __str__(self):
-        return f"{self.get_kind_display()} du {self.held_on:%d/%m/%Y}"
+        return f"{self.get_kind_display()} du {short_date(self.held_on)}"
 
 
 class MeetingDecision(TimeStampedModel):
@@ -92,4 +93,4 @@ class Training(TimeStampedModel):
         indexes = [models.Index(fields=["person", "reception", "trained_on"], name="training_recent_idx")]
 
     def __str__(self):
-        return f"{self.person} – {self.course} ({self.trained_on:%d/%m/%Y})"
+        return f"{self.person} – {self.course} ({short_date(self.trained_on)})"

@@ -37,6 +37,7 @@ from django.utils import timezone
 from accounts import access
 from engagements.models import Labelling, LabellingStep, Module
 from qualipref.lib import uploads
+from qualipref.lib.dates import short_date
 from sites.models import Prefecture
 
 Kind = LabellingStep.Kind
@@ -100,10 +101,6 @@ def next_follow_up_due(*, referential, granted_on, next_audit_due, renewal_due):
     return min(add_months(granted_on, periods * months), renewal_due)
 
 
-def _fr(day):
-    return f"{day:%d/%m/%Y}"
-
-
 def _check_past(day, field, label):
     if day is None:
         raise ValidationError({field: f"Indiquez {label}."})
@@ -160,7 +157,7 @@ def _check_step_date(labelling, happened_on, label="la date de l'étape"):
     last = _last_step_on(labelling)
     if last is not None and happened_on < last:
         raise ValidationError(
-            {"happened_on": f"La date ne peut pas précéder la dernière étape du cycle ({_fr(last)})."}
+            {"happened_on": f"La date ne peut pas précéder la dernière étape du cycle ({short_date(last)})."}
         )
 
 
@@ -226,7 +223,7 @@ def _start_errors(*, started_on, indicators_since, previous):
             errors.update(error.message_dict)
     if previous is not None and started_on and previous.ended_on and started_on < previous.ended_on:
         errors["started_on"] = (
-            f"Le nouveau cycle ne peut pas commencer avant la clôture du précédent ({_fr(previous.ended_on)})."
+            f"Le nouveau cycle ne peut pas commencer avant la clôture du précédent ({short_date(previous.ended_on)})."
         )
     return errors
 
@@ -323,8 +320,8 @@ def labelling_record_internal_evaluation(
             {
                 "happened_on": (
                     f"Il faut au moins {INDICATOR_TRACKING_MONTHS} mois de suivi des indicateurs avant "
-                    f"l'évaluation interne : le suivi a commencé le {_fr(since)}, l'évaluation interne est "
-                    f"possible à partir du {_fr(earliest)}."
+                    f"l'évaluation interne : le suivi a commencé le {short_date(since)}, l'évaluation interne est "
+                    f"possible à partir du {short_date(earliest)}."
                 )
             }
         )
@@ -359,9 +356,9 @@ def labelling_record_labelling_audit(*, by, labelling, happened_on, note="", evi
         raise ValidationError(
             {
                 "happened_on": (
-                    f"L'évaluation interne ({_fr(internal)}) doit avoir lieu {INTERNAL_EVALUATION_MIN_MONTHS} à "
+                    f"L'évaluation interne ({short_date(internal)}) doit avoir lieu {INTERNAL_EVALUATION_MIN_MONTHS} à "
                     f"{INTERNAL_EVALUATION_MAX_MONTHS} mois avant l'audit de labellisation : date d'audit possible "
-                    f"du {_fr(earliest)} au {_fr(latest)}. Au-delà, refaites une évaluation interne."
+                    f"du {short_date(earliest)} au {short_date(latest)}. Au-delà, refaites une évaluation interne."
                 )
             }
         )
@@ -394,7 +391,8 @@ def labelling_record_decision(
                 {
                     "renewal_due": (
                         "L'audit de renouvellement a lieu après l'attribution du label et au plus tard 3 ans "
-                        f"après : entre le {_fr(happened_on + datetime.timedelta(days=1))} et le {_fr(latest)}."
+                        f"après : entre le {short_date(happened_on + datetime.timedelta(days=1))} "
+                        f"et le {short_date(latest)}."
                     )
                 }
             )
@@ -449,7 +447,7 @@ def labelling_end(*, by, labelling, happened_on, note="", evidence=None) -> Labe
     check_evidence_file(evidence)
     _check_step_date(labelling, happened_on, "la date de clôture")
     if happened_on < labelling.started_on:
-        raise ValidationError({"happened_on": f"Le cycle a commencé le {_fr(labelling.started_on)}."})
+        raise ValidationError({"happened_on": f"Le cycle a commencé le {short_date(labelling.started_on)}."})
     labelling.status = Status.ENDED
     labelling.ended_on = happened_on
     _record(labelling, by=by, kind=Kind.END, happened_on=happened_on, note=note, evidence=evidence)
@@ -519,7 +517,9 @@ def labelling_migrate(
     errors.update(_start_errors(started_on=started_on, indicators_since=indicators_since, previous=None))
     last = _last_step_on(old)
     if "started_on" not in errors and last is not None and started_on < last:
-        errors["started_on"] = f"Le nouveau cycle ne peut pas précéder la dernière étape du cycle actuel ({_fr(last)})."
+        errors["started_on"] = (
+            f"Le nouveau cycle ne peut pas précéder la dernière étape du cycle actuel ({short_date(last)})."
+        )
     try:
         modules, sites = _perimeter(prefecture=old.prefecture, referential=referential, modules=modules, sites=sites)
     except ValidationError as error:

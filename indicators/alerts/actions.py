@@ -7,6 +7,7 @@ from django.db.models import F
 from django.urls import reverse
 
 from engagements.models import Action
+from qualipref.lib.dates import short_date
 
 from . import base
 
@@ -37,9 +38,12 @@ def collect(today):
             people = set(managers.get(prefecture_id, ()))
         where = site_name or "Action de la préfecture"
         if stage == base.OVERDUE:
-            kind, text = "action_overdue", f"Action en retard : échéance du {due_on:%d/%m/%Y} dépassée"
+            kind, text = "action_overdue", f"Action en retard : échéance du {short_date(due_on)} dépassée"
         else:
-            kind, text = "action_due", f"Action à réaliser avant le {due_on:%d/%m/%Y} ({base.remaining(due_on, today)})"
+            kind, text = (
+                "action_due",
+                f"Action à réaliser avant le {short_date(due_on)} ({base.remaining(due_on, today)})",
+            )
         found += base.notices(
             people,
             key=f"action:{pk}:{due_on.isoformat()}:{stage}",

@@ -6,6 +6,8 @@ The audits app is optional here: ``collect`` gives nothing when it is not instal
 from django.conf import settings
 from django.urls import reverse
 
+from qualipref.lib.dates import short_date
+
 from . import base
 
 try:
@@ -38,12 +40,12 @@ def collect(today):
         stage = base.stage_of(due_on, today, days_before)
         if stage is None:
             continue
-        label = f"{kinds.get(kind, kind)} terminé le {end_on:%d/%m/%Y}"
+        label = f"{kinds.get(kind, kind)} terminé le {short_date(end_on)}"
         if stage == base.OVERDUE:
-            event, title = "audit_report_late", f"Rapport d'audit en retard : attendu le {due_on:%d/%m/%Y}"
+            event, title = "audit_report_late", f"Rapport d'audit en retard : attendu le {short_date(due_on)}"
         else:
             event = "audit_report_due"
-            title = f"Rapport d'audit attendu le {due_on:%d/%m/%Y} ({base.remaining(due_on, today)})"
+            title = f"Rapport d'audit attendu le {short_date(due_on)} ({base.remaining(due_on, today)})"
         found += base.notices(
             auditors.get(pk, set()) | managers.get(prefecture_id, set()),
             key=f"audit:{pk}:{due_on.isoformat()}:report:{stage}",

@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db.models import Count, Q
 from django.urls import reverse
 
+from qualipref.lib.dates import short_date
+
 from . import base
 
 try:
@@ -47,17 +49,17 @@ def collect(today):
             continue
         count = f"{waiting} constat{'s' if waiting > 1 else ''}"
         if stage == base.OVERDUE:
-            event, title = "finding_response_late", f"Réponse argumentée en retard : attendue le {due_on:%d/%m/%Y}"
+            event, title = "finding_response_late", f"Réponse argumentée en retard : attendue le {short_date(due_on)}"
         else:
             event = "finding_response_due"
-            title = f"Réponse argumentée attendue le {due_on:%d/%m/%Y} ({base.remaining(due_on, today)})"
+            title = f"Réponse argumentée attendue le {short_date(due_on)} ({base.remaining(due_on, today)})"
         found += base.notices(
             managers.get(prefecture_id, set()),
             key=f"audit:{pk}:{due_on.isoformat()}:response:{stage}",
             kind=event,
             title=title,
             body=(
-                f"{kinds.get(kind, kind)} : rapport remis le {delivered_on:%d/%m/%Y}, {count} (points sensibles ou "
+                f"{kinds.get(kind, kind)} : rapport remis le {short_date(delivered_on)}, {count} (points sensibles ou "
                 "non-conformités) sans réponse argumentée."
             ),
             url=reverse("audit_detail", kwargs={"pk": pk}),

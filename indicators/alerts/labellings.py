@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from engagements.models import Labelling
+from qualipref.lib.dates import short_date
 
 from . import base
 
@@ -40,9 +41,9 @@ def collect(today):
             if stage is None:
                 continue
             if stage == base.OVERDUE:
-                title = f"{label} en retard : attendu avant le {due_on:%d/%m/%Y}"
+                title = f"{label} en retard : attendu avant le {short_date(due_on)}"
             else:
-                title = f"{label} à tenir avant le {due_on:%d/%m/%Y} ({base.remaining(due_on, today)})"
+                title = f"{label} à tenir avant le {short_date(due_on)} ({base.remaining(due_on, today)})"
             found += base.notices(
                 managers.get(prefecture_id, ()),
                 key=f"labelling:{pk}:{field}:{due_on.isoformat()}:{stage}",

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from engagements.services.meetings import TRAINING_VALIDITY_YEARS, agents_reception_training
+from qualipref.lib.dates import short_date
 from sites.models import Site
 
 from . import base
@@ -33,9 +34,9 @@ def collect(today):
             due_on = base.add_years(last, TRAINING_VALIDITY_YEARS)
             stage, since = base.stage_of(due_on, today, days_before), last.isoformat()
             if stage == base.OVERDUE:
-                title = f"Formation à l'accueil de {name} ({site_name}) à renouveler : expirée le {due_on:%d/%m/%Y}"
+                title = f"Formation à l'accueil de {name} ({site_name}) à renouveler : expirée le {short_date(due_on)}"
             else:
-                title = f"Formation à l'accueil de {name} ({site_name}) à renouveler avant le {due_on:%d/%m/%Y}"
+                title = f"Formation à l'accueil de {name} ({site_name}) à renouveler avant le {short_date(due_on)}"
         found += base.notices(
             referents.get(site_id, ()),
             key=f"training:{user_id}:site:{site_id}:{since}:{stage}",

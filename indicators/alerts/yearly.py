@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from accounts.models import Membership, Role
 from engagements.models import Meeting
+from qualipref.lib.dates import short_date
 from surveys.models import Campaign
 
 from . import base
@@ -45,9 +46,9 @@ def _yearly(today, *, latest, subject, kind, none, url):
             if stage is None:
                 continue
             if stage == base.OVERDUE:
-                title = f"{subject} en retard : le dernier date du {last:%d/%m/%Y}"
+                title = f"{subject} en retard : le dernier date du {short_date(last)}"
             else:
-                title = f"{subject} à organiser avant le {due_on:%d/%m/%Y} ({base.remaining(due_on, today)})"
+                title = f"{subject} à organiser avant le {short_date(due_on)} ({base.remaining(due_on, today)})"
         found += base.notices(
             people,
             key=f"{kind}:prefecture:{prefecture_id}:{since}:{stage}",

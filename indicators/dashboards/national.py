@@ -9,10 +9,10 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 
 from engagements.models import Labelling
 from indicators.services import boards
+from qualipref.lib.dates import short_date
 from sites.models import Prefecture
 
 from . import cache, common
@@ -59,7 +59,7 @@ def describe(prefecture, today):
         parts.append(f"{labelling.get_status_display()} ({labelling.referential})")
         if labelling.next_audit_due:
             late = " (en retard)" if prefecture.map_status == "late" else ""
-            parts.append(f"prochain audit de suivi avant le {date_format(labelling.next_audit_due, 'd/m/Y')}{late}")
+            parts.append(f"prochain audit de suivi avant le {short_date(labelling.next_audit_due)}{late}")
     parts.append(f"{prefecture.open_nonconformities} non-conformité(s) ouverte(s)")
     return " ; ".join(parts)
 

@@ -1,6 +1,7 @@
 from django.db import models
 from django.db.models import Q
 
+from qualipref.lib.dates import short_date
 from qualipref.lib.models import TimeStampedModel
 from sites.models import Service, Site
 
@@ -43,4 +44,4 @@ class FootfallSlot(TimeStampedModel):
         ]
 
     def __str__(self):
-        return f"{self.service} – {self.day:%d/%m/%Y} {self.hour} h : {self.visitors} visiteurs"
+        return f"{self.service} – {short_date(self.day)} {self.hour} h : {self.visitors} visiteurs"

@@ -4,6 +4,7 @@ from django.db.models import Case, F, Q, Value, When
 from simple_history.models import HistoricalRecords
 
 from indicators import periods
+from qualipref.lib.dates import short_datetime
 from qualipref.lib.models import TimeStampedModel
 from sites.models import Prefecture, Site
 
@@ -206,4 +207,4 @@ class ComputeRun(TimeStampedModel):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} du {self.started_at:%d/%m/%Y %H:%M}"
+        return f"{self.get_kind_display()} du {short_datetime(self.started_at)}"

@@ -23,6 +23,7 @@ from indicators.services.batches import BatchRejected, ReportLine
 from indicators.services.imports import read_rows
 from indicators.services.measurements import parse_count, parse_number
 from indicators.tabular import Column, normalise
+from qualipref.lib.dates import short_date
 from sites.models import Service, Site
 
 WEEKDAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
@@ -60,7 +61,7 @@ def parse_day(raw, *, today):
     else:
         raise ValidationError(f"Date « {text} » invalide : écrivez-la JJ/MM/AAAA ou AAAA-MM-JJ.")
     if day > today:
-        raise ValidationError(f"Le {day:%d/%m/%Y} n'est pas encore passé : pas de fréquentation à importer.")
+        raise ValidationError(f"Le {short_date(day)} n'est pas encore passé : pas de fréquentation à importer.")
     if day.year < 2000:
         raise ValidationError(f"Date « {text} » trop ancienne.")
     return day
@@ -154,11 +155,11 @@ def import_footfall(*, by, file, today=None):
         if key in seen:
             line.outcome = "error"
             line.errors.append(
-                f"Tranche en double avec la ligne {seen[key]} ({service}, {day:%d/%m/%Y} {hour:02d}:{minute:02d})."
+                f"Tranche en double avec la ligne {seen[key]} ({service}, {short_date(day)} {hour:02d}:{minute:02d})."
             )
             continue
         seen[key] = row.line
-        line.label = f"{service} – {day:%d/%m/%Y} {hour} h"
+        line.label = f"{service} – {short_date(day)} {hour} h"
         slot = slots.setdefault((service.pk, day, hour), _Slot(site=site, service=service, day=day, hour=hour))
         slot.visitors += values["visitors"]
         if values["waiting"] is not None:
@@ -185,7 +186,7 @@ def _write(slots):
     now = timezone.now()
     to_create, to_update, outcomes = [], [], {}
     for key, slot in slots.items():
-        label = f"{slot.service} – {slot.day:%d/%m/%Y} {slot.hour} h"
+        label = f"{slot.service} – {short_date(slot.day)} {slot.hour} h"
         row = existing.get(key)
         if row is None:
             to_create.append(

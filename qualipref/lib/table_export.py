@@ -16,6 +16,8 @@ from decimal import Decimal
 
 from django.http import FileResponse, StreamingHttpResponse
 
+from qualipref.lib.dates import short_date
+
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMATS = ("csv", "xlsx")
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -46,7 +48,7 @@ def csv_cell(value):
     if isinstance(value, bool):
         return "oui" if value else "non"
     if isinstance(value, datetime.date):
-        return value.strftime("%d/%m/%Y")
+        return short_date(value)
     if isinstance(value, Decimal):
         value = format(value.normalize(), "f")  # 8.50 stored with two places: « 8,5 »
         return value.replace(".", ",")

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts import access
 from qualipref.lib import csv_import
+from qualipref.lib.dates import short_date
 from sites.models import Service, Site
 from surveys.models import Answer, Campaign, Response
 from surveys.results import dimensions_of
@@ -30,10 +31,6 @@ CAMPAIGN_CHANNEL = {
 }
 # What an agent may type for « sans avis » on the entry grid or in a CSV file.
 NO_OPINION_WORDS = {"s", "sa", "sans avis", "sans_avis", "na", "n/a", "nsp", "-"}
-
-
-def _date(value):
-    return value.strftime("%d/%m/%Y")
 
 
 def parse_value(raw):
@@ -80,9 +77,9 @@ def campaign_closed_message(campaign, today):
     if campaign.status == Campaign.Status.DRAFT:
         return "Cette enquête n'est pas encore ouverte."
     if campaign.status == Campaign.Status.CLOSED or today > campaign.closes_on:
-        return f"Cette enquête est close depuis le {_date(campaign.closes_on)} : elle n'accepte plus de réponses."
+        return f"Cette enquête est close depuis le {short_date(campaign.closes_on)} : elle n'accepte plus de réponses."
     if today < campaign.opens_on:
-        return f"Cette enquête ouvrira le {_date(campaign.opens_on)}."
+        return f"Cette enquête ouvrira le {short_date(campaign.opens_on)}."
     return None
 
 
@@ -227,8 +224,8 @@ def _check_entry(*, by, campaign, site, answered_on, errors):
         errors["answered_on"] = "La date du questionnaire ne peut pas être dans le futur."
     elif not campaign.opens_on <= answered_on <= campaign.closes_on:
         errors["answered_on"] = (
-            f"La date du questionnaire doit être dans la période de la campagne, du {_date(campaign.opens_on)} "
-            f"au {_date(campaign.closes_on)}."
+            f"La date du questionnaire doit être dans la période de la campagne, du {short_date(campaign.opens_on)} "
+            f"au {short_date(campaign.closes_on)}."
         )
 
 
@@ -314,7 +311,7 @@ def csv_template(campaign):
     columns = csv_columns(campaign)
     codes = [code for code, _ in dimensions_of(campaign)]
     site = campaign.campaign_sites.select_related("site").order_by("site__name").first()
-    example = {"site": site.site.name if site else "", "service": "", "date": _date(default_entry_date(campaign))}
+    example = {"site": site.site.name if site else "", "service": "", "date": short_date(default_entry_date(campaign))}
     example.update(zip(codes, ["4", "3", "S", "", "4", "4", "2"], strict=False))
     example.update(comment="Accueil très aimable, attente un peu longue.", comment_consent="oui")
     header = ";".join(column.label for column in columns)

@@ -5,6 +5,8 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from audits.models import Finding, GoodPractice
@@ -235,3 +237,50 @@ def test_the_history_says_who_changed_what(world, audit):
         ("catégorie", "Piste de progrès", "Point sensible")
     ]
     assert entries[1].kind == "creation" and entries[1].user == world.users["auditor"]
+
+
+def _finding_with_versions(world, audit, versions):
+    """A finding whose site and engagement change at each of its ``versions`` modifications."""
+    by = world.users["auditor"]
+    sites = (world.sister_site, world.site)
+    engagements = (_engagement(audit, "QP2-M1-E05"), _engagement(audit))
+    finding = services.finding_create(
+        by=by, audit=audit, category="improvement", site=world.site, engagement=engagements[1], text="Affichage."
+    )
+    for index in range(versions):
+        services.finding_update(
+            by=by, finding=finding, site=sites[index % 2], engagement=engagements[index % 2], text=f"Affichage {index}."
+        )
+    return finding
+
+
+@pytest.mark.parametrize("versions", [1, 9])
+def test_the_history_costs_the_same_queries_however_many_relations_changed(
+    world, audit, versions, django_assert_num_queries
+):
+    finding = _finding_with_versions(world, audit, versions)
+    # the history rows with their users, the sites named in the changes, the engagements (not one per change)
+    with django_assert_num_queries(3):
+        entries = services.finding_history(finding)
+
+    assert len(entries) == versions + 1
+    assert [(c.label, c.old_display, c.new_display) for c in entries[-2].changes] == [
+        ("site", str(world.site), str(world.sister_site)),
+        ("engagement", str(_engagement(audit)), str(_engagement(audit, "QP2-M1-E05"))),
+        ("constat", "Affichage.", "Affichage 0."),
+    ]
+
+
+def test_the_finding_page_costs_the_same_for_1_or_9_versions_in_its_history(login, world, audit):
+    client = login("quality_manager")
+    short, long = _finding_with_versions(world, audit, 1), _finding_with_versions(world, audit, 9)
+    for finding in (short, long):  # warm the caches (content types, DSFR configuration)
+        client.get(reverse("finding_detail", kwargs={"pk": finding.pk}))
+
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse("finding_detail", kwargs={"pk": short.pk}))
+    with CaptureQueriesContext(connection) as many:
+        html = client.get(reverse("finding_detail", kwargs={"pk": long.pk})).content.decode()
+
+    assert len(many.captured_queries) == len(one.captured_queries)
+    assert "Affichage 7. → Affichage 8." in html

@@ -53,10 +53,6 @@ SOURCE_BY_MODEL = {
 }
 
 
-def _date(value):
-    return value.strftime("%d/%m/%Y")
-
-
 def _label(status):
     return Status(status).label
 

@@ -10,6 +10,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from accounts import access
 from engagements.models import Action, Engagement, Module
+from qualipref.lib.dates import short_date
 
 from .plans import current_plan
 from .rules import (
@@ -19,7 +20,6 @@ from .rules import (
     _apply_status,
     _check_action,
     _check_owner,
-    _date,
     _plan_referential_id,
     _raise,
 )
@@ -189,13 +189,15 @@ def _update(*, by, action, fields):
     if completion_changed and action.completed_on < created_on:
         errors.setdefault(
             "completed_on",
-            f"La date de réalisation ne peut pas précéder la création de l'action ({_date(created_on)}).",
+            f"La date de réalisation ne peut pas précéder la création de l'action ({short_date(created_on)}).",
         )
     if "progress" in fields and action.status in (Status.DONE, Status.VERIFIED) and action.progress != 100:
         errors.setdefault("progress", "Une action réalisée est avancée à 100 %.")
     _check_action(action, plan=action.plan, errors=errors, creating=False, today=today)
     if action.due_on != previous["due_on"] and isinstance(action.due_on, datetime.date) and action.due_on < created_on:
-        errors.setdefault("due_on", f"L'échéance ne peut pas précéder la création de l'action ({_date(created_on)}).")
+        errors.setdefault(
+            "due_on", f"L'échéance ne peut pas précéder la création de l'action ({short_date(created_on)})."
+        )
     if action.site_id != previous["site_id"] and not access.can_create_action(by, action.plan.prefecture, action.site):
         errors.setdefault("site", "Vous ne pouvez pas rattacher l'action à ce site.")
     if action.owner_id != previous["owner_id"] or action.site_id != previous["site_id"]:
