@@ -8,23 +8,12 @@ for real.
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from knox.models import AuthToken as KnoxAuthToken
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts import services
 from accounts.models import ApiToken, Membership, Notification, User
-
-
-def dry_run(write):
-    """Run a service in a savepoint rolled back afterwards; its refusals become form errors."""
-    try:
-        with transaction.atomic():
-            write()
-            transaction.set_rollback(True)
-    except PermissionDenied as error:
-        raise ValidationError(str(error)) from error
+from qualipref.lib.admin import dry_run
 
 
 class MembershipInline(admin.TabularInline):

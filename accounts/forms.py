@@ -3,27 +3,11 @@
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.utils import timezone
-from dsfr.forms import DsfrBaseForm
 
 from accounts import access
 from accounts.models import Role, User
+from qualipref.lib.forms import QualiprefForm, date_input
 from sites.models import Prefecture, Site
-
-
-class QualiprefForm(DsfrBaseForm):
-    """DSFR rendering, required fields marked with an asterisk (django-dsfr's current default)."""
-
-    def get_context(self):
-        # DsfrBaseForm.get_context warns about a transitional setting on every render; we keep its default.
-        context = forms.Form.get_context(self)
-        context.setdefault("DSFR_MARK_OPTIONAL_FIELDS", False)
-        return context
-
-
-def date_input():
-    """A native date picker (DSFR styles it); values shown JJ/MM/AAAA by the browser in French."""
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
 
 # --- sign-in and passwords ------------------------------------------------------------------------
 

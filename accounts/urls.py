@@ -58,7 +58,6 @@ urlpatterns = [
         name="password_change_done",
     ),
     # Pages
-    path("tableau-de-bord/", views.dashboard, name="dashboard"),
     path("mon-compte/", views.account, name="account"),
     path("mon-compte/jetons/", token_views.token_list, name="token_list"),
     path("mon-compte/jetons/<uuid:public_id>/revoquer/", token_views.token_revoke, name="token_revoke"),

@@ -1,11 +1,7 @@
-"""People pages: dashboard, my account, memberships (habilitations). Sign-in views are Django's (see urls.py)."""
-
-import datetime
+"""People pages: my account, memberships (habilitations). Sign-in views are Django's (see urls.py)."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Prefetch, Q
-from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,116 +9,8 @@ from django.views.decorators.http import require_http_methods
 
 from accounts import access, services
 from accounts.forms import MembershipFilterForm, MembershipForm
-from accounts.models import SITE_ROLES, Membership, User
+from accounts.models import Membership
 from qualipref.views import breadcrumb, paginate
-from sites.models import Prefecture, Service, Site, SiteClosure
-
-# --- dashboard ------------------------------------------------------------------------------------
-
-
-def dashboard(request):
-    """The landing page of each role (access.home_dashboard). Later issues replace the content."""
-    user = request.user
-    kind = access.home_dashboard(user)
-    context = {"kind": kind, "title": _DASHBOARD_TITLES[kind]}
-    context.update(_DASHBOARDS.get(kind, lambda user: {})(user))
-    return render(request, "accounts/dashboard.html", context)
-
-
-def _national_dashboard(user):
-    from indicators.dashboards import national  # indicators build on every app: imported when used
-
-    prefecture_count = Prefecture.objects.count()
-    # While only some prefectures have their sites entered (a deployment under way, the demo), the page says which:
-    # the others have their labelling history only, and their figures are not comparable.
-    with_sites = list(
-        Prefecture.objects.filter(pk__in=Site.objects.values("prefecture_id")).order_by("department_id")[:11]
-    )
-    return {
-        "prefecture_count": prefecture_count,
-        "prefectures_with_sites": with_sites if 0 < len(with_sites) < prefecture_count else None,
-        "site_count": Site.objects.count(),
-        "user_count": User.objects.filter(is_active=True).count(),
-        "national_dashboard": national.build(),
-    }
-
-
-def _prefecture_dashboard(user):
-    sites = (
-        Site.objects.for_user(user)
-        .select_related("prefecture")
-        .annotate(service_count=Count("services", filter=Q(services__is_active=True)))
-    )
-    prefectures = list(
-        Prefecture.objects.for_user(user)
-        .select_related("department")
-        .prefetch_related(Prefetch("sites", queryset=sites, to_attr="visible_sites"))
-    )
-    ids = [prefecture.pk for prefecture in prefectures]
-    team = dict(
-        Membership.objects.active()
-        .filter(Q(prefecture_id__in=ids) | Q(site__prefecture_id__in=ids))
-        .annotate(scope=Coalesce("prefecture_id", "site__prefecture_id"))
-        .order_by()
-        .values("scope")
-        .annotate(count=Count("pk"))
-        .values_list("scope", "count")
-    )
-    for prefecture in prefectures:
-        prefecture.team_count = team.get(prefecture.pk, 0)
-    context = {"prefectures": prefectures}
-    if len(prefectures) == 1:  # the usual case: its dashboard in full; several: links to each one's dashboard
-        from indicators.dashboards import prefecture  # indicators build on every app: imported when used
-
-        context["prefecture_dashboard"] = prefecture.build(prefectures[0], user)
-    return context
-
-
-def _site_dashboard(user):
-    today = timezone.localdate()
-    own_ids = access.get_scope(user).site_ids(*SITE_ROLES)
-    sites = (
-        Site.objects.for_user(user)
-        .filter(pk__in=own_ids)
-        .select_related("prefecture")
-        .prefetch_related(
-            Prefetch("services", queryset=Service.objects.filter(is_active=True), to_attr="active_services"),
-            Prefetch(
-                "closures",
-                queryset=SiteClosure.objects.filter(end_on__gte=today, end_on__lte=today + datetime.timedelta(days=90)),
-                to_attr="upcoming_closures",
-            ),
-        )
-    )
-    context = {"sites": list(sites)}
-    if len(context["sites"]) == 1:  # the usual case: its dashboard in full; several: links to each one's dashboard
-        from indicators.dashboards import site  # indicators build on every app: imported when used
-
-        context["site_dashboard"] = site.build(context["sites"][0])
-    return context
-
-
-def _auditor_dashboard(user):
-    """« Mes audits »: the audits assigned to the auditor, those whose access window is open first."""
-    from audits.services.dashboards import auditor_audits  # audits build on accounts: imported when used
-
-    return {"audits": auditor_audits(user)}
-
-
-_DASHBOARDS = {
-    "national": _national_dashboard,
-    "prefecture": _prefecture_dashboard,
-    "site": _site_dashboard,
-    "auditor": _auditor_dashboard,
-}
-_DASHBOARD_TITLES = {
-    "national": "Tableau de bord national",
-    "prefecture": "Tableau de bord",
-    "site": "Tableau de bord de mon site",
-    "auditor": "Mes audits",
-    "none": "Tableau de bord",
-}
-
 
 # --- my account -----------------------------------------------------------------------------------
 

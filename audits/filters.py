@@ -7,10 +7,10 @@ is refused like an unknown one.
 import django_filters
 from django.db.models import Q
 
-from accounts.forms import QualiprefForm
 from audits.models import Assessment, Audit, Finding, GoodPractice
 from engagements.models import Engagement, Module
 from qualipref.lib.bounds import YearFilter
+from qualipref.lib.forms import QualiprefForm
 from sites.models import Prefecture, Site
 
 

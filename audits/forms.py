@@ -5,7 +5,6 @@ from django import forms
 from django.utils import timezone
 
 from accounts import access
-from accounts.forms import QualiprefForm, date_input
 from accounts.models import Membership, User
 from audits.models import Assessment, Audit, Finding, MysteryVisit
 from audits.services import audits as audit_services
@@ -13,6 +12,7 @@ from audits.services import grid as grid_services
 from engagements.models import ActionPlan, Engagement, Labelling, Module
 from engagements.services import actions as action_services
 from qualipref.lib import uploads
+from qualipref.lib.forms import QualiprefForm, date_input
 from sites.models import Prefecture, Site
 
 

@@ -4,7 +4,7 @@
     ... bench/national.py --scale 0.1                      # 10 % of every volume (a few minutes)
 
 Builds a throwaway PostgreSQL database (``bench_scale_national``, destroyed at the end), fills it with
-``manage.py generate_national_data``'s module (indicators.national_data: at scale 1, ~100 prefectures, ~500 sites,
+bench/national_data.py (at scale 1, ~100 prefectures, ~500 sites,
 10 years, 20 million footfall slots, 5 million letters and e-mails, 1 million survey answers, 100,000 complaints,
 50,000 actions; check ``df -h``: several GB) and prints how long that took. Then measures, in the same run:
 - the baseline: the aggregates of the computed indicators written as raw SQL (GROUP BY site and month, nothing
@@ -227,7 +227,7 @@ def _percentiles(port, cookies, path, *, clients, requests):
 
 
 def _dashboards(environment, args):
-    from indicators import national_data
+    from bench import national_data
     from sites.models import Site
 
     port = _free_port()
@@ -361,8 +361,9 @@ def main():
     settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = BENCH_DATABASE
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     try:
+        from bench import national_data
         from complaints.models import Complaint
-        from indicators import national_data, periods, signals
+        from indicators import periods, signals
         from indicators.models import ComputeRun, Measurement
         from indicators.services import compute
 

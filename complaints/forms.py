@@ -7,13 +7,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts import access
-from accounts.forms import QualiprefForm, date_input
 from accounts.models import User
 from complaints import replies, stats
 from complaints.filters import ComplaintFilter
 from complaints.models import Complaint
 from complaints.register.filters import RegisterListFilter
 from engagements.models import Engagement, Labelling, Referential
+from qualipref.lib.forms import QualiprefForm, date_input
 from sites.models import Prefecture, Service, Site
 
 DESCRIPTION_MAX_LENGTH = 5000  # on the public form; agents may type longer letters (services.DESCRIPTION_MAX_LENGTH)

@@ -366,10 +366,18 @@ def complaint_close(*, by, complaint) -> Complaint:
 def complaint_create_action(*, by, complaint, title, **fields):
     """Turn the complaint into an action of its prefecture's current action plan (source « réclamation »,
     same site and engagement), through engagements.services.actions."""
+    from engagements.models import Action
     from engagements.services.actions import action_create_from_source
 
     _check_handler(by, complaint, "Vous ne pouvez pas créer d'action à partir de cette réclamation.")
-    return action_create_from_source(by=by, source_object=complaint, title=title, **fields)
+    return action_create_from_source(
+        by=by,
+        source_object=complaint,
+        source=Action.Source.COMPLAINT,
+        prefecture=complaint.prefecture,
+        title=title,
+        **fields,
+    )
 
 
 def actions_of(complaint, user):

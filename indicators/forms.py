@@ -2,9 +2,9 @@
 
 from django import forms
 
-from accounts.forms import QualiprefForm
 from indicators.services.imports import FORMATS
 from indicators.tabular import ACCEPT
+from qualipref.lib.forms import QualiprefForm
 
 WEEKS = [(4, "4 semaines"), (8, "8 semaines"), (13, "3 mois"), (26, "6 mois"), (52, "1 an")]
 

@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from indicators.views import boards, dashboards, entry, footfall
+from indicators.views import boards, dashboards, entry, footfall, landing
 
 urlpatterns = [
     path("", boards.indicators_home, name="indicators_home"),
@@ -43,4 +43,10 @@ urlpatterns = [
     path("import/modele-<slug:format_key>.csv", entry.measurement_import_template, name="measurement_import_template"),
     path("affluence/import/", footfall.footfall_import, name="footfall_import"),
     path("affluence/import/modele.csv", footfall.footfall_import_template, name="footfall_import_template"),
+]
+
+# The landing page of every signed-in user: included under /comptes/ by qualipref/urls.py (its address since the
+# first version, kept for bookmarks); it shows the dashboards, so it is the indicators' view.
+landing_urlpatterns = [
+    path("tableau-de-bord/", landing.dashboard, name="dashboard"),
 ]

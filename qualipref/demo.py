@@ -104,6 +104,16 @@ ACCOUNTS = [
     ("qualite94", "Isabelle", "Moreau", Role.QUALITY_MANAGER, "94", None),
 ]
 
+# Agents of the Bouches-du-Rhône whose training records the meetings demo writes (engagements/demo/meetings.py):
+# accounts like the others, not listed among the demo accounts.
+# username, first name, last name, site name: reception agents besides agent-istres.
+TRAINED_AGENTS = [
+    ("agent-arles-2", "Lucas", "Bonnet", "Sous-préfecture d'Arles"),
+    ("agent-aix", "Léa", "Garnier", "Sous-préfecture d'Aix-en-Provence"),
+    ("agent-peytral", "Karim", "Benali", "Marseille – Peytral"),
+    ("agent-st-sebastien", "Élodie", "Martin", "Marseille – Saint-Sébastien"),
+]
+
 
 @transaction.atomic
 def load_demo():
@@ -148,6 +158,23 @@ def load_demo():
             defaults={"valid_from": datetime.date(2013, 1, 1)},
         )
         accounts.append((username, role.label, str(site or prefecture or "national")))
+
+    sites = {site.name: site for site in Site.objects.filter(prefecture=prefectures["13"])}
+    for username, first_name, last_name, site_name in TRAINED_AGENTS:
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults={"first_name": first_name, "last_name": last_name, "email": f"{username}@demo.qualipref.fr"},
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+        Membership.objects.get_or_create(
+            user=user,
+            role=Role.AGENT,
+            prefecture=None,
+            site=sites[site_name],
+            defaults={"valid_from": datetime.date(2013, 1, 1)},
+        )
 
     # Each app's demo data, in the order of their dependencies (imported here: they read this module's data).
     from audits import demo as audits_demo

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from indicators.urls import landing_urlpatterns
 from qualipref import views
 from surveys.public_urls import questionnaire_urlpatterns, results_urlpatterns
 
@@ -9,6 +10,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("comptes/", include("accounts.urls")),
+    path("comptes/", include(landing_urlpatterns)),
     path("territoire/", include("sites.urls")),
     path("qualite/", include("engagements.urls")),
     path("audits/", include("audits.urls")),

@@ -8,7 +8,7 @@ from django import forms
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from accounts.admin import dry_run
+from qualipref.lib.admin import dry_run
 from sites import services
 from sites.models import Department, Prefecture, Service, Site, SiteClosure
 

@@ -3,7 +3,7 @@
 import django_filters
 from django import forms
 
-from accounts.forms import QualiprefForm, date_input
+from qualipref.lib.forms import QualiprefForm, date_input
 from sites.filters import SiteFilter
 from sites.models import Prefecture, Site
 

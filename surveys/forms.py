@@ -7,7 +7,7 @@ from django import forms
 from django.utils import timezone
 
 from accounts import access
-from accounts.forms import QualiprefForm, date_input
+from qualipref.lib.forms import QualiprefForm, date_input
 from sites.models import Prefecture, Service, Site
 from surveys.models import Campaign, Highlight, Questionnaire
 from surveys.models.questionnaires import NO_OPINION_LABEL, SCALE

@@ -11,6 +11,13 @@ Roles:
 - auditor: only the audits they are assigned to, during their access window (nothing of the territory).
 
 One module per subject; every function is importable from ``accounts.access`` (``access.can_edit_action``).
+
+Every rule of every app is read here, and yet accounts sits low (sites <- accounts <- engagements <- audits;
+surveys, complaints and indicators above): these modules import nothing but ``accounts.models``. A rule about
+another app's objects gets them from its caller — the queryset to scope (``queryset.model``), the object to judge —
+and reaches the rest through their relations and fields by name (``campaign.campaign_sites``, ``audit.site_ids()``,
+``user.assigned_audits``), never by importing the app or reading Django's private attributes. A new app's rules go
+in a module of their own here, written the same way. tests/test_import_direction.py keeps the imports honest.
 """
 
 from .abilities import *  # noqa: F403

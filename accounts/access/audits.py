@@ -34,12 +34,9 @@ def scope_audits(queryset, user, *, open_windows_only=False, on=None):
     condition = Q(prefecture_id__in=scope.prefecture_ids(*PREFECTURE_ROLES))
     site_ids = scope.site_ids(*SITE_ROLES)
     if site_ids:
-        covered = model.sites.through.objects.filter(site_id__in=site_ids).values("audit_id")
-        condition |= Q(pk__in=covered)
+        condition |= Q(pk__in=model.objects.filter(sites__in=site_ids).values("pk"))
     if Role.AUDITOR in scope.roles:
-        assigned = model.objects.filter(
-            pk__in=model.auditors.through.objects.filter(user_id=user.pk).values("audit_id")
-        )
+        assigned = model.objects.filter(auditors=user.pk)
         if open_windows_only:
             on = on or timezone.localdate()
             assigned = assigned.filter(
@@ -56,20 +53,7 @@ def _reads_as_member(user, audit):
     if scope.national or audit.prefecture_id in scope.prefecture_ids(*PREFECTURE_ROLES):
         return True
     site_ids = scope.site_ids(*SITE_ROLES)
-    return bool(site_ids) and bool(site_ids & audit_site_ids(audit))
-
-
-def audit_site_ids(audit):
-    """Ids of the audited sites: from the prefetched ``sites`` when there, else one query (cached)."""
-    cached = getattr(audit, "_site_ids", None)
-    if cached is None:
-        prefetched = getattr(audit, "_prefetched_objects_cache", {}).get("sites")
-        if prefetched is not None:
-            cached = frozenset(site.pk for site in prefetched)
-        else:
-            cached = frozenset(audit.sites.values_list("pk", flat=True))
-        audit._site_ids = cached
-    return cached
+    return bool(site_ids) and bool(site_ids & audit.site_ids())
 
 
 def is_assigned_auditor(user, audit):

@@ -1,6 +1,5 @@
 """Labelling cycles, action plans, meetings and trainings."""
 
-from django.apps import apps
 from django.db.models import Q
 from django.utils import timezone
 
@@ -46,15 +45,15 @@ def scope_actions(queryset, user):
 
 def _audited_actions(user):
     """Auditors read the actions of the audits assigned to them, while their access window is open: those of the
-    audited sites and the prefecture-wide ones of the audited prefecture (subqueries: no query here)."""
-    Audit = apps.get_model("audits", "Audit")  # audits build on engagements: no import of the app here
+    audited sites and the prefecture-wide ones of the audited prefecture (subqueries: no query here). The audits are
+    reached through the user (``assigned_audits``, the reverse of ``Audit.auditors``): audits build on engagements,
+    this module does not import them."""
     today = timezone.localdate()
-    open_audits = Audit.objects.filter(
+    open_audits = user.assigned_audits.filter(
         Q(access_from__isnull=True) | Q(access_from__lte=today),
         Q(access_until__isnull=True) | Q(access_until__gte=today),
-        auditors=user,
     )
-    audited_sites = Audit.sites.through.objects.filter(audit__in=open_audits).values("site_id")
+    audited_sites = open_audits.filter(sites__isnull=False).values("sites")
     return Q(site_id__in=audited_sites) | Q(site__isnull=True, prefecture_id__in=open_audits.values("prefecture_id"))
 
 

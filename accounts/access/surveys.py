@@ -14,7 +14,7 @@
   meant to be public.
 """
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 
 from accounts.models import PREFECTURE_ROLES, SITE_ROLES, Role
 
@@ -25,14 +25,14 @@ from .engagements import can_create_action
 
 def scope_campaigns(queryset, user):
     """Campaigns of the user's prefectures, and those covering one of their own sites."""
-    from surveys.models import CampaignSite
-
     scope = get_scope(user)
     if scope.national:
         return queryset
+    condition = Q(prefecture_id__in=scope.prefecture_ids(*PREFECTURE_ROLES))
     own_sites = scope.site_ids(*SITE_ROLES)
-    covers_own_site = Exists(CampaignSite.objects.filter(campaign=OuterRef("pk"), site_id__in=own_sites))
-    return queryset.filter(Q(prefecture_id__in=scope.prefecture_ids(*PREFECTURE_ROLES)) | covers_own_site)
+    if own_sites:
+        condition |= Q(pk__in=queryset.model.objects.filter(campaign_sites__site_id__in=own_sites).values("pk"))
+    return queryset.filter(condition)
 
 
 def can_manage_campaigns(user, prefecture):
@@ -102,25 +102,21 @@ def publishable_sites(queryset, user, campaign):
 def results_sites(queryset, user, campaign):
     """Sites of the campaign whose results the user reads (``queryset``: the campaign's sites): all of them for
     its prefecture's people and national administrators; for a site's people, their own and the published ones."""
-    from surveys.models import CampaignSite
-
     scope = get_scope(user)
     if scope.national or campaign.prefecture_id in scope.prefecture_ids(*PREFECTURE_ROLES):
         return queryset
-    published = CampaignSite.objects.filter(campaign=campaign, published_at__isnull=False).values("site_id")
+    published = campaign.campaign_sites.filter(published_at__isnull=False).values("site_id")
     return queryset.filter(Q(pk__in=scope.site_ids(*SITE_ROLES)) | Q(pk__in=published))
 
 
 def can_see_site_results(user, campaign, site):
     """The rule of ``results_sites`` for one site of the campaign (a query only for another site's people)."""
-    from surveys.models import CampaignSite
-
     scope = get_scope(user)
     if scope.national or campaign.prefecture_id in scope.prefecture_ids(*PREFECTURE_ROLES):
         return True
     if site.pk in scope.site_ids(*SITE_ROLES):
         return True
-    return CampaignSite.objects.filter(campaign=campaign, site=site, published_at__isnull=False).exists()
+    return campaign.campaign_sites.filter(site=site, published_at__isnull=False).exists()
 
 
 def can_edit_highlight(user, highlight):
@@ -138,14 +134,11 @@ def can_create_survey_action(user, campaign, site=None):
 
 
 def _campaign_site_ids(campaign):
-    """The ids of the campaign's sites: set by the views (``campaign.site_ids``), read from the prefetched
-    ``campaign_sites`` of a list, or one query."""
+    """The ids of the campaign's sites: set by the views (``campaign.site_ids``), else read by ``all()`` (the
+    prefetched ``campaign_sites`` of a list, or one query)."""
     ids = getattr(campaign, "site_ids", None)
     if ids is None:
-        if "campaign_sites" in getattr(campaign, "_prefetched_objects_cache", {}):
-            ids = {campaign_site.site_id for campaign_site in campaign.campaign_sites.all()}
-        else:
-            ids = set(campaign.campaign_sites.values_list("site_id", flat=True))
+        ids = {campaign_site.site_id for campaign_site in campaign.campaign_sites.all()}
         campaign.site_ids = ids
     return set(ids)
 

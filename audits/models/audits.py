@@ -198,15 +198,21 @@ class Audit(TimeStampedModel):
         )
 
     def auditor_ids(self):
-        """Ids of the assigned auditors: from the prefetched ``auditors`` when there, else one query (cached)."""
+        """Ids of the assigned auditors: ``all()`` reads the prefetched ``auditors`` when there, else one query; kept
+        on the audit (the access rules ask several times per page)."""
         cached = getattr(self, "_auditor_ids", None)
         if cached is None:
-            prefetched = getattr(self, "_prefetched_objects_cache", {}).get("auditors")
-            if prefetched is not None:
-                cached = frozenset(user.pk for user in prefetched)
-            else:
-                cached = frozenset(self.auditors.values_list("pk", flat=True)) if self.pk else frozenset()
+            cached = frozenset(user.pk for user in self.auditors.all()) if self.pk else frozenset()
             self._auditor_ids = cached
+        return cached
+
+    def site_ids(self):
+        """Ids of the audited sites: ``all()`` reads the prefetched ``sites`` when there, else one query; kept on the
+        audit."""
+        cached = getattr(self, "_site_ids", None)
+        if cached is None:
+            cached = frozenset(site.pk for site in self.sites.all()) if self.pk else frozenset()
+            self._site_ids = cached
         return cached
 
 

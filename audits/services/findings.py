@@ -218,6 +218,8 @@ def finding_create_action(*, by, finding, title=None, plan=None, site=None, owne
     action = action_services.action_create_from_source(
         by=by,
         source_object=finding,
+        source=Action.Source.AUDIT_FINDING,
+        prefecture=audit.prefecture,
         plan=plan,
         title=(title or "").strip() or _action_title(finding),
         description=description

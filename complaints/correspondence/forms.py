@@ -4,13 +4,13 @@ import django_filters
 from django import forms
 
 from accounts import access
-from accounts.forms import QualiprefForm, date_input
 from complaints.correspondence import imports
 from complaints.correspondence.filters import STATUS_CHOICES, CorrespondenceFilter
 from complaints.forms import AnswerDateForm, GroupedModelChoiceField, PersonChoiceField, RegisterItemForm, ServiceSelect
 from complaints.models import Correspondence
 from complaints.models.correspondence import MAX_DELAY
 from complaints.register.filters import RegisterListFilter
+from qualipref.lib.forms import QualiprefForm, date_input
 from qualipref.lib.uploads import megabytes
 from sites.models import Prefecture, Service, Site
 

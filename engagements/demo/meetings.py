@@ -1,8 +1,8 @@
 """Demo data: the quality meetings of the Bouches-du-Rhône in 2015 and the training records of its agents.
 
-Runs after ``qualipref.demo.load_demo`` (prefectures, sites, demo accounts) and, when they are loaded, after
-the demo action plan: a decision whose text is the title of a COPIL or CLU action of the prefecture is linked
-to it.
+Runs after ``qualipref.demo.load_demo`` (prefectures, sites, demo accounts, the agents trained here:
+``TRAINED_AGENTS``) and, when they are loaded, after the demo action plan: a decision whose text is the title of
+a COPIL or CLU action of the prefecture is linked to it.
 Idempotent: objects are found by their natural keys; a second run changes nothing already there.
 """
 
@@ -12,9 +12,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Membership, Role, User
+from accounts.models import User
 from engagements.models import Action, Meeting, MeetingDecision, Training
-from qualipref.demo import DEMO_PASSWORD
 from sites.models import Prefecture, Site
 
 ATTENDEES_COPIL = (
@@ -102,14 +101,6 @@ CLU = (
     ],
 )
 
-# username, first name, last name, site name: reception agents besides agent-istres.
-AGENTS = [
-    ("agent-arles-2", "Lucas", "Bonnet", "Sous-préfecture d'Arles"),
-    ("agent-aix", "Léa", "Garnier", "Sous-préfecture d'Aix-en-Provence"),
-    ("agent-peytral", "Karim", "Benali", "Marseille – Peytral"),
-    ("agent-st-sebastien", "Élodie", "Martin", "Marseille – Saint-Sébastien"),
-]
-
 RECEPTION = "Accueil du public et gestion des situations difficiles"
 REFRESHER = "Recyclage : accueil du public"
 
@@ -184,22 +175,6 @@ def load():
     _meeting(prefecture, Meeting.Kind.CLU, held_on, minutes, ATTENDEES_CLU, decisions)
 
     sites = {site.name: site for site in Site.objects.filter(prefecture=prefecture)}
-    for username, first_name, last_name, site_name in AGENTS:
-        user, created = User.objects.get_or_create(
-            username=username,
-            defaults={"first_name": first_name, "last_name": last_name, "email": f"{username}@demo.qualipref.fr"},
-        )
-        if created:
-            user.set_password(DEMO_PASSWORD)
-            user.save(update_fields=["password"])
-        Membership.objects.get_or_create(
-            user=user,
-            role=Role.AGENT,
-            prefecture=None,
-            site=sites[site_name],
-            defaults={"valid_from": datetime.date(2013, 1, 1)},
-        )
-
     trainings = _trainings(timezone.localdate())
     people = {user.username: user for user in User.objects.filter(username__in={row[0] for row in trainings})}
     for username, site_name, course, reception, trained_on in trainings:

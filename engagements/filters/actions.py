@@ -10,9 +10,9 @@ from django.db.models import Case, F, IntegerField, Value, When
 from django.utils import timezone
 from django_filters.fields import ModelChoiceField as FilterModelChoiceField
 
-from accounts.forms import QualiprefForm
 from accounts.models import User
 from engagements.models import Action, ActionPlan, Engagement, Module
+from qualipref.lib.forms import QualiprefForm
 from sites.models import Prefecture, Site
 
 STATUS_RANK = {status: rank for rank, status in enumerate(Action.Status.values)}

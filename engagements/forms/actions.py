@@ -6,10 +6,10 @@ import datetime
 from django import forms
 
 from accounts import access
-from accounts.forms import QualiprefForm, date_input
 from accounts.models import User
 from engagements.models import Action, ActionPlan, Engagement, Labelling, Referential
 from engagements.services import actions as services
+from qualipref.lib.forms import QualiprefForm, date_input
 from sites.models import Prefecture, Site
 
 

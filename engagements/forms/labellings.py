@@ -8,11 +8,11 @@ import django_filters
 from django import forms
 from django.utils import timezone
 
-from accounts.forms import QualiprefForm, date_input
 from engagements.filters.labellings import PrefectureLabelFilter
 from engagements.models import Labelling, LabellingStep, Module, Referential
 from engagements.services import labellings as services
 from qualipref.lib.dates import short_date
+from qualipref.lib.forms import QualiprefForm, date_input
 from sites.models import Site
 
 Kind = LabellingStep.Kind

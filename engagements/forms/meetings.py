@@ -6,13 +6,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts import access
-from accounts.forms import QualiprefForm, date_input
 from accounts.models import Membership, User
 from engagements.filters.meetings import MeetingFilter, TrainingFilter
 from engagements.models import ActionPlan, Meeting
 from engagements.services import actions
 from engagements.services import meetings as services
 from qualipref.lib.bounds import YearFilter
+from qualipref.lib.forms import QualiprefForm, date_input
 from sites.models import Prefecture, Site
 
 

@@ -115,7 +115,7 @@ class ActionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_source_type(self, action) -> str | None:
-        return action.source_type.model_class()._meta.label_lower if action.source_type_id else None
+        return f"{action.source_type.app_label}.{action.source_type.model}" if action.source_type_id else None
 
     def get_owner_name(self, action) -> str | None:
         return (action.owner.get_full_name() or action.owner.username) if action.owner_id else None

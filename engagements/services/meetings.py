@@ -112,6 +112,8 @@ def decision_to_action(*, by, decision, plan=None, site=None, owner=None, due_on
     action = actions.action_create_from_source(
         by=by,
         source_object=decision,
+        source=meeting.kind,
+        prefecture=prefecture,
         plan=plan,
         title=_action_title(decision.text),
         description=f"{decision.text}\n\nDécision du {meeting}.",

@@ -13,10 +13,12 @@ from django.utils import timezone
 from engagements.models import Labelling
 from indicators.services import boards
 from qualipref.lib.dates import short_date
+from qualipref.lib.table_export import Column, Table
 from sites.models import Prefecture
 
 from . import cache, common
 from . import map as france_map
+from .tables import OVERDUE_ROWS, download_links, indicators_table
 
 
 @dataclass
@@ -28,12 +30,22 @@ class NationalDashboard:
     legend: list  # the states, with their counts
     label_legend: list  # the colour of each label and version (référentiel) of labelled prefectures, with counts
 
+    # whose dashboard, for its downloads: URL names, their arguments, the file name (tables.file_stem)
+    url_name = "dashboard_national"
+    url_kwargs = {}
+    file_name = "national"
+
+    def tables(self):
+        """{slug: builder of the Table}, in the page's order."""
+        return {
+            "indicateurs": lambda: indicators_table(self.panel, "Indicateurs clés nationaux", "Indicateurs nationaux"),
+            "prefectures": lambda: prefectures_table(self),
+        }
+
     @functools.cached_property
     def downloads(self):
         """The URLs of its PDF and of its tables as CSV and XLSX (tables.Downloads)."""
-        from .tables import downloads  # tables builds on this module
-
-        return downloads(self)
+        return download_links(self)
 
 
 def map_status(labelling, today):
@@ -120,3 +132,38 @@ def _build(today):
             for referential in referentials
         ],
     )
+
+
+def prefectures_table(dashboard):
+    """The nation's prefectures: their label, audits and what is overdue (the text of the map)."""
+    table = Table(
+        "Préfectures",
+        [
+            Column("Département", 8),
+            Column("Nom du département", 24),
+            Column("Préfecture", 36),
+            Column("Label", 22),
+            Column("Référentiel", 30),
+            Column("Prochain audit de suivi avant le", 14),
+            Column("Audit de suivi en retard", 12),
+            Column("Non-conformités ouvertes", 12),
+            *(Column(label, 14) for _key, label in OVERDUE_ROWS),
+        ],
+        sheet="Préfectures",
+    )
+    for prefecture in dashboard.prefectures:
+        labelling = prefecture.labelling
+        table.rows.append(
+            [
+                prefecture.department.code,
+                prefecture.department.name,
+                prefecture.name,
+                labelling.get_status_display() if labelling else "Sans cycle de labellisation",
+                str(labelling.referential) if labelling else "",
+                labelling.next_audit_due if labelling else None,
+                prefecture.map_status == "late",
+                prefecture.open_nonconformities,
+                *(prefecture.overdue[key] for key, _label in OVERDUE_ROWS),
+            ]
+        )
+    return table

@@ -9,9 +9,11 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from indicators.services import boards
+from qualipref.lib.table_export import Column, Table
 from sites.models import Site
 
 from . import cache, common
+from .tables import OVERDUE_ROWS, download_links, indicators_table, overdue_table, slug
 
 
 @dataclass
@@ -29,12 +31,31 @@ class PrefectureDashboard:
     def overdue_total(self):
         return sum(self.overdue.values())
 
+    # whose dashboard, for its downloads: URL names, their arguments, the file name (tables.file_stem)
+    url_name = "dashboard_prefecture"
+
+    @property
+    def url_kwargs(self):
+        return {"pk": self.prefecture.pk}
+
+    @property
+    def file_name(self):
+        return slug(self.prefecture.department.name)
+
+    def tables(self):
+        """{slug: builder of the Table}, in the page's order."""
+        return {
+            "indicateurs": lambda: indicators_table(
+                self.panel, "Indicateurs clés de la préfecture", "Indicateurs de la préfecture"
+            ),
+            "retards": lambda: overdue_table(self.overdue, "En retard dans la préfecture", "Retards de la préfecture"),
+            "sites": lambda: sites_table(self),
+        }
+
     @functools.cached_property
     def downloads(self):
         """The URLs of its PDF and of its tables as CSV and XLSX (tables.Downloads)."""
-        from .tables import downloads  # tables builds on this module
-
-        return downloads(self)
+        return download_links(self)
 
 
 def build(prefecture, user, *, today=None):
@@ -65,3 +86,15 @@ def _build(prefecture, user, today):
         open_nonconformities=common.open_nonconformities_by_prefecture(audit__prefecture_id=pk).get(pk, 0),
         satisfaction=common.satisfaction(pk, today=today),
     )
+
+
+def sites_table(dashboard):
+    """The sites of the prefecture with what is overdue on each."""
+    table = Table(
+        f"Sites de {dashboard.prefecture.name}",
+        [Column("Site", 40)] + [Column(label, 16) for _key, label in OVERDUE_ROWS] + [Column("Total en retard", 12)],
+        sheet="Sites",  # the prefecture's name is in the file's name
+    )
+    for site in dashboard.sites:
+        table.rows.append([site.name, *(site.overdue[key] for key, _label in OVERDUE_ROWS), site.overdue_total])
+    return table

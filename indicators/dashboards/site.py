@@ -10,6 +10,7 @@ from django.utils import timezone
 from indicators.services import boards
 
 from . import cache, common
+from .tables import download_links, indicators_table, overdue_table, slug
 
 
 @dataclass
@@ -26,12 +27,28 @@ class SiteDashboard:
     def overdue_total(self):
         return sum(self.overdue.values())
 
+    # whose dashboard, for its downloads: URL names, their arguments, the file name (tables.file_stem)
+    url_name = "dashboard_site"
+
+    @property
+    def url_kwargs(self):
+        return {"pk": self.site.pk}
+
+    @property
+    def file_name(self):
+        return slug(self.site.name)
+
+    def tables(self):
+        """{slug: builder of the Table}, in the page's order."""
+        return {
+            "indicateurs": lambda: indicators_table(self.panel, "Indicateurs clés du site", "Indicateurs du site"),
+            "retards": lambda: overdue_table(self.overdue, "En retard sur le site", "Retards du site"),
+        }
+
     @functools.cached_property
     def downloads(self):
         """The URLs of its PDF and of its tables as CSV and XLSX (tables.Downloads)."""
-        from .tables import downloads  # tables builds on this module
-
-        return downloads(self)
+        return download_links(self)
 
 
 def build(site, *, today=None):

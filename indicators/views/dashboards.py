@@ -1,11 +1,10 @@
 """The drill-down dashboards: a prefecture's (from the national one) and a site's (from its prefecture's).
 
-The landing page of each role stays ``accounts.views.dashboard`` (URL name ``dashboard``, the home of every user),
-which builds the same dashboards through ``indicators.dashboards`` imported lazily. Prefectures and sites are
-fetched through ``for_user``: a foreign one is a 404.
+The landing page of each role is ``indicators.views.landing`` (URL name ``dashboard``, the home of every user),
+which builds the same dashboards. Prefectures and sites are fetched through ``for_user``: a foreign one is a 404.
 
 Each dashboard is also downloaded: its tables as CSV or XLSX (one view per scope, the table and the format in the
-URL: indicators.dashboards.tables) and the whole dashboard as a PDF, with the same permissions as the page.
+URL: the dashboard's ``tables()``) and the whole dashboard as a PDF, with the same permissions as the page.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -70,7 +69,7 @@ def _national(request):
 
 
 def _table_download(dashboard, table, fmt):
-    builder = tables.tables(dashboard).get(table)
+    builder = dashboard.tables().get(table)
     if builder is None:
         raise Http404("Ce tableau n’existe pas sur ce tableau de bord.")
     return table_export.response(builder(), fmt, tables.file_stem(dashboard, table))

@@ -125,10 +125,6 @@ class Campaign(TimeStampedModel):
     def channel_labels(self):
         return [self.Channel(value).label for value in self.channels if value in self.Channel.values]
 
-    @property
-    def action_source(self):
-        return "survey"
-
 
 class CampaignSite(TimeStampedModel):
     """A site of a campaign, and the publication of its results by the referent."""

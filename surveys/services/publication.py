@@ -215,6 +215,7 @@ def results_publish(*, by, campaign, site, publish=True) -> CampaignSite:
 def campaign_create_action(*, by, campaign, question_code, title, site=None, **fields):
     """A dimension below target becomes an action of the prefecture's current action plan (source « enquête de
     satisfaction », linked to the campaign), through engagements.services.actions."""
+    from engagements.models import Action
     from engagements.services.actions import action_create_from_source
 
     labels = dict(dimensions_of(campaign))
@@ -224,7 +225,15 @@ def campaign_create_action(*, by, campaign, question_code, title, site=None, **f
         raise ValidationError({"site": "Ce site ne participe pas à cette campagne."})
     if not access.can_create_survey_action(by, campaign, site):
         raise PermissionDenied("Seuls le responsable qualité et le référent du site créent des actions.")
-    return action_create_from_source(by=by, source_object=campaign, title=title, site=site, **fields)
+    return action_create_from_source(
+        by=by,
+        source_object=campaign,
+        source=Action.Source.SURVEY,
+        prefecture=campaign.prefecture,
+        title=title,
+        site=site,
+        **fields,
+    )
 
 
 def actions_of(campaign, user):

@@ -42,15 +42,6 @@ ACTION_EDITABLE_FIELDS = frozenset(
 STATUS_FIELDS = ("status", "abandon_reason", "completed_on", "effectiveness")
 
 
-# Source objects of other apps, by model label (audit findings, complaints, surveys call action_create_from_source).
-SOURCE_BY_MODEL = {
-    "audits.finding": Action.Source.AUDIT_FINDING,
-    "audits.audit": Action.Source.AUDIT_FINDING,
-    "complaints.complaint": Action.Source.COMPLAINT,
-    "surveys.campaign": Action.Source.SURVEY,
-    "surveys.survey": Action.Source.SURVEY,
-    "surveys.response": Action.Source.SURVEY,
-}
 
 
 def _label(status):

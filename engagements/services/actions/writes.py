@@ -15,7 +15,6 @@ from qualipref.lib.dates import short_date
 from .plans import current_plan
 from .rules import (
     ACTION_EDITABLE_FIELDS,
-    SOURCE_BY_MODEL,
     STATUS_FIELDS,
     _apply_status,
     _check_action,
@@ -28,36 +27,6 @@ Status = Action.Status
 
 
 # --- actions --------------------------------------------------------------------------------------
-
-
-def _source_kind(source_object, source):
-    if source:
-        return source
-    explicit = getattr(source_object, "action_source", None)
-    if explicit:
-        return explicit
-    label = source_object._meta.label_lower
-    if label == "engagements.meeting":
-        return source_object.kind
-    if label == "engagements.meetingdecision":
-        return source_object.meeting.kind
-    if label in SOURCE_BY_MODEL:
-        return SOURCE_BY_MODEL[label]
-    raise ValidationError({"source": "Indiquez l'origine de l'action."})
-
-
-def _source_prefecture_id(source_object):
-    """The prefecture of a source object: its own, its site's, or its parent's (audit, meeting, campaign)."""
-    if getattr(source_object, "prefecture_id", None):
-        return source_object.prefecture_id
-    site = getattr(source_object, "site", None)
-    if site is not None:
-        return site.prefecture_id
-    for parent in ("audit", "meeting", "campaign", "survey"):
-        obj = getattr(source_object, parent, None)
-        if obj is not None:
-            return _source_prefecture_id(obj)
-    return None
 
 
 @transaction.atomic
@@ -110,30 +79,29 @@ def action_create(
 
 
 @transaction.atomic
-def action_create_from_source(*, by, source_object, title, plan=None, source=None, **fields) -> Action:
+def action_create_from_source(*, by, source_object, source, prefecture, title, plan=None, **fields) -> Action:
     """An action born from an audit finding, a complaint, a survey, a meeting...: linked to its source.
 
-    The plan defaults to the current plan of the source's prefecture; the site and the engagement default to
-    the source's own when it has them.
+    The caller says what the source is (``source``: an ``Action.Source``) and its prefecture: engagements do not
+    know the models of the apps built on them. The plan defaults to the prefecture's current plan; the site and the
+    engagement default to the source's own when it has them.
     """
-    kind = _source_kind(source_object, source)
-    prefecture_id = _source_prefecture_id(source_object)
+    if source not in Action.Source.values:
+        raise ValidationError({"source": "Indiquez l'origine de l'action."})
     if plan is None:
-        if prefecture_id is None:
-            raise ValidationError({"plan": "Indiquez le plan d'action auquel rattacher l'action."})
-        plan = current_plan(prefecture_id)
+        plan = current_plan(prefecture)
         if plan is None:
             raise ValidationError(
                 {"plan": "Cette préfecture n'a pas encore de plan d'action : le responsable qualité doit en créer un."}
             )
-    elif prefecture_id is not None and prefecture_id != plan.prefecture_id:
+    elif prefecture.pk != plan.prefecture_id:
         raise ValidationError(
             {"plan": "L'origine de l'action et le plan d'action relèvent de préfectures différentes."}
         )
     for name in ("site", "engagement"):
         if name not in fields and getattr(source_object, f"{name}_id", None) is not None:
             fields[name] = getattr(source_object, name)
-    return action_create(by=by, plan=plan, title=title, source=kind, source_object=source_object, **fields)
+    return action_create(by=by, plan=plan, title=title, source=source, source_object=source_object, **fields)
 
 
 @transaction.atomic
