@@ -16,11 +16,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts import access
 from complaints import exports, services, stats
 from complaints.deadlines import attach_remaining_working_days
+from complaints.filters import ComplaintFilter
 from complaints.forms import (
     AnswerForm,
     ComplaintActionForm,
     ComplaintForm,
-    ComplaintListFilter,
     ReassignForm,
     ReplyTemplateForm,
     StatsForm,
@@ -66,7 +66,7 @@ def _register(request):
         Complaint.objects.for_user(request.user).select_related("site", "service", "assigned_to"),
         Q(status__in=Complaint.OPEN_STATUSES),
     )
-    return ComplaintListFilter(request.GET or None, queryset=queryset, request=request)
+    return ComplaintFilter(request.GET or None, queryset=queryset, request=request)
 
 
 @require_GET

@@ -16,10 +16,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import access
 from complaints.correspondence import imports, services
+from complaints.correspondence.filters import CorrespondenceFilter
 from complaints.correspondence.forms import (
     AnswerForm,
     CorrespondenceForm,
-    CorrespondenceListFilter,
     DelaysForm,
     ImportForm,
 )
@@ -70,7 +70,7 @@ def correspondence_list(request):
         Correspondence.objects.for_user(request.user).select_related("site", "service", "assigned_to"),
         Q(answered_on__isnull=True),
     )
-    filterset = CorrespondenceListFilter(request.GET or None, queryset=queryset, request=request)
+    filterset = CorrespondenceFilter(request.GET or None, queryset=queryset, request=request)
     page_obj, querystring = register_page(request, filterset)
     user = request.user
     for item in page_obj.object_list:
