@@ -10,6 +10,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from accounts import access
 from engagements.models import Action, Engagement, Module
+from qualipref.lib import data_version
 
 from .plans import current_plan
 from .rules import (
@@ -328,6 +329,7 @@ def actions_bulk_status(
             default_user=by,
             default_change_reason="Changement de statut groupé",
         )
+        data_version.bump()  # a bulk update sends no signal: the dashboards must not keep the old statuses
     return changed
 
 
@@ -406,4 +408,5 @@ def actions_copy_open_to_plan(*, by, from_plan, to_plan) -> list[Action]:
         default_user=by,
         default_change_reason=f"Reprise dans le plan « {to_plan.title} »",
     )
+    data_version.bump()  # bulk writes send no signal
     return copies
