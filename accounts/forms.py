@@ -105,18 +105,6 @@ class MembershipForm(QualiprefForm):
         return cleaned
 
 
-class MembershipFilterForm(QualiprefForm):
-    STATUS_CHOICES = [
-        ("active", "En cours"),
-        ("upcoming", "À venir"),
-        ("ended", "Terminées"),
-        ("all", "Toutes"),
-    ]
-    status = forms.ChoiceField(label="Habilitations", choices=STATUS_CHOICES, required=False)
-    role = forms.ChoiceField(label="Rôle", choices=[("", "Tous les rôles"), *Role.choices], required=False)
-    username = forms.CharField(label="Identifiant contient", required=False, max_length=150)
-
-
 # --- API tokens -----------------------------------------------------------------------------------
 
 

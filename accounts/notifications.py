@@ -11,14 +11,13 @@ Reading: ``Notification.objects.for_user(user)`` (the user's own, nobody else's)
 Marking: ``mark_read(*, user, ids)``, ``mark_all_read(*, user)``.
 Digest: ``send_digests()`` (daily task ``accounts.tasks.send_notification_digests``).
 
-Plugging the alerts of another app (audits, indicators, actions...), as complaints.alerts does:
-1. ``<app>/alerts.py``: ``collect(*, today) -> iterable of Notice``: one Notice per recipient and event. The key
-   names the object, what the alert depends on, and the stage: ``"audit:7:2026-05-02:report_due"``. Same state,
-   same key (a second run adds nothing); a new deadline gives new keys (and a new alert). Keys are at most 200
-   characters; ``kind`` is a short code of the event (``audit_report_due``) that API clients may filter on;
-2. ``<app>/tasks.py``: a thin task calling ``notifications.deliver(alerts.collect(today=timezone.localdate()))``;
-3. a daily schedule for it: a data migration calling ``qualipref.lib.beat.schedule_daily`` (see
-   complaints/migrations/0003_beat_schedules.py), before the digest at 07:00.
+Deadline alerts of every app are collected in one package, indicators.alerts, and sent by one daily job
+(indicators.tasks.send_deadline_alerts, 06:30, before the digest at 07:00). A new source is a module there with
+``collect(today) -> list of Notice`` (one Notice per recipient and event; indicators.alerts.base gives the
+recipients and the notices) registered in its ``COLLECTORS``. The key names the object, what the alert depends
+on, and the stage: ``"audit:7:2026-05-02:report:7d"``. Same state, same key (a second run adds nothing); a new
+deadline gives new keys (and a new alert). Keys are at most 200 characters; ``kind`` is a short code of the event
+(``audit_report_due``) that API clients may filter on.
 Titles and bodies are e-mailed and shown to whoever receives them: never put a requester's or a sender's
 personal data in them (a reference and dates are enough), and keep the url a path of the site (``/reclamations/4/``).
 """

@@ -8,7 +8,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from accounts import access, services
-from accounts.forms import MembershipFilterForm, MembershipForm
+from accounts.filters import MembershipFilter
+from accounts.forms import MembershipForm
 from accounts.models import Membership
 from qualipref.views import breadcrumb, paginate
 
@@ -43,21 +44,11 @@ def membership_list(request):
     memberships = Membership.objects.for_user(request.user).select_related(
         "user", "prefecture", "site__prefecture", "created_by"
     )
-    form = MembershipFilterForm(request.GET or None)
-    status = "active"
-    if form.is_bound and form.is_valid():
-        status = form.cleaned_data["status"] or "active"
-        if form.cleaned_data["role"]:
-            memberships = memberships.filter(role=form.cleaned_data["role"])
-        if form.cleaned_data["username"]:
-            memberships = memberships.filter(user__username__icontains=form.cleaned_data["username"])
-    if status == "active":
-        memberships = memberships.active(today)
-    elif status == "upcoming":
-        memberships = memberships.filter(valid_from__gt=today)
-    elif status == "ended":
-        memberships = memberships.filter(valid_until__lt=today)
-    page = paginate(request, memberships.order_by("user__username", "role", "-valid_from"))
+    data = request.GET.copy()
+    data.setdefault("status", "active")  # the page opens on the memberships in force
+    filterset = MembershipFilter(data, queryset=memberships, request=request)
+    form = filterset.form
+    page = paginate(request, filterset.qs.order_by("user__username", "role", "-valid_from"))
     for membership in page:
         membership.can_end = membership.is_active(today) and access.can_edit_membership(request.user, membership)
     return render(

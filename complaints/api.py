@@ -12,10 +12,8 @@ A user who may see a complaint but not handle it gets 403 on writes.
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action as route
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from accounts import access
 from complaints import services
 from complaints.deadlines import attach_remaining_working_days
 from complaints.filters import ComplaintFilter
@@ -64,10 +62,10 @@ class ComplaintViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewset
         attach_remaining_working_days([complaint])
         return ComplaintSerializer(complaint, context=self.get_serializer_context())
 
-    def _handled(self):
+    def _handled(self, action):
+        """The complaint, when the user may ``action`` it: 403 with the service's message, the page's too."""
         complaint = self.get_object()
-        if not access.can_handle_complaint(self.request.user, complaint):
-            raise PermissionDenied("Vous ne pouvez pas traiter cette réclamation : elle relève d'un autre site.")
+        services.check_handler(self.request.user, complaint, action)
         return complaint
 
     def retrieve(self, request, *args, **kwargs):
@@ -82,7 +80,7 @@ class ComplaintViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewset
 
     @extend_schema(request=ComplaintWriteSerializer, responses=ComplaintSerializer)
     def partial_update(self, request, *args, **kwargs):
-        instance = self._handled()
+        instance = self._handled("edit")
         serializer = self.get_serializer(instance, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         updated = services.complaint_update(by=request.user, complaint=instance, **serializer.validated_data)
@@ -92,7 +90,7 @@ class ComplaintViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewset
     @route(detail=True, methods=["post"])
     def answer(self, request, pk=None):
         """Record the answer: ``answered_on`` (not before receipt, not in the future) and ``response``."""
-        complaint = self._handled()
+        complaint = self._handled("answer")
         params = AnswerSerializer(data=request.data)
         params.is_valid(raise_exception=True)
         answered = services.complaint_answer(by=request.user, complaint=complaint, **params.validated_data)
@@ -102,7 +100,7 @@ class ComplaintViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewset
     @route(detail=True, methods=["post"])
     def close(self, request, pk=None):
         """Close an answered complaint."""
-        closed = services.complaint_close(by=request.user, complaint=self._handled())
+        closed = services.complaint_close(by=request.user, complaint=self._handled("close"))
         return Response(self._read(closed).data)
 
     @extend_schema(responses=HistoryEntrySerializer(many=True))

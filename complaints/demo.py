@@ -10,8 +10,9 @@
 - two reply templates of the prefecture;
 - correspondence of this year (letters, e-mails, elected officials' requests, a letter of observation), most
   answered, a few open: at Istres a letter near its deadline (the last working days of its 15) for the demo
-  agent, at Arles an overdue letter and an elected official's request for the referent; the prefecture's delays;
-- the deadline alerts of today (complaints.alerts: idempotent), so that the demo inboxes are not empty.
+  agent, at Arles an overdue letter and an elected official's request for the referent; the prefecture's delays.
+
+Their deadline alerts of today are sent by ``qualipref.demo.load_demo`` once every app's demo is loaded.
 
 Runs after ``qualipref.demo.load_demo`` (prefectures, sites, demo accounts). Idempotent: 2015 complaints are
 found by their reference, this year's by their site and text, templates by their title, correspondence by its
@@ -24,7 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from complaints import alerts, deadlines, references
+from complaints import deadlines, references
 from complaints.correspondence.services import compute_deadline
 from complaints.models import Complaint, Correspondence, CorrespondenceDelays, ReplyTemplate
 from sites import calendars
@@ -455,4 +456,3 @@ def load():
         if not created and template.body == OLD_TEMPLATES[title]:
             ReplyTemplate.objects.filter(pk=template.pk).update(body=body, updated_at=timezone.now())
     _load_correspondence(prefecture, sites, users, timezone.localdate())
-    alerts.send_deadline_alerts()

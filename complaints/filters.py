@@ -1,4 +1,4 @@
-"""Filters of the register, shared by the API (``complaints/``) and the page (complaints.forms.ComplaintListFilter).
+"""The one FilterSet of the register, shared by the API (``complaints/``) and the page (complaints.views).
 
 ``overdue`` and ``due_this_week`` only filter when true: false means « no filter », not « the others ».
 « Due this week » is « due within the next 7 days, today included », so that it still means something on a
@@ -8,19 +8,19 @@ Friday or a weekend.
 import django_filters
 
 from complaints.models import Complaint
-from complaints.register.filters import RegisterFilter, deadline_filters, received_filters
+from complaints.register.filters import RegisterFilter, RegisterFilterForm, received_filters
 
 
 class ComplaintFilter(RegisterFilter):
-    kind = django_filters.ChoiceFilter(choices=Complaint.Kind.choices, label="nature (complaint, suggestion)")
-    status = django_filters.ChoiceFilter(choices=Complaint.Status.choices, label="statut")
-    channel = django_filters.ChoiceFilter(choices=Complaint.Channel.choices, label="canal de réception")
-    category = django_filters.ChoiceFilter(choices=Complaint.Category.choices, label="thème")
-    overdue, due_this_week = deadline_filters("ouverte")
+    kind = django_filters.ChoiceFilter(label="Nature", choices=Complaint.Kind.choices, empty_label="Toutes")
+    status = django_filters.ChoiceFilter(label="Statut", choices=Complaint.Status.choices, empty_label="Tous")
+    channel = django_filters.ChoiceFilter(label="Canal", choices=Complaint.Channel.choices, empty_label="Tous")
+    category = django_filters.ChoiceFilter(label="Thème", choices=Complaint.Category.choices, empty_label="Tous")
     received_after, received_before = received_filters(feminine=True)
 
     class Meta:
         model = Complaint
+        form = RegisterFilterForm
         fields = [
             "prefecture",
             "site",

@@ -1,7 +1,6 @@
 """Forms of the register's pages and of the public e-réclamation form. They validate the shape of what is typed;
 complaints.services checks the rules and writes (its French messages are put back on the fields by the views)."""
 
-import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
@@ -9,9 +8,7 @@ from django.utils import timezone
 from accounts import access
 from accounts.models import User
 from complaints import replies, stats
-from complaints.filters import ComplaintFilter
 from complaints.models import Complaint
-from complaints.register.filters import RegisterListFilter
 from engagements.models import Engagement, Labelling, Referential
 from qualipref.lib.forms import QualiprefForm, date_input
 from sites.models import Prefecture, Service, Site
@@ -256,28 +253,6 @@ class ReplyTemplateForm(QualiprefForm):
 
 
 # --- the register's filters and statistics ----------------------------------------------------------------
-
-
-class ComplaintListFilterForm(QualiprefForm):
-    pass
-
-
-class ComplaintListFilter(RegisterListFilter, ComplaintFilter):
-    """The API's ComplaintFilter with the sites and services the user may see, French labels and checkboxes."""
-
-    service = django_filters.ModelChoiceFilter(
-        label="Service",
-        queryset=lambda request: Service.objects.for_user(request.user).select_related("site"),
-        empty_label="Tous les services",
-    )
-    status = django_filters.ChoiceFilter(label="Statut", choices=Complaint.Status.choices, empty_label="Tous")
-    channel = django_filters.ChoiceFilter(label="Canal", choices=Complaint.Channel.choices, empty_label="Tous")
-    category = django_filters.ChoiceFilter(label="Thème", choices=Complaint.Category.choices, empty_label="Tous")
-    kind = django_filters.ChoiceFilter(label="Nature", choices=Complaint.Kind.choices, empty_label="Toutes")
-
-    class Meta(ComplaintFilter.Meta):
-        form = ComplaintListFilterForm
-        fields = ["site", "service", "status", "channel", "category", "kind", "overdue", "due_this_week", "reference"]
 
 
 class StatsForm(QualiprefForm):

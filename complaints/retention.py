@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from accounts import access
 from complaints.models import REQUESTER_FIELDS, Complaint, Correspondence, CorrespondenceImport, retention_months
+from qualipref.lib import data_version
 from qualipref.lib.dates import short_date
 
 CHUNK = 500
@@ -82,6 +83,7 @@ def anonymise_complaints(queryset, *, today=None) -> int:
             )
             rows.exclude(response="").update(response=text)
             Complaint.history.filter(id__in=ids).update(description=text)
+            data_version.bump()  # bulk updates send no signal
         count += len(ids)
     return count
 
@@ -97,6 +99,7 @@ def anonymise_correspondences(queryset, *, today=None) -> int:
             rows.update(sender="", anonymised_on=today, updated_at=timezone.now())
             rows.exclude(subject="").update(subject=text)
             Correspondence.history.filter(id__in=ids).exclude(subject="").update(subject=text)
+            data_version.bump()  # bulk updates send no signal
         count += len(ids)
     return count
 

@@ -228,76 +228,79 @@ def send_acknowledgement(complaint_id):
 
 # --- edits ----------------------------------------------------------------------------------------------
 
+CLOSED_REFUSED = "Une réclamation close ne se modifie plus."
+NOT_OPEN_REFUSED = "Cette réclamation a déjà reçu sa réponse : elle ne s'attribue plus."
 
-def _check_handler(by, complaint, message="Vous ne pouvez pas modifier cette réclamation."):
-    if not access.can_handle_complaint(by, complaint):
-        raise PermissionDenied(message)
+
+def answered_refused(complaint):
+    return f"Cette réclamation a déjà reçu une réponse le {short_date(complaint.answered_on)}."
+
+
+class _Complaints(register_services.Register):
+    model = Complaint
+    editable = EDITABLE_FIELDS
+    refusals = {
+        # Someone who may see the complaint but not handle it (page or API: the same words).
+        "handle": "Vous ne pouvez pas traiter cette réclamation : vous la consultez seulement.",
+        "edit": "Vous ne pouvez pas modifier cette réclamation : vous la consultez seulement.",
+        "reassign": "Vous ne pouvez pas attribuer cette réclamation : vous la consultez seulement.",
+        "answer": "Vous ne pouvez pas répondre à cette réclamation : vous la consultez seulement.",
+        "close": "Vous ne pouvez pas clore cette réclamation : vous la consultez seulement.",
+        "create_action": "Vous ne pouvez pas créer d'action à partir de cette réclamation.",
+    }
+    other_prefecture = "Une réclamation ne change pas de préfecture : choisissez un site de la même préfecture."
+    site_refused = "Vous ne pouvez pas rattacher la réclamation à ce site."
+
+    may_handle = staticmethod(access.can_handle_complaint)
+    may_record = staticmethod(access.can_record_complaint)
+    assignee_error = staticmethod(_assignee_error)
+
+    def check_editable(self, item):
+        if item.status == Status.CLOSED:
+            raise ValidationError(CLOSED_REFUSED)
+
+    def check(self, item, errors, *, today):
+        if item.category in (None, ""):
+            item.category = Complaint.Category.OTHER
+        _clean_texts(item)
+        _check(item, errors, today=today)
+
+    def assigned(self, item):
+        if item.assigned_to_id is not None and item.status == Status.RECEIVED:
+            item.status = Status.IN_PROGRESS
+
+    def compute_deadline(self, item):
+        _compute_deadline(item)
+
+
+COMPLAINTS = _Complaints()
+
+
+def check_handler(by, complaint, action="handle"):
+    """PermissionDenied with the one message of the refusal of ``action`` (the pages and the API ask here)."""
+    COMPLAINTS.check_handler(by, complaint, action)
 
 
 @transaction.atomic
 def complaint_update(*, by, complaint, **fields) -> Complaint:
     """Change what describes a complaint. A new site (of the same prefecture) or date of receipt recomputes its
-    due date, and the delay of its answer. On any error the complaint is left as it was."""
-    _check_handler(by, complaint)
-    unknown = set(fields) - EDITABLE_FIELDS
-    if unknown:
-        raise ValidationError(f"Champs non modifiables : {', '.join(sorted(unknown))}.")
-    if complaint.status == Status.CLOSED:
-        raise ValidationError("Une réclamation close ne se modifie plus.")
-    try:
-        return _update(by=by, complaint=complaint, fields=fields)
-    except (ValidationError, PermissionDenied):
-        complaint.refresh_from_db()
-        raise
-
-
-def _update(*, by, complaint, fields):
-    previous = {"site_id": complaint.site_id, "received_on": complaint.received_on}
-    assigned_to = fields.pop("assigned_to", complaint.assigned_to)
-    for name, value in fields.items():
-        setattr(complaint, name, value)
-    if complaint.category in (None, ""):
-        complaint.category = Complaint.Category.OTHER
-    _clean_texts(complaint)
-    errors = {}
-    site_changed = complaint.site_id != previous["site_id"]
-    if site_changed:
-        complaint.site = register_services.site_with_prefecture(complaint.site)
-        if complaint.site.prefecture_id != complaint.prefecture_id:
-            errors["site"] = "Une réclamation ne change pas de préfecture : choisissez un site de la même préfecture."
-        elif not access.can_record_complaint(by, complaint.site):
-            errors["site"] = "Vous ne pouvez pas rattacher la réclamation à ce site."
-    _check(complaint, errors, today=timezone.localdate())
-    if assigned_to != complaint.assigned_to or site_changed:
-        message = _assignee_error(assigned_to, complaint)
-        if message:
-            errors.setdefault("assigned_to", message)
-        complaint.assigned_to = assigned_to
-        if assigned_to is not None and complaint.status == Status.RECEIVED:
-            complaint.status = Status.IN_PROGRESS
-    _raise(errors)
-    if site_changed or complaint.received_on != previous["received_on"]:
-        if not site_changed:
-            complaint.site = register_services.site_with_prefecture(complaint.site)
-        _compute_deadline(complaint)
-    complaint._history_user = by
-    complaint.save()
-    return complaint
+    due date, and the delay of its answer. On any error the complaint is left as it was (the flow of both
+    registers: complaints.register.services.Register.update)."""
+    return COMPLAINTS.update(by=by, item=complaint, fields=fields)
 
 
 @transaction.atomic
 def complaint_reassign(*, by, complaint, assigned_to) -> Complaint:
     """Give the complaint to one of the people who handle it (None: nobody yet); a received complaint given to
     someone is in progress."""
-    _check_handler(by, complaint, "Vous ne pouvez pas attribuer cette réclamation.")
+    check_handler(by, complaint, "reassign")
     if not complaint.is_open:
-        raise ValidationError("Cette réclamation a déjà reçu sa réponse : elle ne s'attribue plus.")
+        raise ValidationError(NOT_OPEN_REFUSED)
     message = _assignee_error(assigned_to, complaint)
     if message:
         raise ValidationError({"assigned_to": message})
     complaint.assigned_to = assigned_to
-    if assigned_to is not None and complaint.status == Status.RECEIVED:
-        complaint.status = Status.IN_PROGRESS
+    COMPLAINTS.assigned(complaint)
     complaint._history_user = by
     complaint.save()
     return complaint
@@ -307,11 +310,11 @@ def complaint_reassign(*, by, complaint, assigned_to) -> Complaint:
 def complaint_answer(*, by, complaint, answered_on, response) -> Complaint:
     """Record the answer: its date (not before receipt, not in the future) and its text. Stores whether it came
     in time and its delay in working days."""
-    _check_handler(by, complaint, "Vous ne pouvez pas répondre à cette réclamation.")
+    check_handler(by, complaint, "answer")
     # Locked and read again: two agents answering at once do not both succeed.
     current = register_services.lock_for_answer(Complaint, complaint)
     if current.is_answered:
-        raise ValidationError(f"Cette réclamation a déjà reçu une réponse le {short_date(current.answered_on)}.")
+        raise ValidationError(answered_refused(current))
     errors = {}
     today = timezone.localdate()
     if not register_services.is_date(answered_on):
@@ -348,7 +351,7 @@ def complaint_answer(*, by, complaint, answered_on, response) -> Complaint:
 @transaction.atomic
 def complaint_close(*, by, complaint) -> Complaint:
     """Close an answered complaint (nothing more to do); the retention period of its personal data starts."""
-    _check_handler(by, complaint, "Vous ne pouvez pas clore cette réclamation.")
+    check_handler(by, complaint, "close")
     if complaint.status != Status.ANSWERED:
         if complaint.status == Status.CLOSED:
             raise ValidationError("Cette réclamation est déjà close.")
@@ -369,7 +372,7 @@ def complaint_create_action(*, by, complaint, title, **fields):
     from engagements.models import Action
     from engagements.services.actions import action_create_from_source
 
-    _check_handler(by, complaint, "Vous ne pouvez pas créer d'action à partir de cette réclamation.")
+    check_handler(by, complaint, "create_action")
     return action_create_from_source(
         by=by,
         source_object=complaint,

@@ -1,19 +1,13 @@
 """Celery tasks of the complaints app: thin, idempotent, taking ids; the work is in the services.
 
-Daily schedules (django-celery-beat, complaints/migrations/0003_beat_schedules.py): ``enforce_retention`` at
-03:30. ``send_deadline_alerts`` keeps its schedule but disabled: indicators.tasks.send_deadline_alerts gathers the
-alerts of every app at 06:30, these included (same keys: never sent twice), before the digest at 07:00.
+Daily schedule (django-celery-beat, complaints/migrations/0003_beat_schedules.py): ``enforce_retention`` at
+03:30. The deadline alerts of complaints and letters are sent by the job of every app's alerts
+(indicators.tasks.send_deadline_alerts, collector indicators.alerts.complaints).
 """
 
 from celery import shared_task
 
-from complaints import alerts, retention
-
-
-@shared_task
-def send_deadline_alerts():
-    """Notify the assignees and referents of complaints and letters near or past their deadline."""
-    return alerts.send_deadline_alerts()
+from complaints import retention
 
 
 @shared_task

@@ -16,11 +16,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts import access
 from complaints import exports, services, stats
 from complaints.deadlines import attach_remaining_working_days
+from complaints.filters import ComplaintFilter
 from complaints.forms import (
     AnswerForm,
     ComplaintActionForm,
     ComplaintForm,
-    ComplaintListFilter,
     ReassignForm,
     ReplyTemplateForm,
     StatsForm,
@@ -28,7 +28,7 @@ from complaints.forms import (
 )
 from complaints.history import complaint_history
 from complaints.models import Complaint, ReplyTemplate
-from complaints.register.views import open_first, register_page
+from complaints.register.views import edit_page, open_first, register_page
 from qualipref.lib.dates import short_date
 from qualipref.views import breadcrumb, put_errors_on_form
 from sites.models import Prefecture
@@ -48,10 +48,10 @@ def _visible(request, pk):
     return get_object_or_404(Complaint.objects.for_user(request.user).select_related(*DETAIL_RELATIONS), pk=pk)
 
 
-def _handled(request, pk, message="Vous ne pouvez pas traiter cette réclamation : vous la consultez seulement."):
+def _handled(request, pk, action="handle"):
+    """The complaint, when the user may ``action`` it (the refusal's message is the service's, as in the API)."""
     complaint = _visible(request, pk)
-    if not access.can_handle_complaint(request.user, complaint):
-        raise PermissionDenied(message)
+    services.check_handler(request.user, complaint, action)
     return complaint
 
 
@@ -63,7 +63,7 @@ def _register(request):
         Complaint.objects.for_user(request.user).select_related("site", "service", "assigned_to"),
         Q(status__in=Complaint.OPEN_STATUSES),
     )
-    return ComplaintListFilter(request.GET or None, queryset=queryset, request=request)
+    return ComplaintFilter(request.GET or None, queryset=queryset, request=request)
 
 
 @require_GET
@@ -157,41 +157,30 @@ def complaint_detail(request, pk):
 
 @require_http_methods(["GET", "POST"])
 def complaint_edit(request, pk):
-    complaint = _handled(request, pk)
+    complaint = _handled(request, pk, "edit")
     if complaint.status == Complaint.Status.CLOSED:
-        messages.info(request, "Une réclamation close ne se modifie plus.")
+        messages.info(request, services.CLOSED_REFUSED)
         return redirect("complaint_detail", pk=complaint.pk)
     initial = {name: getattr(complaint, name) for name in services.EDITABLE_FIELDS - {"assigned_to"}}
     initial.update(site=complaint.site_id, service=complaint.service_id, engagement=complaint.engagement_id)
-    form = ComplaintForm(request.POST or None, actor=request.user, complaint=complaint, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.complaint_update(by=request.user, complaint=complaint, **form.service_fields())
-        except ValidationError as error:
-            put_errors_on_form(form, error)
-        else:
-            messages.success(request, f"{complaint.reference} enregistrée ; échéance : {short_date(complaint.due_on)}.")
-            return redirect("complaint_detail", pk=complaint.pk)
-    return render(
+    return edit_page(
         request,
-        "complaints/register/form.html",
-        {
-            "title": f"Modifier {complaint.reference}",
-            "form": form,
-            "complaint": complaint,
-            "submit_label": "Enregistrer les modifications",
-            "cancel_url": reverse("complaint_detail", kwargs={"pk": complaint.pk}),
-            "breadcrumb_data": breadcrumb("Modifier", _list_crumb(), _detail_crumb(complaint)),
-        },
+        form=ComplaintForm(request.POST or None, actor=request.user, complaint=complaint, initial=initial),
+        update=lambda **fields: services.complaint_update(by=request.user, complaint=complaint, **fields),
+        saved=lambda: f"{complaint.reference} enregistrée ; échéance : {short_date(complaint.due_on)}.",
+        detail_url=reverse("complaint_detail", kwargs={"pk": complaint.pk}),
+        title=f"Modifier {complaint.reference}",
+        crumbs=(_list_crumb(), _detail_crumb(complaint)),
+        complaint=complaint,
     )
 
 
 @require_http_methods(["GET", "POST"])
 def complaint_answer(request, pk):
     """GET ``?modele=<id>`` fills the answer with a reply template of the prefecture; POST records the answer."""
-    complaint = _handled(request, pk, "Vous ne pouvez pas répondre à cette réclamation.")
+    complaint = _handled(request, pk, "answer")
     if complaint.is_answered:
-        messages.info(request, f"Cette réclamation a déjà reçu une réponse le {short_date(complaint.answered_on)}.")
+        messages.info(request, services.answered_refused(complaint))
         return redirect("complaint_detail", pk=complaint.pk)
     templates = ReplyTemplate.objects.filter(prefecture_id=complaint.prefecture_id, is_active=True).order_by("title")
     picker = TemplatePickerForm(request.GET or None, templates=templates)
@@ -231,9 +220,9 @@ def complaint_answer(request, pk):
 
 @require_http_methods(["GET", "POST"])
 def complaint_reassign(request, pk):
-    complaint = _handled(request, pk, "Vous ne pouvez pas attribuer cette réclamation.")
+    complaint = _handled(request, pk, "reassign")
     if not complaint.is_open:
-        messages.info(request, "Cette réclamation a déjà reçu sa réponse : elle ne s’attribue plus.")
+        messages.info(request, services.NOT_OPEN_REFUSED)
         return redirect("complaint_detail", pk=complaint.pk)
     form = ReassignForm(
         request.POST or None,
@@ -269,7 +258,7 @@ def complaint_reassign(request, pk):
 
 @require_POST
 def complaint_close(request, pk):
-    complaint = _handled(request, pk, "Vous ne pouvez pas clore cette réclamation.")
+    complaint = _handled(request, pk, "close")
     try:
         services.complaint_close(by=request.user, complaint=complaint)
     except ValidationError as error:
@@ -283,7 +272,7 @@ def complaint_close(request, pk):
 @require_http_methods(["GET", "POST"])
 def complaint_action_create(request, pk):
     """« Créer une action »: the complaint becomes an action of its prefecture's current action plan."""
-    complaint = _handled(request, pk, "Vous ne pouvez pas créer d’action à partir de cette réclamation.")
+    complaint = _handled(request, pk, "create_action")
     if not access.can_create_action(request.user, complaint.prefecture, complaint.site):
         raise PermissionDenied("Seuls le responsable qualité et le référent du site créent des actions.")
     initial = {"title": f"Suite à la {complaint.get_kind_display().lower()} {complaint.reference}"}

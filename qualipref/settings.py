@@ -364,7 +364,7 @@ QUALIPREF_BRAND = "Qualipref"
 # Address of the site in e-mails sent by tasks (digests of notifications), without a trailing slash.
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
 # Deadline alerts (complaints, correspondence): shares of the delay, in percent, after which the assignee and the
-# site's referents are notified; and always once overdue (complaints.alerts).
+# site's referents are notified; and always once overdue (indicators.alerts.complaints).
 QUALIPREF_ALERT_THRESHOLDS = sorted({int(value) for value in env_list("DEADLINE_ALERT_THRESHOLDS", "60,90")})
 if not all(0 < value < 100 for value in QUALIPREF_ALERT_THRESHOLDS):
     raise ImproperlyConfigured("DEADLINE_ALERT_THRESHOLDS : des pourcentages entre 1 et 99, séparés par des virgules.")

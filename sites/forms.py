@@ -1,11 +1,9 @@
 """Forms of the territory pages. Writes go through sites.services; these only validate and display."""
 
-import django_filters
 from django import forms
 
 from qualipref.lib.forms import QualiprefForm, date_input
-from sites.filters import SiteFilter
-from sites.models import Prefecture, Site
+from sites.models import Site
 
 
 class SiteForm(QualiprefForm, forms.ModelForm):
@@ -68,20 +66,5 @@ class ClosureForm(QualiprefForm):
         return cleaned
 
 
-class SiteListFilterForm(QualiprefForm):
-    pass
-
-
-class SiteListFilter(SiteFilter):
-    """The API's SiteFilter, with the choices a user may see and French labels for the HTML list."""
-
-    prefecture = django_filters.ModelChoiceFilter(
-        label="Préfecture",
-        queryset=lambda request: Prefecture.objects.for_user(request.user).select_related("department"),
-        empty_label="Toutes les préfectures",
-    )
-    kind = django_filters.ChoiceFilter(label="Type de site", choices=Site.Kind.choices, empty_label="Tous les types")
-    name = django_filters.CharFilter(lookup_expr="icontains", label="Nom contient")
-
-    class Meta(SiteFilter.Meta):
-        form = SiteListFilterForm
+class SiteFilterForm(QualiprefForm):
+    """DSFR rendering of the filters on the sites' page (sites.filters.SiteFilter; the API ignores it)."""

@@ -15,7 +15,8 @@ from django.views.decorators.http import require_http_methods
 from accounts import access
 from qualipref.views import breadcrumb, paginate
 from sites import services
-from sites.forms import ClosureForm, SiteForm, SiteListFilter
+from sites.filters import SiteFilter
+from sites.forms import ClosureForm, SiteForm
 from sites.models import Prefecture, Site, SiteClosure
 
 ACTIVE_SERVICES = Count("services", filter=Q(services__is_active=True))
@@ -82,7 +83,7 @@ def site_list(request):
         .annotate(service_count=ACTIVE_SERVICES)
         .order_by("prefecture__department_id", "name")
     )
-    filterset = SiteListFilter(request.GET or None, queryset=queryset, request=request)
+    filterset = SiteFilter(request.GET or None, queryset=queryset, request=request)
     return render(
         request,
         "sites/site_list.html",

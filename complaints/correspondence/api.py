@@ -73,10 +73,10 @@ class CorrespondenceViewSet(
         attach_remaining_working_days([item])
         return CorrespondenceSerializer(item, context=self.get_serializer_context())
 
-    def _handled(self):
+    def _handled(self, action):
+        """The item, when the user may ``action`` it: 403 with the service's message, the page's too."""
         item = self.get_object()
-        if not access.can_handle_correspondence(self.request.user, item):
-            raise PermissionDenied("Vous ne pouvez pas traiter ce courrier : il relève d'un autre site.")
+        services.check_handler(self.request.user, item, action)
         return item
 
     def retrieve(self, request, *args, **kwargs):
@@ -91,21 +91,21 @@ class CorrespondenceViewSet(
 
     @extend_schema(request=CorrespondenceWriteSerializer, responses=CorrespondenceSerializer)
     def partial_update(self, request, *args, **kwargs):
-        instance = self._handled()
+        instance = self._handled("edit")
         serializer = self.get_serializer(instance, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         updated = services.correspondence_update(by=request.user, correspondence=instance, **serializer.validated_data)
         return Response(self._read(updated).data)
 
     def destroy(self, request, *args, **kwargs):
-        services.correspondence_delete(by=request.user, correspondence=self._handled())
+        services.correspondence_delete(by=request.user, correspondence=self._handled("delete"))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=CorrespondenceAnswerSerializer, responses=CorrespondenceSerializer)
     @route(detail=True, methods=["post"])
     def answer(self, request, pk=None):
         """Mark the item answered on ``answered_on`` (not before receipt, not in the future)."""
-        item = self._handled()
+        item = self._handled("answer")
         params = CorrespondenceAnswerSerializer(data=request.data)
         params.is_valid(raise_exception=True)
         answered = services.correspondence_answer(by=request.user, correspondence=item, **params.validated_data)

@@ -1,4 +1,4 @@
-"""Filters of correspondence, shared by the API (``correspondences/``) and the page (forms.CorrespondenceListFilter).
+"""The one FilterSet of correspondence, shared by the API (``correspondences/``) and the page (views).
 
 ``overdue`` and ``due_this_week`` only filter when true; « due this week » is « due within the next 7 days, today
 included », as for complaints.
@@ -7,24 +7,22 @@ included », as for complaints.
 import django_filters
 
 from complaints.models import Correspondence
-from complaints.register.filters import RegisterFilter, deadline_filters, received_filters
+from complaints.register.filters import RegisterFilter, RegisterFilterForm, received_filters
 
 STATUS_CHOICES = [("open", "En attente de réponse"), ("answered", "Répondu")]
 
 
 class CorrespondenceFilter(RegisterFilter):
-    kind = django_filters.ChoiceFilter(
-        choices=Correspondence.Kind.choices, label="type (letter, email, elected_official, local_authority)"
-    )
+    kind = django_filters.ChoiceFilter(label="Type", choices=Correspondence.Kind.choices, empty_label="Tous")
     status = django_filters.ChoiceFilter(
-        choices=STATUS_CHOICES, method="filter_status", label="statut (open, answered)"
+        label="Statut", choices=STATUS_CHOICES, method="filter_status", empty_label="Tous"
     )
-    overdue, due_this_week = deadline_filters("sans réponse")
     received_after, received_before = received_filters(feminine=False)
     import_batch = django_filters.NumberFilter(field_name="import_batch_id", label="import (id)")
 
     class Meta:
         model = Correspondence
+        form = RegisterFilterForm
         fields = [
             "prefecture",
             "site",

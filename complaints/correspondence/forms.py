@@ -1,15 +1,12 @@
 """Forms of the correspondence pages: they check the shape of what is typed; the services check the rules."""
 
-import django_filters
 from django import forms
 
 from accounts import access
 from complaints.correspondence import imports
-from complaints.correspondence.filters import STATUS_CHOICES, CorrespondenceFilter
 from complaints.forms import AnswerDateForm, GroupedModelChoiceField, PersonChoiceField, RegisterItemForm, ServiceSelect
 from complaints.models import Correspondence
 from complaints.models.correspondence import MAX_DELAY
-from complaints.register.filters import RegisterListFilter
 from qualipref.lib.forms import QualiprefForm, date_input
 from qualipref.lib.uploads import megabytes
 from sites.models import Prefecture, Service, Site
@@ -101,20 +98,3 @@ class DelaysForm(QualiprefForm):
     local_authority_days = forms.IntegerField(
         label="Lettres d’observations aux collectivités (jours ouvrés)", min_value=1, max_value=MAX_DELAY
     )
-
-
-class CorrespondenceListFilterForm(QualiprefForm):
-    pass
-
-
-class CorrespondenceListFilter(RegisterListFilter, CorrespondenceFilter):
-    """The API's filters with the sites the user may see, French labels and checkboxes."""
-
-    kind = django_filters.ChoiceFilter(label="Type", choices=Correspondence.Kind.choices, empty_label="Tous")
-    status = django_filters.ChoiceFilter(
-        label="Statut", choices=STATUS_CHOICES, method="filter_status", empty_label="Tous"
-    )
-
-    class Meta(CorrespondenceFilter.Meta):
-        form = CorrespondenceListFilterForm
-        fields = ["site", "kind", "status", "overdue", "due_this_week", "reference", "import_batch"]

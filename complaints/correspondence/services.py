@@ -164,60 +164,62 @@ def correspondence_create(
     return _save(item, by=by)
 
 
-def _check_handler(by, item, message="Vous ne pouvez pas modifier ce courrier."):
-    if not access.can_handle_correspondence(by, item):
-        raise PermissionDenied(message)
+def answered_refused(item):
+    return f"Ce courrier a déjà reçu une réponse le {short_date(item.answered_on)}."
+
+
+class _Correspondence(register_services.Register):
+    model = Correspondence
+    editable = EDITABLE_FIELDS
+    # A new kind changes the delay in force.
+    deadline_fields = ("received_on", "kind")
+    refusals = {
+        # Someone who may see the item but not handle it (page or API: the same words).
+        "handle": "Vous ne pouvez pas traiter ce courrier : vous le consultez seulement.",
+        "edit": "Vous ne pouvez pas modifier ce courrier : vous le consultez seulement.",
+        "answer": "Vous ne pouvez pas enregistrer la réponse à ce courrier : vous le consultez seulement.",
+        "delete": "Vous ne pouvez pas supprimer ce courrier : vous le consultez seulement.",
+    }
+    other_prefecture = "Un courrier ne change pas de préfecture : choisissez un site de la même préfecture."
+    site_refused = "Vous ne pouvez pas rattacher le courrier à ce site."
+
+    may_handle = staticmethod(access.can_handle_correspondence)
+    may_record = staticmethod(access.can_record_correspondence)
+    assignee_error = staticmethod(_assignee_error)
+
+    def check(self, item, errors, *, today):
+        _check(item, errors, today=today)
+
+    def compute_deadline(self, item):
+        compute_deadline(item)
+
+    def save(self, item, *, by):
+        return _save(item, by=by)
+
+
+CORRESPONDENCE = _Correspondence()
+
+
+def check_handler(by, item, action="handle"):
+    """PermissionDenied with the one message of the refusal of ``action`` (the pages and the API ask here)."""
+    CORRESPONDENCE.check_handler(by, item, action)
 
 
 @transaction.atomic
 def correspondence_update(*, by, correspondence, **fields) -> Correspondence:
     """Change what describes an item. A new kind, site (of the same prefecture) or date of receipt recomputes
-    its delay and due date; a new date of answer its facts. On any error the item is left as it was."""
-    _check_handler(by, correspondence)
-    unknown = set(fields) - EDITABLE_FIELDS
-    if unknown:
-        raise ValidationError(f"Champs non modifiables : {', '.join(sorted(unknown))}.")
-    try:
-        return _update(by=by, item=correspondence, fields=fields)
-    except (ValidationError, PermissionDenied):
-        correspondence.refresh_from_db()
-        raise
-
-
-def _update(*, by, item, fields):
-    previous = {"site_id": item.site_id, "received_on": item.received_on, "kind": item.kind}
-    for name, value in fields.items():
-        setattr(item, name, value)
-    errors = {}
-    site_changed = item.site_id != previous["site_id"]
-    if site_changed:
-        item.site = register_services.site_with_prefecture(item.site)
-        if item.site.prefecture_id != item.prefecture_id:
-            errors["site"] = "Un courrier ne change pas de préfecture : choisissez un site de la même préfecture."
-        elif not access.can_record_correspondence(by, item.site):
-            errors["site"] = "Vous ne pouvez pas rattacher le courrier à ce site."
-    _check(item, errors, today=timezone.localdate())
-    if "assigned_to" in fields or site_changed:
-        message = _assignee_error(item.assigned_to, item)
-        if message:
-            errors.setdefault("assigned_to", message)
-    if errors:
-        raise ValidationError(errors)
-    if site_changed or item.received_on != previous["received_on"] or item.kind != previous["kind"]:
-        item.site = register_services.site_with_prefecture(item.site)
-        compute_deadline(item)
-    elif "answered_on" in fields:
-        set_answer(item, item.answered_on)
-    return _save(item, by=by)
+    its delay and due date; a new date of answer its facts. On any error the item is left as it was (the flow of
+    both registers: complaints.register.services.Register.update)."""
+    return CORRESPONDENCE.update(by=by, item=correspondence, fields=fields)
 
 
 @transaction.atomic
 def correspondence_answer(*, by, correspondence, answered_on) -> Correspondence:
     """Record the date of the answer (not before receipt, not in the future): its delay and whether in time."""
-    _check_handler(by, correspondence, "Vous ne pouvez pas enregistrer la réponse à ce courrier.")
+    check_handler(by, correspondence, "answer")
     current = register_services.lock_for_answer(Correspondence, correspondence)
     if current.is_answered:
-        raise ValidationError(f"Ce courrier a déjà reçu une réponse le {short_date(current.answered_on)}.")
+        raise ValidationError(answered_refused(current))
     if not register_services.is_date(answered_on):
         raise ValidationError({"answered_on": "Indiquez la date de la réponse."})
     errors = check_dates(received_on=current.received_on, answered_on=answered_on, today=timezone.localdate())
@@ -235,7 +237,7 @@ def correspondence_answer(*, by, correspondence, answered_on) -> Correspondence:
 @transaction.atomic
 def correspondence_delete(*, by, correspondence):
     """Delete an item entered by mistake (its history keeps a trace of it)."""
-    _check_handler(by, correspondence, "Vous ne pouvez pas supprimer ce courrier.")
+    check_handler(by, correspondence, "delete")
     correspondence._history_user = by
     correspondence.delete()
 

@@ -16,17 +16,17 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import access
 from complaints.correspondence import imports, services
+from complaints.correspondence.filters import CorrespondenceFilter
 from complaints.correspondence.forms import (
     AnswerForm,
     CorrespondenceForm,
-    CorrespondenceListFilter,
     DelaysForm,
     ImportForm,
 )
 from complaints.deadlines import attach_remaining_working_days
 from complaints.history import correspondence_history
 from complaints.models import Correspondence, CorrespondenceImport
-from complaints.register.views import open_first, register_page
+from complaints.register.views import edit_page, open_first, register_page
 from qualipref.lib.dates import short_date
 from qualipref.views import breadcrumb, put_errors_on_form
 from sites.models import Prefecture, Site
@@ -51,10 +51,10 @@ def _visible(request, pk):
     return get_object_or_404(Correspondence.objects.for_user(request.user).select_related(*RELATIONS), pk=pk)
 
 
-def _handled(request, pk, message="Vous ne pouvez pas traiter ce courrier : vous le consultez seulement."):
+def _handled(request, pk, action="handle"):
+    """The item, when the user may ``action`` it (the refusal's message is the service's, as in the API)."""
     item = _visible(request, pk)
-    if not access.can_handle_correspondence(request.user, item):
-        raise PermissionDenied(message)
+    services.check_handler(request.user, item, action)
     return item
 
 
@@ -67,7 +67,7 @@ def correspondence_list(request):
         Correspondence.objects.for_user(request.user).select_related("site", "service", "assigned_to"),
         Q(answered_on__isnull=True),
     )
-    filterset = CorrespondenceListFilter(request.GET or None, queryset=queryset, request=request)
+    filterset = CorrespondenceFilter(request.GET or None, queryset=queryset, request=request)
     page_obj, querystring = register_page(request, filterset)
     user = request.user
     for item in page_obj.object_list:
@@ -149,7 +149,7 @@ def correspondence_detail(request, pk):
 
 @require_http_methods(["GET", "POST"])
 def correspondence_edit(request, pk):
-    item = _handled(request, pk)
+    item = _handled(request, pk, "edit")
     initial = {name: getattr(item, name) for name in services.EDITABLE_FIELDS}
     initial.update(site=item.site_id, service=item.service_id, assigned_to=item.assigned_to_id)
     form = CorrespondenceForm(
@@ -159,33 +159,23 @@ def correspondence_edit(request, pk):
         users=services.assignable_users(item),
         initial=initial,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.correspondence_update(by=request.user, correspondence=item, **form.service_fields())
-        except ValidationError as error:
-            put_errors_on_form(form, error)
-        else:
-            messages.success(request, f"{item.label} enregistré ; échéance : {short_date(item.due_on)}.")
-            return redirect("correspondence_detail", pk=item.pk)
-    return render(
+    return edit_page(
         request,
-        "complaints/register/form.html",
-        {
-            "title": f"Modifier {item.label}",
-            "form": form,
-            "submit_label": "Enregistrer les modifications",
-            "cancel_url": reverse("correspondence_detail", kwargs={"pk": item.pk}),
-            "breadcrumb_data": breadcrumb("Modifier", _list_crumb(), _detail_crumb(item)),
-        },
+        form=form,
+        update=lambda **fields: services.correspondence_update(by=request.user, correspondence=item, **fields),
+        saved=lambda: f"{item.label} enregistré ; échéance : {short_date(item.due_on)}.",
+        detail_url=reverse("correspondence_detail", kwargs={"pk": item.pk}),
+        title=f"Modifier {item.label}",
+        crumbs=(_list_crumb(), _detail_crumb(item)),
     )
 
 
 @require_http_methods(["GET", "POST"])
 def correspondence_answer(request, pk):
     """Mark the item answered, on the date given (today by default)."""
-    item = _handled(request, pk, "Vous ne pouvez pas enregistrer la réponse à ce courrier.")
+    item = _handled(request, pk, "answer")
     if item.is_answered:
-        messages.info(request, f"Ce courrier a déjà reçu une réponse le {short_date(item.answered_on)}.")
+        messages.info(request, services.answered_refused(item))
         return redirect("correspondence_detail", pk=item.pk)
     form = AnswerForm(request.POST or None, initial={"answered_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
@@ -222,7 +212,7 @@ def correspondence_answer(request, pk):
 
 @require_http_methods(["GET", "POST"])
 def correspondence_delete(request, pk):
-    item = _handled(request, pk, "Vous ne pouvez pas supprimer ce courrier.")
+    item = _handled(request, pk, "delete")
     if request.method == "POST":
         label = item.label
         services.correspondence_delete(by=request.user, correspondence=item)

@@ -1,10 +1,14 @@
 """What the pages of the two registers share (complaints.views, complaints.correspondence.views): the order of
-a list (open items first, the most urgent on top) and a page of it with the remaining working days of its rows."""
+a list (open items first, the most urgent on top), a page of it with the remaining working days of its rows, and
+the « Modifier » page (the one update flow: complaints.register.services.Register.update)."""
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db.models import Case, F, IntegerField, Value, When
+from django.shortcuts import redirect, render
 
 from complaints.deadlines import attach_remaining_working_days
-from qualipref.views import paginate
+from qualipref.views import breadcrumb, paginate, put_errors_on_form
 
 
 def open_first(queryset, open_items):
@@ -22,3 +26,29 @@ def register_page(request, filterset):
     query = request.GET.copy()
     query.pop("page", None)
     return page_obj, query.urlencode()
+
+
+def edit_page(request, *, form, update, saved, detail_url, title, crumbs, **context):
+    """The « Modifier » page of an item of either register: the form, then the register's update service
+    (``update(**fields)``; its refusals go on the form), then back to the item with the message ``saved()`` (called
+    once saved: the due date may have changed)."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            update(**form.service_fields())
+        except ValidationError as error:
+            put_errors_on_form(form, error)
+        else:
+            messages.success(request, saved())
+            return redirect(detail_url)
+    return render(
+        request,
+        "complaints/register/form.html",
+        {
+            "title": title,
+            "form": form,
+            "submit_label": "Enregistrer les modifications",
+            "cancel_url": detail_url,
+            "breadcrumb_data": breadcrumb("Modifier", *crumbs),
+            **context,
+        },
+    )

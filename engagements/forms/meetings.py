@@ -1,17 +1,13 @@
 """Forms of the meetings and trainings pages. They validate and display; engagements.services.meetings writes."""
 
-import django_filters
 from django import forms
-from django.db.models import Q
 from django.utils import timezone
 
 from accounts import access
 from accounts.models import Membership, User
-from engagements.filters.meetings import MeetingFilter, TrainingFilter
 from engagements.models import ActionPlan, Meeting
 from engagements.services import actions
 from engagements.services import meetings as services
-from qualipref.lib.bounds import YearFilter
 from qualipref.lib.forms import QualiprefForm, date_input
 from sites.models import Prefecture, Site
 
@@ -113,25 +109,6 @@ class DecisionActionForm(QualiprefForm):
         return due_on
 
 
-class MeetingListFilterForm(QualiprefForm):
-    pass
-
-
-class MeetingListFilter(MeetingFilter):
-    """The API's MeetingFilter with the prefectures the user may see and French labels."""
-
-    prefecture = django_filters.ModelChoiceFilter(
-        label="Préfecture",
-        queryset=lambda request: Prefecture.objects.for_user(request.user).select_related("department"),
-        empty_label="Toutes les préfectures",
-    )
-    kind = django_filters.ChoiceFilter(label="Instance", choices=Meeting.Kind.choices, empty_label="COPIL et CLU")
-    year = YearFilter(field_name="held_on", label="Année", min_value=2000, max_value=2100)
-
-    class Meta(MeetingFilter.Meta):
-        form = MeetingListFilterForm
-
-
 # --- trainings ------------------------------------------------------------------------------------
 
 
@@ -183,55 +160,6 @@ class TrainingForm(QualiprefForm):
                 "La date de la formation ne peut pas être dans le futur : enregistrez-la une fois suivie."
             )
         return trained_on
-
-
-class TrainingListFilterForm(QualiprefForm):
-    pass
-
-
-class TrainingListFilter(TrainingFilter):
-    """The API's TrainingFilter with the sites and prefectures the user may see, and a search on names."""
-
-    site = django_filters.ModelChoiceFilter(
-        label="Site",
-        queryset=lambda request: Site.objects.for_user(request.user).select_related("prefecture"),
-        empty_label="Tous les sites",
-    )
-    prefecture = django_filters.ModelChoiceFilter(
-        field_name="site__prefecture",
-        label="Préfecture",
-        queryset=lambda request: Prefecture.objects.for_user(request.user).select_related("department"),
-        empty_label="Toutes les préfectures",
-    )
-    person = django_filters.CharFilter(method="filter_person", label="Agent (nom ou identifiant)")
-    reception = django_filters.ChoiceFilter(
-        label="Type de formation",
-        choices=[("true", "Formations à l’accueil"), ("false", "Autres formations")],
-        empty_label="Toutes les formations",
-        method="filter_reception",
-    )
-    trained_before = django_filters.DateFilter(
-        field_name="trained_on", lookup_expr="lt", label="Suivie avant le", widget=date_input()
-    )
-    trained_after = django_filters.DateFilter(
-        field_name="trained_on", lookup_expr="gte", label="Suivie à partir du", widget=date_input()
-    )
-
-    class Meta(TrainingFilter.Meta):
-        form = TrainingListFilterForm
-
-    def filter_person(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(person__username__icontains=value)
-            | Q(person__first_name__icontains=value)
-            | Q(person__last_name__icontains=value)
-        )
-
-    def filter_reception(self, queryset, name, value):
-        return queryset.filter(reception=value == "true") if value else queryset
 
 
 class AgentsFilterForm(QualiprefForm):

@@ -12,14 +12,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts import access
+from engagements.filters.meetings import MeetingFilter, TrainingFilter
 from engagements.forms.meetings import (
     AgentsFilterForm,
     DecisionActionForm,
     DecisionForm,
     MeetingForm,
-    MeetingListFilter,
     TrainingForm,
-    TrainingListFilter,
 )
 from engagements.models import Action, Meeting, MeetingDecision, Training
 from engagements.services import meetings as services
@@ -64,7 +63,7 @@ def meeting_list(request):
         )
         .order_by("-held_on", "prefecture__department_id", "pk")
     )
-    filterset = MeetingListFilter(request.GET or None, queryset=queryset, request=request)
+    filterset = MeetingFilter(request.GET or None, queryset=queryset, request=request)
     can_create = access.manageable_meeting_prefectures(Prefecture.objects.all(), request.user).exists()
     return render(
         request,
@@ -228,7 +227,7 @@ def training_list(request):
         .select_related("person", "site__prefecture")
         .order_by("-trained_on", "site__name", "person__last_name", "pk")
     )
-    filterset = TrainingListFilter(request.GET or None, queryset=queryset, request=request)
+    filterset = TrainingFilter(request.GET or None, queryset=queryset, request=request)
     page_obj = paginate(request, filterset.qs)
     for training in page_obj.object_list:
         training.editable = access.can_manage_trainings(request.user, training.site)

@@ -1,13 +1,12 @@
 """The deadline alerts of every app, gathered by one daily job (indicators.tasks.send_deadline_alerts, 06:30).
 
-Each collector is a function ``collect(today) -> list[Notice]`` of a module of this package, one per source;
-``COLLECTORS`` is the registry (name -> function). ``collect_and_notify(today)`` runs them one after the other and
-delivers each source's notices in its own transaction (accounts.notifications.deliver): the keys make a second run
-harmless, and a worker killed mid-run loses nothing, the next run writes what was not written. A source that fails
-is logged and does not stop the others.
-
-Complaints and correspondence are collected by complaints.alerts (same keys as its own job, which the migration
-indicators/0004 disables: one job, never the same alert twice).
+The one place of the alerts: indicators reads every app and no app imports it (docs/architecture.md,
+§ Sens des dépendances), so the collectors of all the sources live here, on what they share (base: recipients,
+stages, notices). Each collector is a function ``collect(today) -> list[Notice]`` of a module of this package,
+one per source; ``COLLECTORS`` is the registry (name -> function). ``collect_and_notify(today)`` runs them one
+after the other and delivers each source's notices in its own transaction (accounts.notifications.deliver): the
+keys make a second run harmless, and a worker killed mid-run loses nothing, the next run writes what was not
+written. A source that fails is logged and does not stop the others.
 """
 
 import logging
@@ -15,19 +14,13 @@ import logging
 from django.utils import timezone
 
 from accounts import notifications
-from complaints import alerts as complaints_alerts
 
-from . import actions, audits, findings, labellings, stale, trainings, yearly
+from . import actions, audits, complaints, findings, labellings, stale, trainings, yearly
 
 logger = logging.getLogger(__name__)
 
-
-def _complaints(today):
-    return complaints_alerts.collect(today=today)
-
-
 COLLECTORS = {
-    "complaints": _complaints,
+    "complaints": complaints.collect,
     "actions": actions.collect,
     "audit_reports": audits.collect,
     "finding_responses": findings.collect,

@@ -2,9 +2,10 @@
 notices.
 
 A stage is ``"overdue"`` once the due date has passed, else the smallest threshold (in days before the due date)
-already reached, as ``"7d"``; None when it is too early. Only the furthest stage is notified, like
-complaints.alerts. The key of a notice names the object, its due date and the stage: the same state gives the same
-key (accounts.notifications skips it), a new due date gives new alerts.
+already reached, as ``"7d"``; None when it is too early (the complaints' stages are shares of a delay in working
+days instead: alerts.complaints). Only the furthest stage is notified. The key of a notice names the object, its
+due date and the stage: the same state gives the same key (accounts.notifications skips it), a new due date gives
+new alerts.
 """
 
 import datetime

@@ -1,10 +1,13 @@
 """A token in the shared cache that changes whenever data read by the dashboards is written: what is cached from
 that data (indicators.dashboards.cache) is keyed by it, so one write makes every cached dashboard obsolete.
 
-Row writes bump it through signals (indicators.signals); bulk writes that send none (the computation of the
-indicators, imports of measurements and letters) call ``bump`` themselves. Bumped at once and again when the
-writing transaction commits (one hook per transaction, however many rows it writes): a page built in between,
-from the data before the commit, is not kept under the new token. Imports no app.
+Row writes bump it through signals (indicators.signals); the services whose bulk writes send none
+(``QuerySet.update``, ``bulk_create``, ``bulk_update``: the computation of the indicators, imports of measurements
+and letters, bulk status changes and copies of actions, campaigns' sites, the anonymisation) call ``bump``
+themselves, right after the write: tests/test_data_version_writes.py reads the code and fails on one that does
+not. Bumped at once and again when the writing transaction commits (one hook per transaction, however many rows
+it writes): a page built in between, from the data before the commit, is not kept under the new token. Imports no
+app.
 
 Fails open: with the cache away (Redis down; django-redis then answers None and drops writes, and logs) the version
 is a new token each time, so nothing cached is read, and a bump is a no-op: writes and pages carry on from the

@@ -1,13 +1,14 @@
 """API plumbing shared by every app (imports no app)."""
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import Http404
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
-from rest_framework.exceptions import APIException, NotFound, ValidationError
+from rest_framework.exceptions import APIException, NotFound, PermissionDenied, ValidationError
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from qualipref.lib.request_limits import too_big_message
@@ -19,7 +20,8 @@ class _TooLarge(APIException):
 
 
 def exception_handler(exc, context):
-    """Services raise Django's ValidationError: answer 400 with the field messages, like a serializer. A body over
+    """Services raise Django's ValidationError: answer 400 with the field messages, like a serializer; and Django's
+    PermissionDenied: 403 with its French reason. A body over
     Django's limits is a 413 (400 for too many fields), a write that breaks a unique constraint a 400: in French,
     never a 500."""
     if isinstance(exc, RequestDataTooBig):
@@ -33,6 +35,9 @@ def exception_handler(exc, context):
         )
     if isinstance(exc, DjangoValidationError):
         exc = ValidationError(detail=serializers.as_serializer_error(exc))
+    elif isinstance(exc, DjangoPermissionDenied) and str(exc):
+        # The service's French reason, the one the page shows too (DRF would put its generic one instead).
+        exc = PermissionDenied(str(exc))
     elif isinstance(exc, Http404):
         # Same answer for a missing object and one outside the user's scope, in French.
         exc = NotFound("Ressource introuvable.")

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from accounts import access
+from qualipref.lib import data_version
 from surveys.models import Campaign, CampaignSite, Questionnaire
 
 Status = Campaign.Status
@@ -115,6 +116,7 @@ def campaign_create(
     campaign._history_user = by
     campaign.save()
     CampaignSite.objects.bulk_create(CampaignSite(campaign=campaign, site=site) for site in sites)
+    data_version.bump()  # bulk_create sends no signal
     campaign.services.set(services)
     return campaign
 
@@ -165,6 +167,7 @@ def campaign_update(*, by, campaign, **fields) -> Campaign:
         CampaignSite.objects.bulk_create(
             CampaignSite(campaign=campaign, site=site) for site in sites if site.pk not in current
         )
+        data_version.bump()  # bulk_create sends no signal
     if services is not None:
         campaign.services.set(services)
     elif sites is not None:

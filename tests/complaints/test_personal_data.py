@@ -103,11 +103,11 @@ def test_deadline_alerts_and_their_e_mail_name_no_requester(world, complaint, ma
 
     from accounts import notifications
     from accounts.models import Notification
-    from complaints import alerts
+    from indicators import alerts
 
     complaint.assigned_to = world.users["agent"]
     complaint.save()
-    alerts.send_deadline_alerts(today=datetime.date(2026, 3, 24))
+    alerts.collect_and_notify(datetime.date(2026, 3, 24), collectors={"complaints"})
     notifications.send_digests()
 
     texts = [f"{n.title} {n.body} {n.url}" for n in Notification.objects.all()]

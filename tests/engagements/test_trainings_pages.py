@@ -53,7 +53,7 @@ def test_the_list_filters_by_person_type_and_date(client, world):
     client.force_login(world.users["manager"])
     url = reverse("training_list")
 
-    by_person = client.get(url, {"person": world.users["agent"].last_name}).context["page_obj"].object_list
+    by_person = client.get(url, {"q": world.users["agent"].last_name}).context["page_obj"].object_list
     by_type = client.get(url, {"reception": "false"}).context["page_obj"].object_list
     before = client.get(url, {"trained_before": "2012-01-01"}).context["page_obj"].object_list
 

@@ -1,6 +1,6 @@
 """The one daily job of the deadline alerts (indicators.tasks.send_deadline_alerts): every source's collector, each
 delivered on its own, so that a run that stops half-way loses nothing (the next one writes the rest) and a second
-run adds nothing; complaints and correspondence are collected with the keys of their own job (disabled)."""
+run adds nothing; it is the only alerts job scheduled (the complaints' own one is gone)."""
 
 import datetime
 
@@ -8,7 +8,6 @@ import pytest
 from django_celery_beat.models import PeriodicTask
 
 from accounts.models import Notification
-from complaints import alerts as complaints_alerts
 from indicators import alerts, tasks
 from qualipref.celery import app
 from tests import factories
@@ -82,16 +81,6 @@ def test_one_run_notifies_every_source_and_a_second_run_adds_nothing(due_everywh
     assert len(before) == Notification.objects.count()
 
 
-def test_complaints_alerts_sent_by_their_own_job_are_not_sent_again(due_everywhere):
-    complaints_alerts.send_deadline_alerts(today=TODAY)
-    sent = _all()
-    assert sent
-
-    alerts.collect_and_notify(TODAY, collectors={"complaints"})
-
-    assert _all() == sent
-
-
 def test_a_run_that_stops_half_way_loses_nothing_the_next_run_writes_the_rest(due_everywhere, monkeypatch, caplog):
     alerts.collect_and_notify(TODAY)
     expected = _all()
@@ -134,11 +123,11 @@ def test_the_task_runs_the_job_for_today(due_everywhere, monkeypatch):
     assert Notification.objects.filter(kind="action_overdue").exists()
 
 
-def test_the_job_is_scheduled_daily_at_6_30_before_the_digest_and_replaces_the_complaints_one():
+def test_the_job_is_scheduled_daily_at_6_30_before_the_digest_and_is_the_only_alerts_job():
     app.loader.import_default_modules()
     job = PeriodicTask.objects.select_related("crontab").get(task="indicators.tasks.send_deadline_alerts")
 
     assert "indicators.tasks.send_deadline_alerts" in app.tasks
     assert job.enabled
     assert (job.crontab.hour, job.crontab.minute, str(job.crontab.timezone)) == ("6", "30", "Europe/Paris")
-    assert not PeriodicTask.objects.get(task="complaints.tasks.send_deadline_alerts").enabled
+    assert not PeriodicTask.objects.filter(task__endswith="send_deadline_alerts").exclude(pk=job.pk).exists()

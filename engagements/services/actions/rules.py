@@ -42,8 +42,6 @@ ACTION_EDITABLE_FIELDS = frozenset(
 STATUS_FIELDS = ("status", "abandon_reason", "completed_on", "effectiveness")
 
 
-
-
 def _label(status):
     return Status(status).label
 

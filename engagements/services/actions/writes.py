@@ -10,6 +10,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from accounts import access
 from engagements.models import Action, Engagement, Module
+from qualipref.lib import data_version
 from qualipref.lib.dates import short_date
 
 from .plans import current_plan
@@ -298,6 +299,7 @@ def actions_bulk_status(
             default_user=by,
             default_change_reason="Changement de statut groupé",
         )
+        data_version.bump()  # a bulk update sends no signal: the dashboards must not keep the old statuses
     return changed
 
 
@@ -376,4 +378,5 @@ def actions_copy_open_to_plan(*, by, from_plan, to_plan) -> list[Action]:
         default_user=by,
         default_change_reason=f"Reprise dans le plan « {to_plan.title} »",
     )
+    data_version.bump()  # bulk writes send no signal
     return copies

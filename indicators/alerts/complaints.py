@@ -1,15 +1,17 @@
-"""Deadline alerts of complaints and correspondence: the collector of the daily job (complaints.tasks).
+"""Deadline alerts of complaints and correspondence (the complaints app), a collector of the daily job
+(indicators.alerts).
 
 An unanswered item alerts its assignee and its site's referents (its prefecture's quality managers when it has
 neither) when a share of its delay has elapsed (settings.QUALIPREF_ALERT_THRESHOLDS, in percent of its working
 days: 60 and 90 by default) and once it is overdue. Only the furthest stage reached is notified: an item found
 at 95 % gets the 90 % alert, not the 60 % one as well.
 
-Keys name the item, its due date and the stage (``complaint:42:2026-03-20:90``): running the job twice, or again
-after a worker died mid-run, notifies nobody twice (accounts.notifications: one notification per user and key);
-a new due date (another site, a corrected date of receipt) gives new alerts. Items overdue for more than
-``OVERDUE_LOOKBACK_DAYS`` are left out: an import of old unanswered letters must not flood the inboxes (they
-are in the lists, filtered « en retard »).
+Unlike the other sources (days before the due date, base.stage_of), the stages are shares of a delay counted in
+the site's working days. Keys name the item, its due date and the stage (``complaint:42:2026-03-20:90``): running
+the job twice, or again after a worker died mid-run, notifies nobody twice (accounts.notifications: one
+notification per user and key); a new due date (another site, a corrected date of receipt) gives new alerts.
+Items overdue for more than ``OVERDUE_LOOKBACK_DAYS`` are left out: an import of old unanswered letters must not
+flood the inboxes (they are in the lists, filtered « en retard »).
 
 Queries: a handful, however many items (items, calendars of their sites, memberships, the bulk insert).
 No personal data in the alerts: the reference, the site and the dates.
@@ -19,19 +21,19 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import F, Q
+from django.db.models import F
 from django.urls import reverse
-from django.utils import timezone
 
-from accounts import notifications
-from accounts.models import Membership, Role
 from complaints.deadlines import COMPLAINT_DELAY
 from complaints.models import Complaint, Correspondence
 from qualipref.lib.dates import short_date
 from sites import calendars
 
+from . import base
+
+# Shorter than base.OVERDUE_LOOKBACK_DAYS: letters are answered within weeks, old ones are in the lists.
 OVERDUE_LOOKBACK_DAYS = 30
-OVERDUE = "overdue"
+OVERDUE = base.OVERDUE
 
 
 @dataclass(frozen=True)
@@ -109,25 +111,6 @@ def _correspondences(since):
         yield _item("correspondence", row, label=f"{kinds[row['kind']]} {reference}", delay=row["delay_days"])
 
 
-def _recipients(items, today):
-    """{site id: referents' ids}, {prefecture id: quality managers' ids}: active people, one query."""
-    referents, managers = {}, {}
-    memberships = (
-        Membership.objects.active(today)
-        .filter(user__is_active=True)
-        .filter(
-            Q(role=Role.SITE_REFERENT, site_id__in={item.site_id for item in items})
-            | Q(role=Role.QUALITY_MANAGER, prefecture_id__in={item.prefecture_id for item in items})
-        )
-    )
-    for role, site_id, prefecture_id, user_id in memberships.values_list("role", "site_id", "prefecture_id", "user_id"):
-        if role == Role.SITE_REFERENT and site_id:
-            referents.setdefault(site_id, set()).add(user_id)
-        elif role == Role.QUALITY_MANAGER and prefecture_id:
-            managers.setdefault(prefecture_id, set()).add(user_id)
-    return referents, managers
-
-
 def _texts(item, stage, remaining):
     due = short_date(item.due_on)
     received = f"reçu{'e' if item.model == 'complaint' else ''} le {short_date(item.received_on)}"
@@ -144,9 +127,8 @@ def _texts(item, stage, remaining):
     return kind, title, body
 
 
-def collect(*, today=None, shares=None):
+def collect(today, *, shares=None):
     """The Notice of every alert due today (see the module's docstring); offering them again is harmless."""
-    today = today or timezone.localdate()
     since = today - datetime.timedelta(days=OVERDUE_LOOKBACK_DAYS)
     items = [*_complaints(since), *_correspondences(since)]
     if not items:
@@ -157,7 +139,9 @@ def collect(*, today=None, shares=None):
         calendar_of = calendars.calendars_for_sites(
             {item.site_id for item in pending}, start=today, end=max(item.due_on for item in pending)
         )
-    referents, managers = _recipients(items, today)
+    referents, managers = base.recipients(
+        today, sites={item.site_id for item in items}, prefectures={item.prefecture_id for item in items}
+    )
     notices = []
     for item in items:
         overdue = item.due_on < today
@@ -172,16 +156,5 @@ def collect(*, today=None, shares=None):
             people = set(managers.get(item.prefecture_id, ()))
         kind, title, body = _texts(item, stage, remaining)
         key = f"{item.model}:{item.pk}:{item.due_on.isoformat()}:{stage}"
-        url = item.url
-        notices.extend(
-            notifications.Notice(
-                recipient_id=user_id, key=key, kind=kind, title=title, body=body, url=url, due_on=item.due_on
-            )
-            for user_id in sorted(people)
-        )
+        notices += base.notices(people, key=key, kind=kind, title=title, body=body, url=item.url, due_on=item.due_on)
     return notices
-
-
-def send_deadline_alerts(*, today=None) -> int:
-    """Notify the alerts due today; returns how many notices were offered (those already sent are skipped)."""
-    return notifications.deliver(collect(today=today))

@@ -1,5 +1,6 @@
-"""Deadline alerts of complaints and correspondence: at 60 % and 90 % of the delay (in working days) and once
-overdue, to the assignee and the site's referents; running the job twice notifies nobody twice."""
+"""Deadline alerts of complaints and correspondence (indicators.alerts.complaints): at 60 % and 90 % of the delay
+(in working days) and once overdue, to the assignee and the site's referents; running the job twice notifies nobody
+twice."""
 
 import datetime
 
@@ -8,8 +9,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Notification
-from complaints import alerts, tasks
 from complaints.correspondence import services as correspondence_services
+from indicators import alerts as every_alert
+from indicators.alerts import complaints as alerts
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -17,8 +19,9 @@ pytestmark = pytest.mark.django_db
 MONDAY = datetime.date(2026, 3, 2)  # a complaint received then is due on Monday 23 March (15 working days)
 
 
-def _send(today, **kwargs):
-    return alerts.send_deadline_alerts(today=today, **kwargs)
+def _send(today):
+    """The daily job, this source only: how many notices it offered."""
+    return every_alert.collect_and_notify(today, collectors={"complaints"})["complaints"]
 
 
 def _inbox(user):
@@ -165,10 +168,6 @@ def test_the_job_costs_the_same_queries_for_1_or_60_items(world, django_assert_n
 
     with django_assert_num_queries(len(one.captured_queries)):
         _send(today)
-
-
-def test_the_task_runs_the_job_for_today(world):
-    assert tasks.send_deadline_alerts() == 0
 
 
 def test_stages(world):
