@@ -42,13 +42,18 @@ LISTS = {
 
 
 def _object_lists():
-    """Lists that belong to one object: an audit's findings, a campaign's results and comments."""
+    """Lists that belong to one object: an audit's findings, a campaign's results, comments and typed-in papers."""
     from audits.models import Audit
     from surveys.models import Campaign
 
     audit = Audit.objects.filter(prefecture__department_id="13", findings__isnull=False).order_by("-pk").first()
     campaign = Campaign.objects.filter(prefecture__department_id="13", status="open").first()
-    return [f"/audits/{audit.pk}/", f"/enquetes/{campaign.pk}/resultats/", f"/enquetes/{campaign.pk}/commentaires/"]
+    return [
+        f"/audits/{audit.pk}/",
+        f"/enquetes/{campaign.pk}/resultats/",
+        f"/enquetes/{campaign.pk}/commentaires/",
+        f"/enquetes/{campaign.pk}/saisie/",
+    ]
 
 
 def _overflow(page):
