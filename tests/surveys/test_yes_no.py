@@ -146,3 +146,11 @@ def test_the_results_pages_give_the_share_of_oui(login, client, campaign, world)
     client.logout()
     public = _text(client.get(reverse("survey_public_results", kwargs={"site_pk": world.site.pk})))
     assert re.search(r"66,7 % <span[^>]*>ont répondu « Oui »", public)
+
+
+def test_the_questionnaire_page_says_how_each_question_is_answered(login, campaign):
+    page = _text(
+        login("quality_manager").get(reverse("questionnaire_detail", kwargs={"pk": campaign.questionnaire_id}))
+    )
+    assert page.count("<td>Oui ou non</td>") == len(USERS_YES_NO)
+    assert page.count("<td>Échelle de satisfaction (1 à 4)</td>") == 3
