@@ -21,7 +21,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 class QuestionInline(admin.TabularInline):
     model = Question
-    fields = ["position", "code", "label", "text"]
+    fields = ["position", "code", "label", "text", "kind"]
     extra = 0
 
     def has_add_permission(self, request, obj=None):

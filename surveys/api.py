@@ -26,6 +26,7 @@ from sites.models import Service, Site
 from surveys import results as results_module
 from surveys.filters import CampaignFilter
 from surveys.models import Campaign, CampaignSite, Questionnaire, Response
+from surveys.models.questionnaires import SATISFIED_VALUES
 from surveys.serializers import (
     CampaignSerializer,
     CampaignWriteSerializer,
@@ -170,6 +171,12 @@ class CampaignViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets
         except DjangoValidationError as error:
             raise ValidationError(error.message_dict) from None
         answers = {answer.question_code: answer.value for answer in response.answers.all()}
+        closed = results_module.yes_no_codes(campaign)
+        yes_no = {
+            code: None if value is None else value in SATISFIED_VALUES
+            for code, value in answers.items()
+            if code in closed
+        }
         return ApiResponse(
             {
                 "id": response.pk,
@@ -177,6 +184,7 @@ class CampaignViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets
                 "site": response.site_id,
                 "service": response.service_id,
                 "answers": answers,
+                "yes_no": yes_no,
             },
             status=status.HTTP_201_CREATED,
         )
@@ -225,7 +233,8 @@ class CampaignViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets
 
 
 class QuestionnaireViewSet(viewsets.ReadOnlyModelViewSet):
-    """Questionnaires, every version (national data): coded questions rated 1 to 4 or « sans avis »."""
+    """Questionnaires, every version (national data): coded questions rated 1 to 4 or « sans avis », or answered
+    « Oui » / « Non » (``kind``)."""
 
     queryset = Questionnaire.objects.prefetch_related("questions").order_by("code", "-published_on")
     serializer_class = QuestionnaireSerializer

@@ -23,6 +23,7 @@ from qualipref.lib import months
 from sites.models import Prefecture, Service, Site
 from surveys.models import Campaign, Response
 from surveys.questionnaires import default_questionnaire
+from surveys.results import yes_no_codes
 from surveys.services import campaigns, publication, responses
 
 PEYTRAL = "Marseille – Peytral"
@@ -157,6 +158,7 @@ def _load_this_year(prefecture, sites, by, agents, today):
     if Response.objects.filter(campaign=campaign).exists() or not campaign.accepts_responses(today):
         return campaign
     rng = random.Random(2015)
+    closed = yes_no_codes(campaign)  # answered « Oui » (True) or « Non » (False)
     number = 0
     for site_name, count in ANSWERS_THIS_YEAR.items():
         site = sites[site_name]
@@ -171,9 +173,11 @@ def _load_this_year(prefecture, sites, by, agents, today):
                 if roll < 0.15:
                     answers[code] = None  # sans avis
                 elif rng.random() < _satisfied_chance(site_name, index):
-                    answers[code] = rng.choice([3, 4, 4])
+                    value = rng.choice([3, 4, 4])
+                    answers[code] = True if code in closed else value
                 else:
-                    answers[code] = rng.choice([1, 2, 2])
+                    value = rng.choice([1, 2, 2])
+                    answers[code] = False if code in closed else value
             comment = COMMENTS[number % len(COMMENTS)] if number % 7 == 0 else ""
             service = services[i % len(services)] if services else None
             if i % 3 == 0:

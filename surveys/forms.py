@@ -10,7 +10,7 @@ from accounts import access
 from qualipref.lib.forms import QualiprefForm, date_input
 from sites.models import Prefecture, Service, Site
 from surveys.models import Campaign, Highlight, Questionnaire
-from surveys.models.questionnaires import NO_OPINION_LABEL, SCALE
+from surveys.models.questionnaires import NO_OPINION_LABEL, SCALE, YES_NO
 
 NO_OPINION = "s"
 
@@ -111,12 +111,21 @@ class CampaignForm(QualiprefForm):
 # --- answering ---------------------------------------------------------------------------------------------------
 
 
+YES, NO = "oui", "non"
+
+
 def scale_choices():
     return [(str(value), label) for value, label in reversed(SCALE)] + [(NO_OPINION, NO_OPINION_LABEL)]
 
 
+def yes_no_choices():
+    """« Oui » / « Non », nothing else: a closed question left blank is simply not answered."""
+    return [(YES, dict(YES_NO)[4]), (NO, dict(YES_NO)[1])]
+
+
 class AnswerForm(QualiprefForm):
-    """The public questionnaire: one radio group per question (4 to 1, « sans avis »), none required; a comment
+    """The public questionnaire: one radio group per question (4 to 1, « sans avis »; « Oui » / « Non » for a closed
+    question), none required; a comment
     whose use needs consent; ``website`` is a honeypot hidden from people and screen readers."""
 
     honeypot_message = (
@@ -140,10 +149,14 @@ class AnswerForm(QualiprefForm):
             self.fields[f"q_{question.code}"] = forms.ChoiceField(
                 label=question.text,
                 help_text=question.help_text,
-                choices=scale_choices(),
+                choices=yes_no_choices() if question.is_yes_no else scale_choices(),
                 widget=forms.RadioSelect,
                 required=False,
-                error_messages={"invalid_choice": "Choisissez une réponse de la liste."},
+                error_messages={
+                    "invalid_choice": "Répondez par « Oui » ou par « Non »."
+                    if question.is_yes_no
+                    else "Choisissez une réponse de la liste."
+                },
             )
         self.fields["comment"] = forms.CharField(
             label="Votre commentaire (facultatif)",
@@ -179,13 +192,16 @@ class AnswerForm(QualiprefForm):
             value = self.cleaned_data.get(f"q_{question.code}")
             if value == NO_OPINION:
                 answers[question.code] = None
+            elif value in (YES, NO):
+                answers[question.code] = value == YES
             elif value:
                 answers[question.code] = int(value)
         return answers
 
 
 class EntryForm(QualiprefForm):
-    """One paper questionnaire on the keyboard-only grid: 1 to 4, S for « sans avis », empty for no answer."""
+    """One paper questionnaire on the keyboard-only grid: 1 to 4 (O or N for a closed question), S for « sans avis »,
+    empty for no answer."""
 
     def __init__(self, *args, campaign, sites, services, questions, **kwargs):
         super().__init__(*args, **kwargs)
@@ -214,7 +230,7 @@ class EntryForm(QualiprefForm):
             },
         )
         for question in self.questions:
-            self.fields[f"q_{question.code}"] = forms.CharField(
+            field = forms.CharField(
                 label=question.label,
                 required=False,
                 max_length=10,
@@ -222,6 +238,10 @@ class EntryForm(QualiprefForm):
                     attrs={"class": "fr-input qp-entry-cell", "autocomplete": "off", "inputmode": "text", "size": 2}
                 ),
             )
+            # The template shows what the cell takes; static/surveys/entry.js moves on after a valid answer.
+            field.answers_kind = question.kind
+            field.answers_hint = "O ou N (oui, non)" if question.is_yes_no else "1 à 4"
+            self.fields[f"q_{question.code}"] = field
         self.fields["comment"] = forms.CharField(label="Commentaire", required=False, max_length=2000)
         self.fields["comment_consent"] = forms.BooleanField(label="Accord", required=False)
         self.fields["submission_key"] = forms.UUIDField(required=False, widget=forms.HiddenInput)

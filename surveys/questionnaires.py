@@ -4,6 +4,10 @@ The data migration 0002 loads a frozen copy of ``SHIPPED`` into a new database; 
 missing (after a flush of the test database, or a new version added here). A version is never rewritten: to
 change a questionnaire, add a version with a new ``version`` string and keep the question codes that mean the same
 thing (results are compared by question code across versions).
+
+``yes_no``: the codes of the closed questions (« Avez-vous… ? », « … vous conviennent-ils ? »), answered « Oui » or
+« Non »; the others ask « Êtes-vous satisfait(e)… ? » on the scale of 1 to 4. The 2015 versions were first shipped
+without this distinction: the migration 0003 marks the same codes.
 """
 
 import datetime
@@ -24,6 +28,7 @@ SHIPPED = [
             "Votre avis nous aide à améliorer l’accueil. Le questionnaire est anonyme et prend deux minutes ; "
             "répondez seulement aux questions qui vous concernent."
         ),
+        "yes_no": {"opening_hours", "signage", "courtesy", "waiting_time"},
         "questions": [
             ("phone", "Accueil téléphonique", "Êtes-vous satisfait(e) de l’accueil téléphonique ?", ""),
             (
@@ -59,6 +64,7 @@ SHIPPED = [
             "Cette enquête mesure la qualité de la relation entre la préfecture et les collectivités territoriales "
             "(module « relations avec les collectivités territoriales » du référentiel Qualipref)."
         ),
+        "yes_no": {"contact", "appointments"},
         "questions": [
             (
                 "contact",
@@ -92,6 +98,7 @@ SHIPPED = [
             "Services de l’État, opérateurs, associations et professionnels : votre avis sur la coordination avec "
             "la préfecture."
         ),
+        "yes_no": {"contact", "information"},
         "questions": [
             ("contact", "Identification des interlocuteurs", "Identifiez-vous facilement vos interlocuteurs ?", ""),
             ("responsiveness", "Réactivité", "Êtes-vous satisfait(e) des délais de réponse à vos demandes ?", ""),
@@ -137,6 +144,7 @@ def install_shipped():
                     label=label,
                     text=text,
                     help_text=help_text,
+                    kind=Question.Kind.YES_NO if code in data["yes_no"] else Question.Kind.SCALE,
                 )
                 for position, (code, label, text, help_text) in enumerate(data["questions"], start=1)
             )

@@ -2,6 +2,8 @@
 
 The satisfaction rate of a dimension (question code) is the share of answers 3 (plutôt satisfait) and
 4 (très satisfait) among the answers that give an opinion: « sans avis » and unanswered questions are left out.
+A closed question (``Question.Kind.YES_NO``) stores « Oui » as 4 and « Non » as 1: the same count is its share of
+« Oui ».
 Every count is one ``GROUP BY`` over ``Answer`` with conditional ``COUNT``s (never a Python loop over answers):
 a campaign of 100,000 responses is counted in well under a second on PostgreSQL (bench/survey_results.py).
 
@@ -17,14 +19,15 @@ from decimal import Decimal
 
 from django.db.models import Count, Q
 
-from surveys.models import AggregatedResult, Answer, Campaign, CampaignSite, Response
+from surveys.models import AggregatedResult, Answer, Campaign, CampaignSite, Question, Response
 
 Z_95 = 1.959963984540054
 # An interval wider than this (in points, upper minus lower bound) flags the sample as too small to conclude.
 SMALL_SAMPLE_WIDTH = 20
 DEFINITION = (
     "Taux de satisfaction : part des réponses « plutôt satisfait » (3) et « très satisfait » (4) parmi les réponses "
-    "exprimées (de 1 à 4) ; les réponses « sans avis » et les questions sans réponse ne sont pas comptées. "
+    "exprimées (de 1 à 4) ; pour une question fermée, part des « Oui » parmi les « Oui » et les « Non ». "
+    "Les réponses « sans avis » et les questions sans réponse ne sont pas comptées. "
     "L’intervalle de confiance à 95 % (méthode de Wilson) indique la précision du taux : "
     f"s’il est plus large que {SMALL_SAMPLE_WIDTH} points, l’échantillon est signalé comme réduit."
 )
@@ -54,6 +57,22 @@ class DimensionResult:
     low: float | None = None
     high: float | None = None
     previous_rate: float | None = None
+    kind: str = Question.Kind.SCALE
+
+    @property
+    def is_yes_no(self):
+        return self.kind == Question.Kind.YES_NO
+
+    @property
+    def yes(self):
+        """« Oui » answers of a closed question (None for a scale, or when the count is unknown)."""
+        return self.satisfied if self.is_yes_no else None
+
+    @property
+    def no(self):
+        if not self.is_yes_no or self.answers is None or self.satisfied is None:
+            return None
+        return self.answers - self.satisfied
 
     @property
     def has_rate(self):
@@ -114,19 +133,41 @@ class Results:
                     "target": d.target,
                     "below_target": d.below_target,
                     "previous_rate": d.previous_rate,
+                    "kind": d.kind,
+                    "yes": d.yes,
+                    "no": d.no,
                 }
                 for d in self.dimensions
             ],
         }
 
 
+def _load_questions(campaign):
+    """Reads the campaign's questions once (one query): their (code, label) in order and the closed ones' codes."""
+    if getattr(campaign, "_dimensions", None) is None:
+        rows = list(campaign.questionnaire.questions.order_by("position").values_list("code", "label", "kind"))
+        campaign._dimensions = [(code, label) for code, label, _kind in rows]
+        campaign._yes_no_codes = {code for code, _label, kind in rows if kind == Question.Kind.YES_NO}
+
+
 def dimensions_of(campaign):
     """(code, label) of the campaign's questions, in their order (one query, kept on the campaign)."""
-    cached = getattr(campaign, "_dimensions", None)
-    if cached is None:
-        cached = list(campaign.questionnaire.questions.order_by("position").values_list("code", "label"))
-        campaign._dimensions = cached
-    return cached
+    _load_questions(campaign)
+    return campaign._dimensions
+
+
+def yes_no_codes(campaign):
+    """The codes of the campaign's closed questions (« Oui » / « Non »), read with ``dimensions_of``."""
+    _load_questions(campaign)
+    return campaign._yes_no_codes
+
+
+def _with_kinds(campaign, items):
+    closed = yes_no_codes(campaign)
+    for item in items:
+        if item.code in closed:
+            item.kind = Question.Kind.YES_NO
+    return items
 
 
 def _rate(satisfied, answers):
@@ -262,6 +303,7 @@ def campaign_results(campaign, *, site=None, service=None, compare=True, publish
         else:
             rows = {(key[-1],): row for key, row in _aggregated_rows(campaign, site=site, service=service).items()}
         items = [_dimension_from_aggregate(code, label, target, rows.get((code,))) for code, label in dimensions]
+        _with_kinds(campaign, items)
         known = [row["answers"] for row in rows.values() if row.get("answers")]
         responses = None
         if known and len(known) == len(rows):
@@ -269,6 +311,7 @@ def campaign_results(campaign, *, site=None, service=None, compare=True, publish
     else:
         counts = answer_counts(campaign, site=site, service=service)
         items = [_dimension_from_counts(code, label, target, counts.get((code,))) for code, label in dimensions]
+        _with_kinds(campaign, items)
         responses = response_counts(campaign, site=site, service=service)[()]
     results = Results(campaign=campaign, site=site, service=service, responses=responses, dimensions=items)
     if compare:
@@ -306,9 +349,10 @@ def comparison(campaign, sites, *, services=None):
                 site=site,
                 service=None,
                 responses=responses.get((site.pk,)),
-                dimensions=[
-                    _build(campaign, code, label, target, counts.get((site.pk, code))) for code, label in dimensions
-                ],
+                dimensions=_with_kinds(
+                    campaign,
+                    [_build(campaign, code, label, target, counts.get((site.pk, code))) for code, label in dimensions],
+                ),
             )
         )
     if services:
@@ -321,9 +365,10 @@ def comparison(campaign, sites, *, services=None):
                     site=service.site,
                     service=service,
                     responses=responses.get(key),
-                    dimensions=[
-                        _build(campaign, code, label, target, counts.get((*key, code))) for code, label in dimensions
-                    ],
+                    dimensions=_with_kinds(
+                        campaign,
+                        [_build(campaign, code, label, target, counts.get((*key, code))) for code, label in dimensions],
+                    ),
                 )
             )
     return rows
@@ -353,7 +398,8 @@ def propose_highlights(results, *, limit=3):
             (
                 "strength",
                 dimension.code,
-                f"{dimension.label} : {_percent(dimension.rate)} de satisfaits (objectif {dimension.target} %).",
+                f"{dimension.label} : {_percent(dimension.rate)} {_of_whom(dimension)} "
+                f"(objectif {dimension.target} %).",
             )
         )
     for dimension in vigilance:
@@ -361,11 +407,15 @@ def propose_highlights(results, *, limit=3):
             (
                 "vigilance",
                 dimension.code,
-                f"{dimension.label} : {_percent(dimension.rate)} de satisfaits, sous l’objectif de "
+                f"{dimension.label} : {_percent(dimension.rate)} {_of_whom(dimension)}, sous l’objectif de "
                 f"{dimension.target} %.",
             )
         )
     return proposals
+
+
+def _of_whom(dimension):
+    return "de « Oui »" if dimension.is_yes_no else "de satisfaits"
 
 
 def _percent(rate):

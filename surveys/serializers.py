@@ -20,7 +20,8 @@ def _request_user(serializer):
 class QuestionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Question
-        fields = ["code", "position", "label", "text", "help_text"]
+        fields = ["code", "position", "label", "text", "help_text", "kind"]
+        extra_kwargs = {"kind": {"help_text": "scale : 1 à 4 ; yes_no : true (« Oui ») ou false (« Non »)."}}
 
 
 class QuestionnaireSerializer(serializers.ModelSerializer):
@@ -114,7 +115,8 @@ class ResponseSubmitSerializer(serializers.Serializer):
     site = bounds.IdField(help_text="Identifiant d'un site de la campagne.")
     service = bounds.IdField(required=False, allow_null=True)
     answers = serializers.JSONField(
-        help_text="{code de question : 1 (très insatisfait) à 4 (très satisfait), ou null pour « sans avis »}."
+        help_text="{code de question : 1 (très insatisfait) à 4 (très satisfait), ou null pour « sans avis »} ; une "
+        "question oui / non (``kind`` : ``yes_no``) se répond par true (« Oui ») ou false (« Non »), ou null."
     )
     comment = serializers.CharField(required=False, allow_blank=True, default="")
     comment_consent = serializers.BooleanField(required=False, default=False)
@@ -134,7 +136,14 @@ class ResponseCreatedSerializer(serializers.Serializer):
     campaign = serializers.IntegerField(source="campaign_id")
     site = serializers.IntegerField(source="site_id")
     service = serializers.IntegerField(source="service_id", allow_null=True)
-    answers = serializers.DictField(child=serializers.IntegerField(allow_null=True))
+    answers = serializers.DictField(
+        child=serializers.IntegerField(allow_null=True),
+        help_text="Valeurs enregistrées : 1 à 4 ; « Oui » vaut 4 et « Non » 1.",
+    )
+    yes_no = serializers.DictField(
+        child=serializers.BooleanField(allow_null=True),
+        help_text="Les réponses aux questions oui / non : true (« Oui »), false (« Non »), null (« sans avis »).",
+    )
 
 
 class DimensionResultSerializer(serializers.Serializer):
@@ -151,6 +160,11 @@ class DimensionResultSerializer(serializers.Serializer):
     target = serializers.IntegerField()
     below_target = serializers.BooleanField()
     previous_rate = serializers.FloatField(allow_null=True)
+    kind = serializers.ChoiceField(
+        choices=Question.Kind.choices, help_text="yes_no : le taux est la part des « Oui » parmi les oui et les non."
+    )
+    yes = serializers.IntegerField(allow_null=True, help_text="« Oui » d'une question oui / non (null sinon).")
+    no = serializers.IntegerField(allow_null=True, help_text="« Non » d'une question oui / non (null sinon).")
 
 
 class ResultsSerializer(serializers.Serializer):

@@ -1,4 +1,5 @@
-/* Paper questionnaires on the keyboard: a valid answer (1 to 4, S) moves the cursor to the next cell.
+/* Paper questionnaires on the keyboard: a valid answer (1 to 4, or O / N for a closed question; S) moves the
+   cursor to the next cell.
    A date the browser cannot read (partial or malformed: validity.badInput, whose .value is "") is never sent:
    the field says why, in French, and keeps the focus; the answers typed stay where they are. */
 (function () {
@@ -8,7 +9,8 @@
   var cells = Array.prototype.slice.call(document.querySelectorAll(".qp-entry-cell"));
   cells.forEach(function (cell, index) {
     cell.addEventListener("input", function () {
-      if (/^[1-4sS]$/.test(cell.value)) {
+      var valid = cell.dataset.answers === "yes_no" ? /^[oOnNsS]$/ : /^[1-4sS]$/;
+      if (valid.test(cell.value)) {
         var next = cells[index + 1] || document.getElementById("id_comment");
         if (next) {
           next.focus();

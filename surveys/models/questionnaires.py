@@ -21,6 +21,12 @@ SCALE = [
 ]
 NO_OPINION_LABEL = "Sans avis"
 SATISFIED_VALUES = (3, 4)
+# A closed question (« Avez-vous été accueilli(e) avec courtoisie ? ») is answered « Oui » or « Non », stored at the
+# two ends of the scale: the rate of its dimension (share of 3 and 4) is then the share of « Oui », computed like any
+# satisfaction rate and comparable with the campaigns that asked it on the scale.
+YES_VALUE = 4
+NO_VALUE = 1
+YES_NO = [(YES_VALUE, "Oui"), (NO_VALUE, "Non")]
 
 
 class QuestionnaireQuerySet(models.QuerySet):
@@ -60,7 +66,12 @@ class Questionnaire(TimeStampedModel):
 
 
 class Question(TimeStampedModel):
-    """A question rated 1 to 4 (or « sans avis »); its code is the dimension of the results."""
+    """A question rated 1 to 4, or answered « Oui » / « Non » (its ``kind``), or « sans avis »; its code is the
+    dimension of the results."""
+
+    class Kind(models.TextChoices):
+        SCALE = "scale", "Échelle de satisfaction (1 à 4)"
+        YES_NO = "yes_no", "Oui ou non"
 
     questionnaire = models.ForeignKey(
         Questionnaire, on_delete=models.PROTECT, related_name="questions", verbose_name="questionnaire"
@@ -70,6 +81,14 @@ class Question(TimeStampedModel):
     label = models.CharField("dimension", max_length=120, help_text="Intitulé court des résultats.")
     text = models.CharField("question posée", max_length=300)
     help_text = models.CharField("aide", max_length=300, blank=True)
+    kind = models.CharField(
+        "nature de la réponse",
+        max_length=10,
+        choices=Kind.choices,
+        default=Kind.SCALE,
+        help_text="Oui ou non : « Oui » est enregistré 4 et « Non » 1 ; le taux de la dimension est la part des "
+        "« Oui ».",
+    )
 
     class Meta:
         verbose_name = "question"
@@ -85,3 +104,7 @@ class Question(TimeStampedModel):
 
     def __str__(self):
         return f"{self.code} – {self.label}"
+
+    @property
+    def is_yes_no(self):
+        return self.kind == self.Kind.YES_NO

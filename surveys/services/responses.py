@@ -2,7 +2,9 @@
 import of paper questionnaires.
 
 Answers are given by question code: 1 (très insatisfait) to 4 (très satisfait), ``None`` for « sans avis »; an
-unanswered question is simply absent. Nothing is required but the consent to the use of a comment, when there is
+unanswered question is simply absent. A closed question (``Question.Kind.YES_NO``) takes ``True`` (« Oui ») or
+``False`` (« Non »), or ``None``, and nothing else: it is stored 4 or 1 (surveys.models.questionnaires.YES_VALUE).
+Nothing is required but the consent to the use of a comment, when there is
 one. Every refusal is a ``ValidationError`` with French messages by field; nothing is half-written, and a
 submission key sent twice (double click, network retry) is counted once.
 """
@@ -18,7 +20,8 @@ from qualipref.lib import csv_import
 from qualipref.lib.dates import short_date
 from sites.models import Service, Site
 from surveys.models import Answer, Campaign, Response
-from surveys.results import dimensions_of
+from surveys.models.questionnaires import NO_VALUE, YES_VALUE
+from surveys.results import dimensions_of, yes_no_codes
 
 Channel = Response.Channel
 COMMENT_MAX_LENGTH = 2000
@@ -31,15 +34,25 @@ CAMPAIGN_CHANNEL = {
 }
 # What an agent may type for « sans avis » on the entry grid or in a CSV file.
 NO_OPINION_WORDS = {"s", "sa", "sans avis", "sans_avis", "na", "n/a", "nsp", "-"}
+# What an agent may type for the answer to a closed question.
+YES_WORDS = {"o", "oui", "y", "yes"}
+NO_WORDS = {"n", "non", "no"}
 
 
-def parse_value(raw):
-    """A typed answer: (value, error). '' -> no answer (absent); 's' / 'sans avis' -> None; '1'..'4' -> int."""
+def parse_value(raw, *, yes_no=False):
+    """A typed answer: (value, error). '' -> no answer (absent); 's' / 'sans avis' -> None; '1'..'4' -> int; for a
+    closed question (``yes_no``) 'O' / 'oui' -> True, 'N' / 'non' -> False, and no figure."""
     text = str(raw).strip().lower()
     if text == "":
         return "absent", None
     if text in NO_OPINION_WORDS:
         return None, None
+    if yes_no:
+        if text in YES_WORDS:
+            return True, None
+        if text in NO_WORDS:
+            return False, None
+        return "absent", f"« {raw} » : cette question se répond par oui ou par non (O ou N, ou S pour « sans avis »)."
     if text.isdigit() and 1 <= int(text) <= 4:
         return int(text), None
     if text.lstrip("-").isdigit():
@@ -48,17 +61,31 @@ def parse_value(raw):
 
 
 def clean_answers(campaign, answers):
-    """Answers keyed by the campaign's question codes, values 1..4 or None; raises the French messages of the
-    unknown codes and wrong values."""
+    """Answers keyed by the campaign's question codes, values 1..4 or None (True / False / None for a closed
+    question, returned as 4 / 1 / None); raises the French messages of the unknown codes and wrong values."""
     if not isinstance(answers, dict):
-        raise ValidationError({"answers": "Les réponses sont un objet {code de question : 1 à 4 ou null}."})
+        raise ValidationError(
+            {
+                "answers": "Les réponses sont un objet {code de question : 1 à 4 (true ou false pour une question "
+                "oui / non), ou null}."
+            }
+        )
     labels = dict(dimensions_of(campaign))
+    closed = yes_no_codes(campaign)
     cleaned, errors = {}, []
     for code, value in answers.items():
         if code not in labels:
             errors.append(f"Question inconnue : « {code} » (questions : {', '.join(labels)}).")
         elif value is None:
             cleaned[code] = None
+        elif code in closed:
+            if isinstance(value, bool):
+                cleaned[code] = YES_VALUE if value else NO_VALUE
+            else:
+                errors.append(
+                    f"{code} : « {labels[code]} » se répond par oui ou par non (true pour « Oui », false pour "
+                    f"« Non », null pour « sans avis ») ; « {value} » n'est pas une réponse."
+                )
         elif isinstance(value, bool) or not isinstance(value, int):
             errors.append(f"{code} : « {value} » n'est pas une réponse (1 à 4, ou null pour « sans avis »).")
         elif not 1 <= value <= 4:
@@ -310,15 +337,19 @@ def csv_template(campaign):
     """The header line (and an example row) of the CSV file of a campaign's paper questionnaires."""
     columns = csv_columns(campaign)
     codes = [code for code, _ in dimensions_of(campaign)]
+    closed = yes_no_codes(campaign)
     site = campaign.campaign_sites.select_related("site").order_by("site__name").first()
     example = {"site": site.site.name if site else "", "service": "", "date": short_date(default_entry_date(campaign))}
-    example.update(zip(codes, ["4", "3", "S", "", "4", "4", "2"], strict=False))
+    for code, scale, yes_no in zip(
+        codes, ["4", "3", "S", "", "4", "4", "2"], ["oui", "non", "S", "", "oui", "oui", "non"], strict=False
+    ):
+        example[code] = yes_no if code in closed else scale
     example.update(comment="Accueil très aimable, attente un peu longue.", comment_consent="oui")
     header = ";".join(column.label for column in columns)
     return header + "\r\n" + ";".join(example.get(column.name, "") for column in columns) + "\r\n"
 
 
-def _csv_row(values, *, sites_by_key, services_by_key, codes, add):
+def _csv_row(values, *, sites_by_key, services_by_key, codes, closed, add):
     """The fields of ``response_enter`` for one CSV row (None when the row has errors, reported through ``add``)."""
     ok = True
 
@@ -343,7 +374,7 @@ def _csv_row(values, *, sites_by_key, services_by_key, codes, add):
         error("date", str(exc))
     answers = {}
     for code in codes:
-        value, message = parse_value(values[code])
+        value, message = parse_value(values[code], yes_no=code in closed)
         if message:
             error(code, message)
         elif value != "absent":
@@ -395,6 +426,7 @@ def responses_import_csv(*, by, campaign, file, dry_run=False) -> csv_import.Imp
                 sites_by_key=sites_by_key,
                 services_by_key=services_by_key,
                 codes=codes,
+                closed=yes_no_codes(campaign),
                 add=lambda column, message, line=line: report.add(line, reader.label_of(column), message),
             )
             if fields is not None:

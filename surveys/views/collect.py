@@ -21,6 +21,7 @@ from sites.models import Site
 from surveys import qr
 from surveys.forms import AggregatedForm, EntryForm, ImportForm
 from surveys.models import AggregatedResult, Response
+from surveys.models.questionnaires import SATISFIED_VALUES
 from surveys.services import publication
 from surveys.services import responses as services
 
@@ -71,7 +72,7 @@ def campaign_entry(request, pk):
         if form.is_valid():
             answers, errors = {}, {}
             for question in questions:
-                value, error = services.parse_value(form.cleaned_data[f"q_{question.code}"])
+                value, error = services.parse_value(form.cleaned_data[f"q_{question.code}"], yes_no=question.is_yes_no)
                 if error:
                     errors[f"q_{question.code}"] = error
                 elif value != "absent":
@@ -111,10 +112,15 @@ def campaign_entry(request, pk):
         values = {answer.question_code: answer.value for answer in response.answers.all()}
         cells = []
         for question in questions:
+            value = values.get(question.code, "")
             if question.code not in values:
                 cells.append("")
+            elif value is None:
+                cells.append("S")
+            elif question.is_yes_no:
+                cells.append("O" if value in SATISFIED_VALUES else "N")
             else:
-                cells.append("S" if values[question.code] is None else str(values[question.code]))
+                cells.append(str(value))
         rows.append({"response": response, "cells": cells})
     return render(
         request,

@@ -188,12 +188,14 @@ def _published(site_pk):
     }
 
 
-def _context(site, published, **extra):
+def _context(request, site, published, **extra):
     return {
         "title": f"Résultats de l’enquête de satisfaction – {site.name}",
         "site": site,
         "published": published,
         "definition": results_module.DEFINITION,
+        # Printed whole on the poster and the hall screen, where nobody clicks: the visitor types it.
+        "complaint_url": request.build_absolute_uri(reverse("public_complaint_form")),
         **extra,
     }
 
@@ -202,7 +204,7 @@ def _context(site, published, **extra):
 @require_GET
 def survey_public_results(request, site_pk):
     site, published = _published(site_pk)
-    return render(request, "surveys/public/results.html", _context(site, published))
+    return render(request, "surveys/public/results.html", _context(request, site, published))
 
 
 @login_not_required
@@ -214,6 +216,7 @@ def survey_public_screen(request, site_pk):
         request,
         "surveys/public/screen.html",
         _context(
+            request,
             site,
             published,
             refresh_seconds=SCREEN_REFRESH_SECONDS,
@@ -232,7 +235,10 @@ def survey_public_poster(request, site_pk):
     content = pdf.render(
         "surveys/pdf/results_poster.html",
         _context(
-            site, published, public_url=request.build_absolute_uri(reverse("survey_public_results", args=[site.pk]))
+            request,
+            site,
+            published,
+            public_url=request.build_absolute_uri(reverse("survey_public_results", args=[site.pk])),
         ),
     )
     response = HttpResponse(content, content_type="application/pdf")

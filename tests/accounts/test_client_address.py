@@ -107,7 +107,7 @@ def campaign(world):  # noqa: F811
 def _answer(api_client, campaign, world, forwarded):
     return api_client.post(
         reverse("api:survey-responses", kwargs={"pk": campaign.pk}),
-        {"site": world.site.pk, "answers": {"courtesy": 4}},
+        {"site": world.site.pk, "answers": {"conditions": 4}},
         format="json",
         REMOTE_ADDR=PROXY,
         HTTP_X_FORWARDED_FOR=forwarded,

@@ -48,6 +48,7 @@ def _public_urls():
         reverse("public_footfall_index"),
         reverse("public_footfall_site", kwargs={"pk": arles.pk}),
         reverse("survey_answer", kwargs={"pk": campaign.pk, "site_pk": arles.pk}),
+        reverse("survey_kiosk", kwargs={"pk": campaign.pk, "site_pk": arles.pk, "key": campaign.kiosk_key}),
         reverse("survey_public_results", kwargs={"site_pk": arles.pk}),
         reverse("survey_public_screen", kwargs={"site_pk": arles.pk}),
     ]
@@ -61,7 +62,7 @@ def test_the_public_pages_pass_axe_on_a_phone_without_horizontal_scrolling(phone
     for url in _public_urls():
         phone.goto(url)  # axe-core runs here
         assert _horizontal_overflow(phone) <= 0, url
-    phone.goto(_public_urls()[4])
+    phone.goto(_public_urls()[4])  # /affluence/<site>/
     phone.screenshot(path=artifacts / "affluence-375.png", full_page=True)
 
 

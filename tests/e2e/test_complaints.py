@@ -7,6 +7,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import TIMEOUT_MS
+from tests.e2e.page_checks import PageChecks
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 ISTRES = "Sous-préfecture d'Istres"
@@ -33,7 +36,9 @@ def test_a_complaint_goes_from_the_public_form_to_its_answer(
     phone = browser.new_context(
         base_url=live_server.url, locale="fr-FR", viewport={"width": 390, "height": 844}, is_mobile=True
     )
+    phone.set_default_timeout(TIMEOUT_MS)
     public = phone.new_page()
+    checks = PageChecks(public)  # axe-core on each page and a clean console, as in every browser test
     public.goto("/e-reclamation/")
     public.get_by_label("Site concerné").select_option(label=ISTRES)
     public.get_by_label("Service concerné (facultatif)").select_option(label="Accueil général")
@@ -46,6 +51,7 @@ def test_a_complaint_goes_from_the_public_form_to_its_answer(
     reference = public.locator("#reference").inner_text()
     assert re.fullmatch(rf"REC-13-{timezone.localdate().year}-\d{{5}}", reference)
     public.screenshot(path=artifacts / "e-reclamation-confirmation.png", full_page=True)
+    checks.finish()
     phone.close()
 
     # The agent of Istres finds it in the register, with its remaining working days.

@@ -231,7 +231,7 @@ HTML_CASES = [
     Case("survey_public_poster", public(200), kwargs=_published_site, label="published"),
 ]
 
-ANSWER = lambda w: {"site": w.site.pk, "answers": {"courtesy": 4, "waiting_time": None}}  # noqa: E731
+ANSWER = lambda w: {"site": w.site.pk, "answers": {"conditions": 4, "waiting_time": None}}  # noqa: E731
 
 API_CASES = [
     Case("api:survey-list", api(200)),
@@ -277,7 +277,7 @@ API_CASES = [
         public(201),
         kwargs=_foreign,
         method="post",
-        data=lambda w: {"site": w.foreign_site.pk, "answers": {"courtesy": 2}},
+        data=lambda w: {"site": w.foreign_site.pk, "answers": {"conditions": 2}},
         label="foreign",
     ),
     Case(

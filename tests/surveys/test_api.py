@@ -18,26 +18,26 @@ def _responses_url(campaign):
 def test_anyone_answers_an_open_campaign_without_logging_in(api_client, campaign, world):
     response = api_client.post(
         _responses_url(campaign),
-        {"site": world.site.pk, "service": world.service.pk, "answers": {"courtesy": 4, "phone": None}},
+        {"site": world.site.pk, "service": world.service.pk, "answers": {"conditions": 4, "phone": None}},
         format="json",
     )
 
     assert response.status_code == 201, response.json()
     body = response.json()
-    assert body["answers"] == {"courtesy": 4, "phone": None}
+    assert body["answers"] == {"conditions": 4, "phone": None}
     assert Response.objects.get(pk=body["id"]).channel == "web"
 
 
 @pytest.mark.parametrize(
     ("payload", "field", "message"),
     [
-        ({"answers": {"courtesy": 0}}, "answers", "courtesy : 0 est hors de l'échelle"),
-        ({"answers": {"courtesy": 5}}, "answers", "courtesy : 5 est hors de l'échelle"),
-        ({"answers": {"courtesy": "abc"}}, "answers", "courtesy : « abc » n'est pas une réponse"),
+        ({"answers": {"conditions": 0}}, "answers", "conditions : 0 est hors de l'échelle"),
+        ({"answers": {"conditions": 5}}, "answers", "conditions : 5 est hors de l'échelle"),
+        ({"answers": {"conditions": "abc"}}, "answers", "conditions : « abc » n'est pas une réponse"),
         ({"answers": {"favourite_colour": 3}}, "answers", "Question inconnue : « favourite_colour »"),
         ({"answers": "tout va bien"}, "answers", "Les réponses sont un objet"),
-        ({"answers": {"courtesy": 4}, "comment": "Parfait"}, "comment_consent", "Cochez la case d'accord"),
-        ({"answers": {"courtesy": 4}, "site": 999999}, "site", "Ce site ne participe pas à cette enquête."),
+        ({"answers": {"conditions": 4}, "comment": "Parfait"}, "comment_consent", "Cochez la case d'accord"),
+        ({"answers": {"conditions": 4}, "site": 999999}, "site", "Ce site ne participe pas à cette enquête."),
     ],
 )
 def test_bad_answers_get_field_errors_and_nothing_is_counted(api_client, campaign, world, payload, field, message):
@@ -53,7 +53,7 @@ def test_bad_answers_get_field_errors_and_nothing_is_counted(api_client, campaig
 def test_a_closed_campaign_refuses_answers_and_a_draft_one_does_not_exist(api_client, world):
     closed = CampaignFactory(prefecture=world.prefecture, sites=[world.site], closed=True)
     draft = CampaignFactory(prefecture=world.prefecture, sites=[world.site], draft=True)
-    data = {"site": world.site.pk, "answers": {"courtesy": 4}}
+    data = {"site": world.site.pk, "answers": {"conditions": 4}}
 
     response = api_client.post(_responses_url(closed), data, format="json")
     assert response.status_code == 400
@@ -64,7 +64,7 @@ def test_a_closed_campaign_refuses_answers_and_a_draft_one_does_not_exist(api_cl
 
 def test_a_site_of_another_prefecture_is_refused(api_client, campaign, world):
     response = api_client.post(
-        _responses_url(campaign), {"site": world.foreign_site.pk, "answers": {"courtesy": 4}}, format="json"
+        _responses_url(campaign), {"site": world.foreign_site.pk, "answers": {"conditions": 4}}, format="json"
     )
 
     assert response.status_code == 400
@@ -73,7 +73,7 @@ def test_a_site_of_another_prefecture_is_refused(api_client, campaign, world):
 
 def test_a_flood_from_one_address_is_throttled(api_client, campaign, world):
     limit = int(public.RATE.split("/")[0])
-    data = {"site": world.site.pk, "answers": {"courtesy": 4}}
+    data = {"site": world.site.pk, "answers": {"conditions": 4}}
     for _ in range(limit):
         assert api_client.post(_responses_url(campaign), data, format="json").status_code == 201
 
@@ -84,7 +84,11 @@ def test_a_flood_from_one_address_is_throttled(api_client, campaign, world):
 
 
 def test_the_same_submission_key_counts_once(api_client, campaign, world):
-    data = {"site": world.site.pk, "answers": {"courtesy": 4}, "submission_key": "6f1c1d1e-3c1b-4d4e-9a8b-0c1d2e3f4a5b"}
+    data = {
+        "site": world.site.pk,
+        "answers": {"conditions": 4},
+        "submission_key": "6f1c1d1e-3c1b-4d4e-9a8b-0c1d2e3f4a5b",
+    }
 
     first = api_client.post(_responses_url(campaign), data, format="json").json()
     again = api_client.post(_responses_url(campaign), data, format="json").json()
@@ -182,7 +186,7 @@ def test_the_quality_manager_creates_opens_and_closes_a_campaign(as_role, world)
 def test_a_quality_team_entering_paper_questionnaires_is_not_throttled_as_a_visitor(token_client, campaign, world):
     """Measured before: 40 paper questionnaires typed in through the API got 429 after 20."""
     api = token_client(world.users["quality_manager"])
-    data = {"site": world.site.pk, "answers": {"courtesy": 4}}
+    data = {"site": world.site.pk, "answers": {"conditions": 4}}
 
     statuses = [api.post(_responses_url(campaign), data, format="json").status_code for _ in range(40)]
 
@@ -192,7 +196,7 @@ def test_a_quality_team_entering_paper_questionnaires_is_not_throttled_as_a_visi
 
 def test_someone_who_may_not_enter_the_campaigns_answers_is_counted_as_a_visitor(token_client, campaign, world):
     api = token_client(world.users["auditor"])
-    data = {"site": world.site.pk, "answers": {"courtesy": 4}}
+    data = {"site": world.site.pk, "answers": {"conditions": 4}}
     for _ in range(int(public.RATE.split("/")[0])):
         assert api.post(_responses_url(campaign), data, format="json").status_code == 201
 
@@ -204,7 +208,7 @@ def test_the_person_entering_answers_has_a_limit_of_their_own(token_client, camp
 
     monkeypatch.setattr(surveys_api, "ENTRY_RATE", "3/h")  # rather than a thousand requests
     agent, referent = token_client(world.users["agent"]), token_client(world.users["site_referent"])
-    data = {"site": world.site.pk, "answers": {"courtesy": 4}}
+    data = {"site": world.site.pk, "answers": {"conditions": 4}}
     for _ in range(3):
         assert agent.post(_responses_url(campaign), data, format="json").status_code == 201
 
@@ -216,8 +220,8 @@ def test_the_person_entering_answers_has_a_limit_of_their_own(token_client, camp
 
 
 def test_the_kiosk_of_the_campaign_has_its_own_limit(api_client, campaign, world):
-    kiosk = {"site": world.site.pk, "answers": {"courtesy": 4}, "kiosk_key": campaign.kiosk_key}
-    visitor = {"site": world.site.pk, "answers": {"courtesy": 3}}
+    kiosk = {"site": world.site.pk, "answers": {"conditions": 4}, "kiosk_key": campaign.kiosk_key}
+    visitor = {"site": world.site.pk, "answers": {"conditions": 3}}
     for _ in range(int(public.RATE.split("/")[0]) + 10):
         assert api_client.post(_responses_url(campaign), kiosk, format="json").status_code == 201
     for _ in range(int(public.RATE.split("/")[0])):
@@ -230,7 +234,7 @@ def test_the_kiosk_of_the_campaign_has_its_own_limit(api_client, campaign, world
 
 
 def test_a_wrong_kiosk_key_is_a_visitor(api_client, campaign, world):
-    wrong = {"site": world.site.pk, "answers": {"courtesy": 4}, "kiosk_key": "devine"}
+    wrong = {"site": world.site.pk, "answers": {"conditions": 4}, "kiosk_key": "devine"}
     for _ in range(int(public.RATE.split("/")[0])):
         assert api_client.post(_responses_url(campaign), wrong, format="json").status_code == 201
 

@@ -135,7 +135,8 @@ def test_an_agent_types_paper_questionnaires_one_after_the_other(login, campaign
             "answered_on": timezone.localdate().isoformat(),
             "q_phone": "4",
             "q_courtesy": "s",
-            "q_waiting_time": "1",
+            "q_waiting_time": "n",
+            "q_signage": "O",
             "comment": "",
         },
         follow=True,
@@ -146,7 +147,8 @@ def test_an_agent_types_paper_questionnaires_one_after_the_other(login, campaign
     assert dict(stored.answers.values_list("question_code", "value")) == {
         "phone": 4,
         "courtesy": None,
-        "waiting_time": 1,
+        "waiting_time": 1,  # « Non »
+        "signage": 4,  # « Oui »
     }
     assert "au suivant" in _text(response)
     assert response.context["form"]["site"].value() == world.site.pk  # kept for the next one
@@ -176,8 +178,8 @@ def test_a_csv_file_of_paper_questionnaires_is_imported(login, campaign, world):
     day = timezone.localdate().strftime("%d/%m/%Y")
     content = (
         "site;service;date;phone;courtesy;waiting_time;commentaire;accord_commentaire\n"
-        f"Sous-préfecture d'Arles;Accueil général;{day};4;3;S;Très bien;oui\n"
-        f"Sous-préfecture d'Istres;;{day};2;;1;;\n"
+        f"Sous-préfecture d'Arles;Accueil général;{day};4;oui;S;Très bien;oui\n"
+        f"Sous-préfecture d'Istres;;{day};2;;non;;\n"
     )
 
     response = client.post(reverse("campaign_import", kwargs={"pk": campaign.pk}), {"file": _csv(content)})
@@ -192,11 +194,11 @@ def test_a_csv_file_with_wrong_rows_imports_nothing_and_reports_each_row(login, 
     day = timezone.localdate().strftime("%d/%m/%Y")
     content = (
         "site;date;phone;courtesy;commentaire;accord_commentaire\n"
-        f"Sous-préfecture d'Arles;{day};4;3;;\n"
-        f"Sous-préfecture d'Arles;{day};0;5;;\n"
-        f"Créteil – Préfecture;{day};abc;3;;\n"
-        f"Sous-préfecture d'Arles;31/02/2026;4;3;;\n"
-        f"Sous-préfecture d'Arles;{day};4;3;Super;\n"
+        f"Sous-préfecture d'Arles;{day};4;oui;;\n"
+        f"Sous-préfecture d'Arles;{day};0;3;;\n"
+        f"Créteil – Préfecture;{day};abc;non;;\n"
+        f"Sous-préfecture d'Arles;31/02/2026;4;oui;;\n"
+        f"Sous-préfecture d'Arles;{day};4;oui;Super;\n"
         f"Sous-préfecture d'Arles;{day};4\n"
     )
 
@@ -204,7 +206,8 @@ def test_a_csv_file_with_wrong_rows_imports_nothing_and_reports_each_row(login, 
 
     assert response.status_code == 400
     errors = {(e.line, e.field): e.message for e in response.context["report"].errors}
-    assert "hors de l'échelle" in errors[(3, "phone")] and "hors de l'échelle" in errors[(3, "courtesy")]
+    assert "hors de l'échelle" in errors[(3, "phone")]
+    assert "se répond par oui ou par non" in errors[(3, "courtesy")]
     assert "ne participe pas à la campagne" in errors[(4, "site")]
     assert "n'est pas une réponse" in errors[(4, "phone")]
     assert "n'est pas une date du calendrier" in errors[(5, "date")]
@@ -305,7 +308,7 @@ def test_the_referent_proposes_edits_and_publishes_the_points_of_their_site(logi
 
     client.post(reverse("campaign_highlights_propose", kwargs={"pk": campaign.pk}), {"site": world.site.pk})
     strength = Highlight.objects.get(kind="strength")
-    assert strength.text == "Accueil courtois : 100 % de satisfaits (objectif 80 %)."
+    assert strength.text == "Accueil courtois : 100 % de « Oui » (objectif 80 %)."
 
     edit_url = reverse("campaign_highlight_edit", kwargs={"pk": campaign.pk, "highlight_pk": strength.pk})
     assert 'name="text"' in client.get(edit_url, HTTP_HX_REQUEST="true").content.decode()
@@ -317,7 +320,7 @@ def test_the_referent_proposes_edits_and_publishes_the_points_of_their_site(logi
     client.post(reverse("campaign_publish", kwargs={"pk": campaign.pk}), {"site": world.site.pk})
     public = _text(client.get(reverse("survey_public_results", kwargs={"site_pk": world.site.pk})))
     assert "Un accueil courtois, salué par tous." in public
-    assert "Délai d’attente : 33,3 % de satisfaits" in public
+    assert "Délai d’attente : 33,3 % de « Oui »" in public
 
 
 def test_the_referent_may_not_publish_a_sister_site(login, campaign, world):

@@ -24,7 +24,14 @@ def _url(campaign, site):
 
 
 def _data(**overrides):
-    data = {"q_courtesy": "4", "q_waiting_time": "2", "q_phone": "s", "comment": "", "website": ""}
+    data = {
+        "q_courtesy": "oui",
+        "q_waiting_time": "non",
+        "q_conditions": "2",
+        "q_phone": "s",
+        "comment": "",
+        "website": "",
+    }
     data.update(overrides)
     return data
 
@@ -51,8 +58,9 @@ def test_a_visitor_answers_and_is_thanked(client, campaign, world):
     stored = Response.objects.get()
     assert (stored.site, stored.service, stored.channel) == (world.site, world.service, "web")
     assert dict(Answer.objects.values_list("question_code", "value")) == {
-        "courtesy": 4,
-        "waiting_time": 2,
+        "courtesy": 4,  # « Oui »
+        "waiting_time": 1,  # « Non »
+        "conditions": 2,
         "phone": None,
     }
 
@@ -73,8 +81,10 @@ def test_a_double_submission_of_the_same_form_counts_once(client, campaign, worl
 @pytest.mark.parametrize(
     ("overrides", "field", "message"),
     [
-        ({"q_courtesy": "5"}, "q_courtesy", "Choisissez une réponse de la liste."),
-        ({"q_courtesy": "abc"}, "q_courtesy", "Choisissez une réponse de la liste."),
+        ({"q_conditions": "5"}, "q_conditions", "Choisissez une réponse de la liste."),
+        ({"q_conditions": "abc"}, "q_conditions", "Choisissez une réponse de la liste."),
+        ({"q_courtesy": "4"}, "q_courtesy", "Répondez par « Oui » ou par « Non »."),
+        ({"q_courtesy": "s"}, "q_courtesy", "Répondez par « Oui » ou par « Non »."),
         ({"comment": "Merci !"}, "comment_consent", "Cochez la case d'accord"),
         ({"service": "999999"}, "service", "Choisissez un service de la liste."),
     ],
@@ -183,7 +193,7 @@ def test_published_results_show_rates_points_and_approved_comments_only(client, 
     text = _text(client.get(reverse("survey_public_results", kwargs={"site_pk": world.site.pk})))
 
     assert "66,7 %" in text  # courtesy: 2 of 3
-    assert "Accueil courtois : 66,7 % de satisfaits, sous l’objectif de 80 %." in text
+    assert "Accueil courtois : 66,7 % de « Oui », sous l’objectif de 80 %." in text
     assert "Accueil parfait, merci." in text
     assert "Comment privé en attente." not in text
     screen = client.get(reverse("survey_public_screen", kwargs={"site_pk": world.site.pk}))

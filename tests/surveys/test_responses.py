@@ -24,11 +24,11 @@ def test_a_visitor_answers_by_question_code_with_sans_avis_and_skipped_questions
         campaign=campaign,
         site=world.site,
         service=world.service,
-        answers={"courtesy": 4, "waiting_time": 1, "phone": None},
+        answers={"conditions": 4, "accessibility": 1, "phone": None},
     )
 
     stored = dict(Answer.objects.filter(response=response).values_list("question_code", "value"))
-    assert stored == {"courtesy": 4, "waiting_time": 1, "phone": None}
+    assert stored == {"conditions": 4, "accessibility": 1, "phone": None}
     assert (response.channel, response.answered_on, response.entered_by) == ("web", timezone.localdate(), None)
     assert Answer.objects.filter(response=response, site=world.site, campaign=campaign).count() == 3
 
@@ -36,12 +36,12 @@ def test_a_visitor_answers_by_question_code_with_sans_avis_and_skipped_questions
 @pytest.mark.parametrize(
     ("answers", "message"),
     [
-        ({"courtesy": 0}, "courtesy : 0 est hors de l'échelle de 1 (très insatisfait) à 4 (très satisfait)."),
-        ({"courtesy": 5}, "courtesy : 5 est hors de l'échelle"),
-        ({"courtesy": "abc"}, "courtesy : « abc » n'est pas une réponse (1 à 4, ou null pour « sans avis »)."),
-        ({"courtesy": "3"}, "courtesy : « 3 » n'est pas une réponse"),
-        ({"courtesy": True}, "courtesy : « True » n'est pas une réponse"),
-        ({"courtesy": 2.5}, "n'est pas une réponse"),
+        ({"conditions": 0}, "conditions : 0 est hors de l'échelle de 1 (très insatisfait) à 4 (très satisfait)."),
+        ({"conditions": 5}, "conditions : 5 est hors de l'échelle"),
+        ({"conditions": "abc"}, "conditions : « abc » n'est pas une réponse (1 à 4, ou null pour « sans avis »)."),
+        ({"conditions": "3"}, "conditions : « 3 » n'est pas une réponse"),
+        ({"conditions": True}, "conditions : « True » n'est pas une réponse"),
+        ({"conditions": 2.5}, "n'est pas une réponse"),
         ({"hair_colour": 3}, "Question inconnue : « hair_colour »"),
         ([3, 4], "Les réponses sont un objet"),
         ({}, "Répondez au moins à une question ou laissez un commentaire."),
@@ -58,7 +58,7 @@ def test_answers_out_of_the_scale_or_unknown_are_refused_and_nothing_is_written(
 def test_a_comment_needs_the_consent_of_its_author(campaign, world):
     with pytest.raises(ValidationError) as error:
         services.response_submit(
-            campaign=campaign, site=world.site, answers={"courtesy": 4}, comment="Très bon accueil."
+            campaign=campaign, site=world.site, answers={"conditions": 4}, comment="Très bon accueil."
         )
 
     assert "Cochez la case d'accord" in _messages(error)["comment_consent"]
@@ -88,7 +88,7 @@ def test_a_closed_future_or_draft_campaign_takes_no_answer(world, traits, messag
     campaign = CampaignFactory(prefecture=world.prefecture, sites=[world.site], **traits)
 
     with pytest.raises(ValidationError) as error:
-        services.response_submit(campaign=campaign, site=world.site, answers={"courtesy": 4})
+        services.response_submit(campaign=campaign, site=world.site, answers={"conditions": 4})
 
     assert message in _messages(error)["campaign"]
     assert not Response.objects.exists()
@@ -96,12 +96,12 @@ def test_a_closed_future_or_draft_campaign_takes_no_answer(world, traits, messag
 
 def test_a_site_outside_the_campaign_or_a_foreign_service_is_refused(campaign, world):
     with pytest.raises(ValidationError) as error:
-        services.response_submit(campaign=campaign, site=world.foreign_site, answers={"courtesy": 4})
+        services.response_submit(campaign=campaign, site=world.foreign_site, answers={"conditions": 4})
     assert _messages(error)["site"] == "Ce site ne participe pas à cette enquête."
 
     with pytest.raises(ValidationError) as error:
         services.response_submit(
-            campaign=campaign, site=world.site, service=world.foreign_service, answers={"courtesy": 4}
+            campaign=campaign, site=world.site, service=world.foreign_service, answers={"conditions": 4}
         )
     assert _messages(error)["service"] == "Ce service n'appartient pas au site choisi."
     assert not Response.objects.exists()
@@ -111,15 +111,15 @@ def test_a_channel_the_campaign_does_not_use_is_refused(world):
     campaign = CampaignFactory(prefecture=world.prefecture, sites=[world.site], channels=["paper"])
 
     with pytest.raises(ValidationError) as error:
-        services.response_submit(campaign=campaign, site=world.site, answers={"courtesy": 4})
+        services.response_submit(campaign=campaign, site=world.site, answers={"conditions": 4})
 
     assert "ne recueille pas de réponses par ce canal" in _messages(error)["channel"]
 
 
 def test_the_same_submission_key_counts_once(campaign, world):
     key = uuid.uuid4()
-    first = services.response_submit(campaign=campaign, site=world.site, answers={"courtesy": 4}, submission_key=key)
-    again = services.response_submit(campaign=campaign, site=world.site, answers={"courtesy": 1}, submission_key=key)
+    first = services.response_submit(campaign=campaign, site=world.site, answers={"conditions": 4}, submission_key=key)
+    again = services.response_submit(campaign=campaign, site=world.site, answers={"conditions": 1}, submission_key=key)
 
     assert again.pk == first.pk
     assert Response.objects.count() == 1
@@ -134,7 +134,7 @@ def test_an_agent_types_a_paper_questionnaire_of_their_site_even_once_the_campai
     day = campaign.opens_on + datetime.timedelta(days=3)
 
     response = services.response_enter(
-        by=world.users["agent"], campaign=campaign, site=world.site, answers={"courtesy": 3}, answered_on=day
+        by=world.users["agent"], campaign=campaign, site=world.site, answers={"conditions": 3}, answered_on=day
     )
 
     assert (response.channel, response.entered_by, response.answered_on) == ("paper", world.users["agent"], day)

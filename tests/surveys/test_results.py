@@ -145,7 +145,7 @@ def test_highlights_are_proposed_from_the_best_and_the_worst_first_dimensions_ag
     proposals = results.propose_highlights(results.campaign_results(campaign))
 
     assert proposals == [
-        ("strength", "courtesy", "Accueil courtois : 100 % de satisfaits (objectif 80 %)."),
-        ("vigilance", "waiting_time", "Délai d’attente : 25 % de satisfaits, sous l’objectif de 80 %."),
-        ("vigilance", "signage", "Orientation et signalétique : 75 % de satisfaits, sous l’objectif de 80 %."),
+        ("strength", "courtesy", "Accueil courtois : 100 % de « Oui » (objectif 80 %)."),
+        ("vigilance", "waiting_time", "Délai d’attente : 25 % de « Oui », sous l’objectif de 80 %."),
+        ("vigilance", "signage", "Orientation et signalétique : 75 % de « Oui », sous l’objectif de 80 %."),
     ]
