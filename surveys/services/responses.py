@@ -81,10 +81,15 @@ def clean_answers(campaign, answers):
         elif code in closed:
             if isinstance(value, bool):
                 cleaned[code] = YES_VALUE if value else NO_VALUE
+            elif isinstance(value, int) and 1 <= value <= 4:
+                # The API's contract answers every question 1..4 (docs/api.md): clients written before questions had
+                # a kind keep working, a satisfied answer (3, 4) reading as « Oui ».
+                cleaned[code] = YES_VALUE if value >= 3 else NO_VALUE
             else:
                 errors.append(
                     f"{code} : « {labels[code]} » se répond par oui ou par non (true pour « Oui », false pour "
-                    f"« Non », null pour « sans avis ») ; « {value} » n'est pas une réponse."
+                    f"« Non », ou 1 à 4 : 3 et 4 valent « Oui », null pour « sans avis ») ; « {value} » n'est pas une "
+                    "réponse."
                 )
         elif isinstance(value, bool) or not isinstance(value, int):
             errors.append(f"{code} : « {value} » n'est pas une réponse (1 à 4, ou null pour « sans avis »).")

@@ -98,13 +98,17 @@ def test_the_csv_template_shows_oui_non_for_the_closed_questions(campaign):
     assert cells["courtesy"] == "oui" and cells["waiting_time"] == "non"
 
 
-def test_the_api_takes_true_or_false_for_a_closed_question_and_refuses_a_figure(api_client, campaign, world):
+def test_the_api_takes_true_or_false_for_a_closed_question_and_still_the_contract_s_figures(
+    api_client, campaign, world
+):
     url = reverse("api:survey-responses", kwargs={"pk": campaign.pk})
-    refused = api_client.post(url, {"site": world.site.pk, "answers": {"courtesy": 4}}, format="json")
+    refused = api_client.post(url, {"site": world.site.pk, "answers": {"courtesy": 5, "signage": "oui"}}, format="json")
     assert refused.status_code == 400
     assert refused.json()["answers"] == [
-        "courtesy : « Accueil courtois » se répond par oui ou par non (true pour « Oui », false pour « Non », null "
-        "pour « sans avis ») ; « 4 » n'est pas une réponse."
+        "courtesy : « Accueil courtois » se répond par oui ou par non (true pour « Oui », false pour « Non », ou 1 à "
+        "4 : 3 et 4 valent « Oui », null pour « sans avis ») ; « 5 » n'est pas une réponse.",
+        "signage : « Orientation et signalétique » se répond par oui ou par non (true pour « Oui », false pour "
+        "« Non », ou 1 à 4 : 3 et 4 valent « Oui », null pour « sans avis ») ; « oui » n'est pas une réponse.",
     ]
     assert not Response.objects.exists()
 
@@ -118,6 +122,11 @@ def test_the_api_takes_true_or_false_for_a_closed_question_and_refuses_a_figure(
     body = created.json()
     assert body["answers"] == {"courtesy": 4, "waiting_time": 1, "signage": None, "phone": 2}
     assert body["yes_no"] == {"courtesy": True, "waiting_time": False, "signage": None}
+
+    # A client of the contract (answers 1..4 for every question) keeps working: 3 and 4 are « Oui ».
+    older = api_client.post(url, {"site": world.site.pk, "answers": {"courtesy": 3, "waiting_time": 2}}, format="json")
+    assert older.status_code == 201, older.json()
+    assert older.json()["yes_no"] == {"courtesy": True, "waiting_time": False}
 
 
 def test_the_api_gives_the_kind_of_each_question_and_the_share_of_oui(api_client, campaign, world, as_role):
