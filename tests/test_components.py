@@ -49,3 +49,14 @@ def test_status_badge_renders_the_label_in_its_colour():
     assert render('{% status_badge audit element="span" %}', audit=audit).strip() == (
         '<span class="fr-badge fr-badge--no-icon">Clos</span>'
     )
+
+
+def test_table_wrapper_follows_a_list_of_several_pages_with_its_pagination(rf):
+    from django.core.paginator import Paginator
+
+    request = rf.get("/sites/", {"kind": "x"})
+    source = "{% table_wrapper page=page %}<table></table>{% endtable_wrapper %}"
+    several = render(source, page=Paginator(range(30), 10).page(2), request=request)
+    assert 'class="fr-pagination"' in several
+    assert "?kind=x&amp;page=3" in several  # the filters are kept: the DSFR tag reads the page's request
+    assert "fr-pagination" not in render(source, page=Paginator(range(5), 10).page(1), request=request)

@@ -1,9 +1,11 @@
 """The DSFR pieces every page repeats, written once: ``{% load components %}``.
 
-- ``{% table_wrapper classes="fr-table--sm" id="x" %}<table>…</table>{% endtable_wrapper %}``: the four nested
-  ``div`` of a DSFR table around the page's own ``<table>`` (caption, scope and rows stay in the page).
+- ``{% table_wrapper classes="fr-table--sm" id="x" page=page_obj %}<table>…</table>{% endtable_wrapper %}``: the
+  four nested ``div`` of a DSFR table around the page's own ``<table>`` (caption, scope and rows stay in the page),
+  and the list's pagination after it.
 - ``{% filter_form label="Filtrer les sites" %}<div class="fr-col-12 fr-col-md-4">{{ form.x.as_field_group }}</div>
   …{% endfilter_form %}``: a GET form whose fields sit in one DSFR grid row, ended by its submit button.
+- ``{% card title="Adresse" icon="map-pin-2-line" %}<p>…</p>{% endcard %}``: a DSFR card without a link.
 - ``{% status_badge audit small=True %}``: the DSFR badge of a status, its colour read from ``STATUS_BADGES``.
 
 A block component renders its template with its parameters only (every one declared with its default, so that the
@@ -29,8 +31,13 @@ class BlockComponentNode(template.Node):
 
     def render(self, context):
         values = dict(self.defaults)
-        values.update((key, value.resolve(context)) for key, value in self.kwargs.items())
+        for key, expression in self.kwargs.items():
+            # As {% if %} does: a variable the page does not have (qp_menu for a visitor) is the default.
+            value = expression.resolve(context, ignore_failures=True)
+            if value is not None:
+                values[key] = value
         values["content"] = self.nodelist.render(context)  # a SafeString: the body was escaped as it rendered
+        values["request"] = context.get("request")  # as every template has it (DSFR tags read it)
         component = context.template.engine.get_template(self.template_name)
         return component.render(context.new(values))
 
@@ -54,8 +61,9 @@ def block_component(name, template_name, **defaults):
     register.tag(name, compile_tag)
 
 
-# classes: added to fr-table (fr-table--sm, fr-table--no-caption, a qp- class); id: the anchor of the table.
-block_component("table_wrapper", "components/table.html", classes="", id="")
+# classes: added to fr-table (fr-table--sm, fr-table--no-caption, a qp- class); id: the anchor of the table;
+# page: a Page of a paginated list, whose DSFR pagination follows the table when there is more than one page.
+block_component("table_wrapper", "components/table.html", classes="", id="", page=None)
 
 # label: the form's accessible name; button and icon (a DSFR icon name, "" for none): its submit button;
 # button_col: the width of the button's column from md up; spacing: the margin below; role: "search" for a search;
@@ -71,6 +79,14 @@ block_component(
     role="",
     note="",
 )
+
+# title: the card's h2; icon: a DSFR icon name before it; desc: False when the body lays out its own fr-card__desc.
+block_component("card", "components/card.html", title="", icon="", desc=True)
+
+# The page chrome. skiplinks: the page's own links go in the body; menu: the header has the navigation; footer: the
+# page has one. brand_header: a header without tools (public pages, the 500 page), the service in the body.
+block_component("skiplinks", "components/skiplinks.html", menu=False, footer=True)
+block_component("brand_header", "components/brand_header.html", enlarge=True)
 
 
 @dataclass(frozen=True)
