@@ -60,3 +60,14 @@ def test_table_wrapper_follows_a_list_of_several_pages_with_its_pagination(rf):
     assert 'class="fr-pagination"' in several
     assert "?kind=x&amp;page=3" in several  # the filters are kept: the DSFR tag reads the page's request
     assert "fr-pagination" not in render(source, page=Paginator(range(5), 10).page(1), request=request)
+
+
+def test_inline_checkbox_is_checked_by_its_list_or_by_the_query(rf):
+    source = '{% include "components/inline_checkbox.html" with name="mine" value="true" id="m" label="Mes actions" query=q %}'
+    assert " checked>" in render(source, q=rf.get("/", {"mine": "true"}).GET)
+    assert " checked>" not in render(source, q=rf.get("/", {"mine": "false"}).GET)
+    listed = (
+        '{% include "components/inline_checkbox.html" with name="s" value="done" id="s" label="R" selected_values=v %}'
+    )
+    assert " checked>" in render(listed, v=["todo", "done"])
+    assert " checked>" not in render(listed, v=["todo"])

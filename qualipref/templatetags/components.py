@@ -89,6 +89,12 @@ block_component("skiplinks", "components/skiplinks.html", menu=False, footer=Tru
 block_component("brand_header", "components/brand_header.html", enlarge=True)
 
 
+@register.filter
+def query_value(query, name):
+    """The value of a query parameter (``request.GET|query_value:"mine"``), None when absent."""
+    return query.get(name) if query else None
+
+
 @dataclass(frozen=True)
 class Badge:
     colour: str = ""  # a DSFR badge variant (success, info, new, warning, error); "" is the grey one
