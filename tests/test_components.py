@@ -63,7 +63,7 @@ def test_table_wrapper_follows_a_list_of_several_pages_with_its_pagination(rf):
 
 
 def test_inline_checkbox_is_checked_by_its_list_or_by_the_query(rf):
-    source = '{% include "components/inline_checkbox.html" with name="mine" value="true" id="m" label="Mes actions" query=q %}'
+    source = '{% include "components/inline_checkbox.html" with name="mine" value="true" id="m" label="M" query=q %}'
     assert " checked>" in render(source, q=rf.get("/", {"mine": "true"}).GET)
     assert " checked>" not in render(source, q=rf.get("/", {"mine": "false"}).GET)
     listed = (
