@@ -6,10 +6,14 @@
 - ``{% filter_form label="Filtrer les sites" %}<div class="fr-col-12 fr-col-md-4">{{ form.x.as_field_group }}</div>
   …{% endfilter_form %}``: a GET form whose fields sit in one DSFR grid row, ended by its submit button.
 - ``{% card title="Adresse" icon="map-pin-2-line" %}<p>…</p>{% endcard %}``: a DSFR card without a link.
+- ``{% skiplinks menu=qp_menu %}<li>…</li>{% endskiplinks %}`` and ``{% brand_header %}…{% endbrand_header %}``:
+  the skip links and the header without tools (public pages, the 500 page).
 - ``{% status_badge audit small=True %}``: the DSFR badge of a status, its colour read from ``STATUS_BADGES``.
+- ``request.GET|query_value:"mine"``: a query parameter, None when absent.
 
 A block component renders its template with its parameters only (every one declared with its default, so that the
-template never reads a variable of the page) and the rendered body as ``content``.
+template never reads a variable of the page), the page's request, and the rendered body as ``content``. The
+components without a body are plain includes in templates/components/ (their comment says their parameters).
 """
 
 from dataclasses import dataclass
