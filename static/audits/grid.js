@@ -10,6 +10,10 @@
 (function () {
   "use strict";
 
+  // The answers of the server (a refused cell, 422, is swapped with its message; errors are said and alerted) are
+  // those of static/qualipref/htmx-feedback.js, loaded before this script; it speaks in #grid-status.
+  var announce = window.qualiprefFeedback.announce;
+
   function selects() {
     return Array.prototype.slice.call(document.querySelectorAll(".qp-grid__select"));
   }
@@ -95,36 +99,6 @@
       delete target.dataset.qpUnsaved;
       announce("Résultat enregistré remis : rien n’a été modifié.");
     }
-  });
-
-  document.addEventListener("htmx:beforeSwap", function (event) {
-    // A refused cell comes back as 422 with its message: swap it anyway.
-    if (event.detail.xhr.status === 422) {
-      event.detail.shouldSwap = true;
-      event.detail.isError = false;
-    }
-  });
-
-  function announce(text) {
-    var region = document.getElementById("grid-status");
-    if (region) {
-      region.textContent = text;
-    }
-  }
-
-  document.addEventListener("htmx:responseError", function (event) {
-    var status = event.detail.xhr.status;
-    var message = status === 403
-      ? "Votre accès à cet audit ne permet plus de modifier la grille (fenêtre d’accès fermée ou rapport remis). Rechargez la page."
-      : "La cellule n’a pas pu être enregistrée (erreur " + status + "). Rechargez la page.";
-    announce(message);
-    window.alert(message);
-  });
-
-  document.addEventListener("htmx:sendError", function () {
-    var message = "Le serveur ne répond pas : la cellule n’a pas été enregistrée.";
-    announce(message);
-    window.alert(message);
   });
 
   // Expose the count of cells for the tests and the curious.

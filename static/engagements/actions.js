@@ -17,13 +17,9 @@
     number: "Avancement illisible : saisissez un nombre entier de 0 à 100. Rien n’a été enregistré."
   };
 
-  function announce(text) {
-    var region = document.getElementById("inline-status");
-    if (region) {
-      region.textContent = "";
-      window.setTimeout(function () { region.textContent = text; }, 50);
-    }
-  }
+  // A refused row (422) is swapped with its message, errors are said and alerted: static/qualipref/htmx-feedback.js,
+  // loaded before this script; it speaks in #inline-status.
+  var announce = window.qualiprefFeedback.announce;
 
   // --- checks before sending a row -----------------------------------------------------------------
 
@@ -220,14 +216,6 @@
 
   // --- answers of the server -----------------------------------------------------------------------
 
-  document.addEventListener("htmx:beforeSwap", function (event) {
-    // A change refused by the server: swap the row anyway, it carries the message next to the field.
-    if (event.detail.xhr.status === 422) {
-      event.detail.shouldSwap = true;
-      event.detail.isError = false;
-    }
-  });
-
   document.addEventListener("htmx:afterSettle", function (event) {
     var row = event.detail.elt;
     if (!row || !row.classList || !row.classList.contains("qp-action-row")) {
@@ -251,20 +239,5 @@
     if (focus) {
       focus.focus();
     }
-  });
-
-  document.addEventListener("htmx:responseError", function (event) {
-    var status = event.detail.xhr.status;
-    var message = status === 403
-      ? "Vous ne pouvez pas modifier cette action."
-      : "La modification n’a pas pu être enregistrée (erreur " + status + "). Rechargez la page.";
-    announce(message);
-    window.alert(message);
-  });
-
-  document.addEventListener("htmx:sendError", function () {
-    var message = "Le serveur ne répond pas : la modification n’a pas été enregistrée.";
-    announce(message);
-    window.alert(message);
   });
 })();

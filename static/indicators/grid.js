@@ -4,13 +4,9 @@
 (function () {
   "use strict";
 
-  function announce(text) {
-    var region = document.getElementById("grid-status");
-    if (region) {
-      region.textContent = "";
-      window.setTimeout(function () { region.textContent = text; }, 50);
-    }
-  }
+  // A refused value (422) is swapped with its message, errors are said and alerted: static/qualipref/htmx-feedback.js,
+  // loaded before this script; it speaks in #grid-status.
+  var announce = window.qualiprefFeedback.announce;
 
   function cellAt(row, col) {
     return document.querySelector('.qp-grid-input[data-row="' + row + '"][data-col="' + col + '"]');
@@ -52,14 +48,6 @@
     }
   });
 
-  document.addEventListener("htmx:beforeSwap", function (event) {
-    // A refused value: swap the cell anyway, it carries the message next to the input.
-    if (event.detail.xhr.status === 422) {
-      event.detail.shouldSwap = true;
-      event.detail.isError = false;
-    }
-  });
-
   document.addEventListener("htmx:afterSwap", function (event) {
     var status = event.detail.xhr.status;
     var cell = event.detail.target;
@@ -74,20 +62,5 @@
         input.select();
       }
     }
-  });
-
-  document.addEventListener("htmx:responseError", function (event) {
-    var status = event.detail.xhr.status;
-    var message = status === 403
-      ? "Vous ne pouvez pas saisir ces indicateurs."
-      : "La valeur n’a pas pu être enregistrée (erreur " + status + "). Rechargez la page.";
-    announce(message);
-    window.alert(message);
-  });
-
-  document.addEventListener("htmx:sendError", function () {
-    var message = "Le serveur ne répond pas : la valeur n’a pas été enregistrée.";
-    announce(message);
-    window.alert(message);
   });
 })();

@@ -1,0 +1,149 @@
+"""The DSFR pieces every page repeats, written once: ``{% load components %}``.
+
+- ``{% table_wrapper classes="fr-table--sm" id="x" page=page_obj %}<table>…</table>{% endtable_wrapper %}``: the
+  four nested ``div`` of a DSFR table around the page's own ``<table>`` (caption, scope and rows stay in the page),
+  and the list's pagination after it.
+- ``{% filter_form label="Filtrer les sites" %}<div class="fr-col-12 fr-col-md-4">{{ form.x.as_field_group }}</div>
+  …{% endfilter_form %}``: a GET form whose fields sit in one DSFR grid row, ended by its submit button.
+- ``{% card title="Adresse" icon="map-pin-2-line" %}<p>…</p>{% endcard %}``: a DSFR card without a link.
+- ``{% skiplinks menu=qp_menu %}<li>…</li>{% endskiplinks %}`` and ``{% brand_header %}…{% endbrand_header %}``:
+  the skip links and the header without tools (public pages, the 500 page).
+- ``{% status_badge audit small=True %}``: the DSFR badge of a status, its colour read from ``STATUS_BADGES``.
+- ``request.GET|query_value:"mine"``: a query parameter, None when absent.
+
+A block component renders its template with its parameters only (every one declared with its default, so that the
+template never reads a variable of the page), the page's request, and the rendered body as ``content``. The
+components without a body are plain includes in templates/components/ (their comment says their parameters).
+"""
+
+from dataclasses import dataclass
+
+from django import template
+from django.template.base import token_kwargs
+
+register = template.Library()
+
+
+class BlockComponentNode(template.Node):
+    child_nodelists = ("nodelist",)  # a {% block %} inside the body is still seen by {% extends %}
+
+    def __init__(self, template_name, defaults, kwargs, nodelist):
+        self.template_name = template_name
+        self.defaults = defaults
+        self.kwargs = kwargs
+        self.nodelist = nodelist
+
+    def render(self, context):
+        values = dict(self.defaults)
+        for key, expression in self.kwargs.items():
+            # As {% if %} does: a variable the page does not have (qp_menu for a visitor) is the default.
+            value = expression.resolve(context, ignore_failures=True)
+            if value is not None:
+                values[key] = value
+        values["content"] = self.nodelist.render(context)  # a SafeString: the body was escaped as it rendered
+        values["request"] = context.get("request")  # as every template has it (DSFR tags read it)
+        component = context.template.engine.get_template(self.template_name)
+        return component.render(context.new(values))
+
+
+def block_component(name, template_name, **defaults):
+    """Registers ``{% name key=value … %}…{% endname %}``, which renders ``template_name`` with the parameters
+    (``defaults`` lists the accepted ones) and the body as ``content``."""
+
+    def compile_tag(parser, token):
+        bits = token.split_contents()[1:]
+        kwargs = token_kwargs(bits, parser, support_legacy=False)
+        if bits:
+            raise template.TemplateSyntaxError(f"{{% {name} %}} takes key=value parameters only, not {bits}")
+        unknown = set(kwargs) - set(defaults)
+        if unknown:
+            raise template.TemplateSyntaxError(f"{{% {name} %}}: unknown parameters {sorted(unknown)}")
+        nodelist = parser.parse((f"end{name}",))
+        parser.delete_first_token()
+        return BlockComponentNode(template_name, defaults, kwargs, nodelist)
+
+    register.tag(name, compile_tag)
+
+
+# classes: added to fr-table (fr-table--sm, fr-table--no-caption, a qp- class); id: the anchor of the table;
+# page: a Page of a paginated list, whose DSFR pagination follows the table when there is more than one page.
+block_component("table_wrapper", "components/table.html", classes="", id="", page=None)
+
+# label: the form's accessible name; button and icon (a DSFR icon name, "" for none): its submit button;
+# button_col: the width of the button's column from md up; spacing: the margin below; role: "search" for a search;
+# note: a sentence under the row.
+block_component(
+    "filter_form",
+    "components/filter_form.html",
+    label="",
+    button="Filtrer",
+    icon="filter-line",
+    button_col="fr-col-md-2",
+    spacing="fr-mb-4w",
+    role="",
+    note="",
+)
+
+# title: the card's h2; icon: a DSFR icon name before it; desc: False when the body lays out its own fr-card__desc.
+block_component("card", "components/card.html", title="", icon="", desc=True)
+
+# The page chrome. skiplinks: the page's own links go in the body; menu: the header has the navigation; footer: the
+# page has one. brand_header: a header without tools (public pages, the 500 page), the service in the body.
+block_component("skiplinks", "components/skiplinks.html", menu=False, footer=True)
+block_component("brand_header", "components/brand_header.html", enlarge=True)
+
+
+@register.filter
+def query_value(query, name):
+    """The value of a query parameter (``request.GET|query_value:"mine"``), None when absent."""
+    return query.get(name) if query else None
+
+
+@dataclass(frozen=True)
+class Badge:
+    colour: str = ""  # a DSFR badge variant (success, info, new, warning, error); "" is the grey one
+    icon: bool = True  # False adds fr-badge--no-icon
+
+
+SUCCESS, INFO, NEW, WARNING, GREY = Badge("success"), Badge("info"), Badge("new"), Badge("warning"), Badge()
+
+# The colour of each status, by model (``app_label.model_name``); the "*" entry is every other status.
+STATUS_BADGES = {
+    "audits.audit": {
+        "planned": NEW,
+        "delivered": SUCCESS,
+        "responded": SUCCESS,
+        "closed": Badge(icon=False),
+        "*": INFO,
+    },
+    "complaints.complaint": {"received": NEW, "in_progress": INFO, "answered": SUCCESS, "*": GREY},
+    "engagements.action": {
+        "todo": Badge("info", icon=False),
+        "in_progress": Badge("new", icon=False),
+        "done": Badge("success", icon=False),
+        "verified": SUCCESS,
+        "*": GREY,
+    },
+    "engagements.labelling": {
+        "granted": SUCCESS,
+        "renewal": SUCCESS,
+        "refused": WARNING,
+        "ended": GREY,
+        "*": Badge("info", icon=False),
+    },
+    "surveys.campaign": {"open": SUCCESS, "draft": INFO, "*": GREY},
+}
+
+
+@register.inclusion_tag("components/badge.html")
+def status_badge(obj, small=False, element="p"):
+    """The badge of ``obj.status`` (its label, in its colour); ``element="span"`` inside a paragraph."""
+    colours = STATUS_BADGES[obj._meta.label_lower]
+    badge = colours.get(obj.status, colours["*"])
+    return {
+        "label": obj.get_status_display(),
+        "colour": badge.colour,
+        "icon": badge.icon,
+        "small": small,
+        "element": element,
+    }

@@ -1,0 +1,73 @@
+"""The template components of qualipref/templatetags/components.py: what they render, and a colour for every status."""
+
+import pytest
+from django.apps import apps
+from django.template import Context, Template, TemplateSyntaxError
+
+from qualipref.templatetags.components import STATUS_BADGES
+
+
+def render(source, **context):
+    return Template("{% load components %}" + source).render(Context(context))
+
+
+def test_table_wrapper_wraps_the_page_s_table_in_the_dsfr_divs_with_its_parameters_only():
+    html = render(
+        '{% with id="leak" %}{% table_wrapper classes="fr-table--sm" %}<table><caption>{{ c }}</caption></table>'
+        "{% endtable_wrapper %}{% endwith %}",
+        c="<b>",
+    )
+    assert '<div class="fr-table fr-table--sm">' in html
+    assert "leak" not in html  # the page's variables do not reach the component
+    assert '<div class="fr-table__content"><table><caption>&lt;b&gt;</caption></table></div>' in html
+
+
+def test_filter_form_ends_its_row_with_the_button_and_refuses_an_unknown_parameter():
+    html = render('{% filter_form label="Filtrer les sites" %}<div class="fr-col-12">X</div>{% endfilter_form %}')
+    assert 'aria-label="Filtrer les sites"' in html
+    assert "fr-icon-filter-line fr-btn--icon-left" in html
+    assert html.index("X") < html.index("Filtrer</button>")
+    with pytest.raises(TemplateSyntaxError):
+        render('{% filter_form lable="typo" %}{% endfilter_form %}')
+
+
+@pytest.mark.parametrize("label", sorted(STATUS_BADGES))
+def test_every_status_has_a_badge_colour_from_the_mapping(label):
+    # Every key names a real status (a renamed one would fall back to "*" unseen); "*" covers the others.
+    model = apps.get_model(label)
+    colours = STATUS_BADGES[label]
+    assert "*" in colours
+    assert set(colours) - {"*"} <= {value for value, _ in model.Status.choices}
+
+
+def test_status_badge_renders_the_label_in_its_colour():
+    model = apps.get_model("audits.audit")
+    audit = model(status=model.Status.PLANNED)
+    html = render("{% status_badge audit small=True %}", audit=audit)
+    assert html.strip() == '<p class="fr-badge fr-badge--sm fr-badge--new">Planifié</p>'
+    audit.status = model.Status.CLOSED
+    assert render('{% status_badge audit element="span" %}', audit=audit).strip() == (
+        '<span class="fr-badge fr-badge--no-icon">Clos</span>'
+    )
+
+
+def test_table_wrapper_follows_a_list_of_several_pages_with_its_pagination(rf):
+    from django.core.paginator import Paginator
+
+    request = rf.get("/sites/", {"kind": "x"})
+    source = "{% table_wrapper page=page %}<table></table>{% endtable_wrapper %}"
+    several = render(source, page=Paginator(range(30), 10).page(2), request=request)
+    assert 'class="fr-pagination"' in several
+    assert "?kind=x&amp;page=3" in several  # the filters are kept: the DSFR tag reads the page's request
+    assert "fr-pagination" not in render(source, page=Paginator(range(5), 10).page(1), request=request)
+
+
+def test_inline_checkbox_is_checked_by_its_list_or_by_the_query(rf):
+    source = '{% include "components/inline_checkbox.html" with name="mine" value="true" id="m" label="M" query=q %}'
+    assert " checked>" in render(source, q=rf.get("/", {"mine": "true"}).GET)
+    assert " checked>" not in render(source, q=rf.get("/", {"mine": "false"}).GET)
+    listed = (
+        '{% include "components/inline_checkbox.html" with name="s" value="done" id="s" label="R" selected_values=v %}'
+    )
+    assert " checked>" in render(listed, v=["todo", "done"])
+    assert " checked>" not in render(listed, v=["todo"])
