@@ -8,6 +8,7 @@ from knox.models import AbstractAuthToken
 from simple_history.models import HistoricalRecords
 
 from qualipref.lib.models import TimeStampedModel
+from qualipref.lib.scoping import ScopedQuerySet
 from sites.models import Prefecture, Site
 
 
@@ -51,15 +52,13 @@ PREFECTURE_ROLES = (Role.QUALITY_MANAGER, Role.MANAGER)
 SITE_ROLES = (Role.SITE_REFERENT, Role.AGENT)
 
 
-class MembershipQuerySet(models.QuerySet):
+class MembershipQuerySet(ScopedQuerySet):
+    """``for_user``: the rule is accounts.access.scope_memberships, which reads the memberships (registered by
+    accounts.apps, so that the models and the rules do not import each other)."""
+
     def active(self, on=None):
         on = on or timezone.localdate()
         return self.filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on), valid_from__lte=on)
-
-    def for_user(self, user):
-        from accounts import access
-
-        return access.scope_memberships(self, user)
 
 
 class Membership(TimeStampedModel):

@@ -4,6 +4,7 @@ from simple_history.models import HistoricalRecords
 
 from qualipref.lib.dates import short_date
 from qualipref.lib.models import TimeStampedModel
+from qualipref.lib.scoping import ScopedQuerySet
 
 # Départements whose public holidays differ from the mainland ones, as `holidays.France` subdivisions.
 ALSACE_MOSELLE = {"57": "57", "67": "6AE", "68": "6AE"}
@@ -43,11 +44,8 @@ class Department(models.Model):
         return ALSACE_MOSELLE.get(self.code) or OVERSEAS_SUBDIVISIONS.get(self.code)
 
 
-class PrefectureQuerySet(models.QuerySet):
-    def for_user(self, user):
-        from accounts import access
-
-        return access.scope_prefectures(self, user)
+class PrefectureQuerySet(ScopedQuerySet):
+    """``for_user``: the rule is accounts.access.scope_prefectures (registered by accounts.apps)."""
 
 
 class Prefecture(TimeStampedModel):
@@ -70,11 +68,8 @@ class Prefecture(TimeStampedModel):
         return self.name
 
 
-class SiteQuerySet(models.QuerySet):
-    def for_user(self, user):
-        from accounts import access
-
-        return access.scope_sites(self, user)
+class SiteQuerySet(ScopedQuerySet):
+    """``for_user``: the rule is accounts.access.scope_sites (registered by accounts.apps)."""
 
     def active(self):
         return self.filter(is_active=True)
@@ -120,11 +115,8 @@ class Site(TimeStampedModel):
         return self.prefecture.department
 
 
-class ServiceQuerySet(models.QuerySet):
-    def for_user(self, user):
-        from accounts import access
-
-        return self.filter(site__in=access.scope_sites(Site.objects.all(), user))
+class ServiceQuerySet(ScopedQuerySet):
+    """``for_user``: those of the sites the user may read (access.scope_by_site, registered by accounts.apps)."""
 
 
 class Service(TimeStampedModel):
@@ -148,11 +140,8 @@ class Service(TimeStampedModel):
         return f"{self.site} – {self.name}"
 
 
-class SiteClosureQuerySet(models.QuerySet):
-    def for_user(self, user):
-        from accounts import access
-
-        return self.filter(site__in=access.scope_sites(Site.objects.all(), user))
+class SiteClosureQuerySet(ScopedQuerySet):
+    """``for_user``: those of the sites the user may read (access.scope_by_site, registered by accounts.apps)."""
 
 
 class SiteClosure(TimeStampedModel):
