@@ -169,7 +169,7 @@ def membership_list(request):
         memberships = memberships.filter(valid_from__gt=today)
     elif status == "ended":
         memberships = memberships.filter(valid_until__lt=today)
-    page = paginate(request, memberships.order_by("user__username", "role", "-valid_from"))
+    page = paginate(request, memberships.order_by("user__username", "role", "-valid_from", "pk"))
     for membership in page:
         membership.can_end = membership.is_active(today) and access.can_edit_membership(request.user, membership)
     return render(

@@ -227,6 +227,6 @@ class CampaignViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets
 class QuestionnaireViewSet(viewsets.ReadOnlyModelViewSet):
     """Questionnaires, every version (national data): coded questions rated 1 to 4 or « sans avis »."""
 
-    queryset = Questionnaire.objects.prefetch_related("questions").order_by("code", "-published_on")
+    queryset = Questionnaire.objects.prefetch_related("questions").order_by("code", "-published_on", "-pk")
     serializer_class = QuestionnaireSerializer
     filterset_fields = ["code", "audience"]
