@@ -98,7 +98,11 @@ class MembershipViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        return Membership.objects.for_user(self.request.user).select_related("user", "prefecture", "site__prefecture")
+        return (
+            Membership.objects.for_user(self.request.user)
+            .select_related("user", "prefecture", "site__prefecture")
+            .order_by("user__username", "role", "pk")  # a person may hold a role at several sites: pk settles ties
+        )
 
     def perform_create(self, serializer):
         serializer.instance = services.membership_create(by=self.request.user, **serializer.validated_data)

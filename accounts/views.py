@@ -48,7 +48,7 @@ def membership_list(request):
     data.setdefault("status", "active")  # the page opens on the memberships in force
     filterset = MembershipFilter(data, queryset=memberships, request=request)
     form = filterset.form
-    page = paginate(request, filterset.qs.order_by("user__username", "role", "-valid_from"))
+    page = paginate(request, filterset.qs.order_by("user__username", "role", "-valid_from", "pk"))
     for membership in page:
         membership.can_end = membership.is_active(today) and access.can_edit_membership(request.user, membership)
     return render(

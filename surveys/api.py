@@ -236,6 +236,6 @@ class QuestionnaireViewSet(viewsets.ReadOnlyModelViewSet):
     """Questionnaires, every version (national data): coded questions rated 1 to 4 or « sans avis », or answered
     « Oui » / « Non » (``kind``)."""
 
-    queryset = Questionnaire.objects.prefetch_related("questions").order_by("code", "-published_on")
+    queryset = Questionnaire.objects.prefetch_related("questions").order_by("code", "-published_on", "-pk")
     serializer_class = QuestionnaireSerializer
     filterset_fields = ["code", "audience"]

@@ -3,6 +3,7 @@ import os
 import pytest
 
 from tests import factories
+from tests.strict_templates import _allow_unknown_template_variables, _unknown_template_variables_fail  # noqa: F401
 
 # In CI (QUALIPREF_STRICT=1) a skipped test is a failure: every database, broker and browser test must run.
 STRICT = os.environ.get("QUALIPREF_STRICT") == "1"

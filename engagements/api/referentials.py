@@ -11,7 +11,7 @@ class ReferentialViewSet(viewsets.ReadOnlyModelViewSet):
     National administrators manage them with ``manage.py import_referential`` and the admin.
     """
 
-    queryset = Referential.objects.all()
+    queryset = Referential.objects.order_by("code", "-published_on", "-pk")  # pk: stable pages (tests/api)
     serializer_class = ReferentialSerializer
     filterset_class = ReferentialFilter
 
