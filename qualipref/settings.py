@@ -258,6 +258,7 @@ SPECTACULAR_SETTINGS = {
         "IndicatorStatusEnum": "indicators.models.Status",
         "CampaignStatusEnum": "surveys.models.Campaign.Status",
         "CampaignKindEnum": "surveys.models.Campaign.Kind",
+        "QuestionKindEnum": "surveys.models.Question.Kind",
     },
 }
 
