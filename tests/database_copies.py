@@ -11,6 +11,8 @@
 PostgreSQL copies whole databases (CREATE DATABASE … TEMPLATE …): the template lives on the server as
 ``<test database>_tpl_<fingerprint>``. SQLite's test database lives in memory: the template is a file of the cache
 folder (``$XDG_CACHE_HOME/qualipref/test-db``, ``~/.cache`` by default), copied through SQLite's backup API.
+Removing that file or dropping that database makes the next run migrate again (pytest's --reuse-db and
+--no-migrations bypass the templates).
 """
 
 import ast
