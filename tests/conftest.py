@@ -18,6 +18,26 @@ def pytest_runtest_makereport(item, call):
         report.longrepr = f"Test ignoré en CI (interdit) : {report.longrepr}"
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings, django_db_use_migrations):
+    """pytest-django's hook before it creates the test database: the creation copies a template instead of
+    replaying the migrations when the migrations have not changed since it was saved (tests/database_copies.py).
+    Not with --no-migrations, whose database must not become the template of a migrated one."""
+    from django.db import connections
+
+    from tests.database_copies import create_test_db_from_template
+
+    if not django_db_use_migrations:
+        yield
+        return
+    creations = [c.creation for c in connections.all() if c.settings_dict["TEST"].get("MIGRATE", True) is not False]
+    for creation in creations:
+        creation.create_test_db = create_test_db_from_template(creation, creation.create_test_db)
+    yield
+    for creation in creations:
+        del creation.create_test_db  # the class's method again
+
+
 FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 

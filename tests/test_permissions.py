@@ -66,6 +66,35 @@ def test_every_row_of_the_matrix_names_an_existing_url_pattern():
     assert not sorted({case.name for case in CASES} - names)
 
 
+MINIMAL_PDF = b"%PDF-1.4\n% matrice des permissions : document non rendu\n%%EOF\n"
+
+
+class _UnrenderedHTML:
+    """Stands for ``weasyprint.HTML`` in the matrix: the template is still rendered to HTML by the view (a template
+    error still fails the row), but its layout into a PDF is skipped."""
+
+    def __init__(self, *, string, **_options):
+        self.html = string
+        self.pages = [None]
+
+    def render(self):
+        return self
+
+    def write_pdf(self):
+        return MINIMAL_PDF
+
+
+@pytest.fixture(autouse=True)
+def _pdf_layout_skipped(monkeypatch):
+    """The matrix checks who may fetch a PDF, not the PDF: WeasyPrint's layout costs 3 to 15 s per row (seven roles
+    each), and the documents are rendered and read (pdftotext) by their own tests: tests/audits/test_reports*.py,
+    tests/indicators/test_dashboards_exports.py, tests/surveys/test_public_pages.py. Swapping the renderer below
+    qualipref.lib.pdf keeps every line of the views, services and templates in the request."""
+    import weasyprint
+
+    monkeypatch.setattr(weasyprint, "HTML", _UnrenderedHTML)
+
+
 def _request(client, case, world):
     url = reverse(case.name, kwargs=case.kwargs(world) if case.kwargs else None) + case.query
     data = case.data(world) if callable(case.data) else case.data

@@ -1,0 +1,276 @@
+"""Copies of the test database, so that the suite replays the migrations once and loads the browser tests' demo once.
+
+- The template: the test database right after `migrate` (schema, data migrations: départements, référentiels,
+  catalogue, questionnaires, beat schedules; content types and permissions), kept between runs and keyed by a
+  fingerprint of what the migrations read (their files, the project modules and data files they use, Django's
+  version). A run whose fingerprint has a template copies it instead of migrating; otherwise it migrates and
+  saves the template. A changed migration, référentiel or catalogue gives a new fingerprint, hence a real
+  `migrate`; `make quality` checks that the migrations match the models (makemigrations --check).
+- Snapshots: a copy of the test database taken during the run and put back later (the demo of the browser tests).
+
+PostgreSQL copies whole databases (CREATE DATABASE … TEMPLATE …): the template lives on the server as
+``<test database>_tpl_<fingerprint>``. SQLite's test database lives in memory: the template is a file of the cache
+folder (``$XDG_CACHE_HOME/qualipref/test-db``, ``~/.cache`` by default), copied through SQLite's backup API.
+Removing that file or dropping that database makes the next run migrate again (pytest's --reuse-db and
+--no-migrations bypass the templates).
+"""
+
+import ast
+import hashlib
+import os
+import sqlite3
+import sys
+from importlib import import_module
+from importlib.util import find_spec
+from pathlib import Path
+
+import django
+from django.apps import apps
+from django.conf import settings
+from django.db.migrations.loader import MigrationLoader
+
+BASE_DIR = Path(settings.BASE_DIR).resolve()
+
+
+# --- the fingerprint -------------------------------------------------------------------------------------------
+
+
+def _migration_files():
+    """Every migration file of every installed app (Django's and third-party apps' included)."""
+    for app_config in apps.get_app_configs():
+        module_name, _explicit = MigrationLoader.migrations_module(app_config.label)
+        if module_name is None:
+            continue
+        try:
+            module = import_module(module_name)
+        except ImportError:
+            continue
+        folder = Path(next(iter(module.__path__)))
+        yield from sorted(folder.glob("*.py"))
+
+
+def _project_sources_read_by(migration):
+    """The project's modules a migration imports (lazily too) and the files it names next to its app
+    (``Path(__file__)… / "referentials"``): their content decides what a data migration writes."""
+    tree = ast.parse(migration.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        names = []
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names = [node.module]
+        elif isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        for name in names:
+            spec = find_spec(name.split(".")[0]) and find_spec(name)
+            origin = Path(spec.origin).resolve() if spec and spec.origin else None
+            if origin and origin.is_relative_to(BASE_DIR) and ".venv" not in origin.parts:
+                yield origin
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div) and isinstance(node.right, ast.Constant):
+            target = migration.parent.parent / str(node.right.value)
+            if target.is_dir():
+                yield from sorted(path for path in target.rglob("*") if path.is_file())
+            elif target.is_file():
+                yield target
+
+
+def fingerprint_sources():
+    """The files whose content decides the migrated database."""
+    sources = set()
+    for migration in _migration_files():
+        sources.add(migration.resolve())
+        if migration.resolve().is_relative_to(BASE_DIR):
+            sources.update(_project_sources_read_by(migration))
+    return sorted(sources)
+
+
+def fingerprint():
+    digest = hashlib.sha256(f"django {django.get_version()} python {sys.version_info[:2]}".encode())
+    for path in fingerprint_sources():
+        digest.update(str(path.relative_to(BASE_DIR) if path.is_relative_to(BASE_DIR) else path.name).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+# --- PostgreSQL: whole databases copied by the server ----------------------------------------------------------
+
+
+class PostgresCopies:
+    def __init__(self, connection):
+        self.connection = connection
+
+    def _quote(self, name):
+        return self.connection.ops.quote_name(name)
+
+    def _server(self, *statements):
+        """Statements run outside the test database (connections to it closed: a database being copied or
+        dropped must have none; FORCE ends those of the live server's threads)."""
+        self.connection.close()
+        rows = None
+        with self.connection.creation._nodb_cursor() as cursor:
+            for statement, params in statements:
+                cursor.execute(statement, params)
+                rows = cursor.fetchall() if cursor.description else None
+        return rows  # of the last statement
+
+    def _exists(self, name):
+        return bool(self._server(("SELECT 1 FROM pg_catalog.pg_database WHERE datname = %s", [name])))
+
+    def _copy(self, source, target):
+        """A database copied from ``source``, which must have no connection: a thread of the live server may still
+        hold one after its last request."""
+        self._server(
+            (
+                "SELECT pg_terminate_backend(pid) FROM pg_catalog.pg_stat_activity"
+                " WHERE datname = %s AND pid <> pg_backend_pid()",
+                [source],
+            ),
+            (f"DROP DATABASE IF EXISTS {self._quote(target)} WITH (FORCE)", None),
+            (f"CREATE DATABASE {self._quote(target)} TEMPLATE {self._quote(source)}", None),
+        )
+
+    def template_name(self, test_name, key):
+        return f"{test_name}_tpl_{key}"
+
+    def has_template(self, test_name, key):
+        return self._exists(self.template_name(test_name, key))
+
+    def create_from_template(self, test_name, key):
+        self._copy(self.template_name(test_name, key), test_name)
+
+    def save_template(self, test_name, key):
+        """Copied under a temporary name, then renamed: a run that starts meanwhile never copies half a template.
+        Templates of other fingerprints of this test database are dropped."""
+        template = self.template_name(test_name, key)
+        partial = f"{template}_partial"
+        self._copy(test_name, partial)
+        prefix = self.template_name(test_name, "")
+        stale = self._server(
+            (
+                "SELECT datname FROM pg_catalog.pg_database WHERE starts_with(datname, %s) AND datname <> %s",
+                [prefix, partial],
+            )
+        )
+        self._server(*((f"DROP DATABASE IF EXISTS {self._quote(name)} WITH (FORCE)", None) for (name,) in stale))
+        self._server((f"ALTER DATABASE {self._quote(partial)} RENAME TO {self._quote(template)}", None))
+
+    def snapshot(self, label):
+        name = self.connection.settings_dict["NAME"]
+        self._copy(name, f"{name}_{label}")
+
+    def restore(self, label):
+        name = self.connection.settings_dict["NAME"]
+        self._copy(f"{name}_{label}", name)
+
+    def drop_snapshot(self, label):
+        name = self.connection.settings_dict["NAME"]
+        self._server((f"DROP DATABASE IF EXISTS {self._quote(f'{name}_{label}')} WITH (FORCE)", None))
+
+
+# --- SQLite: the in-memory test database copied page by page (backup API) ----------------------------------------
+
+
+SQLITE_TEMPLATES_KEPT = 4
+
+
+def _modified(path):
+    try:
+        return path.stat().st_mtime
+    except FileNotFoundError:  # removed meanwhile by another run
+        return 0
+
+
+class SqliteCopies:
+    def __init__(self, connection):
+        self.connection = connection
+        self.snapshots = {}
+
+    def _raw(self):
+        self.connection.ensure_connection()
+        return self.connection.connection
+
+    def _template_file(self, key):
+        cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+        return cache / "qualipref" / "test-db" / f"{key}.sqlite3"
+
+    def has_template(self, test_name, key):
+        return self._template_file(key).is_file()
+
+    def create_from_template(self, test_name, key):
+        # Read-only: a missing file (removed meanwhile by another run) is an error, not a new empty database.
+        source = sqlite3.connect(f"{self._template_file(key).as_uri()}?mode=ro", uri=True)
+        try:
+            source.backup(self._raw())
+        finally:
+            source.close()
+
+    def save_template(self, test_name, key):
+        """Written under a temporary name, then renamed (atomic): a run that starts meanwhile reads a whole file.
+        The folder keeps the latest templates only (several working copies of the project may share it)."""
+        target = self._template_file(key)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_suffix(f".{os.getpid()}.partial")
+        copy = sqlite3.connect(partial)
+        try:
+            self._raw().backup(copy)
+        finally:
+            copy.close()
+        partial.replace(target)
+        templates = sorted(target.parent.glob("*.sqlite3"), key=_modified, reverse=True)
+        for stale in templates[SQLITE_TEMPLATES_KEPT:]:
+            stale.unlink(missing_ok=True)
+
+    def snapshot(self, label):
+        copy = sqlite3.connect(":memory:", check_same_thread=False)
+        self._raw().backup(copy)
+        self.snapshots[label] = copy
+
+    def restore(self, label):
+        self.snapshots[label].backup(self._raw())
+
+    def drop_snapshot(self, label):
+        self.snapshots.pop(label).close()
+
+
+def copies(connection, name=None):
+    """The copier of the connection's test database (``name``: its name, by default the current one), or None for a
+    database it cannot copy (SQLite in a file)."""
+    name = name or connection.settings_dict["NAME"]
+    if connection.vendor == "postgresql":
+        return PostgresCopies(connection)
+    if connection.vendor == "sqlite" and connection.creation.is_in_memory_db(name):
+        return SqliteCopies(connection)
+    return None
+
+
+# --- the test database from the template -----------------------------------------------------------------------
+
+
+def create_test_db_from_template(creation, original):
+    """A replacement of ``connection.creation.create_test_db``: Django's steps, the copy of the template standing
+    for `migrate` when the template exists; otherwise Django's own, followed by the template's saving."""
+
+    def create_test_db(verbosity=1, autoclobber=False, serialize=True, keepdb=False):
+        from django.core.management import call_command
+
+        connection = creation.connection
+        test_name = creation._get_test_db_name()
+        backend = copies(connection, test_name)
+        key = fingerprint()
+        if keepdb or backend is None or not backend.has_template(test_name, key):
+            name = original(verbosity=verbosity, autoclobber=autoclobber, serialize=serialize, keepdb=keepdb)
+            if backend is not None and not keepdb:
+                backend.save_template(name, key)
+                connection.ensure_connection()
+            return name
+        if verbosity >= 1:
+            creation.log(f"Copying the template of the test database for alias '{connection.alias}' ({key})...")
+        connection.close()
+        settings.DATABASES[connection.alias]["NAME"] = test_name
+        connection.settings_dict["NAME"] = test_name
+        backend.create_from_template(test_name, key)
+        if serialize:
+            connection._test_serialized_contents = creation.serialize_db_to_string()
+        call_command("createcachetable", database=connection.alias)
+        connection.ensure_connection()
+        return test_name
+
+    return create_test_db
