@@ -61,8 +61,8 @@ def _project_sources_read_by(migration):
             names = [alias.name for alias in node.names]
         for name in names:
             spec = find_spec(name.split(".")[0]) and find_spec(name)
-            origin = Path(spec.origin).resolve() if spec and spec.origin else None
-            if origin and origin.is_relative_to(BASE_DIR) and ".venv" not in origin.parts:
+            origin = Path(spec.origin).resolve() if spec and spec.origin else None  # "built-in" for sys, itertools
+            if origin and origin.is_file() and origin.is_relative_to(BASE_DIR) and ".venv" not in origin.parts:
                 yield origin
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div) and isinstance(node.right, ast.Constant):
             target = migration.parent.parent / str(node.right.value)
