@@ -1,3 +1,4 @@
+import importlib
 import os
 
 import pytest
@@ -135,3 +136,15 @@ def _fresh_content_types():
     ContentType.objects.clear_cache()
     yield
     ContentType.objects.clear_cache()
+
+
+def restore_reference_data():
+    """Transactional tests end with a flush, which also empties what the data migrations loaded (départements, the
+    DSFR header texts, whose absence the strict template check reports): put it back when it is missing."""
+    from django.apps import apps
+
+    from sites.models import Department
+
+    if not Department.objects.filter(code="13").exists():
+        importlib.import_module("sites.migrations.0002_departments").load(apps, None)
+        importlib.import_module("qualipref.migrations.0001_site_config").create(apps, None)

@@ -21,6 +21,7 @@ from django.db import transaction
 from qualipref import outbox
 from qualipref.models import OutboxMessage
 from qualipref.tasks import ping
+from tests.conftest import restore_reference_data
 
 pytestmark = [
     pytest.mark.worker,
@@ -84,6 +85,7 @@ def database_shared_with_worker(transactional_db):
 
     if connection.vendor == "sqlite":
         pytest.skip("La base SQLite de test, en mémoire, ne se partage pas avec le fil du worker (PostgreSQL en CI).")
+    restore_reference_data()
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ package scope: pytest-django runs these transactional tests together, after the 
 loop nor the variable leaks into later tests or the subprocesses they start (`check --deploy` refuses it).
 """
 
-import importlib
 import os
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from django.conf import settings
 from django.core.servers.basehttp import WSGIServer
 from django.test.testcases import LiveServerThread
 
+from tests.conftest import restore_reference_data
 from tests.e2e.page_checks import PageChecks
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -109,18 +109,6 @@ def artifacts():
     return ARTIFACTS
 
 
-def _restore_reference_data():
-    """Transactional tests end with a flush, which also empties what the data migrations loaded
-    (départements, the DSFR header texts): put it back when it is missing."""
-    from django.apps import apps
-
-    from sites.models import Department
-
-    if not Department.objects.filter(code="13").exists():
-        importlib.import_module("sites.migrations.0002_departments").load(apps, None)
-        importlib.import_module("qualipref.migrations.0001_site_config").create(apps, None)
-
-
 @pytest.fixture(scope="session")
 def _demo_snapshot(django_db_setup, django_db_blocker):
     """The demo loaded once for all the browser tests, on the migrated database (the state `make demo` gives),
@@ -142,7 +130,7 @@ def _demo_snapshot(django_db_setup, django_db_blocker):
         name, key = connection.settings_dict["NAME"], fingerprint()
         if backend.has_template(name, key):
             backend.create_from_template(name, key)  # earlier transactional tests end with a flush
-        _restore_reference_data()
+        restore_reference_data()
         with override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS):
             load_demo()
         backend.snapshot("demo")
@@ -159,7 +147,7 @@ def demo(transactional_db, _demo_snapshot):
     if _demo_snapshot is not None:
         _demo_snapshot.restore("demo")
     else:
-        _restore_reference_data()
+        restore_reference_data()
         load_demo()
     return DEMO_PASSWORD
 
