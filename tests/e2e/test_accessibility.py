@@ -116,7 +116,10 @@ def test_the_agents_pages_named_by_the_audit_pass_axe(page, demo, login, artifac
     assert axe_violations(page) == []  # the grid scrolls in its own region on a phone
 
 
-@pytest.mark.parametrize(("url", "column"), [("/reclamations/", "Statut"), ("/courriers/", "Réponse")])
+@pytest.mark.parametrize(
+    ("url", "column"),
+    [("/reclamations/", "Statut"), ("/courriers/", "Réponse"), ("/comptes/habilitations/", "Actions")],
+)
 def test_the_registers_show_their_key_column_at_1280_px_without_scrolling(page, demo, login, artifacts, url, column):
     login("qualite13", demo)
     page.goto(url)

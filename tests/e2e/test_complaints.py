@@ -34,7 +34,7 @@ def test_a_complaint_goes_from_the_public_form_to_its_answer(
 
     # A user, on a phone, without an account.
     phone = browser.new_context(
-        base_url=live_server.url, locale="fr-FR", viewport={"width": 390, "height": 844}, is_mobile=True
+        base_url=live_server.url, locale="fr-FR", viewport={"width": 375, "height": 812}, is_mobile=True
     )
     phone.set_default_timeout(TIMEOUT_MS)
     public = phone.new_page()
@@ -50,6 +50,8 @@ def test_a_complaint_goes_from_the_public_form_to_its_answer(
     expect(public.get_by_role("heading", level=1)).to_have_text("Votre demande est enregistrée")
     reference = public.locator("#reference").inner_text()
     assert re.fullmatch(rf"REC-13-{timezone.localdate().year}-\d{{5}}", reference)
+    # The « merci » page fits the phone too (the form itself is in the public pages' phone test).
+    assert public.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
     public.screenshot(path=artifacts / "e-reclamation-confirmation.png", full_page=True)
     checks.finish()
     phone.close()
