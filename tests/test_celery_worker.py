@@ -66,7 +66,7 @@ def worker_app():
             result_expires=600,
             worker_hijack_root_logger=False,
         )
-        app.autodiscover_tasks()
+        app.autodiscover_tasks(force=True)  # now, not on finalize: a task module no test imported yet is registered too
         app.finalize(auto=True)
         assert "qualipref.tasks.ping" in app.tasks
 
