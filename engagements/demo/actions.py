@@ -412,15 +412,7 @@ def _load_2015():
     if plan is None:
         plan = ActionPlan.objects.create(prefecture=prefecture, title=PLAN_TITLE)
         ActionPlan.objects.filter(pk=plan.pk).update(created_at=_aware(datetime.date(2015, 1, 12)))
-    _attach_running_cycle(plan)
-    plan.refresh_from_db()
-    referential = _referential(plan)
-    engagements = {}
-    if referential is not None:
-        engagements = {e.code: e for e in Engagement.objects.filter(referential=referential).select_related("module")}
-    sites = {site.name: site for site in Site.objects.filter(prefecture=prefecture)}
-    users = {user.username: user for user in User.objects.filter(username__in=[QUALITY, REFERENT_ARLES, AGENT_ISTRES])}
-    existing = set(plan.actions.values_list("title", flat=True))
+    engagements, sites, users, existing = _plan_lookups(plan, prefecture)
     today = timezone.localdate()
     created = 0
     for spec in ACTIONS:
@@ -501,6 +493,20 @@ def _load_current():
             prefecture=prefecture, title=f"{CURRENT_PLAN_PREFIX}{today.year} – Bouches-du-Rhône"
         )
         ActionPlan.objects.filter(pk=plan.pk).update(created_at=_aware(today - datetime.timedelta(days=120)))
+    engagements, sites, users, existing = _plan_lookups(plan, prefecture)
+    created = 0
+    for spec in CURRENT_ACTIONS:
+        if spec[0] in existing or (spec[1] is not None and spec[1] not in sites):
+            continue
+        _create(plan, spec, sites=sites, users=users, engagements=engagements, today=today)
+        created += 1
+    return created
+
+
+def _plan_lookups(plan, prefecture):
+    """What both demo plans look up before adding their actions: the plan tied to the running cycle, its
+    référentiel's engagements by code, the prefecture's sites by name, the demo users by username, and the titles
+    the plan already holds (a second load adds nothing)."""
     _attach_running_cycle(plan)
     plan.refresh_from_db()
     referential = _referential(plan)
@@ -510,10 +516,4 @@ def _load_current():
     sites = {site.name: site for site in Site.objects.filter(prefecture=prefecture)}
     users = {user.username: user for user in User.objects.filter(username__in=[QUALITY, REFERENT_ARLES, AGENT_ISTRES])}
     existing = set(plan.actions.values_list("title", flat=True))
-    created = 0
-    for spec in CURRENT_ACTIONS:
-        if spec[0] in existing or (spec[1] is not None and spec[1] not in sites):
-            continue
-        _create(plan, spec, sites=sites, users=users, engagements=engagements, today=today)
-        created += 1
-    return created
+    return engagements, sites, users, existing
