@@ -43,8 +43,10 @@ run: demo
 	$(MANAGE) runserver 127.0.0.1:$(PORT) & pids="$$pids $$!"; \
 	wait -n
 
+# One pytest process per core (pytest-xdist): a test module stays in one process, which loads its demo once.
+TEST_PROCESSES ?= auto
 test: install
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_PROCESSES) --dist loadfile
 
 quality: install
 	$(BIN)/ruff format --check .

@@ -10,6 +10,40 @@ from tests.strict_templates import _allow_unknown_template_variables, _unknown_t
 STRICT = os.environ.get("QUALIPREF_STRICT") == "1"
 
 
+def redis_database_of_this_process(url):
+    """The Redis URL ``url`` with the database of this pytest-xdist process: ``make test`` runs one process per core,
+    and each test empties the cache (a FLUSHDB with django-redis), which would empty the queues and the counters of
+    the other process's tests. Process N takes database D - 2N (D: the URL's), so that the SQLite series' worker tests
+    (database 14) and the PostgreSQL series (15) never meet."""
+    process = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
+    if not process or not url.startswith(("redis://", "rediss://")):
+        return url
+    base, _slash, database = url.rpartition("/")
+    return f"{base}/{int(database or 0) - 2 * process}"
+
+
+def _own_redis_database_per_process():
+    """Django's settings and Celery's configuration were read before this module (pytest-django sets Django up
+    first): they are changed here, before any test touches the cache or the broker."""
+    from django.conf import settings
+
+    from qualipref.celery import app
+
+    for name in ("CELERY_BROKER_URL", "CELERY_RESULT_BACKEND", "CACHE_URL"):
+        if os.environ.get(name):
+            os.environ[name] = redis_database_of_this_process(os.environ[name])
+    cache = settings.CACHES["default"]
+    if cache["BACKEND"] == "django_redis.cache.RedisCache":
+        cache["LOCATION"] = redis_database_of_this_process(cache["LOCATION"])
+    app.conf.broker_url = settings.CELERY_BROKER_URL = redis_database_of_this_process(settings.CELERY_BROKER_URL)
+    if settings.CELERY_RESULT_BACKEND:
+        settings.CELERY_RESULT_BACKEND = redis_database_of_this_process(settings.CELERY_RESULT_BACKEND)
+        app.conf.result_backend = settings.CELERY_RESULT_BACKEND
+
+
+_own_redis_database_per_process()
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     outcome = yield
@@ -148,3 +182,33 @@ def restore_reference_data():
     if not Department.objects.filter(code="13").exists():
         importlib.import_module("sites.migrations.0002_departments").load(apps, None)
         importlib.import_module("qualipref.migrations.0001_site_config").create(apps, None)
+
+
+def _flushes_the_database(item):
+    """Whether pytest-django ends the test with a flush (a transactional test: the browser tests, the worker's)."""
+    marker = item.get_closest_marker("django_db")
+    transactional_marker = marker is not None and (marker.kwargs.get("transaction") or marker.args[:1] == (True,))
+    return transactional_marker or bool({"transactional_db", "live_server"} & set(item.fixturenames))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a flushing test followed by one that does not flush, the test database becomes the migrated template
+    again (tests/database_copies.py): the flush emptied what the data migrations loaded (référentiels, catalogue,
+    départements, beat schedules) that the next tests read. pytest-django runs transactional tests last, but one
+    pytest-xdist process runs whole modules one after the other, whatever they hold."""
+    yield
+    if nextitem is None or not _flushes_the_database(item) or _flushes_the_database(nextitem):
+        return
+    from django.db import connection
+    from pytest_django.plugin import blocking_manager_key
+
+    from tests.database_copies import copies, fingerprint
+
+    backend = copies(connection)
+    with item.config.stash[blocking_manager_key].unblock():
+        name, key = connection.settings_dict["NAME"], fingerprint()
+        if backend is not None and backend.has_template(name, key):
+            backend.create_from_template(name, key)
+        else:
+            restore_reference_data()

@@ -13,11 +13,19 @@ PostgreSQL copies whole databases (CREATE DATABASE … TEMPLATE …): the templa
 folder (``$XDG_CACHE_HOME/qualipref/test-db``, ``~/.cache`` by default), copied through SQLite's backup API.
 Removing that file or dropping that database makes the next run migrate again (pytest's --reuse-db and
 --no-migrations bypass the templates).
+
+Under pytest-xdist (`make test` runs one process per core) each process has its own test database
+(``test_qualipref_gw0``, ``…_gw1``) copied from one template, named without the process's suffix; the first
+process to miss the template migrates and saves it while the others wait on a lock, then copy it.
 """
 
 import ast
+import contextlib
+import fcntl
+import functools
 import hashlib
 import os
+import re
 import sqlite3
 import sys
 from importlib import import_module
@@ -30,6 +38,26 @@ from django.conf import settings
 from django.db.migrations.loader import MigrationLoader
 
 BASE_DIR = Path(settings.BASE_DIR).resolve()
+XDIST_SUFFIX = re.compile(r"_gw\d+$")  # pytest-django's suffix of an xdist process's test database
+
+
+def _cache_folder():
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return cache / "qualipref" / "test-db"
+
+
+@contextlib.contextmanager
+def _one_process_at_a_time(test_name):
+    """Held while a process looks for the template and, missing it, migrates and saves it: the other processes
+    of the run (and other runs on this machine) wait, then copy the template instead of migrating too."""
+    folder = _cache_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / f"{XDIST_SUFFIX.sub('', test_name)}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 # --- the fingerprint -------------------------------------------------------------------------------------------
@@ -82,6 +110,7 @@ def fingerprint_sources():
     return sorted(sources)
 
 
+@functools.cache  # the migrations do not change during a run
 def fingerprint():
     digest = hashlib.sha256(f"django {django.get_version()} python {sys.version_info[:2]}".encode())
     for path in fingerprint_sources():
@@ -128,7 +157,7 @@ class PostgresCopies:
         )
 
     def template_name(self, test_name, key):
-        return f"{test_name}_tpl_{key}"
+        return f"{XDIST_SUFFIX.sub('', test_name)}_tpl_{key}"
 
     def has_template(self, test_name, key):
         return self._exists(self.template_name(test_name, key))
@@ -188,8 +217,7 @@ class SqliteCopies:
         return self.connection.connection
 
     def _template_file(self, key):
-        cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-        return cache / "qualipref" / "test-db" / f"{key}.sqlite3"
+        return _cache_folder() / f"{key}.sqlite3"
 
     def has_template(self, test_name, key):
         return self._template_file(key).is_file()
@@ -255,18 +283,20 @@ def create_test_db_from_template(creation, original):
         test_name = creation._get_test_db_name()
         backend = copies(connection, test_name)
         key = fingerprint()
-        if keepdb or backend is None or not backend.has_template(test_name, key):
-            name = original(verbosity=verbosity, autoclobber=autoclobber, serialize=serialize, keepdb=keepdb)
-            if backend is not None and not keepdb:
+        if keepdb or backend is None:
+            return original(verbosity=verbosity, autoclobber=autoclobber, serialize=serialize, keepdb=keepdb)
+        with _one_process_at_a_time(test_name):
+            if not backend.has_template(test_name, key):
+                name = original(verbosity=verbosity, autoclobber=autoclobber, serialize=serialize, keepdb=keepdb)
                 backend.save_template(name, key)
                 connection.ensure_connection()
-            return name
-        if verbosity >= 1:
-            creation.log(f"Copying the template of the test database for alias '{connection.alias}' ({key})...")
-        connection.close()
-        settings.DATABASES[connection.alias]["NAME"] = test_name
-        connection.settings_dict["NAME"] = test_name
-        backend.create_from_template(test_name, key)
+                return name
+            if verbosity >= 1:
+                creation.log(f"Copying the template of the test database for alias '{connection.alias}' ({key})...")
+            connection.close()
+            settings.DATABASES[connection.alias]["NAME"] = test_name
+            connection.settings_dict["NAME"] = test_name
+            backend.create_from_template(test_name, key)
         if serialize:
             connection._test_serialized_contents = creation.serialize_db_to_string()
         call_command("createcachetable", database=connection.alias)

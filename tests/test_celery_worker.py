@@ -21,7 +21,7 @@ from django.db import transaction
 from qualipref import outbox
 from qualipref.models import OutboxMessage
 from qualipref.tasks import ping
-from tests.conftest import restore_reference_data
+from tests.conftest import redis_database_of_this_process, restore_reference_data
 
 pytestmark = [
     pytest.mark.worker,
@@ -36,7 +36,11 @@ def _redis_url():
     """The broker of the run when it is Redis (CI), otherwise a local Redis, database 14 (kept for tests; CI's
     PostgreSQL series, running at the same time, flushes its own database 15)."""
     url = os.environ.get("CELERY_BROKER_URL", "")
-    return url if url.startswith(("redis://", "rediss://")) else "redis://127.0.0.1:6379/14"
+    return (
+        url
+        if url.startswith(("redis://", "rediss://"))
+        else redis_database_of_this_process("redis://127.0.0.1:6379/14")
+    )
 
 
 @pytest.fixture(scope="module")
