@@ -11,9 +11,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
-from simple_history.models import HistoricalRecords
 
-from qualipref.lib.models import TimeStampedModel
+from qualipref.lib.models import TimeStampedModel, acting_user, timestamped_history, value_in
 from sites.models import Department, Prefecture, Service, Site
 
 from .register import RegisterItem, RegisterItemQuerySet
@@ -113,29 +112,14 @@ class Complaint(RegisterItem):
     due_on = models.DateField("échéance", help_text="15e jour ouvré après la réception, au calendrier du site.")
     status = models.CharField("statut", max_length=12, choices=Status.choices, default=Status.RECEIVED)
     answered_on = models.DateField("répondue le", null=True, blank=True)
-    answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="réponse enregistrée par",
-    )
+    answered_by = acting_user("réponse enregistrée par")
     response = models.TextField("réponse", blank=True)
     answer_delay = models.PositiveSmallIntegerField(
         "délai de réponse (jours ouvrés)", null=True, blank=True, help_text="Jours ouvrés de la réception à la réponse."
     )
     answered_in_time = models.BooleanField("répondue dans les délais", null=True, blank=True)
     closed_on = models.DateField("close le", null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="saisie par",
-        help_text="Vide pour une demande déposée sur le formulaire public.",
-    )
+    created_by = acting_user("saisie par", help_text="Vide pour une demande déposée sur le formulaire public.")
     anonymised_on = models.DateField(
         "données personnelles effacées le",
         null=True,
@@ -147,7 +131,7 @@ class Complaint(RegisterItem):
     objects = ComplaintQuerySet.as_manager()
     # The answer is written once and usually greets the requester by name ({nom}): like the requester's details,
     # it stays out of the history tables; the history still shows when and by whom the complaint was answered.
-    history = HistoricalRecords(excluded_fields=["created_at", "updated_at", "response", *REQUESTER_FIELDS])
+    history = timestamped_history("response", *REQUESTER_FIELDS)
 
     class Meta:
         verbose_name = "réclamation ou suggestion"
@@ -201,13 +185,8 @@ class Complaint(RegisterItem):
     def __str__(self):
         return f"{self.get_kind_display()} {self.reference}"
 
-    @property
-    def is_open(self):
-        return self.status in self.OPEN_STATUSES
-
-    @property
-    def is_answered(self):
-        return self.status in self.ANSWERED_STATUSES
+    is_open = value_in("status", OPEN_STATUSES)
+    is_answered = value_in("status", ANSWERED_STATUSES)
 
     @property
     def has_requester(self):

@@ -17,9 +17,8 @@ erased with the subject when the retention period ends (complaints.retention).
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from simple_history.models import HistoricalRecords
 
-from qualipref.lib.models import TimeStampedModel
+from qualipref.lib.models import TimeStampedModel, acting_user, timestamped_history, value_in, value_set
 from sites.models import Prefecture, Service, Site
 
 from .register import RegisterItem, RegisterItemQuerySet
@@ -110,15 +109,7 @@ class Correspondence(RegisterItem):
         related_name="assigned_correspondences",
         verbose_name="agent chargé de la réponse",
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="saisi par",
-        db_index=False,
-    )
+    created_by = acting_user("saisi par", db_index=False)
     import_batch = models.ForeignKey(
         "complaints.CorrespondenceImport",
         on_delete=models.SET_NULL,
@@ -131,9 +122,8 @@ class Correspondence(RegisterItem):
 
     objects = CorrespondenceQuerySet.as_manager()
     # The history is read by item (its ``id`` index) and by date: its other columns need no index.
-    history = HistoricalRecords(
-        excluded_fields=["created_at", "updated_at", "sender", "import_batch"],
-        no_db_index=["prefecture", "site", "service", "assigned_to", "created_by"],
+    history = timestamped_history(
+        "sender", "import_batch", no_db_index=["prefecture", "site", "service", "assigned_to", "created_by"]
     )
 
     class Meta:
@@ -186,9 +176,7 @@ class Correspondence(RegisterItem):
     def is_open(self):
         return self.answered_on is None
 
-    @property
-    def is_answered(self):
-        return self.answered_on is not None
+    is_answered = value_set("answered_on")
 
     @property
     def label(self):
@@ -262,14 +250,7 @@ class CorrespondenceImport(TimeStampedModel):
     prefecture = models.ForeignKey(
         Prefecture, on_delete=models.PROTECT, related_name="correspondence_imports", verbose_name="préfecture"
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="importé par",
-    )
+    created_by = acting_user("importé par")
     # Kept while the import runs, deleted afterwards (it may name senders).
     file = models.FileField("fichier", upload_to="imports/courriers/%Y/", blank=True)
     file_name = models.CharField("nom du fichier", max_length=255)
@@ -296,6 +277,4 @@ class CorrespondenceImport(TimeStampedModel):
     def __str__(self):
         return f"Import « {self.file_name} » ({self.get_status_display().lower()})"
 
-    @property
-    def is_running(self):
-        return self.status in self.RUNNING_STATUSES
+    is_running = value_in("status", RUNNING_STATUSES)

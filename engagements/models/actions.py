@@ -4,9 +4,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
-from qualipref.lib.models import TimeStampedModel
+from qualipref.lib.models import TimeStampedModel, acting_user, timestamped_history, value_in
 from sites.models import Prefecture, Site
 
 from .labellings import Labelling
@@ -135,17 +134,10 @@ class Action(TimeStampedModel):
         verbose_name="efficacité vérifiée par",
     )
     verified_on = models.DateField("efficacité vérifiée le", null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="créée par",
-    )
+    created_by = acting_user("créée par")
 
     objects = ActionQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+    history = timestamped_history()
 
     class Meta:
         verbose_name = "action"
@@ -173,9 +165,7 @@ class Action(TimeStampedModel):
     def __str__(self):
         return self.title
 
-    @property
-    def is_open(self):
-        return self.status in self.OPEN_STATUSES
+    is_open = value_in("status", OPEN_STATUSES)
 
     def is_overdue(self, on=None):
         return self.is_open and self.due_on is not None and self.due_on < (on or timezone.localdate())

@@ -4,11 +4,10 @@
 grouping answers on these columns (``surveys.results``), without a join, whatever the number of responses.
 """
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from qualipref.lib.models import TimeStampedModel
+from qualipref.lib.models import TimeStampedModel, acting_user
 from sites.models import Prefecture, Service, Site
 
 from .campaigns import Campaign
@@ -50,14 +49,7 @@ class Response(TimeStampedModel):
     comment_status = models.CharField(
         "modération du commentaire", max_length=10, choices=CommentStatus.choices, default=CommentStatus.NONE
     )
-    moderated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="modéré par",
-    )
+    moderated_by = acting_user("modéré par")
     submission_key = models.UUIDField(
         "clé d'envoi",
         null=True,
@@ -66,15 +58,7 @@ class Response(TimeStampedModel):
         editable=False,
         help_text="Donnée par le formulaire : un même envoi reçu deux fois n'est compté qu'une fois.",
     )
-    entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="saisi par",
-        help_text="Vide pour une réponse du visiteur lui-même.",
-    )
+    entered_by = acting_user("saisi par", help_text="Vide pour une réponse du visiteur lui-même.")
 
     objects = ResponseQuerySet.as_manager()
 
