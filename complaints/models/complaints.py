@@ -15,7 +15,7 @@ from django.db.models import F, Q
 from qualipref.lib.models import TimeStampedModel, acting_user, timestamped_history, value_in
 from sites.models import Department, Prefecture, Service, Site
 
-from .register import RegisterItem, RegisterItemQuerySet
+from .register import RegisterItem, RegisterItemQuerySet, register_constraints, register_indexes
 
 # Personal data of the requester: optional, shown to the handlers only, never kept in the history.
 REQUESTER_FIELDS = ("requester_name", "requester_email", "requester_address", "requester_phone")
@@ -137,22 +137,12 @@ class Complaint(RegisterItem):
         verbose_name = "réclamation ou suggestion"
         verbose_name_plural = "réclamations et suggestions"
         ordering = ["-received_on", "-pk"]
-        indexes = [
-            models.Index(fields=["site", "status", "due_on"], name="complaint_register_idx"),
-            models.Index(fields=["prefecture", "received_on"], name="complaint_stats_idx"),
-            # The dashboards count the overdue complaints of every prefecture: only the open ones.
-            models.Index(
-                fields=["prefecture", "site", "due_on"],
-                condition=Q(status__in=["received", "in_progress"]),
-                name="complaint_open_idx",
-            ),
-        ]
+        # The dashboards count the overdue complaints of every prefecture: only the open ones.
+        indexes = register_indexes(
+            "complaint", state="status", open_condition=Q(status__in=["received", "in_progress"])
+        )
         constraints = [
-            models.CheckConstraint(condition=Q(due_on__gt=F("received_on")), name="complaint_due_after_receipt"),
-            models.CheckConstraint(
-                condition=Q(answered_on__isnull=True) | Q(answered_on__gte=F("received_on")),
-                name="complaint_answered_after_receipt",
-            ),
+            *register_constraints("complaint"),
             # Open: nothing of an answer; answered or closed: the whole answer.
             models.CheckConstraint(
                 condition=Q(
@@ -168,12 +158,6 @@ class Complaint(RegisterItem):
                     answer_delay__isnull=False,
                 ),
                 name="complaint_answered_has_answer",
-            ),
-            models.CheckConstraint(
-                condition=Q(answered_on__isnull=True)
-                | Q(answered_in_time=True, answered_on__lte=F("due_on"))
-                | Q(answered_in_time=False, answered_on__gt=F("due_on")),
-                name="complaint_in_time_matches_dates",
             ),
             models.CheckConstraint(
                 condition=Q(status="closed", closed_on__isnull=False, closed_on__gte=F("answered_on"))

@@ -16,12 +16,12 @@ erased with the subject when the retention period ends (complaints.retention).
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 
 from qualipref.lib.models import TimeStampedModel, acting_user, timestamped_history, value_in, value_set
 from sites.models import Prefecture, Service, Site
 
-from .register import RegisterItem, RegisterItemQuerySet
+from .register import RegisterItem, RegisterItemQuerySet, register_constraints, register_indexes
 
 # Delays in working days: letters and e-mails are national engagements; the others are the defaults of a
 # prefecture that has not set its own (CorrespondenceDelays).
@@ -130,16 +130,8 @@ class Correspondence(RegisterItem):
         verbose_name = "courrier"
         verbose_name_plural = "courriers"
         ordering = ["-received_on", "-pk"]
-        indexes = [
-            models.Index(fields=["site", "answered_on", "due_on"], name="correspondence_register_idx"),
-            models.Index(fields=["prefecture", "received_on"], name="correspondence_stats_idx"),
-            # The dashboards count the overdue letters of every prefecture: only the open ones, a few among millions.
-            models.Index(
-                fields=["prefecture", "site", "due_on"],
-                condition=Q(answered_on__isnull=True),
-                name="correspondence_open_idx",
-            ),
-        ]
+        # The dashboards count the overdue letters of every prefecture: only the open ones, a few among millions.
+        indexes = register_indexes("correspondence", state="answered_on", open_condition=Q(answered_on__isnull=True))
         constraints = [
             models.UniqueConstraint(
                 fields=["prefecture", "reference"],
@@ -150,21 +142,11 @@ class Correspondence(RegisterItem):
             models.CheckConstraint(
                 condition=Q(delay_days__gte=1, delay_days__lte=MAX_DELAY), name="correspondence_delay_range"
             ),
-            models.CheckConstraint(condition=Q(due_on__gt=F("received_on")), name="correspondence_due_after_receipt"),
-            models.CheckConstraint(
-                condition=Q(answered_on__isnull=True) | Q(answered_on__gte=F("received_on")),
-                name="correspondence_answered_after_receipt",
-            ),
+            *register_constraints("correspondence"),
             models.CheckConstraint(
                 condition=Q(answered_on__isnull=True, answered_in_time__isnull=True, answer_delay__isnull=True)
                 | Q(answered_on__isnull=False, answered_in_time__isnull=False, answer_delay__isnull=False),
                 name="correspondence_answered_has_facts",
-            ),
-            models.CheckConstraint(
-                condition=Q(answered_on__isnull=True)
-                | Q(answered_in_time=True, answered_on__lte=F("due_on"))
-                | Q(answered_in_time=False, answered_on__gt=F("due_on")),
-                name="correspondence_in_time_matches_dates",
             ),
         ]
 
