@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import Q
 
 from engagements.models import Action, Engagement, Module
-from qualipref.lib.models import TimeStampedModel, acting_user, timestamped_history, value_in, value_set
+from qualipref.lib.models import TimeStampedModel, acting_user, optional_fk, timestamped_history, value_in, value_set
 from sites.models import Prefecture, Site
 
 from .audits import Audit
@@ -53,26 +53,14 @@ class Finding(TimeStampedModel):
 
     audit = models.ForeignKey(Audit, on_delete=models.PROTECT, related_name="findings", verbose_name="audit")
     category = models.CharField("catégorie", max_length=20, choices=Category.choices)
-    site = models.ForeignKey(
+    site = optional_fk(
         Site,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
         related_name="findings",
         verbose_name="site",
         help_text="Vide : constat général, sur l'ensemble des sites audités.",
     )
-    module = models.ForeignKey(
-        Module, on_delete=models.PROTECT, null=True, blank=True, related_name="findings", verbose_name="module"
-    )
-    engagement = models.ForeignKey(
-        Engagement,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="findings",
-        verbose_name="engagement",
-    )
+    module = optional_fk(Module, related_name="findings", verbose_name="module")
+    engagement = optional_fk(Engagement, related_name="findings", verbose_name="engagement")
     text = models.TextField("constat")
     # The prefecture's argued response (réponse argumentée) with its revised calendar.
     response = models.TextField("réponse argumentée", blank=True)
@@ -82,14 +70,7 @@ class Finding(TimeStampedModel):
     # Closure of a non-conformity (its actions done, their effectiveness verified by a later audit).
     closed_on = models.DateField("levée le", null=True, blank=True)
     closed_by = acting_user("levée par")
-    verified_in = models.ForeignKey(
-        Audit,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="verified_findings",
-        verbose_name="efficacité vérifiée lors de",
-    )
+    verified_in = optional_fk(Audit, related_name="verified_findings", verbose_name="efficacité vérifiée lors de")
     closure_note = models.TextField("constat de levée", blank=True)
     actions = models.ManyToManyField(
         Action, through="FindingAction", related_name="findings", blank=True, verbose_name="actions correctives"
@@ -167,20 +148,9 @@ class GoodPractice(TimeStampedModel):
     prefecture = models.ForeignKey(
         Prefecture, on_delete=models.PROTECT, related_name="good_practices", verbose_name="préfecture"
     )
-    site = models.ForeignKey(
-        Site, on_delete=models.PROTECT, null=True, blank=True, related_name="good_practices", verbose_name="site"
-    )
-    module = models.ForeignKey(
-        Module, on_delete=models.PROTECT, null=True, blank=True, related_name="good_practices", verbose_name="module"
-    )
-    engagement = models.ForeignKey(
-        Engagement,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="good_practices",
-        verbose_name="engagement",
-    )
+    site = optional_fk(Site, related_name="good_practices", verbose_name="site")
+    module = optional_fk(Module, related_name="good_practices", verbose_name="module")
+    engagement = optional_fk(Engagement, related_name="good_practices", verbose_name="engagement")
     title = models.CharField("intitulé", max_length=200)
     text = models.TextField("description")
     published_by = models.ForeignKey(

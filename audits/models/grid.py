@@ -3,7 +3,7 @@ from django.db.models import Q
 
 from engagements.models import Engagement
 from qualipref.lib.dates import short_date
-from qualipref.lib.models import TimeStampedModel, acting_user, timestamped_history
+from qualipref.lib.models import TimeStampedModel, acting_user, optional_fk, timestamped_history
 from sites.models import Service, Site
 
 from .audits import Audit
@@ -86,9 +86,7 @@ class MysteryVisit(TimeStampedModel):
     scenario = models.TextField("scénario")
     happened_on = models.DateField("date")
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+", verbose_name="site")
-    service = models.ForeignKey(
-        Service, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="service"
-    )
+    service = optional_fk(Service, related_name="+", verbose_name="service")
     notes = models.TextField("observations", blank=True)
     created_by = acting_user("saisie par")
 
@@ -111,14 +109,7 @@ class MysteryCriterion(TimeStampedModel):
 
     visit = models.ForeignKey(MysteryVisit, on_delete=models.CASCADE, related_name="criteria", verbose_name="visite")
     label = models.CharField("critère", max_length=200)
-    engagement = models.ForeignKey(
-        Engagement,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="engagement évalué",
-    )
+    engagement = optional_fk(Engagement, related_name="+", verbose_name="engagement évalué")
     score = models.PositiveSmallIntegerField("note")
     max_score = models.PositiveSmallIntegerField("note maximale", default=1)
 

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
-from qualipref.lib.models import TimeStampedModel, acting_user, timestamped_history, value_in
+from qualipref.lib.models import TimeStampedModel, acting_user, optional_fk, timestamped_history, value_in
 from sites.models import Department, Prefecture, Service, Site
 
 from .register import RegisterItem, RegisterItemQuerySet, register_constraints, register_indexes
@@ -82,30 +82,19 @@ class Complaint(RegisterItem):
         Prefecture, on_delete=models.PROTECT, related_name="complaints", verbose_name="préfecture"
     )
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="complaints", verbose_name="site")
-    service = models.ForeignKey(
-        Service, on_delete=models.PROTECT, null=True, blank=True, related_name="complaints", verbose_name="service"
-    )
+    service = optional_fk(Service, related_name="complaints", verbose_name="service")
     channel = models.CharField("canal de réception", max_length=10, choices=Channel.choices)
     received_on = models.DateField("reçue le")
     category = models.CharField("thème", max_length=20, choices=Category.choices, default=Category.OTHER)
-    engagement = models.ForeignKey(
-        "engagements.Engagement",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="complaints",
-        verbose_name="engagement concerné",
-    )
+    engagement = optional_fk("engagements.Engagement", related_name="complaints", verbose_name="engagement concerné")
     description = models.TextField("description")
     requester_name = models.CharField("nom du demandeur", max_length=150, blank=True)
     requester_email = models.EmailField("courriel du demandeur", blank=True)
     requester_address = models.CharField("adresse postale du demandeur", max_length=300, blank=True)
     requester_phone = models.CharField("téléphone du demandeur", max_length=30, blank=True)
-    assigned_to = models.ForeignKey(
+    assigned_to = optional_fk(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
         related_name="assigned_complaints",
         verbose_name="agent chargé de la réponse",
     )

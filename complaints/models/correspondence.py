@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from qualipref.lib.models import TimeStampedModel, acting_user, timestamped_history, value_in, value_set
+from qualipref.lib.models import TimeStampedModel, acting_user, optional_fk, timestamped_history, value_in, value_set
 from sites.models import Prefecture, Service, Site
 
 from .register import RegisterItem, RegisterItemQuerySet, register_constraints, register_indexes
@@ -74,15 +74,7 @@ class Correspondence(RegisterItem):
     site = models.ForeignKey(
         Site, on_delete=models.PROTECT, related_name="correspondences", verbose_name="site", db_index=False
     )
-    service = models.ForeignKey(
-        Service,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="correspondences",
-        verbose_name="service",
-        db_index=False,
-    )
+    service = optional_fk(Service, related_name="correspondences", verbose_name="service", db_index=False)
     reference = models.CharField(
         "référence",
         max_length=40,
@@ -101,20 +93,16 @@ class Correspondence(RegisterItem):
     answered_on = models.DateField("répondu le", null=True, blank=True)
     answer_delay = models.PositiveSmallIntegerField("délai de réponse constaté (jours ouvrés)", null=True, blank=True)
     answered_in_time = models.BooleanField("répondu dans les délais", null=True, blank=True)
-    assigned_to = models.ForeignKey(
+    assigned_to = optional_fk(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
         related_name="assigned_correspondences",
         verbose_name="agent chargé de la réponse",
     )
     created_by = acting_user("saisi par", db_index=False)
-    import_batch = models.ForeignKey(
+    import_batch = optional_fk(
         "complaints.CorrespondenceImport",
         on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
         related_name="correspondences",
         verbose_name="import",
     )

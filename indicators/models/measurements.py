@@ -3,7 +3,7 @@ from django.db.models import Case, F, Q, Value, When
 
 from indicators import periods
 from qualipref.lib.dates import short_datetime
-from qualipref.lib.models import TimeStampedModel, acting_user, timestamped_history
+from qualipref.lib.models import TimeStampedModel, acting_user, optional_fk, timestamped_history
 from sites.models import Prefecture, Site
 
 from .catalogue import Comparison, Indicator, Status
@@ -71,14 +71,8 @@ class Measurement(TimeStampedModel):
     prefecture = models.ForeignKey(
         Prefecture, on_delete=models.PROTECT, related_name="measurements", verbose_name="préfecture"
     )
-    site = models.ForeignKey(
-        Site,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="measurements",
-        verbose_name="site",
-        help_text="Vide pour une mesure de toute la préfecture.",
+    site = optional_fk(
+        Site, related_name="measurements", verbose_name="site", help_text="Vide pour une mesure de toute la préfecture."
     )
     period = models.DateField("mois", help_text="Premier jour du mois mesuré.")
     value = models.DecimalField("valeur", max_digits=12, decimal_places=2)

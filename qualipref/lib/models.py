@@ -18,17 +18,19 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+def optional_fk(to, *, related_name, verbose_name, on_delete=models.PROTECT, **options):
+    """A ForeignKey that may stay empty (``null``, ``blank``); PROTECT unless told otherwise: the row it points at
+    is not deleted under it."""
+    return models.ForeignKey(
+        to, on_delete=on_delete, null=True, blank=True, related_name=related_name, verbose_name=verbose_name, **options
+    )
+
+
 def acting_user(verbose_name, **options):
     """The user who did something to the row (entered, answered, closed it...): optional, without a reverse
     accessor, and kept as NULL when the account is deleted (the row outlives its author)."""
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=verbose_name,
-        **options,
+    return optional_fk(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, related_name="+", verbose_name=verbose_name, **options
     )
 
 

@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
-from qualipref.lib.models import TimeStampedModel, acting_user, timestamped_history, value_set
+from qualipref.lib.models import TimeStampedModel, acting_user, optional_fk, timestamped_history, value_set
 from sites.models import Prefecture, Service, Site
 
 from .questionnaires import Questionnaire
@@ -151,9 +151,7 @@ class AggregatedResult(TimeStampedModel):
         Campaign, on_delete=models.CASCADE, related_name="aggregated_results", verbose_name="campagne"
     )
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+", verbose_name="site")
-    service = models.ForeignKey(
-        Service, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="service"
-    )
+    service = optional_fk(Service, related_name="+", verbose_name="service")
     question_code = models.CharField("code de la question", max_length=40)
     rate = models.DecimalField("taux de satisfaction (%)", max_digits=4, decimal_places=1)
     answers = models.PositiveIntegerField("nombre de réponses exprimées", null=True, blank=True)
@@ -191,9 +189,7 @@ class Highlight(TimeStampedModel):
         VIGILANCE = "vigilance", "Point de vigilance"
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="highlights", verbose_name="campagne")
-    site = models.ForeignKey(
-        Site, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="site"
-    )
+    site = optional_fk(Site, related_name="+", verbose_name="site")
     kind = models.CharField("nature", max_length=10, choices=Kind.choices)
     question_code = models.CharField("dimension", max_length=40, blank=True)
     text = models.CharField("texte", max_length=300)

@@ -7,7 +7,7 @@ grouping answers on these columns (``surveys.results``), without a join, whateve
 from django.db import models
 from django.db.models import Q
 
-from qualipref.lib.models import TimeStampedModel, acting_user
+from qualipref.lib.models import TimeStampedModel, acting_user, optional_fk
 from sites.models import Prefecture, Service, Site
 
 from .campaigns import Campaign
@@ -39,9 +39,7 @@ class Response(TimeStampedModel):
     # Denormalised from the campaign: lists are scoped without a join.
     prefecture = models.ForeignKey(Prefecture, on_delete=models.PROTECT, related_name="+", verbose_name="préfecture")
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="survey_responses", verbose_name="site")
-    service = models.ForeignKey(
-        Service, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="service"
-    )
+    service = optional_fk(Service, related_name="+", verbose_name="service")
     channel = models.CharField("canal", max_length=10, choices=Channel.choices)
     answered_on = models.DateField("date de la réponse")
     comment = models.TextField("commentaire", blank=True)
@@ -90,9 +88,7 @@ class Answer(models.Model):
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers", verbose_name="réponse")
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="+", verbose_name="campagne")
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+", verbose_name="site")
-    service = models.ForeignKey(
-        Service, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="service"
-    )
+    service = optional_fk(Service, related_name="+", verbose_name="service")
     question_code = models.CharField("code de la question", max_length=40)
     value = models.PositiveSmallIntegerField("réponse", null=True, blank=True, help_text="1 à 4 ; vide : sans avis.")
 
