@@ -19,13 +19,11 @@ from qualipref.lib.admin import AllowedWritesMixin, dry_run
 class MembershipInline(AllowedWritesMixin, admin.TabularInline):
     """The user's memberships, read-only here: they are created and ended from the membership pages."""
 
-    allowed_writes = {"delete"}
     model = Membership
     fk_name = "user"
     fields = ["role", "prefecture", "site", "valid_from", "valid_until"]
     readonly_fields = fields
     extra = 0
-    can_delete = False
     show_change_link = True
 
 

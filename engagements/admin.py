@@ -168,7 +168,6 @@ class LabellingStepInline(AllowedWritesMixin, admin.TabularInline):
     fields = ["happened_on", "kind", "status", "note", "evidence", "recorded_by"]
     readonly_fields = fields
     extra = 0
-    can_delete = False
 
 
 @admin.register(Labelling)
