@@ -13,10 +13,10 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from accounts import services
 from accounts.models import ApiToken, Membership, Notification, User
-from qualipref.lib.admin import dry_run
+from qualipref.lib.admin import AllowedWritesMixin, dry_run
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(AllowedWritesMixin, admin.TabularInline):
     """The user's memberships, read-only here: they are created and ended from the membership pages."""
 
     model = Membership
@@ -24,14 +24,7 @@ class MembershipInline(admin.TabularInline):
     fields = ["role", "prefecture", "site", "valid_from", "valid_until"]
     readonly_fields = fields
     extra = 0
-    can_delete = False
     show_change_link = True
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(User)
@@ -109,22 +102,13 @@ class MembershipAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(AllowedWritesMixin, admin.ModelAdmin):
     """Notifications are written by accounts.notifications: the admin looks them up (delivery problems)."""
 
     list_display = ["title", "recipient", "kind", "created_at", "read_at", "emailed_at"]
     list_filter = ["kind"]
     search_fields = ["recipient__username", "key"]
     list_select_related = ["recipient"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # django-rest-knox registers its own token model, which accounts.ApiToken replaces (KNOX_TOKEN_MODEL).
@@ -133,18 +117,13 @@ if KnoxAuthToken in admin.site._registry:
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(AllowedWritesMixin, admin.ModelAdmin):
     """Who holds API tokens, for which client, until when: an administrator revokes one by deleting it. Only their
     hashes are stored; a token is created by its owner (« Mes jetons d'API »), never here."""
 
+    allowed_writes = {"delete"}
     list_display = ["client", "user", "created", "expiry", "last_used_at"]
     search_fields = ["user__username", "client"]
     list_select_related = ["user"]
     fields = ["user", "client", "created", "expiry", "last_used_at"]
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

@@ -7,7 +7,7 @@ from django.utils import timezone
 from knox.models import AbstractAuthToken
 from simple_history.models import HistoricalRecords
 
-from qualipref.lib.models import TimeStampedModel
+from qualipref.lib.models import TimeStampedModel, acting_user, optional_fk, value_set
 from qualipref.lib.scoping import ScopedQuerySet
 from sites.models import Prefecture, Site
 
@@ -71,32 +71,11 @@ class Membership(TimeStampedModel):
         verbose_name="utilisateur",
     )
     role = models.CharField("rôle", max_length=20, choices=Role.choices)
-    prefecture = models.ForeignKey(
-        Prefecture,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="memberships",
-        verbose_name="préfecture",
-    )
-    site = models.ForeignKey(
-        Site,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="memberships",
-        verbose_name="site",
-    )
+    prefecture = optional_fk(Prefecture, related_name="memberships", verbose_name="préfecture")
+    site = optional_fk(Site, related_name="memberships", verbose_name="site")
     valid_from = models.DateField("valable à partir du", default=timezone.localdate)
     valid_until = models.DateField("valable jusqu'au", null=True, blank=True)
-    created_by = models.ForeignKey(
-        User,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="créée par",
-    )
+    created_by = acting_user("créée par")
 
     objects = MembershipQuerySet.as_manager()
     history = HistoricalRecords()
@@ -195,9 +174,7 @@ class Notification(TimeStampedModel):
     def __str__(self):
         return self.title
 
-    @property
-    def is_read(self):
-        return self.read_at is not None
+    is_read = value_set("read_at")
 
 
 class ApiToken(AbstractAuthToken):

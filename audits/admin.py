@@ -5,21 +5,11 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from audits.models import Audit, AuditReport, Finding, GoodPractice
-
-
-class ReadOnlyAdmin(SimpleHistoryAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from qualipref.lib.admin import AllowedWritesMixin
 
 
 @admin.register(Audit)
-class AuditAdmin(ReadOnlyAdmin):
+class AuditAdmin(AllowedWritesMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "kind", "status", "start_on", "end_on", "report_due_on", "decision"]
     list_filter = ["kind", "status", "prefecture"]
     list_select_related = ["prefecture"]
@@ -27,7 +17,7 @@ class AuditAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Finding)
-class FindingAdmin(ReadOnlyAdmin):
+class FindingAdmin(AllowedWritesMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "category", "site", "engagement", "closed_on"]
     list_filter = ["category"]
     search_fields = ["text", "response"]
@@ -35,16 +25,11 @@ class FindingAdmin(ReadOnlyAdmin):
 
 
 @admin.register(AuditReport)
-class AuditReportAdmin(admin.ModelAdmin):
+class AuditReportAdmin(AllowedWritesMixin, admin.ModelAdmin):
+    allowed_writes = {"change"}
     list_display = ["__str__", "status", "pages", "size", "sha256", "delivered_on"]
     list_filter = ["status"]
     readonly_fields = [field.name for field in AuditReport._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(GoodPractice)

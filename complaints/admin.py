@@ -20,31 +20,31 @@ from complaints.models import (
     ReferenceCounter,
     ReplyTemplate,
 )
+from qualipref.lib.admin import AllowedWritesMixin
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
+class RegisterAdmin(AllowedWritesMixin, SimpleHistoryAdmin):
+    """A register's items, looked up by their date of receipt; their personal data is erased on request."""
 
-    def has_change_permission(self, request, obj=None):
-        return False
+    list_select_related = ["site"]
+    date_hierarchy = "received_on"
+    actions = ["erase_personal_data"]
+    erase = None  # the complaints.retention function that erases these items' personal data
+    erased_label = ""  # « N <label> » in the message
 
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-def _erase(modeladmin, request, queryset, erase, label):
-    count = erase(by=request.user, queryset=queryset)
-    for obj in queryset:
-        modeladmin.log_change(request, obj, "Données personnelles effacées (droit à l'effacement).")
-    if count:
-        messages.success(request, f"Données personnelles effacées : {count} {label}.")
-    else:
-        messages.info(request, "Rien à effacer : les données personnelles de ces éléments étaient déjà effacées.")
+    @admin.action(description="Effacer les données personnelles (droit à l'effacement)")
+    def erase_personal_data(self, request, queryset):
+        count = self.erase(by=request.user, queryset=queryset)
+        for obj in queryset:
+            self.log_change(request, obj, "Données personnelles effacées (droit à l'effacement).")
+        if count:
+            messages.success(request, f"Données personnelles effacées : {count} {self.erased_label}.")
+        else:
+            messages.info(request, "Rien à effacer : les données personnelles de ces éléments étaient déjà effacées.")
 
 
 @admin.register(Complaint)
-class ComplaintAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+class ComplaintAdmin(RegisterAdmin):
     list_display = [
         "reference",
         "kind",
@@ -60,19 +60,14 @@ class ComplaintAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     # The requester's e-mail is searched exactly, never shown: a right-to-erasure request names it.
     search_fields = ["reference", "=requester_email"]
     search_help_text = "Une référence, ou l'adresse électronique exacte du demandeur (droit à l'effacement)."
-    list_select_related = ["site"]
-    date_hierarchy = "received_on"
     # The answer greets the requester by name: personal data too (accounts.access.can_see_response).
     exclude = [*REQUESTER_FIELDS, "response"]
-    actions = ["erase_personal_data"]
-
-    @admin.action(description="Effacer les données personnelles (droit à l'effacement)")
-    def erase_personal_data(self, request, queryset):
-        _erase(self, request, queryset, retention.erase_complaints, "réclamation(s) ou suggestion(s)")
+    erase = staticmethod(retention.erase_complaints)
+    erased_label = "réclamation(s) ou suggestion(s)"
 
 
 @admin.register(ReplyTemplate)
-class ReplyTemplateAdmin(ReadOnlyAdmin):
+class ReplyTemplateAdmin(AllowedWritesMixin, admin.ModelAdmin):
     list_display = ["title", "prefecture", "is_active"]
     list_filter = ["prefecture", "is_active"]
     search_fields = ["title", "body"]
@@ -80,29 +75,24 @@ class ReplyTemplateAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ReferenceCounter)
-class ReferenceCounterAdmin(ReadOnlyAdmin):
+class ReferenceCounterAdmin(AllowedWritesMixin, admin.ModelAdmin):
     list_display = ["department", "year", "last_number"]
     list_filter = ["year"]
 
 
 @admin.register(Correspondence)
-class CorrespondenceAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+class CorrespondenceAdmin(RegisterAdmin):
     list_display = ["__str__", "kind", "site", "received_on", "due_on", "answered_on", "answered_in_time"]
     list_filter = ["kind", "prefecture"]
     search_fields = ["reference", "=sender"]
     search_help_text = "Une référence, ou le nom exact de l'expéditeur (droit à l'effacement)."
-    list_select_related = ["site"]
-    date_hierarchy = "received_on"
     exclude = ["sender", "subject"]
-    actions = ["erase_personal_data"]
-
-    @admin.action(description="Effacer les données personnelles (droit à l'effacement)")
-    def erase_personal_data(self, request, queryset):
-        _erase(self, request, queryset, retention.erase_correspondences, "courrier(s)")
+    erase = staticmethod(retention.erase_correspondences)
+    erased_label = "courrier(s)"
 
 
 @admin.register(CorrespondenceImport)
-class CorrespondenceImportAdmin(ReadOnlyAdmin):
+class CorrespondenceImportAdmin(AllowedWritesMixin, admin.ModelAdmin):
     list_display = ["file_name", "prefecture", "created_by", "created_at", "status", "rows", "imported", "error_count"]
     list_filter = ["status", "prefecture"]
     list_select_related = ["prefecture", "created_by"]
@@ -110,6 +100,6 @@ class CorrespondenceImportAdmin(ReadOnlyAdmin):
 
 
 @admin.register(CorrespondenceDelays)
-class CorrespondenceDelaysAdmin(ReadOnlyAdmin):
+class CorrespondenceDelaysAdmin(AllowedWritesMixin, admin.ModelAdmin):
     list_display = ["prefecture", "elected_official_days", "local_authority_days"]
     list_select_related = ["prefecture"]

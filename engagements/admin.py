@@ -8,6 +8,7 @@ labelling cycles point at these rows.
 from django.contrib import admin
 
 from engagements.models import Engagement, Module, Referential
+from qualipref.lib.admin import AllowedWritesMixin
 
 
 class ModuleInline(admin.TabularInline):
@@ -19,7 +20,8 @@ class ModuleInline(admin.TabularInline):
 
 
 @admin.register(Referential)
-class ReferentialAdmin(admin.ModelAdmin):
+class ReferentialAdmin(AllowedWritesMixin, admin.ModelAdmin):
+    allowed_writes = {"add", "change"}
     list_display = ["name", "code", "version", "published_on", "follow_up_months"]
     list_filter = ["code"]
     search_fields = ["name", "code", "version"]
@@ -29,23 +31,19 @@ class ReferentialAdmin(admin.ModelAdmin):
         # The identity of a version: change it and the cycles that used it would point at another text.
         return ["code", "version"] if obj else []
 
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Module)
-class ModuleAdmin(admin.ModelAdmin):
+class ModuleAdmin(AllowedWritesMixin, admin.ModelAdmin):
+    allowed_writes = {"add", "change"}
     list_display = ["code", "title", "referential", "number", "mandatory"]
     list_filter = ["referential", "mandatory"]
     search_fields = ["code", "title"]
     list_select_related = ["referential"]
 
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Engagement)
-class EngagementAdmin(admin.ModelAdmin):
+class EngagementAdmin(AllowedWritesMixin, admin.ModelAdmin):
+    allowed_writes = {"add", "change"}
     list_display = ["code", "title", "module", "kind", "target_label", "reconstructed"]
     list_filter = ["referential", "module", "kind", "reconstructed"]
     search_fields = ["code", "title"]
@@ -58,9 +56,6 @@ class EngagementAdmin(admin.ModelAdmin):
     @admin.display(description="cible")
     def target_label(self, obj):
         return obj.target_label or "—"
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # --- quality meetings and staff trainings -------------------------------------------------------------
@@ -103,15 +98,13 @@ from engagements.models import Action, ActionComment, ActionEvidence, ActionPlan
 
 
 @admin.register(ActionPlan)
-class ActionPlanAdmin(admin.ModelAdmin):
+class ActionPlanAdmin(AllowedWritesMixin, admin.ModelAdmin):
+    allowed_writes = {"add", "change"}  # not deleted: actions point at their plan
     list_display = ["title", "prefecture", "labelling", "created_at"]
     list_filter = ["prefecture"]
     search_fields = ["title"]
     list_select_related = ["prefecture", "labelling__referential"]
     raw_id_fields = ["labelling"]
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # actions point at their plan
 
 
 class ActionCommentInline(admin.TabularInline):
@@ -122,22 +115,21 @@ class ActionCommentInline(admin.TabularInline):
     extra = 0
 
 
-class ActionEvidenceInline(admin.TabularInline):
+class ActionEvidenceInline(AllowedWritesMixin, admin.TabularInline):
     """Evidence is added through the action's page, which checks its size and its real type."""
 
+    allowed_writes = {"change", "delete"}
     model = ActionEvidence
     fields = ["name", "content_type", "size", "uploaded_by", "created_at"]
     readonly_fields = fields
     extra = 0
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Action)
-class ActionAdmin(SimpleHistoryAdmin):
+class ActionAdmin(AllowedWritesMixin, SimpleHistoryAdmin):
     """For looking things up and fixing a typo; status changes go through the pages (rules and history)."""
 
+    allowed_writes = {"add", "change"}
     list_display = ["title", "prefecture", "site", "status", "progress", "due_on", "owner"]
     list_filter = ["status", "source", "priority", "prefecture"]
     search_fields = ["title", "description"]
@@ -162,9 +154,6 @@ class ActionAdmin(SimpleHistoryAdmin):
     ]
     inlines = [ActionCommentInline, ActionEvidenceInline]
 
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 # --- labelling cycles --------------------------------------------------------------------------------
 
@@ -173,22 +162,20 @@ from simple_history.admin import SimpleHistoryAdmin  # noqa: E402, F811 (appende
 from engagements.models import Labelling, LabellingStep  # noqa: E402 (appended section)
 
 
-class LabellingStepInline(admin.TabularInline):
+class LabellingStepInline(AllowedWritesMixin, admin.TabularInline):
+    allowed_writes = {"change"}
     model = LabellingStep
     fields = ["happened_on", "kind", "status", "note", "evidence", "recorded_by"]
     readonly_fields = fields
     extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Labelling)
-class LabellingAdmin(SimpleHistoryAdmin):
+class LabellingAdmin(AllowedWritesMixin, SimpleHistoryAdmin):
     """For looking cycles up; steps, decisions and due dates go through the pages or the API (the service
     checks the rules and computes the dates), so they are read-only here."""
 
+    allowed_writes = {"change"}
     list_display = ["prefecture", "referential", "status", "granted_on", "next_audit_due", "renewal_due"]
     list_filter = ["status", "referential"]
     search_fields = ["prefecture__name", "prefecture__department__code"]
@@ -216,24 +203,13 @@ class LabellingAdmin(SimpleHistoryAdmin):
     ]
     inlines = [LabellingStepInline]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(LabellingStep)
-class LabellingStepAdmin(admin.ModelAdmin):
+class LabellingStepAdmin(AllowedWritesMixin, admin.ModelAdmin):
+    allowed_writes = {"change"}
     list_display = ["labelling", "kind", "status", "happened_on", "recorded_by"]
     list_filter = ["kind", "status"]
     list_select_related = ["labelling__prefecture", "labelling__referential", "recorded_by"]
     date_hierarchy = "happened_on"
     readonly_fields = ["labelling", "kind", "status", "happened_on", "evidence", "recorded_by", "created_at"]
     fields = ["labelling", "kind", "status", "happened_on", "note", "evidence", "recorded_by", "created_at"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

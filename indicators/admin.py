@@ -5,10 +5,12 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from indicators.models import ComputeRun, FootfallSlot, Indicator, Measurement
+from qualipref.lib.admin import AllowedWritesMixin
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(SimpleHistoryAdmin):
+class IndicatorAdmin(AllowedWritesMixin, SimpleHistoryAdmin):
+    allowed_writes = {"add", "change"}
     list_display = ["code", "name", "unit", "target_label", "intermediate_target_label", "source", "level", "is_active"]
     list_filter = ["theme", "source", "level", "unit", "is_active"]
     search_fields = ["code", "name"]
@@ -31,12 +33,10 @@ class IndicatorAdmin(SimpleHistoryAdmin):
         # what its stored measurements mean.
         return ["code", "unit", "source", "level"] if obj else []
 
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Measurement)
-class MeasurementAdmin(SimpleHistoryAdmin):
+class MeasurementAdmin(AllowedWritesMixin, SimpleHistoryAdmin):
+    allowed_writes = {"delete"}
     list_display = ["indicator", "prefecture", "site", "period", "value", "numerator", "denominator", "source"]
     list_filter = ["source", "indicator", "prefecture"]
     list_select_related = ["indicator", "prefecture", "site"]
@@ -44,36 +44,20 @@ class MeasurementAdmin(SimpleHistoryAdmin):
     search_fields = ["indicator__code", "site__name", "prefecture__name"]
     readonly_fields = [field.name for field in Measurement._meta.fields]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(ComputeRun)
-class ComputeRunAdmin(admin.ModelAdmin):
+class ComputeRunAdmin(AllowedWritesMixin, admin.ModelAdmin):
+    allowed_writes = {"delete"}
     list_display = ["started_at", "kind", "state", "finished_at", "created", "updated", "deleted", "unchanged", "scope"]
     list_filter = ["kind", "state"]
     readonly_fields = [field.name for field in ComputeRun._meta.fields]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(FootfallSlot)
-class FootfallSlotAdmin(admin.ModelAdmin):
+class FootfallSlotAdmin(AllowedWritesMixin, admin.ModelAdmin):
+    allowed_writes = {"delete"}
     list_display = ["service", "day", "hour", "visitors", "waiting_minutes"]
     list_filter = ["site"]
     list_select_related = ["service__site"]
     date_hierarchy = "day"
     readonly_fields = [field.name for field in FootfallSlot._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

@@ -8,29 +8,21 @@ from django import forms
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from qualipref.lib.admin import dry_run
+from qualipref.lib.admin import AllowedWritesMixin, dry_run
 from sites import services
 from sites.models import Department, Prefecture, Service, Site, SiteClosure
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(AllowedWritesMixin, admin.ModelAdmin):
     list_display = ["code", "name", "region"]
     list_filter = ["region"]
     search_fields = ["code", "name", "region"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Prefecture)
-class PrefectureAdmin(admin.ModelAdmin):
+class PrefectureAdmin(AllowedWritesMixin, admin.ModelAdmin):
+    allowed_writes = {"add", "change"}
     list_display = ["name", "department", "created_at"]
     list_select_related = ["department"]
     search_fields = ["name", "department__code", "department__name"]
@@ -45,9 +37,6 @@ class PrefectureAdmin(admin.ModelAdmin):
         else:
             created = services.prefecture_create(by=request.user, department=obj.department, name=obj.name)
             obj.pk = created.pk
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ServiceInline(admin.TabularInline):
@@ -83,16 +72,14 @@ def write_closures(formset, *, by, site):
             )
 
 
-class SiteClosureInline(admin.TabularInline):
+class SiteClosureInline(AllowedWritesMixin, admin.TabularInline):
     """Closures are added or deleted (sites.services checks overlaps); an existing one is not edited."""
 
+    allowed_writes = {"add", "delete"}
     model = SiteClosure
     formset = SiteClosureFormSet
     fields = ["start_on", "end_on", "reason"]
     extra = 0
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
@@ -135,7 +122,7 @@ class SiteAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(SiteClosure)
-class SiteClosureAdmin(SimpleHistoryAdmin):
+class SiteClosureAdmin(AllowedWritesMixin, SimpleHistoryAdmin):
     """Read-only list of every closure (they are entered from the site pages or the site's admin page)."""
 
     list_display = ["site", "start_on", "end_on", "reason"]
@@ -143,12 +130,3 @@ class SiteClosureAdmin(SimpleHistoryAdmin):
     list_select_related = ["site"]
     search_fields = ["site__name", "reason"]
     date_hierarchy = "start_on"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

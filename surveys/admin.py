@@ -5,44 +5,25 @@ shipped with the application (surveys/questionnaires.py)."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from qualipref.lib.admin import AllowedWritesMixin
 from surveys.models import AggregatedResult, Campaign, Question, Questionnaire, Response
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class QuestionInline(admin.TabularInline):
+class QuestionInline(AllowedWritesMixin, admin.TabularInline):
     model = Question
     fields = ["position", "code", "label", "text", "kind"]
     extra = 0
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Questionnaire)
-class QuestionnaireAdmin(ReadOnlyAdmin):
+class QuestionnaireAdmin(AllowedWritesMixin, admin.ModelAdmin):
     list_display = ["title", "code", "version", "audience", "published_on"]
     list_filter = ["audience"]
     inlines = [QuestionInline]
 
 
 @admin.register(Campaign)
-class CampaignAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+class CampaignAdmin(AllowedWritesMixin, SimpleHistoryAdmin):
     list_display = ["title", "prefecture", "kind", "opens_on", "closes_on", "status"]
     list_filter = ["status", "kind", "prefecture"]
     search_fields = ["title"]
@@ -51,7 +32,7 @@ class CampaignAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Response)
-class ResponseAdmin(ReadOnlyAdmin):
+class ResponseAdmin(AllowedWritesMixin, admin.ModelAdmin):
     list_display = ["pk", "campaign", "site", "channel", "answered_on", "comment_status"]
     list_filter = ["channel", "comment_status"]
     list_select_related = ["campaign", "site"]
@@ -59,6 +40,6 @@ class ResponseAdmin(ReadOnlyAdmin):
 
 
 @admin.register(AggregatedResult)
-class AggregatedResultAdmin(ReadOnlyAdmin):
+class AggregatedResultAdmin(AllowedWritesMixin, admin.ModelAdmin):
     list_display = ["campaign", "site", "service", "question_code", "rate", "answers"]
     list_select_related = ["campaign", "site", "service"]

@@ -4,11 +4,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
 from engagements.models import Labelling, Module
 from qualipref.lib.dates import short_date, short_datetime
-from qualipref.lib.models import TimeStampedModel
+from qualipref.lib.models import TimeStampedModel, acting_user, timestamped_history, value_in
 from sites.models import Prefecture, Site
 
 REPORT_DELAY_DAYS = (
@@ -105,17 +104,10 @@ class Audit(TimeStampedModel):
     decision = models.CharField("décision", max_length=20, choices=Decision.choices, blank=True)
     decision_on = models.DateField("date de la décision", null=True, blank=True)
     summary = models.TextField("synthèse", blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="créé par",
-    )
+    created_by = acting_user("créé par")
 
     objects = AuditQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+    history = timestamped_history()
 
     class Meta:
         verbose_name = "audit"
@@ -174,17 +166,9 @@ class Audit(TimeStampedModel):
             return None
         return self.report_delivered_on + datetime.timedelta(days=settings.QUALIPREF_FINDING_RESPONSE_DAYS)
 
-    @property
-    def takes_decision(self):
-        return self.kind in self.DECISION_KINDS
-
-    @property
-    def is_editable(self):
-        return self.status in self.EDITABLE_STATUSES
-
-    @property
-    def is_held(self):
-        return self.status in self.HELD_STATUSES
+    takes_decision = value_in("kind", DECISION_KINDS)
+    is_editable = value_in("status", EDITABLE_STATUSES)
+    is_held = value_in("status", HELD_STATUSES)
 
     def is_report_late(self, on=None):
         """Same rule as ``Audit.objects.late_reports()``."""
@@ -238,14 +222,7 @@ class AuditReport(TimeStampedModel):
     )
     pages = models.PositiveSmallIntegerField("pages", null=True, blank=True)
     generated_at = models.DateTimeField("produit le", null=True, blank=True)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="demandé par",
-    )
+    requested_by = acting_user("demandé par")
     error = models.TextField("erreur", blank=True)
     delivered_on = models.DateField(
         "remis à la préfecture le", null=True, blank=True, help_text="Le rapport transmis, retrouvable à l'identique."
@@ -270,9 +247,7 @@ class AuditReport(TimeStampedModel):
         when = short_datetime(self.generated_at, empty="—")
         return f"Rapport de l'audit n° {self.audit_id} produit le {when}"
 
-    @property
-    def is_finished(self):
-        return self.status in (self.Status.DONE, self.Status.FAILED)
+    is_finished = value_in("status", (Status.DONE, Status.FAILED))
 
     @property
     def filename(self):

@@ -1,10 +1,9 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from simple_history.models import HistoricalRecords
 
 from engagements.models import Action, Engagement, Module
-from qualipref.lib.models import TimeStampedModel
+from qualipref.lib.models import TimeStampedModel, acting_user, optional_fk, timestamped_history, value_in, value_set
 from sites.models import Prefecture, Site
 
 from .audits import Audit
@@ -54,72 +53,32 @@ class Finding(TimeStampedModel):
 
     audit = models.ForeignKey(Audit, on_delete=models.PROTECT, related_name="findings", verbose_name="audit")
     category = models.CharField("catégorie", max_length=20, choices=Category.choices)
-    site = models.ForeignKey(
+    site = optional_fk(
         Site,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
         related_name="findings",
         verbose_name="site",
         help_text="Vide : constat général, sur l'ensemble des sites audités.",
     )
-    module = models.ForeignKey(
-        Module, on_delete=models.PROTECT, null=True, blank=True, related_name="findings", verbose_name="module"
-    )
-    engagement = models.ForeignKey(
-        Engagement,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="findings",
-        verbose_name="engagement",
-    )
+    module = optional_fk(Module, related_name="findings", verbose_name="module")
+    engagement = optional_fk(Engagement, related_name="findings", verbose_name="engagement")
     text = models.TextField("constat")
     # The prefecture's argued response (réponse argumentée) with its revised calendar.
     response = models.TextField("réponse argumentée", blank=True)
     response_due_on = models.DateField("échéance révisée", null=True, blank=True)
     responded_on = models.DateField("réponse du", null=True, blank=True)
-    responded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="réponse de",
-    )
+    responded_by = acting_user("réponse de")
     # Closure of a non-conformity (its actions done, their effectiveness verified by a later audit).
     closed_on = models.DateField("levée le", null=True, blank=True)
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="levée par",
-    )
-    verified_in = models.ForeignKey(
-        Audit,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="verified_findings",
-        verbose_name="efficacité vérifiée lors de",
-    )
+    closed_by = acting_user("levée par")
+    verified_in = optional_fk(Audit, related_name="verified_findings", verbose_name="efficacité vérifiée lors de")
     closure_note = models.TextField("constat de levée", blank=True)
     actions = models.ManyToManyField(
         Action, through="FindingAction", related_name="findings", blank=True, verbose_name="actions correctives"
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="saisi par",
-    )
+    created_by = acting_user("saisi par")
 
     objects = FindingQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+    history = timestamped_history()
 
     class Meta:
         verbose_name = "constat d'audit"
@@ -150,17 +109,9 @@ class Finding(TimeStampedModel):
         where = self.site.name if self.site_id else "ensemble des sites"
         return f"{self.get_category_display()} – {where} : {self.text[:60]}"
 
-    @property
-    def is_nonconformity(self):
-        return self.category in self.NONCONFORMITIES
-
-    @property
-    def is_answerable(self):
-        return self.category in self.ANSWERABLE
-
-    @property
-    def is_closed(self):
-        return self.closed_on is not None
+    is_nonconformity = value_in("category", NONCONFORMITIES)
+    is_answerable = value_in("category", ANSWERABLE)
+    is_closed = value_set("closed_on")
 
 
 class FindingAction(TimeStampedModel):
@@ -169,14 +120,7 @@ class FindingAction(TimeStampedModel):
 
     finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="action_links", verbose_name="constat")
     action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="finding_links", verbose_name="action")
-    linked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="lien créé par",
-    )
+    linked_by = acting_user("lien créé par")
 
     class Meta:
         verbose_name = "action corrective d'un constat"
@@ -204,20 +148,9 @@ class GoodPractice(TimeStampedModel):
     prefecture = models.ForeignKey(
         Prefecture, on_delete=models.PROTECT, related_name="good_practices", verbose_name="préfecture"
     )
-    site = models.ForeignKey(
-        Site, on_delete=models.PROTECT, null=True, blank=True, related_name="good_practices", verbose_name="site"
-    )
-    module = models.ForeignKey(
-        Module, on_delete=models.PROTECT, null=True, blank=True, related_name="good_practices", verbose_name="module"
-    )
-    engagement = models.ForeignKey(
-        Engagement,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="good_practices",
-        verbose_name="engagement",
-    )
+    site = optional_fk(Site, related_name="good_practices", verbose_name="site")
+    module = optional_fk(Module, related_name="good_practices", verbose_name="module")
+    engagement = optional_fk(Engagement, related_name="good_practices", verbose_name="engagement")
     title = models.CharField("intitulé", max_length=200)
     text = models.TextField("description")
     published_by = models.ForeignKey(

@@ -1,11 +1,9 @@
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from simple_history.models import HistoricalRecords
 
 from engagements.models import Engagement
 from qualipref.lib.dates import short_date
-from qualipref.lib.models import TimeStampedModel
+from qualipref.lib.models import TimeStampedModel, acting_user, optional_fk, timestamped_history
 from sites.models import Service, Site
 
 from .audits import Audit
@@ -50,17 +48,10 @@ class Assessment(TimeStampedModel):
     origin = models.CharField("origine", max_length=10, choices=Origin.choices, default=Origin.ENTERED)
     evidence = models.FileField("justificatif", upload_to="audits/evidence/%Y/", blank=True)
     evidence_name = models.CharField("nom du justificatif", max_length=200, blank=True)
-    assessed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="évalué par",
-    )
+    assessed_by = acting_user("évalué par")
 
     objects = AssessmentQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+    history = timestamped_history()
 
     class Meta:
         verbose_name = "évaluation d'un engagement"
@@ -95,18 +86,9 @@ class MysteryVisit(TimeStampedModel):
     scenario = models.TextField("scénario")
     happened_on = models.DateField("date")
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+", verbose_name="site")
-    service = models.ForeignKey(
-        Service, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="service"
-    )
+    service = optional_fk(Service, related_name="+", verbose_name="service")
     notes = models.TextField("observations", blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="saisie par",
-    )
+    created_by = acting_user("saisie par")
 
     class Meta:
         verbose_name = "visite ou appel mystère"
@@ -127,14 +109,7 @@ class MysteryCriterion(TimeStampedModel):
 
     visit = models.ForeignKey(MysteryVisit, on_delete=models.CASCADE, related_name="criteria", verbose_name="visite")
     label = models.CharField("critère", max_length=200)
-    engagement = models.ForeignKey(
-        Engagement,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="engagement évalué",
-    )
+    engagement = optional_fk(Engagement, related_name="+", verbose_name="engagement évalué")
     score = models.PositiveSmallIntegerField("note")
     max_score = models.PositiveSmallIntegerField("note maximale", default=1)
 

@@ -16,13 +16,12 @@ erased with the subject when the retention period ends (complaints.retention).
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
-from simple_history.models import HistoricalRecords
+from django.db.models import Q
 
-from qualipref.lib.models import TimeStampedModel
+from qualipref.lib.models import TimeStampedModel, acting_user, optional_fk, timestamped_history, value_in, value_set
 from sites.models import Prefecture, Service, Site
 
-from .register import RegisterItem, RegisterItemQuerySet
+from .register import RegisterItem, RegisterItemQuerySet, register_constraints, register_indexes
 
 # Delays in working days: letters and e-mails are national engagements; the others are the defaults of a
 # prefecture that has not set its own (CorrespondenceDelays).
@@ -75,15 +74,7 @@ class Correspondence(RegisterItem):
     site = models.ForeignKey(
         Site, on_delete=models.PROTECT, related_name="correspondences", verbose_name="site", db_index=False
     )
-    service = models.ForeignKey(
-        Service,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="correspondences",
-        verbose_name="service",
-        db_index=False,
-    )
+    service = optional_fk(Service, related_name="correspondences", verbose_name="service", db_index=False)
     reference = models.CharField(
         "référence",
         max_length=40,
@@ -102,28 +93,16 @@ class Correspondence(RegisterItem):
     answered_on = models.DateField("répondu le", null=True, blank=True)
     answer_delay = models.PositiveSmallIntegerField("délai de réponse constaté (jours ouvrés)", null=True, blank=True)
     answered_in_time = models.BooleanField("répondu dans les délais", null=True, blank=True)
-    assigned_to = models.ForeignKey(
+    assigned_to = optional_fk(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
         related_name="assigned_correspondences",
         verbose_name="agent chargé de la réponse",
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="saisi par",
-        db_index=False,
-    )
-    import_batch = models.ForeignKey(
+    created_by = acting_user("saisi par", db_index=False)
+    import_batch = optional_fk(
         "complaints.CorrespondenceImport",
         on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
         related_name="correspondences",
         verbose_name="import",
     )
@@ -131,25 +110,16 @@ class Correspondence(RegisterItem):
 
     objects = CorrespondenceQuerySet.as_manager()
     # The history is read by item (its ``id`` index) and by date: its other columns need no index.
-    history = HistoricalRecords(
-        excluded_fields=["created_at", "updated_at", "sender", "import_batch"],
-        no_db_index=["prefecture", "site", "service", "assigned_to", "created_by"],
+    history = timestamped_history(
+        "sender", "import_batch", no_db_index=["prefecture", "site", "service", "assigned_to", "created_by"]
     )
 
     class Meta:
         verbose_name = "courrier"
         verbose_name_plural = "courriers"
         ordering = ["-received_on", "-pk"]
-        indexes = [
-            models.Index(fields=["site", "answered_on", "due_on"], name="correspondence_register_idx"),
-            models.Index(fields=["prefecture", "received_on"], name="correspondence_stats_idx"),
-            # The dashboards count the overdue letters of every prefecture: only the open ones, a few among millions.
-            models.Index(
-                fields=["prefecture", "site", "due_on"],
-                condition=Q(answered_on__isnull=True),
-                name="correspondence_open_idx",
-            ),
-        ]
+        # The dashboards count the overdue letters of every prefecture: only the open ones, a few among millions.
+        indexes = register_indexes("correspondence", state="answered_on", open_condition=Q(answered_on__isnull=True))
         constraints = [
             models.UniqueConstraint(
                 fields=["prefecture", "reference"],
@@ -160,21 +130,11 @@ class Correspondence(RegisterItem):
             models.CheckConstraint(
                 condition=Q(delay_days__gte=1, delay_days__lte=MAX_DELAY), name="correspondence_delay_range"
             ),
-            models.CheckConstraint(condition=Q(due_on__gt=F("received_on")), name="correspondence_due_after_receipt"),
-            models.CheckConstraint(
-                condition=Q(answered_on__isnull=True) | Q(answered_on__gte=F("received_on")),
-                name="correspondence_answered_after_receipt",
-            ),
+            *register_constraints("correspondence"),
             models.CheckConstraint(
                 condition=Q(answered_on__isnull=True, answered_in_time__isnull=True, answer_delay__isnull=True)
                 | Q(answered_on__isnull=False, answered_in_time__isnull=False, answer_delay__isnull=False),
                 name="correspondence_answered_has_facts",
-            ),
-            models.CheckConstraint(
-                condition=Q(answered_on__isnull=True)
-                | Q(answered_in_time=True, answered_on__lte=F("due_on"))
-                | Q(answered_in_time=False, answered_on__gt=F("due_on")),
-                name="correspondence_in_time_matches_dates",
             ),
         ]
 
@@ -186,9 +146,7 @@ class Correspondence(RegisterItem):
     def is_open(self):
         return self.answered_on is None
 
-    @property
-    def is_answered(self):
-        return self.answered_on is not None
+    is_answered = value_set("answered_on")
 
     @property
     def label(self):
@@ -262,14 +220,7 @@ class CorrespondenceImport(TimeStampedModel):
     prefecture = models.ForeignKey(
         Prefecture, on_delete=models.PROTECT, related_name="correspondence_imports", verbose_name="préfecture"
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="importé par",
-    )
+    created_by = acting_user("importé par")
     # Kept while the import runs, deleted afterwards (it may name senders).
     file = models.FileField("fichier", upload_to="imports/courriers/%Y/", blank=True)
     file_name = models.CharField("nom du fichier", max_length=255)
@@ -296,6 +247,4 @@ class CorrespondenceImport(TimeStampedModel):
     def __str__(self):
         return f"Import « {self.file_name} » ({self.get_status_display().lower()})"
 
-    @property
-    def is_running(self):
-        return self.status in self.RUNNING_STATUSES
+    is_running = value_in("status", RUNNING_STATUSES)

@@ -8,9 +8,38 @@ deadline questions built on them live here once. The base has no field: the tabl
 import datetime
 
 from django.db import models
+from django.db.models import F, Q
 from django.utils import timezone
 
 from qualipref.lib.models import TimeStampedModel
+
+
+def register_indexes(prefix, *, state, open_condition):
+    """The indexes of a register's table: its page (a site's items by ``state`` and deadline), the statistics (a
+    prefecture's items by date of receipt), and the dashboards' count of overdue items (the open ones only)."""
+    return [
+        models.Index(fields=["site", state, "due_on"], name=f"{prefix}_register_idx"),
+        models.Index(fields=["prefecture", "received_on"], name=f"{prefix}_stats_idx"),
+        models.Index(fields=["prefecture", "site", "due_on"], condition=open_condition, name=f"{prefix}_open_idx"),
+    ]
+
+
+def register_constraints(prefix):
+    """The dates of an item, checked by the database: due and answered after its receipt, and « in time » when it
+    was answered by its due date."""
+    return [
+        models.CheckConstraint(condition=Q(due_on__gt=F("received_on")), name=f"{prefix}_due_after_receipt"),
+        models.CheckConstraint(
+            condition=Q(answered_on__isnull=True) | Q(answered_on__gte=F("received_on")),
+            name=f"{prefix}_answered_after_receipt",
+        ),
+        models.CheckConstraint(
+            condition=Q(answered_on__isnull=True)
+            | Q(answered_in_time=True, answered_on__lte=F("due_on"))
+            | Q(answered_in_time=False, answered_on__gt=F("due_on")),
+            name=f"{prefix}_in_time_matches_dates",
+        ),
+    ]
 
 
 class RegisterItemQuerySet(models.QuerySet):

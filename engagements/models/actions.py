@@ -4,9 +4,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
-from qualipref.lib.models import TimeStampedModel
+from qualipref.lib.models import TimeStampedModel, acting_user, optional_fk, timestamped_history, value_in
 from sites.models import Prefecture, Site
 
 from .labellings import Labelling
@@ -24,14 +23,7 @@ class ActionPlan(TimeStampedModel):
     prefecture = models.ForeignKey(
         Prefecture, on_delete=models.PROTECT, related_name="action_plans", verbose_name="préfecture"
     )
-    labelling = models.ForeignKey(
-        Labelling,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="action_plans",
-        verbose_name="cycle de labellisation",
-    )
+    labelling = optional_fk(Labelling, related_name="action_plans", verbose_name="cycle de labellisation")
     title = models.CharField("intitulé", max_length=200)
 
     objects = ActionPlanQuerySet.as_manager()
@@ -92,31 +84,16 @@ class Action(TimeStampedModel):
     prefecture = models.ForeignKey(
         Prefecture, on_delete=models.PROTECT, related_name="actions", verbose_name="préfecture"
     )
-    site = models.ForeignKey(
-        Site, on_delete=models.PROTECT, null=True, blank=True, related_name="actions", verbose_name="site"
-    )
-    module = models.ForeignKey(
-        Module, on_delete=models.PROTECT, null=True, blank=True, related_name="actions", verbose_name="module"
-    )
-    engagement = models.ForeignKey(
-        Engagement, on_delete=models.PROTECT, null=True, blank=True, related_name="actions", verbose_name="engagement"
-    )
+    site = optional_fk(Site, related_name="actions", verbose_name="site")
+    module = optional_fk(Module, related_name="actions", verbose_name="module")
+    engagement = optional_fk(Engagement, related_name="actions", verbose_name="engagement")
     title = models.CharField("intitulé", max_length=250)
     description = models.TextField("description", blank=True)
     source = models.CharField("origine", max_length=20, choices=Source.choices, default=Source.OTHER)
-    source_type = models.ForeignKey(
-        ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="type d'origine"
-    )
+    source_type = optional_fk(ContentType, related_name="+", verbose_name="type d'origine")
     source_id = models.PositiveBigIntegerField("identifiant de l'origine", null=True, blank=True)
     source_object = GenericForeignKey("source_type", "source_id")
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="owned_actions",
-        verbose_name="pilote",
-    )
+    owner = optional_fk(settings.AUTH_USER_MODEL, related_name="owned_actions", verbose_name="pilote")
     due_on = models.DateField("échéance", null=True, blank=True)
     priority = models.CharField("priorité", max_length=10, choices=Priority.choices, default=Priority.NORMAL)
     status = models.CharField("statut", max_length=20, choices=Status.choices, default=Status.TODO)
@@ -126,26 +103,12 @@ class Action(TimeStampedModel):
     effectiveness = models.PositiveSmallIntegerField(
         "efficacité constatée", choices=Effectiveness.choices, null=True, blank=True
     )
-    verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="efficacité vérifiée par",
-    )
+    verified_by = optional_fk(settings.AUTH_USER_MODEL, related_name="+", verbose_name="efficacité vérifiée par")
     verified_on = models.DateField("efficacité vérifiée le", null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="créée par",
-    )
+    created_by = acting_user("créée par")
 
     objects = ActionQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+    history = timestamped_history()
 
     class Meta:
         verbose_name = "action"
@@ -173,9 +136,7 @@ class Action(TimeStampedModel):
     def __str__(self):
         return self.title
 
-    @property
-    def is_open(self):
-        return self.status in self.OPEN_STATUSES
+    is_open = value_in("status", OPEN_STATUSES)
 
     def is_overdue(self, on=None):
         return self.is_open and self.due_on is not None and self.due_on < (on or timezone.localdate())

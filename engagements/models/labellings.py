@@ -1,11 +1,10 @@
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from qualipref.lib.dates import short_date
-from qualipref.lib.models import TimeStampedModel
+from qualipref.lib.models import TimeStampedModel, acting_user, value_in
 from sites.models import Prefecture, Site
 
 from .referentials import Module, Referential
@@ -110,9 +109,7 @@ class Labelling(TimeStampedModel):
     def __str__(self):
         return f"{self.prefecture} – {self.referential}"
 
-    @property
-    def is_labelled(self):
-        return self.status in (self.Status.GRANTED, self.Status.RENEWAL)
+    is_labelled = value_in("status", (Status.GRANTED, Status.RENEWAL))
 
     @property
     def is_running(self):
@@ -152,14 +149,7 @@ class LabellingStep(TimeStampedModel):
     happened_on = models.DateField("date")
     note = models.TextField("commentaire", blank=True)
     evidence = models.FileField("justificatif", upload_to="labellings/%Y/", blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="saisi par",
-    )
+    recorded_by = acting_user("saisi par")
 
     class Meta:
         verbose_name = "étape de labellisation"

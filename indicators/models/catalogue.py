@@ -5,11 +5,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
 from engagements.models import Engagement
 from indicators import periods
-from qualipref.lib.models import TimeStampedModel
+from qualipref.lib.models import TimeStampedModel, timestamped_history, value_in
 
 Comparison = Engagement.Comparison
 HIGHER = (Comparison.GT, Comparison.GTE)
@@ -107,7 +106,7 @@ class Indicator(TimeStampedModel):
 
     objects = IndicatorQuerySet.as_manager()
     # Who changed a target and when: the traffic lights of the past months read the targets of today.
-    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+    history = timestamped_history()
 
     class Meta:
         verbose_name = "indicateur"
@@ -158,9 +157,7 @@ class Indicator(TimeStampedModel):
 
     # --- reading the catalogue -------------------------------------------------------------------------
 
-    @property
-    def higher_is_better(self):
-        return self.comparison in HIGHER
+    higher_is_better = value_in("comparison", HIGHER)
 
     @property
     def is_rate(self):

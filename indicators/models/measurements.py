@@ -1,11 +1,9 @@
-from django.conf import settings
 from django.db import models
 from django.db.models import Case, F, Q, Value, When
-from simple_history.models import HistoricalRecords
 
 from indicators import periods
 from qualipref.lib.dates import short_datetime
-from qualipref.lib.models import TimeStampedModel
+from qualipref.lib.models import TimeStampedModel, acting_user, optional_fk, timestamped_history
 from sites.models import Prefecture, Site
 
 from .catalogue import Comparison, Indicator, Status
@@ -73,14 +71,8 @@ class Measurement(TimeStampedModel):
     prefecture = models.ForeignKey(
         Prefecture, on_delete=models.PROTECT, related_name="measurements", verbose_name="préfecture"
     )
-    site = models.ForeignKey(
-        Site,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="measurements",
-        verbose_name="site",
-        help_text="Vide pour une mesure de toute la préfecture.",
+    site = optional_fk(
+        Site, related_name="measurements", verbose_name="site", help_text="Vide pour une mesure de toute la préfecture."
     )
     period = models.DateField("mois", help_text="Premier jour du mois mesuré.")
     value = models.DecimalField("valeur", max_digits=12, decimal_places=2)
@@ -96,18 +88,11 @@ class Measurement(TimeStampedModel):
     # Denormalised from the indicator's unit, so that the database itself refuses a rate over 100 %.
     is_rate = models.BooleanField("taux", default=False, editable=False)
     source = models.CharField("source", max_length=10, choices=Source.choices)
-    entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="saisie par",
-    )
+    entered_by = acting_user("saisie par")
     note = models.CharField("commentaire", max_length=300, blank=True)
 
     objects = MeasurementQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["created_at", "updated_at", "is_rate"])
+    history = timestamped_history("is_rate")
 
     class Meta:
         verbose_name = "mesure"

@@ -1,4 +1,13 @@
+"""Bases and field factories the models of every app share.
+
+They declare fields exactly as the models did before (same options, same names): the migration state is unchanged.
+"""
+
+from django.conf import settings
 from django.db import models
+from simple_history.models import HistoricalRecords
+
+TIMESTAMPS = ("created_at", "updated_at")
 
 
 class TimeStampedModel(models.Model):
@@ -7,3 +16,44 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+def optional_fk(to, *, related_name, verbose_name, on_delete=models.PROTECT, **options):
+    """A ForeignKey that may stay empty (``null``, ``blank``); PROTECT unless told otherwise: the row it points at
+    is not deleted under it."""
+    return models.ForeignKey(
+        to, on_delete=on_delete, null=True, blank=True, related_name=related_name, verbose_name=verbose_name, **options
+    )
+
+
+def acting_user(verbose_name, **options):
+    """The user who did something to the row (entered, answered, closed it...): optional, without a reverse
+    accessor, and kept as NULL when the account is deleted (the row outlives its author)."""
+    return optional_fk(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, related_name="+", verbose_name=verbose_name, **options
+    )
+
+
+def timestamped_history(*untracked, **options):
+    """The history (django-simple-history) of a ``TimeStampedModel``: every change but its timestamps and the fields
+    named (personal data, denormalised values...); ``options`` go to ``HistoricalRecords``."""
+    return HistoricalRecords(excluded_fields=[*TIMESTAMPS, *untracked], **options)
+
+
+def value_in(field_name, values):
+    """A read-only property: whether the field's value is one of ``values`` (``is_open = value_in("status",
+    OPEN_STATUSES)``)."""
+
+    def getter(instance) -> bool:
+        return getattr(instance, field_name) in values
+
+    return property(getter)
+
+
+def value_set(field_name):
+    """A read-only property: whether the field has a value (``is_closed = value_set("closed_on")``)."""
+
+    def getter(instance) -> bool:
+        return getattr(instance, field_name) is not None
+
+    return property(getter)

@@ -8,13 +8,11 @@ only published sites.
 
 import secrets
 
-from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
-from qualipref.lib.models import TimeStampedModel
+from qualipref.lib.models import TimeStampedModel, acting_user, optional_fk, timestamped_history, value_set
 from sites.models import Prefecture, Service, Site
 
 from .questionnaires import Questionnaire
@@ -82,17 +80,10 @@ class Campaign(TimeStampedModel):
     )
     status = models.CharField("statut", max_length=10, choices=Status.choices, default=Status.DRAFT)
     kiosk_key = models.CharField("clé de la borne", max_length=40, default=new_kiosk_key, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="créée par",
-    )
+    created_by = acting_user("créée par")
 
     objects = CampaignQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["created_at", "updated_at", "kiosk_key"])
+    history = timestamped_history("kiosk_key")
 
     class Meta:
         verbose_name = "campagne d'enquête"
@@ -134,16 +125,9 @@ class CampaignSite(TimeStampedModel):
     )
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="campaign_sites", verbose_name="site")
     published_at = models.DateTimeField("résultats publiés le", null=True, blank=True)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="publiés par",
-    )
+    published_by = acting_user("publiés par")
 
-    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+    history = timestamped_history()
 
     class Meta:
         verbose_name = "site d'une campagne"
@@ -156,9 +140,7 @@ class CampaignSite(TimeStampedModel):
     def __str__(self):
         return f"{self.campaign} – {self.site}"
 
-    @property
-    def is_published(self):
-        return self.published_at is not None
+    is_published = value_set("published_at")
 
 
 class AggregatedResult(TimeStampedModel):
@@ -169,14 +151,12 @@ class AggregatedResult(TimeStampedModel):
         Campaign, on_delete=models.CASCADE, related_name="aggregated_results", verbose_name="campagne"
     )
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+", verbose_name="site")
-    service = models.ForeignKey(
-        Service, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="service"
-    )
+    service = optional_fk(Service, related_name="+", verbose_name="service")
     question_code = models.CharField("code de la question", max_length=40)
     rate = models.DecimalField("taux de satisfaction (%)", max_digits=4, decimal_places=1)
     answers = models.PositiveIntegerField("nombre de réponses exprimées", null=True, blank=True)
 
-    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+    history = timestamped_history()
 
     class Meta:
         verbose_name = "résultat agrégé"
@@ -209,23 +189,14 @@ class Highlight(TimeStampedModel):
         VIGILANCE = "vigilance", "Point de vigilance"
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="highlights", verbose_name="campagne")
-    site = models.ForeignKey(
-        Site, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="site"
-    )
+    site = optional_fk(Site, related_name="+", verbose_name="site")
     kind = models.CharField("nature", max_length=10, choices=Kind.choices)
     question_code = models.CharField("dimension", max_length=40, blank=True)
     text = models.CharField("texte", max_length=300)
     position = models.PositiveSmallIntegerField("rang", default=0)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="modifié par",
-    )
+    updated_by = acting_user("modifié par")
 
-    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+    history = timestamped_history()
 
     class Meta:
         verbose_name = "point fort ou de vigilance"

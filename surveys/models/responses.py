@@ -4,11 +4,10 @@
 grouping answers on these columns (``surveys.results``), without a join, whatever the number of responses.
 """
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from qualipref.lib.models import TimeStampedModel
+from qualipref.lib.models import TimeStampedModel, acting_user, optional_fk
 from sites.models import Prefecture, Service, Site
 
 from .campaigns import Campaign
@@ -40,9 +39,7 @@ class Response(TimeStampedModel):
     # Denormalised from the campaign: lists are scoped without a join.
     prefecture = models.ForeignKey(Prefecture, on_delete=models.PROTECT, related_name="+", verbose_name="préfecture")
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="survey_responses", verbose_name="site")
-    service = models.ForeignKey(
-        Service, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="service"
-    )
+    service = optional_fk(Service, related_name="+", verbose_name="service")
     channel = models.CharField("canal", max_length=10, choices=Channel.choices)
     answered_on = models.DateField("date de la réponse")
     comment = models.TextField("commentaire", blank=True)
@@ -50,14 +47,7 @@ class Response(TimeStampedModel):
     comment_status = models.CharField(
         "modération du commentaire", max_length=10, choices=CommentStatus.choices, default=CommentStatus.NONE
     )
-    moderated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="modéré par",
-    )
+    moderated_by = acting_user("modéré par")
     submission_key = models.UUIDField(
         "clé d'envoi",
         null=True,
@@ -66,15 +56,7 @@ class Response(TimeStampedModel):
         editable=False,
         help_text="Donnée par le formulaire : un même envoi reçu deux fois n'est compté qu'une fois.",
     )
-    entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="saisi par",
-        help_text="Vide pour une réponse du visiteur lui-même.",
-    )
+    entered_by = acting_user("saisi par", help_text="Vide pour une réponse du visiteur lui-même.")
 
     objects = ResponseQuerySet.as_manager()
 
@@ -106,9 +88,7 @@ class Answer(models.Model):
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers", verbose_name="réponse")
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="+", verbose_name="campagne")
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+", verbose_name="site")
-    service = models.ForeignKey(
-        Service, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="service"
-    )
+    service = optional_fk(Service, related_name="+", verbose_name="service")
     question_code = models.CharField("code de la question", max_length=40)
     value = models.PositiveSmallIntegerField("réponse", null=True, blank=True, help_text="1 à 4 ; vide : sans avis.")
 
