@@ -71,3 +71,10 @@ def test_inline_checkbox_is_checked_by_its_list_or_by_the_query(rf):
     )
     assert " checked>" in render(listed, v=["todo", "done"])
     assert " checked>" not in render(listed, v=["todo"])
+
+
+def test_table_head_renders_one_column_header_a_text_and_skips_the_columns_not_shown():
+    html = render('{% table_head "Audit" "Préfecture"|when:shown "Statut" %}', shown=False)
+    assert html.count('<th scope="col">') == 2
+    assert "Préfecture" not in html
+    assert '<th scope="col">Préfecture</th>' in render('{% table_head "Préfecture"|when:shown %}', shown=True)

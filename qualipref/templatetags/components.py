@@ -9,6 +9,8 @@
 - ``{% skiplinks menu=qp_menu %}<li>…</li>{% endskiplinks %}`` and ``{% brand_header %}…{% endbrand_header %}``:
   the skip links and the header without tools (public pages, the 500 page).
 - ``{% status_badge audit small=True %}``: the DSFR badge of a status, its colour read from ``STATUS_BADGES``.
+- ``{% table_head "Audit" "Préfecture"|when:show_prefecture "Statut" %}``: the ``<thead>`` of a table whose column
+  headers are plain texts; an empty one (``when`` false) is no column.
 - ``request.GET|query_value:"mine"``: a query parameter, None when absent.
 
 A block component renders its template with its parameters only (every one declared with its default, so that the
@@ -91,6 +93,18 @@ block_component("card", "components/card.html", title="", icon="", desc=True)
 # page has one. brand_header: a header without tools (public pages, the 500 page), the service in the body.
 block_component("skiplinks", "components/skiplinks.html", menu=False, footer=True)
 block_component("brand_header", "components/brand_header.html", enlarge=True)
+
+
+@register.inclusion_tag("components/table_head.html")
+def table_head(*columns):
+    """The head row of a table: one ``<th scope="col">`` a non-empty text of ``columns``, in order."""
+    return {"columns": [column for column in columns if column]}
+
+
+@register.filter
+def when(value, condition):
+    """``value`` when ``condition`` holds, else "" (a column of ``table_head`` shown only then)."""
+    return value if condition else ""
 
 
 @register.filter
