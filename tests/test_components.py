@@ -78,3 +78,10 @@ def test_table_head_renders_one_column_header_a_text_and_skips_the_columns_not_s
     assert html.count('<th scope="col">') == 2
     assert "Préfecture" not in html
     assert '<th scope="col">Préfecture</th>' in render('{% table_head "Préfecture"|when:shown %}', shown=True)
+
+
+def test_panel_names_its_section_by_its_title_and_is_a_link_target_only_when_asked():
+    html = render('{% panel title="Suivi" id="suivi" %}<dl></dl>{% endpanel %}')
+    assert 'aria-labelledby="suivi-title"' in html and '<h2 class="fr-h5" id="suivi-title">Suivi</h2>' in html
+    assert 'id="suivi"' not in html
+    assert 'id="suivi"' in render('{% panel title="Suivi" id="suivi" anchor=True %}{% endpanel %}')

@@ -6,6 +6,8 @@
 - ``{% filter_form label="Filtrer les sites" %}<div class="fr-col-12 fr-col-md-4">{{ form.x.as_field_group }}</div>
   …{% endfilter_form %}``: a GET form whose fields sit in one DSFR grid row, ended by its submit button.
 - ``{% card title="Adresse" icon="map-pin-2-line" %}<p>…</p>{% endcard %}``: a DSFR card without a link.
+- ``{% panel title="Suivi" id="suivi" %}<dl>…</dl>{% endpanel %}``: a grey section with its h5 title, beside a
+  page's main column.
 - ``{% skiplinks menu=qp_menu %}<li>…</li>{% endskiplinks %}`` and ``{% brand_header %}…{% endbrand_header %}``:
   the skip links and the header without tools (public pages, the 500 page).
 - ``{% status_badge audit small=True %}``: the DSFR badge of a status, its colour read from ``STATUS_BADGES``.
@@ -88,6 +90,10 @@ block_component(
 
 # title: the card's h2; icon: a DSFR icon name before it; desc: False when the body lays out its own fr-card__desc.
 block_component("card", "components/card.html", title="", icon="", desc=True)
+
+# title: the section's h2 (fr-h5), whose id is id-title; anchor: the section's own id is id (a link's target);
+# classes: added to the section (fr-mb-3w).
+block_component("panel", "components/panel.html", title="", id="", anchor=False, classes="")
 
 # The page chrome. skiplinks: the page's own links go in the body; menu: the header has the navigation; footer: the
 # page has one. brand_header: a header without tools (public pages, the 500 page), the service in the body.
