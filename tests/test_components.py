@@ -85,3 +85,12 @@ def test_panel_names_its_section_by_its_title_and_is_a_link_target_only_when_ask
     assert 'aria-labelledby="suivi-title"' in html and '<h2 class="fr-h5" id="suivi-title">Suivi</h2>' in html
     assert 'id="suivi"' not in html
     assert 'id="suivi"' in render('{% panel title="Suivi" id="suivi" anchor=True %}{% endpanel %}')
+
+
+def test_hx_replace_gives_the_htmx_attributes_of_an_element_replaced_by_its_answer():
+    html = render('<form {% hx_replace url "cell" 3 "a&b" action=True sync="this:drop" %}>', url="/x?y=1&z=2")
+    assert html == (
+        '<form action="/x?y=1&amp;z=2" hx-post="/x?y=1&amp;z=2" hx-target="#cell-3-a&amp;b" hx-swap="outerHTML"'
+        ' hx-sync="this:drop">'
+    )
+    assert render('{% hx_replace "/r" "row" 1 method="get" %}') == 'hx-get="/r" hx-target="#row-1" hx-swap="outerHTML"'

@@ -13,6 +13,8 @@
 - ``{% status_badge audit small=True %}``: the DSFR badge of a status, its colour read from ``STATUS_BADGES``.
 - ``{% table_head "Audit" "Préfecture"|when:show_prefecture "Statut" %}``: the ``<thead>`` of a table whose column
   headers are plain texts; an empty one (``when`` false) is no column.
+- ``<form method="post" {% hx_replace url "cell" e s action=True %}>``: the htmx attributes of an element whose
+  request answers the fragment that replaces ``#cell-<e>-<s>``.
 - ``request.GET|query_value:"mine"``: a query parameter, None when absent.
 
 A block component renders its template with its parameters only (every one declared with its default, so that the
@@ -24,6 +26,7 @@ from dataclasses import dataclass
 
 from django import template
 from django.template.base import token_kwargs
+from django.utils.html import format_html_join
 
 register = template.Library()
 
@@ -105,6 +108,22 @@ block_component("brand_header", "components/brand_header.html", enlarge=True)
 def table_head(*columns):
     """The head row of a table: one ``<th scope="col">`` a non-empty text of ``columns``, in order."""
     return {"columns": [column for column in columns if column]}
+
+
+@register.simple_tag
+def hx_replace(url, *target, method="post", trigger="", sync="", action=False):
+    """The htmx attributes of an element whose request (``hx-post``, or ``hx-get`` with ``method="get"``, to ``url``)
+    answers the fragment that replaces the element ``#target`` (its id: the parts of ``target`` joined by "-"); the
+    form's own ``action`` too with ``action=True`` (posted the same without JavaScript). ``trigger`` and ``sync``:
+    hx-trigger and hx-sync when given."""
+    attributes = [("action", url)] if action else []
+    attributes.append((f"hx-{method}", url))
+    if trigger:
+        attributes.append(("hx-trigger", trigger))
+    attributes += [("hx-target", "#" + "-".join(str(part) for part in target)), ("hx-swap", "outerHTML")]
+    if sync:
+        attributes.append(("hx-sync", sync))
+    return format_html_join(" ", '{}="{}"', attributes)
 
 
 @register.filter
