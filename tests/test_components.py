@@ -71,3 +71,26 @@ def test_inline_checkbox_is_checked_by_its_list_or_by_the_query(rf):
     )
     assert " checked>" in render(listed, v=["todo", "done"])
     assert " checked>" not in render(listed, v=["todo"])
+
+
+def test_table_head_renders_one_column_header_a_text_and_skips_the_columns_not_shown():
+    html = render('{% table_head "Audit" "Préfecture"|when:shown "Statut" %}', shown=False)
+    assert html.count('<th scope="col">') == 2
+    assert "Préfecture" not in html
+    assert '<th scope="col">Préfecture</th>' in render('{% table_head "Préfecture"|when:shown %}', shown=True)
+
+
+def test_panel_names_its_section_by_its_title_and_is_a_link_target_only_when_asked():
+    html = render('{% panel title="Suivi" id="suivi" %}<dl></dl>{% endpanel %}')
+    assert 'aria-labelledby="suivi-title"' in html and '<h2 class="fr-h5" id="suivi-title">Suivi</h2>' in html
+    assert 'id="suivi"' not in html
+    assert 'id="suivi"' in render('{% panel title="Suivi" id="suivi" anchor=True %}{% endpanel %}')
+
+
+def test_hx_replace_gives_the_htmx_attributes_of_an_element_replaced_by_its_answer():
+    html = render('<form {% hx_replace url "cell" 3 "a&b" action=True sync="this:drop" %}>', url="/x?y=1&z=2")
+    assert html == (
+        '<form action="/x?y=1&amp;z=2" hx-post="/x?y=1&amp;z=2" hx-target="#cell-3-a&amp;b" hx-swap="outerHTML"'
+        ' hx-sync="this:drop">'
+    )
+    assert render('{% hx_replace "/r" "row" 1 method="get" %}') == 'hx-get="/r" hx-target="#row-1" hx-swap="outerHTML"'

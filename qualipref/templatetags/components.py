@@ -6,9 +6,15 @@
 - ``{% filter_form label="Filtrer les sites" %}<div class="fr-col-12 fr-col-md-4">{{ form.x.as_field_group }}</div>
   …{% endfilter_form %}``: a GET form whose fields sit in one DSFR grid row, ended by its submit button.
 - ``{% card title="Adresse" icon="map-pin-2-line" %}<p>…</p>{% endcard %}``: a DSFR card without a link.
+- ``{% panel title="Suivi" id="suivi" %}<dl>…</dl>{% endpanel %}``: a grey section with its h5 title, beside a
+  page's main column.
 - ``{% skiplinks menu=qp_menu %}<li>…</li>{% endskiplinks %}`` and ``{% brand_header %}…{% endbrand_header %}``:
   the skip links and the header without tools (public pages, the 500 page).
 - ``{% status_badge audit small=True %}``: the DSFR badge of a status, its colour read from ``STATUS_BADGES``.
+- ``{% table_head "Audit" "Préfecture"|when:show_prefecture "Statut" %}``: the ``<thead>`` of a table whose column
+  headers are plain texts; an empty one (``when`` false) is no column.
+- ``<form method="post" {% hx_replace url "cell" e s action=True %}>``: the htmx attributes of an element whose
+  request answers the fragment that replaces ``#cell-<e>-<s>``.
 - ``request.GET|query_value:"mine"``: a query parameter, None when absent.
 
 A block component renders its template with its parameters only (every one declared with its default, so that the
@@ -20,6 +26,7 @@ from dataclasses import dataclass
 
 from django import template
 from django.template.base import token_kwargs
+from django.utils.html import format_html_join
 
 register = template.Library()
 
@@ -87,10 +94,42 @@ block_component(
 # title: the card's h2; icon: a DSFR icon name before it; desc: False when the body lays out its own fr-card__desc.
 block_component("card", "components/card.html", title="", icon="", desc=True)
 
+# title: the section's h2 (fr-h5), whose id is id-title; anchor: the section's own id is id (a link's target);
+# classes: added to the section (fr-mb-3w).
+block_component("panel", "components/panel.html", title="", id="", anchor=False, classes="")
+
 # The page chrome. skiplinks: the page's own links go in the body; menu: the header has the navigation; footer: the
 # page has one. brand_header: a header without tools (public pages, the 500 page), the service in the body.
 block_component("skiplinks", "components/skiplinks.html", menu=False, footer=True)
 block_component("brand_header", "components/brand_header.html", enlarge=True)
+
+
+@register.inclusion_tag("components/table_head.html")
+def table_head(*columns):
+    """The head row of a table: one ``<th scope="col">`` a non-empty text of ``columns``, in order."""
+    return {"columns": [column for column in columns if column]}
+
+
+@register.simple_tag
+def hx_replace(url, *target, method="post", trigger="", sync="", action=False):
+    """The htmx attributes of an element whose request (``hx-post``, or ``hx-get`` with ``method="get"``, to ``url``)
+    answers the fragment that replaces the element ``#target`` (its id: the parts of ``target`` joined by "-"); the
+    form's own ``action`` too with ``action=True`` (posted the same without JavaScript). ``trigger`` and ``sync``:
+    hx-trigger and hx-sync when given."""
+    attributes = [("action", url)] if action else []
+    attributes.append((f"hx-{method}", url))
+    if trigger:
+        attributes.append(("hx-trigger", trigger))
+    attributes += [("hx-target", "#" + "-".join(str(part) for part in target)), ("hx-swap", "outerHTML")]
+    if sync:
+        attributes.append(("hx-sync", sync))
+    return format_html_join(" ", '{}="{}"', attributes)
+
+
+@register.filter
+def when(value, condition):
+    """``value`` when ``condition`` holds, else "" (a column of ``table_head`` shown only then)."""
+    return value if condition else ""
 
 
 @register.filter
