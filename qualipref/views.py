@@ -1,4 +1,6 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpResponsePermanentRedirect, HttpResponseServerError, JsonResponse
@@ -26,12 +28,44 @@ def error_dict(error):
 
 
 def put_errors_on_form(form, error):
-    """A service's ValidationError shown on the form: on its field when the form has it, else on top."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
+    """A service's ValidationError shown on the form: on its field when the form shows it, else on top (an error on
+    a hidden field, such as the only prefecture the user may choose, would not be seen)."""
+    if not hasattr(error, "error_dict"):
         form.add_error(None, error)
+        return
+    visible = {field.name for field in form.visible_fields()}
+    for name, errors in error.error_dict.items():
+        form.add_error(name if name in visible else None, errors)
+
+
+_DENIED_IS_403 = object()
+
+
+def redirect_if_saved(request, form, save, message, to, *, denied_on=_DENIED_IS_403):
+    """The end of every form page, written once: on a POST whose form is valid, ``save()`` calls the service; its
+    refusal (ValidationError) goes on the form (put_errors_on_form) and None is returned, as on a GET or an invalid
+    form: the view then renders the page with the form. Saved, ``message`` is flashed (unless None) and the redirect
+    to ``to`` (a URL or a URL name, as for django's ``redirect``) returned.
+
+    ``message`` and ``to`` may be functions of what ``save()`` returned: they are called after the save, since a
+    service may change the object they describe (a due date, a status). With ``denied_on`` (a field name, or None
+    for the top of the form), a PermissionDenied of the service is shown on the form too, instead of a 403: the
+    form offered a choice (a site) the user may not act on."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        saved = save()
+    except ValidationError as error:
+        put_errors_on_form(form, error)
+        return None
+    except PermissionDenied as error:
+        if denied_on is _DENIED_IS_403:
+            raise
+        form.add_error(denied_on, str(error))
+        return None
+    if message is not None:
+        messages.success(request, message(saved) if callable(message) else message)
+    return redirect(to(saved) if callable(to) else to)
 
 
 def paginate(request, queryset, per_page=PAGE_SIZE):

@@ -26,9 +26,9 @@ from complaints.correspondence.forms import (
 from complaints.deadlines import attach_remaining_working_days
 from complaints.history import correspondence_history
 from complaints.models import Correspondence, CorrespondenceImport
-from complaints.register.views import edit_page, open_first, register_page
+from complaints.register.views import answered_message, create_page, edit_page, open_first, register_page
 from qualipref.lib.dates import short_date
-from qualipref.views import breadcrumb, put_errors_on_form
+from qualipref.views import breadcrumb, redirect_if_saved
 from sites.models import Prefecture, Site
 
 RELATIONS = ("site", "prefecture", "service", "assigned_to")
@@ -93,35 +93,26 @@ def correspondence_list(request):
 def correspondence_create(request):
     if not access.may_handle_correspondence(request.user):
         raise PermissionDenied("Seuls les agents, les référents et le responsable qualité enregistrent les courriers.")
-    form = CorrespondenceForm(request.POST or None, actor=request.user, initial={"received_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        data = form.service_fields()
-        if form.cleaned_data.get("assign_to_me"):
-            data["assigned_to"] = request.user
-        try:
-            item = services.correspondence_create(by=request.user, **data)
-        except ValidationError as error:
-            put_errors_on_form(form, error)
-        else:
-            messages.success(
-                request,
-                f"{item.get_kind_display()} {item.label} enregistré : réponse attendue au plus tard le "
-                f"{short_date(item.due_on)} ({item.delay_days} jours ouvrés).",
-            )
-            if "another" in request.POST:
-                return redirect("correspondence_create")
-            return redirect("correspondence_detail", pk=item.pk)
-    return render(
+    return create_page(
         request,
-        "complaints/register/form.html",
-        {
-            "title": "Enregistrer un courrier",
-            "form": form,
-            "submit_label": "Enregistrer",
-            "another": True,
-            "cancel_url": reverse("correspondence_list"),
-            "breadcrumb_data": breadcrumb("Nouveau courrier", _list_crumb()),
-        },
+        form=CorrespondenceForm(
+            request.POST or None, actor=request.user, initial={"received_on": timezone.localdate()}
+        ),
+        create=lambda **fields: services.correspondence_create(by=request.user, **fields),
+        saved=lambda item: (
+            f"{item.get_kind_display()} {item.label} enregistré : réponse attendue au plus tard le "
+            f"{short_date(item.due_on)} ({item.delay_days} jours ouvrés)."
+        ),
+        to=lambda item: (
+            "correspondence_create"
+            if "another" in request.POST
+            else reverse("correspondence_detail", kwargs={"pk": item.pk})
+        ),
+        title="Enregistrer un courrier",
+        current="Nouveau courrier",
+        crumbs=(_list_crumb(),),
+        another=True,
+        cancel_url=reverse("correspondence_list"),
     )
 
 
@@ -178,23 +169,17 @@ def correspondence_answer(request, pk):
         messages.info(request, services.answered_refused(item))
         return redirect("correspondence_detail", pk=item.pk)
     form = AnswerForm(request.POST or None, initial={"answered_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.correspondence_answer(by=request.user, correspondence=item, **form.cleaned_data)
-        except ValidationError as error:
-            put_errors_on_form(form, error)
-        else:
-            plural = "s" if item.answer_delay > 1 else ""
-            verdict = "dans les délais" if item.answered_in_time else "hors délai"
-            messages.success(
-                request,
-                f"Réponse enregistrée pour {item.label} : {item.answer_delay} jour{plural} ouvré{plural}, {verdict}.",
-            )
-            next_url = request.POST.get("next") or ""
-            if next_url.startswith("/courriers/") and "//" not in next_url:
-                return redirect(next_url)
-            return redirect("correspondence_detail", pk=item.pk)
-    return render(
+    next_url = request.POST.get("next") or ""
+    if not (next_url.startswith("/courriers/") and "//" not in next_url):
+        next_url = reverse("correspondence_detail", kwargs={"pk": item.pk})
+    response = redirect_if_saved(
+        request,
+        form,
+        lambda: services.correspondence_answer(by=request.user, correspondence=item, **form.cleaned_data),
+        lambda _: answered_message(item, item.label),
+        next_url,
+    )
+    return response or render(
         request,
         "complaints/register/form.html",
         {
@@ -242,15 +227,17 @@ def correspondence_import(request):
     if not _import_prefectures(request.user).exists():
         raise PermissionDenied("Seuls les agents, les référents et le responsable qualité importent des courriers.")
     form = ImportForm(request.POST or None, request.FILES or None, actor=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            batch = imports.import_start(
-                by=request.user, prefecture=form.cleaned_data["prefecture"], file=form.cleaned_data["file"]
-            )
-        except ValidationError as error:
-            put_errors_on_form(form, error)
-        else:
-            return redirect("correspondence_import_detail", pk=batch.pk)
+    response = redirect_if_saved(
+        request,
+        form,
+        lambda: imports.import_start(
+            by=request.user, prefecture=form.cleaned_data["prefecture"], file=form.cleaned_data["file"]
+        ),
+        None,  # the import's page says how it goes
+        lambda batch: reverse("correspondence_import_detail", kwargs={"pk": batch.pk}),
+    )
+    if response:
+        return response
     recent = (
         CorrespondenceImport.objects.for_user(request.user)
         .select_related("prefecture", "created_by")
@@ -339,18 +326,14 @@ def correspondence_delays(request):
             "local_authority_days": delays.local_authority_days,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.correspondence_delays_update(by=request.user, prefecture=chosen, **form.cleaned_data)
-        except ValidationError as error:
-            put_errors_on_form(form, error)
-        else:
-            messages.success(
-                request,
-                f"Délais de {chosen} enregistrés : ils s’appliquent aux courriers enregistrés désormais.",
-            )
-            return redirect("correspondence_list")
-    return render(
+    response = redirect_if_saved(
+        request,
+        form,
+        lambda: services.correspondence_delays_update(by=request.user, prefecture=chosen, **form.cleaned_data),
+        f"Délais de {chosen} enregistrés : ils s’appliquent aux courriers enregistrés désormais.",
+        "correspondence_list",
+    )
+    return response or render(
         request,
         "complaints/correspondence/delays.html",
         {
