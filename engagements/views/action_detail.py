@@ -18,7 +18,7 @@ from engagements.forms.actions import (
 from engagements.models import ActionEvidence
 from engagements.services import actions as services
 from engagements.views.common import editable_action, list_crumb, managed_prefectures, visible_action
-from qualipref.views import breadcrumb, put_errors_on_form
+from qualipref.views import breadcrumb, redirect_if_saved
 
 # --- one action -----------------------------------------------------------------------------------
 
@@ -65,17 +65,15 @@ def action_create(request):
     if not access.may_create_actions(request.user):
         raise PermissionDenied("Seuls le responsable qualité et les référents de site créent des actions.")
     form = ActionCreateForm(request.POST or None, actor=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            action = services.action_create(by=request.user, plan=form.cleaned_data["plan"], **form.service_fields())
-        except ValidationError as error:
-            put_errors_on_form(form, error)
-        except PermissionDenied as error:
-            form.add_error("site", str(error))
-        else:
-            messages.success(request, f"L’action « {action.title} » a été créée.")
-            return redirect("action_detail", pk=action.pk)
-    return render(
+    response = redirect_if_saved(
+        request,
+        form,
+        lambda: services.action_create(by=request.user, plan=form.cleaned_data["plan"], **form.service_fields()),
+        lambda action: f"L’action « {action.title} » a été créée.",
+        lambda action: reverse("action_detail", kwargs={"pk": action.pk}),
+        denied_on="site",
+    )
+    return response or render(
         request,
         "engagements/actions/action_form.html",
         {
@@ -93,15 +91,14 @@ def action_edit(request, pk):
     action = editable_action(request, pk)
     title = action.title
     form = ActionEditForm(request.POST or None, actor=request.user, action=action)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.action_update(by=request.user, action=action, **form.service_fields())
-        except ValidationError as error:
-            put_errors_on_form(form, error)
-        else:
-            messages.success(request, "L’action a été enregistrée.")
-            return redirect("action_detail", pk=action.pk)
-    return render(
+    response = redirect_if_saved(
+        request,
+        form,
+        lambda: services.action_update(by=request.user, action=action, **form.service_fields()),
+        "L’action a été enregistrée.",
+        reverse("action_detail", kwargs={"pk": action.pk}),
+    )
+    return response or render(
         request,
         "engagements/actions/action_form.html",
         {
@@ -121,15 +118,14 @@ def action_status(request, pk):
     """The status change with its inputs (reason of an abandon, date of completion, effectiveness)."""
     action = editable_action(request, pk)
     form = ActionStatusForm(request.POST or None, actor=request.user, action=action)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.action_update(by=request.user, action=action, **form.service_fields())
-        except ValidationError as error:
-            put_errors_on_form(form, error)
-        else:
-            messages.success(request, f"L’action est désormais « {action.get_status_display()} ».")
-            return redirect("action_detail", pk=action.pk)
-    return render(
+    response = redirect_if_saved(
+        request,
+        form,
+        lambda: services.action_update(by=request.user, action=action, **form.service_fields()),
+        lambda _: f"L’action est désormais « {action.get_status_display()} ».",
+        reverse("action_detail", kwargs={"pk": action.pk}),
+    )
+    return response or render(
         request,
         "engagements/actions/action_status.html",
         {

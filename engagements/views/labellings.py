@@ -7,7 +7,7 @@ steps or prefectures.
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,7 +25,7 @@ from engagements.forms.labellings import (
 )
 from engagements.models import Labelling, LabellingStep, Referential
 from engagements.services import labellings as services
-from qualipref.views import breadcrumb
+from qualipref.views import breadcrumb, redirect_if_saved
 from sites.models import Prefecture
 
 Kind = LabellingStep.Kind
@@ -197,16 +197,6 @@ def _posted_referential(request, default):
     return (Referential.objects.filter(pk=pk).first() if pk.isdigit() else None) or default
 
 
-def _add_service_error(form, error):
-    """The service's messages on the form's visible fields, the others on top of the form."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    visible = {field.name for field in form.visible_fields()}
-    for name, errors in error.error_dict.items():
-        form.add_error(name if name in visible else None, errors)
-
-
 def _perimeter_data(form):
     data = dict(form.cleaned_data)
     data["modules"] = list(data["modules"])
@@ -225,15 +215,14 @@ def labelling_start(request, prefecture_pk):
     form = LabellingStartForm(
         request.POST or None, request.FILES or None, prefecture=prefecture, referential=referential
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            labelling = services.labelling_start(by=request.user, prefecture=prefecture, **_perimeter_data(form))
-        except ValidationError as error:
-            _add_service_error(form, error)
-        else:
-            messages.success(request, f"Cycle {labelling.referential} démarré : étape « Préparation ».")
-            return redirect(_timeline_url(prefecture.pk))
-    return render(
+    response = redirect_if_saved(
+        request,
+        form,
+        lambda: services.labelling_start(by=request.user, prefecture=prefecture, **_perimeter_data(form)),
+        lambda labelling: f"Cycle {labelling.referential} démarré : étape « Préparation ».",
+        _timeline_url(prefecture.pk),
+    )
+    return response or render(
         request,
         "engagements/labellings/perimeter_form.html",
         {
@@ -261,17 +250,14 @@ def labelling_migrate(request, pk):
     form = LabellingMigrateForm(
         request.POST or None, request.FILES or None, labelling=labelling, referential=referential
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            new = services.labelling_migrate(by=request.user, labelling=labelling, **_perimeter_data(form))
-        except ValidationError as error:
-            _add_service_error(form, error)
-        else:
-            messages.success(
-                request, f"Le cycle {labelling.referential} est clos ; le cycle {new.referential} a démarré."
-            )
-            return redirect(_timeline_url(prefecture.pk))
-    return render(
+    response = redirect_if_saved(
+        request,
+        form,
+        lambda: services.labelling_migrate(by=request.user, labelling=labelling, **_perimeter_data(form)),
+        lambda new: f"Le cycle {labelling.referential} est clos ; le cycle {new.referential} a démarré.",
+        _timeline_url(prefecture.pk),
+    )
+    return response or render(
         request,
         "engagements/labellings/perimeter_form.html",
         {
@@ -298,20 +284,14 @@ def labelling_transition(request, pk, step):
         )
         return redirect(_timeline_url(prefecture.pk))
     form = LabellingStepForm(request.POST or None, request.FILES or None, labelling=labelling, step=step)
-    if request.method == "POST" and form.is_valid():
-        try:
-            labelling = services.labelling_transition(
-                by=request.user, labelling=labelling, step=step, **form.cleaned_data
-            )
-        except ValidationError as error:
-            _add_service_error(form, error)
-        else:
-            messages.success(
-                request,
-                f"{STEP_DONE[step]} : le cycle est à l'étape « {labelling.get_status_display()} ».",
-            )
-            return redirect(_timeline_url(prefecture.pk))
-    return render(
+    response = redirect_if_saved(
+        request,
+        form,
+        lambda: services.labelling_transition(by=request.user, labelling=labelling, step=step, **form.cleaned_data),
+        lambda moved: f"{STEP_DONE[step]} : le cycle est à l'étape « {moved.get_status_display()} ».",
+        _timeline_url(prefecture.pk),
+    )
+    return response or render(
         request,
         "engagements/labellings/step_form.html",
         {
