@@ -12,14 +12,14 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import access
-from qualipref.views import breadcrumb, paginate
+from qualipref.views import breadcrumb, paginate, redirect_if_saved
 from sites.models import Service, Site
 from surveys import results as results_module
 from surveys.forms import CampaignActionForm, HighlightAddForm, HighlightForm
 from surveys.models import CampaignSite, Highlight, Response
 from surveys.services import publication as services
 
-from .common import detail_crumb, list_crumb, put_errors_on_form, visible_campaign
+from .common import detail_crumb, list_crumb, visible_campaign
 
 
 def _scope(request, campaign):
@@ -314,17 +314,16 @@ def campaign_action_create(request, pk):
         "description": f"Proposée par les résultats de « {campaign.title} ».",
     }
     form = CampaignActionForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            action = services.campaign_create_action(
-                by=request.user, campaign=campaign, question_code=code, site=site, **form.cleaned_data
-            )
-        except ValidationError as error:
-            put_errors_on_form(form, error)
-        else:
-            messages.success(request, f"Action créée dans le plan « {action.plan} » : {action.title}")
-            return redirect(_results_url(campaign, site))
-    return render(
+    response = redirect_if_saved(
+        request,
+        form,
+        lambda: services.campaign_create_action(
+            by=request.user, campaign=campaign, question_code=code, site=site, **form.cleaned_data
+        ),
+        lambda action: f"Action créée dans le plan « {action.plan} » : {action.title}",
+        _results_url(campaign, site),
+    )
+    return response or render(
         request,
         "surveys/action_form.html",
         {
