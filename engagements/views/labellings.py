@@ -204,37 +204,49 @@ def _perimeter_data(form):
     return data
 
 
-def labelling_start(request, prefecture_pk):
-    prefecture = _visible_prefecture(request, prefecture_pk)
-    if not access.can_manage_labellings(request.user, prefecture):
-        raise PermissionDenied("Seul le responsable qualité de la préfecture démarre ses cycles de labellisation.")
-    running = Labelling.objects.current().filter(prefecture=prefecture).select_related("referential").first()
-    chooser, referential = _chosen_referential(request)
+def _perimeter_page(request, prefecture, *, form_for, save, message, heading, submit, current, exclude=None, **context):
+    """The page that opens a cycle on a perimeter (« Démarrer un cycle », « Changer de référentiel »): the référentiel
+    is picked first (GET), ``form_for(referential)`` asks the modules and sites, ``save(**perimeter)`` opens the
+    cycle, then back to the prefecture's timeline with ``message``."""
+    chooser, referential = _chosen_referential(request, exclude=exclude)
     if request.method == "POST":
         referential = _posted_referential(request, referential)
-    form = LabellingStartForm(
-        request.POST or None, request.FILES or None, prefecture=prefecture, referential=referential
-    )
+    form = form_for(referential)
     response = redirect_if_saved(
-        request,
-        form,
-        lambda: services.labelling_start(by=request.user, prefecture=prefecture, **_perimeter_data(form)),
-        lambda labelling: f"Cycle {labelling.referential} démarré : étape « Préparation ».",
-        _timeline_url(prefecture.pk),
+        request, form, lambda: save(**_perimeter_data(form)), message, _timeline_url(prefecture.pk)
     )
     return response or render(
         request,
         "engagements/labellings/perimeter_form.html",
         {
-            "title": f"Démarrer un cycle de labellisation — {prefecture.name}",
-            "heading": "Démarrer un cycle de labellisation",
+            "title": f"{heading} — {prefecture.name}",
+            "heading": heading,
             "prefecture": prefecture,
-            "running": running,
             "chooser": chooser,
             "form": form,
-            "submit": "Démarrer le cycle",
-            "breadcrumb_data": breadcrumb("Nouveau cycle", *_crumbs(prefecture)),
+            "submit": submit,
+            "breadcrumb_data": breadcrumb(current, *_crumbs(prefecture)),
+            **context,
         },
+    )
+
+
+def labelling_start(request, prefecture_pk):
+    prefecture = _visible_prefecture(request, prefecture_pk)
+    if not access.can_manage_labellings(request.user, prefecture):
+        raise PermissionDenied("Seul le responsable qualité de la préfecture démarre ses cycles de labellisation.")
+    return _perimeter_page(
+        request,
+        prefecture,
+        form_for=lambda referential: LabellingStartForm(
+            request.POST or None, request.FILES or None, prefecture=prefecture, referential=referential
+        ),
+        save=lambda **perimeter: services.labelling_start(by=request.user, prefecture=prefecture, **perimeter),
+        message=lambda labelling: f"Cycle {labelling.referential} démarré : étape « Préparation ».",
+        heading="Démarrer un cycle de labellisation",
+        submit="Démarrer le cycle",
+        current="Nouveau cycle",
+        running=Labelling.objects.current().filter(prefecture=prefecture).select_related("referential").first(),
     )
 
 
@@ -244,32 +256,19 @@ def labelling_migrate(request, pk):
     if not labelling.is_running:
         messages.warning(request, "Ce cycle est clos : démarrez un nouveau cycle.")
         return redirect(_timeline_url(prefecture.pk))
-    chooser, referential = _chosen_referential(request, exclude=labelling.referential)
-    if request.method == "POST":
-        referential = _posted_referential(request, referential)
-    form = LabellingMigrateForm(
-        request.POST or None, request.FILES or None, labelling=labelling, referential=referential
-    )
-    response = redirect_if_saved(
+    return _perimeter_page(
         request,
-        form,
-        lambda: services.labelling_migrate(by=request.user, labelling=labelling, **_perimeter_data(form)),
-        lambda new: f"Le cycle {labelling.referential} est clos ; le cycle {new.referential} a démarré.",
-        _timeline_url(prefecture.pk),
-    )
-    return response or render(
-        request,
-        "engagements/labellings/perimeter_form.html",
-        {
-            "title": f"Changer de référentiel — {prefecture.name}",
-            "heading": "Changer de référentiel",
-            "prefecture": prefecture,
-            "migrating": labelling,
-            "chooser": chooser,
-            "form": form,
-            "submit": "Clore le cycle actuel et démarrer le nouveau",
-            "breadcrumb_data": breadcrumb("Changer de référentiel", *_crumbs(prefecture)),
-        },
+        prefecture,
+        form_for=lambda referential: LabellingMigrateForm(
+            request.POST or None, request.FILES or None, labelling=labelling, referential=referential
+        ),
+        save=lambda **perimeter: services.labelling_migrate(by=request.user, labelling=labelling, **perimeter),
+        message=lambda new: f"Le cycle {labelling.referential} est clos ; le cycle {new.referential} a démarré.",
+        heading="Changer de référentiel",
+        submit="Clore le cycle actuel et démarrer le nouveau",
+        current="Changer de référentiel",
+        exclude=labelling.referential,
+        migrating=labelling,
     )
 
 
