@@ -28,7 +28,14 @@ from complaints.forms import (
 )
 from complaints.history import complaint_history
 from complaints.models import Complaint, ReplyTemplate
-from complaints.register.views import answered_message, create_page, edit_page, open_first, register_page
+from complaints.register.views import (
+    answered_message,
+    create_page,
+    edit_page,
+    item_getters,
+    open_first,
+    register_page,
+)
 from qualipref.lib.dates import short_date
 from qualipref.views import breadcrumb, redirect_if_saved
 from sites.models import Prefecture
@@ -44,15 +51,7 @@ def _detail_crumb(complaint):
     return (complaint.reference, reverse("complaint_detail", kwargs={"pk": complaint.pk}))
 
 
-def _visible(request, pk):
-    return get_object_or_404(Complaint.objects.for_user(request.user).select_related(*DETAIL_RELATIONS), pk=pk)
-
-
-def _handled(request, pk, action="handle"):
-    """The complaint, when the user may ``action`` it (the refusal's message is the service's, as in the API)."""
-    complaint = _visible(request, pk)
-    services.check_handler(request.user, complaint, action)
-    return complaint
+_visible, _handled = item_getters(Complaint, DETAIL_RELATIONS, services.check_handler)
 
 
 # --- the register -----------------------------------------------------------------------------------------

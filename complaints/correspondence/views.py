@@ -26,7 +26,14 @@ from complaints.correspondence.forms import (
 from complaints.deadlines import attach_remaining_working_days
 from complaints.history import correspondence_history
 from complaints.models import Correspondence, CorrespondenceImport
-from complaints.register.views import answered_message, create_page, edit_page, open_first, register_page
+from complaints.register.views import (
+    answered_message,
+    create_page,
+    edit_page,
+    item_getters,
+    open_first,
+    register_page,
+)
 from qualipref.lib.dates import short_date
 from qualipref.views import breadcrumb, redirect_if_saved
 from sites.models import Prefecture, Site
@@ -47,15 +54,7 @@ def _imports_crumb():
     return ("Import CSV", reverse("correspondence_import"))
 
 
-def _visible(request, pk):
-    return get_object_or_404(Correspondence.objects.for_user(request.user).select_related(*RELATIONS), pk=pk)
-
-
-def _handled(request, pk, action="handle"):
-    """The item, when the user may ``action`` it (the refusal's message is the service's, as in the API)."""
-    item = _visible(request, pk)
-    services.check_handler(request.user, item, action)
-    return item
+_visible, _handled = item_getters(Correspondence, RELATIONS, services.check_handler)
 
 
 # --- the list -----------------------------------------------------------------------------------------

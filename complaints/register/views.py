@@ -3,10 +3,26 @@ a list (open items first, the most urgent on top), a page of it with the remaini
 the « Enregistrer » and « Modifier » pages (the one update flow: complaints.register.services.Register.update)."""
 
 from django.db.models import Case, F, IntegerField, Value, When
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 
 from complaints.deadlines import attach_remaining_working_days
 from qualipref.views import breadcrumb, paginate, redirect_if_saved
+
+
+def item_getters(model, relations, check_handler):
+    """(visible, handled) for the pages of a register: ``visible(request, pk)`` is the item the user sees (a foreign
+    one is a 404), with its ``relations``; ``handled(request, pk, action="handle")`` the item when the user may
+    ``action`` it (the refusal's message is the register's service's, as in the API)."""
+
+    def visible(request, pk):
+        return get_object_or_404(model.objects.for_user(request.user).select_related(*relations), pk=pk)
+
+    def handled(request, pk, action="handle"):
+        item = visible(request, pk)
+        check_handler(request.user, item, action)
+        return item
+
+    return visible, handled
 
 
 def open_first(queryset, open_items):
