@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import HttpResponsePermanentRedirect, HttpResponseServerError, JsonResponse
+from django.http import FileResponse, Http404, HttpResponsePermanentRedirect, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.templatetags.static import static
@@ -66,6 +66,17 @@ def redirect_if_saved(request, form, save, message, to, *, denied_on=_DENIED_IS_
     if message is not None:
         messages.success(request, message(saved) if callable(message) else message)
     return redirect(to(saved) if callable(to) else to)
+
+
+def file_response(stored, filename, *, inline=False, **headers):
+    """A stored file (evidence, report) sent by the application, to those who may see what it belongs to (media
+    files are not public); ``headers``: FileResponse's own (content_type). A file missing from the storage (or a
+    field without file) is a 404."""
+    try:
+        file = stored.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404("Fichier introuvable.") from None
+    return FileResponse(file, as_attachment=not inline, filename=filename, **headers)
 
 
 def paginate(request, queryset, per_page=PAGE_SIZE):

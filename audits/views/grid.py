@@ -3,7 +3,7 @@ pre-fill from the previous audit, the evidence of a cell, and the mystery visits
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponseBadRequest
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -15,7 +15,7 @@ from audits.services import audits as audit_services
 from audits.services import grid as services
 from audits.views.common import audit_crumb, fillable_audit, list_crumb, visible_audit
 from qualipref.lib import uploads
-from qualipref.views import breadcrumb, error_dict, put_errors_on_form
+from qualipref.views import breadcrumb, error_dict, file_response, put_errors_on_form
 
 Result = Assessment.Result
 # The options of a cell: typing the digit in a focused select chooses it (the browser's type-ahead).
@@ -167,11 +167,7 @@ def assessment_evidence(request, pk, cell_pk):
     cell = get_object_or_404(Assessment, pk=cell_pk, audit=audit)
     if not cell.evidence:
         raise Http404("Aucun justificatif.")
-    try:
-        file = cell.evidence.open("rb")
-    except FileNotFoundError:
-        raise Http404("Fichier introuvable.") from None
-    return FileResponse(file, as_attachment=True, filename=cell.evidence_name or "justificatif")
+    return file_response(cell.evidence, cell.evidence_name or "justificatif")
 
 
 # --- mystery visits and calls ---------------------------------------------------------------------------

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -18,7 +17,7 @@ from engagements.forms.actions import (
 from engagements.models import ActionEvidence
 from engagements.services import actions as services
 from engagements.views.common import editable_action, list_crumb, managed_prefectures, visible_action
-from qualipref.views import breadcrumb, redirect_if_saved
+from qualipref.views import breadcrumb, file_response, redirect_if_saved
 
 # --- one action -----------------------------------------------------------------------------------
 
@@ -183,11 +182,7 @@ def _evidence_of(request, pk, evidence_pk):
 def action_evidence_download(request, pk, evidence_pk):
     """Evidence is served by the application, to the people who may see the action only."""
     _, evidence = _evidence_of(request, pk, evidence_pk)
-    try:
-        file = evidence.file.open("rb")
-    except FileNotFoundError:
-        raise Http404("Fichier introuvable.") from None
-    return FileResponse(file, as_attachment=True, filename=evidence.name, content_type=evidence.content_type)
+    return file_response(evidence.file, evidence.name, content_type=evidence.content_type)
 
 
 @require_http_methods(["GET", "POST"])

@@ -9,7 +9,7 @@ steps or prefectures.
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,7 +25,7 @@ from engagements.forms.labellings import (
 )
 from engagements.models import Labelling, LabellingStep, Referential
 from engagements.services import labellings as services
-from qualipref.views import breadcrumb, redirect_if_saved
+from qualipref.views import breadcrumb, file_response, redirect_if_saved
 from sites.models import Prefecture
 
 Kind = LabellingStep.Kind
@@ -169,11 +169,7 @@ def labelling_evidence(request, pk):
     )
     if not step.evidence:
         raise Http404("Pas de justificatif pour cette étape.")
-    try:
-        file = step.evidence.open("rb")
-    except FileNotFoundError:
-        raise Http404("Justificatif introuvable.") from None
-    return FileResponse(file, as_attachment=True, filename=step.evidence.name.rsplit("/", 1)[-1])
+    return file_response(step.evidence, step.evidence.name.rsplit("/", 1)[-1])
 
 
 # --- forms ----------------------------------------------------------------------------------------
