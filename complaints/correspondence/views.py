@@ -267,17 +267,23 @@ def _import(request, pk):
     )
 
 
+def _import_state(request, pk):
+    """The import and whether the user may « Relancer » it: its page and its polled state show both."""
+    batch = _import(request, pk)
+    return {"batch": batch, "can_retry": access.can_retry_correspondence_import(request.user, batch)}
+
+
 @require_GET
 def correspondence_import_detail(request, pk):
-    batch = _import(request, pk)
+    state = _import_state(request, pk)
+    name = state["batch"].file_name
     return render(
         request,
         "complaints/correspondence/import_detail.html",
         {
-            "title": f"Import « {batch.file_name} »",
-            "batch": batch,
-            "can_retry": access.can_retry_correspondence_import(request.user, batch),
-            "breadcrumb_data": breadcrumb(batch.file_name, _list_crumb(), _imports_crumb()),
+            "title": f"Import « {name} »",
+            **state,
+            "breadcrumb_data": breadcrumb(name, _list_crumb(), _imports_crumb()),
         },
     )
 
@@ -298,12 +304,7 @@ def correspondence_import_retry(request, pk):
 @require_GET
 def correspondence_import_progress(request, pk):
     """The state of an import (htmx polls it every second while it runs)."""
-    batch = _import(request, pk)
-    return render(
-        request,
-        "complaints/correspondence/_import_state.html",
-        {"batch": batch, "can_retry": access.can_retry_correspondence_import(request.user, batch)},
-    )
+    return render(request, "complaints/correspondence/_import_state.html", _import_state(request, pk))
 
 
 # --- delays of a prefecture -----------------------------------------------------------------------
