@@ -1,7 +1,7 @@
 """People pages: my account, memberships (habilitations). Sign-in views are Django's (see urls.py)."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -11,7 +11,7 @@ from accounts import access, services
 from accounts.filters import MembershipFilter
 from accounts.forms import MembershipForm
 from accounts.models import Membership
-from qualipref.views import breadcrumb, paginate, redirect_if_saved
+from qualipref.views import breadcrumb, flash_outcome, paginate, redirect_if_saved
 
 # --- my account -----------------------------------------------------------------------------------
 
@@ -106,12 +106,11 @@ def membership_end(request, pk):
         if not membership.is_active(today):
             messages.info(request, "Cette habilitation n’est pas en cours : rien n’a été modifié.")
             return redirect("membership_list")
-        try:
-            services.membership_end(by=request.user, membership=membership)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, f"Habilitation close : {membership}.")
+        flash_outcome(
+            request,
+            lambda: services.membership_end(by=request.user, membership=membership),
+            f"Habilitation close : {membership}.",
+        )
         return redirect("membership_list")
     return render(
         request,

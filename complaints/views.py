@@ -6,7 +6,7 @@ personal data is rendered only when ``access.can_see_requester`` says so.
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -37,7 +37,7 @@ from complaints.register.views import (
     register_page,
 )
 from qualipref.lib.dates import short_date
-from qualipref.views import breadcrumb, redirect_if_saved
+from qualipref.views import breadcrumb, flash_outcome, redirect_if_saved
 from sites.models import Prefecture
 
 DETAIL_RELATIONS = ("site", "prefecture", "service", "assigned_to", "answered_by", "engagement")
@@ -238,13 +238,11 @@ def complaint_reassign(request, pk):
 @require_POST
 def complaint_close(request, pk):
     complaint = _handled(request, pk, "close")
-    try:
-        services.complaint_close(by=request.user, complaint=complaint)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, f"{complaint.reference} est close.")
+    flash_outcome(
+        request,
+        lambda: services.complaint_close(by=request.user, complaint=complaint),
+        f"{complaint.reference} est close.",
+    )
     return redirect("complaint_detail", pk=complaint.pk)
 
 

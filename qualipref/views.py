@@ -68,6 +68,19 @@ def redirect_if_saved(request, form, save, message, to, *, denied_on=_DENIED_IS_
     return redirect(to(saved) if callable(to) else to)
 
 
+def flash_outcome(request, run, message, *, level=messages.SUCCESS):
+    """The write of a button, a POST with no form to show again (close, retry, end): ``run()`` calls the service;
+    its refusal (ValidationError) is flashed as an error, else ``message`` (or ``message(result)``, called after the
+    write) at ``level``. Returns whether it was done; the view redirects."""
+    try:
+        result = run()
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return False
+    messages.add_message(request, level, message(result) if callable(message) else message)
+    return True
+
+
 def file_response(stored, filename, *, inline=False, **headers):
     """A stored file (evidence, report) sent by the application, to those who may see what it belongs to (media
     files are not public); ``headers``: FileResponse's own (content_type). A file missing from the storage (or a

@@ -2,8 +2,7 @@
 prefecture's response, its corrective actions, the closure rule of a non-conformity, its history), « Créer
 l'action », the closure of a non-conformity and the publication of a strength as a good practice."""
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +14,7 @@ from audits.models import GoodPractice
 from audits.services import findings as services
 from audits.views.common import audit_crumb, fillable_audit, list_crumb, visible_finding
 from engagements.models import Action
-from qualipref.views import breadcrumb, redirect_if_saved
+from qualipref.views import breadcrumb, flash_outcome, redirect_if_saved
 
 
 def _finding_crumb(finding):
@@ -106,12 +105,13 @@ def finding_delete(request, pk):
     finding = _editable(request, pk)
     audit = finding.audit
     if request.method == "POST":
-        try:
-            services.finding_delete(by=request.user, finding=finding)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+        deleted = flash_outcome(
+            request,
+            lambda: services.finding_delete(by=request.user, finding=finding),
+            "Le constat a été supprimé.",
+        )
+        if not deleted:  # the refusal is flashed on the finding's page
             return redirect(_detail_url(finding))
-        messages.success(request, "Le constat a été supprimé.")
         return redirect(reverse("audit_detail", kwargs={"pk": audit.pk}) + "#constats")
     return render(
         request,

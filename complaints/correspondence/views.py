@@ -7,7 +7,7 @@ only when ``access.can_see_sender`` says so. A big import runs in a Celery task:
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -35,7 +35,7 @@ from complaints.register.views import (
     register_page,
 )
 from qualipref.lib.dates import short_date
-from qualipref.views import breadcrumb, redirect_if_saved
+from qualipref.views import breadcrumb, flash_outcome, redirect_if_saved
 from sites.models import Prefecture, Site
 
 RELATIONS = ("site", "prefecture", "service", "assigned_to")
@@ -292,12 +292,12 @@ def correspondence_import_detail(request, pk):
 def correspondence_import_retry(request, pk):
     """« Relancer » an import that failed for want of a worker."""
     batch = _import(request, pk)
-    try:
-        imports.import_retry(by=request.user, batch=batch)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.info(request, "L'import est relancé : suivez son avancement ci-dessous.")
+    flash_outcome(
+        request,
+        lambda: imports.import_retry(by=request.user, batch=batch),
+        "L'import est relancé : suivez son avancement ci-dessous.",
+        level=messages.INFO,
+    )
     return redirect("correspondence_import_detail", pk=batch.pk)
 
 

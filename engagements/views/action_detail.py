@@ -17,7 +17,7 @@ from engagements.forms.actions import (
 from engagements.models import ActionEvidence
 from engagements.services import actions as services
 from engagements.views.common import editable_action, list_crumb, managed_prefectures, visible_action
-from qualipref.views import breadcrumb, file_response, redirect_if_saved
+from qualipref.views import breadcrumb, file_response, flash_outcome, redirect_if_saved
 
 # --- one action -----------------------------------------------------------------------------------
 
@@ -145,12 +145,11 @@ def action_comment_create(request, pk):
     action = editable_action(request, pk)
     form = CommentForm(request.POST)
     if form.is_valid():
-        try:
-            services.action_comment_add(by=request.user, action=action, text=form.cleaned_data["text"])
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, "Votre commentaire a été ajouté.")
+        flash_outcome(
+            request,
+            lambda: services.action_comment_add(by=request.user, action=action, text=form.cleaned_data["text"]),
+            "Votre commentaire a été ajouté.",
+        )
     else:
         messages.error(request, "Le commentaire est vide.")
     return redirect(reverse("action_detail", kwargs={"pk": pk}) + "#commentaires")

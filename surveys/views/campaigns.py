@@ -2,15 +2,14 @@
 questionnaires. Campaigns are fetched through ``for_user`` (a foreign one is a 404); what the user may change is
 asked to accounts.access (403); writes go through surveys.services."""
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import access
-from qualipref.views import breadcrumb, paginate, redirect_if_saved
+from qualipref.views import breadcrumb, flash_outcome, paginate, redirect_if_saved
 from sites.models import Prefecture
 from surveys.forms import CampaignForm
 from surveys.models import Campaign, Questionnaire
@@ -147,13 +146,11 @@ def campaign_edit(request, pk):
 def campaign_status(request, pk):
     campaign = managed_campaign(request, pk)
     status = request.POST.get("status", "")
-    try:
-        services.campaign_set_status(by=request.user, campaign=campaign, status=status)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, f"La campagne est désormais « {campaign.get_status_display().lower()} ».")
+    flash_outcome(
+        request,
+        lambda: services.campaign_set_status(by=request.user, campaign=campaign, status=status),
+        lambda _: f"La campagne est désormais « {campaign.get_status_display().lower()} ».",
+    )
     return redirect("campaign_detail", pk=campaign.pk)
 
 
