@@ -12,7 +12,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import access
-from qualipref.views import breadcrumb, paginate, redirect_if_saved
+from qualipref.views import breadcrumb, flash_outcome, paginate, redirect_if_saved
 from sites.models import Service, Site
 from surveys import results as results_module
 from surveys.forms import CampaignActionForm, HighlightAddForm, HighlightForm
@@ -123,12 +123,11 @@ def campaign_highlights_propose(request, pk):
     campaign = visible_campaign(request, pk)
     site = _site_from_post(request, campaign)
     _check_points_editor(request, campaign, site)
-    try:
-        created = services.highlights_propose(by=request.user, campaign=campaign, site=site)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, f"{len(created)} point(s) proposé(s) à partir des résultats : relisez-les.")
+    flash_outcome(
+        request,
+        lambda: services.highlights_propose(by=request.user, campaign=campaign, site=site),
+        lambda created: f"{len(created)} point(s) proposé(s) à partir des résultats : relisez-les.",
+    )
     return redirect(_results_url(campaign, site))
 
 
@@ -141,12 +140,11 @@ def campaign_highlight_add(request, pk):
     if not form.is_valid():
         messages.error(request, "Choisissez la nature du point et écrivez son texte.")
         return redirect(_results_url(campaign, site))
-    try:
-        services.highlight_add(by=request.user, campaign=campaign, site=site, **form.cleaned_data)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, "Point ajouté.")
+    flash_outcome(
+        request,
+        lambda: services.highlight_add(by=request.user, campaign=campaign, site=site, **form.cleaned_data),
+        "Point ajouté.",
+    )
     return redirect(_results_url(campaign, site))
 
 
@@ -275,17 +273,13 @@ def campaign_publish(request, pk):
     if not access.can_publish_results(request.user, campaign, site):
         raise PermissionDenied("Seuls le référent du site et le responsable qualité publient ses résultats.")
     publish = request.POST.get("publish") != "0"
-    try:
-        services.results_publish(by=request.user, campaign=campaign, site=site, publish=publish)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        if publish:
-            messages.success(
-                request, f"Résultats de {site.name} publiés : ils apparaissent sur la page publique et l’affiche."
-            )
-        else:
-            messages.success(request, f"Résultats de {site.name} retirés des pages publiques.")
+    flash_outcome(
+        request,
+        lambda: services.results_publish(by=request.user, campaign=campaign, site=site, publish=publish),
+        f"Résultats de {site.name} publiés : ils apparaissent sur la page publique et l’affiche."
+        if publish
+        else f"Résultats de {site.name} retirés des pages publiques.",
+    )
     return redirect(_results_url(campaign, site))
 
 
