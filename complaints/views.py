@@ -28,14 +28,7 @@ from complaints.forms import (
 )
 from complaints.history import complaint_history
 from complaints.models import Complaint, ReplyTemplate
-from complaints.register.views import (
-    answered_message,
-    create_page,
-    edit_page,
-    item_getters,
-    open_first,
-    register_page,
-)
+from complaints.register.views import answered_message, create_page, edit_page, item_getters, open_first, register_page
 from qualipref.lib.dates import short_date
 from qualipref.views import breadcrumb, flash_outcome, redirect_if_saved
 from sites.models import Prefecture

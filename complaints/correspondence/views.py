@@ -26,14 +26,7 @@ from complaints.correspondence.forms import (
 from complaints.deadlines import attach_remaining_working_days
 from complaints.history import correspondence_history
 from complaints.models import Correspondence, CorrespondenceImport
-from complaints.register.views import (
-    answered_message,
-    create_page,
-    edit_page,
-    item_getters,
-    open_first,
-    register_page,
-)
+from complaints.register.views import answered_message, create_page, edit_page, item_getters, open_first, register_page
 from qualipref.lib.dates import short_date
 from qualipref.views import breadcrumb, flash_outcome, redirect_if_saved
 from sites.models import Prefecture, Site
