@@ -1,7 +1,7 @@
 """People pages: my account, memberships (habilitations). Sign-in views are Django's (see urls.py)."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -11,7 +11,7 @@ from accounts import access, services
 from accounts.filters import MembershipFilter
 from accounts.forms import MembershipForm
 from accounts.models import Membership
-from qualipref.views import breadcrumb, paginate
+from qualipref.views import breadcrumb, flash_outcome, paginate, redirect_if_saved
 
 # --- my account -----------------------------------------------------------------------------------
 
@@ -64,29 +64,25 @@ def membership_list(request):
     )
 
 
+def _membership_fields(form):
+    """The form's data as the service takes it: the person (``username``, cleaned into a user) is ``user``."""
+    fields = dict(form.cleaned_data)
+    fields["user"] = fields.pop("username")
+    return fields
+
+
 def membership_create(request):
     _require_membership_manager(request.user)
     form = MembershipForm(request.POST or None, actor=request.user)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            membership = services.membership_create(
-                by=request.user,
-                user=data["username"],
-                role=data["role"],
-                prefecture=data["prefecture"],
-                site=data["site"],
-                valid_from=data["valid_from"],
-                valid_until=data["valid_until"],
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        except PermissionDenied as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, f"Habilitation créée : {membership}.")
-            return redirect("membership_list")
-    return render(
+    response = redirect_if_saved(
+        request,
+        form,
+        lambda: services.membership_create(by=request.user, **_membership_fields(form)),
+        lambda membership: f"Habilitation créée : {membership}.",
+        "membership_list",
+        denied_on=None,
+    )
+    return response or render(
         request,
         "accounts/membership_form.html",
         {
@@ -110,12 +106,11 @@ def membership_end(request, pk):
         if not membership.is_active(today):
             messages.info(request, "Cette habilitation n’est pas en cours : rien n’a été modifié.")
             return redirect("membership_list")
-        try:
-            services.membership_end(by=request.user, membership=membership)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, f"Habilitation close : {membership}.")
+        flash_outcome(
+            request,
+            lambda: services.membership_end(by=request.user, membership=membership),
+            f"Habilitation close : {membership}.",
+        )
         return redirect("membership_list")
     return render(
         request,

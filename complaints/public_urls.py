@@ -1,10 +1,9 @@
 """The public e-réclamation form, under /e-reclamation/ (no login)."""
 
-from django.urls import path
-
 from complaints import public_views
+from qualipref.lib.urls import page
 
 urlpatterns = [
-    path("", public_views.public_complaint_form, name="public_complaint_form"),
-    path("merci/", public_views.public_complaint_done, name="public_complaint_done"),
+    page("", public_views.public_complaint_form),
+    page("merci/", public_views.public_complaint_done),
 ]

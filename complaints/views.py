@@ -6,7 +6,7 @@ personal data is rendered only when ``access.can_see_requester`` says so.
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -28,9 +28,9 @@ from complaints.forms import (
 )
 from complaints.history import complaint_history
 from complaints.models import Complaint, ReplyTemplate
-from complaints.register.views import edit_page, open_first, register_page
+from complaints.register.views import answered_message, create_page, edit_page, item_getters, open_first, register_page
 from qualipref.lib.dates import short_date
-from qualipref.views import breadcrumb, put_errors_on_form
+from qualipref.views import breadcrumb, flash_outcome, redirect_if_saved
 from sites.models import Prefecture
 
 DETAIL_RELATIONS = ("site", "prefecture", "service", "assigned_to", "answered_by", "engagement")
@@ -44,15 +44,7 @@ def _detail_crumb(complaint):
     return (complaint.reference, reverse("complaint_detail", kwargs={"pk": complaint.pk}))
 
 
-def _visible(request, pk):
-    return get_object_or_404(Complaint.objects.for_user(request.user).select_related(*DETAIL_RELATIONS), pk=pk)
-
-
-def _handled(request, pk, action="handle"):
-    """The complaint, when the user may ``action`` it (the refusal's message is the service's, as in the API)."""
-    complaint = _visible(request, pk)
-    services.check_handler(request.user, complaint, action)
-    return complaint
+_visible, _handled = item_getters(Complaint, DETAIL_RELATIONS, services.check_handler)
 
 
 # --- the register -----------------------------------------------------------------------------------------
@@ -99,32 +91,19 @@ def complaint_create(request):
         raise PermissionDenied(
             "Seuls les agents, les référents et le responsable qualité enregistrent les réclamations."
         )
-    form = ComplaintForm(request.POST or None, actor=request.user, initial={"received_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        data = form.service_fields()
-        if form.cleaned_data.get("assign_to_me"):
-            data["assigned_to"] = request.user
-        try:
-            complaint = services.complaint_create(by=request.user, **data)
-        except ValidationError as error:
-            put_errors_on_form(form, error)
-        else:
-            messages.success(
-                request,
-                f"{complaint.get_kind_display()} {complaint.reference} enregistrée : "
-                f"réponse attendue au plus tard le {short_date(complaint.due_on)}.",
-            )
-            return redirect("complaint_detail", pk=complaint.pk)
-    return render(
+    return create_page(
         request,
-        "complaints/register/form.html",
-        {
-            "title": "Enregistrer une réclamation ou une suggestion",
-            "form": form,
-            "submit_label": "Enregistrer",
-            "cancel_url": reverse("complaint_list"),
-            "breadcrumb_data": breadcrumb("Nouvelle réclamation", _list_crumb()),
-        },
+        form=ComplaintForm(request.POST or None, actor=request.user, initial={"received_on": timezone.localdate()}),
+        create=lambda **fields: services.complaint_create(by=request.user, **fields),
+        saved=lambda complaint: (
+            f"{complaint.get_kind_display()} {complaint.reference} enregistrée : "
+            f"réponse attendue au plus tard le {short_date(complaint.due_on)}."
+        ),
+        to=lambda complaint: reverse("complaint_detail", kwargs={"pk": complaint.pk}),
+        title="Enregistrer une réclamation ou une suggestion",
+        current="Nouvelle réclamation",
+        crumbs=(_list_crumb(),),
+        cancel_url=reverse("complaint_list"),
     )
 
 
@@ -190,21 +169,14 @@ def complaint_answer(request, pk):
             template=picker.cleaned_data["modele"], complaint=complaint, by=request.user
         )
     form = AnswerForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.complaint_answer(by=request.user, complaint=complaint, **form.cleaned_data)
-        except ValidationError as error:
-            put_errors_on_form(form, error)
-        else:
-            verdict = "dans les délais" if complaint.answered_in_time else "hors délai"
-            messages.success(
-                request,
-                f"Réponse enregistrée pour {complaint.reference} : {complaint.answer_delay} jour"
-                f"{'s' if complaint.answer_delay > 1 else ''} ouvré{'s' if complaint.answer_delay > 1 else ''}, "
-                f"{verdict}.",
-            )
-            return redirect("complaint_detail", pk=complaint.pk)
-    return render(
+    response = redirect_if_saved(
+        request,
+        form,
+        lambda: services.complaint_answer(by=request.user, complaint=complaint, **form.cleaned_data),
+        lambda _: answered_message(complaint, complaint.reference),
+        reverse("complaint_detail", kwargs={"pk": complaint.pk}),
+    )
+    return response or render(
         request,
         "complaints/complaint_answer.html",
         {
@@ -218,6 +190,13 @@ def complaint_answer(request, pk):
     )
 
 
+def _assignment_message(complaint):
+    who = complaint.assigned_to
+    if who is None:
+        return f"{complaint.reference} est à attribuer."
+    return f"{complaint.reference} attribuée à {who.get_full_name() or who.username}."
+
+
 @require_http_methods(["GET", "POST"])
 def complaint_reassign(request, pk):
     complaint = _handled(request, pk, "reassign")
@@ -229,21 +208,14 @@ def complaint_reassign(request, pk):
         users=services.assignable_users(complaint),
         initial={"assigned_to": complaint.assigned_to_id},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.complaint_reassign(by=request.user, complaint=complaint, **form.cleaned_data)
-        except ValidationError as error:
-            put_errors_on_form(form, error)
-        else:
-            who = complaint.assigned_to
-            messages.success(
-                request,
-                f"{complaint.reference} attribuée à {who.get_full_name() or who.username}."
-                if who
-                else f"{complaint.reference} est à attribuer.",
-            )
-            return redirect("complaint_detail", pk=complaint.pk)
-    return render(
+    response = redirect_if_saved(
+        request,
+        form,
+        lambda: services.complaint_reassign(by=request.user, complaint=complaint, **form.cleaned_data),
+        lambda _: _assignment_message(complaint),
+        reverse("complaint_detail", kwargs={"pk": complaint.pk}),
+    )
+    return response or render(
         request,
         "complaints/register/form.html",
         {
@@ -259,13 +231,11 @@ def complaint_reassign(request, pk):
 @require_POST
 def complaint_close(request, pk):
     complaint = _handled(request, pk, "close")
-    try:
-        services.complaint_close(by=request.user, complaint=complaint)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, f"{complaint.reference} est close.")
+    flash_outcome(
+        request,
+        lambda: services.complaint_close(by=request.user, complaint=complaint),
+        f"{complaint.reference} est close.",
+    )
     return redirect("complaint_detail", pk=complaint.pk)
 
 
@@ -277,15 +247,14 @@ def complaint_action_create(request, pk):
         raise PermissionDenied("Seuls le responsable qualité et le référent du site créent des actions.")
     initial = {"title": f"Suite à la {complaint.get_kind_display().lower()} {complaint.reference}"}
     form = ComplaintActionForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            action = services.complaint_create_action(by=request.user, complaint=complaint, **form.cleaned_data)
-        except ValidationError as error:
-            put_errors_on_form(form, error)
-        else:
-            messages.success(request, f"Action créée dans le plan « {action.plan} » : {action.title}")
-            return redirect("complaint_detail", pk=complaint.pk)
-    return render(
+    response = redirect_if_saved(
+        request,
+        form,
+        lambda: services.complaint_create_action(by=request.user, complaint=complaint, **form.cleaned_data),
+        lambda action: f"Action créée dans le plan « {action.plan} » : {action.title}",
+        reverse("complaint_detail", kwargs={"pk": complaint.pk}),
+    )
+    return response or render(
         request,
         "complaints/register/form.html",
         {
@@ -368,15 +337,14 @@ def reply_template_create(request):
     if not access.manageable_reply_template_prefectures(Prefecture.objects.all(), request.user).exists():
         raise PermissionDenied("Seul le responsable qualité d’une préfecture rédige ses modèles de réponse.")
     form = ReplyTemplateForm(request.POST or None, actor=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            template = services.reply_template_create(by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            put_errors_on_form(form, error)
-        else:
-            messages.success(request, f"Modèle « {template.title} » enregistré.")
-            return redirect("reply_template_list")
-    return render(
+    response = redirect_if_saved(
+        request,
+        form,
+        lambda: services.reply_template_create(by=request.user, **form.cleaned_data),
+        lambda template: f"Modèle « {template.title} » enregistré.",
+        "reply_template_list",
+    )
+    return response or render(
         request,
         "complaints/register/form.html",
         {
@@ -397,15 +365,14 @@ def reply_template_edit(request, pk):
     title = template.title
     initial = {"title": template.title, "body": template.body, "is_active": template.is_active}
     form = ReplyTemplateForm(request.POST or None, actor=request.user, template=template, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.reply_template_update(by=request.user, template=template, **form.cleaned_data)
-        except ValidationError as error:
-            put_errors_on_form(form, error)
-        else:
-            messages.success(request, f"Modèle « {template.title} » enregistré.")
-            return redirect("reply_template_list")
-    return render(
+    response = redirect_if_saved(
+        request,
+        form,
+        lambda: services.reply_template_update(by=request.user, template=template, **form.cleaned_data),
+        lambda _: f"Modèle « {template.title} » enregistré.",
+        "reply_template_list",
+    )
+    return response or render(
         request,
         "complaints/register/form.html",
         {

@@ -3,12 +3,13 @@ from django.urls import include, path
 
 from indicators.urls import landing_urlpatterns
 from qualipref import views
+from qualipref.lib.urls import page
 from surveys.public_urls import questionnaire_urlpatterns, results_urlpatterns
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("healthz", views.healthz, name="healthz"),
-    path("favicon.ico", views.favicon, name="favicon"),
+    page("", views.home),
+    page("healthz", views.healthz),
+    page("favicon.ico", views.favicon),
     path("comptes/", include("accounts.urls")),
     path("comptes/", include(landing_urlpatterns)),
     path("territoire/", include("sites.urls")),

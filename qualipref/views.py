@@ -1,7 +1,9 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import HttpResponsePermanentRedirect, HttpResponseServerError, JsonResponse
+from django.http import FileResponse, Http404, HttpResponsePermanentRedirect, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.templatetags.static import static
@@ -26,12 +28,68 @@ def error_dict(error):
 
 
 def put_errors_on_form(form, error):
-    """A service's ValidationError shown on the form: on its field when the form has it, else on top."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
+    """A service's ValidationError shown on the form: on its field when the form shows it, else on top (an error on
+    a hidden field, such as the only prefecture the user may choose, would not be seen)."""
+    if not hasattr(error, "error_dict"):
         form.add_error(None, error)
+        return
+    visible = {field.name for field in form.visible_fields()}
+    for name, errors in error.error_dict.items():
+        form.add_error(name if name in visible else None, errors)
+
+
+_DENIED_IS_403 = object()
+
+
+def redirect_if_saved(request, form, save, message, to, *, denied_on=_DENIED_IS_403):
+    """The end of every form page, written once: on a POST whose form is valid, ``save()`` calls the service; its
+    refusal (ValidationError) goes on the form (put_errors_on_form) and None is returned, as on a GET or an invalid
+    form: the view then renders the page with the form. Saved, ``message`` is flashed (unless None) and the redirect
+    to ``to`` (a URL or a URL name, as for django's ``redirect``) returned.
+
+    ``message`` and ``to`` may be functions of what ``save()`` returned: they are called after the save, since a
+    service may change the object they describe (a due date, a status). With ``denied_on`` (a field name, or None
+    for the top of the form), a PermissionDenied of the service is shown on the form too, instead of a 403: the
+    form offered a choice (a site) the user may not act on."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        saved = save()
+    except ValidationError as error:
+        put_errors_on_form(form, error)
+        return None
+    except PermissionDenied as error:
+        if denied_on is _DENIED_IS_403:
+            raise
+        form.add_error(denied_on, str(error))
+        return None
+    if message is not None:
+        messages.success(request, message(saved) if callable(message) else message)
+    return redirect(to(saved) if callable(to) else to)
+
+
+def flash_outcome(request, run, message, *, level=messages.SUCCESS):
+    """The write of a button, a POST with no form to show again (close, retry, end): ``run()`` calls the service;
+    its refusal (ValidationError) is flashed as an error, else ``message`` (or ``message(result)``, called after the
+    write) at ``level``. Returns whether it was done; the view redirects."""
+    try:
+        result = run()
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return False
+    messages.add_message(request, level, message(result) if callable(message) else message)
+    return True
+
+
+def file_response(stored, filename, *, inline=False, **headers):
+    """A stored file (evidence, report) sent by the application, to those who may see what it belongs to (media
+    files are not public); ``headers``: FileResponse's own (content_type). A file missing from the storage (or a
+    field without file) is a 404."""
+    try:
+        file = stored.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404("Fichier introuvable.") from None
+    return FileResponse(file, as_attachment=not inline, filename=filename, **headers)
 
 
 def paginate(request, queryset, per_page=PAGE_SIZE):

@@ -5,7 +5,7 @@ accounts.access (403 when they may see but not change); writes go through sites.
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from accounts import access
-from qualipref.views import breadcrumb, paginate
+from qualipref.views import breadcrumb, paginate, redirect_if_saved
 from sites import services
 from sites.filters import SiteFilter
 from sites.forms import ClosureForm, SiteForm
@@ -122,15 +122,14 @@ def site_edit(request, pk):
         raise PermissionDenied("Vous ne pouvez pas modifier ce site.")
     name = site.name
     form = SiteForm(request.POST or None, instance=site)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.site_update(by=request.user, site=site, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, "Les informations du site ont été enregistrées.")
-            return redirect("site_detail", pk=site.pk)
-    return render(
+    response = redirect_if_saved(
+        request,
+        form,
+        lambda: services.site_update(by=request.user, site=site, **form.cleaned_data),
+        "Les informations du site ont été enregistrées.",
+        reverse("site_detail", kwargs={"pk": site.pk}),
+    )
+    return response or render(
         request,
         "sites/site_form.html",
         {
@@ -155,15 +154,14 @@ def _site_for_closures(request, site_pk):
 def closure_create(request, site_pk):
     site = _site_for_closures(request, site_pk)
     form = ClosureForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            closure = services.closure_create(by=request.user, site=site, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, f"Fermeture enregistrée : {closure}.")
-            return redirect("site_detail", pk=site.pk)
-    return render(
+    response = redirect_if_saved(
+        request,
+        form,
+        lambda: services.closure_create(by=request.user, site=site, **form.cleaned_data),
+        lambda closure: f"Fermeture enregistrée : {closure}.",
+        reverse("site_detail", kwargs={"pk": site.pk}),
+    )
+    return response or render(
         request,
         "sites/closure_form.html",
         {

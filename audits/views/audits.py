@@ -1,10 +1,10 @@
 """Audit pages: the list, an audit's page (status, counts per site, findings, non-conformities, reports), planning
 and edit forms, status steps, the decision, and the comparison of two audits of a prefecture."""
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Q
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import access
@@ -18,7 +18,7 @@ from audits.services import summaries
 from audits.services.reports import LARGE_REPORT_ITEMS
 from audits.views.common import audit_crumb, audit_queryset, list_crumb, managed_audit, visible_audit
 from qualipref.lib import charts
-from qualipref.views import breadcrumb, paginate, put_errors_on_form
+from qualipref.views import breadcrumb, paginate, put_errors_on_form, redirect_if_saved
 
 Category = Finding.Category
 
@@ -82,16 +82,15 @@ def audit_create(request):
         )
         return render(request, "audits/audit_form.html", context)
     form = AuditForm(request.POST or None, labelling=cycle)
-    if request.method == "POST" and form.is_valid():
-        try:
-            audit = services.audit_create(by=request.user, labelling=cycle, **form.service_fields())
-        except ValidationError as error:
-            put_errors_on_form(form, error)
-        else:
-            messages.success(request, f"L’audit est planifié : {audit.title}.")
-            return redirect("audit_detail", pk=audit.pk)
+    response = redirect_if_saved(
+        request,
+        form,
+        lambda: services.audit_create(by=request.user, labelling=cycle, **form.service_fields()),
+        lambda audit: f"L’audit est planifié : {audit.title}.",
+        lambda audit: reverse("audit_detail", kwargs={"pk": audit.pk}),
+    )
     context.update({"form": form, "cycle": cycle})
-    return render(request, "audits/audit_form.html", context)
+    return response or render(request, "audits/audit_form.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -100,15 +99,14 @@ def audit_edit(request, pk):
     if audit.status == Audit.Status.CLOSED:
         raise PermissionDenied("Cet audit est clos : il ne se modifie plus.")
     form = AuditForm(request.POST or None, labelling=audit.labelling, audit=audit)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.audit_update(by=request.user, audit=audit, **form.service_fields())
-        except ValidationError as error:
-            put_errors_on_form(form, error)
-        else:
-            messages.success(request, "L’audit a été enregistré.")
-            return redirect("audit_detail", pk=audit.pk)
-    return render(
+    response = redirect_if_saved(
+        request,
+        form,
+        lambda: services.audit_update(by=request.user, audit=audit, **form.service_fields()),
+        "L’audit a été enregistré.",
+        reverse("audit_detail", kwargs={"pk": audit.pk}),
+    )
+    return response or render(
         request,
         "audits/audit_form.html",
         {
@@ -217,15 +215,14 @@ def audit_transition(request, pk, step):
         raise PermissionDenied("Étape inconnue.")
     target, label, date_label = services.STEPS[step]
     form = TransitionForm(request.POST or None, date_label=date_label)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.audit_transition(by=request.user, audit=audit, step=step, on=form.cleaned_data["on"])
-        except ValidationError as error:
-            put_errors_on_form(form, error)
-        else:
-            messages.success(request, f"L’audit est désormais « {target.label} ».")
-            return redirect("audit_detail", pk=audit.pk)
-    return render(
+    response = redirect_if_saved(
+        request,
+        form,
+        lambda: services.audit_transition(by=request.user, audit=audit, step=step, on=form.cleaned_data["on"]),
+        f"L’audit est désormais « {target.label} ».",
+        reverse("audit_detail", kwargs={"pk": audit.pk}),
+    )
+    return response or render(
         request,
         "audits/audit_transition.html",
         {
@@ -243,18 +240,14 @@ def audit_transition(request, pk, step):
 def audit_decision(request, pk):
     audit = managed_audit(request, pk, "Seul le responsable qualité de la préfecture enregistre la décision.")
     form = DecisionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.audit_record_decision(by=request.user, audit=audit, **form.cleaned_data)
-        except ValidationError as error:
-            put_errors_on_form(form, error)
-        else:
-            messages.success(
-                request,
-                f"Décision {audit.get_decision_display().lower()} enregistrée : le cycle de labellisation avance.",
-            )
-            return redirect("audit_detail", pk=audit.pk)
-    return render(
+    response = redirect_if_saved(
+        request,
+        form,
+        lambda: services.audit_record_decision(by=request.user, audit=audit, **form.cleaned_data),
+        lambda _: f"Décision {audit.get_decision_display().lower()} enregistrée : le cycle de labellisation avance.",
+        reverse("audit_detail", kwargs={"pk": audit.pk}),
+    )
+    return response or render(
         request,
         "audits/audit_decision.html",
         {

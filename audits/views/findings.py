@@ -2,8 +2,7 @@
 prefecture's response, its corrective actions, the closure rule of a non-conformity, its history), « Créer
 l'action », the closure of a non-conformity and the publication of a strength as a good practice."""
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +14,7 @@ from audits.models import GoodPractice
 from audits.services import findings as services
 from audits.views.common import audit_crumb, fillable_audit, list_crumb, visible_finding
 from engagements.models import Action
-from qualipref.views import breadcrumb, put_errors_on_form
+from qualipref.views import breadcrumb, flash_outcome, redirect_if_saved
 
 
 def _finding_crumb(finding):
@@ -31,6 +30,14 @@ def _detail_url(finding, anchor=""):
     return reverse("finding_detail", kwargs={"pk": finding.pk}) + anchor
 
 
+def _after_create(request, finding):
+    """Back to the audit, or (« Enregistrer et saisir le suivant ») a new form on the same category and site."""
+    if "again" in request.POST:
+        query = f"?category={finding.category}&site={finding.site_id or ''}"
+        return reverse("finding_create", kwargs={"pk": finding.audit_id}) + query
+    return reverse("audit_detail", kwargs={"pk": finding.audit_id}) + "#constats"
+
+
 @require_http_methods(["GET", "POST"])
 def finding_create(request, pk):
     audit = fillable_audit(request, pk)
@@ -38,20 +45,14 @@ def finding_create(request, pk):
         raise PermissionDenied("Le rapport est remis : l’audit ne reçoit plus de constat.")
     initial = {key: request.GET[key] for key in ("category", "site", "engagement") if request.GET.get(key)}
     form = FindingForm(request.POST or None, audit=audit, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            finding = services.finding_create(by=request.user, audit=audit, **form.service_fields())
-        except ValidationError as error:
-            put_errors_on_form(form, error)
-        else:
-            messages.success(request, f"Constat enregistré : {finding.get_category_display().lower()}.")
-            if "again" in request.POST:
-                return redirect(
-                    reverse("finding_create", kwargs={"pk": audit.pk})
-                    + f"?category={finding.category}&site={finding.site_id or ''}"
-                )
-            return redirect(reverse("audit_detail", kwargs={"pk": audit.pk}) + "#constats")
-    return render(
+    response = redirect_if_saved(
+        request,
+        form,
+        lambda: services.finding_create(by=request.user, audit=audit, **form.service_fields()),
+        lambda finding: f"Constat enregistré : {finding.get_category_display().lower()}.",
+        lambda finding: _after_create(request, finding),
+    )
+    return response or render(
         request,
         "audits/finding_form.html",
         {
@@ -79,15 +80,14 @@ def finding_edit(request, pk):
     finding = _editable(request, pk)
     audit = finding.audit
     form = FindingForm(request.POST or None, audit=audit, finding=finding)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.finding_update(by=request.user, finding=finding, **form.service_fields())
-        except ValidationError as error:
-            put_errors_on_form(form, error)
-        else:
-            messages.success(request, "Le constat a été enregistré.")
-            return redirect(_detail_url(finding))
-    return render(
+    response = redirect_if_saved(
+        request,
+        form,
+        lambda: services.finding_update(by=request.user, finding=finding, **form.service_fields()),
+        "Le constat a été enregistré.",
+        _detail_url(finding),
+    )
+    return response or render(
         request,
         "audits/finding_form.html",
         {
@@ -105,12 +105,13 @@ def finding_delete(request, pk):
     finding = _editable(request, pk)
     audit = finding.audit
     if request.method == "POST":
-        try:
-            services.finding_delete(by=request.user, finding=finding)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+        deleted = flash_outcome(
+            request,
+            lambda: services.finding_delete(by=request.user, finding=finding),
+            "Le constat a été supprimé.",
+        )
+        if not deleted:  # the refusal is flashed on the finding's page
             return redirect(_detail_url(finding))
-        messages.success(request, "Le constat a été supprimé.")
         return redirect(reverse("audit_detail", kwargs={"pk": audit.pk}) + "#constats")
     return render(
         request,
@@ -175,15 +176,14 @@ def finding_respond(request, pk):
     form = ResponseForm(
         request.POST or None, initial={"response": finding.response, "response_due_on": finding.response_due_on}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.finding_respond(by=request.user, finding=finding, **form.cleaned_data)
-        except ValidationError as error:
-            put_errors_on_form(form, error)
-        else:
-            messages.success(request, "La réponse argumentée de la préfecture est enregistrée.")
-            return redirect(_detail_url(finding, "#reponse"))
-    return render(
+    response = redirect_if_saved(
+        request,
+        form,
+        lambda: services.finding_respond(by=request.user, finding=finding, **form.cleaned_data),
+        "La réponse argumentée de la préfecture est enregistrée.",
+        _detail_url(finding, "#reponse"),
+    )
+    return response or render(
         request,
         "audits/finding_simple_form.html",
         {
@@ -211,17 +211,15 @@ def finding_action_create(request, pk):
         finding=finding,
         initial={"title": services.suggested_action_title(finding), "due_on": _future(finding.response_due_on)},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            action = services.finding_create_action(by=request.user, finding=finding, **form.cleaned_data)
-        except ValidationError as error:
-            put_errors_on_form(form, error)
-        except PermissionDenied as error:
-            form.add_error("site", str(error))
-        else:
-            messages.success(request, f"Action créée dans le plan « {action.plan} » : {action.title}")
-            return redirect(_detail_url(finding, "#actions"))
-    return render(
+    response = redirect_if_saved(
+        request,
+        form,
+        lambda: services.finding_create_action(by=request.user, finding=finding, **form.cleaned_data),
+        lambda action: f"Action créée dans le plan « {action.plan} » : {action.title}",
+        _detail_url(finding, "#actions"),
+        denied_on="site",
+    )
+    return response or render(
         request,
         "audits/finding_simple_form.html",
         {
@@ -246,15 +244,14 @@ def finding_close(request, pk):
         raise PermissionDenied("Seul le responsable qualité de la préfecture lève les non-conformités de ses audits.")
     closure = services.closure_check(finding)
     form = CloseForm(request.POST or None, audits=closure.audits)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.finding_close(by=request.user, finding=finding, **form.cleaned_data)
-        except ValidationError as error:
-            put_errors_on_form(form, error)
-        else:
-            messages.success(request, "La non-conformité est levée.")
-            return redirect(_detail_url(finding))
-    return render(
+    response = redirect_if_saved(
+        request,
+        form,
+        lambda: services.finding_close(by=request.user, finding=finding, **form.cleaned_data),
+        "La non-conformité est levée.",
+        _detail_url(finding),
+    )
+    return response or render(
         request,
         "audits/finding_simple_form.html",
         {
@@ -280,15 +277,14 @@ def finding_publish(request, pk):
     form = PublishForm(
         request.POST or None, initial={"title": finding.text.splitlines()[0][:200], "text": finding.text}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.good_practice_publish(by=request.user, finding=finding, **form.cleaned_data)
-        except ValidationError as error:
-            put_errors_on_form(form, error)
-        else:
-            messages.success(request, "Le point fort est publié dans la bibliothèque des bonnes pratiques.")
-            return redirect(reverse("good_practice_list"))
-    return render(
+    response = redirect_if_saved(
+        request,
+        form,
+        lambda: services.good_practice_publish(by=request.user, finding=finding, **form.cleaned_data),
+        "Le point fort est publié dans la bibliothèque des bonnes pratiques.",
+        "good_practice_list",
+    )
+    return response or render(
         request,
         "audits/finding_simple_form.html",
         {

@@ -3,7 +3,7 @@ pre-fill from the previous audit, the evidence of a cell, and the mystery visits
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponseBadRequest
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -15,7 +15,7 @@ from audits.services import audits as audit_services
 from audits.services import grid as services
 from audits.views.common import audit_crumb, fillable_audit, list_crumb, visible_audit
 from qualipref.lib import uploads
-from qualipref.views import breadcrumb, error_dict
+from qualipref.views import breadcrumb, error_dict, file_response, put_errors_on_form
 
 Result = Assessment.Result
 # The options of a cell: typing the digit in a focused select chooses it (the browser's type-ahead).
@@ -134,23 +134,30 @@ def audit_grid_cell(request, pk):
     return _render_cell(request, audit, engagement, site, errors=errors, pending=pending, status=422 if errors else 200)
 
 
-@require_POST
-def audit_grid_prefill(request, pk):
+def _grid_button(request, pk, service, said):
+    """A button of the grid page: ``service`` runs on the audit, then its refusal or ``said(count)`` (a message
+    level and text) is flashed, and the grid shown again."""
     audit = fillable_audit(request, pk)
     try:
-        count = services.grid_prefill(by=request.user, audit=audit)
+        count = service(by=request.user, audit=audit)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        if count:
-            messages.success(
-                request,
-                f"{count} évaluation{'s' if count > 1 else ''} reprise{'s' if count > 1 else ''} de l’audit précédent "
-                "(les cellules déjà évaluées sont inchangées).",
-            )
-        else:
-            messages.info(request, "Rien à reprendre : les cellules évaluées dans l’audit précédent le sont déjà ici.")
+        messages.add_message(request, *said(count))
     return redirect(_grid_url(audit))
+
+
+def _prefilled(count):
+    if not count:
+        return messages.INFO, "Rien à reprendre : les cellules évaluées dans l’audit précédent le sont déjà ici."
+    plural = "s" if count > 1 else ""
+    message = f"{count} évaluation{plural} reprise{plural} de l’audit précédent"
+    return messages.SUCCESS, f"{message} (les cellules déjà évaluées sont inchangées)."
+
+
+@require_POST
+def audit_grid_prefill(request, pk):
+    return _grid_button(request, pk, services.grid_prefill, _prefilled)
 
 
 @require_GET
@@ -160,11 +167,7 @@ def assessment_evidence(request, pk, cell_pk):
     cell = get_object_or_404(Assessment, pk=cell_pk, audit=audit)
     if not cell.evidence:
         raise Http404("Aucun justificatif.")
-    try:
-        file = cell.evidence.open("rb")
-    except FileNotFoundError:
-        raise Http404("Fichier introuvable.") from None
-    return FileResponse(file, as_attachment=True, filename=cell.evidence_name or "justificatif")
+    return file_response(cell.evidence, cell.evidence_name or "justificatif")
 
 
 # --- mystery visits and calls ---------------------------------------------------------------------------
@@ -228,8 +231,7 @@ def _visit_page(request, audit, visit=None):
                 notes=data["notes"],
             )
         except ValidationError as error:
-            for name, message in error_dict(error).items():
-                form.add_error(name if name in form.fields else None, message)
+            put_errors_on_form(form, error)
         else:
             messages.success(request, f"{saved} : enregistrée.")
             return redirect(reverse("audit_detail", kwargs={"pk": audit.pk}) + "#enquete-mystere")
@@ -265,17 +267,11 @@ def mystery_visit_edit(request, pk, visit_pk):
     return _visit_page(request, audit, visit)
 
 
+def _fed(count):
+    plural = "s" if count > 1 else ""
+    return messages.SUCCESS, f"{count} cellule{plural} de la grille renseignée{plural} d’après l’enquête mystère."
+
+
 @require_POST
 def mystery_feed(request, pk):
-    audit = fillable_audit(request, pk)
-    try:
-        count = services.mystery_feed_grid(by=request.user, audit=audit)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request,
-            f"{count} cellule{'s' if count > 1 else ''} de la grille renseignée{'s' if count > 1 else ''} "
-            "d’après l’enquête mystère.",
-        )
-    return redirect(_grid_url(audit))
+    return _grid_button(request, pk, services.mystery_feed_grid, _fed)

@@ -2,8 +2,6 @@
 whose progress the page follows (a large one); stored reports are downloaded unchanged."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
@@ -11,14 +9,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 from audits.models import AuditReport
 from audits.services import reports as services
 from audits.views.common import visible_audit
+from qualipref.views import file_response, flash_outcome
 
 
 def pdf_response(report, *, inline=False):
-    try:
-        file = report.file.open("rb")
-    except (FileNotFoundError, ValueError):
-        raise Http404("Fichier introuvable.") from None
-    response = FileResponse(file, as_attachment=not inline, filename=report.filename, content_type="application/pdf")
+    response = file_response(report.file, report.filename, inline=inline, content_type="application/pdf")
     response["X-Report-Id"] = str(report.pk)
     response["X-Report-SHA256"] = report.sha256
     return response
@@ -57,10 +52,10 @@ def audit_report_retry(request, pk, report_pk):
     """« Relancer » a failed production (a new request; the failure stays listed)."""
     audit = visible_audit(request, pk)
     report = get_object_or_404(AuditReport, pk=report_pk, audit=audit)
-    try:
-        services.report_retry(by=request.user, report=report)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.info(request, "La production du rapport est relancée : suivez son avancement ci-dessous.")
+    flash_outcome(
+        request,
+        lambda: services.report_retry(by=request.user, report=report),
+        "La production du rapport est relancée : suivez son avancement ci-dessous.",
+        level=messages.INFO,
+    )
     return redirect(reverse("audit_detail", kwargs={"pk": audit.pk}) + "#rapports")

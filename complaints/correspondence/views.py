@@ -7,7 +7,7 @@ only when ``access.can_see_sender`` says so. A big import runs in a Celery task:
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -26,9 +26,9 @@ from complaints.correspondence.forms import (
 from complaints.deadlines import attach_remaining_working_days
 from complaints.history import correspondence_history
 from complaints.models import Correspondence, CorrespondenceImport
-from complaints.register.views import edit_page, open_first, register_page
+from complaints.register.views import answered_message, create_page, edit_page, item_getters, open_first, register_page
 from qualipref.lib.dates import short_date
-from qualipref.views import breadcrumb, put_errors_on_form
+from qualipref.views import breadcrumb, flash_outcome, redirect_if_saved
 from sites.models import Prefecture, Site
 
 RELATIONS = ("site", "prefecture", "service", "assigned_to")
@@ -47,15 +47,7 @@ def _imports_crumb():
     return ("Import CSV", reverse("correspondence_import"))
 
 
-def _visible(request, pk):
-    return get_object_or_404(Correspondence.objects.for_user(request.user).select_related(*RELATIONS), pk=pk)
-
-
-def _handled(request, pk, action="handle"):
-    """The item, when the user may ``action`` it (the refusal's message is the service's, as in the API)."""
-    item = _visible(request, pk)
-    services.check_handler(request.user, item, action)
-    return item
+_visible, _handled = item_getters(Correspondence, RELATIONS, services.check_handler)
 
 
 # --- the list -----------------------------------------------------------------------------------------
@@ -93,35 +85,26 @@ def correspondence_list(request):
 def correspondence_create(request):
     if not access.may_handle_correspondence(request.user):
         raise PermissionDenied("Seuls les agents, les référents et le responsable qualité enregistrent les courriers.")
-    form = CorrespondenceForm(request.POST or None, actor=request.user, initial={"received_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        data = form.service_fields()
-        if form.cleaned_data.get("assign_to_me"):
-            data["assigned_to"] = request.user
-        try:
-            item = services.correspondence_create(by=request.user, **data)
-        except ValidationError as error:
-            put_errors_on_form(form, error)
-        else:
-            messages.success(
-                request,
-                f"{item.get_kind_display()} {item.label} enregistré : réponse attendue au plus tard le "
-                f"{short_date(item.due_on)} ({item.delay_days} jours ouvrés).",
-            )
-            if "another" in request.POST:
-                return redirect("correspondence_create")
-            return redirect("correspondence_detail", pk=item.pk)
-    return render(
+    return create_page(
         request,
-        "complaints/register/form.html",
-        {
-            "title": "Enregistrer un courrier",
-            "form": form,
-            "submit_label": "Enregistrer",
-            "another": True,
-            "cancel_url": reverse("correspondence_list"),
-            "breadcrumb_data": breadcrumb("Nouveau courrier", _list_crumb()),
-        },
+        form=CorrespondenceForm(
+            request.POST or None, actor=request.user, initial={"received_on": timezone.localdate()}
+        ),
+        create=lambda **fields: services.correspondence_create(by=request.user, **fields),
+        saved=lambda item: (
+            f"{item.get_kind_display()} {item.label} enregistré : réponse attendue au plus tard le "
+            f"{short_date(item.due_on)} ({item.delay_days} jours ouvrés)."
+        ),
+        to=lambda item: (
+            "correspondence_create"
+            if "another" in request.POST
+            else reverse("correspondence_detail", kwargs={"pk": item.pk})
+        ),
+        title="Enregistrer un courrier",
+        current="Nouveau courrier",
+        crumbs=(_list_crumb(),),
+        another=True,
+        cancel_url=reverse("correspondence_list"),
     )
 
 
@@ -178,23 +161,17 @@ def correspondence_answer(request, pk):
         messages.info(request, services.answered_refused(item))
         return redirect("correspondence_detail", pk=item.pk)
     form = AnswerForm(request.POST or None, initial={"answered_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.correspondence_answer(by=request.user, correspondence=item, **form.cleaned_data)
-        except ValidationError as error:
-            put_errors_on_form(form, error)
-        else:
-            plural = "s" if item.answer_delay > 1 else ""
-            verdict = "dans les délais" if item.answered_in_time else "hors délai"
-            messages.success(
-                request,
-                f"Réponse enregistrée pour {item.label} : {item.answer_delay} jour{plural} ouvré{plural}, {verdict}.",
-            )
-            next_url = request.POST.get("next") or ""
-            if next_url.startswith("/courriers/") and "//" not in next_url:
-                return redirect(next_url)
-            return redirect("correspondence_detail", pk=item.pk)
-    return render(
+    next_url = request.POST.get("next") or ""
+    if not (next_url.startswith("/courriers/") and "//" not in next_url):
+        next_url = reverse("correspondence_detail", kwargs={"pk": item.pk})
+    response = redirect_if_saved(
+        request,
+        form,
+        lambda: services.correspondence_answer(by=request.user, correspondence=item, **form.cleaned_data),
+        lambda _: answered_message(item, item.label),
+        next_url,
+    )
+    return response or render(
         request,
         "complaints/register/form.html",
         {
@@ -242,15 +219,17 @@ def correspondence_import(request):
     if not _import_prefectures(request.user).exists():
         raise PermissionDenied("Seuls les agents, les référents et le responsable qualité importent des courriers.")
     form = ImportForm(request.POST or None, request.FILES or None, actor=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            batch = imports.import_start(
-                by=request.user, prefecture=form.cleaned_data["prefecture"], file=form.cleaned_data["file"]
-            )
-        except ValidationError as error:
-            put_errors_on_form(form, error)
-        else:
-            return redirect("correspondence_import_detail", pk=batch.pk)
+    response = redirect_if_saved(
+        request,
+        form,
+        lambda: imports.import_start(
+            by=request.user, prefecture=form.cleaned_data["prefecture"], file=form.cleaned_data["file"]
+        ),
+        None,  # the import's page says how it goes
+        lambda batch: reverse("correspondence_import_detail", kwargs={"pk": batch.pk}),
+    )
+    if response:
+        return response
     recent = (
         CorrespondenceImport.objects.for_user(request.user)
         .select_related("prefecture", "created_by")
@@ -281,17 +260,23 @@ def _import(request, pk):
     )
 
 
+def _import_state(request, pk):
+    """The import and whether the user may « Relancer » it: its page and its polled state show both."""
+    batch = _import(request, pk)
+    return {"batch": batch, "can_retry": access.can_retry_correspondence_import(request.user, batch)}
+
+
 @require_GET
 def correspondence_import_detail(request, pk):
-    batch = _import(request, pk)
+    state = _import_state(request, pk)
+    name = state["batch"].file_name
     return render(
         request,
         "complaints/correspondence/import_detail.html",
         {
-            "title": f"Import « {batch.file_name} »",
-            "batch": batch,
-            "can_retry": access.can_retry_correspondence_import(request.user, batch),
-            "breadcrumb_data": breadcrumb(batch.file_name, _list_crumb(), _imports_crumb()),
+            "title": f"Import « {name} »",
+            **state,
+            "breadcrumb_data": breadcrumb(name, _list_crumb(), _imports_crumb()),
         },
     )
 
@@ -300,24 +285,19 @@ def correspondence_import_detail(request, pk):
 def correspondence_import_retry(request, pk):
     """« Relancer » an import that failed for want of a worker."""
     batch = _import(request, pk)
-    try:
-        imports.import_retry(by=request.user, batch=batch)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.info(request, "L'import est relancé : suivez son avancement ci-dessous.")
+    flash_outcome(
+        request,
+        lambda: imports.import_retry(by=request.user, batch=batch),
+        "L'import est relancé : suivez son avancement ci-dessous.",
+        level=messages.INFO,
+    )
     return redirect("correspondence_import_detail", pk=batch.pk)
 
 
 @require_GET
 def correspondence_import_progress(request, pk):
     """The state of an import (htmx polls it every second while it runs)."""
-    batch = _import(request, pk)
-    return render(
-        request,
-        "complaints/correspondence/_import_state.html",
-        {"batch": batch, "can_retry": access.can_retry_correspondence_import(request.user, batch)},
-    )
+    return render(request, "complaints/correspondence/_import_state.html", _import_state(request, pk))
 
 
 # --- delays of a prefecture -----------------------------------------------------------------------
@@ -339,18 +319,14 @@ def correspondence_delays(request):
             "local_authority_days": delays.local_authority_days,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.correspondence_delays_update(by=request.user, prefecture=chosen, **form.cleaned_data)
-        except ValidationError as error:
-            put_errors_on_form(form, error)
-        else:
-            messages.success(
-                request,
-                f"Délais de {chosen} enregistrés : ils s’appliquent aux courriers enregistrés désormais.",
-            )
-            return redirect("correspondence_list")
-    return render(
+    response = redirect_if_saved(
+        request,
+        form,
+        lambda: services.correspondence_delays_update(by=request.user, prefecture=chosen, **form.cleaned_data),
+        f"Délais de {chosen} enregistrés : ils s’appliquent aux courriers enregistrés désormais.",
+        "correspondence_list",
+    )
+    return response or render(
         request,
         "complaints/correspondence/delays.html",
         {

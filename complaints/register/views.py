@@ -1,14 +1,28 @@
 """What the pages of the two registers share (complaints.views, complaints.correspondence.views): the order of
 a list (open items first, the most urgent on top), a page of it with the remaining working days of its rows, and
-the « Modifier » page (the one update flow: complaints.register.services.Register.update)."""
+the « Enregistrer » and « Modifier » pages (the one update flow: complaints.register.services.Register.update)."""
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import Case, F, IntegerField, Value, When
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, render
 
 from complaints.deadlines import attach_remaining_working_days
-from qualipref.views import breadcrumb, paginate, put_errors_on_form
+from qualipref.views import breadcrumb, paginate, redirect_if_saved
+
+
+def item_getters(model, relations, check_handler):
+    """(visible, handled) for the pages of a register: ``visible(request, pk)`` is the item the user sees (a foreign
+    one is a 404), with its ``relations``; ``handled(request, pk, action="handle")`` the item when the user may
+    ``action`` it (the refusal's message is the register's service's, as in the API)."""
+
+    def visible(request, pk):
+        return get_object_or_404(model.objects.for_user(request.user).select_related(*relations), pk=pk)
+
+    def handled(request, pk, action="handle"):
+        item = visible(request, pk)
+        check_handler(request.user, item, action)
+        return item
+
+    return visible, handled
 
 
 def open_first(queryset, open_items):
@@ -28,19 +42,43 @@ def register_page(request, filterset):
     return page_obj, query.urlencode()
 
 
+def answered_message(item, label):
+    """« Réponse enregistrée pour … : 3 jours ouvrés, dans les délais. », once the answer is saved."""
+    plural = "s" if item.answer_delay > 1 else ""
+    verdict = "dans les délais" if item.answered_in_time else "hors délai"
+    return f"Réponse enregistrée pour {label} : {item.answer_delay} jour{plural} ouvré{plural}, {verdict}."
+
+
+def create_page(request, *, form, create, saved, to, title, current, crumbs, **context):
+    """The « Enregistrer » page of either register: the register's create service (``create(**fields)``; the item
+    is assigned to its author when they ticked « me l'attribuer »), then the message ``saved(item)`` and the
+    redirect ``to(item)``; ``current`` and ``crumbs``: the breadcrumb's last item and its links."""
+
+    def save():
+        fields = form.service_fields()
+        if form.cleaned_data.get("assign_to_me"):
+            fields["assigned_to"] = request.user
+        return create(**fields)
+
+    return redirect_if_saved(request, form, save, saved, to) or render(
+        request,
+        "complaints/register/form.html",
+        {
+            "title": title,
+            "form": form,
+            "submit_label": "Enregistrer",
+            "breadcrumb_data": breadcrumb(current, *crumbs),
+            **context,
+        },
+    )
+
+
 def edit_page(request, *, form, update, saved, detail_url, title, crumbs, **context):
     """The « Modifier » page of an item of either register: the form, then the register's update service
     (``update(**fields)``; its refusals go on the form), then back to the item with the message ``saved()`` (called
     once saved: the due date may have changed)."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            update(**form.service_fields())
-        except ValidationError as error:
-            put_errors_on_form(form, error)
-        else:
-            messages.success(request, saved())
-            return redirect(detail_url)
-    return render(
+    response = redirect_if_saved(request, form, lambda: update(**form.service_fields()), lambda _: saved(), detail_url)
+    return response or render(
         request,
         "complaints/register/form.html",
         {

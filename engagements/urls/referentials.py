@@ -1,8 +1,7 @@
-from django.urls import path
-
 from engagements.views import referentials as views
+from qualipref.lib.urls import page
 
 urlpatterns = [
-    path("referentiels/", views.referential_list, name="referential_list"),
-    path("referentiels/<int:pk>/", views.referential_detail, name="referential_detail"),
+    page("referentiels/", views.referential_list),
+    page("referentiels/<int:pk>/", views.referential_detail),
 ]

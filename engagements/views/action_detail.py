@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -18,7 +17,7 @@ from engagements.forms.actions import (
 from engagements.models import ActionEvidence
 from engagements.services import actions as services
 from engagements.views.common import editable_action, list_crumb, managed_prefectures, visible_action
-from qualipref.views import breadcrumb, put_errors_on_form
+from qualipref.views import breadcrumb, file_response, flash_outcome, redirect_if_saved
 
 # --- one action -----------------------------------------------------------------------------------
 
@@ -65,17 +64,15 @@ def action_create(request):
     if not access.may_create_actions(request.user):
         raise PermissionDenied("Seuls le responsable qualité et les référents de site créent des actions.")
     form = ActionCreateForm(request.POST or None, actor=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            action = services.action_create(by=request.user, plan=form.cleaned_data["plan"], **form.service_fields())
-        except ValidationError as error:
-            put_errors_on_form(form, error)
-        except PermissionDenied as error:
-            form.add_error("site", str(error))
-        else:
-            messages.success(request, f"L’action « {action.title} » a été créée.")
-            return redirect("action_detail", pk=action.pk)
-    return render(
+    response = redirect_if_saved(
+        request,
+        form,
+        lambda: services.action_create(by=request.user, plan=form.cleaned_data["plan"], **form.service_fields()),
+        lambda action: f"L’action « {action.title} » a été créée.",
+        lambda action: reverse("action_detail", kwargs={"pk": action.pk}),
+        denied_on="site",
+    )
+    return response or render(
         request,
         "engagements/actions/action_form.html",
         {
@@ -93,15 +90,14 @@ def action_edit(request, pk):
     action = editable_action(request, pk)
     title = action.title
     form = ActionEditForm(request.POST or None, actor=request.user, action=action)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.action_update(by=request.user, action=action, **form.service_fields())
-        except ValidationError as error:
-            put_errors_on_form(form, error)
-        else:
-            messages.success(request, "L’action a été enregistrée.")
-            return redirect("action_detail", pk=action.pk)
-    return render(
+    response = redirect_if_saved(
+        request,
+        form,
+        lambda: services.action_update(by=request.user, action=action, **form.service_fields()),
+        "L’action a été enregistrée.",
+        reverse("action_detail", kwargs={"pk": action.pk}),
+    )
+    return response or render(
         request,
         "engagements/actions/action_form.html",
         {
@@ -121,15 +117,14 @@ def action_status(request, pk):
     """The status change with its inputs (reason of an abandon, date of completion, effectiveness)."""
     action = editable_action(request, pk)
     form = ActionStatusForm(request.POST or None, actor=request.user, action=action)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.action_update(by=request.user, action=action, **form.service_fields())
-        except ValidationError as error:
-            put_errors_on_form(form, error)
-        else:
-            messages.success(request, f"L’action est désormais « {action.get_status_display()} ».")
-            return redirect("action_detail", pk=action.pk)
-    return render(
+    response = redirect_if_saved(
+        request,
+        form,
+        lambda: services.action_update(by=request.user, action=action, **form.service_fields()),
+        lambda _: f"L’action est désormais « {action.get_status_display()} ».",
+        reverse("action_detail", kwargs={"pk": action.pk}),
+    )
+    return response or render(
         request,
         "engagements/actions/action_status.html",
         {
@@ -150,12 +145,11 @@ def action_comment_create(request, pk):
     action = editable_action(request, pk)
     form = CommentForm(request.POST)
     if form.is_valid():
-        try:
-            services.action_comment_add(by=request.user, action=action, text=form.cleaned_data["text"])
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, "Votre commentaire a été ajouté.")
+        flash_outcome(
+            request,
+            lambda: services.action_comment_add(by=request.user, action=action, text=form.cleaned_data["text"]),
+            "Votre commentaire a été ajouté.",
+        )
     else:
         messages.error(request, "Le commentaire est vide.")
     return redirect(reverse("action_detail", kwargs={"pk": pk}) + "#commentaires")
@@ -187,11 +181,7 @@ def _evidence_of(request, pk, evidence_pk):
 def action_evidence_download(request, pk, evidence_pk):
     """Evidence is served by the application, to the people who may see the action only."""
     _, evidence = _evidence_of(request, pk, evidence_pk)
-    try:
-        file = evidence.file.open("rb")
-    except FileNotFoundError:
-        raise Http404("Fichier introuvable.") from None
-    return FileResponse(file, as_attachment=True, filename=evidence.name, content_type=evidence.content_type)
+    return file_response(evidence.file, evidence.name, content_type=evidence.content_type)
 
 
 @require_http_methods(["GET", "POST"])

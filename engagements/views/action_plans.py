@@ -16,7 +16,7 @@ from engagements.forms.actions import (
 from engagements.models import Action, ActionPlan
 from engagements.services import actions as services
 from engagements.views.common import list_crumb, managed_prefectures
-from qualipref.views import breadcrumb, paginate, put_errors_on_form
+from qualipref.views import breadcrumb, paginate, put_errors_on_form, redirect_if_saved
 
 # --- plans ----------------------------------------------------------------------------------------
 
@@ -55,15 +55,14 @@ def action_plan_create(request):
     if not managed_prefectures(request.user):
         raise PermissionDenied("Seul le responsable qualité d’une préfecture crée ses plans d’action.")
     form = ActionPlanForm(request.POST or None, actor=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            plan = services.action_plan_create(by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            put_errors_on_form(form, error)
-        else:
-            messages.success(request, f"Le plan d’action « {plan.title} » a été créé.")
-            return redirect("action_plan_list")
-    return render(
+    response = redirect_if_saved(
+        request,
+        form,
+        lambda: services.action_plan_create(by=request.user, **form.cleaned_data),
+        lambda plan: f"Le plan d’action « {plan.title} » a été créé.",
+        "action_plan_list",
+    )
+    return response or render(
         request,
         "engagements/actions/plan_form.html",
         {

@@ -7,9 +7,9 @@ steps or prefectures.
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,7 +25,7 @@ from engagements.forms.labellings import (
 )
 from engagements.models import Labelling, LabellingStep, Referential
 from engagements.services import labellings as services
-from qualipref.views import breadcrumb
+from qualipref.views import breadcrumb, file_response, redirect_if_saved
 from sites.models import Prefecture
 
 Kind = LabellingStep.Kind
@@ -169,11 +169,7 @@ def labelling_evidence(request, pk):
     )
     if not step.evidence:
         raise Http404("Pas de justificatif pour cette étape.")
-    try:
-        file = step.evidence.open("rb")
-    except FileNotFoundError:
-        raise Http404("Justificatif introuvable.") from None
-    return FileResponse(file, as_attachment=True, filename=step.evidence.name.rsplit("/", 1)[-1])
+    return file_response(step.evidence, step.evidence.name.rsplit("/", 1)[-1])
 
 
 # --- forms ----------------------------------------------------------------------------------------
@@ -197,16 +193,6 @@ def _posted_referential(request, default):
     return (Referential.objects.filter(pk=pk).first() if pk.isdigit() else None) or default
 
 
-def _add_service_error(form, error):
-    """The service's messages on the form's visible fields, the others on top of the form."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    visible = {field.name for field in form.visible_fields()}
-    for name, errors in error.error_dict.items():
-        form.add_error(name if name in visible else None, errors)
-
-
 def _perimeter_data(form):
     data = dict(form.cleaned_data)
     data["modules"] = list(data["modules"])
@@ -214,38 +200,49 @@ def _perimeter_data(form):
     return data
 
 
+def _perimeter_page(request, prefecture, *, form_for, save, message, heading, submit, current, exclude=None, **context):
+    """The page that opens a cycle on a perimeter (« Démarrer un cycle », « Changer de référentiel »): the référentiel
+    is picked first (GET), ``form_for(referential)`` asks the modules and sites, ``save(**perimeter)`` opens the
+    cycle, then back to the prefecture's timeline with ``message``."""
+    chooser, referential = _chosen_referential(request, exclude=exclude)
+    if request.method == "POST":
+        referential = _posted_referential(request, referential)
+    form = form_for(referential)
+    response = redirect_if_saved(
+        request, form, lambda: save(**_perimeter_data(form)), message, _timeline_url(prefecture.pk)
+    )
+    return response or render(
+        request,
+        "engagements/labellings/perimeter_form.html",
+        {
+            "title": f"{heading} — {prefecture.name}",
+            "heading": heading,
+            "prefecture": prefecture,
+            "chooser": chooser,
+            "form": form,
+            "submit": submit,
+            "breadcrumb_data": breadcrumb(current, *_crumbs(prefecture)),
+            **context,
+        },
+    )
+
+
 def labelling_start(request, prefecture_pk):
     prefecture = _visible_prefecture(request, prefecture_pk)
     if not access.can_manage_labellings(request.user, prefecture):
         raise PermissionDenied("Seul le responsable qualité de la préfecture démarre ses cycles de labellisation.")
-    running = Labelling.objects.current().filter(prefecture=prefecture).select_related("referential").first()
-    chooser, referential = _chosen_referential(request)
-    if request.method == "POST":
-        referential = _posted_referential(request, referential)
-    form = LabellingStartForm(
-        request.POST or None, request.FILES or None, prefecture=prefecture, referential=referential
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            labelling = services.labelling_start(by=request.user, prefecture=prefecture, **_perimeter_data(form))
-        except ValidationError as error:
-            _add_service_error(form, error)
-        else:
-            messages.success(request, f"Cycle {labelling.referential} démarré : étape « Préparation ».")
-            return redirect(_timeline_url(prefecture.pk))
-    return render(
+    return _perimeter_page(
         request,
-        "engagements/labellings/perimeter_form.html",
-        {
-            "title": f"Démarrer un cycle de labellisation — {prefecture.name}",
-            "heading": "Démarrer un cycle de labellisation",
-            "prefecture": prefecture,
-            "running": running,
-            "chooser": chooser,
-            "form": form,
-            "submit": "Démarrer le cycle",
-            "breadcrumb_data": breadcrumb("Nouveau cycle", *_crumbs(prefecture)),
-        },
+        prefecture,
+        form_for=lambda referential: LabellingStartForm(
+            request.POST or None, request.FILES or None, prefecture=prefecture, referential=referential
+        ),
+        save=lambda **perimeter: services.labelling_start(by=request.user, prefecture=prefecture, **perimeter),
+        message=lambda labelling: f"Cycle {labelling.referential} démarré : étape « Préparation ».",
+        heading="Démarrer un cycle de labellisation",
+        submit="Démarrer le cycle",
+        current="Nouveau cycle",
+        running=Labelling.objects.current().filter(prefecture=prefecture).select_related("referential").first(),
     )
 
 
@@ -255,35 +252,19 @@ def labelling_migrate(request, pk):
     if not labelling.is_running:
         messages.warning(request, "Ce cycle est clos : démarrez un nouveau cycle.")
         return redirect(_timeline_url(prefecture.pk))
-    chooser, referential = _chosen_referential(request, exclude=labelling.referential)
-    if request.method == "POST":
-        referential = _posted_referential(request, referential)
-    form = LabellingMigrateForm(
-        request.POST or None, request.FILES or None, labelling=labelling, referential=referential
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            new = services.labelling_migrate(by=request.user, labelling=labelling, **_perimeter_data(form))
-        except ValidationError as error:
-            _add_service_error(form, error)
-        else:
-            messages.success(
-                request, f"Le cycle {labelling.referential} est clos ; le cycle {new.referential} a démarré."
-            )
-            return redirect(_timeline_url(prefecture.pk))
-    return render(
+    return _perimeter_page(
         request,
-        "engagements/labellings/perimeter_form.html",
-        {
-            "title": f"Changer de référentiel — {prefecture.name}",
-            "heading": "Changer de référentiel",
-            "prefecture": prefecture,
-            "migrating": labelling,
-            "chooser": chooser,
-            "form": form,
-            "submit": "Clore le cycle actuel et démarrer le nouveau",
-            "breadcrumb_data": breadcrumb("Changer de référentiel", *_crumbs(prefecture)),
-        },
+        prefecture,
+        form_for=lambda referential: LabellingMigrateForm(
+            request.POST or None, request.FILES or None, labelling=labelling, referential=referential
+        ),
+        save=lambda **perimeter: services.labelling_migrate(by=request.user, labelling=labelling, **perimeter),
+        message=lambda new: f"Le cycle {labelling.referential} est clos ; le cycle {new.referential} a démarré.",
+        heading="Changer de référentiel",
+        submit="Clore le cycle actuel et démarrer le nouveau",
+        current="Changer de référentiel",
+        exclude=labelling.referential,
+        migrating=labelling,
     )
 
 
@@ -298,20 +279,14 @@ def labelling_transition(request, pk, step):
         )
         return redirect(_timeline_url(prefecture.pk))
     form = LabellingStepForm(request.POST or None, request.FILES or None, labelling=labelling, step=step)
-    if request.method == "POST" and form.is_valid():
-        try:
-            labelling = services.labelling_transition(
-                by=request.user, labelling=labelling, step=step, **form.cleaned_data
-            )
-        except ValidationError as error:
-            _add_service_error(form, error)
-        else:
-            messages.success(
-                request,
-                f"{STEP_DONE[step]} : le cycle est à l'étape « {labelling.get_status_display()} ».",
-            )
-            return redirect(_timeline_url(prefecture.pk))
-    return render(
+    response = redirect_if_saved(
+        request,
+        form,
+        lambda: services.labelling_transition(by=request.user, labelling=labelling, step=step, **form.cleaned_data),
+        lambda moved: f"{STEP_DONE[step]} : le cycle est à l'étape « {moved.get_status_display()} ».",
+        _timeline_url(prefecture.pk),
+    )
+    return response or render(
         request,
         "engagements/labellings/step_form.html",
         {

@@ -5,7 +5,7 @@ accounts.access (403 when they may see but not change); writes go through engage
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,18 +22,8 @@ from engagements.forms.meetings import (
 )
 from engagements.models import Action, Meeting, MeetingDecision, Training
 from engagements.services import meetings as services
-from qualipref.views import breadcrumb, paginate
+from qualipref.views import breadcrumb, paginate, redirect_if_saved
 from sites.models import Prefecture, Site
-
-
-def _add_form_errors(form, error):
-    """A service's ValidationError shown on the form: on its field when the form has it, else on top."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
 
 # --- meetings -------------------------------------------------------------------------------------
 
@@ -83,15 +73,14 @@ def meeting_create(request):
         raise PermissionDenied("Seul le responsable qualité d'une préfecture enregistre ses réunions qualité.")
     initial = {"kind": request.GET.get("kind", Meeting.Kind.COPIL), "held_on": timezone.localdate()}
     form = MeetingForm(request.POST or None, actor=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            meeting = services.meeting_create(by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            _add_form_errors(form, error)
-        else:
-            messages.success(request, f"{meeting} enregistré.")
-            return redirect("meeting_detail", pk=meeting.pk)
-    return render(
+    response = redirect_if_saved(
+        request,
+        form,
+        lambda: services.meeting_create(by=request.user, **form.cleaned_data),
+        lambda meeting: f"{meeting} enregistré.",
+        lambda meeting: reverse("meeting_detail", kwargs={"pk": meeting.pk}),
+    )
+    return response or render(
         request,
         "engagements/meetings/meeting_form.html",
         {
@@ -128,15 +117,14 @@ def meeting_edit(request, pk):
     name = str(meeting)
     initial = {field: getattr(meeting, field) for field in services.MEETING_FIELDS}
     form = MeetingForm(request.POST or None, actor=request.user, meeting=meeting, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.meeting_update(by=request.user, meeting=meeting, **form.cleaned_data)
-        except ValidationError as error:
-            _add_form_errors(form, error)
-        else:
-            messages.success(request, "La réunion a été enregistrée.")
-            return redirect("meeting_detail", pk=meeting.pk)
-    return render(
+    response = redirect_if_saved(
+        request,
+        form,
+        lambda: services.meeting_update(by=request.user, meeting=meeting, **form.cleaned_data),
+        "La réunion a été enregistrée.",
+        reverse("meeting_detail", kwargs={"pk": meeting.pk}),
+    )
+    return response or render(
         request,
         "engagements/meetings/meeting_form.html",
         {
@@ -155,15 +143,14 @@ def meeting_decision_add(request, pk):
     """GET: the form alone; POST (also from the meeting's page): record the decision."""
     meeting = _managed_meeting(request, pk)
     form = DecisionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.decision_add(by=request.user, meeting=meeting, **form.cleaned_data)
-        except ValidationError as error:
-            _add_form_errors(form, error)
-        else:
-            messages.success(request, "Décision ajoutée.")
-            return redirect(reverse("meeting_detail", kwargs={"pk": meeting.pk}) + "#decisions")
-    return render(
+    response = redirect_if_saved(
+        request,
+        form,
+        lambda: services.decision_add(by=request.user, meeting=meeting, **form.cleaned_data),
+        "Décision ajoutée.",
+        reverse("meeting_detail", kwargs={"pk": meeting.pk}) + "#decisions",
+    )
+    return response or render(
         request,
         "engagements/meetings/decision_form.html",
         {
@@ -188,15 +175,14 @@ def meeting_decision_action(request, pk, decision_pk):
         messages.info(request, "Cette décision a déjà donné lieu à une action.")
         return redirect(detail_url + "#decisions")
     form = DecisionActionForm(request.POST or None, prefecture=meeting.prefecture)
-    if request.method == "POST" and form.is_valid():
-        try:
-            action = services.decision_to_action(by=request.user, decision=decision, **form.cleaned_data)
-        except ValidationError as error:
-            _add_form_errors(form, error)
-        else:
-            messages.success(request, f"Action créée dans le plan « {action.plan} » : {action.title}")
-            return redirect(detail_url + "#decisions")
-    return render(
+    response = redirect_if_saved(
+        request,
+        form,
+        lambda: services.decision_to_action(by=request.user, decision=decision, **form.cleaned_data),
+        lambda action: f"Action créée dans le plan « {action.plan} » : {action.title}",
+        detail_url + "#decisions",
+    )
+    return response or render(
         request,
         "engagements/meetings/decision_action_form.html",
         {
@@ -252,15 +238,14 @@ def training_create(request):
         if request.GET.get(name, "").isdigit():
             initial[name] = int(request.GET[name])
     form = TrainingForm(request.POST or None, actor=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            training = services.training_create(by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            _add_form_errors(form, error)
-        else:
-            messages.success(request, f"Formation enregistrée : {training}.")
-            return redirect("training_list")
-    return render(
+    response = redirect_if_saved(
+        request,
+        form,
+        lambda: services.training_create(by=request.user, **form.cleaned_data),
+        lambda training: f"Formation enregistrée : {training}.",
+        "training_list",
+    )
+    return response or render(
         request,
         "engagements/meetings/training_form.html",
         {
@@ -277,15 +262,14 @@ def training_edit(request, pk):
         raise PermissionDenied("Vous ne pouvez pas modifier les formations de ce site.")
     initial = {field: getattr(training, field) for field in services.TRAINING_FIELDS}
     form = TrainingForm(request.POST or None, actor=request.user, training=training, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.training_update(by=request.user, training=training, **form.cleaned_data)
-        except ValidationError as error:
-            _add_form_errors(form, error)
-        else:
-            messages.success(request, "La formation a été enregistrée.")
-            return redirect("training_list")
-    return render(
+    response = redirect_if_saved(
+        request,
+        form,
+        lambda: services.training_update(by=request.user, training=training, **form.cleaned_data),
+        "La formation a été enregistrée.",
+        "training_list",
+    )
+    return response or render(
         request,
         "engagements/meetings/training_form.html",
         {

@@ -248,24 +248,35 @@ def measurement_cell_prefecture(request, pk):
 # --- imports ---------------------------------------------------------------------------------------------------
 
 
+def import_outcome(request, form, run):
+    """(report, HTTP status) of an import page (indicators, footfall): on a valid POST, ``run()`` imports the file
+    and returns its report. A rejected batch gives its report with the errors of its rows, a refused file an error
+    on the form's ``file``: both answer 422, as does an invalid form."""
+    if request.method != "POST":
+        return None, 200
+    if not form.is_valid():
+        return None, 422
+    try:
+        return run(), 200
+    except BatchRejected as rejected:
+        return rejected.report, 422
+    except ValidationError as error:
+        form.add_error("file", error)
+        return None, 422
+
+
 @require_http_methods(["GET", "POST"])
 def measurement_import(request):
     if not access.may_enter_measurements(request.user):
         raise PermissionDenied("Seuls le responsable qualité et les référents de site importent des indicateurs.")
     form = ImportForm(request.POST or None, request.FILES or None)
-    report, status = None, 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            report = imports.import_file(
-                by=request.user, file=form.cleaned_data["file"], format_key=form.cleaned_data["format"]
-            )
-        except BatchRejected as rejected:
-            report, status = rejected.report, 422
-        except ValidationError as error:
-            form.add_error("file", error)
-            status = 422
-    elif request.method == "POST":
-        status = 422
+    report, status = import_outcome(
+        request,
+        form,
+        lambda: imports.import_file(
+            by=request.user, file=form.cleaned_data["file"], format_key=form.cleaned_data["format"]
+        ),
+    )
     return render(
         request,
         "indicators/import.html",

@@ -2,7 +2,7 @@
 of the queue-management system, and the public page of each site's peak hours (no login, rate-limited)."""
 
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
@@ -11,8 +11,8 @@ from django_ratelimit.decorators import ratelimit
 from accounts import access
 from indicators.forms import FootfallImportForm, HeatmapForm
 from indicators.services import footfall
-from indicators.services.batches import BatchRejected
 from indicators.views.boards import crumbs, home_crumb, visible_site
+from indicators.views.entry import import_outcome
 from qualipref.lib import table_export
 from sites.models import Site
 
@@ -53,17 +53,9 @@ def footfall_import(request):
     if not access.may_enter_measurements(request.user):
         raise PermissionDenied("Seuls le responsable qualité et les référents de site importent la fréquentation.")
     form = FootfallImportForm(request.POST or None, request.FILES or None)
-    report, status = None, 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            report = footfall.import_footfall(by=request.user, file=form.cleaned_data["file"])
-        except BatchRejected as rejected:
-            report, status = rejected.report, 422
-        except ValidationError as error:
-            form.add_error("file", error)
-            status = 422
-    elif request.method == "POST":
-        status = 422
+    report, status = import_outcome(
+        request, form, lambda: footfall.import_footfall(by=request.user, file=form.cleaned_data["file"])
+    )
     return render(
         request,
         "indicators/footfall_import.html",

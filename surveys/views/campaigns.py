@@ -2,22 +2,21 @@
 questionnaires. Campaigns are fetched through ``for_user`` (a foreign one is a 404); what the user may change is
 asked to accounts.access (403); writes go through surveys.services."""
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import access
-from qualipref.views import breadcrumb, paginate
+from qualipref.views import breadcrumb, flash_outcome, paginate, redirect_if_saved
 from sites.models import Prefecture
 from surveys.forms import CampaignForm
 from surveys.models import Campaign, Questionnaire
 from surveys.results import response_counts
 from surveys.services import campaigns as services
 
-from .common import CAMPAIGN_RELATIONS, detail_crumb, list_crumb, managed_campaign, put_errors_on_form, visible_campaign
+from .common import CAMPAIGN_RELATIONS, detail_crumb, list_crumb, managed_campaign, visible_campaign
 
 
 @require_GET
@@ -61,16 +60,14 @@ def campaign_create(request):
     if not access.manageable_campaign_prefectures(Prefecture.objects.all(), request.user).exists():
         raise PermissionDenied("Seul le responsable qualité d’une préfecture prépare ses campagnes d’enquête.")
     form = CampaignForm(request.POST or None, actor=request.user)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            campaign = services.campaign_create(by=request.user, **data)
-        except ValidationError as error:
-            put_errors_on_form(form, error)
-        else:
-            messages.success(request, f"Campagne « {campaign.title} » enregistrée.")
-            return redirect("campaign_detail", pk=campaign.pk)
-    return render(
+    response = redirect_if_saved(
+        request,
+        form,
+        lambda: services.campaign_create(by=request.user, **form.cleaned_data),
+        lambda campaign: f"Campagne « {campaign.title} » enregistrée.",
+        lambda campaign: reverse("campaign_detail", kwargs={"pk": campaign.pk}),
+    )
+    return response or render(
         request,
         "surveys/campaign_form.html",
         {
@@ -125,15 +122,14 @@ def campaign_edit(request, pk):
         services=list(campaign.services.values_list("pk", flat=True)),
     )
     form = CampaignForm(request.POST or None, actor=request.user, campaign=campaign, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.campaign_update(by=request.user, campaign=campaign, **form.cleaned_data)
-        except ValidationError as error:
-            put_errors_on_form(form, error)
-        else:
-            messages.success(request, "La campagne a été enregistrée.")
-            return redirect("campaign_detail", pk=campaign.pk)
-    return render(
+    response = redirect_if_saved(
+        request,
+        form,
+        lambda: services.campaign_update(by=request.user, campaign=campaign, **form.cleaned_data),
+        "La campagne a été enregistrée.",
+        reverse("campaign_detail", kwargs={"pk": campaign.pk}),
+    )
+    return response or render(
         request,
         "surveys/campaign_form.html",
         {
@@ -150,13 +146,11 @@ def campaign_edit(request, pk):
 def campaign_status(request, pk):
     campaign = managed_campaign(request, pk)
     status = request.POST.get("status", "")
-    try:
-        services.campaign_set_status(by=request.user, campaign=campaign, status=status)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, f"La campagne est désormais « {campaign.get_status_display().lower()} ».")
+    flash_outcome(
+        request,
+        lambda: services.campaign_set_status(by=request.user, campaign=campaign, status=status),
+        lambda _: f"La campagne est désormais « {campaign.get_status_display().lower()} ».",
+    )
     return redirect("campaign_detail", pk=campaign.pk)
 
 

@@ -16,7 +16,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import access
-from qualipref.views import breadcrumb
+from qualipref.views import breadcrumb, put_errors_on_form
 from sites.models import Site
 from surveys import qr
 from surveys.forms import AggregatedForm, EntryForm, ImportForm
@@ -30,7 +30,6 @@ from .common import (
     detail_crumb,
     list_crumb,
     managed_campaign,
-    put_errors_on_form,
     questions_of,
     visible_campaign,
 )

@@ -5,7 +5,6 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
 from accounts import access
-from qualipref.views import put_errors_on_form as put_errors_on_form  # the views of this package ask here
 from surveys.models import Campaign, CampaignSite
 
 CAMPAIGN_RELATIONS = ("prefecture__department", "questionnaire")

@@ -12,14 +12,14 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import access
-from qualipref.views import breadcrumb, paginate
+from qualipref.views import breadcrumb, flash_outcome, paginate, redirect_if_saved
 from sites.models import Service, Site
 from surveys import results as results_module
 from surveys.forms import CampaignActionForm, HighlightAddForm, HighlightForm
 from surveys.models import CampaignSite, Highlight, Response
 from surveys.services import publication as services
 
-from .common import detail_crumb, list_crumb, put_errors_on_form, visible_campaign
+from .common import detail_crumb, list_crumb, visible_campaign
 
 
 def _scope(request, campaign):
@@ -123,12 +123,11 @@ def campaign_highlights_propose(request, pk):
     campaign = visible_campaign(request, pk)
     site = _site_from_post(request, campaign)
     _check_points_editor(request, campaign, site)
-    try:
-        created = services.highlights_propose(by=request.user, campaign=campaign, site=site)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, f"{len(created)} point(s) proposé(s) à partir des résultats : relisez-les.")
+    flash_outcome(
+        request,
+        lambda: services.highlights_propose(by=request.user, campaign=campaign, site=site),
+        lambda created: f"{len(created)} point(s) proposé(s) à partir des résultats : relisez-les.",
+    )
     return redirect(_results_url(campaign, site))
 
 
@@ -141,12 +140,11 @@ def campaign_highlight_add(request, pk):
     if not form.is_valid():
         messages.error(request, "Choisissez la nature du point et écrivez son texte.")
         return redirect(_results_url(campaign, site))
-    try:
-        services.highlight_add(by=request.user, campaign=campaign, site=site, **form.cleaned_data)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, "Point ajouté.")
+    flash_outcome(
+        request,
+        lambda: services.highlight_add(by=request.user, campaign=campaign, site=site, **form.cleaned_data),
+        "Point ajouté.",
+    )
     return redirect(_results_url(campaign, site))
 
 
@@ -275,17 +273,13 @@ def campaign_publish(request, pk):
     if not access.can_publish_results(request.user, campaign, site):
         raise PermissionDenied("Seuls le référent du site et le responsable qualité publient ses résultats.")
     publish = request.POST.get("publish") != "0"
-    try:
-        services.results_publish(by=request.user, campaign=campaign, site=site, publish=publish)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        if publish:
-            messages.success(
-                request, f"Résultats de {site.name} publiés : ils apparaissent sur la page publique et l’affiche."
-            )
-        else:
-            messages.success(request, f"Résultats de {site.name} retirés des pages publiques.")
+    flash_outcome(
+        request,
+        lambda: services.results_publish(by=request.user, campaign=campaign, site=site, publish=publish),
+        f"Résultats de {site.name} publiés : ils apparaissent sur la page publique et l’affiche."
+        if publish
+        else f"Résultats de {site.name} retirés des pages publiques.",
+    )
     return redirect(_results_url(campaign, site))
 
 
@@ -314,17 +308,16 @@ def campaign_action_create(request, pk):
         "description": f"Proposée par les résultats de « {campaign.title} ».",
     }
     form = CampaignActionForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            action = services.campaign_create_action(
-                by=request.user, campaign=campaign, question_code=code, site=site, **form.cleaned_data
-            )
-        except ValidationError as error:
-            put_errors_on_form(form, error)
-        else:
-            messages.success(request, f"Action créée dans le plan « {action.plan} » : {action.title}")
-            return redirect(_results_url(campaign, site))
-    return render(
+    response = redirect_if_saved(
+        request,
+        form,
+        lambda: services.campaign_create_action(
+            by=request.user, campaign=campaign, question_code=code, site=site, **form.cleaned_data
+        ),
+        lambda action: f"Action créée dans le plan « {action.plan} » : {action.title}",
+        _results_url(campaign, site),
+    )
+    return response or render(
         request,
         "surveys/action_form.html",
         {
