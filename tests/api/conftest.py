@@ -26,6 +26,17 @@ def as_role(api_client, world):
 
 
 @pytest.fixture
+def login(client, world):
+    """A page client logged in with the world's user of a role: ``login("agent")``."""
+
+    def log_in(role):
+        client.force_login(world.users[role])
+        return client
+
+    return log_in
+
+
+@pytest.fixture
 def token_for():
     """The way clients authenticate: ``token_for(user)`` is a new API token in clear (accounts.tokens), to send as
     ``Authorization: Token <token>``."""

@@ -1,7 +1,7 @@
 import pytest
 
 from engagements import importer
-from tests.api.conftest import api_client, as_role, world  # noqa: F401 (the API tests' fixtures)
+from tests.api.conftest import api_client, as_role, login, world  # noqa: F401 (the API tests' fixtures)
 
 # A small référentiel whose lines the tests name: keep the line numbers in the comments right.
 SMALL = """\
