@@ -24,6 +24,7 @@ from qualipref.tasks import ping
 from tests.api.conftest import world  # noqa: F401 (fixture)
 from tests.audits.conftest import cycle  # noqa: F401 (fixture)
 from tests.audits.test_reports import reported_audit  # noqa: F401 (fixture)
+from tests.complaints.form_data import public_form
 
 pytestmark = pytest.mark.django_db
 
@@ -333,18 +334,6 @@ def test_with_the_cache_away_pages_are_built_from_the_database_and_writes_go_on(
     assert cached("board", 1, build=lambda: builds.append(1) or "tableau") == "tableau"
     assert builds == [1, 1]
     for _ in range(8):  # more than the public form's 5 an hour: the limit cannot be counted, the form accepts
-        response = client.post(
-            reverse("public_complaint_form"),
-            {
-                "site": world.site.pk,
-                "service": world.service.pk,
-                "kind": "complaint",
-                "category": "delays",
-                "description": "Trois heures d'attente.",
-                "requester_name": "Amina Benali",
-                "requester_email": "amina.benali@exemple.fr",
-                "website": "",
-            },
-        )
+        response = client.post(reverse("public_complaint_form"), public_form(world))
         assert response.status_code == 302
     assert Complaint.objects.count() == 8
