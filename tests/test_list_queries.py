@@ -16,21 +16,9 @@ from indicators.models import Indicator
 from surveys.models import Question, Questionnaire
 from tests import factories
 from tests.api.conftest import api_client, as_role, login, world  # noqa: F401 (the API tests' fixtures)
+from tests.checks import assert_steady
 
-MANY = 25
-
-
-def assert_steady(django_assert_num_queries, expected, get, add_rows):
-    """`get()` costs exactly `expected` queries, before and after `add_rows()` (MANY more rows, all on the first
-    page: pages hold 50)."""
-    assert get().status_code == 200
-    with django_assert_num_queries(expected):
-        assert get().status_code == 200
-    add_rows()
-    with django_assert_num_queries(expected):
-        response = get()
-    assert response.status_code == 200
-    return response
+MANY = 25  # the rows added between the two counted requests, all on the first page (pages hold 50)
 
 
 def _departments(world, count):  # noqa: F811

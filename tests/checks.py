@@ -1,0 +1,27 @@
+"""Checks shared by the test modules: a list's steady query count, a write refused with its errors, the ids an API
+list returns."""
+
+
+def assert_steady(django_assert_num_queries, expected, get, add_rows):
+    """`get()` costs exactly `expected` queries, before and after `add_rows()`; a first `get()` before counting fills
+    what is read once per process or per client. Returns the last response."""
+    assert get().status_code == 200
+    with django_assert_num_queries(expected):
+        assert get().status_code == 200
+    add_rows()
+    with django_assert_num_queries(expected):
+        response = get()
+    assert response.status_code == 200
+    return response
+
+
+def assert_refused(response, errors, model):
+    """`response` is a 400 whose body is exactly `errors`, and no `model` row was written."""
+    assert response.status_code == 400
+    assert response.json() == errors
+    assert not model.objects.exists()
+
+
+def listed_ids(client, url, **params):
+    """The ids of the rows an API list returns for these query parameters (its first page)."""
+    return {row["id"] for row in client.get(url, params).json()["results"]}
