@@ -1,5 +1,8 @@
-"""Checks shared by the test modules: a list's steady query count, a write refused with its errors, the ids an API
-list returns."""
+"""Checks shared by the test modules: a list's steady query count, a page that costs no more with more data, a write
+refused with its errors, the ids an API list returns."""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 
 def assert_steady(django_assert_num_queries, expected, get, add_rows):
@@ -13,6 +16,17 @@ def assert_steady(django_assert_num_queries, expected, get, add_rows):
         response = get()
     assert response.status_code == 200
     return response
+
+
+def assert_no_more_queries(django_assert_max_num_queries, get, add_data):
+    """After `add_data()`, `get()` costs no more queries than before: counted on a second call (the first fills what
+    is read once per process or per client). Returns the last call's result."""
+    get()
+    with CaptureQueriesContext(connection) as queries:
+        get()
+    add_data()
+    with django_assert_max_num_queries(len(queries)):
+        return get()
 
 
 def assert_refused(response, errors, model):
