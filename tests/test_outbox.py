@@ -7,7 +7,6 @@ PostgreSQL + Redis; the broker that is away is a real closed port."""
 import datetime
 
 import pytest
-from celery.signals import after_task_publish
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -24,25 +23,13 @@ from qualipref.tasks import ping
 from tests.api.conftest import world  # noqa: F401 (fixture)
 from tests.audits.conftest import cycle  # noqa: F401 (fixture)
 from tests.audits.test_reports import reported_audit  # noqa: F401 (fixture)
+from tests.broker import published  # noqa: F401 (fixture)
 from tests.complaints.form_data import public_form
 
 pytestmark = pytest.mark.django_db
 
 DEAD_BROKER = "redis://127.0.0.1:6395/0"  # a port of this worktree's range where nothing listens
 ROLES = ("national", "quality_manager", "site_referent", "agent", "manager", "auditor")
-
-
-@pytest.fixture
-def published():
-    """Ids of the messages the broker accepted during the test."""
-    ids = []
-
-    def record(sender=None, headers=None, **kwargs):
-        ids.append(headers["id"])
-
-    after_task_publish.connect(record, weak=False)
-    yield ids
-    after_task_publish.disconnect(record)
 
 
 @pytest.fixture
