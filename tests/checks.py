@@ -1,5 +1,5 @@
-"""Checks shared by the test modules: a list's steady query count, a page that costs no more with more data, a write
-refused with its errors, the ids an API list returns."""
+"""Checks shared by the test modules: a list's steady query count, the queries of a page, a page that costs no more
+with more data, a write refused with its errors, the ids an API list returns."""
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -16,6 +16,13 @@ def assert_steady(django_assert_num_queries, expected, get, add_rows):
         response = get()
     assert response.status_code == 200
     return response
+
+
+def count_queries(client, url):
+    """How many queries a GET of `url` costs (checked a 200)."""
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
 
 
 def assert_no_more_queries(django_assert_max_num_queries, get, add_data):

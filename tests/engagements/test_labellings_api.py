@@ -5,14 +5,12 @@ import functools
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts import access
 from engagements.models import Labelling, LabellingStep
 from tests import factories
-from tests.checks import listed_ids
+from tests.checks import count_queries, listed_ids
 
 D = datetime.date
 LIST = reverse("api:labelling-list")
@@ -243,9 +241,7 @@ def test_a_cycle_moves_to_another_referential_with_the_migrate_action(as_role, w
 
 def _count(client, url, user):
     access.clear_scope(user)  # as on a new request: the user's memberships are read again
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
+    return count_queries(client, url)
 
 
 def test_the_list_costs_the_same_queries_for_one_cycle_and_for_many(as_role, world):

@@ -4,12 +4,11 @@ import datetime
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from engagements.models import Labelling, LabellingStep
 from tests import factories
+from tests.checks import count_queries
 
 D = datetime.date
 OVERVIEW = reverse("labelling_overview")
@@ -80,15 +79,9 @@ def test_a_prefecture_without_running_cycle_offers_to_start_one(login, world):
     assert reverse("labelling_start", kwargs={"prefecture_pk": world.prefecture.pk}) in html
 
 
-def _count(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
-
-
 def test_the_timeline_costs_the_same_queries_for_one_cycle_and_for_many(login, world, history):
     client = login("quality_manager")
-    one = _count(client, _timeline(world.prefecture))
+    one = count_queries(client, _timeline(world.prefecture))
     for n in range(8):
         cycle = factories.LabellingFactory(
             prefecture=world.prefecture, status="ended", started_on=D(2000 + n, 1, 1), ended_on=D(2000 + n, 6, 1)
@@ -97,7 +90,7 @@ def test_the_timeline_costs_the_same_queries_for_one_cycle_and_for_many(login, w
         factories.LabellingStepFactory(labelling=cycle, recorded_by=world.users["quality_manager"])
         factories.LabellingStepFactory(labelling=cycle, kind="end", status="ended", happened_on=D(2000 + n, 6, 1))
 
-    assert _count(client, _timeline(world.prefecture)) == one
+    assert count_queries(client, _timeline(world.prefecture)) == one
 
 
 # --- forms ----------------------------------------------------------------------------------------
@@ -291,7 +284,7 @@ def test_the_overview_filters_by_label_and_by_lateness(login, world, history):
 
 def test_the_overview_costs_the_same_queries_for_three_prefectures_and_for_forty(login, world, history):
     client = login("national")
-    one = _count(client, OVERVIEW)
+    one = count_queries(client, OVERVIEW)
     marianne = factories.labelling_referential("MARIANNE")
     from sites.models import Department
 
@@ -299,7 +292,7 @@ def test_the_overview_costs_the_same_queries_for_three_prefectures_and_for_forty
         prefecture = factories.PrefectureFactory(department=department)
         factories.LabellingFactory(prefecture=prefecture, referential=marianne, granted=True)
 
-    assert _count(client, OVERVIEW) == one
+    assert count_queries(client, OVERVIEW) == one
 
 
 def test_moving_to_the_same_referential_shows_the_reason_on_top_of_the_form(login, world):
