@@ -35,6 +35,12 @@ modules:
 
 
 @pytest.fixture
+def qm(world):  # noqa: F811 (the imported fixture)
+    """The world's quality manager of the Bouches-du-Rhône."""
+    return world.users["quality_manager"]
+
+
+@pytest.fixture
 def small():
     return SMALL
 

@@ -22,11 +22,6 @@ def objects(world):
 
 
 @pytest.fixture
-def qm(world):
-    return world.users["quality_manager"]
-
-
-@pytest.fixture
 def referent(world):
     return world.users["site_referent"]
 
