@@ -1,5 +1,5 @@
 """Checks shared by the test modules: a list's steady query count, the queries of a page, a page that costs no more
-with more data, a write refused with its errors, the ids an API list returns."""
+with more data, a write refused with its errors, the ids an API list returns, an import's errors by line."""
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -46,3 +46,12 @@ def assert_refused(response, errors, model):
 def listed_ids(client, url, **params):
     """The ids of the rows an API list returns for these query parameters (its first page)."""
     return {row["id"] for row in client.get(url, params).json()["results"]}
+
+
+def assert_line_errors(report, expected):
+    """An import's report (indicators.services.batches) has errors on exactly the lines of ``expected``, each with
+    its message containing the text given: ``{line number: text}``."""
+    errors = {number: " ".join(messages) for number, outcome, _, messages in report.by_line() if outcome == "error"}
+    assert sorted(errors) == sorted(expected)
+    for number, text in expected.items():
+        assert text in errors[number], (number, errors[number])
