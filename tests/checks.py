@@ -1,5 +1,6 @@
 """Checks shared by the test modules: a list's steady query count, the queries of a page, a page that costs no more
-with more data, a write refused with its errors, the ids an API list returns, an import's errors by line."""
+with more data, a write refused with its errors, the ids an API list returns, an import's errors by line, a call
+that leaves row counts as they were."""
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -55,3 +56,12 @@ def assert_line_errors(report, expected):
     assert sorted(errors) == sorted(expected)
     for number, text in expected.items():
         assert text in errors[number], (number, errors[number])
+
+
+def assert_no_new_rows(do, *tables):
+    """`do()` leaves the number of rows of each table the same (managers or querysets: ``Model.objects``,
+    ``Model.history``), as loading the demo again must. Returns what `do()` returns."""
+    before = [table.count() for table in tables]
+    result = do()
+    assert [table.count() for table in tables] == before
+    return result

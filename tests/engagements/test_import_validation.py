@@ -4,6 +4,7 @@ import pytest
 
 from engagements import importer
 from engagements.models import Engagement, Module, Referential
+from tests.checks import assert_no_new_rows
 
 
 def _errors(text):
@@ -115,13 +116,13 @@ def test_an_empty_or_shapeless_file_is_refused(text):
 
 @pytest.mark.django_db
 def test_a_refused_file_writes_nothing(small, write):
-    counts = (Referential.objects.count(), Module.objects.count(), Engagement.objects.count())
     path = write(small.replace("code: T-M2-E01", "code: T-M1-E01"))
 
-    with pytest.raises(importer.ReferentialFileError):
-        importer.import_file(path)
+    def refused():
+        with pytest.raises(importer.ReferentialFileError):
+            importer.import_file(path)
 
-    assert (Referential.objects.count(), Module.objects.count(), Engagement.objects.count()) == counts
+    assert_no_new_rows(refused, Referential.objects, Module.objects, Engagement.objects)
 
 
 def test_a_missing_file_is_an_error_not_a_crash(tmp_path):
