@@ -256,29 +256,41 @@ class ActionCommentFactory(DjangoModelFactory):
 # --- complaints and suggestions --------------------------------------------------------------------
 
 
+def _answer_delay(o):
+    from sites.calendars import working_days_between
+
+    return working_days_between(o.site, o.received_on, o.answered_on) if o.answered_on else None
+
+
+class ReceivedItemFactory(DjangoModelFactory):
+    """What a complaint and a letter share: received at a site on a working day (Monday 02/03/2026), due on a date
+    of the site's calendar (a subclass's due_on), answered or not, in time or not, with the delay in working days."""
+
+    class Meta:
+        abstract = True
+
+    site = factory.SubFactory(SiteFactory)
+    prefecture = factory.SelfAttribute("site.prefecture")
+    received_on = datetime.date(2026, 3, 2)
+    answered_on = None
+    answered_in_time = factory.LazyAttribute(lambda o: (o.answered_on <= o.due_on) if o.answered_on else None)
+    answer_delay = factory.LazyAttribute(_answer_delay)
+
+
 def _complaint_due_on(o):
     from complaints.deadlines import due_date
 
     return due_date(o.site, o.received_on)
 
 
-def _complaint_delay(o):
-    from sites.calendars import working_days_between
-
-    return working_days_between(o.site, o.received_on, o.answered_on) if o.answered_on else None
-
-
-class ComplaintFactory(DjangoModelFactory):
+class ComplaintFactory(ReceivedItemFactory):
     """A complaint received on a working day; its due date comes from the site's calendar, like the service's."""
 
     class Meta:
         model = "complaints.Complaint"
 
-    site = factory.SubFactory(SiteFactory)
-    prefecture = factory.SelfAttribute("site.prefecture")
     kind = "complaint"
     channel = "box"
-    received_on = datetime.date(2026, 3, 2)
     category = "reception"
     description = factory.Sequence(lambda n: f"Réclamation n° {n} : attente trop longue au guichet.")
     # Numbers from 90000: never those the counter gives in the same test.
@@ -290,9 +302,6 @@ class ComplaintFactory(DjangoModelFactory):
     )
     due_on = factory.LazyAttribute(_complaint_due_on)
     status = "received"
-    answered_on = None
-    answered_in_time = factory.LazyAttribute(lambda o: (o.answered_on <= o.due_on) if o.answered_on else None)
-    answer_delay = factory.LazyAttribute(_complaint_delay)
 
     class Params:
         suggestion = factory.Trait(kind="suggestion", category="comfort")
@@ -431,29 +440,17 @@ def _correspondence_due_on(o):
     return due_date(o.site, o.received_on, working_days=o.delay_days)
 
 
-def _correspondence_delay(o):
-    from sites.calendars import working_days_between
-
-    return working_days_between(o.site, o.received_on, o.answered_on) if o.answered_on else None
-
-
-class CorrespondenceFactory(DjangoModelFactory):
+class CorrespondenceFactory(ReceivedItemFactory):
     """A letter received on a working day; its due date comes from the site's calendar, like the service's."""
 
     class Meta:
         model = "complaints.Correspondence"
 
-    site = factory.SubFactory(SiteFactory)
-    prefecture = factory.SelfAttribute("site.prefecture")
     kind = "letter"
     reference = factory.Sequence(lambda n: f"CHR-2026-{n:05d}")
     subject = "Demande de duplicata de carte grise"
-    received_on = datetime.date(2026, 3, 2)
     delay_days = factory.LazyAttribute(lambda o: {"letter": 15, "email": 5}.get(o.kind, 10))
     due_on = factory.LazyAttribute(_correspondence_due_on)
-    answered_on = None
-    answered_in_time = factory.LazyAttribute(lambda o: (o.answered_on <= o.due_on) if o.answered_on else None)
-    answer_delay = factory.LazyAttribute(_correspondence_delay)
 
     class Params:
         email = factory.Trait(kind="email", subject="Horaires d'ouverture du guichet")

@@ -6,6 +6,7 @@ from django.core.management import call_command
 from accounts import access
 from accounts.models import Membership, User
 from sites.models import Prefecture, Service, Site
+from tests.checks import assert_no_new_rows
 
 
 def test_the_demo_data_holds_the_two_prefectures_their_sites_and_the_accounts_of_the_api_contract(demo_data, db, rf):
@@ -29,12 +30,15 @@ def test_the_demo_data_holds_the_two_prefectures_their_sites_and_the_accounts_of
 
 
 def test_loading_the_demo_twice_changes_nothing(demo_data, db):
-    counts = (Site.objects.count(), Service.objects.count(), User.objects.count(), Membership.objects.count())
     User.objects.filter(username="national").update(first_name="Changé")
 
-    call_command("load_demo", stdout=io.StringIO())
-
-    assert (Site.objects.count(), Service.objects.count(), User.objects.count(), Membership.objects.count()) == counts
+    assert_no_new_rows(
+        lambda: call_command("load_demo", stdout=io.StringIO()),
+        Site.objects,
+        Service.objects,
+        User.objects,
+        Membership.objects,
+    )
     assert User.objects.get(username="national").first_name == "Changé"
 
 

@@ -16,6 +16,7 @@ from engagements.models import Action, ActionPlan
 from indicators.models import Measurement
 from qualipref.demo import load_demo
 from surveys.models import Campaign, CampaignSite
+from tests.checks import assert_no_new_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -78,13 +79,4 @@ def test_the_national_page_says_which_prefectures_have_detailed_data(demo_data, 
 
 
 def test_loading_the_demo_again_adds_nothing(demo_data):
-    counts = (Audit.objects.count(), ActionPlan.objects.count(), Action.objects.count(), Campaign.objects.count())
-
-    load_demo()
-
-    assert (
-        Audit.objects.count(),
-        ActionPlan.objects.count(),
-        Action.objects.count(),
-        Campaign.objects.count(),
-    ) == counts
+    assert_no_new_rows(load_demo, Audit.objects, ActionPlan.objects, Action.objects, Campaign.objects)

@@ -15,31 +15,32 @@ from audits.models import Audit, GoodPractice
 from indicators.models import Indicator
 from surveys.models import Question, Questionnaire
 from tests import factories
-from tests.api.conftest import api_client, as_role, world  # noqa: F401 (the API tests' fixtures)
+from tests.api.conftest import api_client, as_role, login, world  # noqa: F401 (the API tests' fixtures)
+from tests.checks import assert_steady
 
-MANY = 25
-
-
-@pytest.fixture
-def page_as(client, world):  # noqa: F811 (the imported fixture)
-    def log_in(role):
-        client.force_login(world.users[role])
-        return client
-
-    return log_in
+MANY = 25  # the rows added between the two counted requests, all on the first page (pages hold 50)
 
 
-def assert_steady(django_assert_num_queries, expected, get, add_rows):
-    """`get()` costs exactly `expected` queries, before and after `add_rows()` (MANY more rows, all on the first
-    page: pages hold 50)."""
-    assert get().status_code == 200
-    with django_assert_num_queries(expected):
-        assert get().status_code == 200
-    add_rows()
-    with django_assert_num_queries(expected):
-        response = get()
-    assert response.status_code == 200
-    return response
+def _departments(world, count):  # noqa: F811
+    factories.DepartmentFactory.create_batch(count)
+
+
+def _prefectures(world, count):  # noqa: F811
+    factories.PrefectureFactory.create_batch(count)
+
+
+def _action_plans(world, count):  # noqa: F811
+    """`count` plans of the world's prefecture, each with an action (the action counts are annotated)."""
+    for plan in factories.ActionPlanFactory.create_batch(count, prefecture=world.prefecture):
+        factories.ActionFactory(plan=plan)
+
+
+def _notifications(world, count):  # noqa: F811
+    factories.NotificationFactory.create_batch(count, recipient=world.users["agent"])
+
+
+def _reply_templates(world, count):  # noqa: F811
+    factories.ReplyTemplateFactory.create_batch(count, prefecture=world.prefecture)
 
 
 def _good_practices(world, count):  # noqa: F811
@@ -61,7 +62,7 @@ def _good_practices(world, count):  # noqa: F811
         )
 
 
-def _indicators(count):
+def _indicators(world, count):  # noqa: F811
     model = Indicator.objects.order_by("pk").first()
     for number in range(count):
         model.pk = None
@@ -69,7 +70,7 @@ def _indicators(count):
         model.save()
 
 
-def _questionnaires(count):
+def _questionnaires(world, count):  # noqa: F811
     for number in range(count):
         questionnaire = Questionnaire.objects.create(
             code=f"test{number}",
@@ -84,137 +85,53 @@ def _questionnaires(count):
         )
 
 
-# --- API -------------------------------------------------------------------------------------------------------
-
-
-def test_api_departments(as_role, world, django_assert_num_queries):  # noqa: F811
-    client = as_role("agent")
-    url = reverse("api:department-list")
+# Each list: whether it is the API's (read with the API tests' client, as_role) or a page (login), the role that
+# reads it, its URL's name, its exact query count, the rows it lists (`rows(world, count)` adds `count` of them) and
+# how many of them there are before the first request.
+LISTS = [
+    # --- API ---------------------------------------------------------------------------------------------------
     # 2 queries: the count of the pagination, the page of departments.
-    assert_steady(
-        django_assert_num_queries,
-        2,
-        lambda: client.get(url),
-        lambda: factories.DepartmentFactory.create_batch(MANY),
-    )
-
-
-def test_api_prefectures(as_role, world, django_assert_num_queries):  # noqa: F811
-    client = as_role("national")
-    url = reverse("api:prefecture-list")
+    pytest.param("api", "agent", "api:department-list", 2, _departments, 0, id="api_departments"),
     # 2 queries: the count of the pagination, the page of prefectures with their departments.
-    assert_steady(
-        django_assert_num_queries,
-        2,
-        lambda: client.get(url),
-        lambda: factories.PrefectureFactory.create_batch(MANY),
-    )
-
-
-def test_api_action_plans(as_role, world, django_assert_num_queries):  # noqa: F811
-    client = as_role("quality_manager")
-    url = reverse("api:action-plan-list")
-    factories.ActionPlanFactory.create_batch(2, prefecture=world.prefecture)
-
-    def more():
-        for plan in factories.ActionPlanFactory.create_batch(MANY, prefecture=world.prefecture):
-            factories.ActionFactory(plan=plan)
-
+    pytest.param("api", "national", "api:prefecture-list", 2, _prefectures, 0, id="api_prefectures"),
     # 2 queries: the count of the pagination, the page of plans with their prefectures and action counts
     # (annotated).
-    assert_steady(django_assert_num_queries, 2, lambda: client.get(url), more)
-
-
-def test_api_good_practices(as_role, world, django_assert_num_queries):  # noqa: F811
-    client = as_role("agent")
-    url = reverse("api:good-practice-list")
-    _good_practices(world, 2)
+    pytest.param("api", "quality_manager", "api:action-plan-list", 2, _action_plans, 2, id="api_action_plans"),
     # 2 queries: the count of the pagination, the page of practices with their modules and engagements.
-    assert_steady(django_assert_num_queries, 2, lambda: client.get(url), lambda: _good_practices(world, MANY))
-
-
-def test_api_questionnaires(as_role, world, django_assert_num_queries):  # noqa: F811
-    client = as_role("agent")
-    url = reverse("api:questionnaire-list")
+    pytest.param("api", "agent", "api:good-practice-list", 2, _good_practices, 2, id="api_good_practices"),
     # 3 queries: the count of the pagination, the page of questionnaires, their questions (prefetched).
-    assert_steady(django_assert_num_queries, 3, lambda: client.get(url), lambda: _questionnaires(MANY))
-
-
-def test_api_indicators(as_role, world, django_assert_num_queries):  # noqa: F811
-    client = as_role("agent")
-    url = reverse("api:indicator-list")
+    pytest.param("api", "agent", "api:questionnaire-list", 3, _questionnaires, 0, id="api_questionnaires"),
     # 3 queries: the count of the pagination, the page of indicators, the engagements that target an
     # indicator (the serializer's context).
-    assert_steady(django_assert_num_queries, 3, lambda: client.get(url), lambda: _indicators(MANY))
-
-
-# --- pages -----------------------------------------------------------------------------------------------------
-
-
-def test_page_notifications(page_as, world, django_assert_num_queries):  # noqa: F811
-    client = page_as("agent")
-    url = reverse("notification_list")
-    factories.NotificationFactory.create_batch(2, recipient=world.users["agent"])
+    pytest.param("api", "agent", "api:indicator-list", 3, _indicators, 0, id="api_indicators"),
+    # --- pages -------------------------------------------------------------------------------------------------
     # 6 queries: session, user, memberships, DSFR settings; the count of the pagination (unread ones), the
     # page of notifications.
-    assert_steady(
-        django_assert_num_queries,
-        6,
-        lambda: client.get(url),
-        lambda: factories.NotificationFactory.create_batch(MANY, recipient=world.users["agent"]),
-    )
-
-
-def test_page_action_plans(page_as, world, django_assert_num_queries):  # noqa: F811
-    client = page_as("quality_manager")
-    url = reverse("action_plan_list")
-    factories.ActionPlanFactory.create_batch(2, prefecture=world.prefecture)
-
-    def more():
-        for plan in factories.ActionPlanFactory.create_batch(MANY, prefecture=world.prefecture):
-            factories.ActionFactory(plan=plan)
-
+    pytest.param("page", "agent", "notification_list", 6, _notifications, 2, id="page_notifications"),
     # 7 queries: session, user, memberships, DSFR settings; the count of the pagination, the page of plans
     # with their prefectures, labellings and action counts (annotated), the prefectures whose plans the user
     # manages (« Nouveau plan »).
-    assert_steady(django_assert_num_queries, 7, lambda: client.get(url), more)
-
-
-def test_page_good_practices(page_as, world, django_assert_num_queries):  # noqa: F811
-    client = page_as("agent")
-    url = reverse("good_practice_list")
-    _good_practices(world, 2)
+    pytest.param("page", "quality_manager", "action_plan_list", 7, _action_plans, 2, id="page_action_plans"),
     # 8 queries: session, user, memberships, DSFR settings; the count of the pagination, the page of
     # practices with their prefectures, sites, modules, engagements and audits, the choices of the module and
     # engagement filters.
-    assert_steady(django_assert_num_queries, 8, lambda: client.get(url), lambda: _good_practices(world, MANY))
-
-
-def test_page_reply_templates(page_as, world, django_assert_num_queries):  # noqa: F811
-    client = page_as("quality_manager")
-    url = reverse("reply_template_list")
-    factories.ReplyTemplateFactory.create_batch(2, prefecture=world.prefecture)
+    pytest.param("page", "agent", "good_practice_list", 8, _good_practices, 2, id="page_good_practices"),
     # 6 queries: session, user, memberships, DSFR settings; the templates with their prefectures (one page),
     # whether the user manages one prefecture's templates (« Nouveau modèle »).
-    assert_steady(
-        django_assert_num_queries,
-        6,
-        lambda: client.get(url),
-        lambda: factories.ReplyTemplateFactory.create_batch(MANY, prefecture=world.prefecture),
-    )
-
-
-def test_page_questionnaires(page_as, world, django_assert_num_queries):  # noqa: F811
-    client = page_as("quality_manager")
-    url = reverse("questionnaire_list")
+    pytest.param("page", "quality_manager", "reply_template_list", 6, _reply_templates, 2, id="page_reply_templates"),
     # 5 queries: session, user, memberships, DSFR settings; the questionnaires with their question counts
     # (annotated, one page).
-    assert_steady(django_assert_num_queries, 5, lambda: client.get(url), lambda: _questionnaires(MANY))
-
-
-def test_page_indicator_catalogue(page_as, world, django_assert_num_queries):  # noqa: F811
-    client = page_as("agent")
-    url = reverse("indicator_catalogue")
+    pytest.param("page", "quality_manager", "questionnaire_list", 5, _questionnaires, 0, id="page_questionnaires"),
     # 8 queries: session, user, memberships, DSFR settings; the active indicators (one page), the engagements
     # that target one, the prefectures and the sites whose boards the user may open (shortcuts).
-    assert_steady(django_assert_num_queries, 8, lambda: client.get(url), lambda: _indicators(MANY))
+    pytest.param("page", "agent", "indicator_catalogue", 8, _indicators, 0, id="page_indicator_catalogue"),
+]
+
+
+@pytest.mark.parametrize(("kind", "role", "name", "queries", "rows", "before"), LISTS)
+def test_list_cost_is_steady(kind, role, name, queries, rows, before, request, world, django_assert_num_queries):  # noqa: F811
+    client = request.getfixturevalue("as_role" if kind == "api" else "login")(role)
+    url = reverse(name)
+    if before:
+        rows(world, before)
+    assert_steady(django_assert_num_queries, queries, lambda: client.get(url), lambda: rows(world, MANY))

@@ -7,7 +7,6 @@ PostgreSQL + Redis; the broker that is away is a real closed port."""
 import datetime
 
 import pytest
-from celery.signals import after_task_publish
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -24,24 +23,13 @@ from qualipref.tasks import ping
 from tests.api.conftest import world  # noqa: F401 (fixture)
 from tests.audits.conftest import cycle  # noqa: F401 (fixture)
 from tests.audits.test_reports import reported_audit  # noqa: F401 (fixture)
+from tests.broker import published  # noqa: F401 (fixture)
+from tests.complaints.form_data import public_form
 
 pytestmark = pytest.mark.django_db
 
 DEAD_BROKER = "redis://127.0.0.1:6395/0"  # a port of this worktree's range where nothing listens
 ROLES = ("national", "quality_manager", "site_referent", "agent", "manager", "auditor")
-
-
-@pytest.fixture
-def published():
-    """Ids of the messages the broker accepted during the test."""
-    ids = []
-
-    def record(sender=None, headers=None, **kwargs):
-        ids.append(headers["id"])
-
-    after_task_publish.connect(record, weak=False)
-    yield ids
-    after_task_publish.disconnect(record)
 
 
 @pytest.fixture
@@ -333,18 +321,6 @@ def test_with_the_cache_away_pages_are_built_from_the_database_and_writes_go_on(
     assert cached("board", 1, build=lambda: builds.append(1) or "tableau") == "tableau"
     assert builds == [1, 1]
     for _ in range(8):  # more than the public form's 5 an hour: the limit cannot be counted, the form accepts
-        response = client.post(
-            reverse("public_complaint_form"),
-            {
-                "site": world.site.pk,
-                "service": world.service.pk,
-                "kind": "complaint",
-                "category": "delays",
-                "description": "Trois heures d'attente.",
-                "requester_name": "Amina Benali",
-                "requester_email": "amina.benali@exemple.fr",
-                "website": "",
-            },
-        )
+        response = client.post(reverse("public_complaint_form"), public_form(world))
         assert response.status_code == 302
     assert Complaint.objects.count() == 8

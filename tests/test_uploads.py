@@ -1,36 +1,16 @@
 """The shared check of uploaded documents: 10 Mo at most, PDF, PNG, JPEG, ODT, DOCX or XLSX, judged on the content."""
 
-import io
-import zipfile
-
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from openpyxl import Workbook
 
 from qualipref.lib import uploads
+from tests import documents
+from tests.documents import DOCX, ODT
 
 PDF = b"%PDF-1.4\n% rapport d'audit\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 16
-
-
-def _zip(entries):
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, content in entries.items():
-            archive.writestr(name, content)
-    return buffer.getvalue()
-
-
-def _xlsx():
-    buffer = io.BytesIO()
-    Workbook().save(buffer)
-    return buffer.getvalue()
-
-
-ODT = _zip({"mimetype": "application/vnd.oasis.opendocument.text", "content.xml": "<x/>"})
-DOCX = _zip({"[Content_Types].xml": "<Types/>", "word/document.xml": "<w:document/>"})
 
 
 def _file(name, content):
@@ -46,7 +26,7 @@ def _file(name, content):
         ("scan.jpeg", JPEG, "jpeg"),
         ("cr.odt", ODT, "odt"),
         ("cr.docx", DOCX, "docx"),
-        ("indicateurs.xlsx", _xlsx(), "xlsx"),
+        ("indicateurs.xlsx", documents.xlsx_bytes(), "xlsx"),
     ],
 )
 def test_accepted_types_pass_the_check_and_give_their_kind(name, content, kind):
@@ -71,7 +51,11 @@ def test_accepted_types_pass_the_check_and_give_their_kind(name, content, kind):
         ("rapport.pdf", PNG, "Le contenu du fichier ne correspond pas à un document PDF."),
         ("rapport.pdf", b"MZ\x90\x00\x03", "Le contenu du fichier ne correspond pas à un document PDF."),
         ("tableau.docx", PDF, "Le contenu du fichier ne correspond pas à un document DOCX."),
-        ("tableau.docx", _zip({"a.txt": "x"}), "Le contenu du fichier ne correspond pas à un document DOCX."),
+        (
+            "tableau.docx",
+            documents.zip_bytes({"a.txt": "x"}),
+            "Le contenu du fichier ne correspond pas à un document DOCX.",
+        ),
         ("tableau.xlsx", DOCX, "Le contenu du fichier ne correspond pas à un document XLSX."),
         ("cr.odt", b"PK\x03\x04" + b"\x00" * 16, "Le contenu du fichier ne correspond pas à un document ODT."),
         ("vide.pdf", b"", "Le fichier est vide."),

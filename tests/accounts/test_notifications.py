@@ -6,31 +6,13 @@ from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from rest_framework.test import APIClient
 
 from accounts import notifications
 from accounts.models import Notification
 from accounts.tasks import send_notification_digests
 from tests import factories
-from tests.permissions.world import build_world
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world(db):
-    return build_world()
-
-
-@pytest.fixture
-def as_role(world):
-    client = APIClient()
-
-    def login(role):
-        client.force_authenticate(world.users[role])
-        return client
-
-    return login
 
 
 @pytest.fixture

@@ -68,7 +68,10 @@ def test_memberships_are_ended_not_deleted_in_the_admin(admin_client, world):
     assert response.status_code == 403
 
 
-def _site_form(site, **extra):
+def _post_site(admin_client, site, new_closure, **changes):
+    """Post the admin's change form of ``site`` (its service and closure unchanged) with ``changes`` and a new
+    closure ``(start_on, end_on, reason)``."""
+    start_on, end_on, reason = new_closure
     data = {
         "name": site.name,
         "kind": site.kind,
@@ -89,35 +92,22 @@ def _site_form(site, **extra):
         "closures-0-id": site.closures.get().pk,
         "closures-0-site": site.pk,
         "closures-1-site": site.pk,
+        "closures-1-start_on": start_on,
+        "closures-1-end_on": end_on,
+        "closures-1-reason": reason,
     }
-    data.update(extra)
-    return data
+    return admin_client.post(reverse("admin:sites_site_change", args=[site.pk]), {**data, **changes})
 
 
 def test_an_overlapping_closure_added_in_the_admin_is_refused(admin_client, world):
-    url = reverse("admin:sites_site_change", args=[world.site.pk])
-    response = admin_client.post(
-        url,
-        _site_form(
-            world.site,
-            **{"closures-1-start_on": "2026-05-15", "closures-1-end_on": "2026-05-15", "closures-1-reason": "Pont"},
-        ),
-    )
+    response = _post_site(admin_client, world.site, ("2026-05-15", "2026-05-15", "Pont"))
     assert response.status_code == 200
     assert "Cette période chevauche une fermeture déjà enregistrée pour ce site." in response.content.decode()
     assert SiteClosure.objects.filter(site=world.site).count() == 1
 
 
 def test_a_site_changed_in_the_admin_goes_through_the_service(admin_client, world):
-    url = reverse("admin:sites_site_change", args=[world.site.pk])
-    response = admin_client.post(
-        url,
-        _site_form(
-            world.site,
-            city="Arles",
-            **{"closures-1-start_on": "2026-06-01", "closures-1-end_on": "2026-06-02", "closures-1-reason": "Travaux"},
-        ),
-    )
+    response = _post_site(admin_client, world.site, ("2026-06-01", "2026-06-02", "Travaux"), city="Arles")
     assert response.status_code == 302, response.context and response.context["errors"]
     assert Site.objects.get(pk=world.site.pk).city == "Arles"
     assert SiteClosure.objects.filter(site=world.site).count() == 2

@@ -14,15 +14,26 @@ def api_client():
     return APIClient()
 
 
+def _by_role(client, world, authenticate):
+    """``for_role(role)``: ``client``, authenticated as the world's user of that role by ``authenticate(user)``."""
+
+    def for_role(role):
+        authenticate(world.users[role])
+        return client
+
+    return for_role
+
+
 @pytest.fixture
 def as_role(api_client, world):
     """An API client logged in with the world's user of a role: ``as_role("quality_manager")``."""
+    return _by_role(api_client, world, api_client.force_authenticate)
 
-    def login(role):
-        api_client.force_authenticate(world.users[role])
-        return api_client
 
-    return login
+@pytest.fixture
+def login(client, world):
+    """A page client logged in with the world's user of a role: ``login("agent")``."""
+    return _by_role(client, world, client.force_login)
 
 
 @pytest.fixture

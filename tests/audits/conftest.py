@@ -1,18 +1,7 @@
 import pytest
 
 from tests import factories
-from tests.api.conftest import api_client, as_role, world  # noqa: F401 (the API tests' fixtures)
-
-
-@pytest.fixture
-def login(client, world):  # noqa: F811 (the imported fixture)
-    """A page client logged in with the world's user of a role: ``login("auditor")``."""
-
-    def log_in(role):
-        client.force_login(world.users[role])
-        return client
-
-    return log_in
+from tests.api.conftest import api_client, as_role, login, world  # noqa: F401 (the API tests' fixtures)
 
 
 @pytest.fixture

@@ -3,12 +3,11 @@
 import hashlib
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from audits.models import Assessment, AuditReport, Finding
 from engagements.models import Engagement
 from tests import factories
+from tests.checks import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -122,12 +121,6 @@ def test_cells_are_written_once_per_engagement_and_site(as_role, audit, world):
     assert client.get(f"/api/v1/assessments/?audit={audit.pk}&result=not_applicable").json()["count"] == 1
 
 
-def _count(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
-
-
 @pytest.mark.parametrize("role", ["quality_manager", "auditor", "national"])
 def test_lists_issue_the_same_queries_for_a_page_of_1_and_a_page_of_50(as_role, world, cycle, role):
     audit = factories.AuditFactory(labelling=cycle, auditors=[world.users["auditor"]])
@@ -136,9 +129,9 @@ def test_lists_issue_the_same_queries_for_a_page_of_1_and_a_page_of_50(as_role, 
     urls = ["/api/v1/audits/", "/api/v1/findings/", "/api/v1/assessments/"]
     factories.AssessmentFactory(audit=audit, site=world.site)
     client.get("/api/v1/audits/")  # the user's scope is read once, then kept on the user object
-    few = [_count(client, url) for url in urls]
+    few = [count_queries(client, url) for url in urls]
     for _ in range(49):
         other = factories.AuditFactory(labelling=cycle, auditors=[world.users["auditor"]])
         factories.FindingFactory(audit=other, site=world.site, minor=True)
         factories.AssessmentFactory(audit=other, site=world.sister_site)
-    assert [_count(client, url) for url in urls] == few
+    assert [count_queries(client, url) for url in urls] == few

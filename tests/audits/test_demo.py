@@ -7,6 +7,7 @@ import pytest
 from audits import demo
 from audits.models import Audit, Finding
 from audits.services import summaries
+from tests.checks import assert_no_new_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -81,6 +82,4 @@ def test_val_de_marne_2013_has_its_4_recommendations_and_12_strengths(loaded):
     assert external.findings.filter(category="strength").count() == external.findings.count() == 12
     assert external.decision == "favourable"
     # loading the demo again changes nothing
-    counts = (Audit.objects.count(), Finding.objects.count())
-    demo.load()
-    assert (Audit.objects.count(), Finding.objects.count()) == counts
+    assert_no_new_rows(demo.load, Audit.objects, Finding.objects)

@@ -3,12 +3,11 @@
 import datetime
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from audits.models import Audit
 from tests import factories
+from tests.checks import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -26,12 +25,6 @@ def test_the_audit_page_counts_findings_per_site_as_the_documents_do(login, audi
     assert "Sous-préfecture d’Arles</strong>&nbsp;: 20 points forts, 3 pistes de progrès, 2 points sensibles" in html
     assert "Sous-préfecture d’Istres</strong>&nbsp;: 1 non-conformité mineure" in html
     assert "Une non-conformité est levée lorsque toutes ses actions correctives sont réalisées" in html
-
-
-def _queries(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
 
 
 @pytest.mark.parametrize("role", ["quality_manager", "auditor", "site_referent"])
@@ -53,10 +46,10 @@ def test_the_audit_page_issues_as_many_queries_for_5_findings_as_for_200(login, 
                 finding.action_links.create(action=action)
 
     add(5)
-    few = _queries(client, url)
+    few = count_queries(client, url)
     add(195)
     assert audit.findings.count() == 200
-    many = _queries(client, url)
+    many = count_queries(client, url)
     assert few == many, f"{few} requêtes pour 5 constats, {many} pour 200"
 
 
@@ -73,11 +66,11 @@ def test_the_audit_list_shows_counts_and_late_reports(login, world, cycle):
 def test_the_audit_list_query_count_does_not_grow_with_the_page(login, world, cycle):
     client = login("quality_manager")
     factories.AuditFactory(labelling=cycle)
-    few = _queries(client, reverse("audit_list"))
+    few = count_queries(client, reverse("audit_list"))
     for _ in range(10):
         audit = factories.AuditFactory(labelling=cycle)
         factories.FindingFactory(audit=audit, site=world.site)
-    assert few == _queries(client, reverse("audit_list"))
+    assert few == count_queries(client, reverse("audit_list"))
 
 
 def test_a_quality_manager_plans_an_audit_within_the_cycle_perimeter(login, world, cycle):

@@ -12,6 +12,7 @@ from django.utils import timezone
 from complaints.models import Complaint
 from engagements.models import Action, ActionPlan
 from tests import factories
+from tests.complaints.form_data import letter_form
 
 pytestmark = pytest.mark.django_db
 
@@ -178,24 +179,8 @@ def test_a_manager_reads_the_page_without_buttons_nor_personal_data(login, world
 # --- recording and editing -------------------------------------------------------------------------------
 
 
-def _form(world, **overrides):
-    data = {
-        "site": world.site.pk,
-        "service": world.service.pk,
-        "kind": "complaint",
-        "channel": "letter",
-        "received_on": "2026-03-02",
-        "category": "delays",
-        "description": "Courrier : trois heures d'attente.",
-        "requester_name": "Amina Benali",
-        "assign_to_me": "on",
-    }
-    data.update(overrides)
-    return data
-
-
 def test_an_agent_records_a_letter_and_gets_its_reference_and_due_date(login, world):
-    response = login("agent").post(reverse("complaint_create"), _form(world), follow=True)
+    response = login("agent").post(reverse("complaint_create"), letter_form(world), follow=True)
 
     complaint = Complaint.objects.get()
     assert complaint.assigned_to == world.users["agent"]
@@ -221,7 +206,7 @@ def test_bad_input_on_the_form_writes_nothing(login, world, overrides, field):
         for key, value in overrides.items()
     }
 
-    response = login("agent").post(reverse("complaint_create"), _form(world, **overrides))
+    response = login("agent").post(reverse("complaint_create"), letter_form(world, **overrides))
 
     assert response.status_code == 200
     assert response.context["form"].errors[field]
@@ -234,7 +219,7 @@ def test_readers_do_not_open_the_recording_form(login, world):
 
 
 def test_editing_the_date_of_receipt_moves_the_due_date(login, world, complaint):
-    data = _form(world, received_on="2026-03-09")
+    data = letter_form(world, received_on="2026-03-09")
     data.pop("assign_to_me")
 
     login("agent").post(reverse("complaint_edit", kwargs={"pk": complaint.pk}), data)

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from accounts import access
 from tests import factories
+from tests.complaints.api_reads import detail_and_row
 
 pytestmark = pytest.mark.django_db
 
@@ -38,11 +39,7 @@ def test_the_page_of_a_complaint_shows_personal_data_to_handlers_only(login, wor
 
 @pytest.mark.parametrize("role", HANDLERS + READERS)
 def test_the_api_gives_personal_data_to_handlers_only(as_role, world, complaint, role):
-    client = as_role(role)
-    detail = client.get(reverse("api:complaint-detail", kwargs={"pk": complaint.pk})).json()
-    (row,) = client.get(reverse("api:complaint-list")).json()["results"]
-
-    for data in (detail, row):
+    for data in detail_and_row(as_role(role), complaint):
         assert ("requester_email" in data) is (role in HANDLERS)
         assert ("Amina Benali" in str(data)) is (role in HANDLERS)
 

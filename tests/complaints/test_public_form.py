@@ -11,6 +11,7 @@ from django.utils import timezone
 from complaints import public_views
 from complaints.models import Complaint
 from tests import factories
+from tests.complaints.form_data import public_form
 
 pytestmark = pytest.mark.django_db
 
@@ -19,21 +20,6 @@ FORM = reverse("public_complaint_form")
 
 def _text(response):
     return re.sub(r"\s+", " ", response.content.decode())
-
-
-def _data(world, **overrides):
-    data = {
-        "site": world.site.pk,
-        "service": world.service.pk,
-        "kind": "complaint",
-        "category": "delays",
-        "description": "Trois heures d’attente au guichet des cartes grises.",
-        "requester_name": "Amina Benali",
-        "requester_email": "amina.benali@exemple.fr",
-        "website": "",
-    }
-    data.update(overrides)
-    return data
 
 
 def test_anyone_opens_the_form_and_sees_sites_of_every_prefecture_grouped(client, world):
@@ -54,7 +40,7 @@ def test_a_link_from_a_site_preselects_it(client, world):
 
 def test_a_user_files_a_complaint_and_reads_its_reference(client, world, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(FORM, _data(world), follow=True)
+        response = client.post(FORM, public_form(world), follow=True)
 
     complaint = Complaint.objects.get()
     assert response.redirect_chain == [(reverse("public_complaint_done"), 302)]
@@ -70,7 +56,7 @@ def test_a_user_files_a_complaint_and_reads_its_reference(client, world, django_
 
 def test_an_anonymous_request_sends_no_e_mail(client, world, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(FORM, _data(world, requester_name="", requester_email="", kind="suggestion"))
+        client.post(FORM, public_form(world, requester_name="", requester_email="", kind="suggestion"))
 
     assert Complaint.objects.get().reference.startswith("SUG-13-")
     assert mail.outbox == []
@@ -84,7 +70,7 @@ def test_the_confirmation_page_shows_only_the_visitor_own_request(client, world)
 
 
 def test_a_filled_honeypot_writes_nothing_and_says_why(client, world):
-    response = client.post(FORM, _data(world, website="http://spam.example"))
+    response = client.post(FORM, public_form(world, website="http://spam.example"))
 
     assert response.status_code == 400
     assert "elle ressemble à un envoi automatique" in _text(response)
@@ -108,7 +94,7 @@ def test_bad_input_is_refused_in_french_and_nothing_is_written(client, world, ov
     if overrides.get("service") == "other":
         overrides["service"] = world.foreign_service.pk
 
-    response = client.post(FORM, _data(world, **overrides))
+    response = client.post(FORM, public_form(world, **overrides))
 
     assert response.status_code == 400
     assert message in " ".join(response.context["form"].errors[field])
@@ -119,7 +105,7 @@ def test_an_inactive_site_is_not_offered(client, world):
     world.sister_site.is_active = False
     world.sister_site.save()
 
-    response = client.post(FORM, _data(world, site=world.sister_site.pk, service=""))
+    response = client.post(FORM, public_form(world, site=world.sister_site.pk, service=""))
 
     assert response.status_code == 400
     assert not Complaint.objects.exists()
@@ -128,9 +114,9 @@ def test_an_inactive_site_is_not_offered(client, world):
 def test_too_many_requests_from_one_address_get_a_friendly_429(client, world):
     limit = int(public_views.RATE.split("/")[0])
     for _ in range(limit):
-        assert client.post(FORM, _data(world)).status_code == 302
+        assert client.post(FORM, public_form(world)).status_code == 302
 
-    response = client.post(FORM, _data(world))
+    response = client.post(FORM, public_form(world))
 
     assert response.status_code == 429
     assert "Trop de demandes envoyées" in _text(response)
@@ -141,16 +127,16 @@ def test_too_many_requests_from_one_address_get_a_friendly_429(client, world):
 def test_other_addresses_are_not_limited(client, world):
     limit = int(public_views.RATE.split("/")[0])
     for _ in range(limit + 1):
-        client.post(FORM, _data(world), REMOTE_ADDR="192.0.2.10")
+        client.post(FORM, public_form(world), REMOTE_ADDR="192.0.2.10")
 
-    assert client.post(FORM, _data(world), REMOTE_ADDR="192.0.2.11").status_code == 302
+    assert client.post(FORM, public_form(world), REMOTE_ADDR="192.0.2.11").status_code == 302
 
 
 def test_a_failing_mail_server_does_not_lose_the_request(client, world, settings, django_capture_on_commit_callbacks):
     settings.EMAIL_BACKEND = "tests.complaints.test_public_form.BrokenBackend"
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(FORM, _data(world), follow=True)
+        response = client.post(FORM, public_form(world), follow=True)
 
     assert response.status_code == 200
     assert Complaint.objects.count() == 1

@@ -14,6 +14,7 @@ from accounts import access
 from complaints import replies, services
 from complaints.models import Complaint
 from tests import factories
+from tests.complaints.api_reads import detail_and_row
 
 pytestmark = pytest.mark.django_db
 
@@ -42,11 +43,7 @@ def test_the_answer_on_the_page_is_read_only_by_those_who_see_the_requester(logi
 
 @pytest.mark.parametrize("role", HANDLERS + READERS)
 def test_the_answer_in_the_api_is_null_for_those_who_may_not_see_the_requester(as_role, world, answered, role):
-    client = as_role(role)
-    detail = client.get(reverse("api:complaint-detail", kwargs={"pk": answered.pk})).json()
-    (row,) = client.get(reverse("api:complaint-list")).json()["results"]
-
-    for data in (detail, row):
+    for data in detail_and_row(as_role(role), answered):
         assert data["response"] == (ANSWER if role in HANDLERS else None)
         assert data["abilities"]["see_response"] is (role in HANDLERS)
         assert ("Amina Benali" in str(data)) is (role in HANDLERS)

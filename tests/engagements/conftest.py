@@ -1,7 +1,7 @@
 import pytest
 
 from engagements import importer
-from tests.api.conftest import api_client, as_role, world  # noqa: F401 (the API tests' fixtures)
+from tests.api.conftest import api_client, as_role, login, world  # noqa: F401 (the API tests' fixtures)
 
 # A small référentiel whose lines the tests name: keep the line numbers in the comments right.
 SMALL = """\
@@ -32,6 +32,12 @@ modules:
         kind: service
 """
 # line 15: the target of T-M1-E01; line 16: code T-M1-E02; line 23: code T-M2-E01
+
+
+@pytest.fixture
+def qm(world):  # noqa: F811 (the imported fixture)
+    """The world's quality manager of the Bouches-du-Rhône."""
+    return world.users["quality_manager"]
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from accounts.models import User
 from engagements.demo import actions as demo_actions
 from engagements.models import Action, ActionPlan, Labelling
 from tests import factories
+from tests.checks import assert_no_new_rows
 
 
 def test_the_demo_plan_holds_the_2015_actions_on_the_five_sites_in_various_statuses(demo_data, db):
@@ -41,10 +42,7 @@ def test_the_demo_actions_are_seen_by_the_demo_accounts_as_their_roles_say(demo_
 
 def test_loading_the_demo_plan_twice_changes_nothing(demo_data, db):
     demo_actions.load()
-    counts = (ActionPlan.objects.count(), Action.objects.count(), Action.history.count())
-
-    assert demo_actions.load() == 0
-    assert (ActionPlan.objects.count(), Action.objects.count(), Action.history.count()) == counts
+    assert assert_no_new_rows(demo_actions.load, ActionPlan.objects, Action.objects, Action.history) == 0
 
 
 def test_the_demo_plan_joins_the_running_cycle_of_the_prefecture_once_there_is_one(demo_data, db):

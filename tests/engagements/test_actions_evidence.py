@@ -1,8 +1,6 @@
 """Evidence files of an action: 10 Mo at most, PDF, PNG, JPEG, ODT, DOCX or XLSX judged on their content (not
 their name), stored under media with a random name, served only to the people who see the action."""
 
-import io
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -10,11 +8,11 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from openpyxl import Workbook
 
 from engagements.models import ActionEvidence
 from engagements.services import actions as services
 from qualipref.lib import uploads
+from tests import documents
 from tests.permissions.actions import action_objects
 
 
@@ -23,27 +21,13 @@ def objects(world):
     return action_objects(world)
 
 
-def _zip(entries):
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, content in entries.items():
-            archive.writestr(name, content)
-    return buffer.getvalue()
-
-
-def _xlsx():
-    buffer = io.BytesIO()
-    Workbook().save(buffer)
-    return buffer.getvalue()
-
-
 FILES = {
     "rapport.pdf": b"%PDF-1.7\n1 0 obj\n",
     "photo.png": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
     "photo.JPG": b"\xff\xd8\xff\xe0\x00\x10JFIF",
-    "compte-rendu.odt": _zip({"mimetype": "application/vnd.oasis.opendocument.text", "content.xml": "<x/>"}),
-    "note.docx": _zip({"[Content_Types].xml": "<Types/>", "word/document.xml": "<w:document/>"}),
-    "indicateurs.xlsx": _xlsx(),
+    "compte-rendu.odt": documents.ODT,
+    "note.docx": documents.DOCX,
+    "indicateurs.xlsx": documents.xlsx_bytes(),
 }
 
 
@@ -109,7 +93,9 @@ def test_a_picture_named_as_a_pdf_is_refused(world, objects):
 def test_a_zip_that_is_not_an_office_document_is_refused(world, objects):
     with pytest.raises(ValidationError):
         services.action_evidence_add(
-            by=world.users["quality_manager"], action=objects.own, file=_upload("note.docx", _zip({"a.txt": "x"}))
+            by=world.users["quality_manager"],
+            action=objects.own,
+            file=_upload("note.docx", documents.zip_bytes({"a.txt": "x"})),
         )
 
 

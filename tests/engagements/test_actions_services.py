@@ -22,11 +22,6 @@ def objects(world):
 
 
 @pytest.fixture
-def qm(world):
-    return world.users["quality_manager"]
-
-
-@pytest.fixture
 def referent(world):
     return world.users["site_referent"]
 
@@ -308,16 +303,17 @@ def test_abandoning_in_bulk_needs_a_reason(objects, qm):
 # --- actions from a source, copies into a new cycle --------------------------------------------------
 
 
+def _from_decision(qm, decision, **fields):
+    """The quality manager's action created from a meeting's decision, of the meeting's prefecture."""
+    return services.action_create_from_source(
+        by=qm, source_object=decision, source=decision.meeting.kind, prefecture=decision.meeting.prefecture, **fields
+    )
+
+
 def test_an_action_created_from_a_meeting_decision_points_back_to_it(world, objects, qm):
     decision = factories.MeetingDecisionFactory(meeting=factories.MeetingFactory(prefecture=world.prefecture, clu=True))
 
-    action = services.action_create_from_source(
-        by=qm,
-        source_object=decision,
-        source=decision.meeting.kind,
-        prefecture=decision.meeting.prefecture,
-        title="Afficher les heures d'affluence",
-    )
+    action = _from_decision(qm, decision, title="Afficher les heures d'affluence")
 
     assert action.source == "clu"
     assert action.source_object == decision
@@ -327,26 +323,12 @@ def test_an_action_created_from_a_meeting_decision_points_back_to_it(world, obje
 def test_an_action_from_a_source_of_another_prefecture_than_the_plan_is_refused(world, objects, qm):
     decision = factories.MeetingDecisionFactory(meeting=factories.MeetingFactory(prefecture=world.foreign_prefecture))
     with pytest.raises(ValidationError, match="préfectures différentes"):
-        services.action_create_from_source(
-            by=qm,
-            source_object=decision,
-            source=decision.meeting.kind,
-            prefecture=decision.meeting.prefecture,
-            title="X",
-            plan=objects.plan,
-        )
+        _from_decision(qm, decision, title="X", plan=objects.plan)
 
 
 def test_the_source_of_an_action_created_from_an_object_is_fixed(world, objects, qm):
     decision = factories.MeetingDecisionFactory(meeting=factories.MeetingFactory(prefecture=world.prefecture))
-    action = services.action_create_from_source(
-        by=qm,
-        source_object=decision,
-        source=decision.meeting.kind,
-        prefecture=decision.meeting.prefecture,
-        title="X",
-        plan=objects.plan,
-    )
+    action = _from_decision(qm, decision, title="X", plan=objects.plan)
     with pytest.raises(ValidationError, match="fixe"):
         services.action_update(by=qm, action=action, source="other")
 

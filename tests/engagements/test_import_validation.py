@@ -4,6 +4,7 @@ import pytest
 
 from engagements import importer
 from engagements.models import Engagement, Module, Referential
+from tests.checks import assert_no_new_rows
 
 
 def _errors(text):
@@ -12,16 +13,75 @@ def _errors(text):
     return refused.value.errors
 
 
-def test_an_unknown_comparison_is_reported_on_its_line(small):
-    text = small.replace("comparison: lt", "comparison: lower")
+# Each case: a piece of the small référentiel (tests/engagements/conftest.py, whose comments give its line numbers),
+# what replaces it, and every error the file is refused with.
+WRONG = [
+    pytest.param(
+        "comparison: lt",
+        "comparison: lower",
+        ["ligne 15 : comparaison « lower » inconnue (attendu lt, lte, gt, gte)"],
+        id="an_unknown_comparison_is_reported_on_its_line",
+    ),
+    pytest.param(
+        "    title: Accueil\n",
+        "    title: Accueil : guichet, téléphone: Internet\n",
+        ["ligne 9 : YAML mal formé : mapping values are not allowed here"],
+        id="malformed_yaml_is_reported_on_its_line",
+    ),
+    pytest.param(
+        "        reconstructed: true\n",
+        "        reconstitue: true\n",
+        [
+            "ligne 18 : clé « reconstitue » inconnue pour l'engagement T-M1-E02 "
+            "(attendu : code, title, text, kind, reconstructed, number, target)"
+        ],
+        id="an_unknown_key_is_reported_with_the_expected_ones",
+    ),
+    pytest.param(
+        "        title: Cellule de crise\n",
+        "",
+        ["ligne 23 : clé obligatoire « title » manquante pour l'engagement T-M2-E01"],
+        id="a_missing_required_key_is_reported_on_its_mapping",
+    ),
+    pytest.param(
+        "code: T-M1-E02",
+        "code: T-M1-E01",
+        ["ligne 16 : code d'engagement « T-M1-E01 » en double (déjà utilisé ligne 12)"],
+        id="a_duplicate_engagement_code_names_both_lines",
+    ),
+    pytest.param(
+        "code: T-M2-E01",
+        "code: T-M1-E03",
+        ["ligne 23 : le code « T-M1-E03 » ne commence pas par le code de son module « T-M2- »"],
+        id="an_engagement_code_must_start_with_its_module_code",
+    ),
+    pytest.param(
+        "comparison: lt, value: 5, ",
+        "",
+        [
+            "ligne 15 : clé obligatoire « comparison » manquante pour la cible de T-M1-E01",
+            "ligne 15 : clé obligatoire « value » manquante pour la cible de T-M1-E01",
+        ],
+        id="an_incomplete_target_is_refused",
+    ),
+    pytest.param(
+        "        title: Cellule de crise\n",
+        "        title: Cellule de crise\n        title: Cellule\n",
+        ["ligne 25 : clé « title » en double"],
+        id="a_key_written_twice_is_refused",
+    ),
+    pytest.param(
+        'version: "1"',
+        "version: 2.10",
+        ['ligne 3 : « version » doit être écrite entre guillemets ("2.1")'],
+        id="a_version_written_as_a_number_must_be_quoted",
+    ),
+]
 
-    assert _errors(text) == ["ligne 15 : comparaison « lower » inconnue (attendu lt, lte, gt, gte)"]
 
-
-def test_malformed_yaml_is_reported_on_its_line(small):
-    text = small.replace("    title: Accueil\n", "    title: Accueil : guichet, téléphone: Internet\n")
-
-    assert _errors(text) == ["ligne 9 : YAML mal formé : mapping values are not allowed here"]
+@pytest.mark.parametrize(("piece", "replacement", "errors"), WRONG)
+def test_a_wrong_file_is_refused_with_the_line_of_each_error(small, piece, replacement, errors):
+    assert _errors(small.replace(piece, replacement)) == errors
 
 
 def test_an_unclosed_bracket_names_the_line_where_it_was_opened(small):
@@ -32,62 +92,12 @@ def test_an_unclosed_bracket_names_the_line_where_it_was_opened(small):
     assert error.endswith("(while parsing a flow sequence, ligne 17)")
 
 
-def test_an_unknown_key_is_reported_with_the_expected_ones(small):
-    text = small.replace("        reconstructed: true\n", "        reconstitue: true\n")
-
-    assert _errors(text) == [
-        "ligne 18 : clé « reconstitue » inconnue pour l'engagement T-M1-E02 "
-        "(attendu : code, title, text, kind, reconstructed, number, target)"
-    ]
-
-
-def test_a_missing_required_key_is_reported_on_its_mapping(small):
-    text = small.replace("        title: Cellule de crise\n", "")
-
-    assert _errors(text) == ["ligne 23 : clé obligatoire « title » manquante pour l'engagement T-M2-E01"]
-
-
-def test_a_duplicate_engagement_code_names_both_lines(small):
-    text = small.replace("code: T-M1-E02", "code: T-M1-E01")
-
-    assert _errors(text) == ["ligne 16 : code d'engagement « T-M1-E01 » en double (déjà utilisé ligne 12)"]
-
-
-def test_an_engagement_code_must_start_with_its_module_code(small):
-    text = small.replace("code: T-M2-E01", "code: T-M1-E03")
-
-    assert _errors(text) == ["ligne 23 : le code « T-M1-E03 » ne commence pas par le code de son module « T-M2- »"]
-
-
-def test_an_incomplete_target_is_refused(small):
-    text = small.replace("comparison: lt, value: 5, ", "")
-
-    assert _errors(text) == [
-        "ligne 15 : clé obligatoire « comparison » manquante pour la cible de T-M1-E01",
-        "ligne 15 : clé obligatoire « value » manquante pour la cible de T-M1-E01",
-    ]
-
-
 @pytest.mark.parametrize("value", ["0", "-18", "douze", "1.5"])
 def test_the_follow_up_interval_must_be_a_positive_number_of_months(small, value):
     text = small.replace("follow_up_months: 12", f"follow_up_months: {value}")
 
     (error,) = _errors(text)
     assert error.startswith("ligne 5 : « follow_up_months » doit être un entier positif")
-
-
-def test_a_key_written_twice_is_refused(small):
-    text = small.replace(
-        "        title: Cellule de crise\n", "        title: Cellule de crise\n        title: Cellule\n"
-    )
-
-    assert _errors(text) == ["ligne 25 : clé « title » en double"]
-
-
-def test_a_version_written_as_a_number_must_be_quoted(small):
-    text = small.replace('version: "1"', "version: 2.10")
-
-    assert _errors(text) == ['ligne 3 : « version » doit être écrite entre guillemets ("2.1")']
 
 
 def test_several_errors_are_all_reported_in_line_order(small):
@@ -106,13 +116,13 @@ def test_an_empty_or_shapeless_file_is_refused(text):
 
 @pytest.mark.django_db
 def test_a_refused_file_writes_nothing(small, write):
-    counts = (Referential.objects.count(), Module.objects.count(), Engagement.objects.count())
     path = write(small.replace("code: T-M2-E01", "code: T-M1-E01"))
 
-    with pytest.raises(importer.ReferentialFileError):
-        importer.import_file(path)
+    def refused():
+        with pytest.raises(importer.ReferentialFileError):
+            importer.import_file(path)
 
-    assert (Referential.objects.count(), Module.objects.count(), Engagement.objects.count()) == counts
+    assert_no_new_rows(refused, Referential.objects, Module.objects, Engagement.objects)
 
 
 def test_a_missing_file_is_an_error_not_a_crash(tmp_path):

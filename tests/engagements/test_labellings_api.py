@@ -1,16 +1,16 @@
 """``labellings/``: the contract of docs/api.md, scoping, filters, writes through the service, query counts."""
 
 import datetime
+import functools
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts import access
 from engagements.models import Labelling, LabellingStep
 from tests import factories
+from tests.checks import count_queries, listed_ids
 
 D = datetime.date
 LIST = reverse("api:labelling-list")
@@ -83,10 +83,7 @@ def test_cycles_are_filtered_by_prefecture_referential_label_status_and_lateness
         ended_on=D(2015, 2, 1),
     )
     foreign = factories.LabellingFactory(prefecture=world.foreign_prefecture)
-    client = as_role("national")
-
-    def ids(**params):
-        return {c["id"] for c in client.get(LIST, params).json()["results"]}
+    ids = functools.partial(listed_ids, as_role("national"), LIST)
 
     assert ids(prefecture=world.prefecture.pk) == {granted.pk, ended.pk}
     assert ids(referential=marianne.pk) == {ended.pk}
@@ -96,20 +93,21 @@ def test_cycles_are_filtered_by_prefecture_referential_label_status_and_lateness
     assert ids(late="false") == {ended.pk, foreign.pk}
 
 
-def test_a_quality_manager_starts_a_cycle_through_the_api(as_role, world):
+def _start(client, world, **overrides):
+    """Post a Qualipref 2.0 cycle of the Bouches-du-Rhône with module 4 on Arles, started on 16/02/2015."""
     qp2 = factories.labelling_referential("QP2")
-    response = as_role("quality_manager").post(
-        LIST,
-        {
-            "prefecture": world.prefecture.pk,
-            "referential": qp2.pk,
-            "modules": [qp2.modules.get(number=4).pk],
-            "sites": [world.site.pk, world.sister_site.pk],
-            "started_on": "2015-02-16",
-            "note": "Lancement",
-        },
-        format="json",
-    )
+    data = {
+        "prefecture": world.prefecture.pk,
+        "referential": qp2.pk,
+        "modules": [qp2.modules.get(number=4).pk],
+        "sites": [world.site.pk],
+        "started_on": "2015-02-16",
+    }
+    return client.post(LIST, {**data, **overrides}, format="json")
+
+
+def test_a_quality_manager_starts_a_cycle_through_the_api(as_role, world):
+    response = _start(as_role("quality_manager"), world, sites=[world.site.pk, world.sister_site.pk], note="Lancement")
 
     assert response.status_code == 201, response.json()
     body = response.json()
@@ -119,20 +117,9 @@ def test_a_quality_manager_starts_a_cycle_through_the_api(as_role, world):
 
 
 def test_a_module_of_another_referential_is_a_400_in_french_and_nothing_is_written(as_role, world):
-    qp2 = factories.labelling_referential("QP2")
     other = factories.labelling_referential("QP").modules.get(number=4)
 
-    response = as_role("quality_manager").post(
-        LIST,
-        {
-            "prefecture": world.prefecture.pk,
-            "referential": qp2.pk,
-            "modules": [other.pk],
-            "sites": [world.site.pk],
-            "started_on": "2015-02-16",
-        },
-        format="json",
-    )
+    response = _start(as_role("quality_manager"), world, modules=[other.pk])
 
     assert response.status_code == 400
     assert "n'appartiennent pas au référentiel" in response.json()["modules"][0]
@@ -140,19 +127,7 @@ def test_a_module_of_another_referential_is_a_400_in_french_and_nothing_is_writt
 
 
 def test_a_site_outside_the_users_scope_does_not_exist_for_them(as_role, world):
-    qp2 = factories.labelling_referential("QP2")
-
-    response = as_role("quality_manager").post(
-        LIST,
-        {
-            "prefecture": world.prefecture.pk,
-            "referential": qp2.pk,
-            "modules": [qp2.modules.get(number=4).pk],
-            "sites": [world.foreign_site.pk],
-            "started_on": "2015-02-16",
-        },
-        format="json",
-    )
+    response = _start(as_role("quality_manager"), world, sites=[world.foreign_site.pk])
 
     assert response.status_code == 400
     assert "sites" in response.json()
@@ -266,9 +241,7 @@ def test_a_cycle_moves_to_another_referential_with_the_migrate_action(as_role, w
 
 def _count(client, url, user):
     access.clear_scope(user)  # as on a new request: the user's memberships are read again
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
+    return count_queries(client, url)
 
 
 def test_the_list_costs_the_same_queries_for_one_cycle_and_for_many(as_role, world):

@@ -13,6 +13,7 @@ from engagements.services import labellings as services
 from indicators.dashboards import map as france_map
 from indicators.dashboards import national
 from sites.models import Prefecture
+from tests.checks import assert_no_new_rows
 
 D = datetime.date
 
@@ -156,12 +157,11 @@ def test_the_other_prefectures_have_french_names(loaded):
 
 
 def test_loading_again_changes_nothing_in_a_few_queries(loaded, django_assert_max_num_queries):
-    counts = (Prefecture.objects.count(), Labelling.objects.count(), LabellingStep.objects.count())
+    def load():
+        with django_assert_max_num_queries(15):  # not one per prefecture
+            demo.load()
 
-    with django_assert_max_num_queries(15):  # not one per prefecture
-        demo.load()
-
-    assert (Prefecture.objects.count(), Labelling.objects.count(), LabellingStep.objects.count()) == counts
+    assert_no_new_rows(load, Prefecture.objects, Labelling.objects, LabellingStep.objects)
 
 
 def test_as_of_today_most_prefectures_are_labelled_a_few_late_and_the_map_shows_every_state(loaded):

@@ -13,11 +13,6 @@ from tests import factories
 D = datetime.date
 
 
-@pytest.fixture
-def qm(world):
-    return world.users["quality_manager"]
-
-
 def _decide(qm, labelling, day, **kwargs):
     kwargs.setdefault("decision", "favourable")
     kwargs.setdefault("decision_body", "AFNOR Certification")

@@ -13,11 +13,6 @@ D = datetime.date
 
 
 @pytest.fixture
-def qm(world):
-    return world.users["quality_manager"]
-
-
-@pytest.fixture
 def marianne_cycle(world):
     """A Marianne label granted on 20/06/2013, on Arles and Istres."""
     return factories.LabellingFactory(

@@ -13,11 +13,6 @@ D = datetime.date
 
 
 @pytest.fixture
-def qm(world):
-    return world.users["quality_manager"]
-
-
-@pytest.fixture
 def cycle(world):
     """Bouches-du-Rhône's Qualipref 2.0 cycle, in preparation since 16/02/2015."""
     return factories.LabellingFactory(prefecture=world.prefecture, sites=[world.site])

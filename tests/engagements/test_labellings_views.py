@@ -4,12 +4,11 @@ import datetime
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from engagements.models import Labelling, LabellingStep
 from tests import factories
+from tests.checks import count_queries
 
 D = datetime.date
 OVERVIEW = reverse("labelling_overview")
@@ -21,15 +20,6 @@ def _timeline(prefecture):
 
 def _transition(labelling, step):
     return reverse("labelling_transition", kwargs={"pk": labelling.pk, "step": step})
-
-
-@pytest.fixture
-def as_user(client, world):
-    def login(role):
-        client.force_login(world.users[role])
-        return client
-
-    return login
 
 
 @pytest.fixture
@@ -50,8 +40,8 @@ def history(world):
 # --- timeline -------------------------------------------------------------------------------------
 
 
-def test_the_timeline_lists_the_cycles_newest_first_with_their_steps_and_late_badge(as_user, world, history):
-    html = as_user("manager").get(_timeline(world.prefecture)).content.decode()
+def test_the_timeline_lists_the_cycles_newest_first_with_their_steps_and_late_badge(login, world, history):
+    html = login("manager").get(_timeline(world.prefecture)).content.decode()
 
     assert html.index("Qualipref 2.0 numérique") < html.index("Qualipref <span")
     assert "Décision favorable" in html
@@ -61,9 +51,9 @@ def test_the_timeline_lists_the_cycles_newest_first_with_their_steps_and_late_ba
     assert "Fait suite au cycle Qualipref (version 2013)" in html
 
 
-def test_a_quality_manager_sees_the_buttons_of_the_allowed_steps_only(as_user, world, history):
+def test_a_quality_manager_sees_the_buttons_of_the_allowed_steps_only(login, world, history):
     _, current = history
-    html = as_user("quality_manager").get(_timeline(world.prefecture)).content.decode()
+    html = login("quality_manager").get(_timeline(world.prefecture)).content.decode()
 
     assert _transition(current, "follow_up_audit") in html
     assert _transition(current, "renewal_audit") in html
@@ -74,30 +64,24 @@ def test_a_quality_manager_sees_the_buttons_of_the_allowed_steps_only(as_user, w
 
 
 @pytest.mark.parametrize("role", ["manager", "site_referent", "agent"])
-def test_read_only_roles_see_no_transition_button(as_user, world, history, role):
-    html = as_user(role).get(_timeline(world.prefecture)).content.decode()
+def test_read_only_roles_see_no_transition_button(login, world, history, role):
+    html = login(role).get(_timeline(world.prefecture)).content.decode()
 
     assert "/etapes/" not in html
     assert "changer-de-referentiel" not in html
     assert "Démarrer un cycle" not in html
 
 
-def test_a_prefecture_without_running_cycle_offers_to_start_one(as_user, world):
-    html = as_user("quality_manager").get(_timeline(world.prefecture)).content.decode()
+def test_a_prefecture_without_running_cycle_offers_to_start_one(login, world):
+    html = login("quality_manager").get(_timeline(world.prefecture)).content.decode()
 
     assert "Aucun cycle de labellisation enregistré" in html
     assert reverse("labelling_start", kwargs={"prefecture_pk": world.prefecture.pk}) in html
 
 
-def _count(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
-
-
-def test_the_timeline_costs_the_same_queries_for_one_cycle_and_for_many(as_user, world, history):
-    client = as_user("quality_manager")
-    one = _count(client, _timeline(world.prefecture))
+def test_the_timeline_costs_the_same_queries_for_one_cycle_and_for_many(login, world, history):
+    client = login("quality_manager")
+    one = count_queries(client, _timeline(world.prefecture))
     for n in range(8):
         cycle = factories.LabellingFactory(
             prefecture=world.prefecture, status="ended", started_on=D(2000 + n, 1, 1), ended_on=D(2000 + n, 6, 1)
@@ -106,18 +90,18 @@ def test_the_timeline_costs_the_same_queries_for_one_cycle_and_for_many(as_user,
         factories.LabellingStepFactory(labelling=cycle, recorded_by=world.users["quality_manager"])
         factories.LabellingStepFactory(labelling=cycle, kind="end", status="ended", happened_on=D(2000 + n, 6, 1))
 
-    assert _count(client, _timeline(world.prefecture)) == one
+    assert count_queries(client, _timeline(world.prefecture)) == one
 
 
 # --- forms ----------------------------------------------------------------------------------------
 
 
-def test_the_quality_manager_starts_a_cycle_with_the_form(as_user, world):
+def test_the_quality_manager_starts_a_cycle_with_the_form(login, world):
     qp2 = factories.labelling_referential("QP2")
     url = reverse("labelling_start", kwargs={"prefecture_pk": world.prefecture.pk})
 
-    page = as_user("quality_manager").get(url, {"referential": qp2.pk}).content.decode()
-    response = as_user("quality_manager").post(
+    page = login("quality_manager").get(url, {"referential": qp2.pk}).content.decode()
+    response = login("quality_manager").post(
         url,
         {
             "referential": qp2.pk,
@@ -133,9 +117,9 @@ def test_the_quality_manager_starts_a_cycle_with_the_form(as_user, world):
     assert sorted(m.number for m in labelling.modules.all()) == [1, 4, 7, 8]
 
 
-def test_the_start_form_shows_the_services_errors_in_french(as_user, world):
+def test_the_start_form_shows_the_services_errors_in_french(login, world):
     qp2 = factories.labelling_referential("QP2")
-    response = as_user("quality_manager").post(
+    response = login("quality_manager").post(
         reverse("labelling_start", kwargs={"prefecture_pk": world.prefecture.pk}),
         {"referential": qp2.pk, "sites": [world.site.pk], "started_on": "2015-02-16"},
     )
@@ -145,9 +129,9 @@ def test_the_start_form_shows_the_services_errors_in_french(as_user, world):
     assert not Labelling.objects.exists()
 
 
-def test_the_quality_manager_records_the_decision_and_the_timeline_shows_it(as_user, world):
+def test_the_quality_manager_records_the_decision_and_the_timeline_shows_it(login, world):
     cycle = factories.LabellingFactory(prefecture=world.prefecture, audited=True, sites=[world.site])
-    client = as_user("quality_manager")
+    client = login("quality_manager")
 
     response = client.post(
         _transition(cycle, "decision"),
@@ -170,10 +154,10 @@ def test_the_quality_manager_records_the_decision_and_the_timeline_shows_it(as_u
     assert reverse("labelling_evidence", kwargs={"pk": step.pk}) in html
 
 
-def test_a_refused_step_shows_the_reason_and_writes_nothing(as_user, world):
+def test_a_refused_step_shows_the_reason_and_writes_nothing(login, world):
     cycle = factories.LabellingFactory(prefecture=world.prefecture, revised=True)
 
-    response = as_user("quality_manager").post(_transition(cycle, "labelling_audit"), {"happened_on": "2015-12-01"})
+    response = login("quality_manager").post(_transition(cycle, "labelling_audit"), {"happened_on": "2015-12-01"})
 
     assert response.status_code == 200
     html = response.content.decode()
@@ -183,22 +167,22 @@ def test_a_refused_step_shows_the_reason_and_writes_nothing(as_user, world):
     assert not LabellingStep.objects.exists()
 
 
-def test_a_step_that_is_not_possible_now_sends_back_to_the_timeline(as_user, world):
+def test_a_step_that_is_not_possible_now_sends_back_to_the_timeline(login, world):
     cycle = factories.LabellingFactory(prefecture=world.prefecture)
 
-    response = as_user("quality_manager").get(_transition(cycle, "decision"))
+    response = login("quality_manager").get(_transition(cycle, "decision"))
 
     assert response.status_code == 302
     assert response["Location"] == _timeline(world.prefecture)
 
 
-def test_an_unknown_step_is_not_found(as_user, world):
+def test_an_unknown_step_is_not_found(login, world):
     cycle = factories.LabellingFactory(prefecture=world.prefecture)
 
-    assert as_user("quality_manager").get(_transition(cycle, "start")).status_code == 404
+    assert login("quality_manager").get(_transition(cycle, "start")).status_code == 404
 
 
-def test_the_quality_manager_moves_the_prefecture_to_another_referential(as_user, world):
+def test_the_quality_manager_moves_the_prefecture_to_another_referential(login, world):
     marianne = factories.labelling_referential("MARIANNE")
     qp2 = factories.labelling_referential("QP2")
     cycle = factories.LabellingFactory(
@@ -206,7 +190,7 @@ def test_the_quality_manager_moves_the_prefecture_to_another_referential(as_user
     )
     url = reverse("labelling_migrate", kwargs={"pk": cycle.pk})
 
-    response = as_user("quality_manager").post(
+    response = login("quality_manager").post(
         url,
         {
             "referential": qp2.pk,
@@ -246,27 +230,27 @@ def test_evidence_is_downloaded_by_those_who_see_the_cycle_only(client, world):
 # --- where the menu leads -------------------------------------------------------------------------
 
 
-def test_the_labelling_entry_leads_each_role_to_its_page(as_user, world):
-    assert as_user("national").get(reverse("labelling_home"))["Location"] == OVERVIEW
-    assert as_user("quality_manager").get(reverse("labelling_home"))["Location"] == _timeline(world.prefecture)
-    assert as_user("agent").get(reverse("labelling_home"))["Location"] == _timeline(world.prefecture)
-    assert as_user("auditor").get(reverse("labelling_home")).status_code == 403
+def test_the_labelling_entry_leads_each_role_to_its_page(login, world):
+    assert login("national").get(reverse("labelling_home"))["Location"] == OVERVIEW
+    assert login("quality_manager").get(reverse("labelling_home"))["Location"] == _timeline(world.prefecture)
+    assert login("agent").get(reverse("labelling_home"))["Location"] == _timeline(world.prefecture)
+    assert login("auditor").get(reverse("labelling_home")).status_code == 403
 
 
 # --- national overview ----------------------------------------------------------------------------
 
 
-def test_the_overview_is_for_national_administrators(as_user):
-    assert as_user("quality_manager").get(OVERVIEW).status_code == 403
-    assert as_user("manager").get(OVERVIEW).status_code == 403
+def test_the_overview_is_for_national_administrators(login):
+    assert login("quality_manager").get(OVERVIEW).status_code == 403
+    assert login("manager").get(OVERVIEW).status_code == 403
 
 
-def test_the_overview_lists_every_prefecture_with_its_label_and_the_targets(as_user, world, history):
+def test_the_overview_lists_every_prefecture_with_its_label_and_the_targets(login, world, history):
     marianne = factories.labelling_referential("MARIANNE")
     factories.LabellingFactory(prefecture=world.foreign_prefecture, referential=marianne)
     factories.PrefectureFactory(department=factories.DepartmentFactory(code="2A"), name="Préfecture de la Corse-du-Sud")
 
-    response = as_user("national").get(OVERVIEW)
+    response = login("national").get(OVERVIEW)
 
     html = response.content.decode()
     assert "3 préfectures, dont 1 en retard d’audit" in html
@@ -282,11 +266,11 @@ def test_the_overview_lists_every_prefecture_with_its_label_and_the_targets(as_u
     assert [t["state"] for t in progress] == ["missed", "missed"]
 
 
-def test_the_overview_filters_by_label_and_by_lateness(as_user, world, history):
+def test_the_overview_filters_by_label_and_by_lateness(login, world, history):
     marianne = factories.labelling_referential("MARIANNE")
     factories.LabellingFactory(prefecture=world.foreign_prefecture, referential=marianne)
     corsica = factories.PrefectureFactory(department=factories.DepartmentFactory(code="2A"))
-    client = as_user("national")
+    client = login("national")
 
     def names(**params):
         return [prefecture.pk for prefecture, _ in client.get(OVERVIEW, params).context["rows"]]
@@ -298,9 +282,9 @@ def test_the_overview_filters_by_label_and_by_lateness(as_user, world, history):
     assert names(late="false") == [corsica.pk, world.foreign_prefecture.pk]  # in the order of the codes: 2A, 94
 
 
-def test_the_overview_costs_the_same_queries_for_three_prefectures_and_for_forty(as_user, world, history):
-    client = as_user("national")
-    one = _count(client, OVERVIEW)
+def test_the_overview_costs_the_same_queries_for_three_prefectures_and_for_forty(login, world, history):
+    client = login("national")
+    one = count_queries(client, OVERVIEW)
     marianne = factories.labelling_referential("MARIANNE")
     from sites.models import Department
 
@@ -308,14 +292,14 @@ def test_the_overview_costs_the_same_queries_for_three_prefectures_and_for_forty
         prefecture = factories.PrefectureFactory(department=department)
         factories.LabellingFactory(prefecture=prefecture, referential=marianne, granted=True)
 
-    assert _count(client, OVERVIEW) == one
+    assert count_queries(client, OVERVIEW) == one
 
 
-def test_moving_to_the_same_referential_shows_the_reason_on_top_of_the_form(as_user, world):
+def test_moving_to_the_same_referential_shows_the_reason_on_top_of_the_form(login, world):
     qp2 = factories.labelling_referential("QP2")
     cycle = factories.LabellingFactory(prefecture=world.prefecture, sites=[world.site])
 
-    response = as_user("quality_manager").post(
+    response = login("quality_manager").post(
         reverse("labelling_migrate", kwargs={"pk": cycle.pk}),
         {
             "referential": qp2.pk,

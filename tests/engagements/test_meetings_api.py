@@ -1,6 +1,7 @@
 """``meetings/``: the contract, filters, writes through the services, decisions turned into actions."""
 
 import datetime
+import functools
 
 import pytest
 from django.urls import reverse
@@ -8,6 +9,7 @@ from django.utils import timezone
 
 from engagements.models import Action, ActionPlan, Meeting, MeetingDecision
 from tests import factories
+from tests.checks import assert_refused, assert_steady, listed_ids
 
 
 @pytest.fixture
@@ -52,11 +54,7 @@ def test_meetings_are_filtered_by_prefecture_kind_and_year(as_role, world):
     clu = factories.MeetingFactory(prefecture=world.prefecture, clu=True)
     later = factories.MeetingFactory(prefecture=world.prefecture, held_on=datetime.date(2016, 1, 14))
     foreign = factories.MeetingFactory(prefecture=world.foreign_prefecture)
-    client = as_role("national")
-    url = reverse("api:meeting-list")
-
-    def ids(**params):
-        return {m["id"] for m in client.get(url, params).json()["results"]}
+    ids = functools.partial(listed_ids, as_role("national"), reverse("api:meeting-list"))
 
     assert ids(prefecture=world.foreign_prefecture.pk) == {foreign.pk}
     assert ids(kind="clu") == {clu.pk}
@@ -68,14 +66,14 @@ def test_listing_meetings_costs_the_same_for_1_or_50(as_role, world, django_asse
     factories.MeetingDecisionFactory(meeting__prefecture=world.prefecture)
     client = as_role("site_referent")
     url = reverse("api:meeting-list")
-    client.get(url)
+
+    def more():
+        for _ in range(49):
+            meeting = factories.MeetingFactory(prefecture=world.prefecture)
+            factories.MeetingDecisionFactory.create_batch(2, meeting=meeting)
+
     # 3 queries: the count of the pagination, the page, the decisions of the page.
-    with django_assert_num_queries(3):
-        client.get(url)
-    for _ in range(49):
-        factories.MeetingDecisionFactory.create_batch(2, meeting=factories.MeetingFactory(prefecture=world.prefecture))
-    with django_assert_num_queries(3):
-        response = client.get(url)
+    response = assert_steady(django_assert_num_queries, 3, lambda: client.get(url), more)
 
     assert len(response.json()["results"]) == 50
 
@@ -122,11 +120,8 @@ def test_a_meeting_more_than_a_year_ahead_is_a_400_in_french(as_role, world):
         format="json",
     )
 
-    assert response.status_code == 400
-    assert response.json() == {
-        "held_on": ["La date de la réunion ne peut pas être postérieure de plus d'un an à la date du jour."]
-    }
-    assert not Meeting.objects.exists()
+    errors = {"held_on": ["La date de la réunion ne peut pas être postérieure de plus d'un an à la date du jour."]}
+    assert_refused(response, errors, Meeting)
 
 
 def test_a_decision_is_added_and_an_empty_one_is_a_400(as_role, world):

@@ -7,6 +7,7 @@ from engagements.demo import meetings as demo
 from engagements.models import Meeting, MeetingDecision, Training
 from engagements.services.meetings import agents_not_trained
 from sites.models import Site
+from tests.checks import assert_no_new_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -36,21 +37,7 @@ def test_the_demo_agents_show_who_needs_a_reception_training(loaded):
 
 
 def test_loading_the_demo_twice_changes_nothing(loaded):
-    counts = (
-        Meeting.objects.count(),
-        MeetingDecision.objects.count(),
-        Training.objects.count(),
-        Membership.objects.count(),
-    )
-
-    demo.load()
-
-    assert (
-        Meeting.objects.count(),
-        MeetingDecision.objects.count(),
-        Training.objects.count(),
-        Membership.objects.count(),
-    ) == counts
+    assert_no_new_rows(demo.load, Meeting.objects, MeetingDecision.objects, Training.objects, Membership.objects)
 
 
 def test_decisions_are_linked_to_the_copil_and_clu_actions_of_the_demo_action_plan(demo_data):

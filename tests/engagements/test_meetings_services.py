@@ -18,11 +18,6 @@ def _messages(error):
 
 
 @pytest.fixture
-def qm(world):
-    return world.users["quality_manager"]
-
-
-@pytest.fixture
 def plan(world):
     return ActionPlan.objects.create(prefecture=world.prefecture, title="Plan d'action qualité 2015")
 

@@ -1,6 +1,7 @@
 """``trainings/``: the contract, filters, writes through the services, and the agents not trained."""
 
 import datetime
+import functools
 
 import pytest
 from django.urls import reverse
@@ -8,6 +9,7 @@ from django.utils import timezone
 
 from engagements.models import Training
 from tests import factories
+from tests.checks import assert_refused, assert_steady, listed_ids
 
 
 def test_a_training_carries_the_fields_of_the_contract(as_role, world):
@@ -44,11 +46,7 @@ def test_trainings_are_filtered_by_site_prefecture_person_reception_and_date(as_
     )
     istres = factories.TrainingFactory(site=world.sister_site, trained_on=datetime.date(2015, 3, 17))
     foreign = factories.TrainingFactory(site=world.foreign_site)
-    client = as_role("national")
-    url = reverse("api:training-list")
-
-    def ids(**params):
-        return {t["id"] for t in client.get(url, params).json()["results"]}
+    ids = functools.partial(listed_ids, as_role("national"), reverse("api:training-list"))
 
     assert ids(site=world.sister_site.pk) == {istres.pk}
     assert ids(prefecture=world.foreign_prefecture.pk) == {foreign.pk}
@@ -61,13 +59,14 @@ def test_listing_trainings_costs_the_same_for_1_or_50(as_role, world, django_ass
     factories.TrainingFactory(site=world.site)
     client = as_role("quality_manager")
     url = reverse("api:training-list")
-    client.get(url)
+
     # 2 queries: the count of the pagination, the page with people and sites.
-    with django_assert_num_queries(2):
-        client.get(url)
-    factories.TrainingFactory.create_batch(49, site=world.sister_site)
-    with django_assert_num_queries(2):
-        response = client.get(url)
+    response = assert_steady(
+        django_assert_num_queries,
+        2,
+        lambda: client.get(url),
+        lambda: factories.TrainingFactory.create_batch(49, site=world.sister_site),
+    )
 
     assert len(response.json()["results"]) == 50
 
@@ -101,11 +100,10 @@ def test_a_training_in_the_future_is_a_400_in_french(as_role, world):
         format="json",
     )
 
-    assert response.status_code == 400
-    assert response.json() == {
+    errors = {
         "trained_on": ["La date de la formation ne peut pas être dans le futur : enregistrez-la une fois suivie."]
     }
-    assert not Training.objects.exists()
+    assert_refused(response, errors, Training)
 
 
 def test_a_site_outside_the_user_scope_is_a_400_and_nothing_is_written(as_role, world):

@@ -2,21 +2,10 @@ import datetime
 
 import pytest
 
-from tests.api.conftest import api_client, as_role, world  # noqa: F401 (the API tests' fixtures)
+from tests.api.conftest import api_client, as_role, login, world  # noqa: F401 (the API tests' fixtures)
 
 # Every test of the indicators runs « today » on a fixed day, so that months are never in the future by accident.
 TODAY = datetime.date(2026, 4, 15)
-
-
-@pytest.fixture
-def login(client, world):  # noqa: F811 (the imported fixture)
-    """A page client logged in with the world's user of a role: ``login("site_referent")``."""
-
-    def log_in(role):
-        client.force_login(world.users[role])
-        return client
-
-    return log_in
 
 
 @pytest.fixture

@@ -55,3 +55,12 @@ class FootfallSlotFactory(DjangoModelFactory):
     hour = 9
     visitors = 40
     waiting_minutes = 15
+
+
+def add_sites_with_figures(prefecture, count):
+    """`count` more sites of `prefecture`, each with a complaint (received on 02/03/2026, unanswered) and a lost
+    calls rate for March 2026: what the prefecture's dashboard and downloads read per site."""
+    for _ in range(count):
+        site = factories.SiteFactory(prefecture=prefecture)
+        factories.ComplaintFactory(site=site)
+        MeasurementFactory(site=site, lost_calls=True, period=datetime.date(2026, 3, 1))

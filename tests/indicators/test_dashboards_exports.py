@@ -10,15 +10,14 @@ import shutil
 import subprocess
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from qualipref.lib import table_export
 from sites.models import Department
 from tests import factories
-from tests.indicators.factories import MeasurementFactory
+from tests.checks import assert_no_more_queries
+from tests.indicators.factories import MeasurementFactory, add_sites_with_figures
 
 pytestmark = pytest.mark.django_db
 needs_pdftotext = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext absent (poppler-utils)")
@@ -27,6 +26,13 @@ needs_pdftotext = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="
 def _get(client, user, name, **kwargs):
     client.force_login(user)
     return client.get(reverse(name, kwargs=kwargs))
+
+
+def _export(client, world, role, board, table, fmt):
+    """The download of a table (``table``, ``fmt``) of the world's site, prefecture or national ``board`` by the
+    world's user of ``role``."""
+    board_kwargs = {"site": {"pk": world.site.pk}, "prefecture": {"pk": world.prefecture.pk}, "national": {}}[board]
+    return _get(client, world.users[role], f"dashboard_{board}_export", **board_kwargs, table=table, fmt=fmt)
 
 
 def _csv(response):
@@ -56,9 +62,7 @@ def _pdf_text(response, tmp_path):
 
 def test_the_indicators_of_a_site_as_csv_with_their_traffic_lights(client, world, today):
     MeasurementFactory(site=world.site, lost_calls=True, period=datetime.date(2026, 3, 1), value="8.5")
-    response = _get(
-        client, world.users["agent"], "dashboard_site_export", pk=world.site.pk, table="indicateurs", fmt="csv"
-    )
+    response = _export(client, world, "agent", "site", "indicateurs", "csv")
     assert _filename(response) == "tableau-de-bord-sous-prefecture-d-arles-indicateurs-2026-04-15.csv"
     rows = _csv(response)
     assert rows[0] == [
@@ -78,9 +82,7 @@ def test_the_indicators_of_a_site_as_csv_with_their_traffic_lights(client, world
 
 def test_the_indicators_of_a_site_as_xlsx_keep_numbers_as_numbers(client, world, today):
     MeasurementFactory(site=world.site, lost_calls=True, period=datetime.date(2026, 3, 1), value="12.5")
-    response = _get(
-        client, world.users["agent"], "dashboard_site_export", pk=world.site.pk, table="indicateurs", fmt="xlsx"
-    )
+    response = _export(client, world, "agent", "site", "indicateurs", "xlsx")
     assert _filename(response).endswith("-indicateurs-2026-04-15.xlsx")
     title, rows = _xlsx(response)
     assert title == "Indicateurs du site"
@@ -91,9 +93,7 @@ def test_the_indicators_of_a_site_as_xlsx_keep_numbers_as_numbers(client, world,
 def test_what_is_overdue_on_a_site_as_csv(client, world, today):
     factories.ComplaintFactory(site=world.site)
     factories.ComplaintFactory(site=world.sister_site)
-    rows = _csv(
-        _get(client, world.users["agent"], "dashboard_site_export", pk=world.site.pk, table="retards", fmt="csv")
-    )
+    rows = _csv(_export(client, world, "agent", "site", "retards", "csv"))
     assert rows == [
         ["Élément", "Nombre"],
         ["Réclamations hors délai", "1"],
@@ -105,14 +105,7 @@ def test_what_is_overdue_on_a_site_as_csv(client, world, today):
 def test_the_sites_of_a_prefecture_as_xlsx(client, world, today):
     factories.ComplaintFactory(site=world.site)
     factories.CorrespondenceFactory(site=world.sister_site, kind="email")
-    response = _get(
-        client,
-        world.users["quality_manager"],
-        "dashboard_prefecture_export",
-        pk=world.prefecture.pk,
-        table="sites",
-        fmt="xlsx",
-    )
+    response = _export(client, world, "quality_manager", "prefecture", "sites", "xlsx")
     assert _filename(response) == "tableau-de-bord-bouches-du-rhone-sites-2026-04-15.xlsx"
     title, rows = _xlsx(response)
     assert title == "Sites"  # was « Sites de Préfecture des Bouches »: Excel's 31 characters, cut mid-word
@@ -130,16 +123,7 @@ def test_the_sites_of_a_prefecture_as_xlsx(client, world, today):
 
 
 def test_a_referent_downloads_only_the_sites_they_see(client, world, today):
-    rows = _csv(
-        _get(
-            client,
-            world.users["site_referent"],
-            "dashboard_prefecture_export",
-            pk=world.prefecture.pk,
-            table="sites",
-            fmt="csv",
-        )
-    )
+    rows = _csv(_export(client, world, "site_referent", "prefecture", "sites", "csv"))
     assert [row[0] for row in rows[1:]] == ["Sous-préfecture d'Arles"]
 
 
@@ -148,8 +132,7 @@ def test_the_prefectures_of_the_nation_as_csv_and_xlsx(client, world, today):
     audit = factories.AuditFactory(labelling=labelling, kind="follow_up", delivered=True)
     factories.FindingFactory(audit=audit, category="minor_nonconformity")
     factories.ActionFactory(plan__prefecture=world.foreign_prefecture, overdue=True)
-    user = world.users["national"]
-    response = _get(client, user, "dashboard_national_export", table="prefectures", fmt="csv")
+    response = _export(client, world, "national", "national", "prefectures", "csv")
     assert _filename(response) == "tableau-de-bord-national-prefectures-2026-04-15.csv"
     rows = _csv(response)
     assert rows[0][:8] == [
@@ -167,17 +150,13 @@ def test_the_prefectures_of_the_nation_as_csv_and_xlsx(client, world, today):
     assert bouches[3] == labelling.get_status_display() and bouches[4] == str(labelling.referential)
     assert bouches[5:8] == ["27/11/2016", "oui", "1"]
     assert val_de_marne[3:] == ["Sans cycle de labellisation", "", "", "non", "0", "0", "0", "1"]
-    _title, sheet = _xlsx(_get(client, user, "dashboard_national_export", table="prefectures", fmt="xlsx"))
+    _title, sheet = _xlsx(_export(client, world, "national", "national", "prefectures", "xlsx"))
     assert sheet[1][5] == datetime.datetime(2016, 11, 27) and sheet[1][7] == 1
 
 
 def test_an_unknown_table_is_not_found(client, world, today):
-    user = world.users["quality_manager"]
-    assert _get(client, user, "dashboard_site_export", pk=world.site.pk, table="sites", fmt="csv").status_code == 404
-    assert (
-        _get(client, user, "dashboard_prefecture_export", pk=world.prefecture.pk, table="x", fmt="csv").status_code
-        == 404
-    )
+    assert _export(client, world, "quality_manager", "site", "sites", "csv").status_code == 404
+    assert _export(client, world, "quality_manager", "prefecture", "x", "csv").status_code == 404
 
 
 def test_every_table_of_every_dashboard_has_its_download_links(client, world, today):
@@ -217,34 +196,20 @@ def test_every_table_export_has_a_short_meaningful_sheet_name(client, world, tod
     """Every table of every dashboard: a sheet name of whole words, at most 31 characters, none that Excel refuses,
     distinct from the other tables' of the same dashboard."""
     downloads = [
-        (world.users["agent"], "dashboard_site_export", {"pk": world.site.pk}, ("indicateurs", "retards")),
-        (
-            world.users["quality_manager"],
-            "dashboard_prefecture_export",
-            {"pk": world.prefecture.pk},
-            ("indicateurs", "retards", "sites"),
-        ),
-        (world.users["national"], "dashboard_national_export", {}, ("indicateurs", "prefectures")),
+        ("agent", "site", ("indicateurs", "retards")),
+        ("quality_manager", "prefecture", ("indicateurs", "retards", "sites")),
+        ("national", "national", ("indicateurs", "prefectures")),
     ]
-    for user, name, kwargs, slugs in downloads:
+    for role, board, slugs in downloads:
         names = []
         for slug in slugs:
-            sheet, _rows = _xlsx(_get(client, user, name, **kwargs, table=slug, fmt="xlsx"))
+            sheet, _rows = _xlsx(_export(client, world, role, board, slug, "xlsx"))
             assert 0 < len(sheet) <= 31 and not set(sheet) & set("[]:*?/\\"), sheet
             assert sheet.split()[-1].lower() not in ("de", "du", "des", "la", "le", "les", "et"), sheet
             names.append(sheet.lower())
         assert len(set(names)) == len(names), names
     # the sheet names of the prefecture's dashboard say what the table is
-    sheet, _rows = _xlsx(
-        _get(
-            client,
-            world.users["quality_manager"],
-            "dashboard_prefecture_export",
-            pk=world.prefecture.pk,
-            table="indicateurs",
-            fmt="xlsx",
-        )
-    )
+    sheet, _rows = _xlsx(_export(client, world, "quality_manager", "prefecture", "indicateurs", "xlsx"))
     assert sheet == "Indicateurs de la préfecture"
 
 
@@ -284,33 +249,27 @@ def test_the_national_pdf_has_the_map_and_the_prefectures(client, world, today, 
 
 
 def test_a_download_costs_the_same_for_1_or_20_sites(client, world, today, django_assert_max_num_queries):
-    user = world.users["quality_manager"]
-    kwargs = {"pk": world.prefecture.pk, "table": "sites", "fmt": "xlsx"}
-    _get(client, user, "dashboard_prefecture_export", **kwargs)
-    with CaptureQueriesContext(connection) as queries:
-        _get(client, user, "dashboard_prefecture_export", **kwargs)
-    expected = len(queries)
-    for _ in range(18):
-        site = factories.SiteFactory(prefecture=world.prefecture)
-        factories.ComplaintFactory(site=site)
-        MeasurementFactory(site=site, lost_calls=True, period=datetime.date(2026, 3, 1))
-    with django_assert_max_num_queries(expected):
-        rows = _xlsx(_get(client, user, "dashboard_prefecture_export", **kwargs))[1]
-    assert len(rows) == 21
+    response = assert_no_more_queries(
+        django_assert_max_num_queries,
+        lambda: _export(client, world, "quality_manager", "prefecture", "sites", "xlsx"),
+        lambda: add_sites_with_figures(world.prefecture, 18),
+    )
+    assert len(_xlsx(response)[1]) == 21
 
 
 def test_the_national_download_costs_the_same_for_2_or_30_prefectures(
     client, world, today, django_assert_max_num_queries
 ):
-    user = world.users["national"]
-    _get(client, user, "dashboard_national_export", table="prefectures", fmt="csv")
-    with CaptureQueriesContext(connection) as queries:
-        _get(client, user, "dashboard_national_export", table="prefectures", fmt="csv")
-    expected = len(queries)
-    for department in Department.objects.exclude(code__in=["13", "94"])[:28]:
-        prefecture = factories.PrefectureFactory(department=department)
-        factories.LabellingFactory(prefecture=prefecture, granted=True, sites=[])
-        factories.ComplaintFactory(site=factories.SiteFactory(prefecture=prefecture))
-    with django_assert_max_num_queries(expected):
-        rows = _csv(_get(client, user, "dashboard_national_export", table="prefectures", fmt="csv"))
-    assert len(rows) == 31
+
+    def more_prefectures():
+        for department in Department.objects.exclude(code__in=["13", "94"])[:28]:
+            prefecture = factories.PrefectureFactory(department=department)
+            factories.LabellingFactory(prefecture=prefecture, granted=True, sites=[])
+            factories.ComplaintFactory(site=factories.SiteFactory(prefecture=prefecture))
+
+    response = assert_no_more_queries(
+        django_assert_max_num_queries,
+        lambda: _export(client, world, "national", "national", "prefectures", "csv"),
+        more_prefectures,
+    )
+    assert len(_csv(response)) == 31

@@ -7,26 +7,19 @@ import datetime
 import re
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from indicators.dashboards import map as france_map
 from sites.models import Department
 from tests import factories
+from tests.checks import assert_no_more_queries
+from tests.indicators.dashboards import landing
 
 pytestmark = pytest.mark.django_db
 
 
-def _landing(client, user):
-    client.force_login(user)
-    response = client.get(reverse("dashboard"))
-    assert response.status_code == 200
-    return response
-
-
 def test_the_national_administrator_lands_on_the_national_dashboard(client, world, today):
-    response = _landing(client, world.users["national"])
+    response = landing(client, world.users["national"])
     html = response.content.decode()
     assert "Indicateurs clés nationaux" in html and "Carte des labellisations" in html
     for prefecture in (world.prefecture, world.foreign_prefecture):
@@ -34,7 +27,7 @@ def test_the_national_administrator_lands_on_the_national_dashboard(client, worl
 
 
 def test_the_map_has_one_tile_per_departement_with_an_accessible_name(client, world, today):
-    svg = str(_landing(client, world.users["national"]).context["national_dashboard"].map_svg)
+    svg = str(landing(client, world.users["national"]).context["national_dashboard"].map_svg)
     tiles = re.findall(r'data-department="([0-9AB]+)"', svg)
     assert sorted(tiles) == sorted(Department.objects.values_list("code", flat=True))
     assert {"971", "972", "973", "974", "976", "2A", "2B"} <= set(tiles)
@@ -46,7 +39,7 @@ def test_the_map_has_one_tile_per_departement_with_an_accessible_name(client, wo
 
 
 def test_the_map_is_given_as_a_table_too(client, world, today):
-    html = _landing(client, world.users["national"]).content.decode()
+    html = landing(client, world.users["national"]).content.decode()
     assert "Préfectures : label, prochain audit, non-conformités ouvertes et retards (texte de la carte)" in html
     assert html.count('<tr data-status="') == 2
 
@@ -59,7 +52,7 @@ def test_tiles_are_coloured_by_label_and_late_follow_up(client, world, today):
     labelling.save()
     preparing = factories.PrefectureFactory(department=factories.DepartmentFactory(code="971", name="Guadeloupe"))
     factories.LabellingFactory(prefecture=preparing)
-    dashboard = _landing(client, world.users["national"]).context["national_dashboard"]
+    dashboard = landing(client, world.users["national"]).context["national_dashboard"]
     status = {prefecture.department_id: prefecture.map_status for prefecture in dashboard.prefectures}
     assert status == {"13": "late", "33": "labelled", "94": "none", "971": "in_progress"}
     svg = str(dashboard.map_svg)
@@ -74,7 +67,7 @@ def test_the_tile_says_the_next_follow_up_and_open_nonconformities(client, world
     labelling = factories.LabellingFactory(prefecture=world.prefecture, granted=True, sites=[world.site])
     audit = factories.AuditFactory(labelling=labelling, kind="follow_up", delivered=True)
     factories.FindingFactory(audit=audit, category="minor_nonconformity")
-    (prefecture, _foreign) = _landing(client, world.users["national"]).context["national_dashboard"].prefectures
+    (prefecture, _foreign) = landing(client, world.users["national"]).context["national_dashboard"].prefectures
     assert "prochain audit de suivi avant le 27/11/2016 (en retard)" in prefecture.map_label
     assert prefecture.map_label.endswith("1 non-conformité(s) ouverte(s)")
 
@@ -92,33 +85,34 @@ def test_every_departement_is_drawn_once_from_the_package_shapes():
 
 def test_paris_small_departements_are_links_in_their_inset_only(client, world, today):
     factories.PrefectureFactory(department=Department.objects.get(code="75"))
-    svg = str(_landing(client, world.users["national"]).context["national_dashboard"].map_svg)
+    svg = str(landing(client, world.users["national"]).context["national_dashboard"].map_svg)
     assert svg.count('data-department="75"') == 1
     assert svg.count('<a href="') == 3  # Bouches-du-Rhône, Val-de-Marne, Paris
 
 
 @pytest.mark.parametrize("role", ["quality_manager", "manager", "site_referent", "agent"])
 def test_other_roles_do_not_get_the_national_dashboard(client, world, today, role):
-    assert "national_dashboard" not in _landing(client, world.users[role]).context
+    assert "national_dashboard" not in landing(client, world.users[role]).context
 
 
 def test_the_national_dashboard_costs_the_same_for_1_or_30_prefectures(client, today, django_assert_max_num_queries):
     user = factories.MembershipFactory(national=True).user
     first = factories.PrefectureFactory(department=Department.objects.get(code="13"))
     factories.LabellingFactory(prefecture=first, granted=True)
-    _landing(client, user)
-    with CaptureQueriesContext(connection) as queries:
-        _landing(client, user)
-    expected = len(queries)
-    for department in Department.objects.exclude(code="13")[:29]:
-        prefecture = factories.PrefectureFactory(department=department)
-        labelling = factories.LabellingFactory(prefecture=prefecture, granted=True, sites=[])
-        factories.AuditFactory(
-            labelling=labelling, kind="follow_up", start_on=datetime.date(2026, 9, 1), end_on=datetime.date(2026, 9, 2)
-        )
-        factories.ComplaintFactory(site=factories.SiteFactory(prefecture=prefecture))
-    with django_assert_max_num_queries(expected):
-        _landing(client, user)
+
+    def more_prefectures():
+        for department in Department.objects.exclude(code="13")[:29]:
+            prefecture = factories.PrefectureFactory(department=department)
+            labelling = factories.LabellingFactory(prefecture=prefecture, granted=True, sites=[])
+            factories.AuditFactory(
+                labelling=labelling,
+                kind="follow_up",
+                start_on=datetime.date(2026, 9, 1),
+                end_on=datetime.date(2026, 9, 2),
+            )
+            factories.ComplaintFactory(site=factories.SiteFactory(prefecture=prefecture))
+
+    assert_no_more_queries(django_assert_max_num_queries, lambda: landing(client, user), more_prefectures)
 
 
 def test_paths_are_read_as_absolute_points_whatever_their_commands():
@@ -138,7 +132,7 @@ def test_labelled_prefectures_have_the_colour_of_their_label_and_version(client,
     )
     marianne.next_audit_due = datetime.date(2026, 11, 27)
     marianne.save()
-    dashboard = _landing(client, world.users["national"]).context["national_dashboard"]
+    dashboard = landing(client, world.users["national"]).context["national_dashboard"]
     fills = {p.department_id: p.map_fill for p in dashboard.prefectures}
     assert fills["13"] and fills["33"] and fills["13"] != fills["33"] and fills["94"] is None
     assert {item["label"]: (item["fill"], item["count"]) for item in dashboard.label_legend} == {
@@ -154,5 +148,5 @@ def test_labelled_prefectures_have_the_colour_of_their_label_and_version(client,
         rf'data-department="33" data-status="labelled"><title>[^<]*</title><path fill="{fills["33"]}"', svg
     )
     assert svg.count("<pattern ") == 1
-    html = _landing(client, world.users["national"]).content.decode()
+    html = landing(client, world.users["national"]).content.decode()
     assert f"{marianne.referential} : 1" in html and "Labellisée, audit de suivi en retard : 1" in html

@@ -2,15 +2,12 @@
 key indicators of all its sites, label, next audit, open non-conformities, what is overdue per site with a link
 down to each site the user may see; a fixed number of queries whatever the number of sites."""
 
-import datetime
-
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests import factories
-from tests.indicators.factories import MeasurementFactory
+from tests.checks import assert_no_more_queries
+from tests.indicators.factories import add_sites_with_figures
 
 pytestmark = pytest.mark.django_db
 
@@ -93,16 +90,13 @@ def test_the_national_administrator_drills_down_with_a_breadcrumb_back(client, w
 
 def test_the_prefecture_dashboard_costs_the_same_for_1_or_20_sites(client, world, today, django_assert_max_num_queries):
     user = world.users["quality_manager"]
-    _page(client, user, world.prefecture)
-    with CaptureQueriesContext(connection) as queries:
-        assert _page(client, user, world.prefecture).status_code == 200
-    expected = len(queries)
-    for _ in range(18):
-        site = factories.SiteFactory(prefecture=world.prefecture)
-        factories.ComplaintFactory(site=site)
-        MeasurementFactory(site=site, lost_calls=True, period=datetime.date(2026, 3, 1))
-    with django_assert_max_num_queries(expected):
-        assert _page(client, user, world.prefecture).status_code == 200
+
+    def page():
+        response = _page(client, user, world.prefecture)
+        assert response.status_code == 200
+        return response
+
+    assert_no_more_queries(django_assert_max_num_queries, page, lambda: add_sites_with_figures(world.prefecture, 18))
 
 
 def test_the_satisfaction_of_the_whole_prefecture_flags_dimensions_below_target(client, world, today):

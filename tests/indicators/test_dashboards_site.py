@@ -5,25 +5,18 @@ audit, the satisfaction summary; a fixed number of queries whatever the data vol
 import datetime
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests import factories
+from tests.checks import assert_no_more_queries
+from tests.indicators.dashboards import landing
 from tests.indicators.factories import MeasurementFactory, indicator
 
 pytestmark = pytest.mark.django_db
 
 
-def _landing(client, user):
-    client.force_login(user)
-    response = client.get(reverse("dashboard"))
-    assert response.status_code == 200
-    return response
-
-
 def test_the_referent_lands_on_the_dashboard_of_their_site(client, world, today):
-    response = _landing(client, world.users["site_referent"])
+    response = landing(client, world.users["site_referent"])
     dashboard = response.context["site_dashboard"]
     assert dashboard.site == world.site
     html = response.content.decode()
@@ -32,7 +25,7 @@ def test_the_referent_lands_on_the_dashboard_of_their_site(client, world, today)
 
 
 def test_an_empty_site_says_there_is_nothing_overdue_no_label_and_no_survey(client, world, today):
-    html = _landing(client, world.users["agent"]).content.decode()
+    html = landing(client, world.users["agent"]).content.decode()
     assert "Rien en retard sur ce site." in html
     assert "Aucun cycle de labellisation en cours." in html
     assert "Aucun audit planifié." in html
@@ -43,10 +36,10 @@ def test_an_empty_site_says_there_is_nothing_overdue_no_label_and_no_survey(clie
 def test_the_traffic_light_follows_the_target_of_the_latest_month(client, world, today):
     MeasurementFactory(site=world.site, lost_calls=True, period=datetime.date(2026, 2, 1), value=20)
     MeasurementFactory(site=world.site, lost_calls=True, period=datetime.date(2026, 3, 1), value=8)
-    row = _landing(client, world.users["agent"]).context["site_dashboard"].panel.row("lost_calls_rate")
+    row = landing(client, world.users["agent"]).context["site_dashboard"].panel.row("lost_calls_rate")
     assert row.status == "on_target" and row.latest.period == datetime.date(2026, 3, 1)
     MeasurementFactory(site=world.site, lost_calls=True, period=datetime.date(2026, 4, 1), value=12)
-    row = _landing(client, world.users["agent"]).context["site_dashboard"].panel.row("lost_calls_rate")
+    row = landing(client, world.users["agent"]).context["site_dashboard"].panel.row("lost_calls_rate")
     assert row.status == "intermediate"
     MeasurementFactory(site=world.site, lost_calls=True, period=datetime.date(2026, 1, 1), value=30)
     assert indicator("lost_calls_rate").status_of(30) == "off_target"
@@ -54,7 +47,7 @@ def test_the_traffic_light_follows_the_target_of_the_latest_month(client, world,
 
 def test_the_sparkline_describes_the_months_measured(client, world, today):
     MeasurementFactory(site=world.site, lost_calls=True, period=datetime.date(2026, 3, 1), value=8)
-    html = _landing(client, world.users["agent"]).content.decode()
+    html = landing(client, world.users["agent"]).content.decode()
     assert 'aria-label="Appels perdus, tendance sur 12 mois — mars 2026 : 8' in html
 
 
@@ -65,7 +58,7 @@ def test_what_is_overdue_on_the_site_is_counted_and_not_the_sister_sites(client,
     factories.CorrespondenceFactory(site=world.site, answered=True)
     factories.ActionFactory(plan__prefecture=world.prefecture, site=world.site, overdue=True)
     factories.ActionFactory(plan__prefecture=world.prefecture, site=world.site)  # due in a month
-    response = _landing(client, world.users["agent"])
+    response = landing(client, world.users["agent"])
     assert response.context["site_dashboard"].overdue == {"complaints": 1, "correspondence": 1, "actions": 1}
     html = response.content.decode()
     assert "1 réclamation</a> hors délai" in html and "1 action</a> en retard" in html
@@ -77,7 +70,7 @@ def test_the_label_of_the_prefecture_and_its_next_audit_are_shown(client, world,
         labelling=labelling, kind="follow_up", start_on=datetime.date(2026, 5, 4), end_on=datetime.date(2026, 5, 5)
     )
     factories.AuditFactory(labelling=labelling, kind="internal")  # held in 2015: not the next one
-    html = _landing(client, world.users["agent"]).content.decode()
+    html = landing(client, world.users["agent"]).content.decode()
     assert "Labellisée (pérennisation)" in html
     assert "Prochain audit de suivi avant le 27/11/2016" in html and "(en retard)" in html
     assert "Audit planifié : Audit de suivi du 04/05/2026 au 05/05/2026" in html
@@ -99,20 +92,25 @@ def test_a_foreign_site_is_not_found(client, world, today):
 def test_the_site_dashboard_costs_the_same_whatever_the_data(client, world, today, django_assert_max_num_queries):
     client.force_login(world.users["quality_manager"])
     url = reverse("dashboard_site", kwargs={"pk": world.site.pk})
-    client.get(url)
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    expected = len(queries)
-    labelling = factories.LabellingFactory(prefecture=world.prefecture, granted=True)
-    factories.AuditFactory(labelling=labelling, start_on=datetime.date(2026, 6, 1), end_on=datetime.date(2026, 6, 2))
-    for month in range(1, 13):
-        MeasurementFactory(site=world.site, lost_calls=True, period=datetime.date(2025, month, 1))
-    for _ in range(5):
-        factories.ComplaintFactory(site=world.site)
-        factories.CorrespondenceFactory(site=world.site)
-        factories.ActionFactory(plan__prefecture=world.prefecture, site=world.site, overdue=True)
-    with django_assert_max_num_queries(expected):
-        assert client.get(url).status_code == 200
+
+    def page():
+        response = client.get(url)
+        assert response.status_code == 200
+        return response
+
+    def more_data():
+        labelling = factories.LabellingFactory(prefecture=world.prefecture, granted=True)
+        factories.AuditFactory(
+            labelling=labelling, start_on=datetime.date(2026, 6, 1), end_on=datetime.date(2026, 6, 2)
+        )
+        for month in range(1, 13):
+            MeasurementFactory(site=world.site, lost_calls=True, period=datetime.date(2025, month, 1))
+        for _ in range(5):
+            factories.ComplaintFactory(site=world.site)
+            factories.CorrespondenceFactory(site=world.site)
+            factories.ActionFactory(plan__prefecture=world.prefecture, site=world.site, overdue=True)
+
+    assert_no_more_queries(django_assert_max_num_queries, page, more_data)
 
 
 def test_the_satisfaction_of_the_site_in_the_latest_survey_is_summed_up(client, world, today):
@@ -122,7 +120,7 @@ def test_the_satisfaction_of_the_site_in_the_latest_survey_is_summed_up(client, 
     campaign = CampaignFactory(prefecture=world.prefecture, sites=[world.site, world.sister_site])
     add_responses(campaign, world.site, "courtesy", [4] * 8 + [2] * 2)
     add_responses(campaign, world.sister_site, "courtesy", [1] * 10)
-    response = _landing(client, world.users["agent"])
+    response = landing(client, world.users["agent"])
     results = response.context["site_dashboard"].satisfaction
     assert results.campaign == campaign and results.by_code["courtesy"].rate == 80.0
     html = response.content.decode()

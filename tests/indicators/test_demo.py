@@ -11,6 +11,7 @@ from indicators import periods
 from indicators.models import ComputeRun, FootfallSlot, Measurement
 from indicators.services import aggregates
 from qualipref.demo import load_demo
+from tests.checks import assert_no_new_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -69,11 +70,7 @@ def test_a_few_weeks_of_footfall_for_every_service(demo):
 
 
 def test_loading_the_demo_again_changes_nothing(demo):
-    counts = (Measurement.objects.count(), FootfallSlot.objects.count(), Measurement.history.count())
-
-    load_demo()
-
-    assert (Measurement.objects.count(), FootfallSlot.objects.count(), Measurement.history.count()) == counts
+    assert_no_new_rows(load_demo, Measurement.objects, FootfallSlot.objects, Measurement.history)
     run = ComputeRun.objects.order_by("-started_at").first()
     assert (run.created, run.updated, run.deleted) == (0, 0, 0)
 

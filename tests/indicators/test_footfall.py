@@ -12,6 +12,7 @@ from django.urls import reverse
 from indicators.models import FootfallSlot
 from indicators.services import footfall
 from indicators.services.batches import BatchRejected
+from tests.checks import assert_line_errors
 from tests.indicators.factories import FootfallSlotFactory
 
 pytestmark = pytest.mark.django_db
@@ -65,13 +66,16 @@ def test_a_wrong_row_rejects_the_file(world):
     with pytest.raises(BatchRejected) as rejected:
         footfall.import_footfall(by=world.users["quality_manager"], file=_file(lines))
 
-    errors = {number: " ".join(m) for number, outcome, _, m in rejected.value.report.by_line() if outcome == "error"}
-    assert sorted(errors) == [3, 4, 5, 6, 7]
-    assert "Service « Guichet inconnu » inconnu sur le site" in errors[3]
-    assert "n'est pas encore passé" in errors[4]
-    assert "Tranche horaire « 25:00 » invalide" in errors[5]
-    assert "ne peut pas être négatif" in errors[6]
-    assert "Tranche en double avec la ligne 2" in errors[7]
+    assert_line_errors(
+        rejected.value.report,
+        {
+            3: "Service « Guichet inconnu » inconnu sur le site",
+            4: "n'est pas encore passé",
+            5: "Tranche horaire « 25:00 » invalide",
+            6: "ne peut pas être négatif",
+            7: "Tranche en double avec la ligne 2",
+        },
+    )
     assert not FootfallSlot.objects.exists()
 
 

@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from indicators.models import Indicator, Measurement
 from indicators.services import imports
 from indicators.services.batches import BatchRejected
+from tests.checks import assert_line_errors
 
 pytestmark = pytest.mark.django_db
 
@@ -101,13 +102,16 @@ def test_one_wrong_row_rejects_the_whole_file_with_a_report_line_by_line(world):
 
     report = rejected.value.report
     assert not report.accepted and not Measurement.objects.exists()
-    errors = {number: " ".join(messages) for number, outcome, _, messages in report.by_line() if outcome == "error"}
-    assert sorted(errors) == [3, 4, 5, 6, 7]
-    assert "Site « Sous-préfecture de Nulle-Part » inconnu" in errors[3]
-    assert "« Appels perdus » (150) dépasse « Appels reçus » (100)" in errors[4]
-    assert "Janvier 2030 n'est pas encore commencé" in errors[5]
-    assert "en double avec la ligne 2" in errors[6]
-    assert "Site « Créteil – Préfecture » inconnu, ou vous ne saisissez pas ses indicateurs" in errors[7]
+    assert_line_errors(
+        report,
+        {
+            3: "Site « Sous-préfecture de Nulle-Part » inconnu",
+            4: "« Appels perdus » (150) dépasse « Appels reçus » (100)",
+            5: "Janvier 2030 n'est pas encore commencé",
+            6: "en double avec la ligne 2",
+            7: "Site « Créteil – Préfecture » inconnu, ou vous ne saisissez pas ses indicateurs",
+        },
+    )
     assert "5 lignes en erreur : rien n'a été importé" in report.summary()
 
 

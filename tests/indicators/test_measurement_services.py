@@ -116,25 +116,14 @@ def test_a_computed_indicator_is_never_entered(world):
 
 
 def test_a_prefecture_wide_indicator_is_entered_by_the_quality_manager_for_the_prefecture(world):
-    result = services.measurement_save(
-        by=world.users["quality_manager"],
-        indicator=indicator("crisis_cell_activation_minutes"),
-        prefecture=world.prefecture,
-        period="2026-03",
-        value="45",
-        today=TODAY,
-    )
+    def save(role):
+        return _save(world, role, "crisis_cell_activation_minutes", site=None, prefecture=world.prefecture, value="45")
+
+    result = save("quality_manager")
 
     assert (result.measurement.site, result.measurement.prefecture) == (None, world.prefecture)
     with pytest.raises(PermissionDenied):
-        services.measurement_save(
-            by=world.users["site_referent"],
-            indicator=indicator("crisis_cell_activation_minutes"),
-            prefecture=world.prefecture,
-            period="2026-03",
-            value="45",
-            today=TODAY,
-        )
+        save("site_referent")
 
 
 @pytest.mark.parametrize(

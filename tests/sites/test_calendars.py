@@ -95,19 +95,17 @@ LOCAL = {
     "974": REUNION,
     "976": MAYOTTE,
 }
-# code: (name, region, holiday subdivision)
-DEPARTMENTS = {
-    "75": ("Paris", "Île-de-France", None),
-    "13": ("Bouches-du-Rhône", "Provence-Alpes-Côte d'Azur", None),
-    "57": ("Moselle", "Grand Est", "57"),
-    "67": ("Bas-Rhin", "Grand Est", "6AE"),
-    "68": ("Haut-Rhin", "Grand Est", "6AE"),
-    "971": ("Guadeloupe", "Guadeloupe", "971"),
-    "972": ("Martinique", "Martinique", "972"),
-    "973": ("Guyane", "Guyane", "973"),
-    "974": ("La Réunion", "La Réunion", "974"),
-    "976": ("Mayotte", "Mayotte", "976"),
-    "978": ("Saint-Martin", "Saint-Martin", "MF"),
+# The holiday subdivision of each département a test puts a site in (Paris: the mainland calendar).
+SUBDIVISION_OF = {
+    "75": None,  # Paris
+    "57": "57",  # Moselle
+    "67": "6AE",  # Bas-Rhin
+    "68": "6AE",  # Haut-Rhin
+    "971": "971",  # Guadeloupe
+    "972": "972",  # Martinique
+    "973": "973",  # Guyane
+    "974": "974",  # La Réunion
+    "976": "976",  # Mayotte
 }
 
 
@@ -116,9 +114,8 @@ def expected_holidays(subdivision, year):
 
 
 def make_site(code, **fields):
-    name, region, _ = DEPARTMENTS[code]
-    department = DepartmentFactory(code=code, name=name, region=region)
-    return SiteFactory(prefecture=PrefectureFactory(department=department), **fields)
+    """A site of the département ``code`` (reference data loaded by a migration, with its name and region)."""
+    return SiteFactory(prefecture=PrefectureFactory(department=DepartmentFactory(code=code)), **fields)
 
 
 def every_day_of(year):
@@ -182,7 +179,7 @@ def test_customary_days_off_of_the_antilles_are_working_days_unless_the_site_clo
 @pytest.mark.django_db
 @pytest.mark.parametrize("code", ["75", "57", "67", "68", "971", "972", "973", "974", "976"])
 def test_a_site_works_every_weekday_but_its_territory_s_holidays_from_2024_to_2030(code):
-    subdivision = DEPARTMENTS[code][2]
+    subdivision = SUBDIVISION_OF[code]
     calendar = calendar_for_site(make_site(code))
     assert calendar.subdivision == subdivision
     for year in YEARS:

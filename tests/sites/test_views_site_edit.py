@@ -32,6 +32,12 @@ def _site_data(site, **changes):
     return data
 
 
+def _record_closure(client, user, site, **fields):
+    """Post the form that records a closure of ``site``, as ``user``."""
+    client.force_login(user)
+    return client.post(reverse("closure_create", kwargs={"site_pk": site.pk}), fields)
+
+
 def test_a_quality_manager_updates_the_opening_hours_and_accessibility(client, world):
     client.force_login(world.users["quality_manager"])
     url = reverse("site_edit", kwargs={"pk": world.site.pk})
@@ -66,10 +72,13 @@ def test_a_manager_may_read_but_not_edit_a_site(client, world):
 
 
 def test_a_referent_records_a_closure_of_their_site(client, world):
-    client.force_login(world.users["site_referent"])
-    response = client.post(
-        reverse("closure_create", kwargs={"site_pk": world.site.pk}),
-        {"start_on": "2026-12-24", "end_on": "2026-12-26", "reason": "Fêtes de fin d'année"},
+    response = _record_closure(
+        client,
+        world.users["site_referent"],
+        world.site,
+        start_on="2026-12-24",
+        end_on="2026-12-26",
+        reason="Fêtes de fin d'année",
     )
     assert response.status_code == 302
     closure = SiteClosure.objects.get(site=world.site, reason="Fêtes de fin d'année")
@@ -77,19 +86,14 @@ def test_a_referent_records_a_closure_of_their_site(client, world):
 
 
 def test_a_one_day_closure_needs_no_end(client, world):
-    client.force_login(world.users["quality_manager"])
-    client.post(
-        reverse("closure_create", kwargs={"site_pk": world.site.pk}), {"start_on": "2027-03-01", "reason": "Travaux"}
-    )
+    _record_closure(client, world.users["quality_manager"], world.site, start_on="2027-03-01", reason="Travaux")
     closure = SiteClosure.objects.get(reason="Travaux")
     assert closure.start_on == closure.end_on == datetime.date(2027, 3, 1)
 
 
 def test_a_closure_ending_before_it_starts_is_refused_and_nothing_is_written(client, world):
-    client.force_login(world.users["quality_manager"])
-    response = client.post(
-        reverse("closure_create", kwargs={"site_pk": world.site.pk}),
-        {"start_on": "2027-03-10", "end_on": "2027-03-09", "reason": "Travaux"},
+    response = _record_closure(
+        client, world.users["quality_manager"], world.site, start_on="2027-03-10", end_on="2027-03-09", reason="Travaux"
     )
     assert response.status_code == 200
     assert response.context["form"].errors["end_on"] == [
@@ -100,11 +104,9 @@ def test_a_closure_ending_before_it_starts_is_refused_and_nothing_is_written(cli
 
 
 def test_a_closure_overlapping_another_one_is_refused_and_nothing_is_written(client, world):
-    client.force_login(world.users["quality_manager"])
     # The world's closure is on 15/05/2026.
-    response = client.post(
-        reverse("closure_create", kwargs={"site_pk": world.site.pk}),
-        {"start_on": "2026-05-14", "end_on": "2026-05-16", "reason": "Pont"},
+    response = _record_closure(
+        client, world.users["quality_manager"], world.site, start_on="2026-05-14", end_on="2026-05-16", reason="Pont"
     )
     assert response.status_code == 200
     html = response.content.decode()
@@ -113,19 +115,14 @@ def test_a_closure_overlapping_another_one_is_refused_and_nothing_is_written(cli
 
 
 def test_an_agent_may_not_record_a_closure(client, world):
-    client.force_login(world.users["agent"])
-    response = client.post(
-        reverse("closure_create", kwargs={"site_pk": world.site.pk}), {"start_on": "2027-03-01", "reason": "Travaux"}
-    )
+    response = _record_closure(client, world.users["agent"], world.site, start_on="2027-03-01", reason="Travaux")
     assert response.status_code == 403
     assert not SiteClosure.objects.filter(reason="Travaux").exists()
 
 
 def test_a_closure_of_a_foreign_site_cannot_be_recorded(client, world):
-    client.force_login(world.users["quality_manager"])
-    response = client.post(
-        reverse("closure_create", kwargs={"site_pk": world.foreign_site.pk}),
-        {"start_on": "2027-03-01", "reason": "Travaux"},
+    response = _record_closure(
+        client, world.users["quality_manager"], world.foreign_site, start_on="2027-03-01", reason="Travaux"
     )
     assert response.status_code == 404
     assert not SiteClosure.objects.filter(reason="Travaux").exists()

@@ -1,18 +1,7 @@
 import pytest
 
-from tests.api.conftest import api_client, as_role, token_client, token_for, world  # noqa: F401 (the API tests' fixtures)
+from tests.api.conftest import api_client, as_role, login, token_client, token_for, world  # noqa: F401 (the API tests' fixtures)
 from tests.surveys.factories import CampaignFactory
-
-
-@pytest.fixture
-def login(client, world):  # noqa: F811 (the imported fixture)
-    """A page client logged in with the world's user of a role: ``login("agent")``."""
-
-    def log_in(role):
-        client.force_login(world.users[role])
-        return client
-
-    return log_in
 
 
 @pytest.fixture

@@ -146,36 +146,20 @@ def test_the_quality_manager_creates_opens_and_closes_a_campaign(as_role, world)
     questionnaire = client.get(reverse("api:questionnaire-list"), {"code": "users"}).json()["results"][0]
     assert [q["code"] for q in questionnaire["questions"]][:2] == ["phone", "accessibility"]
 
-    created = client.post(
-        reverse("api:survey-list"),
-        {
-            "prefecture": world.prefecture.pk,
-            "questionnaire": questionnaire["id"],
-            "title": "Enquête 2027",
-            "sites": [world.site.pk],
-            "opens_on": "2027-05-03",
-            "closes_on": "2027-06-30",
-            "channels": ["web"],
-            "target_rate": 120,
-        },
-        format="json",
-    )
+    fields = {
+        "prefecture": world.prefecture.pk,
+        "questionnaire": questionnaire["id"],
+        "title": "Enquête 2027",
+        "sites": [world.site.pk],
+        "opens_on": "2027-05-03",
+        "closes_on": "2027-06-30",
+        "channels": ["web"],
+    }
+    created = client.post(reverse("api:survey-list"), {**fields, "target_rate": 120}, format="json")
     assert created.status_code == 400
     assert "pourcentage entier de 0 à 100" in created.json()["target_rate"][0]
 
-    created = client.post(
-        reverse("api:survey-list"),
-        {
-            "prefecture": world.prefecture.pk,
-            "questionnaire": questionnaire["id"],
-            "title": "Enquête 2027",
-            "sites": [world.site.pk],
-            "opens_on": "2027-05-03",
-            "closes_on": "2027-06-30",
-            "channels": ["web"],
-        },
-        format="json",
-    )
+    created = client.post(reverse("api:survey-list"), fields, format="json")
     assert created.status_code == 201
     detail = reverse("api:survey-detail", kwargs={"pk": created.json()["id"]})
     assert client.patch(detail, {"status": "open"}, format="json").json()["status"] == "open"

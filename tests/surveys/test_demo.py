@@ -8,6 +8,7 @@ from qualipref.demo import load_demo
 from sites.models import Site
 from surveys import demo, results
 from surveys.models import Campaign, Response
+from tests.checks import assert_no_new_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -52,11 +53,7 @@ def test_this_year_campaign_is_open_with_answers_and_nothing_published(demo_data
 
 
 def test_loading_the_demo_twice_adds_nothing(demo_data):
-    counts = (Campaign.objects.count(), Response.objects.count())
-
-    load_demo()
-
-    assert (Campaign.objects.count(), Response.objects.count()) == counts
+    assert_no_new_rows(load_demo, Campaign.objects, Response.objects)
 
 
 def test_the_staff_pages_of_the_2015_campaign_show_its_rates(demo_data, client):

@@ -173,16 +173,23 @@ def _csv(text, name="questionnaires.csv"):
     return SimpleUploadedFile(name, text.encode("utf-8"), content_type="text/csv")
 
 
-def test_a_csv_file_of_paper_questionnaires_is_imported(login, campaign, world):
-    client = login("quality_manager")
+def _import(login, campaign, *lines):
+    """The quality manager's import of a CSV file of ``lines``, where ``{day}`` is today (JJ/MM/AAAA)."""
     day = timezone.localdate().strftime("%d/%m/%Y")
-    content = (
-        "site;service;date;phone;courtesy;waiting_time;commentaire;accord_commentaire\n"
-        f"Sous-préfecture d'Arles;Accueil général;{day};4;oui;S;Très bien;oui\n"
-        f"Sous-préfecture d'Istres;;{day};2;;non;;\n"
+    content = "".join(line.format(day=day) + "\n" for line in lines)
+    return login("quality_manager").post(
+        reverse("campaign_import", kwargs={"pk": campaign.pk}), {"file": _csv(content)}
     )
 
-    response = client.post(reverse("campaign_import", kwargs={"pk": campaign.pk}), {"file": _csv(content)})
+
+def test_a_csv_file_of_paper_questionnaires_is_imported(login, campaign, world):
+    response = _import(
+        login,
+        campaign,
+        "site;service;date;phone;courtesy;waiting_time;commentaire;accord_commentaire",
+        "Sous-préfecture d'Arles;Accueil général;{day};4;oui;S;Très bien;oui",
+        "Sous-préfecture d'Istres;;{day};2;;non;;",
+    )
 
     assert response.status_code == 302
     assert Response.objects.filter(channel="import").count() == 2
@@ -190,19 +197,17 @@ def test_a_csv_file_of_paper_questionnaires_is_imported(login, campaign, world):
 
 
 def test_a_csv_file_with_wrong_rows_imports_nothing_and_reports_each_row(login, campaign, world):
-    client = login("quality_manager")
-    day = timezone.localdate().strftime("%d/%m/%Y")
-    content = (
-        "site;date;phone;courtesy;commentaire;accord_commentaire\n"
-        f"Sous-préfecture d'Arles;{day};4;oui;;\n"
-        f"Sous-préfecture d'Arles;{day};0;3;;\n"
-        f"Créteil – Préfecture;{day};abc;non;;\n"
-        f"Sous-préfecture d'Arles;31/02/2026;4;oui;;\n"
-        f"Sous-préfecture d'Arles;{day};4;oui;Super;\n"
-        f"Sous-préfecture d'Arles;{day};4\n"
+    response = _import(
+        login,
+        campaign,
+        "site;date;phone;courtesy;commentaire;accord_commentaire",
+        "Sous-préfecture d'Arles;{day};4;oui;;",
+        "Sous-préfecture d'Arles;{day};0;3;;",
+        "Créteil – Préfecture;{day};abc;non;;",
+        "Sous-préfecture d'Arles;31/02/2026;4;oui;;",
+        "Sous-préfecture d'Arles;{day};4;oui;Super;",
+        "Sous-préfecture d'Arles;{day};4",
     )
-
-    response = client.post(reverse("campaign_import", kwargs={"pk": campaign.pk}), {"file": _csv(content)})
 
     assert response.status_code == 400
     errors = {(e.line, e.field): e.message for e in response.context["report"].errors}

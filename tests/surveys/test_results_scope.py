@@ -3,6 +3,8 @@ people and national administrators read every site's; a site's referent and agen
 results, their own site's, and another site's only once published. The same on the results page (its site and
 service filters, its comparison between sites) and in the API (``surveys/{id}/results/?site=&service=``)."""
 
+import functools
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -40,6 +42,14 @@ def _api(client, campaign, **params):
     return client.get(reverse("api:survey-results", kwargs={"pk": campaign.pk}), params)
 
 
+def _assert_istres_is_for_every_site_people(get, world, istres_service, role):
+    """``get(**params)`` (the page or the API) answers Istres' unpublished results, by site or by service, to the
+    roles that read every site's, and a 404 to the others."""
+    expected = 200 if role in EVERY_SITE else 404
+    assert get(site=world.sister_site.pk).status_code == expected
+    assert get(service=istres_service.pk).status_code == expected
+
+
 def _publish(campaign, site):
     CampaignSite.objects.filter(campaign=campaign, site=site).update(published_at=timezone.now())
 
@@ -58,10 +68,8 @@ def test_another_site_unpublished_results_are_a_404_on_the_page_for_its_site_peo
     login, world, answered, istres_service, role
 ):
     client = login(role)
-    expected = 200 if role in EVERY_SITE else 404
 
-    assert _page(client, answered, site=world.sister_site.pk).status_code == expected
-    assert _page(client, answered, service=istres_service.pk).status_code == expected
+    _assert_istres_is_for_every_site_people(functools.partial(_page, client, answered), world, istres_service, role)
     assert _page(client, answered, site=world.site.pk).status_code == 200
     assert _page(client, answered).status_code == 200
 
@@ -71,10 +79,8 @@ def test_another_site_unpublished_results_are_a_404_in_the_api_for_its_site_peop
     as_role, world, answered, istres_service, role
 ):
     client = as_role(role)
-    expected = 200 if role in EVERY_SITE else 404
 
-    assert _api(client, answered, site=world.sister_site.pk).status_code == expected
-    assert _api(client, answered, service=istres_service.pk).status_code == expected
+    _assert_istres_is_for_every_site_people(functools.partial(_api, client, answered), world, istres_service, role)
     own = _api(client, answered, site=world.site.pk)
     assert own.status_code == 200 and own.json()["responses"] == 4
     assert _api(client, answered).json()["responses"] == 5  # the campaign-wide figures, like prefecture-wide ones
