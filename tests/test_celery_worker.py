@@ -1,3 +1,4 @@
+# ruff: noqa: F811 - fixtures imported from other test modules are parameters here
 """A real Celery worker consumes the project's tasks from Redis, and tasks enqueued on commit wait for it.
 
 The worker runs in a thread of the test process (celery.contrib.testing.worker.start_worker) with the project's
@@ -15,12 +16,12 @@ from celery import Celery
 from celery.contrib.testing.app import setup_default_app
 from celery.contrib.testing.worker import start_worker
 from celery.result import AsyncResult
-from celery.signals import after_task_publish
 from django.db import transaction
 
 from qualipref import outbox
 from qualipref.models import OutboxMessage
 from qualipref.tasks import ping
+from tests.broker import published  # noqa: F401 (fixture)
 from tests.conftest import redis_database_of_this_process, restore_reference_data
 
 pytestmark = [
@@ -90,19 +91,6 @@ def database_shared_with_worker(transactional_db):
     if connection.vendor == "sqlite":
         pytest.skip("La base SQLite de test, en mémoire, ne se partage pas avec le fil du worker (PostgreSQL en CI).")
     restore_reference_data()
-
-
-@pytest.fixture
-def published():
-    """Ids of the task messages handed to the broker during the test."""
-    ids = []
-
-    def record(sender=None, headers=None, **kwargs):
-        ids.append(headers["id"])
-
-    after_task_publish.connect(record, weak=False)
-    yield ids
-    after_task_publish.disconnect(record)
 
 
 def test_a_real_worker_consumes_the_ping_task_from_redis_and_stores_its_result(worker_app):

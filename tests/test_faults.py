@@ -36,6 +36,7 @@ from qualipref.models import OutboxMessage
 from tests.api.conftest import world  # noqa: F401 (fixture)
 from tests.audits.conftest import cycle  # noqa: F401 (fixture)
 from tests.audits.test_reports import reported_audit  # noqa: F401 (fixture)
+from tests.complaints.form_data import public_form
 from tests.test_celery_worker import database_shared_with_worker  # noqa: F401 (fixture)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -227,19 +228,7 @@ def test_with_redis_stopped_writes_succeed_and_their_tasks_run_once_when_it_is_b
         reverse("correspondence_import"), {"prefecture": world.prefecture.pk, "file": _import_file(world)}
     )
     read = client.get(dashboard)
-    public = client.post(
-        reverse("public_complaint_form"),
-        {
-            "site": world.site.pk,
-            "service": world.service.pk,
-            "kind": "complaint",
-            "category": "delays",
-            "description": "Trois heures d'attente.",
-            "requester_name": "Amina Benali",
-            "requester_email": "amina.benali@exemple.fr",
-            "website": "",
-        },
-    )
+    public = client.post(reverse("public_complaint_form"), public_form(world))
     elapsed = time.monotonic() - started
 
     assert (created.status_code, requested.status_code, imported.status_code) == (201, 302, 302)
