@@ -133,6 +133,42 @@ def assessment_record(
     return cell
 
 
+def _fill_cells(*, by, audit, existing, values, origin, overwrite, reason) -> int:
+    """Write ``values`` ({(engagement_id, site_id): (result, comment)}) into the grid, marked ``origin``: a
+    missing cell is created, an ``existing`` one is replaced when ``overwrite(cell)`` says so; with their
+    history (``reason``). Returns the number of cells written (grid_prefill, mystery_feed_grid)."""
+    to_create, to_update = [], []
+    now = timezone.now()
+    for (engagement_id, site_id), (result, comment) in values.items():
+        cell = existing.get((engagement_id, site_id))
+        if cell is None:
+            to_create.append(
+                Assessment(
+                    audit=audit,
+                    engagement_id=engagement_id,
+                    site_id=site_id,
+                    result=result,
+                    comment=comment,
+                    origin=origin,
+                    assessed_by=by,
+                )
+            )
+        elif overwrite(cell):
+            cell.result, cell.comment, cell.origin, cell.assessed_by, cell.updated_at = result, comment, origin, by, now
+            to_update.append(cell)
+    if to_create:
+        bulk_create_with_history(to_create, Assessment, default_user=by, default_change_reason=reason)
+    if to_update:
+        bulk_update_with_history(
+            to_update,
+            Assessment,
+            fields=["result", "comment", "origin", "assessed_by", "updated_at"],
+            default_user=by,
+            default_change_reason=reason,
+        )
+    return len(to_create) + len(to_update)
+
+
 @transaction.atomic
 def grid_prefill(*, by, audit, source=None) -> int:
     """Copy the results and comments of the previous audit of the same cycle (or ``source``, an earlier audit of
@@ -154,37 +190,22 @@ def grid_prefill(*, by, audit, source=None) -> int:
     ]
     existing = {(cell.engagement_id, cell.site_id): cell for cell in audit.assessments.all()}
     label = f"Repris de l'{source.title[0].lower()}{source.title[1:]}"
-    to_create, to_update = [], []
-    for old in previous:
-        cell = existing.get((old.engagement_id, old.site_id))
-        comment = f"{old.comment}\n({label})".strip() if old.comment else f"({label})"
-        if cell is None:
-            to_create.append(
-                Assessment(
-                    audit=audit,
-                    engagement_id=old.engagement_id,
-                    site_id=old.site_id,
-                    result=old.result,
-                    comment=comment,
-                    origin=Origin.PREFILLED,
-                    assessed_by=by,
-                )
-            )
-        elif cell.result == Result.NOT_ASSESSED and not cell.comment:
-            cell.result, cell.comment, cell.origin, cell.assessed_by = old.result, comment, Origin.PREFILLED, by
-            cell.updated_at = timezone.now()
-            to_update.append(cell)
-    if to_create:
-        bulk_create_with_history(to_create, Assessment, default_user=by, default_change_reason=label)
-    if to_update:
-        bulk_update_with_history(
-            to_update,
-            Assessment,
-            fields=["result", "comment", "origin", "assessed_by", "updated_at"],
-            default_user=by,
-            default_change_reason=label,
+    values = {
+        (old.engagement_id, old.site_id): (
+            old.result,
+            f"{old.comment}\n({label})".strip() if old.comment else f"({label})",
         )
-    return len(to_create) + len(to_update)
+        for old in previous
+    }
+    return _fill_cells(
+        by=by,
+        audit=audit,
+        existing=existing,
+        values=values,
+        origin=Origin.PREFILLED,
+        overwrite=lambda cell: cell.result == Result.NOT_ASSESSED and not cell.comment,
+        reason=label,
+    )
 
 
 # --- reading the grid -----------------------------------------------------------------------------
@@ -380,46 +401,20 @@ def mystery_feed_grid(*, by, audit) -> int:
     if not totals:
         raise ValidationError("Aucun critère des visites et appels mystère n'est rattaché à un engagement.")
     existing = {(cell.engagement_id, cell.site_id): cell for cell in audit.assessments.select_for_update()}
-    to_create, to_update = [], []
-    now = timezone.now()
-    for (engagement_id, site_id), (score, max_score) in totals.items():
-        result = mystery_result(score, max_score)
-        count = len(visits[(engagement_id, site_id)])
+    values = {}
+    for key, (score, max_score) in totals.items():
+        count = len(visits[key])
         comment = (
             f"Enquête mystère : {score}/{max_score} points ({round(100 * score / max_score)} %) "
             f"sur {count} visite{'s' if count > 1 else ''} ou appel{'s' if count > 1 else ''}."
         )
-        cell = existing.get((engagement_id, site_id))
-        if cell is None:
-            to_create.append(
-                Assessment(
-                    audit=audit,
-                    engagement_id=engagement_id,
-                    site_id=site_id,
-                    result=result,
-                    comment=comment,
-                    origin=Origin.MYSTERY,
-                    assessed_by=by,
-                )
-            )
-        elif cell.origin == Origin.MYSTERY or cell.result == Result.NOT_ASSESSED:
-            cell.result, cell.comment, cell.origin, cell.assessed_by, cell.updated_at = (
-                result,
-                comment,
-                Origin.MYSTERY,
-                by,
-                now,
-            )
-            to_update.append(cell)
-    reason = "Résultats de l'enquête mystère"
-    if to_create:
-        bulk_create_with_history(to_create, Assessment, default_user=by, default_change_reason=reason)
-    if to_update:
-        bulk_update_with_history(
-            to_update,
-            Assessment,
-            fields=["result", "comment", "origin", "assessed_by", "updated_at"],
-            default_user=by,
-            default_change_reason=reason,
-        )
-    return len(to_create) + len(to_update)
+        values[key] = (mystery_result(score, max_score), comment)
+    return _fill_cells(
+        by=by,
+        audit=audit,
+        existing=existing,
+        values=values,
+        origin=Origin.MYSTERY,
+        overwrite=lambda cell: cell.origin == Origin.MYSTERY or cell.result == Result.NOT_ASSESSED,
+        reason="Résultats de l'enquête mystère",
+    )
