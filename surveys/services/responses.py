@@ -183,6 +183,45 @@ def _prepare(*, campaign, site, service, channel, answers, comment, consent, err
     return answers, comment
 
 
+def _save(*, errors, campaign, site, service, channel, answers, comment, consent, answered_on, by, submission_key):
+    """Check the answers and comment (``_prepare``): with the ``errors`` found before, all raised at once; else
+    write the response."""
+    answers, comment = _prepare(
+        campaign=campaign,
+        site=site,
+        service=service,
+        channel=channel,
+        answers=answers,
+        comment=comment,
+        consent=consent,
+        errors=errors,
+    )
+    if errors:
+        raise ValidationError(errors)
+    return _write(
+        campaign=campaign,
+        site=site,
+        service=service,
+        channel=channel,
+        answers=answers,
+        comment=comment,
+        consent=consent,
+        answered_on=answered_on,
+        by=by,
+        submission_key=submission_key,
+    )
+
+
+def _sent_before(campaign, submission_key):
+    """The response already sent with ``submission_key`` (a second click, a kiosk sending again), if any."""
+    if submission_key is None:
+        return None
+    existing = Response.objects.filter(submission_key=submission_key).first()
+    if existing is not None and existing.campaign_id != campaign.pk:
+        raise ValidationError({"submission_key": "Cette clé d'envoi a déjà servi pour une autre enquête."})
+    return existing
+
+
 def response_submit(
     *,
     campaign,
@@ -201,28 +240,13 @@ def response_submit(
     closed = campaign_closed_message(campaign, today)
     if closed:
         raise ValidationError({"campaign": closed})
-    if submission_key is not None:
-        existing = Response.objects.filter(submission_key=submission_key).first()
-        if existing is not None:
-            if existing.campaign_id != campaign.pk:
-                raise ValidationError({"submission_key": "Cette clé d'envoi a déjà servi pour une autre enquête."})
-            return existing
-    errors = {}
-    answers, comment = _prepare(
-        campaign=campaign,
-        site=site,
-        service=service,
-        channel=channel,
-        answers=answers,
-        comment=comment,
-        consent=comment_consent,
-        errors=errors,
-    )
-    if errors:
-        raise ValidationError(errors)
+    existing = _sent_before(campaign, submission_key)
+    if existing is not None:
+        return existing
     try:
         with transaction.atomic():
-            return _write(
+            return _save(
+                errors={},
                 campaign=campaign,
                 site=site,
                 service=service,
@@ -281,27 +305,13 @@ def response_enter(
 ) -> Response:
     """A paper questionnaire typed in by an agent of the site (or the quality manager), dated within the campaign's
     period: the campaign may already be closed (papers are often typed in afterwards)."""
-    if submission_key is not None:
-        existing = Response.objects.filter(submission_key=submission_key).first()
-        if existing is not None:
-            if existing.campaign_id != campaign.pk:
-                raise ValidationError({"submission_key": "Cette clé d'envoi a déjà servi pour une autre enquête."})
-            return existing
+    existing = _sent_before(campaign, submission_key)
+    if existing is not None:
+        return existing
     errors = {}
     _check_entry(by=by, campaign=campaign, site=site, answered_on=answered_on, errors=errors)
-    answers, comment = _prepare(
-        campaign=campaign,
-        site=site,
-        service=service,
-        channel=Channel.PAPER,
-        answers=answers,
-        comment=comment,
-        consent=comment_consent,
+    return _save(
         errors=errors,
-    )
-    if errors:
-        raise ValidationError(errors)
-    return _write(
         campaign=campaign,
         site=site,
         service=service,
