@@ -28,20 +28,20 @@ Status = Complaint.Status
 
 DESCRIPTION_MAX_LENGTH = 10_000
 RESPONSE_MAX_LENGTH = 20_000
-EDITABLE_FIELDS = frozenset(
-    {
-        "site",
-        "service",
-        "kind",
-        "channel",
-        "received_on",
-        "category",
-        "engagement",
-        "description",
-        "assigned_to",
-        *REQUESTER_FIELDS,
-    }
+# The fields of a complaint its edit may change, in the order the API's write serializer lists them.
+FIELDS = (
+    "site",
+    "service",
+    "kind",
+    "channel",
+    "received_on",
+    "category",
+    "engagement",
+    "description",
+    *REQUESTER_FIELDS,
+    "assigned_to",
 )
+EDITABLE_FIELDS = frozenset(FIELDS)
 TEMPLATE_FIELDS = frozenset({"title", "body", "is_active"})
 
 
