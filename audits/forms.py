@@ -9,31 +9,12 @@ from accounts.models import Membership, User
 from audits.models import Assessment, Audit, Finding, MysteryVisit
 from audits.services import audits as audit_services
 from audits.services import grid as grid_services
-from engagements.models import ActionPlan, Engagement, Labelling, Module
+from engagements.forms.labellings import ModuleChoiceField, SiteChoiceField
+from engagements.models import ActionPlan, Engagement, Labelling
 from engagements.services import actions as action_services
 from qualipref.lib import uploads
 from qualipref.lib.forms import QualiprefForm, date_input
 from sites.models import Prefecture, Site
-
-
-class PersonChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.get_full_name() or obj.username
-
-
-class PeopleChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj):
-        return obj.get_full_name() or obj.username
-
-
-class SiteChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, site):
-        return f"{site.name} ({site.get_kind_display().lower()})"
-
-
-class ModuleChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, module):
-        return f"Module {module.number} – {module.title}"
 
 
 class CycleChoiceField(forms.ModelChoiceField):
@@ -77,6 +58,13 @@ def manageable_cycles(actor):
     )
 
 
+def _checkboxes(field_class, label, help_text):
+    """An optional list of checkboxes; the form's ``__init__`` sets its choices."""
+    return field_class(
+        label=label, queryset=None, required=False, widget=forms.CheckboxSelectMultiple, help_text=help_text
+    )
+
+
 class AuditForm(QualiprefForm):
     """An audit's nature, body, dates, scope and auditors (creation and edit)."""
 
@@ -92,26 +80,14 @@ class AuditForm(QualiprefForm):
         widget=date_input(),
         help_text="Le rapport est attendu 15 jours après le dernier jour d’audit.",
     )
-    sites = SiteChoiceField(
-        label="Sites audités",
-        queryset=Site.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text="Sites du périmètre du cycle ; aucun coché : tout le périmètre.",
+    sites = _checkboxes(
+        SiteChoiceField, "Sites audités", "Sites du périmètre du cycle ; aucun coché : tout le périmètre."
     )
-    modules = ModuleChoiceField(
-        label="Modules audités",
-        queryset=Module.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text="Modules du périmètre du cycle ; aucun coché : tout le périmètre.",
+    modules = _checkboxes(
+        ModuleChoiceField, "Modules audités", "Modules du périmètre du cycle ; aucun coché : tout le périmètre."
     )
-    auditors = PeopleChoiceField(
-        label="Auditeurs",
-        queryset=User.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text="Personnes titulaires d’une habilitation d’auditeur.",
+    auditors = _checkboxes(
+        forms.ModelMultipleChoiceField, "Auditeurs", "Personnes titulaires d’une habilitation d’auditeur."
     )
     access_from = forms.DateField(label="Accès des auditeurs à partir du", widget=date_input(), required=False)
     access_until = forms.DateField(
@@ -122,35 +98,14 @@ class AuditForm(QualiprefForm):
     )
     summary = forms.CharField(label="Synthèse", required=False, widget=forms.Textarea(attrs={"rows": 5}))
 
-    SERVICE_FIELDS = (
-        "kind",
-        "body",
-        "start_on",
-        "end_on",
-        "sites",
-        "modules",
-        "auditors",
-        "access_from",
-        "access_until",
-    )
-
     def __init__(self, *args, labelling, audit=None, **kwargs):
         if audit is not None:
-            kwargs.setdefault(
-                "initial",
-                {
-                    "kind": audit.kind,
-                    "body": audit.body,
-                    "start_on": audit.start_on,
-                    "end_on": audit.end_on,
-                    "sites": list(audit.sites.all()),
-                    "modules": list(audit.modules.all()),
-                    "auditors": list(audit.auditors.all()),
-                    "access_from": audit.access_from,
-                    "access_until": audit.access_until,
-                    "summary": audit.summary,
-                },
-            )
+            many = audit_services.MANY_FIELDS
+            initial = {
+                name: list(getattr(audit, name).all()) if name in many else getattr(audit, name)
+                for name in audit_services.FIELDS
+            }
+            kwargs.setdefault("initial", initial)
         super().__init__(*args, **kwargs)
         self.fields["sites"].queryset = labelling.sites.order_by("kind", "name")
         self.fields["modules"].queryset = labelling.modules.order_by("number")
@@ -159,11 +114,10 @@ class AuditForm(QualiprefForm):
             self.fields["kind"].disabled = True
 
     def service_fields(self):
-        data = {name: self.cleaned_data[name] for name in self.SERVICE_FIELDS}
-        data["sites"] = list(data["sites"])
-        data["modules"] = list(data["modules"])
-        data["auditors"] = list(data["auditors"])
-        data["summary"] = self.cleaned_data["summary"]
+        data = {
+            name: list(self.cleaned_data[name]) if name in audit_services.MANY_FIELDS else self.cleaned_data[name]
+            for name in audit_services.FIELDS
+        }
         if self.fields["kind"].disabled:
             data.pop("kind")
         return data
@@ -255,7 +209,7 @@ class FindingActionForm(QualiprefForm):
     site = forms.ModelChoiceField(
         label="Site", queryset=Site.objects.none(), required=False, empty_label="Toute la préfecture"
     )
-    owner = PersonChoiceField(
+    owner = forms.ModelChoiceField(
         label="Pilote", queryset=User.objects.none(), required=False, empty_label="— À désigner —"
     )
     due_on = forms.DateField(label="Échéance", widget=date_input(), required=False)

@@ -16,11 +16,6 @@ from sites.models import Prefecture, Service, Site
 DESCRIPTION_MAX_LENGTH = 5000  # on the public form; agents may type longer letters (services.DESCRIPTION_MAX_LENGTH)
 
 
-class PersonChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.get_full_name() or obj.username
-
-
 class GroupedModelChoiceField(forms.ModelChoiceField):
     """A select whose options are grouped (``<optgroup>``); ``groups`` is [(label, [(obj, label)...])]. The
     queryset still validates what is sent."""
@@ -201,7 +196,7 @@ class TemplatePickerForm(QualiprefForm):
 
 
 class ReassignForm(QualiprefForm):
-    assigned_to = PersonChoiceField(
+    assigned_to = forms.ModelChoiceField(
         label="Agent chargé de la réponse",
         queryset=User.objects.none(),
         required=False,

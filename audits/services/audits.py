@@ -51,9 +51,21 @@ TRANSITIONS = {
     Status.RESPONDED: ("close",),
     Status.CLOSED: (),
 }
-EDITABLE_FIELDS = frozenset(
-    {"kind", "body", "start_on", "end_on", "sites", "modules", "auditors", "access_from", "access_until", "summary"}
+# What an audit's edit may change, in the order of the form and the API's write serializer; MANY_FIELDS are lists.
+FIELDS = (
+    "kind",
+    "body",
+    "start_on",
+    "end_on",
+    "sites",
+    "modules",
+    "auditors",
+    "access_from",
+    "access_until",
+    "summary",
 )
+MANY_FIELDS = ("sites", "modules", "auditors")
+EDITABLE_FIELDS = frozenset(FIELDS)
 SUMMARY_MAX_LENGTH = 20_000
 
 

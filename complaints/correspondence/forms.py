@@ -4,7 +4,7 @@ from django import forms
 
 from accounts import access
 from complaints.correspondence import imports
-from complaints.forms import AnswerDateForm, GroupedModelChoiceField, PersonChoiceField, RegisterItemForm, ServiceSelect
+from complaints.forms import AnswerDateForm, GroupedModelChoiceField, RegisterItemForm, ServiceSelect
 from complaints.models import Correspondence
 from complaints.models.correspondence import MAX_DELAY
 from qualipref.lib.forms import QualiprefForm, date_input
@@ -48,7 +48,7 @@ class CorrespondenceForm(RegisterItemForm):
     answered_on = forms.DateField(
         label="Date de la réponse", widget=date_input(), required=False, help_text="Vide tant que rien n’est répondu."
     )
-    assigned_to = PersonChoiceField(
+    assigned_to = forms.ModelChoiceField(
         label="Agent chargé de la réponse",
         queryset=None,
         required=False,

@@ -13,11 +13,6 @@ from qualipref.lib.forms import QualiprefForm, date_input
 from sites.models import Prefecture, Site
 
 
-class PersonChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.get_full_name() or obj.username
-
-
 class PlanChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.title} ({obj.prefecture.department_id})"
@@ -99,7 +94,7 @@ class ActionFieldsForm(QualiprefForm):
         help_text="Le module de l’engagement est rattaché automatiquement.",
     )
     source = forms.ChoiceField(label="Origine", choices=Action.Source.choices, initial=Action.Source.OTHER)
-    owner = PersonChoiceField(label="Pilote", queryset=None, required=False, empty_label="— À désigner —")
+    owner = forms.ModelChoiceField(label="Pilote", queryset=None, required=False, empty_label="— À désigner —")
     due_on = forms.DateField(label="Échéance", widget=date_input(), required=False)
     priority = forms.ChoiceField(label="Priorité", choices=Action.Priority.choices, initial=Action.Priority.NORMAL)
 
