@@ -5,13 +5,13 @@ from django import forms
 from django.utils import timezone
 
 from accounts import access
-from accounts.models import Membership, User
+from accounts.models import User
 from audits.models import Assessment, Audit, Finding, MysteryVisit
 from audits.services import audits as audit_services
 from audits.services import grid as grid_services
+from engagements.forms.actions import NotPastDueOnMixin, offer_plans_and_owners
 from engagements.forms.labellings import ModuleChoiceField, SiteChoiceField
 from engagements.models import ActionPlan, Engagement, Labelling
-from engagements.services import actions as action_services
 from qualipref.lib import uploads
 from qualipref.lib.forms import QualiprefForm, date_input
 from sites.models import Prefecture, Site
@@ -200,7 +200,7 @@ class ResponseForm(QualiprefForm):
     )
 
 
-class FindingActionForm(QualiprefForm):
+class FindingActionForm(NotPastDueOnMixin, QualiprefForm):
     """The action made of a finding: its title, plan, site, owner and due date."""
 
     title = forms.CharField(label="Intitulé de l’action", max_length=250)
@@ -217,30 +217,17 @@ class FindingActionForm(QualiprefForm):
     def __init__(self, *args, actor, finding, **kwargs):
         super().__init__(*args, **kwargs)
         prefecture = finding.audit.prefecture
-        self.fields["plan"].queryset = ActionPlan.objects.filter(prefecture=prefecture).order_by("-created_at")
-        default = action_services.current_plan(prefecture)
-        if default is not None:
-            self.fields["plan"].initial = default.pk
+        offer_plans_and_owners(self, prefecture)
         sites = access.scope_sites_for_new_actions(Site.objects.filter(prefecture=prefecture, is_active=True), actor)
         self.fields["site"].queryset = sites.order_by("name")
         self.fields["site"].initial = finding.site_id
         if not access.can_create_action(actor, prefecture, None):
             self.fields["site"].required = True
             self.fields["site"].empty_label = None
-        owners = access.action_owner_memberships(Membership.objects.active(), [prefecture.pk])
-        self.fields["owner"].queryset = User.objects.filter(is_active=True, pk__in=owners.values("user_id")).order_by(
-            "last_name", "first_name", "username"
-        )
 
     @property
     def has_plan(self):
         return self.fields["plan"].queryset.exists()
-
-    def clean_due_on(self):
-        due_on = self.cleaned_data["due_on"]
-        if due_on is not None and due_on < timezone.localdate():
-            raise forms.ValidationError("L’échéance ne peut pas précéder la date de création de l’action.")
-        return due_on
 
 
 class CloseForm(QualiprefForm):

@@ -3,12 +3,12 @@ complaints.services checks the rules and writes (its French messages are put bac
 
 from django import forms
 from django.db.models import Q
-from django.utils import timezone
 
 from accounts import access
 from accounts.models import User
 from complaints import replies, stats
 from complaints.models import Complaint
+from engagements.forms.actions import NewActionForm
 from engagements.models import Engagement, Labelling, Referential
 from qualipref.lib.forms import QualiprefForm, date_input
 from sites.models import Prefecture, Service, Site
@@ -209,18 +209,7 @@ class ReassignForm(QualiprefForm):
         self.fields["assigned_to"].queryset = users
 
 
-class ComplaintActionForm(QualiprefForm):
-    """The action of the action plan made of a complaint: its title, description and due date."""
-
-    title = forms.CharField(label="Intitulé de l’action", max_length=250)
-    description = forms.CharField(label="Description", required=False, widget=forms.Textarea(attrs={"rows": 4}))
-    due_on = forms.DateField(label="Échéance", widget=date_input(), required=False)
-
-    def clean_due_on(self):
-        due_on = self.cleaned_data["due_on"]
-        if due_on is not None and due_on < timezone.localdate():
-            raise forms.ValidationError("L’échéance ne peut pas précéder la date de création de l’action.")
-        return due_on
+ComplaintActionForm = NewActionForm  # the action made of a complaint
 
 
 class ReplyTemplateForm(QualiprefForm):
