@@ -82,6 +82,19 @@ def engagement_groups(prefecture_ids):
 # --- the register ---------------------------------------------------------------------------------------
 
 
+def service_field(label):
+    """The ``service`` field of a register item's form: the services of the sites offered, grouped by site; the
+    form (``RegisterItemForm.clean``) refuses one of another site."""
+    return GroupedModelChoiceField(
+        label=label,
+        queryset=Service.objects.none(),
+        widget=ServiceSelect,
+        required=False,
+        empty_label="— Non précisé —",
+        help_text="Le service doit appartenir au site choisi.",
+    )
+
+
 class RegisterItemForm(QualiprefForm):
     """What the forms of an item of a register (complaint, correspondence) share: its site among those the actor
     may record on, the service of that site, « assign to me » on creation. The form declares ``site``,
@@ -124,14 +137,7 @@ class ComplaintForm(RegisterItemForm):
     """What describes a complaint (creation and edit pages)."""
 
     site = GroupedModelChoiceField(label="Site", queryset=Site.objects.none(), empty_label=None)
-    service = GroupedModelChoiceField(
-        label="Service concerné",
-        queryset=Service.objects.none(),
-        widget=ServiceSelect,
-        required=False,
-        empty_label="— Non précisé —",
-        help_text="Le service doit appartenir au site choisi.",
-    )
+    service = service_field("Service concerné")
     kind = forms.ChoiceField(
         label="Nature", choices=Complaint.Kind.choices, widget=forms.RadioSelect, initial=Complaint.Kind.COMPLAINT
     )
