@@ -4,6 +4,7 @@ from django import forms
 
 from qualipref.lib.forms import PeriodForm, QualiprefForm, date_input
 from sites.models import Site
+from sites.services import SITE_EDITABLE_FIELDS
 
 
 class SiteForm(QualiprefForm, forms.ModelForm):
@@ -11,16 +12,7 @@ class SiteForm(QualiprefForm, forms.ModelForm):
 
     class Meta:
         model = Site
-        fields = [
-            "name",
-            "kind",
-            "address",
-            "postal_code",
-            "city",
-            "opening_hours",
-            "accessibility_notes",
-            "is_active",
-        ]
+        fields = list(SITE_EDITABLE_FIELDS)
         labels = {
             "name": "Nom du site",
             "kind": "Type de site",

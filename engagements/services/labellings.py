@@ -227,6 +227,13 @@ def _record(labelling, *, by, kind, happened_on, note="", evidence=None):
     return labelling
 
 
+def _status_step(status, *, by, labelling, kind, happened_on, note, evidence):
+    """A step that only moves the cycle to ``status`` (plan revision, renewal audit)."""
+    labelling = _open_step(by=by, labelling=labelling, kind=kind, happened_on=happened_on, evidence=evidence)
+    labelling.status = status
+    return _record(labelling, by=by, kind=kind, happened_on=happened_on, note=note, evidence=evidence)
+
+
 # --- starting a cycle -----------------------------------------------------------------------------
 
 
@@ -366,11 +373,15 @@ def labelling_record_internal_evaluation(
 @transaction.atomic
 def labelling_record_plan_revision(*, by, labelling, happened_on, note="", evidence=None) -> Labelling:
     """The action plan revised after the internal evaluation (corrective actions)."""
-    labelling = _open_step(
-        by=by, labelling=labelling, kind=Kind.PLAN_REVISION, happened_on=happened_on, evidence=evidence
+    return _status_step(
+        Status.PLAN_REVISION,
+        by=by,
+        labelling=labelling,
+        kind=Kind.PLAN_REVISION,
+        happened_on=happened_on,
+        note=note,
+        evidence=evidence,
     )
-    labelling.status = Status.PLAN_REVISION
-    return _record(labelling, by=by, kind=Kind.PLAN_REVISION, happened_on=happened_on, note=note, evidence=evidence)
 
 
 @transaction.atomic
@@ -458,11 +469,15 @@ def labelling_record_follow_up_audit(*, by, labelling, happened_on, note="", evi
 @transaction.atomic
 def labelling_record_renewal_audit(*, by, labelling, happened_on, note="", evidence=None) -> Labelling:
     """The renewal audit; the body's decision follows (``labelling_record_decision``)."""
-    labelling = _open_step(
-        by=by, labelling=labelling, kind=Kind.RENEWAL_AUDIT, happened_on=happened_on, evidence=evidence
+    return _status_step(
+        Status.RENEWAL,
+        by=by,
+        labelling=labelling,
+        kind=Kind.RENEWAL_AUDIT,
+        happened_on=happened_on,
+        note=note,
+        evidence=evidence,
     )
-    labelling.status = Status.RENEWAL
-    return _record(labelling, by=by, kind=Kind.RENEWAL_AUDIT, happened_on=happened_on, note=note, evidence=evidence)
 
 
 @transaction.atomic

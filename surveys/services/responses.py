@@ -167,7 +167,9 @@ def _write(*, campaign, site, service, channel, answers, comment, consent, answe
     return response
 
 
-def _prepare(*, campaign, site, service, channel, answers, comment, consent, errors):
+def _save(*, errors, campaign, site, service, channel, answers, comment, consent, answered_on, by, submission_key):
+    """Check the channel, place, answers and comment: with the ``errors`` found before, all raised at once; else
+    write the response."""
     if CAMPAIGN_CHANNEL[channel] not in (campaign.channels or []):
         label = Campaign.Channel(CAMPAIGN_CHANNEL[channel]).label.lower()
         errors.setdefault("channel", f"Cette enquête ne recueille pas de réponses par ce canal ({label}).")
@@ -180,22 +182,6 @@ def _prepare(*, campaign, site, service, channel, answers, comment, consent, err
     comment = _check_comment(comment, consent, errors)
     if not errors and not answers and not comment:
         errors["answers"] = "Répondez au moins à une question ou laissez un commentaire."
-    return answers, comment
-
-
-def _save(*, errors, campaign, site, service, channel, answers, comment, consent, answered_on, by, submission_key):
-    """Check the answers and comment (``_prepare``): with the ``errors`` found before, all raised at once; else
-    write the response."""
-    answers, comment = _prepare(
-        campaign=campaign,
-        site=site,
-        service=service,
-        channel=channel,
-        answers=answers,
-        comment=comment,
-        consent=consent,
-        errors=errors,
-    )
     if errors:
         raise ValidationError(errors)
     return _write(
