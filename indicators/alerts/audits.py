@@ -41,11 +41,14 @@ def collect(today):
         if stage is None:
             continue
         label = f"{kinds.get(kind, kind)} terminé le {short_date(end_on)}"
-        if stage == base.OVERDUE:
-            event, title = "audit_report_late", f"Rapport d'audit en retard : attendu le {short_date(due_on)}"
-        else:
-            event = "audit_report_due"
-            title = f"Rapport d'audit attendu le {short_date(due_on)} ({base.remaining(due_on, today)})"
+        event = "audit_report_late" if stage == base.OVERDUE else "audit_report_due"
+        title = base.stage_title(
+            stage,
+            due_on,
+            today,
+            late=f"Rapport d'audit en retard : attendu le {short_date(due_on)}",
+            due=f"Rapport d'audit attendu le {short_date(due_on)}",
+        )
         found += base.notices(
             auditors.get(pk, set()) | managers.get(prefecture_id, set()),
             key=f"audit:{pk}:{due_on.isoformat()}:report:{stage}",

@@ -48,11 +48,14 @@ def collect(today):
         if stage is None:
             continue
         count = f"{waiting} constat{'s' if waiting > 1 else ''}"
-        if stage == base.OVERDUE:
-            event, title = "finding_response_late", f"Réponse argumentée en retard : attendue le {short_date(due_on)}"
-        else:
-            event = "finding_response_due"
-            title = f"Réponse argumentée attendue le {short_date(due_on)} ({base.remaining(due_on, today)})"
+        event = "finding_response_late" if stage == base.OVERDUE else "finding_response_due"
+        title = base.stage_title(
+            stage,
+            due_on,
+            today,
+            late=f"Réponse argumentée en retard : attendue le {short_date(due_on)}",
+            due=f"Réponse argumentée attendue le {short_date(due_on)}",
+        )
         found += base.notices(
             managers.get(prefecture_id, set()),
             key=f"audit:{pk}:{due_on.isoformat()}:response:{stage}",
