@@ -16,6 +16,20 @@ except ImportError:  # pragma: no cover - the audits app is not there
     Audit = None
 
 
+def audit_notices(people, *, pk, step, event, stage, due_on, today, late, due, body):
+    """The notices about an audit's ``step`` (its report, the response to its findings), due on ``due_on``:
+    kind ``<event>_late`` or ``<event>_due``, title ``late`` or ``due`` (base.stage_title), a link to the audit."""
+    return base.notices(
+        people,
+        key=f"audit:{pk}:{due_on.isoformat()}:{step}:{stage}",
+        kind=f"{event}_{'late' if stage == base.OVERDUE else 'due'}",
+        title=base.stage_title(stage, due_on, today, late=late, due=due),
+        body=body,
+        url=reverse("audit_detail", kwargs={"pk": pk}),
+        due_on=due_on,
+    )
+
+
 def collect(today):
     if Audit is None:
         return []
@@ -41,21 +55,16 @@ def collect(today):
         if stage is None:
             continue
         label = f"{kinds.get(kind, kind)} terminé le {short_date(end_on)}"
-        event = "audit_report_late" if stage == base.OVERDUE else "audit_report_due"
-        title = base.stage_title(
-            stage,
-            due_on,
-            today,
+        found += audit_notices(
+            auditors.get(pk, set()) | managers.get(prefecture_id, set()),
+            pk=pk,
+            step="report",
+            event="audit_report",
+            stage=stage,
+            due_on=due_on,
+            today=today,
             late=f"Rapport d'audit en retard : attendu le {short_date(due_on)}",
             due=f"Rapport d'audit attendu le {short_date(due_on)}",
-        )
-        found += base.notices(
-            auditors.get(pk, set()) | managers.get(prefecture_id, set()),
-            key=f"audit:{pk}:{due_on.isoformat()}:report:{stage}",
-            kind=event,
-            title=title,
             body=f"{label}. Le rapport écrit est attendu dans les 15 jours suivant le dernier jour d'audit.",
-            url=reverse("audit_detail", kwargs={"pk": pk}),
-            due_on=due_on,
         )
     return found

@@ -8,11 +8,11 @@ import datetime
 
 from django.conf import settings
 from django.db.models import Count, Q
-from django.urls import reverse
 
 from qualipref.lib.dates import short_date
 
 from . import base
+from .audits import audit_notices
 
 try:
     from audits.models import Audit, Finding
@@ -48,24 +48,19 @@ def collect(today):
         if stage is None:
             continue
         count = f"{waiting} constat{'s' if waiting > 1 else ''}"
-        event = "finding_response_late" if stage == base.OVERDUE else "finding_response_due"
-        title = base.stage_title(
-            stage,
-            due_on,
-            today,
+        found += audit_notices(
+            managers.get(prefecture_id, set()),
+            pk=pk,
+            step="response",
+            event="finding_response",
+            stage=stage,
+            due_on=due_on,
+            today=today,
             late=f"Réponse argumentée en retard : attendue le {short_date(due_on)}",
             due=f"Réponse argumentée attendue le {short_date(due_on)}",
-        )
-        found += base.notices(
-            managers.get(prefecture_id, set()),
-            key=f"audit:{pk}:{due_on.isoformat()}:response:{stage}",
-            kind=event,
-            title=title,
             body=(
                 f"{kinds.get(kind, kind)} : rapport remis le {short_date(delivered_on)}, {count} (points sensibles ou "
                 "non-conformités) sans réponse argumentée."
             ),
-            url=reverse("audit_detail", kwargs={"pk": pk}),
-            due_on=due_on,
         )
     return found
