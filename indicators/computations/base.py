@@ -275,6 +275,30 @@ def rolling_count_sql(scope, label, date_field, *, conditions=()):
     return sql, [*value_params, *condition_params, *condition_params, *only_params]
 
 
+def rolling_count_computation(code, label, date_field, *, conditions=(), first_of=None):
+    """The Computation ``code``: per prefecture and month, its rows of ``label`` matching ``conditions`` whose
+    ``date_field`` falls in the 12 months ending with the month (``rolling_count``); its first day is the oldest
+    ``date_field`` of the rows matching ``first_of`` (filter keywords; all rows when None)."""
+
+    def compute(scope):
+        for prefecture_id, month, count in rolling_count(scope, label, date_field, conditions=conditions):
+            yield Row(prefecture_id, None, month, value=count)
+
+    return Computation(
+        code=code,
+        compute=compute,
+        sql=lambda scope: prefecture_counts_sql(rolling_count_sql(scope, label, date_field, conditions=conditions)),
+        changes=lambda since, today: changed_ranges(
+            model(label).objects.filter(updated_at__gte=since),
+            prefecture="prefecture_id",
+            first=date_field,
+            today=today,
+        ),
+        first_day=lambda: model(label).objects.filter(**(first_of or {})).aggregate(first=Min(date_field))["first"],
+        watches=(label,),
+    )
+
+
 def prefecture_counts_sql(rows_sql):
     """``Computation.sql`` of prefecture-wide counts (``rolling_count_sql``: prefecture, month, count): the count
     is the value."""

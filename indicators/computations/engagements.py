@@ -13,10 +13,8 @@ from .base import (
     in_prefectures,
     model,
     months_table,
-    prefecture_counts_sql,
     register,
-    rolling_count,
-    rolling_count_sql,
+    rolling_count_computation,
 )
 
 ACTION = "engagements.Action"
@@ -164,25 +162,8 @@ register(
 # --- local users' committees in the last 12 months -------------------------------------------------------------
 
 
-def _clu(scope):
-    """Per prefecture and month, the CLU meetings held in the 12 months ending with the month; from the month of
-    the prefecture's first CLU recorded in Qualipref (before it, nothing says it had none)."""
-    for prefecture_id, month, count in rolling_count(scope, MEETING, "held_on", conditions=CLU):
-        yield Row(prefecture_id, None, month, value=count)
-
-
+# Per prefecture and month, the CLU meetings held in the 12 months ending with the month; from the month of the
+# prefecture's first CLU recorded in Qualipref (before it, nothing says it had none).
 register(
-    Computation(
-        code="clu_meetings_per_year",
-        compute=_clu,
-        sql=lambda scope: prefecture_counts_sql(rolling_count_sql(scope, MEETING, "held_on", conditions=CLU)),
-        changes=lambda since, today: changed_ranges(
-            model(MEETING).objects.filter(updated_at__gte=since),
-            prefecture="prefecture_id",
-            first="held_on",
-            today=today,
-        ),
-        first_day=lambda: model(MEETING).objects.filter(kind="clu").aggregate(first=Min("held_on"))["first"],
-        watches=(MEETING,),
-    )
+    rolling_count_computation("clu_meetings_per_year", MEETING, "held_on", conditions=CLU, first_of={"kind": "clu"})
 )
