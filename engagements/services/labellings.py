@@ -227,10 +227,14 @@ def _record(labelling, *, by, kind, happened_on, note="", evidence=None):
     return labelling
 
 
-def _status_step(status, *, by, labelling, kind, happened_on, note, evidence):
-    """A step that only moves the cycle to ``status`` (plan revision, renewal audit)."""
+# The steps that only move the cycle to a status.
+STATUS_STEPS = {Kind.PLAN_REVISION: Status.PLAN_REVISION, Kind.RENEWAL_AUDIT: Status.RENEWAL}
+
+
+def _status_step(kind, *, by, labelling, happened_on, note, evidence):
+    """A step of STATUS_STEPS: the cycle moves to its status."""
     labelling = _open_step(by=by, labelling=labelling, kind=kind, happened_on=happened_on, evidence=evidence)
-    labelling.status = status
+    labelling.status = STATUS_STEPS[kind]
     return _record(labelling, by=by, kind=kind, happened_on=happened_on, note=note, evidence=evidence)
 
 
@@ -374,13 +378,7 @@ def labelling_record_internal_evaluation(
 def labelling_record_plan_revision(*, by, labelling, happened_on, note="", evidence=None) -> Labelling:
     """The action plan revised after the internal evaluation (corrective actions)."""
     return _status_step(
-        Status.PLAN_REVISION,
-        by=by,
-        labelling=labelling,
-        kind=Kind.PLAN_REVISION,
-        happened_on=happened_on,
-        note=note,
-        evidence=evidence,
+        Kind.PLAN_REVISION, by=by, labelling=labelling, happened_on=happened_on, note=note, evidence=evidence
     )
 
 
@@ -470,13 +468,7 @@ def labelling_record_follow_up_audit(*, by, labelling, happened_on, note="", evi
 def labelling_record_renewal_audit(*, by, labelling, happened_on, note="", evidence=None) -> Labelling:
     """The renewal audit; the body's decision follows (``labelling_record_decision``)."""
     return _status_step(
-        Status.RENEWAL,
-        by=by,
-        labelling=labelling,
-        kind=Kind.RENEWAL_AUDIT,
-        happened_on=happened_on,
-        note=note,
-        evidence=evidence,
+        Kind.RENEWAL_AUDIT, by=by, labelling=labelling, happened_on=happened_on, note=note, evidence=evidence
     )
 
 

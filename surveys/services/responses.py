@@ -138,7 +138,23 @@ def _check_comment(comment, consent, errors):
     return comment
 
 
-def _write(*, campaign, site, service, channel, answers, comment, consent, answered_on, by, submission_key):
+def _save(*, errors, campaign, site, service, channel, answers, comment, consent, answered_on, by, submission_key):
+    """Check the channel, place, answers and comment: with the ``errors`` found before, all raised at once; else
+    write the response."""
+    if CAMPAIGN_CHANNEL[channel] not in (campaign.channels or []):
+        label = Campaign.Channel(CAMPAIGN_CHANNEL[channel]).label.lower()
+        errors.setdefault("channel", f"Cette enquête ne recueille pas de réponses par ce canal ({label}).")
+    _check_place(campaign, site, service, errors)
+    try:
+        answers = clean_answers(campaign, answers or {})
+    except ValidationError as error:
+        errors.update(error.message_dict)
+        answers = {}
+    comment = _check_comment(comment, consent, errors)
+    if not errors and not answers and not comment:
+        errors["answers"] = "Répondez au moins à une question ou laissez un commentaire."
+    if errors:
+        raise ValidationError(errors)
     response = Response(
         campaign=campaign,
         prefecture_id=campaign.prefecture_id,
@@ -165,37 +181,6 @@ def _write(*, campaign, site, service, channel, answers, comment, consent, answe
         for code, value in answers.items()
     )
     return response
-
-
-def _save(*, errors, campaign, site, service, channel, answers, comment, consent, answered_on, by, submission_key):
-    """Check the channel, place, answers and comment: with the ``errors`` found before, all raised at once; else
-    write the response."""
-    if CAMPAIGN_CHANNEL[channel] not in (campaign.channels or []):
-        label = Campaign.Channel(CAMPAIGN_CHANNEL[channel]).label.lower()
-        errors.setdefault("channel", f"Cette enquête ne recueille pas de réponses par ce canal ({label}).")
-    _check_place(campaign, site, service, errors)
-    try:
-        answers = clean_answers(campaign, answers or {})
-    except ValidationError as error:
-        errors.update(error.message_dict)
-        answers = {}
-    comment = _check_comment(comment, consent, errors)
-    if not errors and not answers and not comment:
-        errors["answers"] = "Répondez au moins à une question ou laissez un commentaire."
-    if errors:
-        raise ValidationError(errors)
-    return _write(
-        campaign=campaign,
-        site=site,
-        service=service,
-        channel=channel,
-        answers=answers,
-        comment=comment,
-        consent=consent,
-        answered_on=answered_on,
-        by=by,
-        submission_key=submission_key,
-    )
 
 
 def _sent_before(campaign, submission_key):
