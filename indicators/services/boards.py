@@ -33,15 +33,8 @@ SHORT_STATUS = {
 }
 
 
-@dataclass
-class Cell:
-    period: object
-    value: object = None  # Decimal or None
-    status: str = Status.MISSING
-    numerator: int | None = None
-    denominator: int | None = None
-    source: str = ""
-    measurement_id: int | None = None
+class _StatusLabels:
+    """The DSFR badge and the short label of ``self.status`` (a cell's, a row's latest)."""
 
     @property
     def badge(self):
@@ -53,7 +46,18 @@ class Cell:
 
 
 @dataclass
-class BoardRow:
+class Cell(_StatusLabels):
+    period: object
+    value: object = None  # Decimal or None
+    status: str = Status.MISSING
+    numerator: int | None = None
+    denominator: int | None = None
+    source: str = ""
+    measurement_id: int | None = None
+
+
+@dataclass
+class BoardRow(_StatusLabels):
     indicator: Indicator
     cells: list = field(default_factory=list)  # one per month shown, oldest first
     last_period: object = None  # latest month measured, even before the months shown
@@ -69,14 +73,6 @@ class BoardRow:
     def status(self):
         latest = self.latest
         return latest.status if latest else Status.MISSING
-
-    @property
-    def badge(self):
-        return STATUS_BADGES[self.status]
-
-    @property
-    def status_label(self):
-        return SHORT_STATUS[self.status]
 
     @property
     def measured(self):
