@@ -9,10 +9,11 @@ from .base import (
     Row,
     as_date,
     changed_ranges,
-    grouped_sql,
     in_prefectures,
     model,
+    month_changes,
     months_table,
+    ratio_rows,
     register,
     rolling_count_computation,
 )
@@ -29,21 +30,10 @@ CLU = [("kind", "=", "clu")]
 # --- actions done by their due date -------------------------------------------------------------------------
 
 
-def _actions(scope):
+def _actions_counted(scope):
     """Among the actions due in the month (abandoned ones aside), the share done by their due date; open ones past
     due are late, open ones not yet due are left out. Per site; the prefecture-wide actions make a row of their
     prefecture (``site_id`` None)."""
-    for row in _actions_counted(scope):
-        if row["denominator"]:
-            yield Row(row["prefecture_id"], row["site_id"], row["month"], row["numerator"], row["denominator"])
-
-
-def _actions_sql(scope):
-    columns = ("q.prefecture_id", "q.site_id", "q.month::date", "q.numerator", "q.denominator", "NULL::numeric")
-    return grouped_sql(_actions_counted(scope), columns, where="q.denominator > 0")
-
-
-def _actions_counted(scope):
     actions = scope.restrict(
         model(ACTION)
         .objects.exclude(status="abandoned")
@@ -64,17 +54,9 @@ def _actions_counted(scope):
 register(
     Computation(
         code="actions_on_time",
-        compute=_actions,
-        sql=_actions_sql,
+        **ratio_rows(_actions_counted, prefecture="prefecture_id"),
+        **month_changes(lambda: model(ACTION).objects.filter(due_on__isnull=False), "due_on"),
         open_start=True,
-        changes=lambda since, today: changed_ranges(
-            model(ACTION).objects.filter(updated_at__gte=since, due_on__isnull=False),
-            prefecture="prefecture_id",
-            first="due_on",
-            last="due_on",
-            today=today,
-        ),
-        first_day=lambda: model(ACTION).objects.aggregate(first=Min("due_on"))["first"],
         watches=(ACTION,),
     )
 )
