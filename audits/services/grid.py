@@ -133,10 +133,19 @@ def assessment_record(
     return cell
 
 
-def _fill_cells(*, by, audit, existing, values, origin, overwrite, reason) -> int:
+def _blank(cell):
+    return cell.result == Result.NOT_ASSESSED and not cell.comment
+
+
+def _mystery_or_not_assessed(cell):
+    return cell.origin == Origin.MYSTERY or cell.result == Result.NOT_ASSESSED
+
+
+def _fill_cells(audit, values, origin, *, overwrite, by, reason) -> int:
     """Write ``values`` ({(engagement_id, site_id): (result, comment)}) into the grid, marked ``origin``: a
-    missing cell is created, an ``existing`` one is replaced when ``overwrite(cell)`` says so; with their
+    missing cell is created, an existing one (locked) is replaced when ``overwrite(cell)`` says so; with their
     history (``reason``). Returns the number of cells written (grid_prefill, mystery_feed_grid)."""
+    existing = {(cell.engagement_id, cell.site_id): cell for cell in audit.assessments.select_for_update()}
     to_create, to_update = [], []
     now = timezone.now()
     for (engagement_id, site_id), (result, comment) in values.items():
@@ -188,7 +197,6 @@ def grid_prefill(*, by, audit, source=None) -> int:
         for cell in source.assessments.select_related("engagement").exclude(result=Result.NOT_ASSESSED)
         if cell.site_id in site_ids and cell.engagement.module_id in module_ids
     ]
-    existing = {(cell.engagement_id, cell.site_id): cell for cell in audit.assessments.all()}
     label = f"Repris de l'{source.title[0].lower()}{source.title[1:]}"
     values = {
         (old.engagement_id, old.site_id): (
@@ -197,15 +205,7 @@ def grid_prefill(*, by, audit, source=None) -> int:
         )
         for old in previous
     }
-    return _fill_cells(
-        by=by,
-        audit=audit,
-        existing=existing,
-        values=values,
-        origin=Origin.PREFILLED,
-        overwrite=lambda cell: cell.result == Result.NOT_ASSESSED and not cell.comment,
-        reason=label,
-    )
+    return _fill_cells(audit, values, Origin.PREFILLED, overwrite=_blank, by=by, reason=label)
 
 
 # --- reading the grid -----------------------------------------------------------------------------
@@ -400,7 +400,6 @@ def mystery_feed_grid(*, by, audit) -> int:
         visits.setdefault(key, set()).add(criterion.visit_id)
     if not totals:
         raise ValidationError("Aucun critère des visites et appels mystère n'est rattaché à un engagement.")
-    existing = {(cell.engagement_id, cell.site_id): cell for cell in audit.assessments.select_for_update()}
     values = {}
     for key, (score, max_score) in totals.items():
         count = len(visits[key])
@@ -409,12 +408,5 @@ def mystery_feed_grid(*, by, audit) -> int:
             f"sur {count} visite{'s' if count > 1 else ''} ou appel{'s' if count > 1 else ''}."
         )
         values[key] = (mystery_result(score, max_score), comment)
-    return _fill_cells(
-        by=by,
-        audit=audit,
-        existing=existing,
-        values=values,
-        origin=Origin.MYSTERY,
-        overwrite=lambda cell: cell.origin == Origin.MYSTERY or cell.result == Result.NOT_ASSESSED,
-        reason="Résultats de l'enquête mystère",
-    )
+    reason = "Résultats de l'enquête mystère"
+    return _fill_cells(audit, values, Origin.MYSTERY, overwrite=_mystery_or_not_assessed, by=by, reason=reason)

@@ -16,14 +16,29 @@ except ImportError:  # pragma: no cover - the audits app is not there
     Audit = None
 
 
-def audit_notices(people, *, pk, step, event, stage, due_on, today, late, due, body):
-    """The notices about an audit's ``step`` (its report, the response to its findings), due on ``due_on``:
-    kind ``<event>_late`` or ``<event>_due``, title ``late`` or ``due`` (base.stage_title), a link to the audit."""
+# What is expected of an audit, by step: the kind of its notices (``<event>_late``, ``<event>_due``), what it is
+# and how « expected » agrees with it in its titles.
+STEPS = {
+    "report": ("audit_report", "Rapport d'audit", "attendu"),
+    "response": ("finding_response", "Réponse argumentée", "attendue"),
+}
+
+
+def audit_notices(people, *, step, pk, stage, due_on, today, body):
+    """The notices about an audit's ``step`` (STEPS: its report, the response to its findings), due on ``due_on``,
+    with a link to the audit."""
+    event, what, expected = STEPS[step]
     return base.notices(
         people,
         key=f"audit:{pk}:{due_on.isoformat()}:{step}:{stage}",
         kind=f"{event}_{'late' if stage == base.OVERDUE else 'due'}",
-        title=base.stage_title(stage, due_on, today, late=late, due=due),
+        title=base.stage_title(
+            stage,
+            due_on,
+            today,
+            late=f"{what} en retard : {expected} le {short_date(due_on)}",
+            due=f"{what} {expected} le {short_date(due_on)}",
+        ),
         body=body,
         url=reverse("audit_detail", kwargs={"pk": pk}),
         due_on=due_on,
@@ -54,17 +69,10 @@ def collect(today):
         stage = base.stage_of(due_on, today, days_before)
         if stage is None:
             continue
-        label = f"{kinds.get(kind, kind)} terminé le {short_date(end_on)}"
-        found += audit_notices(
-            auditors.get(pk, set()) | managers.get(prefecture_id, set()),
-            pk=pk,
-            step="report",
-            event="audit_report",
-            stage=stage,
-            due_on=due_on,
-            today=today,
-            late=f"Rapport d'audit en retard : attendu le {short_date(due_on)}",
-            due=f"Rapport d'audit attendu le {short_date(due_on)}",
-            body=f"{label}. Le rapport écrit est attendu dans les 15 jours suivant le dernier jour d'audit.",
+        people = auditors.get(pk, set()) | managers.get(prefecture_id, set())
+        body = (
+            f"{kinds.get(kind, kind)} terminé le {short_date(end_on)}. Le rapport écrit est attendu dans les 15 jours "
+            "suivant le dernier jour d'audit."
         )
+        found += audit_notices(people, step="report", pk=pk, stage=stage, due_on=due_on, today=today, body=body)
     return found

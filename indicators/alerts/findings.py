@@ -48,19 +48,10 @@ def collect(today):
         if stage is None:
             continue
         count = f"{waiting} constat{'s' if waiting > 1 else ''}"
-        found += audit_notices(
-            managers.get(prefecture_id, set()),
-            pk=pk,
-            step="response",
-            event="finding_response",
-            stage=stage,
-            due_on=due_on,
-            today=today,
-            late=f"Réponse argumentée en retard : attendue le {short_date(due_on)}",
-            due=f"Réponse argumentée attendue le {short_date(due_on)}",
-            body=(
-                f"{kinds.get(kind, kind)} : rapport remis le {short_date(delivered_on)}, {count} (points sensibles ou "
-                "non-conformités) sans réponse argumentée."
-            ),
+        body = (
+            f"{kinds.get(kind, kind)} : rapport remis le {short_date(delivered_on)}, {count} (points sensibles ou "
+            "non-conformités) sans réponse argumentée."
         )
+        people = managers.get(prefecture_id, set())
+        found += audit_notices(people, step="response", pk=pk, stage=stage, due_on=due_on, today=today, body=body)
     return found
