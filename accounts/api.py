@@ -19,6 +19,7 @@ from accounts.serializers import (
     TokenRequestSerializer,
 )
 from qualipref.lib import bounds
+from qualipref.lib.drf import ReadWriteViewSet
 
 
 class TokenView(generics.GenericAPIView):
@@ -89,13 +90,12 @@ class MembershipEndSerializer(serializers.Serializer):
     on = serializers.DateField(required=False, help_text="Dernier jour de validité (hier par défaut).")
 
 
-class MembershipViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+class MembershipViewSet(ReadWriteViewSet):
     """Memberships: the user's own, and those of the prefectures they manage (who holds which role where)."""
 
     queryset = Membership.objects.none()  # the schema's model; requests use get_queryset()
     serializer_class = MembershipSerializer
     filterset_class = MembershipFilter
-    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
         return (

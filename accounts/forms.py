@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from accounts import access
 from accounts.models import Role, User
-from qualipref.lib.forms import QualiprefForm, date_input
+from qualipref.lib.forms import PeriodForm, QualiprefForm, date_input
 from sites.models import Prefecture, Site
 
 # --- sign-in and passwords ------------------------------------------------------------------------
@@ -44,7 +44,7 @@ class PasswordChangeForm(QualiprefForm, auth_forms.PasswordChangeForm):
 # --- memberships ----------------------------------------------------------------------------------
 
 
-class MembershipForm(QualiprefForm):
+class MembershipForm(PeriodForm):
     """Give an existing person a role on a prefecture or a site the actor manages."""
 
     username = forms.CharField(
@@ -97,12 +97,7 @@ class MembershipForm(QualiprefForm):
         except User.DoesNotExist:
             raise forms.ValidationError(f"Aucun utilisateur actif n’a l’identifiant « {username} ».") from None
 
-    def clean(self):
-        cleaned = super().clean()
-        valid_from, valid_until = cleaned.get("valid_from"), cleaned.get("valid_until")
-        if valid_from and valid_until and valid_until < valid_from:
-            self.add_error("valid_until", "La date de fin doit être postérieure ou égale à la date de début.")
-        return cleaned
+    period = ("valid_from", "valid_until", "La date de fin doit être postérieure ou égale à la date de début.")
 
 
 # --- API tokens -----------------------------------------------------------------------------------

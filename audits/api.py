@@ -39,6 +39,7 @@ from audits.services import findings as finding_services
 from audits.services import grid as grid_services
 from audits.services import reports as report_services
 from engagements.serializers.actions import ActionHistoryEntrySerializer, ActionSerializer
+from qualipref.lib.drf import ReadWriteViewSet
 
 
 def _check_window(user, audit):
@@ -52,14 +53,13 @@ def readable_audits(user):
     return Audit.objects.readable_by(user)
 
 
-class AuditViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+class AuditViewSet(ReadWriteViewSet):
     """Audits of the prefectures the user sees (auditors: the audits assigned to them). Filters: prefecture,
     labelling, kind (repeatable), status (repeatable), year, late."""
 
     queryset = Audit.objects.none()  # the schema's model; requests use get_queryset()
     serializer_class = AuditSerializer
     filterset_class = AuditFilter
-    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
         counts = {

@@ -5,35 +5,16 @@ from django import forms
 from django.utils import timezone
 
 from accounts import access
-from accounts.models import Membership, User
+from accounts.models import User
 from audits.models import Assessment, Audit, Finding, MysteryVisit
 from audits.services import audits as audit_services
 from audits.services import grid as grid_services
-from engagements.models import ActionPlan, Engagement, Labelling, Module
-from engagements.services import actions as action_services
+from engagements.forms.actions import NotPastDueOnMixin, offer_plans_and_owners
+from engagements.forms.labellings import ModuleChoiceField, SiteChoiceField
+from engagements.models import ActionPlan, Engagement, Labelling
 from qualipref.lib import uploads
 from qualipref.lib.forms import QualiprefForm, date_input
 from sites.models import Prefecture, Site
-
-
-class PersonChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.get_full_name() or obj.username
-
-
-class PeopleChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj):
-        return obj.get_full_name() or obj.username
-
-
-class SiteChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, site):
-        return f"{site.name} ({site.get_kind_display().lower()})"
-
-
-class ModuleChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, module):
-        return f"Module {module.number} – {module.title}"
 
 
 class CycleChoiceField(forms.ModelChoiceField):
@@ -77,6 +58,13 @@ def manageable_cycles(actor):
     )
 
 
+def _checkboxes(field_class, label, help_text):
+    """An optional list of checkboxes; the form's ``__init__`` sets its choices."""
+    return field_class(
+        label=label, queryset=None, required=False, widget=forms.CheckboxSelectMultiple, help_text=help_text
+    )
+
+
 class AuditForm(QualiprefForm):
     """An audit's nature, body, dates, scope and auditors (creation and edit)."""
 
@@ -92,26 +80,14 @@ class AuditForm(QualiprefForm):
         widget=date_input(),
         help_text="Le rapport est attendu 15 jours après le dernier jour d’audit.",
     )
-    sites = SiteChoiceField(
-        label="Sites audités",
-        queryset=Site.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text="Sites du périmètre du cycle ; aucun coché : tout le périmètre.",
+    sites = _checkboxes(
+        SiteChoiceField, "Sites audités", "Sites du périmètre du cycle ; aucun coché : tout le périmètre."
     )
-    modules = ModuleChoiceField(
-        label="Modules audités",
-        queryset=Module.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text="Modules du périmètre du cycle ; aucun coché : tout le périmètre.",
+    modules = _checkboxes(
+        ModuleChoiceField, "Modules audités", "Modules du périmètre du cycle ; aucun coché : tout le périmètre."
     )
-    auditors = PeopleChoiceField(
-        label="Auditeurs",
-        queryset=User.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text="Personnes titulaires d’une habilitation d’auditeur.",
+    auditors = _checkboxes(
+        forms.ModelMultipleChoiceField, "Auditeurs", "Personnes titulaires d’une habilitation d’auditeur."
     )
     access_from = forms.DateField(label="Accès des auditeurs à partir du", widget=date_input(), required=False)
     access_until = forms.DateField(
@@ -122,35 +98,14 @@ class AuditForm(QualiprefForm):
     )
     summary = forms.CharField(label="Synthèse", required=False, widget=forms.Textarea(attrs={"rows": 5}))
 
-    SERVICE_FIELDS = (
-        "kind",
-        "body",
-        "start_on",
-        "end_on",
-        "sites",
-        "modules",
-        "auditors",
-        "access_from",
-        "access_until",
-    )
-
     def __init__(self, *args, labelling, audit=None, **kwargs):
         if audit is not None:
-            kwargs.setdefault(
-                "initial",
-                {
-                    "kind": audit.kind,
-                    "body": audit.body,
-                    "start_on": audit.start_on,
-                    "end_on": audit.end_on,
-                    "sites": list(audit.sites.all()),
-                    "modules": list(audit.modules.all()),
-                    "auditors": list(audit.auditors.all()),
-                    "access_from": audit.access_from,
-                    "access_until": audit.access_until,
-                    "summary": audit.summary,
-                },
-            )
+            many = audit_services.MANY_FIELDS
+            initial = {
+                name: list(getattr(audit, name).all()) if name in many else getattr(audit, name)
+                for name in audit_services.FIELDS
+            }
+            kwargs.setdefault("initial", initial)
         super().__init__(*args, **kwargs)
         self.fields["sites"].queryset = labelling.sites.order_by("kind", "name")
         self.fields["modules"].queryset = labelling.modules.order_by("number")
@@ -159,11 +114,10 @@ class AuditForm(QualiprefForm):
             self.fields["kind"].disabled = True
 
     def service_fields(self):
-        data = {name: self.cleaned_data[name] for name in self.SERVICE_FIELDS}
-        data["sites"] = list(data["sites"])
-        data["modules"] = list(data["modules"])
-        data["auditors"] = list(data["auditors"])
-        data["summary"] = self.cleaned_data["summary"]
+        data = {
+            name: list(self.cleaned_data[name]) if name in audit_services.MANY_FIELDS else self.cleaned_data[name]
+            for name in audit_services.FIELDS
+        }
         if self.fields["kind"].disabled:
             data.pop("kind")
         return data
@@ -246,7 +200,7 @@ class ResponseForm(QualiprefForm):
     )
 
 
-class FindingActionForm(QualiprefForm):
+class FindingActionForm(NotPastDueOnMixin, QualiprefForm):
     """The action made of a finding: its title, plan, site, owner and due date."""
 
     title = forms.CharField(label="Intitulé de l’action", max_length=250)
@@ -255,7 +209,7 @@ class FindingActionForm(QualiprefForm):
     site = forms.ModelChoiceField(
         label="Site", queryset=Site.objects.none(), required=False, empty_label="Toute la préfecture"
     )
-    owner = PersonChoiceField(
+    owner = forms.ModelChoiceField(
         label="Pilote", queryset=User.objects.none(), required=False, empty_label="— À désigner —"
     )
     due_on = forms.DateField(label="Échéance", widget=date_input(), required=False)
@@ -263,30 +217,17 @@ class FindingActionForm(QualiprefForm):
     def __init__(self, *args, actor, finding, **kwargs):
         super().__init__(*args, **kwargs)
         prefecture = finding.audit.prefecture
-        self.fields["plan"].queryset = ActionPlan.objects.filter(prefecture=prefecture).order_by("-created_at")
-        default = action_services.current_plan(prefecture)
-        if default is not None:
-            self.fields["plan"].initial = default.pk
+        offer_plans_and_owners(self, prefecture)
         sites = access.scope_sites_for_new_actions(Site.objects.filter(prefecture=prefecture, is_active=True), actor)
         self.fields["site"].queryset = sites.order_by("name")
         self.fields["site"].initial = finding.site_id
         if not access.can_create_action(actor, prefecture, None):
             self.fields["site"].required = True
             self.fields["site"].empty_label = None
-        owners = access.action_owner_memberships(Membership.objects.active(), [prefecture.pk])
-        self.fields["owner"].queryset = User.objects.filter(is_active=True, pk__in=owners.values("user_id")).order_by(
-            "last_name", "first_name", "username"
-        )
 
     @property
     def has_plan(self):
         return self.fields["plan"].queryset.exists()
-
-    def clean_due_on(self):
-        due_on = self.cleaned_data["due_on"]
-        if due_on is not None and due_on < timezone.localdate():
-            raise forms.ValidationError("L’échéance ne peut pas précéder la date de création de l’action.")
-        return due_on
 
 
 class CloseForm(QualiprefForm):

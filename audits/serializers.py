@@ -96,19 +96,7 @@ class AuditWriteSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Audit
-        fields = [
-            "labelling",
-            "kind",
-            "body",
-            "start_on",
-            "end_on",
-            "sites",
-            "modules",
-            "auditors",
-            "access_from",
-            "access_until",
-            "summary",
-        ]
+        fields = ["labelling", *audit_services.FIELDS]
         extra_kwargs = {name: {"required": False} for name in fields}
 
     def __init__(self, *args, **kwargs):

@@ -30,11 +30,9 @@ import argparse
 import contextlib
 import csv
 import datetime
-import http.client
 import io
 import json
 import os
-import re
 import shutil
 import signal
 import socket
@@ -57,6 +55,8 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.db import close_old_connections, connection  # noqa: E402
+
+from bench import client  # noqa: E402
 
 BENCH_DATABASE = "bench_faults"
 BIN = Path(sys.executable).parent
@@ -164,48 +164,19 @@ class Processes:
 # --- HTTP ----------------------------------------------------------------------------------------------------
 
 
-class Client:
-    """A session on the server (HTTPS as seen by Django, behind the proxy header; cookies kept by hand)."""
+class Client(client.Client):
+    """The bench's session (bench.client) with the API token of the demo manager and the CSV upload."""
 
     def __init__(self, port):
-        self.port, self.cookies, self.token = port, {}, None
-
-    def request(self, method, path, body=None, headers=None):
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-        all_headers = {
-            "X-Forwarded-Proto": "https",
-            "Host": f"127.0.0.1:{self.port}",
-            "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
-            **(headers or {}),
-        }
-        try:
-            conn.request(method, path, body=body, headers=all_headers)
-            response = conn.getresponse()
-            content = response.read()
-        finally:
-            conn.close()
-        for name, value in response.getheaders():
-            if name.lower() == "set-cookie":
-                key, _, rest = value.partition("=")
-                self.cookies[key] = rest.split(";", 1)[0]
-        return response.status, content
+        super().__init__(port)
+        self.token = None
 
     def api(self, method, path, payload=None):
         headers = {"Authorization": f"Token {self.token}", "Content-Type": "application/json"}
         return self.request(method, path, None if payload is None else json.dumps(payload), headers)
 
-    def _origin(self):
-        origin = f"https://127.0.0.1:{self.port}"
-        return {"Origin": origin, "Referer": origin + "/"}
-
     def log_in(self):
-        _, page = self.request("GET", "/comptes/connexion/")
-        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1).decode()
-        body = f"csrfmiddlewaretoken={token}&username={USERNAME}&password={PASSWORD}"
-        headers = {"Content-Type": "application/x-www-form-urlencoded", **self._origin()}
-        status, _ = self.request("POST", "/comptes/connexion/", body, headers)
-        if status != 302 or "sessionid" not in self.cookies:
-            raise RuntimeError(f"Connexion refusée ({status})")
+        super().log_in(USERNAME, PASSWORD)
         status, content = self.request(
             "POST",
             "/api/v1/auth/token/",
@@ -218,8 +189,7 @@ class Client:
 
     def upload(self, path, content, filename, fields):
         """A multipart form with the page's CSRF token, ``fields`` and ``file``."""
-        _, page = self.request("GET", path)
-        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1).decode()
+        token = self.csrf_token(path)
         boundary = uuid.uuid4().hex
         fields = {"csrfmiddlewaretoken": token, **fields}
         body = "".join(
@@ -234,7 +204,7 @@ class Client:
             + content
             + f"\r\n--{boundary}--\r\n".encode()
         )
-        headers = {"Content-Type": f"multipart/form-data; boundary={boundary}", **self._origin()}
+        headers = {"Content-Type": f"multipart/form-data; boundary={boundary}", **self.origin()}
         return self.request("POST", path, body, headers)
 
 

@@ -24,9 +24,7 @@ Prints each measure next to its goal; exits 1 when the recomputation writes anyt
 
 import argparse
 import datetime
-import http.client
 import os
-import re
 import shutil
 import signal
 import socket
@@ -51,6 +49,8 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
+
+from bench.client import Client  # noqa: E402
 
 BENCH_DATABASE = "bench_scale_national"
 GOALS = {"ratio": 2.0, "month": 2.0, "p95": 0.200, "memory": 300}
@@ -158,45 +158,6 @@ def _wait_for(condition, timeout, what):
             return
         time.sleep(0.2)
     raise RuntimeError(f"{what} : pas prêt après {timeout} s")
-
-
-class Client:
-    """A session on the server (HTTPS as seen by Django, behind the proxy header; cookies kept by hand)."""
-
-    def __init__(self, port):
-        self.port, self.cookies = port, {}
-
-    def request(self, method, path, body=None, headers=None):
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-        all_headers = {
-            "X-Forwarded-Proto": "https",
-            "Host": f"127.0.0.1:{self.port}",
-            "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
-            **(headers or {}),
-        }
-        conn.request(method, path, body=body, headers=all_headers)
-        response = conn.getresponse()
-        content = response.read()
-        for name, value in response.getheaders():
-            if name.lower() == "set-cookie":
-                key, _, rest = value.partition("=")
-                self.cookies[key] = rest.split(";", 1)[0]
-        conn.close()
-        return response.status, content
-
-    def log_in(self, username, password):
-        _, page = self.request("GET", "/comptes/connexion/")
-        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1).decode()
-        origin = f"https://127.0.0.1:{self.port}"
-        body = f"csrfmiddlewaretoken={token}&username={username}&password={password}"
-        status, _ = self.request(
-            "POST",
-            "/comptes/connexion/",
-            body,
-            {"Content-Type": "application/x-www-form-urlencoded", "Origin": origin, "Referer": origin + "/"},
-        )
-        if status != 302 or "sessionid" not in self.cookies:
-            raise RuntimeError(f"Connexion refusée ({status})")
 
 
 def _percentiles(port, cookies, path, *, clients, requests):

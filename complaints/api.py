@@ -10,7 +10,7 @@ A user who may see a complaint but not handle it gets 403 on writes.
 """
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import status
 from rest_framework.decorators import action as route
 from rest_framework.response import Response
 
@@ -25,6 +25,7 @@ from complaints.serializers import (
     ComplaintWriteSerializer,
     HistoryEntrySerializer,
 )
+from qualipref.lib.drf import ReadWriteViewSet
 
 COMPLAINT_RELATIONS = ("site", "prefecture", "assigned_to")
 
@@ -34,7 +35,7 @@ def complaints_for(user):
     return Complaint.objects.for_user(user).select_related(*COMPLAINT_RELATIONS)
 
 
-class ComplaintViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+class ComplaintViewSet(ReadWriteViewSet):
     """Complaints and suggestions of the sites the user may see. Filters: prefecture, site, service, kind,
     status, channel, category, assigned_to, overdue, due_this_week, year, received_after, received_before,
     reference. The requester's personal data (``requester_*``) is given only to the people who handle the
@@ -43,7 +44,6 @@ class ComplaintViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewset
     queryset = Complaint.objects.none()  # the schema's model; requests use get_queryset()
     serializer_class = ComplaintSerializer
     filterset_class = ComplaintFilter
-    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
         return complaints_for(self.request.user).order_by("-received_on", "-pk")

@@ -236,49 +236,39 @@ def _answered_2015(*, reference, kind, prefecture, site, received_on, delay, tex
 
 
 def _load_2015(prefecture, sites, users, by):
-    number = 0
+    # (kind, site, received on, delay in working days, texts, handler), numbered in this order.
+    items = []
     for site_index, (site_name, count) in enumerate(SITES_2015):
         site = sites[site_name]
         calendar = calendars.calendar_for_site(site)
         handler = users.get(HANDLERS.get(site_name, "qualite13"))
         for i in range(count):
-            number += 1
             # Spread over the year, on working days; answered 2 to 14 working days later.
             month = 1 + (i * 12) // count
-            _answered_2015(
-                reference=references.format_reference(
-                    kind=Complaint.Kind.COMPLAINT, department_id="13", year=2015, number=number
-                ),
-                kind=Complaint.Kind.COMPLAINT,
-                prefecture=prefecture,
-                site=site,
-                received_on=_working_day_on_or_after(
-                    calendar, datetime.date(2015, month, 2 + (i * 7 + site_index) % 20)
-                ),
-                delay=2 + (i * 5 + site_index * 3) % 13,
-                texts=TEXTS[(number - 1) % len(TEXTS)],
-                handler=handler,
-                by=by,
+            received_on = _working_day_on_or_after(calendar, datetime.date(2015, month, 2 + (i * 7 + site_index) % 20))
+            texts = TEXTS[len(items) % len(TEXTS)]
+            items.append(
+                (Complaint.Kind.COMPLAINT, site, received_on, 2 + (i * 5 + site_index * 3) % 13, texts, handler)
             )
     for index, (site_name, *texts) in enumerate(SUGGESTIONS_2015):
-        number += 1
         site = sites[site_name]
+        received_on = _working_day_on_or_after(
+            calendars.calendar_for_site(site), datetime.date(2015, 4 + 5 * index, 14)
+        )
+        items.append((Complaint.Kind.SUGGESTION, site, received_on, 6 + index, tuple(texts), users.get("qualite13")))
+    for number, (kind, site, received_on, delay, texts, handler) in enumerate(items, start=1):
         _answered_2015(
-            reference=references.format_reference(
-                kind=Complaint.Kind.SUGGESTION, department_id="13", year=2015, number=number
-            ),
-            kind=Complaint.Kind.SUGGESTION,
+            reference=references.format_reference(kind=kind, department_id="13", year=2015, number=number),
+            kind=kind,
             prefecture=prefecture,
             site=site,
-            received_on=_working_day_on_or_after(
-                calendars.calendar_for_site(site), datetime.date(2015, 4 + 5 * index, 14)
-            ),
-            delay=6 + index,
-            texts=tuple(texts),
-            handler=users.get("qualite13"),
+            received_on=received_on,
+            delay=delay,
+            texts=texts,
+            handler=handler,
             by=by,
         )
-    references.reserve_up_to(department_id="13", year=2015, number=number)
+    references.reserve_up_to(department_id="13", year=2015, number=len(items))
 
 
 def _working_day_on_or_before(calendar, day):

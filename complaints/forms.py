@@ -3,22 +3,17 @@ complaints.services checks the rules and writes (its French messages are put bac
 
 from django import forms
 from django.db.models import Q
-from django.utils import timezone
 
 from accounts import access
 from accounts.models import User
 from complaints import replies, stats
 from complaints.models import Complaint
+from engagements.forms.actions import NewActionForm
 from engagements.models import Engagement, Labelling, Referential
 from qualipref.lib.forms import QualiprefForm, date_input
 from sites.models import Prefecture, Service, Site
 
 DESCRIPTION_MAX_LENGTH = 5000  # on the public form; agents may type longer letters (services.DESCRIPTION_MAX_LENGTH)
-
-
-class PersonChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.get_full_name() or obj.username
 
 
 class GroupedModelChoiceField(forms.ModelChoiceField):
@@ -87,6 +82,19 @@ def engagement_groups(prefecture_ids):
 # --- the register ---------------------------------------------------------------------------------------
 
 
+def service_field(label):
+    """The ``service`` field of a register item's form: the services of the sites offered, grouped by site; the
+    form (``RegisterItemForm.clean``) refuses one of another site."""
+    return GroupedModelChoiceField(
+        label=label,
+        queryset=Service.objects.none(),
+        widget=ServiceSelect,
+        required=False,
+        empty_label="— Non précisé —",
+        help_text="Le service doit appartenir au site choisi.",
+    )
+
+
 class RegisterItemForm(QualiprefForm):
     """What the forms of an item of a register (complaint, correspondence) share: its site among those the actor
     may record on, the service of that site, « assign to me » on creation. The form declares ``site``,
@@ -129,14 +137,7 @@ class ComplaintForm(RegisterItemForm):
     """What describes a complaint (creation and edit pages)."""
 
     site = GroupedModelChoiceField(label="Site", queryset=Site.objects.none(), empty_label=None)
-    service = GroupedModelChoiceField(
-        label="Service concerné",
-        queryset=Service.objects.none(),
-        widget=ServiceSelect,
-        required=False,
-        empty_label="— Non précisé —",
-        help_text="Le service doit appartenir au site choisi.",
-    )
+    service = service_field("Service concerné")
     kind = forms.ChoiceField(
         label="Nature", choices=Complaint.Kind.choices, widget=forms.RadioSelect, initial=Complaint.Kind.COMPLAINT
     )
@@ -201,7 +202,7 @@ class TemplatePickerForm(QualiprefForm):
 
 
 class ReassignForm(QualiprefForm):
-    assigned_to = PersonChoiceField(
+    assigned_to = forms.ModelChoiceField(
         label="Agent chargé de la réponse",
         queryset=User.objects.none(),
         required=False,
@@ -214,18 +215,7 @@ class ReassignForm(QualiprefForm):
         self.fields["assigned_to"].queryset = users
 
 
-class ComplaintActionForm(QualiprefForm):
-    """The action of the action plan made of a complaint: its title, description and due date."""
-
-    title = forms.CharField(label="Intitulé de l’action", max_length=250)
-    description = forms.CharField(label="Description", required=False, widget=forms.Textarea(attrs={"rows": 4}))
-    due_on = forms.DateField(label="Échéance", widget=date_input(), required=False)
-
-    def clean_due_on(self):
-        due_on = self.cleaned_data["due_on"]
-        if due_on is not None and due_on < timezone.localdate():
-            raise forms.ValidationError("L’échéance ne peut pas précéder la date de création de l’action.")
-        return due_on
+ComplaintActionForm = NewActionForm  # the action made of a complaint
 
 
 class ReplyTemplateForm(QualiprefForm):

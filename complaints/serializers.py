@@ -6,6 +6,7 @@ Writes are validated here for their shape only; complaints.services checks the r
 from rest_framework import serializers
 
 from accounts import access
+from complaints import services
 from complaints.models import REQUESTER_FIELDS, Complaint
 from complaints.register.serializers import RegisterItemSerializer, RegisterItemWriteSerializer, request_user
 from engagements.models import Engagement
@@ -89,18 +90,7 @@ class ComplaintWriteSerializer(RegisterItemWriteSerializer):
 
     class Meta:
         model = Complaint
-        fields = [
-            "site",
-            "service",
-            "kind",
-            "channel",
-            "received_on",
-            "category",
-            "engagement",
-            "description",
-            *REQUESTER_FIELDS,
-            "assigned_to",
-        ]
+        fields = list(services.FIELDS)
         extra_kwargs = {
             "category": {"required": False},
             # Blank texts reach the service, which refuses them with its own message.

@@ -28,20 +28,20 @@ Status = Complaint.Status
 
 DESCRIPTION_MAX_LENGTH = 10_000
 RESPONSE_MAX_LENGTH = 20_000
-EDITABLE_FIELDS = frozenset(
-    {
-        "site",
-        "service",
-        "kind",
-        "channel",
-        "received_on",
-        "category",
-        "engagement",
-        "description",
-        "assigned_to",
-        *REQUESTER_FIELDS,
-    }
+# The fields of a complaint its edit may change, in the order the API's write serializer lists them.
+FIELDS = (
+    "site",
+    "service",
+    "kind",
+    "channel",
+    "received_on",
+    "category",
+    "engagement",
+    "description",
+    *REQUESTER_FIELDS,
+    "assigned_to",
 )
+EDITABLE_FIELDS = frozenset(FIELDS)
 TEMPLATE_FIELDS = frozenset({"title", "body", "is_active"})
 
 
@@ -124,6 +124,25 @@ def _save_new(complaint, *, by):
 # --- creation -----------------------------------------------------------------------------------------
 
 
+def _check_requester_fields(requester):
+    unknown = set(requester) - set(REQUESTER_FIELDS)
+    if unknown:
+        raise ValidationError(f"Champs inconnus : {', '.join(sorted(unknown))}.")
+
+
+def _new_complaint(site, requester, *, category, **fields):
+    """An unsaved complaint of ``site`` and its prefecture, on « autre » when no theme is given, with the
+    requester's fields (blank when not given)."""
+    site = register_services.site_with_prefecture(site)
+    return Complaint(
+        site=site,
+        prefecture=site.prefecture,
+        category=category or Complaint.Category.OTHER,
+        **fields,
+        **{name: requester.get(name) or "" for name in REQUESTER_FIELDS},
+    )
+
+
 @transaction.atomic
 def complaint_create(
     *,
@@ -142,24 +161,20 @@ def complaint_create(
     """Record a complaint or suggestion received on a site (box, letter, counter, phone, e-mail...)."""
     if not access.can_record_complaint(by, site):
         raise PermissionDenied("Vous ne pouvez pas enregistrer de réclamation pour ce site.")
-    unknown = set(requester) - set(REQUESTER_FIELDS)
-    if unknown:
-        raise ValidationError(f"Champs inconnus : {', '.join(sorted(unknown))}.")
-    site = register_services.site_with_prefecture(site)
-    complaint = Complaint(
-        site=site,
-        prefecture=site.prefecture,
+    _check_requester_fields(requester)
+    complaint = _new_complaint(
+        site,
+        requester,
         service=service,
         kind=kind,
         channel=channel,
         received_on=received_on,
-        category=category or Complaint.Category.OTHER,
+        category=category,
         engagement=engagement,
         description=description,
         assigned_to=assigned_to,
         status=Status.IN_PROGRESS if assigned_to else Status.RECEIVED,
         created_by=by,
-        **{name: requester.get(name) or "" for name in REQUESTER_FIELDS},
     )
     _clean_texts(complaint)
     errors = {}
@@ -177,26 +192,22 @@ def complaint_submit(
 ) -> Complaint:
     """A complaint or suggestion left by a user on the public e-réclamation form (no actor): received today on
     the web channel; an acknowledgement is e-mailed once saved when the user gave an address."""
-    unknown = set(requester) - set(REQUESTER_FIELDS)
-    if unknown:
-        raise ValidationError(f"Champs inconnus : {', '.join(sorted(unknown))}.")
+    _check_requester_fields(requester)
     errors = {}
     if site is None or not site.is_active:
         errors["site"] = "Choisissez un site ouvert au public dans la liste."
     if service is not None and not service.is_active:
         errors["service"] = "Choisissez un service ouvert au public dans la liste."
     _raise(errors)
-    site = register_services.site_with_prefecture(site)
-    complaint = Complaint(
-        site=site,
-        prefecture=site.prefecture,
+    complaint = _new_complaint(
+        site,
+        requester,
         service=service,
         kind=kind,
         channel=Complaint.Channel.WEB,
         received_on=timezone.localdate(),
-        category=category or Complaint.Category.OTHER,
+        category=category,
         description=description,
-        **{name: requester.get(name) or "" for name in REQUESTER_FIELDS},
     )
     _clean_texts(complaint)
     _check(complaint, errors, today=timezone.localdate())

@@ -42,17 +42,9 @@ class IndicatorSerializer(serializers.ModelSerializer):
             "engagements",
             "abilities",
         ]
+        # The catalogue defines the rest; the API sets only the targets, the freshness and whether it is active.
         read_only_fields = [
-            "code",
-            "name",
-            "short_name",
-            "description",
-            "theme",
-            "unit",
-            "comparison",
-            "frequency",
-            "source",
-            "level",
+            name for name in fields if name not in ("target", "intermediate_target", "freshness_days", "is_active")
         ]
 
     def get_engagements(self, indicator) -> list[str]:

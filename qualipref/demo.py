@@ -115,6 +115,18 @@ TRAINED_AGENTS = [
 ]
 
 
+def _demo_user(username, first_name, last_name):
+    """The demo account ``username`` (created with the demo password when missing)."""
+    user, created = User.objects.get_or_create(
+        username=username,
+        defaults={"first_name": first_name, "last_name": last_name, "email": f"{username}@demo.qualipref.fr"},
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+    return user
+
+
 @transaction.atomic
 def load_demo():
     """Create what is missing; return the demo accounts as (username, role label, scope)."""
@@ -141,13 +153,7 @@ def load_demo():
 
     accounts = []
     for username, first_name, last_name, role, code, site_name in ACCOUNTS:
-        user, created = User.objects.get_or_create(
-            username=username,
-            defaults={"first_name": first_name, "last_name": last_name, "email": f"{username}@demo.qualipref.fr"},
-        )
-        if created:
-            user.set_password(DEMO_PASSWORD)
-            user.save(update_fields=["password"])
+        user = _demo_user(username, first_name, last_name)
         prefecture = prefectures[code] if code else None
         site = Site.objects.get(prefecture=prefecture, name=site_name) if site_name else None
         Membership.objects.get_or_create(
@@ -161,13 +167,7 @@ def load_demo():
 
     sites = {site.name: site for site in Site.objects.filter(prefecture=prefectures["13"])}
     for username, first_name, last_name, site_name in TRAINED_AGENTS:
-        user, created = User.objects.get_or_create(
-            username=username,
-            defaults={"first_name": first_name, "last_name": last_name, "email": f"{username}@demo.qualipref.fr"},
-        )
-        if created:
-            user.set_password(DEMO_PASSWORD)
-            user.save(update_fields=["password"])
+        user = _demo_user(username, first_name, last_name)
         Membership.objects.get_or_create(
             user=user,
             role=Role.AGENT,

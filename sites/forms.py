@@ -2,8 +2,9 @@
 
 from django import forms
 
-from qualipref.lib.forms import QualiprefForm, date_input
+from qualipref.lib.forms import PeriodForm, QualiprefForm, date_input
 from sites.models import Site
+from sites.services import SITE_EDITABLE_FIELDS
 
 
 class SiteForm(QualiprefForm, forms.ModelForm):
@@ -11,16 +12,7 @@ class SiteForm(QualiprefForm, forms.ModelForm):
 
     class Meta:
         model = Site
-        fields = [
-            "name",
-            "kind",
-            "address",
-            "postal_code",
-            "city",
-            "opening_hours",
-            "accessibility_notes",
-            "is_active",
-        ]
+        fields = list(SITE_EDITABLE_FIELDS)
         labels = {
             "name": "Nom du site",
             "kind": "Type de site",
@@ -42,7 +34,7 @@ class SiteForm(QualiprefForm, forms.ModelForm):
         }
 
 
-class ClosureForm(QualiprefForm):
+class ClosureForm(PeriodForm):
     """Days a site is closed, saved by sites.services.closure_create."""
 
     start_on = forms.DateField(label="Premier jour de fermeture", widget=date_input())
@@ -58,12 +50,7 @@ class ClosureForm(QualiprefForm):
         help_text="Par exemple : pont de l’Ascension, travaux, formation des agents.",
     )
 
-    def clean(self):
-        cleaned = super().clean()
-        start_on, end_on = cleaned.get("start_on"), cleaned.get("end_on")
-        if start_on and end_on and end_on < start_on:
-            self.add_error("end_on", "Le dernier jour de fermeture doit être postérieur ou égal au premier.")
-        return cleaned
+    period = ("start_on", "end_on", "Le dernier jour de fermeture doit être postérieur ou égal au premier.")
 
 
 class SiteFilterForm(QualiprefForm):

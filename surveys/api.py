@@ -13,7 +13,7 @@ from django.utils.crypto import constant_time_compare
 from django_ratelimit.core import is_ratelimited
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import status, viewsets
 from rest_framework.decorators import action as route
 from rest_framework.exceptions import NotFound, PermissionDenied, Throttled, ValidationError
 from rest_framework.generics import get_object_or_404  # a non-numeric id is a 404, not a 500
@@ -22,6 +22,7 @@ from rest_framework.response import Response as ApiResponse
 
 from accounts import access
 from qualipref.lib.client_ip import client_ip
+from qualipref.lib.drf import ReadWriteViewSet
 from sites.models import Service, Site
 from surveys import results as results_module
 from surveys.filters import CampaignFilter
@@ -63,14 +64,13 @@ def campaigns_for(user):
     )
 
 
-class CampaignViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+class CampaignViewSet(ReadWriteViewSet):
     """Satisfaction survey campaigns of the user's prefectures (and those covering their sites). Filters:
     prefecture, site, status, kind, questionnaire (code), year. PATCH ``status`` opens or closes a campaign."""
 
     queryset = Campaign.objects.none()
     serializer_class = CampaignSerializer
     filterset_class = CampaignFilter
-    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
         return campaigns_for(self.request.user).order_by("-opens_on", "-pk").distinct()

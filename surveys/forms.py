@@ -4,9 +4,9 @@ writes (their French messages are put back on the fields by the views)."""
 import uuid
 
 from django import forms
-from django.utils import timezone
 
 from accounts import access
+from engagements.forms.actions import NewActionForm
 from qualipref.lib.forms import QualiprefForm, date_input
 from sites.models import Prefecture, Service, Site
 from surveys.models import Campaign, Highlight, Questionnaire
@@ -299,15 +299,4 @@ class HighlightAddForm(QualiprefForm):
     text = forms.CharField(label="Texte", max_length=300)
 
 
-class CampaignActionForm(QualiprefForm):
-    """The action of the action plan proposed by a dimension below target."""
-
-    title = forms.CharField(label="Intitulé de l’action", max_length=250)
-    description = forms.CharField(label="Description", required=False, widget=forms.Textarea(attrs={"rows": 4}))
-    due_on = forms.DateField(label="Échéance", widget=date_input(), required=False)
-
-    def clean_due_on(self):
-        due_on = self.cleaned_data["due_on"]
-        if due_on is not None and due_on < timezone.localdate():
-            raise forms.ValidationError("L’échéance ne peut pas précéder la date de création de l’action.")
-        return due_on
+CampaignActionForm = NewActionForm  # the action proposed by a dimension below target

@@ -23,22 +23,17 @@ from django.utils import timezone
 
 from accounts.models import User
 from audits.models import Assessment, Audit, Finding
-from engagements.models import ActionPlan, Labelling
-from sites.models import Prefecture
+from engagements.models import ActionPlan
 
 from . import current, internal_2015, labelling_2015, val_de_marne_2013
-from .common import engagements_of
+from .common import demo_cycle, engagements_of
 
 
 def _load_bouches_du_rhone(users):
-    prefecture = Prefecture.objects.filter(department_id="13").first()
-    cycle = (
-        Labelling.objects.filter(prefecture=prefecture, referential__code="QP2").select_related("referential").first()
-        if prefecture
-        else None
-    )
+    cycle = demo_cycle("13", "QP2")
     if cycle is None:
         return
+    prefecture = cycle.prefecture
     sites = {site.name: site for site in cycle.sites.all()}
     engagements = engagements_of(cycle.referential)
     plan = ActionPlan.objects.filter(prefecture=prefecture).order_by("created_at").first()  # the 2015-2016 plan

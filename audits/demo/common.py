@@ -7,8 +7,9 @@ import datetime
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from audits.models import Assessment, Audit, Finding, FindingAction
-from engagements.models import Action, Engagement
+from audits.models import Assessment, Finding, FindingAction
+from audits.services.audits import save_new_audit
+from engagements.models import Action, Engagement, Labelling
 
 D = datetime.date
 AFNOR = "AFNOR Certification"
@@ -30,29 +31,34 @@ def aware(day, hour=10):
 # --- writing ---------------------------------------------------------------------------------------------
 
 
+def demo_cycle(department_id, referential_code):
+    """The demo prefecture's cycle on that référentiel (engagements.demo writes it), or None."""
+    return (
+        Labelling.objects.filter(prefecture__department_id=department_id, referential__code=referential_code)
+        .select_related("referential", "prefecture")
+        .first()
+    )
+
+
 def engagements_of(referential):
     return {e.code: e for e in Engagement.objects.filter(referential=referential).select_related("module")}
 
 
 def new_audit(labelling, *, kind, body, start_on, end_on, sites, status, by, **fields):
-    audit = Audit(
-        labelling=labelling,
-        prefecture=labelling.prefecture,
+    return save_new_audit(
+        labelling,
+        by=by,
+        sites=sites,
+        modules=labelling.modules.all(),
         kind=kind,
         body=body,
         start_on=start_on,
         end_on=end_on,
-        report_due_on=Audit.compute_report_due_on(end_on),
         status=status,
         created_by=by,
+        history_date=aware(start_on - datetime.timedelta(days=30)),
         **fields,
     )
-    audit._history_date = aware(start_on - datetime.timedelta(days=30))
-    audit._history_user = by
-    audit.save()
-    audit.sites.set(sites)
-    audit.modules.set(labelling.modules.all())
-    return audit
 
 
 def add_findings(audit, rows, *, by, day):

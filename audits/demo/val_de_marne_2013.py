@@ -4,9 +4,8 @@ Certification (4 improvement recommendations, all followed by corrective measure
 
 from audits.models import Audit, Finding
 from engagements.models import Labelling
-from sites.models import Prefecture
 
-from .common import AFNOR, D, add_findings, engagements_of, new_audit
+from .common import AFNOR, D, add_findings, demo_cycle, engagements_of, new_audit
 
 # The 4 recommendations of the internal audit (dossier de presse), « toutes suivies de mesures correctives ».
 VDM_RECOMMENDATIONS = [
@@ -38,59 +37,58 @@ VDM_STRENGTHS = [
     ("QP-M1-E04", "Des copieurs, photomatons, monnayeurs et écritoires à disposition du public."),
 ]
 
+# The two one-day audits of the cycle: nature, day, category and texts of their findings, the audit's other fields.
+VDM_AUDITS = [
+    (
+        Audit.Kind.INTERNAL,
+        D(2013, 5, 24),
+        Finding.Category.IMPROVEMENT,
+        VDM_RECOMMENDATIONS,
+        {
+            "report_delivered_on": D(2013, 5, 31),
+            "closed_on": D(2013, 6, 18),
+            "summary": "Audit interne : des recommandations ont été formulées sur quatre pistes d'amélioration, "
+            "toutes suivies de mesures correctives.",
+        },
+    ),
+    (
+        Audit.Kind.LABELLING,
+        D(2013, 6, 25),
+        Finding.Category.STRENGTH,
+        VDM_STRENGTHS,
+        {
+            "report_delivered_on": D(2013, 6, 27),
+            # the decision of 28/06/2013 (the cycle's own decision_on moves with each renewal of the label)
+            "closed_on": D(2013, 6, 28),
+            "decision": Labelling.Decision.FAVOURABLE,
+            "decision_on": D(2013, 6, 28),
+            "summary": "L'audit externe a débouché sur l'obtention de la labellisation Qualipref ; l'auditeur a "
+            "relevé douze points forts.",
+        },
+    ),
+]
+
 
 def load(users):
-    prefecture = Prefecture.objects.filter(department_id="94").first()
-    cycle = (
-        Labelling.objects.filter(prefecture=prefecture, referential__code="QP").select_related("referential").first()
-        if prefecture
-        else None
-    )
+    cycle = demo_cycle("94", "QP")
     if cycle is None:
         return
     quality = users.get("qualite94")
     sites = list(cycle.sites.all())
     engagements = engagements_of(cycle.referential)
-    if not Audit.objects.filter(labelling=cycle, kind=Audit.Kind.INTERNAL, start_on=D(2013, 5, 24)).exists():
+    for kind, day, category, items, fields in VDM_AUDITS:
+        if Audit.objects.filter(labelling=cycle, kind=kind, start_on=day).exists():
+            continue
         audit = new_audit(
             cycle,
-            kind=Audit.Kind.INTERNAL,
+            kind=kind,
             body=AFNOR,
-            start_on=D(2013, 5, 24),
-            end_on=D(2013, 5, 24),
+            start_on=day,
+            end_on=day,
             sites=sites,
             status=Audit.Status.CLOSED,
             by=quality,
-            report_delivered_on=D(2013, 5, 31),
-            closed_on=D(2013, 6, 18),
-            summary="Audit interne : des recommandations ont été formulées sur quatre pistes d'amélioration, toutes "
-            "suivies de mesures correctives.",
+            **fields,
         )
-        rows = [
-            (sites[0], engagements.get(code), Finding.Category.IMPROVEMENT, text, "", None, None)
-            for code, text in VDM_RECOMMENDATIONS
-        ]
-        add_findings(audit, rows, by=quality, day=D(2013, 5, 24))
-    if not Audit.objects.filter(labelling=cycle, kind=Audit.Kind.LABELLING, start_on=D(2013, 6, 25)).exists():
-        audit = new_audit(
-            cycle,
-            kind=Audit.Kind.LABELLING,
-            body=AFNOR,
-            start_on=D(2013, 6, 25),
-            end_on=D(2013, 6, 25),
-            sites=sites,
-            status=Audit.Status.CLOSED,
-            by=quality,
-            report_delivered_on=D(2013, 6, 27),
-            # the decision of 28/06/2013 (the cycle's own decision_on moves with each renewal of the label)
-            closed_on=D(2013, 6, 28),
-            decision=Labelling.Decision.FAVOURABLE,
-            decision_on=D(2013, 6, 28),
-            summary="L'audit externe a débouché sur l'obtention de la labellisation Qualipref ; l'auditeur a relevé "
-            "douze points forts.",
-        )
-        rows = [
-            (sites[0], engagements.get(code), Finding.Category.STRENGTH, text, "", None, None)
-            for code, text in VDM_STRENGTHS
-        ]
-        add_findings(audit, rows, by=quality, day=D(2013, 6, 25))
+        rows = [(sites[0], engagements.get(code), category, text, "", None, None) for code, text in items]
+        add_findings(audit, rows, by=quality, day=day)

@@ -51,9 +51,21 @@ TRANSITIONS = {
     Status.RESPONDED: ("close",),
     Status.CLOSED: (),
 }
-EDITABLE_FIELDS = frozenset(
-    {"kind", "body", "start_on", "end_on", "sites", "modules", "auditors", "access_from", "access_until", "summary"}
+# What an audit's edit may change, in the order of the form and the API's write serializer; MANY_FIELDS are lists.
+FIELDS = (
+    "kind",
+    "body",
+    "start_on",
+    "end_on",
+    "sites",
+    "modules",
+    "auditors",
+    "access_from",
+    "access_until",
+    "summary",
 )
+MANY_FIELDS = ("sites", "modules", "auditors")
+EDITABLE_FIELDS = frozenset(FIELDS)
 SUMMARY_MAX_LENGTH = 20_000
 
 
@@ -180,24 +192,41 @@ def audit_create(
     if len(summary or "") > SUMMARY_MAX_LENGTH:
         errors["summary"] = f"La synthèse dépasse {SUMMARY_MAX_LENGTH} caractères."
     _raise(errors)
-    audit = Audit(
-        labelling=labelling,
-        prefecture=labelling.prefecture,
+    audit = save_new_audit(
+        labelling,
+        by=by,
+        sites=sites,
+        modules=modules,
         kind=kind,
         body=body,
         start_on=start_on,
         end_on=end_on,
-        report_due_on=Audit.compute_report_due_on(end_on),
         access_from=access_from,
         access_until=access_until,
         summary=(summary or "").strip(),
         created_by=by if getattr(by, "pk", None) else None,
     )
+    audit.auditors.set(auditors)
+    return audit
+
+
+def save_new_audit(labelling, *, by, sites, modules, end_on, history_date=None, **fields):
+    """Write an audit of ``labelling`` (its prefecture; its report due date from ``end_on``) and its scope,
+    once checked (``audit_create``; the demonstration data, whose history is dated ``history_date``).
+    ``fields``: the audit's other fields."""
+    audit = Audit(
+        labelling=labelling,
+        prefecture=labelling.prefecture,
+        end_on=end_on,
+        report_due_on=Audit.compute_report_due_on(end_on),
+        **fields,
+    )
+    if history_date is not None:
+        audit._history_date = history_date
     audit._history_user = by
     audit.save()
     audit.sites.set(sites)
     audit.modules.set(modules)
-    audit.auditors.set(auditors)
     return audit
 
 

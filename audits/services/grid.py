@@ -133,6 +133,51 @@ def assessment_record(
     return cell
 
 
+def _blank(cell):
+    return cell.result == Result.NOT_ASSESSED and not cell.comment
+
+
+def _mystery_or_not_assessed(cell):
+    return cell.origin == Origin.MYSTERY or cell.result == Result.NOT_ASSESSED
+
+
+def _fill_cells(audit, values, origin, *, overwrite, by, reason) -> int:
+    """Write ``values`` ({(engagement_id, site_id): (result, comment)}) into the grid, marked ``origin``: a
+    missing cell is created, an existing one (locked) is replaced when ``overwrite(cell)`` says so; with their
+    history (``reason``). Returns the number of cells written (grid_prefill, mystery_feed_grid)."""
+    existing = {(cell.engagement_id, cell.site_id): cell for cell in audit.assessments.select_for_update()}
+    to_create, to_update = [], []
+    now = timezone.now()
+    for (engagement_id, site_id), (result, comment) in values.items():
+        cell = existing.get((engagement_id, site_id))
+        if cell is None:
+            to_create.append(
+                Assessment(
+                    audit=audit,
+                    engagement_id=engagement_id,
+                    site_id=site_id,
+                    result=result,
+                    comment=comment,
+                    origin=origin,
+                    assessed_by=by,
+                )
+            )
+        elif overwrite(cell):
+            cell.result, cell.comment, cell.origin, cell.assessed_by, cell.updated_at = result, comment, origin, by, now
+            to_update.append(cell)
+    if to_create:
+        bulk_create_with_history(to_create, Assessment, default_user=by, default_change_reason=reason)
+    if to_update:
+        bulk_update_with_history(
+            to_update,
+            Assessment,
+            fields=["result", "comment", "origin", "assessed_by", "updated_at"],
+            default_user=by,
+            default_change_reason=reason,
+        )
+    return len(to_create) + len(to_update)
+
+
 @transaction.atomic
 def grid_prefill(*, by, audit, source=None) -> int:
     """Copy the results and comments of the previous audit of the same cycle (or ``source``, an earlier audit of
@@ -152,39 +197,15 @@ def grid_prefill(*, by, audit, source=None) -> int:
         for cell in source.assessments.select_related("engagement").exclude(result=Result.NOT_ASSESSED)
         if cell.site_id in site_ids and cell.engagement.module_id in module_ids
     ]
-    existing = {(cell.engagement_id, cell.site_id): cell for cell in audit.assessments.all()}
     label = f"Repris de l'{source.title[0].lower()}{source.title[1:]}"
-    to_create, to_update = [], []
-    for old in previous:
-        cell = existing.get((old.engagement_id, old.site_id))
-        comment = f"{old.comment}\n({label})".strip() if old.comment else f"({label})"
-        if cell is None:
-            to_create.append(
-                Assessment(
-                    audit=audit,
-                    engagement_id=old.engagement_id,
-                    site_id=old.site_id,
-                    result=old.result,
-                    comment=comment,
-                    origin=Origin.PREFILLED,
-                    assessed_by=by,
-                )
-            )
-        elif cell.result == Result.NOT_ASSESSED and not cell.comment:
-            cell.result, cell.comment, cell.origin, cell.assessed_by = old.result, comment, Origin.PREFILLED, by
-            cell.updated_at = timezone.now()
-            to_update.append(cell)
-    if to_create:
-        bulk_create_with_history(to_create, Assessment, default_user=by, default_change_reason=label)
-    if to_update:
-        bulk_update_with_history(
-            to_update,
-            Assessment,
-            fields=["result", "comment", "origin", "assessed_by", "updated_at"],
-            default_user=by,
-            default_change_reason=label,
+    values = {
+        (old.engagement_id, old.site_id): (
+            old.result,
+            f"{old.comment}\n({label})".strip() if old.comment else f"({label})",
         )
-    return len(to_create) + len(to_update)
+        for old in previous
+    }
+    return _fill_cells(audit, values, Origin.PREFILLED, overwrite=_blank, by=by, reason=label)
 
 
 # --- reading the grid -----------------------------------------------------------------------------
@@ -379,47 +400,13 @@ def mystery_feed_grid(*, by, audit) -> int:
         visits.setdefault(key, set()).add(criterion.visit_id)
     if not totals:
         raise ValidationError("Aucun critère des visites et appels mystère n'est rattaché à un engagement.")
-    existing = {(cell.engagement_id, cell.site_id): cell for cell in audit.assessments.select_for_update()}
-    to_create, to_update = [], []
-    now = timezone.now()
-    for (engagement_id, site_id), (score, max_score) in totals.items():
-        result = mystery_result(score, max_score)
-        count = len(visits[(engagement_id, site_id)])
+    values = {}
+    for key, (score, max_score) in totals.items():
+        count = len(visits[key])
         comment = (
             f"Enquête mystère : {score}/{max_score} points ({round(100 * score / max_score)} %) "
             f"sur {count} visite{'s' if count > 1 else ''} ou appel{'s' if count > 1 else ''}."
         )
-        cell = existing.get((engagement_id, site_id))
-        if cell is None:
-            to_create.append(
-                Assessment(
-                    audit=audit,
-                    engagement_id=engagement_id,
-                    site_id=site_id,
-                    result=result,
-                    comment=comment,
-                    origin=Origin.MYSTERY,
-                    assessed_by=by,
-                )
-            )
-        elif cell.origin == Origin.MYSTERY or cell.result == Result.NOT_ASSESSED:
-            cell.result, cell.comment, cell.origin, cell.assessed_by, cell.updated_at = (
-                result,
-                comment,
-                Origin.MYSTERY,
-                by,
-                now,
-            )
-            to_update.append(cell)
+        values[key] = (mystery_result(score, max_score), comment)
     reason = "Résultats de l'enquête mystère"
-    if to_create:
-        bulk_create_with_history(to_create, Assessment, default_user=by, default_change_reason=reason)
-    if to_update:
-        bulk_update_with_history(
-            to_update,
-            Assessment,
-            fields=["result", "comment", "origin", "assessed_by", "updated_at"],
-            default_user=by,
-            default_change_reason=reason,
-        )
-    return len(to_create) + len(to_update)
+    return _fill_cells(audit, values, Origin.MYSTERY, overwrite=_mystery_or_not_assessed, by=by, reason=reason)

@@ -4,12 +4,12 @@ from django import forms
 
 from accounts import access
 from complaints.correspondence import imports
-from complaints.forms import AnswerDateForm, GroupedModelChoiceField, PersonChoiceField, RegisterItemForm, ServiceSelect
+from complaints.forms import AnswerDateForm, GroupedModelChoiceField, RegisterItemForm, service_field
 from complaints.models import Correspondence
 from complaints.models.correspondence import MAX_DELAY
 from qualipref.lib.forms import QualiprefForm, date_input
 from qualipref.lib.uploads import megabytes
-from sites.models import Prefecture, Service, Site
+from sites.models import Prefecture, Site
 
 
 class CorrespondenceForm(RegisterItemForm):
@@ -17,14 +17,7 @@ class CorrespondenceForm(RegisterItemForm):
 
     kind = forms.ChoiceField(label="Type", choices=Correspondence.Kind.choices)
     site = GroupedModelChoiceField(label="Site", queryset=Site.objects.none(), empty_label=None)
-    service = GroupedModelChoiceField(
-        label="Service",
-        queryset=Service.objects.none(),
-        widget=ServiceSelect,
-        required=False,
-        empty_label="— Non précisé —",
-        help_text="Le service doit appartenir au site choisi.",
-    )
+    service = service_field("Service")
     received_on = forms.DateField(
         label="Date de réception",
         widget=date_input(),
@@ -48,7 +41,7 @@ class CorrespondenceForm(RegisterItemForm):
     answered_on = forms.DateField(
         label="Date de la réponse", widget=date_input(), required=False, help_text="Vide tant que rien n’est répondu."
     )
-    assigned_to = PersonChoiceField(
+    assigned_to = forms.ModelChoiceField(
         label="Agent chargé de la réponse",
         queryset=None,
         required=False,

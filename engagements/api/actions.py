@@ -7,7 +7,7 @@ and every object carries its ``abilities``. A user who may see an action but not
 from django.db.models import Count, Q
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import status
 from rest_framework.decorators import action as route
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
@@ -25,6 +25,7 @@ from engagements.serializers.actions import (
     CopyOpenActionsSerializer,
 )
 from engagements.services import actions as services
+from qualipref.lib.drf import ReadWriteViewSet
 
 ACTION_RELATIONS = ("owner", "source_type")
 
@@ -34,13 +35,12 @@ def actions_for(user):
     return Action.objects.for_user(user).select_related(*ACTION_RELATIONS)
 
 
-class ActionPlanViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+class ActionPlanViewSet(ReadWriteViewSet):
     """Action plans of the prefectures the user may see; their quality manager creates and renames them."""
 
     queryset = ActionPlan.objects.none()  # the schema's model; requests use get_queryset()
     serializer_class = ActionPlanSerializer
     filterset_fields = ["prefecture", "labelling"]
-    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
         today = timezone.localdate()
@@ -90,14 +90,13 @@ class ActionPlanViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
         return Response(ActionSerializer(created, many=True, context=self.get_serializer_context()).data, status=201)
 
 
-class ActionViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+class ActionViewSet(ReadWriteViewSet):
     """Actions of the plans the user may see. Filters: prefecture, plan, site, module, engagement, status
     (repeatable), owner, source, priority, overdue, due_this_month, due_before, mine, q; ``ordering``."""
 
     queryset = Action.objects.none()  # the schema's model; requests use get_queryset()
     serializer_class = ActionSerializer
     filterset_class = ActionFilter
-    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
         return default_order(actions_for(self.request.user))

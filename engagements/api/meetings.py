@@ -13,7 +13,7 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -29,10 +29,11 @@ from engagements.serializers.meetings import (
     TrainingSerializer,
 )
 from engagements.services import meetings as services
+from qualipref.lib.drf import ReadWriteViewSet
 from sites.models import Site
 
 
-class MeetingViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+class MeetingViewSet(ReadWriteViewSet):
     """Quality meetings of the user's prefectures: the monthly COPIL and the yearly CLU, with their decisions.
 
     The prefecture's quality manager records them; managers, referents and agents read them.
@@ -41,7 +42,6 @@ class MeetingViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.
     queryset = Meeting.objects.none()  # the schema's model; requests use get_queryset()
     serializer_class = MeetingSerializer
     filterset_class = MeetingFilter
-    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
         return (
@@ -87,7 +87,7 @@ class MeetingViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.
         return Response(MeetingDecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
 
 
-class TrainingViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+class TrainingViewSet(ReadWriteViewSet):
     """Training records of the people of the sites the user sees.
 
     Quality managers record them for their prefecture's sites, referents for their own site.
@@ -96,7 +96,6 @@ class TrainingViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets
     queryset = Training.objects.none()  # the schema's model; requests use get_queryset()
     serializer_class = TrainingSerializer
     filterset_class = TrainingFilter
-    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
         return (

@@ -412,15 +412,7 @@ def _load_2015():
     if plan is None:
         plan = ActionPlan.objects.create(prefecture=prefecture, title=PLAN_TITLE)
         ActionPlan.objects.filter(pk=plan.pk).update(created_at=_aware(datetime.date(2015, 1, 12)))
-    engagements, sites, users, existing = _plan_lookups(plan, prefecture)
-    today = timezone.localdate()
-    created = 0
-    for spec in ACTIONS:
-        if spec[0] in existing or (spec[1] is not None and spec[1] not in sites):
-            continue
-        _create(plan, spec, sites=sites, users=users, engagements=engagements, today=today)
-        created += 1
-    return created
+    return _add_actions(plan, prefecture, ACTIONS, today=timezone.localdate())
 
 
 # The plan in use on the day the demo is loaded (created once, with that year in its title): actions done on time
@@ -493,9 +485,14 @@ def _load_current():
             prefecture=prefecture, title=f"{CURRENT_PLAN_PREFIX}{today.year} – Bouches-du-Rhône"
         )
         ActionPlan.objects.filter(pk=plan.pk).update(created_at=_aware(today - datetime.timedelta(days=120)))
+    return _add_actions(plan, prefecture, CURRENT_ACTIONS, today=today)
+
+
+def _add_actions(plan, prefecture, specs, *, today):
+    """Add to ``plan`` the actions of ``specs`` it does not hold yet (on a site the prefecture has); how many."""
     engagements, sites, users, existing = _plan_lookups(plan, prefecture)
     created = 0
-    for spec in CURRENT_ACTIONS:
+    for spec in specs:
         if spec[0] in existing or (spec[1] is not None and spec[1] not in sites):
             continue
         _create(plan, spec, sites=sites, users=users, engagements=engagements, today=today)

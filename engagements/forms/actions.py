@@ -4,18 +4,14 @@ checks the rules and writes (its French messages are put back on the fields by t
 import datetime
 
 from django import forms
+from django.utils import timezone
 
 from accounts import access
-from accounts.models import User
+from accounts.models import Membership, User
 from engagements.models import Action, ActionPlan, Engagement, Labelling, Referential
 from engagements.services import actions as services
 from qualipref.lib.forms import QualiprefForm, date_input
 from sites.models import Prefecture, Site
-
-
-class PersonChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.get_full_name() or obj.username
 
 
 class PlanChoiceField(forms.ModelChoiceField):
@@ -78,6 +74,44 @@ def _engagement_groups(referentials):
     return list(groups.items())
 
 
+# --- an action made of something else (a finding, a decision, a complaint, a survey) -----------------------
+
+
+class NotPastDueOnMixin:
+    """A new action's ``due_on`` field: never before today, the day the action is created."""
+
+    def clean_due_on(self):
+        due_on = self.cleaned_data["due_on"]
+        if due_on is not None and due_on < timezone.localdate():
+            raise forms.ValidationError("L’échéance ne peut pas précéder la date de création de l’action.")
+        return due_on
+
+
+def offer_plans_and_owners(form, prefecture):
+    """The ``plan`` field offers the prefecture's action plans (its current plan chosen), the ``owner`` field
+    the people who may own its actions."""
+    form.fields["plan"].queryset = ActionPlan.objects.filter(prefecture=prefecture).order_by("-created_at")
+    default = services.current_plan(prefecture)
+    if default is not None:
+        form.fields["plan"].initial = default.pk
+    owners = access.action_owner_memberships(Membership.objects.active(), [prefecture.pk])
+    form.fields["owner"].queryset = User.objects.filter(is_active=True, pk__in=owners.values("user_id")).order_by(
+        "last_name", "first_name", "username"
+    )
+
+
+class NewActionForm(NotPastDueOnMixin, QualiprefForm):
+    """The action of the action plan made of a complaint or of a survey's dimension below target: its title,
+    description and due date."""
+
+    title = forms.CharField(label="Intitulé de l’action", max_length=250)
+    description = forms.CharField(label="Description", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    due_on = forms.DateField(label="Échéance", widget=date_input(), required=False)
+
+
+# --- the action plan pages ------------------------------------------------------------------------
+
+
 class ActionFieldsForm(QualiprefForm):
     """What describes an action (creation and edit pages)."""
 
@@ -99,7 +133,7 @@ class ActionFieldsForm(QualiprefForm):
         help_text="Le module de l’engagement est rattaché automatiquement.",
     )
     source = forms.ChoiceField(label="Origine", choices=Action.Source.choices, initial=Action.Source.OTHER)
-    owner = PersonChoiceField(label="Pilote", queryset=None, required=False, empty_label="— À désigner —")
+    owner = forms.ModelChoiceField(label="Pilote", queryset=None, required=False, empty_label="— À désigner —")
     due_on = forms.DateField(label="Échéance", widget=date_input(), required=False)
     priority = forms.ChoiceField(label="Priorité", choices=Action.Priority.choices, initial=Action.Priority.NORMAL)
 

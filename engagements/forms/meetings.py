@@ -4,9 +4,9 @@ from django import forms
 from django.utils import timezone
 
 from accounts import access
-from accounts.models import Membership, User
+from accounts.models import User
+from engagements.forms.actions import NotPastDueOnMixin, offer_plans_and_owners
 from engagements.models import ActionPlan, Meeting
-from engagements.services import actions
 from engagements.services import meetings as services
 from qualipref.lib.forms import QualiprefForm, date_input
 from sites.models import Prefecture, Site
@@ -77,7 +77,7 @@ class DecisionForm(QualiprefForm):
     )
 
 
-class DecisionActionForm(QualiprefForm):
+class DecisionActionForm(NotPastDueOnMixin, QualiprefForm):
     """What the action made of a decision needs beyond its text: plan, site, owner, due date."""
 
     plan = forms.ModelChoiceField(label="Plan d’action", queryset=ActionPlan.objects.none(), empty_label=None)
@@ -92,21 +92,8 @@ class DecisionActionForm(QualiprefForm):
 
     def __init__(self, *args, prefecture, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["plan"].queryset = ActionPlan.objects.filter(prefecture=prefecture).order_by("-created_at")
-        default = actions.current_plan(prefecture)
-        if default is not None:
-            self.fields["plan"].initial = default.pk
+        offer_plans_and_owners(self, prefecture)
         self.fields["site"].queryset = Site.objects.filter(prefecture=prefecture, is_active=True).order_by("name")
-        owners = access.action_owner_memberships(Membership.objects.active(), [prefecture.pk])
-        self.fields["owner"].queryset = User.objects.filter(is_active=True, pk__in=owners.values("user_id")).order_by(
-            "last_name", "first_name", "username"
-        )
-
-    def clean_due_on(self):
-        due_on = self.cleaned_data["due_on"]
-        if due_on is not None and due_on < timezone.localdate():
-            raise forms.ValidationError("L’échéance ne peut pas précéder la date de création de l’action.")
-        return due_on
 
 
 # --- trainings ------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from rest_framework import serializers
 from accounts import access
 from accounts.models import User
 from engagements.models import Action, ActionPlan, Engagement, Labelling, Module
-from engagements.services.actions import ACTION_EDITABLE_FIELDS
+from engagements.services.actions import ACTION_FIELDS
 from qualipref.lib import bounds
 from qualipref.lib.drf import AbilitiesField
 from sites.models import Prefecture, Site
@@ -140,23 +140,7 @@ class ActionWriteSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Action
-        fields = [
-            "plan",
-            "title",
-            "description",
-            "site",
-            "module",
-            "engagement",
-            "source",
-            "owner",
-            "due_on",
-            "priority",
-            "progress",
-            "status",
-            "abandon_reason",
-            "completed_on",
-            "effectiveness",
-        ]
+        fields = ["plan", *ACTION_FIELDS]
         extra_kwargs = {"title": {"required": False}, "plan": {"required": False}}
 
     def __init__(self, *args, **kwargs):
@@ -183,10 +167,6 @@ class ActionWriteSerializer(serializers.ModelSerializer):
         elif "plan" in attrs:
             raise serializers.ValidationError({"plan": "Une action ne change pas de plan d'action."})
         return attrs
-
-
-ACTION_WRITE_FIELDS = set(ActionWriteSerializer.Meta.fields) - {"plan"}
-assert ACTION_WRITE_FIELDS <= ACTION_EDITABLE_FIELDS
 
 
 class BulkStatusSerializer(serializers.Serializer):

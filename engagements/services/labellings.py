@@ -161,6 +161,27 @@ def _check_step_date(labelling, happened_on, label="la date de l'étape"):
         )
 
 
+# What the date of each step is called in its messages.
+STEP_DATE_LABELS = {
+    Kind.INTERNAL_EVALUATION: "la date de l'évaluation interne",
+    Kind.PLAN_REVISION: "la date de la révision du plan d'action",
+    Kind.LABELLING_AUDIT: "la date de l'audit de labellisation",
+    Kind.DECISION: "la date de la décision",
+    Kind.FOLLOW_UP_AUDIT: "la date de l'audit de suivi",
+    Kind.RENEWAL_AUDIT: "la date de l'audit de renouvellement",
+    Kind.END: "la date de clôture",
+}
+
+
+def _open_step(*, by, labelling, kind, evidence, happened_on=None, check_date=True):
+    """Every step's prelude: the cycle locked (``_lock``), the evidence file checked, then the step's date."""
+    labelling = _lock(by=by, labelling=labelling, kind=kind)
+    check_evidence_file(evidence)
+    if check_date:
+        _check_step_date(labelling, happened_on, STEP_DATE_LABELS[kind])
+    return labelling
+
+
 def _perimeter(*, prefecture, referential, modules, sites):
     """(modules, sites) of a perimeter: mandatory modules added; errors by field."""
     errors = {}
@@ -203,7 +224,18 @@ def _record(labelling, *, by, kind, happened_on, note="", evidence=None):
     if evidence:
         step.evidence = evidence
     step.save()
-    return step
+    return labelling
+
+
+# The steps that only move the cycle to a status.
+STATUS_STEPS = {Kind.PLAN_REVISION: Status.PLAN_REVISION, Kind.RENEWAL_AUDIT: Status.RENEWAL}
+
+
+def _status_step(kind, *, by, labelling, happened_on, note, evidence):
+    """A step of STATUS_STEPS: the cycle moves to its status."""
+    labelling = _open_step(by=by, labelling=labelling, kind=kind, happened_on=happened_on, evidence=evidence)
+    labelling.status = STATUS_STEPS[kind]
+    return _record(labelling, by=by, kind=kind, happened_on=happened_on, note=note, evidence=evidence)
 
 
 # --- starting a cycle -----------------------------------------------------------------------------
@@ -226,6 +258,22 @@ def _start_errors(*, started_on, indicators_since, previous):
             f"Le nouveau cycle ne peut pas commencer avant la clôture du précédent ({short_date(previous.ended_on)})."
         )
     return errors
+
+
+def _checked_perimeter(errors, *, prefecture, referential, modules, sites, evidence):
+    """(modules, sites) of a new cycle (``_perimeter``), its evidence file checked; raises ``errors`` (the
+    other fields' errors found so far) with those of the perimeter and the file, all at once."""
+    try:
+        modules, sites = _perimeter(prefecture=prefecture, referential=referential, modules=modules, sites=sites)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    try:
+        check_evidence_file(evidence)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    return modules, sites
 
 
 def _create(*, by, prefecture, referential, modules, sites, started_on, indicators_since, note, evidence, previous):
@@ -276,16 +324,9 @@ def labelling_start(
         .first()
     )
     errors = _start_errors(started_on=started_on, indicators_since=indicators_since, previous=previous)
-    try:
-        modules, sites = _perimeter(prefecture=prefecture, referential=referential, modules=modules, sites=sites)
-    except ValidationError as error:
-        errors.update(error.message_dict)
-    try:
-        check_evidence_file(evidence)
-    except ValidationError as error:
-        errors.update(error.message_dict)
-    if errors:
-        raise ValidationError(errors)
+    modules, sites = _checked_perimeter(
+        errors, prefecture=prefecture, referential=referential, modules=modules, sites=sites, evidence=evidence
+    )
     return _create(
         by=by,
         prefecture=prefecture,
@@ -308,9 +349,9 @@ def labelling_record_internal_evaluation(
     *, by, labelling, happened_on, indicators_since=None, note="", evidence=None
 ) -> Labelling:
     """Internal audit (Qualipref) or self-assessment (Marianne), after at least 3 months of indicators."""
-    labelling = _lock(by=by, labelling=labelling, kind=Kind.INTERNAL_EVALUATION)
-    check_evidence_file(evidence)
-    _check_step_date(labelling, happened_on, "la date de l'évaluation interne")
+    labelling = _open_step(
+        by=by, labelling=labelling, kind=Kind.INTERNAL_EVALUATION, happened_on=happened_on, evidence=evidence
+    )
     if indicators_since is not None:
         _check_past(indicators_since, "indicators_since", "la date de début du suivi des indicateurs")
     since = indicators_since or labelling.indicators_since or labelling.started_on
@@ -328,27 +369,25 @@ def labelling_record_internal_evaluation(
     labelling.indicators_since = since
     labelling.internal_evaluation_on = happened_on
     labelling.status = Status.INTERNAL_EVALUATION
-    _record(labelling, by=by, kind=Kind.INTERNAL_EVALUATION, happened_on=happened_on, note=note, evidence=evidence)
-    return labelling
+    return _record(
+        labelling, by=by, kind=Kind.INTERNAL_EVALUATION, happened_on=happened_on, note=note, evidence=evidence
+    )
 
 
 @transaction.atomic
 def labelling_record_plan_revision(*, by, labelling, happened_on, note="", evidence=None) -> Labelling:
     """The action plan revised after the internal evaluation (corrective actions)."""
-    labelling = _lock(by=by, labelling=labelling, kind=Kind.PLAN_REVISION)
-    check_evidence_file(evidence)
-    _check_step_date(labelling, happened_on, "la date de la révision du plan d'action")
-    labelling.status = Status.PLAN_REVISION
-    _record(labelling, by=by, kind=Kind.PLAN_REVISION, happened_on=happened_on, note=note, evidence=evidence)
-    return labelling
+    return _status_step(
+        Kind.PLAN_REVISION, by=by, labelling=labelling, happened_on=happened_on, note=note, evidence=evidence
+    )
 
 
 @transaction.atomic
 def labelling_record_labelling_audit(*, by, labelling, happened_on, note="", evidence=None) -> Labelling:
     """The external labelling audit, 1 to 3 months after the internal evaluation."""
-    labelling = _lock(by=by, labelling=labelling, kind=Kind.LABELLING_AUDIT)
-    check_evidence_file(evidence)
-    _check_step_date(labelling, happened_on, "la date de l'audit de labellisation")
+    labelling = _open_step(
+        by=by, labelling=labelling, kind=Kind.LABELLING_AUDIT, happened_on=happened_on, evidence=evidence
+    )
     internal = labelling.internal_evaluation_on
     earliest = add_months(internal, INTERNAL_EVALUATION_MIN_MONTHS)
     latest = add_months(internal, INTERNAL_EVALUATION_MAX_MONTHS)
@@ -364,8 +403,7 @@ def labelling_record_labelling_audit(*, by, labelling, happened_on, note="", evi
         )
     labelling.labelling_audit_on = happened_on
     labelling.status = Status.LABELLING_AUDIT
-    _record(labelling, by=by, kind=Kind.LABELLING_AUDIT, happened_on=happened_on, note=note, evidence=evidence)
-    return labelling
+    return _record(labelling, by=by, kind=Kind.LABELLING_AUDIT, happened_on=happened_on, note=note, evidence=evidence)
 
 
 @transaction.atomic
@@ -373,8 +411,7 @@ def labelling_record_decision(
     *, by, labelling, happened_on, decision, decision_body, renewal_due=None, note="", evidence=None
 ) -> Labelling:
     """The body's decision after the labelling (or renewal) audit; favourable, the due dates are computed."""
-    labelling = _lock(by=by, labelling=labelling, kind=Kind.DECISION)
-    check_evidence_file(evidence)
+    labelling = _open_step(by=by, labelling=labelling, kind=Kind.DECISION, evidence=evidence, check_date=False)
     errors = {}
     if decision not in Labelling.Decision.values:
         errors["decision"] = "Choisissez la décision de l'organisme : favorable ou défavorable."
@@ -382,7 +419,7 @@ def labelling_record_decision(
         errors["decision_body"] = "Indiquez l'organisme qui a rendu la décision (par exemple : AFNOR Certification)."
     if errors:
         raise ValidationError(errors)
-    _check_step_date(labelling, happened_on, "la date de la décision")
+    _check_step_date(labelling, happened_on, STEP_DATE_LABELS[Kind.DECISION])
     favourable = decision == Labelling.Decision.FAVOURABLE
     if favourable:
         latest = add_months(happened_on, LABEL_VALIDITY_MONTHS)
@@ -409,49 +446,41 @@ def labelling_record_decision(
     labelling.decision = decision
     labelling.decision_on = happened_on
     labelling.decision_body = decision_body.strip()
-    _record(labelling, by=by, kind=Kind.DECISION, happened_on=happened_on, note=note, evidence=evidence)
-    return labelling
+    return _record(labelling, by=by, kind=Kind.DECISION, happened_on=happened_on, note=note, evidence=evidence)
 
 
 @transaction.atomic
 def labelling_record_follow_up_audit(*, by, labelling, happened_on, note="", evidence=None) -> Labelling:
     """A follow-up audit of a granted label: the next one is due ``follow_up_months`` later."""
-    labelling = _lock(by=by, labelling=labelling, kind=Kind.FOLLOW_UP_AUDIT)
-    check_evidence_file(evidence)
-    _check_step_date(labelling, happened_on, "la date de l'audit de suivi")
+    labelling = _open_step(
+        by=by, labelling=labelling, kind=Kind.FOLLOW_UP_AUDIT, happened_on=happened_on, evidence=evidence
+    )
     labelling.next_audit_due = next_follow_up_due(
         referential=labelling.referential,
         granted_on=labelling.granted_on,
         next_audit_due=labelling.next_audit_due,
         renewal_due=labelling.renewal_due,
     )
-    _record(labelling, by=by, kind=Kind.FOLLOW_UP_AUDIT, happened_on=happened_on, note=note, evidence=evidence)
-    return labelling
+    return _record(labelling, by=by, kind=Kind.FOLLOW_UP_AUDIT, happened_on=happened_on, note=note, evidence=evidence)
 
 
 @transaction.atomic
 def labelling_record_renewal_audit(*, by, labelling, happened_on, note="", evidence=None) -> Labelling:
     """The renewal audit; the body's decision follows (``labelling_record_decision``)."""
-    labelling = _lock(by=by, labelling=labelling, kind=Kind.RENEWAL_AUDIT)
-    check_evidence_file(evidence)
-    _check_step_date(labelling, happened_on, "la date de l'audit de renouvellement")
-    labelling.status = Status.RENEWAL
-    _record(labelling, by=by, kind=Kind.RENEWAL_AUDIT, happened_on=happened_on, note=note, evidence=evidence)
-    return labelling
+    return _status_step(
+        Kind.RENEWAL_AUDIT, by=by, labelling=labelling, happened_on=happened_on, note=note, evidence=evidence
+    )
 
 
 @transaction.atomic
 def labelling_end(*, by, labelling, happened_on, note="", evidence=None) -> Labelling:
     """End a running cycle (kept as history); the prefecture may then start a new one."""
-    labelling = _lock(by=by, labelling=labelling, kind=Kind.END)
-    check_evidence_file(evidence)
-    _check_step_date(labelling, happened_on, "la date de clôture")
+    labelling = _open_step(by=by, labelling=labelling, kind=Kind.END, happened_on=happened_on, evidence=evidence)
     if happened_on < labelling.started_on:
         raise ValidationError({"happened_on": f"Le cycle a commencé le {short_date(labelling.started_on)}."})
     labelling.status = Status.ENDED
     labelling.ended_on = happened_on
-    _record(labelling, by=by, kind=Kind.END, happened_on=happened_on, note=note, evidence=evidence)
-    return labelling
+    return _record(labelling, by=by, kind=Kind.END, happened_on=happened_on, note=note, evidence=evidence)
 
 
 TRANSITIONS = {
@@ -520,16 +549,9 @@ def labelling_migrate(
         errors["started_on"] = (
             f"Le nouveau cycle ne peut pas précéder la dernière étape du cycle actuel ({short_date(last)})."
         )
-    try:
-        modules, sites = _perimeter(prefecture=old.prefecture, referential=referential, modules=modules, sites=sites)
-    except ValidationError as error:
-        errors.update(error.message_dict)
-    try:
-        check_evidence_file(evidence)
-    except ValidationError as error:
-        errors.update(error.message_dict)
-    if errors:
-        raise ValidationError(errors)
+    modules, sites = _checked_perimeter(
+        errors, prefecture=old.prefecture, referential=referential, modules=modules, sites=sites, evidence=evidence
+    )
     old.status = Status.ENDED
     old.ended_on = started_on
     _record(

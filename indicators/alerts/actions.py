@@ -37,17 +37,17 @@ def collect(today):
         if not people:
             people = set(managers.get(prefecture_id, ()))
         where = site_name or "Action de la préfecture"
-        if stage == base.OVERDUE:
-            kind, text = "action_overdue", f"Action en retard : échéance du {short_date(due_on)} dépassée"
-        else:
-            kind, text = (
-                "action_due",
-                f"Action à réaliser avant le {short_date(due_on)} ({base.remaining(due_on, today)})",
-            )
+        text = base.stage_title(
+            stage,
+            due_on,
+            today,
+            late=f"Action en retard : échéance du {short_date(due_on)} dépassée",
+            due=f"Action à réaliser avant le {short_date(due_on)}",
+        )
         found += base.notices(
             people,
             key=f"action:{pk}:{due_on.isoformat()}:{stage}",
-            kind=kind,
+            kind=base.stage_kind("action", stage),
             title=f"{text} – {title}",
             body=f"{where}. {title}",
             url=reverse("action_detail", kwargs={"pk": pk}),

@@ -16,6 +16,35 @@ except ImportError:  # pragma: no cover - the audits app is not there
     Audit = None
 
 
+# What is expected of an audit, by step: the kind of its notices (``<event>_late``, ``<event>_due``), what it is
+# and how « expected » agrees with it in its titles.
+STEPS = {
+    "report": ("audit_report", "Rapport d'audit", "attendu"),
+    "response": ("finding_response", "Réponse argumentée", "attendue"),
+}
+
+
+def audit_notices(people, *, step, pk, stage, due_on, today, body):
+    """The notices about an audit's ``step`` (STEPS: its report, the response to its findings), due on ``due_on``,
+    with a link to the audit."""
+    event, what, expected = STEPS[step]
+    return base.notices(
+        people,
+        key=f"audit:{pk}:{due_on.isoformat()}:{step}:{stage}",
+        kind=f"{event}_{'late' if stage == base.OVERDUE else 'due'}",
+        title=base.stage_title(
+            stage,
+            due_on,
+            today,
+            late=f"{what} en retard : {expected} le {short_date(due_on)}",
+            due=f"{what} {expected} le {short_date(due_on)}",
+        ),
+        body=body,
+        url=reverse("audit_detail", kwargs={"pk": pk}),
+        due_on=due_on,
+    )
+
+
 def collect(today):
     if Audit is None:
         return []
@@ -40,19 +69,10 @@ def collect(today):
         stage = base.stage_of(due_on, today, days_before)
         if stage is None:
             continue
-        label = f"{kinds.get(kind, kind)} terminé le {short_date(end_on)}"
-        if stage == base.OVERDUE:
-            event, title = "audit_report_late", f"Rapport d'audit en retard : attendu le {short_date(due_on)}"
-        else:
-            event = "audit_report_due"
-            title = f"Rapport d'audit attendu le {short_date(due_on)} ({base.remaining(due_on, today)})"
-        found += base.notices(
-            auditors.get(pk, set()) | managers.get(prefecture_id, set()),
-            key=f"audit:{pk}:{due_on.isoformat()}:report:{stage}",
-            kind=event,
-            title=title,
-            body=f"{label}. Le rapport écrit est attendu dans les 15 jours suivant le dernier jour d'audit.",
-            url=reverse("audit_detail", kwargs={"pk": pk}),
-            due_on=due_on,
+        people = auditors.get(pk, set()) | managers.get(prefecture_id, set())
+        body = (
+            f"{kinds.get(kind, kind)} terminé le {short_date(end_on)}. Le rapport écrit est attendu dans les 15 jours "
+            "suivant le dernier jour d'audit."
         )
+        found += audit_notices(people, step="report", pk=pk, stage=stage, due_on=due_on, today=today, body=body)
     return found

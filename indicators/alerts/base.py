@@ -74,6 +74,19 @@ def remaining(due_on, today):
     return f"dans {days} jour{'s' if days > 1 else ''}"
 
 
+def stage_kind(prefix, stage):
+    """The kind of a notice: ``<prefix>_overdue`` at the overdue stage, ``<prefix>_due`` before."""
+    return f"{prefix}_{'overdue' if stage == OVERDUE else 'due'}"
+
+
+def stage_title(stage, due_on, today, *, late, due):
+    """The title of a notice at ``stage``: ``late`` once overdue; before, ``due`` with the time left
+    (« ... (dans 5 jours) »)."""
+    if stage == OVERDUE:
+        return late
+    return f"{due} ({remaining(due_on, today)})"
+
+
 def notices(people, *, key, kind, title, body="", url="", due_on=None):
     """One Notice per recipient id (sorted, None left out)."""
     return [

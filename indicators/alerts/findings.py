@@ -8,11 +8,11 @@ import datetime
 
 from django.conf import settings
 from django.db.models import Count, Q
-from django.urls import reverse
 
 from qualipref.lib.dates import short_date
 
 from . import base
+from .audits import audit_notices
 
 try:
     from audits.models import Audit, Finding
@@ -48,21 +48,10 @@ def collect(today):
         if stage is None:
             continue
         count = f"{waiting} constat{'s' if waiting > 1 else ''}"
-        if stage == base.OVERDUE:
-            event, title = "finding_response_late", f"Réponse argumentée en retard : attendue le {short_date(due_on)}"
-        else:
-            event = "finding_response_due"
-            title = f"Réponse argumentée attendue le {short_date(due_on)} ({base.remaining(due_on, today)})"
-        found += base.notices(
-            managers.get(prefecture_id, set()),
-            key=f"audit:{pk}:{due_on.isoformat()}:response:{stage}",
-            kind=event,
-            title=title,
-            body=(
-                f"{kinds.get(kind, kind)} : rapport remis le {short_date(delivered_on)}, {count} (points sensibles ou "
-                "non-conformités) sans réponse argumentée."
-            ),
-            url=reverse("audit_detail", kwargs={"pk": pk}),
-            due_on=due_on,
+        body = (
+            f"{kinds.get(kind, kind)} : rapport remis le {short_date(delivered_on)}, {count} (points sensibles ou "
+            "non-conformités) sans réponse argumentée."
         )
+        people = managers.get(prefecture_id, set())
+        found += audit_notices(people, step="response", pk=pk, stage=stage, due_on=due_on, today=today, body=body)
     return found

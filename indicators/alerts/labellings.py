@@ -40,14 +40,17 @@ def collect(today):
             stage = base.stage_of(due_on, today, days_before)
             if stage is None:
                 continue
-            if stage == base.OVERDUE:
-                title = f"{label} en retard : attendu avant le {short_date(due_on)}"
-            else:
-                title = f"{label} à tenir avant le {short_date(due_on)} ({base.remaining(due_on, today)})"
+            title = base.stage_title(
+                stage,
+                due_on,
+                today,
+                late=f"{label} en retard : attendu avant le {short_date(due_on)}",
+                due=f"{label} à tenir avant le {short_date(due_on)}",
+            )
             found += base.notices(
                 managers.get(prefecture_id, ()),
                 key=f"labelling:{pk}:{field}:{due_on.isoformat()}:{stage}",
-                kind=f"{event}_{'overdue' if stage == base.OVERDUE else 'due'}",
+                kind=base.stage_kind(event, stage),
                 title=title,
                 body="Planifiez l'audit avec l'organisme certificateur pour garder le label.",
                 url=url,

@@ -33,14 +33,12 @@ def collect(today):
         else:
             due_on = base.add_years(last, TRAINING_VALIDITY_YEARS)
             stage, since = base.stage_of(due_on, today, days_before), last.isoformat()
-            if stage == base.OVERDUE:
-                title = f"Formation à l'accueil de {name} ({site_name}) à renouveler : expirée le {short_date(due_on)}"
-            else:
-                title = f"Formation à l'accueil de {name} ({site_name}) à renouveler avant le {short_date(due_on)}"
+            when = ": expirée le" if stage == base.OVERDUE else "avant le"
+            title = f"Formation à l'accueil de {name} ({site_name}) à renouveler {when} {short_date(due_on)}"
         found += base.notices(
             referents.get(site_id, ()),
             key=f"training:{user_id}:site:{site_id}:{since}:{stage}",
-            kind=f"training_{'overdue' if stage == base.OVERDUE else 'due'}",
+            kind=base.stage_kind("training", stage),
             title=title,
             body=f"Les agents d'accueil suivent une formation à l'accueil tous les {TRAINING_VALIDITY_YEARS} ans.",
             url=url,

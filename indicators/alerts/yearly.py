@@ -27,12 +27,19 @@ def _managers(today):
     return managers
 
 
-def _yearly(today, *, latest, subject, kind, none, url):
-    """``latest``: a queryset of (prefecture id, latest date) for the given prefectures."""
+def _yearly(today, *, held, on, subject, kind, none, url):
+    """``held``: the meetings or campaigns that count, dated by their field ``on``; the latest one of each
+    prefecture up to today starts the 12 months."""
     managers = _managers(today)
     if not managers:
         return []
-    last_of = dict(latest(managers))
+    last_of = dict(
+        held.filter(prefecture_id__in=managers, **{f"{on}__lte": today})
+        .order_by()
+        .values("prefecture_id")
+        .annotate(last=Max(on))
+        .values_list("prefecture_id", "last")
+    )
     days_before = settings.QUALIPREF_YEARLY_ALERT_DAYS
     found = []
     for prefecture_id, people in sorted(managers.items()):
@@ -45,14 +52,17 @@ def _yearly(today, *, latest, subject, kind, none, url):
             stage, since = base.stage_of(due_on, today, days_before), last.isoformat()
             if stage is None:
                 continue
-            if stage == base.OVERDUE:
-                title = f"{subject} en retard : le dernier date du {short_date(last)}"
-            else:
-                title = f"{subject} à organiser avant le {short_date(due_on)} ({base.remaining(due_on, today)})"
+            title = base.stage_title(
+                stage,
+                due_on,
+                today,
+                late=f"{subject} en retard : le dernier date du {short_date(last)}",
+                due=f"{subject} à organiser avant le {short_date(due_on)}",
+            )
         found += base.notices(
             people,
             key=f"{kind}:prefecture:{prefecture_id}:{since}:{stage}",
-            kind=f"{kind}_{'overdue' if stage == base.OVERDUE else 'due'}",
+            kind=base.stage_kind(kind, stage),
             title=title,
             body=f"{subject} : au moins une fois tous les 12 mois.",
             url=url,
@@ -62,18 +72,10 @@ def _yearly(today, *, latest, subject, kind, none, url):
 
 
 def collect_clu(today):
-    def latest(prefectures):
-        return (
-            Meeting.objects.filter(kind=Meeting.Kind.CLU, prefecture_id__in=prefectures, held_on__lte=today)
-            .order_by()
-            .values("prefecture_id")
-            .annotate(last=Max("held_on"))
-            .values_list("prefecture_id", "last")
-        )
-
     return _yearly(
         today,
-        latest=latest,
+        held=Meeting.objects.filter(kind=Meeting.Kind.CLU),
+        on="held_on",
         subject="Comité local des usagers annuel",
         kind="yearly_clu",
         none="Aucun comité local des usagers enregistré",
@@ -82,19 +84,10 @@ def collect_clu(today):
 
 
 def collect_survey(today):
-    def latest(prefectures):
-        return (
-            Campaign.objects.filter(prefecture_id__in=prefectures, opens_on__lte=today)
-            .exclude(status=Campaign.Status.DRAFT)
-            .order_by()
-            .values("prefecture_id")
-            .annotate(last=Max("opens_on"))
-            .values_list("prefecture_id", "last")
-        )
-
     return _yearly(
         today,
-        latest=latest,
+        held=Campaign.objects.exclude(status=Campaign.Status.DRAFT),
+        on="opens_on",
         subject="Enquête de satisfaction annuelle",
         kind="yearly_survey",
         none="Aucune enquête de satisfaction enregistrée",

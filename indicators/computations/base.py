@@ -146,6 +146,40 @@ def changed_ranges(queryset, *, prefecture, first, last=None, today):
     ]
 
 
+def ratio_rows(counted, *, prefecture):
+    """``compute`` and ``sql`` (Computation keywords) of a share per site and month: ``counted(scope)`` gives the
+    rows (``prefecture``, site_id, month, numerator, denominator); months with nothing to measure are left out."""
+
+    def compute(scope):
+        for row in counted(scope):
+            if row["denominator"]:
+                yield Row(row[prefecture], row["site_id"], row["month"], row["numerator"], row["denominator"])
+
+    def sql(scope):
+        columns = (f"q.{prefecture}", "q.site_id", "q.month::date", "q.numerator", "q.denominator", "NULL::numeric")
+        return grouped_sql(counted(scope), columns, where="q.denominator > 0")
+
+    return {"compute": compute, "sql": sql}
+
+
+def month_changes(queryset, date_field):
+    """``changes`` and ``first_day`` (Computation keywords) of rows counted in the month of their ``date_field``:
+    a changed row changes that month; the first day is the oldest date. ``queryset``: a callable (the model is
+    looked up when it runs)."""
+
+    def changes(since, today):
+        items = queryset()
+        path = prefecture_path(items.model)
+        return changed_ranges(
+            items.filter(updated_at__gte=since), prefecture=path, first=date_field, last=date_field, today=today
+        )
+
+    def first_day():
+        return queryset().aggregate(first=Min(date_field))["first"]
+
+    return {"changes": changes, "first_day": first_day}
+
+
 # --- the share of items answered by their due date ------------------------------------------------------------
 
 
@@ -165,15 +199,6 @@ def in_time(code, label, *, condition=None, date_field="received_on", answered_f
     def queryset():
         return model(label).objects.filter(condition)
 
-    def compute(scope):
-        for row in counted(scope):
-            if row["denominator"]:
-                yield Row(row["m_prefecture"], row["site_id"], row["month"], row["numerator"], row["denominator"])
-
-    def sql(scope):
-        columns = ("q.m_prefecture", "q.site_id", "q.month::date", "q.numerator", "q.denominator", "NULL::numeric")
-        return grouped_sql(counted(scope), columns, where="q.denominator > 0")
-
     def counted(scope):
         items = queryset()
         path = prefecture_path(items.model)
@@ -192,18 +217,12 @@ def in_time(code, label, *, condition=None, date_field="received_on", answered_f
             )
         )
 
-    def changes(since, today):
-        items = queryset()
-        path = prefecture_path(items.model)
-        return changed_ranges(
-            items.filter(updated_at__gte=since), prefecture=path, first=date_field, last=date_field, today=today
-        )
-
-    def first_day():
-        return queryset().aggregate(first=Min(date_field))["first"]
-
     return Computation(
-        code=code, compute=compute, changes=changes, first_day=first_day, watches=(label,), sql=sql, open_start=True
+        code=code,
+        **ratio_rows(counted, prefecture="m_prefecture"),
+        **month_changes(queryset, date_field),
+        watches=(label,),
+        open_start=True,
     )
 
 
@@ -273,6 +292,30 @@ def rolling_count_sql(scope, label, date_field, *, conditions=()):
         f"WHERE f.first <= m.month_end{only} GROUP BY f.prefecture_id, m.month"
     )
     return sql, [*value_params, *condition_params, *condition_params, *only_params]
+
+
+def rolling_count_computation(code, label, date_field, *, conditions=(), first_of=None):
+    """The Computation ``code``: per prefecture and month, its rows of ``label`` matching ``conditions`` whose
+    ``date_field`` falls in the 12 months ending with the month (``rolling_count``); its first day is the oldest
+    ``date_field`` of the rows matching ``first_of`` (filter keywords; all rows when None)."""
+
+    def compute(scope):
+        for prefecture_id, month, count in rolling_count(scope, label, date_field, conditions=conditions):
+            yield Row(prefecture_id, None, month, value=count)
+
+    return Computation(
+        code=code,
+        compute=compute,
+        sql=lambda scope: prefecture_counts_sql(rolling_count_sql(scope, label, date_field, conditions=conditions)),
+        changes=lambda since, today: changed_ranges(
+            model(label).objects.filter(updated_at__gte=since),
+            prefecture="prefecture_id",
+            first=date_field,
+            today=today,
+        ),
+        first_day=lambda: model(label).objects.filter(**(first_of or {})).aggregate(first=Min(date_field))["first"],
+        watches=(label,),
+    )
 
 
 def prefecture_counts_sql(rows_sql):

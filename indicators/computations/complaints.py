@@ -2,10 +2,10 @@
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Min, Q, Sum
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 
-from .base import CENT, Computation, Row, changed_ranges, grouped_sql, in_time, model, register
+from .base import CENT, Computation, Row, grouped_sql, in_time, model, month_changes, register
 
 COMPLAINT = "complaints.Complaint"
 CORRESPONDENCE = "complaints.Correspondence"
@@ -57,14 +57,7 @@ register(
         compute=_answer_delay,
         sql=_answer_delay_sql,
         open_start=True,
-        changes=lambda since, today: changed_ranges(
-            model(COMPLAINT).objects.filter(updated_at__gte=since),
-            prefecture="prefecture_id",
-            first="received_on",
-            last="received_on",
-            today=today,
-        ),
-        first_day=lambda: model(COMPLAINT).objects.aggregate(first=Min("received_on"))["first"],
+        **month_changes(lambda: model(COMPLAINT).objects.all(), "received_on"),
         watches=(COMPLAINT,),
     )
 )

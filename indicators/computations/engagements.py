@@ -9,14 +9,13 @@ from .base import (
     Row,
     as_date,
     changed_ranges,
-    grouped_sql,
     in_prefectures,
     model,
+    month_changes,
     months_table,
-    prefecture_counts_sql,
+    ratio_rows,
     register,
-    rolling_count,
-    rolling_count_sql,
+    rolling_count_computation,
 )
 
 ACTION = "engagements.Action"
@@ -31,21 +30,10 @@ CLU = [("kind", "=", "clu")]
 # --- actions done by their due date -------------------------------------------------------------------------
 
 
-def _actions(scope):
+def _actions_counted(scope):
     """Among the actions due in the month (abandoned ones aside), the share done by their due date; open ones past
     due are late, open ones not yet due are left out. Per site; the prefecture-wide actions make a row of their
     prefecture (``site_id`` None)."""
-    for row in _actions_counted(scope):
-        if row["denominator"]:
-            yield Row(row["prefecture_id"], row["site_id"], row["month"], row["numerator"], row["denominator"])
-
-
-def _actions_sql(scope):
-    columns = ("q.prefecture_id", "q.site_id", "q.month::date", "q.numerator", "q.denominator", "NULL::numeric")
-    return grouped_sql(_actions_counted(scope), columns, where="q.denominator > 0")
-
-
-def _actions_counted(scope):
     actions = scope.restrict(
         model(ACTION)
         .objects.exclude(status="abandoned")
@@ -66,17 +54,9 @@ def _actions_counted(scope):
 register(
     Computation(
         code="actions_on_time",
-        compute=_actions,
-        sql=_actions_sql,
+        **ratio_rows(_actions_counted, prefecture="prefecture_id"),
+        **month_changes(lambda: model(ACTION).objects.filter(due_on__isnull=False), "due_on"),
         open_start=True,
-        changes=lambda since, today: changed_ranges(
-            model(ACTION).objects.filter(updated_at__gte=since, due_on__isnull=False),
-            prefecture="prefecture_id",
-            first="due_on",
-            last="due_on",
-            today=today,
-        ),
-        first_day=lambda: model(ACTION).objects.aggregate(first=Min("due_on"))["first"],
         watches=(ACTION,),
     )
 )
@@ -164,25 +144,8 @@ register(
 # --- local users' committees in the last 12 months -------------------------------------------------------------
 
 
-def _clu(scope):
-    """Per prefecture and month, the CLU meetings held in the 12 months ending with the month; from the month of
-    the prefecture's first CLU recorded in Qualipref (before it, nothing says it had none)."""
-    for prefecture_id, month, count in rolling_count(scope, MEETING, "held_on", conditions=CLU):
-        yield Row(prefecture_id, None, month, value=count)
-
-
+# Per prefecture and month, the CLU meetings held in the 12 months ending with the month; from the month of the
+# prefecture's first CLU recorded in Qualipref (before it, nothing says it had none).
 register(
-    Computation(
-        code="clu_meetings_per_year",
-        compute=_clu,
-        sql=lambda scope: prefecture_counts_sql(rolling_count_sql(scope, MEETING, "held_on", conditions=CLU)),
-        changes=lambda since, today: changed_ranges(
-            model(MEETING).objects.filter(updated_at__gte=since),
-            prefecture="prefecture_id",
-            first="held_on",
-            today=today,
-        ),
-        first_day=lambda: model(MEETING).objects.filter(kind="clu").aggregate(first=Min("held_on"))["first"],
-        watches=(MEETING,),
-    )
+    rolling_count_computation("clu_meetings_per_year", MEETING, "held_on", conditions=CLU, first_of={"kind": "clu"})
 )

@@ -20,10 +20,8 @@ from .base import (
     Row,
     changed_ranges,
     model,
-    prefecture_counts_sql,
     register,
-    rolling_count,
-    rolling_count_sql,
+    rolling_count_computation,
 )
 
 ANSWER = "surveys.Answer"
@@ -88,29 +86,22 @@ def satisfaction(code):
             yield Row(prefecture_id, site_id, month, numerator, denominator, value)
 
     def changes(since, today):
-        return (
-            changed_ranges(
-                model(RESPONSE).objects.filter(updated_at__gte=since),
-                prefecture="prefecture_id",
-                first="campaign__closes_on",
-                last="campaign__closes_on",
+        # A changed response, aggregated result or campaign changes the month its campaign closed.
+        return [
+            change
+            for label, prefecture, closes_on in (
+                (RESPONSE, "prefecture_id", "campaign__closes_on"),
+                (RESULT, "campaign__prefecture_id", "campaign__closes_on"),
+                (CAMPAIGN, "prefecture_id", "closes_on"),
+            )
+            for change in changed_ranges(
+                model(label).objects.filter(updated_at__gte=since),
+                prefecture=prefecture,
+                first=closes_on,
+                last=closes_on,
                 today=today,
             )
-            + changed_ranges(
-                model(RESULT).objects.filter(updated_at__gte=since),
-                prefecture="campaign__prefecture_id",
-                first="campaign__closes_on",
-                last="campaign__closes_on",
-                today=today,
-            )
-            + changed_ranges(
-                model(CAMPAIGN).objects.filter(updated_at__gte=since),
-                prefecture="prefecture_id",
-                first="closes_on",
-                last="closes_on",
-                today=today,
-            )
-        )
+        ]
 
     return Computation(
         code=f"satisfaction_{code}",
@@ -126,26 +117,6 @@ for _code in QUESTION_CODES:
     register(satisfaction(_code))
 
 
-def _surveys_per_year(scope):
-    """Per prefecture and month, its campaigns (drafts aside) closed in the 12 months ending with the month; from the
-    month its first campaign closed (before it, nothing says it had none)."""
-    rows = rolling_count(scope, CAMPAIGN, "closes_on", conditions=NOT_DRAFT)
-    for prefecture_id, month, count in rows:
-        yield Row(prefecture_id, None, month, value=count)
-
-
-register(
-    Computation(
-        code="satisfaction_surveys_per_year",
-        compute=_surveys_per_year,
-        sql=lambda scope: prefecture_counts_sql(rolling_count_sql(scope, CAMPAIGN, "closes_on", conditions=NOT_DRAFT)),
-        changes=lambda since, today: changed_ranges(
-            model(CAMPAIGN).objects.filter(updated_at__gte=since),
-            prefecture="prefecture_id",
-            first="closes_on",
-            today=today,
-        ),
-        first_day=lambda: model(CAMPAIGN).objects.aggregate(first=Min("closes_on"))["first"],
-        watches=(CAMPAIGN,),
-    )
-)
+# Per prefecture and month, its campaigns (drafts aside) closed in the 12 months ending with the month; from the
+# month its first campaign closed (before it, nothing says it had none).
+register(rolling_count_computation("satisfaction_surveys_per_year", CAMPAIGN, "closes_on", conditions=NOT_DRAFT))

@@ -33,15 +33,8 @@ SHORT_STATUS = {
 }
 
 
-@dataclass
-class Cell:
-    period: object
-    value: object = None  # Decimal or None
-    status: str = Status.MISSING
-    numerator: int | None = None
-    denominator: int | None = None
-    source: str = ""
-    measurement_id: int | None = None
+class _StatusLabels:
+    """The DSFR badge and the short label of ``self.status`` (a cell's, a row's latest)."""
 
     @property
     def badge(self):
@@ -53,7 +46,18 @@ class Cell:
 
 
 @dataclass
-class BoardRow:
+class Cell(_StatusLabels):
+    period: object
+    value: object = None  # Decimal or None
+    status: str = Status.MISSING
+    numerator: int | None = None
+    denominator: int | None = None
+    source: str = ""
+    measurement_id: int | None = None
+
+
+@dataclass
+class BoardRow(_StatusLabels):
     indicator: Indicator
     cells: list = field(default_factory=list)  # one per month shown, oldest first
     last_period: object = None  # latest month measured, even before the months shown
@@ -69,14 +73,6 @@ class BoardRow:
     def status(self):
         latest = self.latest
         return latest.status if latest else Status.MISSING
-
-    @property
-    def badge(self):
-        return STATUS_BADGES[self.status]
-
-    @property
-    def status_label(self):
-        return SHORT_STATUS[self.status]
 
     @property
     def measured(self):
@@ -171,26 +167,20 @@ def _indicators(levels=None, codes=None):
     return list(indicators)
 
 
-def site_board(site, *, last=None, months=MONTHS_SHOWN, today=None, codes=None):
-    """Every indicator measured per site, for ``site``; the prefecture-wide ones of its prefecture too."""
-    today = today or timezone.localdate()
-    shown = window(last, months, today)
-    indicators = _indicators(codes=codes)
-    rows = _rows(indicators, shown, today)
-    place = Q(site=site) | Q(site__isnull=True, prefecture_id=site.prefecture_id)
-    measurements = Measurement.objects.filter(place, indicator__in=indicators)
-    index = {period: position for position, period in enumerate(shown)}
-    for measurement in measurements.between(shown[0], shown[-1]).select_related(None):
-        row = rows[measurement.indicator_id]
-        row.cells[index[measurement.period]] = Cell(
-            period=measurement.period,
-            value=measurement.value,
-            status=row.indicator.status_of(measurement.value),
-            numerator=measurement.numerator,
-            denominator=measurement.denominator,
-            source=measurement.source,
-            measurement_id=measurement.pk,
-        )
+def _put(row, index, value, **extra):
+    """The cell of ``value`` (a measurement or an aggregate: period, value, numerator, denominator) in ``row``."""
+    row.cells[index[value.period]] = Cell(
+        period=value.period,
+        value=value.value,
+        status=row.indicator.status_of(value.value),
+        numerator=value.numerator,
+        denominator=value.denominator,
+        **extra,
+    )
+
+
+def _board(scope, rows, shown, measurements, today):
+    """The board of ``rows``, each with the last period ``measurements`` hold for it up to the last month shown."""
     last_periods = dict(
         measurements.filter(period__lte=shown[-1])
         .order_by()
@@ -198,7 +188,29 @@ def site_board(site, *, last=None, months=MONTHS_SHOWN, today=None, codes=None):
         .annotate(last=Max("period"))
         .values_list("indicator_id", "last")
     )
-    return Board(scope="site", months=shown, rows=_finish(rows, last_periods, today))
+    return Board(scope=scope, months=shown, rows=_finish(rows, last_periods, today))
+
+
+def _measured_board(scope, measurements, indicators, shown, today):
+    """The board of ``indicators`` from the stored ``measurements`` of one place (no adding up)."""
+    rows = _rows(indicators, shown, today)
+    index = {period: position for position, period in enumerate(shown)}
+    for measurement in measurements.between(shown[0], shown[-1]).select_related(None):
+        _put(
+            rows[measurement.indicator_id], index, measurement, source=measurement.source, measurement_id=measurement.pk
+        )
+    return _board(scope, rows, shown, measurements, today)
+
+
+def site_board(site, *, last=None, months=MONTHS_SHOWN, today=None, codes=None):
+    """Every indicator measured per site, for ``site``; the prefecture-wide ones of its prefecture too."""
+    today = today or timezone.localdate()
+    shown = window(last, months, today)
+    indicators = _indicators(codes=codes)
+    place = Q(site=site) | Q(site__isnull=True, prefecture_id=site.prefecture_id)
+    return _measured_board(
+        "site", Measurement.objects.filter(place, indicator__in=indicators), indicators, shown, today
+    )
 
 
 def _aggregate_board(scope, measurements, aggregate_rows, shown, indicators, today, key=None):
@@ -208,21 +220,8 @@ def _aggregate_board(scope, measurements, aggregate_rows, shown, indicators, tod
         row = rows.get(aggregate.indicator_id)
         if row is None or aggregate.period not in index:
             continue
-        row.cells[index[aggregate.period]] = Cell(
-            period=aggregate.period,
-            value=aggregate.value,
-            status=row.indicator.status_of(aggregate.value),
-            numerator=aggregate.numerator,
-            denominator=aggregate.denominator,
-        )
-    last_periods = dict(
-        measurements.filter(period__lte=shown[-1])
-        .order_by()
-        .values("indicator_id")
-        .annotate(last=Max("period"))
-        .values_list("indicator_id", "last")
-    )
-    return Board(scope=scope, months=shown, rows=_finish(rows, last_periods, today))
+        _put(row, index, aggregate)
+    return _board(scope, rows, shown, measurements, today)
 
 
 def prefecture_board(prefecture, *, last=None, months=MONTHS_SHOWN, today=None, codes=None):
@@ -258,27 +257,8 @@ def entry_board(*, site=None, prefecture=None, last=None, months=MONTHS_SHOWN, t
         today = today or timezone.localdate()
         shown = window(last, months, today)
         indicators = _indicators(codes=codes)
-        rows = _rows(indicators, shown, today)
         measurements = Measurement.objects.filter(prefecture=prefecture, site__isnull=True, indicator__in=indicators)
-        index = {period: position for position, period in enumerate(shown)}
-        for measurement in measurements.between(shown[0], shown[-1]):
-            row = rows[measurement.indicator_id]
-            row.cells[index[measurement.period]] = Cell(
-                period=measurement.period,
-                value=measurement.value,
-                status=row.indicator.status_of(measurement.value),
-                numerator=measurement.numerator,
-                denominator=measurement.denominator,
-                source=measurement.source,
-                measurement_id=measurement.pk,
-            )
-        last_periods = dict(
-            measurements.order_by()
-            .values("indicator_id")
-            .annotate(last=Max("period"))
-            .values_list("indicator_id", "last")
-        )
-        board = Board(scope="prefecture", months=shown, rows=_finish(rows, last_periods, today))
+        board = _measured_board("prefecture", measurements, indicators, shown, today)
     board.rows = [row for row in board.rows if row.indicator.level == level]
     return board
 

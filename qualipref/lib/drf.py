@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import Http404
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import serializers
+from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import APIException, NotFound, PermissionDenied, ValidationError
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -54,3 +54,11 @@ class AbilitiesField(serializers.Field):
 
     def to_representation(self, obj):
         return self.rule(self.context["request"].user, obj)
+
+
+class ReadWriteViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """A list the API reads (list, detail), adds to (POST) and changes (PATCH only: no PUT, every change is
+    partial). The subclass says who sees what (``get_queryset``) and calls the services in ``perform_create`` and
+    ``perform_update``."""
+
+    http_method_names = ["get", "post", "patch", "head", "options"]

@@ -14,6 +14,20 @@ class QualiprefForm(DsfrBaseForm):
         return context
 
 
+class PeriodForm(QualiprefForm):
+    """A form with a first and a last day: ``period`` = (first field, last field, message when the last one comes
+    before the first one, put on the last field)."""
+
+    period = ("start_on", "end_on", "La date de fin doit être postérieure ou égale à la date de début.")
+
+    def clean(self):
+        cleaned = super().clean()
+        first, last, message = self.period
+        if cleaned.get(first) and cleaned.get(last) and cleaned[last] < cleaned[first]:
+            self.add_error(last, message)
+        return cleaned
+
+
 def date_input():
     """A native date picker (DSFR styles it); values shown JJ/MM/AAAA by the browser in French."""
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

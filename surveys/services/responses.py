@@ -138,7 +138,23 @@ def _check_comment(comment, consent, errors):
     return comment
 
 
-def _write(*, campaign, site, service, channel, answers, comment, consent, answered_on, by, submission_key):
+def _save(*, errors, campaign, site, service, channel, answers, comment, consent, answered_on, by, submission_key):
+    """Check the channel, place, answers and comment: with the ``errors`` found before, all raised at once; else
+    write the response."""
+    if CAMPAIGN_CHANNEL[channel] not in (campaign.channels or []):
+        label = Campaign.Channel(CAMPAIGN_CHANNEL[channel]).label.lower()
+        errors.setdefault("channel", f"Cette enquête ne recueille pas de réponses par ce canal ({label}).")
+    _check_place(campaign, site, service, errors)
+    try:
+        answers = clean_answers(campaign, answers or {})
+    except ValidationError as error:
+        errors.update(error.message_dict)
+        answers = {}
+    comment = _check_comment(comment, consent, errors)
+    if not errors and not answers and not comment:
+        errors["answers"] = "Répondez au moins à une question ou laissez un commentaire."
+    if errors:
+        raise ValidationError(errors)
     response = Response(
         campaign=campaign,
         prefecture_id=campaign.prefecture_id,
@@ -167,20 +183,14 @@ def _write(*, campaign, site, service, channel, answers, comment, consent, answe
     return response
 
 
-def _prepare(*, campaign, site, service, channel, answers, comment, consent, errors):
-    if CAMPAIGN_CHANNEL[channel] not in (campaign.channels or []):
-        label = Campaign.Channel(CAMPAIGN_CHANNEL[channel]).label.lower()
-        errors.setdefault("channel", f"Cette enquête ne recueille pas de réponses par ce canal ({label}).")
-    _check_place(campaign, site, service, errors)
-    try:
-        answers = clean_answers(campaign, answers or {})
-    except ValidationError as error:
-        errors.update(error.message_dict)
-        answers = {}
-    comment = _check_comment(comment, consent, errors)
-    if not errors and not answers and not comment:
-        errors["answers"] = "Répondez au moins à une question ou laissez un commentaire."
-    return answers, comment
+def _sent_before(campaign, submission_key):
+    """The response already sent with ``submission_key`` (a second click, a kiosk sending again), if any."""
+    if submission_key is None:
+        return None
+    existing = Response.objects.filter(submission_key=submission_key).first()
+    if existing is not None and existing.campaign_id != campaign.pk:
+        raise ValidationError({"submission_key": "Cette clé d'envoi a déjà servi pour une autre enquête."})
+    return existing
 
 
 def response_submit(
@@ -201,28 +211,13 @@ def response_submit(
     closed = campaign_closed_message(campaign, today)
     if closed:
         raise ValidationError({"campaign": closed})
-    if submission_key is not None:
-        existing = Response.objects.filter(submission_key=submission_key).first()
-        if existing is not None:
-            if existing.campaign_id != campaign.pk:
-                raise ValidationError({"submission_key": "Cette clé d'envoi a déjà servi pour une autre enquête."})
-            return existing
-    errors = {}
-    answers, comment = _prepare(
-        campaign=campaign,
-        site=site,
-        service=service,
-        channel=channel,
-        answers=answers,
-        comment=comment,
-        consent=comment_consent,
-        errors=errors,
-    )
-    if errors:
-        raise ValidationError(errors)
+    existing = _sent_before(campaign, submission_key)
+    if existing is not None:
+        return existing
     try:
         with transaction.atomic():
-            return _write(
+            return _save(
+                errors={},
                 campaign=campaign,
                 site=site,
                 service=service,
@@ -281,27 +276,13 @@ def response_enter(
 ) -> Response:
     """A paper questionnaire typed in by an agent of the site (or the quality manager), dated within the campaign's
     period: the campaign may already be closed (papers are often typed in afterwards)."""
-    if submission_key is not None:
-        existing = Response.objects.filter(submission_key=submission_key).first()
-        if existing is not None:
-            if existing.campaign_id != campaign.pk:
-                raise ValidationError({"submission_key": "Cette clé d'envoi a déjà servi pour une autre enquête."})
-            return existing
+    existing = _sent_before(campaign, submission_key)
+    if existing is not None:
+        return existing
     errors = {}
     _check_entry(by=by, campaign=campaign, site=site, answered_on=answered_on, errors=errors)
-    answers, comment = _prepare(
-        campaign=campaign,
-        site=site,
-        service=service,
-        channel=Channel.PAPER,
-        answers=answers,
-        comment=comment,
-        consent=comment_consent,
+    return _save(
         errors=errors,
-    )
-    if errors:
-        raise ValidationError(errors)
-    return _write(
         campaign=campaign,
         site=site,
         service=service,

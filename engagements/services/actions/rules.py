@@ -21,24 +21,24 @@ TRANSITIONS = {
     Status.ABANDONED: (),
 }
 
-ACTION_EDITABLE_FIELDS = frozenset(
-    {
-        "title",
-        "description",
-        "site",
-        "module",
-        "engagement",
-        "source",
-        "owner",
-        "due_on",
-        "priority",
-        "progress",
-        "status",
-        "abandon_reason",
-        "completed_on",
-        "effectiveness",
-    }
+# The fields an action's edit may change, in the order the API's write serializer lists them.
+ACTION_FIELDS = (
+    "title",
+    "description",
+    "site",
+    "module",
+    "engagement",
+    "source",
+    "owner",
+    "due_on",
+    "priority",
+    "progress",
+    "status",
+    "abandon_reason",
+    "completed_on",
+    "effectiveness",
 )
+ACTION_EDITABLE_FIELDS = frozenset(ACTION_FIELDS)
 STATUS_FIELDS = ("status", "abandon_reason", "completed_on", "effectiveness")
 
 
