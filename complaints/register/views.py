@@ -4,18 +4,17 @@ the « Modifier » page (the one update flow: complaints.register.services.Regis
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Case, F, IntegerField, Value, When
 from django.shortcuts import redirect, render
 
 from complaints.deadlines import attach_remaining_working_days
+from complaints.models.register import open_first_order
 from qualipref.views import breadcrumb, paginate, put_errors_on_form
 
 
 def open_first(queryset, open_items):
     """Open items first by due date, then the answered ones, the latest received first; ``open_items``: the Q of
-    an open item of the register."""
-    rank = Case(When(open_items, then=Value(0)), default=Value(1), output_field=IntegerField())
-    return queryset.order_by(rank, Case(When(open_items, then=F("due_on"))), "-received_on", "-pk")
+    an open item of the register (the one its indexes are built on: complaints.models.register.register_indexes)."""
+    return queryset.order_by(*open_first_order(open_items))
 
 
 def register_page(request, filterset):
