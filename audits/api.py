@@ -6,7 +6,7 @@ them gets 403 on it (the audit, its findings and cells are left out of their lis
 ``GET audits/{id}/report/`` returns the PDF (``application/pdf``), stored with its checksum.
 """
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -62,10 +62,6 @@ class AuditViewSet(ReadWriteViewSet):
     filterset_class = AuditFilter
 
     def get_queryset(self):
-        counts = {
-            f"{category}_count": Count("findings", filter=Q(findings__category=category), distinct=True)
-            for category in Finding.Category.values
-        }
         # The list shows an auditor only the audits of an open window; one fetched by id is a 403 outside it.
         audits = Audit.objects.for_user(self.request.user)
         if self.action == "list":
@@ -73,7 +69,7 @@ class AuditViewSet(ReadWriteViewSet):
         return (
             audits.select_related("prefecture", "labelling__referential")
             .prefetch_related("auditors", "sites", "modules")
-            .annotate(**counts)
+            .with_counts()
             .order_by("-start_on", "-pk")
         )
 

@@ -19,6 +19,7 @@ from complaints.deadlines import attach_remaining_working_days
 from complaints.filters import ComplaintFilter
 from complaints.history import complaint_history
 from complaints.models import Complaint
+from complaints.models.register import NEWEST_FIRST
 from complaints.serializers import (
     AnswerSerializer,
     ComplaintSerializer,
@@ -46,7 +47,7 @@ class ComplaintViewSet(ReadWriteViewSet):
     filterset_class = ComplaintFilter
 
     def get_queryset(self):
-        return complaints_for(self.request.user).order_by("-received_on", "-pk")
+        return complaints_for(self.request.user).order_by(*NEWEST_FIRST)  # its indexes: register_indexes
 
     def get_serializer_class(self):
         if self.action in ("create", "partial_update", "update"):

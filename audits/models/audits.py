@@ -2,12 +2,12 @@ import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q
 from django.utils import timezone
 
 from engagements.models import Labelling, Module
 from qualipref.lib.dates import short_date, short_datetime
-from qualipref.lib.models import TimeStampedModel, acting_user, timestamped_history, value_in
+from qualipref.lib.models import TimeStampedModel, acting_user, count_of, timestamped_history, value_in
 from sites.models import Prefecture, Site
 
 REPORT_DELAY_DAYS = (
@@ -41,6 +41,19 @@ class AuditQuerySet(models.QuerySet):
 
     def with_decision(self):
         return self.filter(kind__in=Audit.DECISION_KINDS)
+
+    def with_counts(self, *, sites=False):
+        """``<category>_count``: each audit's findings of each category (and with ``sites``, ``site_count``: its
+        sites), each a subquery (qualipref.lib.models.count_of): a list counts for the rows of its page only, and
+        its order comes from an index (no GROUP BY over the scope)."""
+        finding = Audit.findings.rel.related_model  # Finding, whose module imports this one
+        counts = {
+            f"{category}_count": count_of(finding.objects.filter(audit=OuterRef("pk"), category=category))
+            for category in finding.Category.values
+        }
+        if sites:
+            counts["site_count"] = count_of(Audit.sites.through.objects.filter(audit=OuterRef("pk")))
+        return self.annotate(**counts)
 
 
 class Audit(TimeStampedModel):
@@ -113,7 +126,12 @@ class Audit(TimeStampedModel):
         verbose_name = "audit"
         verbose_name_plural = "audits"
         ordering = ["-start_on", "-pk"]
-        indexes = [models.Index(fields=["prefecture", "status", "report_due_on"], name="audit_list_idx")]
+        indexes = [
+            models.Index(fields=["prefecture", "status", "report_due_on"], name="audit_list_idx"),
+            # The lists' order (Meta.ordering), national and for a prefecture (tests/test_query_plans.py).
+            models.Index(fields=["-start_on", "-id"], name="audit_newest_idx"),
+            models.Index(fields=["prefecture", "-start_on", "-id"], name="audit_pref_newest_idx"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(end_on__gte=models.F("start_on")), name="audit_ends_after_start"),
             models.CheckConstraint(

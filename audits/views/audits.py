@@ -2,7 +2,7 @@
 and edit forms, status steps, the decision, and the comparison of two audits of a prefecture."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
@@ -23,22 +23,17 @@ from qualipref.views import breadcrumb, paginate, put_errors_on_form, redirect_i
 Category = Finding.Category
 
 
-def _with_counts(queryset):
-    counts = {
-        f"{category}_count": Count("findings", filter=Q(findings__category=category), distinct=True)
-        for category in Category.values
-    }
-    return queryset.annotate(site_count=Count("sites", distinct=True), **counts)
-
-
 # --- list ---------------------------------------------------------------------------------------------
 
 
 @require_GET
 def audit_list(request):
-    audits = _with_counts(
-        Audit.objects.readable_by(request.user).select_related("prefecture__department", "labelling__referential")
-    ).order_by("-start_on", "-pk")
+    audits = (
+        Audit.objects.readable_by(request.user)
+        .select_related("prefecture__department", "labelling__referential")
+        .with_counts(sites=True)
+        .order_by("-start_on", "-pk")
+    )
     filterset = AuditFilter(request.GET or None, queryset=audits, request=request)
     page_obj = paginate(request, filterset.qs)
     for audit in page_obj.object_list:

@@ -33,6 +33,7 @@ from complaints.correspondence.serializers import (
 from complaints.deadlines import attach_remaining_working_days
 from complaints.history import correspondence_history
 from complaints.models import Correspondence, CorrespondenceImport
+from complaints.models.register import NEWEST_FIRST
 from complaints.serializers import HistoryEntrySerializer
 from sites.models import Prefecture
 
@@ -57,7 +58,7 @@ class CorrespondenceViewSet(
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self):
-        return correspondences_for(self.request.user).order_by("-received_on", "-pk")
+        return correspondences_for(self.request.user).order_by(*NEWEST_FIRST)  # its indexes: register_indexes
 
     def get_serializer_class(self):
         if self.action in ("create", "partial_update", "update"):

@@ -126,10 +126,8 @@ class Complaint(RegisterItem):
         verbose_name = "réclamation ou suggestion"
         verbose_name_plural = "réclamations et suggestions"
         ordering = ["-received_on", "-pk"]
-        # The dashboards count the overdue complaints of every prefecture: only the open ones.
-        indexes = register_indexes(
-            "complaint", state="status", open_condition=Q(status__in=["received", "in_progress"])
-        )
+        # The lists' orders, and the dashboards' count of the overdue complaints of every prefecture (the open ones).
+        indexes = register_indexes("complaint", state="status", open_items=Q(status__in=["received", "in_progress"]))
         constraints = [
             *register_constraints("complaint"),
             # Open: nothing of an answer; answered or closed: the whole answer.

@@ -118,8 +118,9 @@ class Correspondence(RegisterItem):
         verbose_name = "courrier"
         verbose_name_plural = "courriers"
         ordering = ["-received_on", "-pk"]
-        # The dashboards count the overdue letters of every prefecture: only the open ones, a few among millions.
-        indexes = register_indexes("correspondence", state="answered_on", open_condition=Q(answered_on__isnull=True))
+        # The lists' orders, and the dashboards' count of the overdue letters of every prefecture: only the open ones,
+        # a few among millions.
+        indexes = register_indexes("correspondence", state="answered_on", open_items=Q(answered_on__isnull=True))
         constraints = [
             models.UniqueConstraint(
                 fields=["prefecture", "reference"],

@@ -8,19 +8,35 @@ deadline questions built on them live here once. The base has no field: the tabl
 import datetime
 
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, When
 from django.utils import timezone
 
-from qualipref.lib.models import TimeStampedModel
+from qualipref.lib.models import TimeStampedModel, rank_first
+
+# The order of the API's list: the latest received first.
+NEWEST_FIRST = ("-received_on", "-id")
 
 
-def register_indexes(prefix, *, state, open_condition):
-    """The indexes of a register's table: its page (a site's items by ``state`` and deadline), the statistics (a
-    prefecture's items by date of receipt), and the dashboards' count of overdue items (the open ones only)."""
+def open_first_order(open_items):
+    """The order of a register's page: open items first, the soonest due on top, then the answered ones, the latest
+    received first; ``open_items``: the Q of an open item of the register (what its ``open()`` filters)."""
+    return (rank_first(open_items), Case(When(open_items, then=F("due_on"))), F("received_on").desc(), F("id").desc())
+
+
+def register_indexes(prefix, *, state, open_items):
+    """The indexes of a register's table: a site's items by ``state`` and deadline, the dashboards' count of overdue
+    items (the open ones only), and the order of each list, national and for a prefecture: the API's
+    (``NEWEST_FIRST``, which also serves the statistics: a prefecture's items by date of receipt) and the page's
+    (``open_first_order``). With them a page reads its rows from the index in order instead of sorting the whole
+    scope (tests/test_query_plans.py)."""
+    page_order = open_first_order(open_items)
     return [
         models.Index(fields=["site", state, "due_on"], name=f"{prefix}_register_idx"),
-        models.Index(fields=["prefecture", "received_on"], name=f"{prefix}_stats_idx"),
-        models.Index(fields=["prefecture", "site", "due_on"], condition=open_condition, name=f"{prefix}_open_idx"),
+        models.Index(fields=["prefecture", "site", "due_on"], condition=open_items, name=f"{prefix}_open_idx"),
+        models.Index(fields=list(NEWEST_FIRST), name=f"{prefix}_newest_idx"),
+        models.Index(fields=["prefecture", *NEWEST_FIRST], name=f"{prefix}_pref_newest_idx"),
+        models.Index(*page_order, name=f"{prefix}_page_idx"),
+        models.Index(F("prefecture"), *page_order, name=f"{prefix}_pref_page_idx"),
     ]
 
 

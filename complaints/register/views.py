@@ -2,10 +2,10 @@
 a list (open items first, the most urgent on top), a page of it with the remaining working days of its rows, and
 the « Enregistrer » and « Modifier » pages (the one update flow: complaints.register.services.Register.update)."""
 
-from django.db.models import Case, F, IntegerField, Value, When
 from django.shortcuts import get_object_or_404, render
 
 from complaints.deadlines import attach_remaining_working_days
+from complaints.models.register import open_first_order
 from qualipref.views import breadcrumb, paginate, redirect_if_saved
 
 
@@ -27,9 +27,8 @@ def item_getters(model, relations, check_handler):
 
 def open_first(queryset, open_items):
     """Open items first by due date, then the answered ones, the latest received first; ``open_items``: the Q of
-    an open item of the register."""
-    rank = Case(When(open_items, then=Value(0)), default=Value(1), output_field=IntegerField())
-    return queryset.order_by(rank, Case(When(open_items, then=F("due_on"))), "-received_on", "-pk")
+    an open item of the register (the one its indexes are built on: complaints.models.register.register_indexes)."""
+    return queryset.order_by(*open_first_order(open_items))
 
 
 def register_page(request, filterset):

@@ -12,6 +12,7 @@ from django_filters.fields import ModelChoiceField as FilterModelChoiceField
 
 from accounts.models import User
 from engagements.models import Action, ActionPlan, Engagement, Module
+from engagements.models.actions import OPEN_FIRST
 from qualipref.lib.forms import QualiprefForm
 from sites.models import Prefecture, Site
 
@@ -42,10 +43,7 @@ def _rank(field, ranks):
 def default_order(queryset):
     """Open actions first, soonest due first (no due date last), then by number: what needs doing comes on
     top, in a stable order for pagination."""
-    is_closed = Case(
-        When(status__in=Action.OPEN_STATUSES, then=Value(0)), default=Value(1), output_field=IntegerField()
-    )
-    return queryset.order_by(is_closed, F("due_on").asc(nulls_last=True), "pk")
+    return queryset.order_by(*OPEN_FIRST)  # the expressions of Action's indexes
 
 
 class ActionOrderingFilter(django_filters.OrderingFilter):

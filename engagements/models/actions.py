@@ -2,10 +2,10 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
-from qualipref.lib.models import TimeStampedModel, acting_user, optional_fk, timestamped_history, value_in
+from qualipref.lib.models import TimeStampedModel, acting_user, optional_fk, rank_first, timestamped_history, value_in
 from sites.models import Prefecture, Site
 
 from .labellings import Labelling
@@ -35,6 +35,14 @@ class ActionPlan(TimeStampedModel):
 
     def __str__(self):
         return self.title
+
+
+# The default order of the lists of actions (engagements.filters.actions.default_order): open actions first
+# (Action.OPEN_STATUSES), soonest due first (no due date last), then by number. Action's indexes serve it with
+# OPEN_FIRST_INDEXED: an ascending index puts NULL last on PostgreSQL, and SQLite refuses NULLS LAST in an index.
+OPEN_RANK = rank_first(Q(status__in=["todo", "in_progress"]))
+OPEN_FIRST = (OPEN_RANK, F("due_on").asc(nulls_last=True), F("id").asc())
+OPEN_FIRST_INDEXED = (OPEN_RANK, F("due_on"), F("id"))
 
 
 class ActionQuerySet(models.QuerySet):
@@ -117,6 +125,9 @@ class Action(TimeStampedModel):
         indexes = [
             models.Index(fields=["prefecture", "status", "due_on"], name="action_list_idx"),
             models.Index(fields=["source_type", "source_id"], name="action_source_idx"),
+            # The lists' default order, national and for a prefecture (tests/test_query_plans.py).
+            models.Index(*OPEN_FIRST_INDEXED, name="action_open_first_idx"),
+            models.Index(F("prefecture"), *OPEN_FIRST_INDEXED, name="action_pref_open_first_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(progress__lte=100), name="action_progress_at_most_100"),

@@ -102,6 +102,9 @@ class Measurement(TimeStampedModel):
             models.Index(fields=["prefecture", "indicator", "period"], name="measurement_prefecture_idx"),
             models.Index(fields=["site", "period"], name="measurement_site_idx"),
             models.Index(fields=["indicator", "period"], name="measurement_national_idx"),
+            # The API's order (newest first, by id) for a prefecture; national: the primary key
+            # (tests/test_query_plans.py).
+            models.Index(fields=["prefecture", "-id"], name="measurement_pref_newest_idx"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -5,6 +5,7 @@ They declare fields exactly as the models did before (same options, same names):
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Case, F, Func, IntegerField, Subquery, Value, When
 from simple_history.models import HistoricalRecords
 
 TIMESTAMPS = ("created_at", "updated_at")
@@ -57,3 +58,17 @@ def value_set(field_name):
         return getattr(instance, field_name) is not None
 
     return property(getter)
+
+
+def rank_first(condition):
+    """0 where ``condition`` holds, 1 elsewhere: what an order puts first (open items...). The same expression goes
+    in the list's ORDER BY and in the index that serves it (an index serves an expression only when it is the
+    same)."""
+    return Case(When(condition, then=Value(0)), default=Value(1), output_field=IntegerField())
+
+
+def count_of(queryset):
+    """The number of rows of ``queryset`` (filtered on an ``OuterRef``) as a subquery: ``COUNT`` without ``GROUP
+    BY`` in the outer query, so a list computes it for the rows of its page only and its order can come from an
+    index."""
+    return Subquery(queryset.order_by().annotate(count=Func(F("pk"), function="COUNT")).values("count"))

@@ -1,0 +1,150 @@
+"""The big lists read their first page from an index in their order (issue 14): PostgreSQL's plan of the page
+query has no Sort (nor Incremental Sort) and no Seq Scan on the list's table, and reads it with the index made
+for that order and that scope, so that a change of the order, of the scope or of the indexes that loses it fails
+here instead of sorting the whole scope on every page at national scale.
+
+The page query is the one the list really runs (through the API or the page, as a national administrator and as a
+prefecture's quality manager), explained with sorts and sequential scans priced out (``enable_sort``,
+``enable_incremental_sort``, ``enable_seqscan`` off): with a few rows PostgreSQL would rather sort them, so the
+question asked is whether a plan without a sort exists, which only the matching index gives. Site roles (a
+referent, an agent) see a site's rows: scopes small enough to sort, not covered here.
+
+PostgreSQL only (plans): the CI's PostgreSQL series runs this file."""
+
+import datetime
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests import factories
+from tests.api.conftest import api_client, as_role, world  # noqa: F401 (the API tests' fixtures)
+from tests.indicators.factories import MeasurementFactory
+
+pytestmark = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="Plans de PostgreSQL (EXPLAIN) : la série PostgreSQL de la CI les vérifie.",
+)
+
+# list -> (address, whether it is a page (else the API), table, index for a prefecture, index for the nation)
+LISTS = {
+    "complaints API": (
+        "api:complaint-list",
+        False,
+        "complaints_complaint",
+        "complaint_pref_newest_idx",
+        "complaint_newest_idx",
+    ),
+    "complaints page": (
+        "complaint_list",
+        True,
+        "complaints_complaint",
+        "complaint_pref_page_idx",
+        "complaint_page_idx",
+    ),
+    "correspondences API": (
+        "api:correspondence-list",
+        False,
+        "complaints_correspondence",
+        "correspondence_pref_newest_idx",
+        "correspondence_newest_idx",
+    ),
+    "correspondences page": (
+        "correspondence_list",
+        True,
+        "complaints_correspondence",
+        "correspondence_pref_page_idx",
+        "correspondence_page_idx",
+    ),
+    "actions API": (
+        "api:action-list",
+        False,
+        "engagements_action",
+        "action_pref_open_first_idx",
+        "action_open_first_idx",
+    ),
+    "actions page": ("action_list", True, "engagements_action", "action_pref_open_first_idx", "action_open_first_idx"),
+    "measurements API": (
+        "api:measurement-list",
+        False,
+        "indicators_measurement",
+        "measurement_pref_newest_idx",
+        "indicators_measurement_pkey",
+    ),
+    "audits API": ("api:audit-list", False, "audits_audit", "audit_pref_newest_idx", "audit_newest_idx"),
+    "audits page": ("audit_list", True, "audits_audit", "audit_pref_newest_idx", "audit_newest_idx"),
+    "findings API": ("api:finding-list", False, "audits_finding", "finding_audit_order_idx", "finding_audit_order_idx"),
+}
+ROLES = ("quality_manager", "national")
+
+
+@pytest.fixture
+def rows(world):  # noqa: F811 (the imported fixture)
+    """A few rows of every list in both prefectures, open and answered, with and without a site."""
+    for site in (world.site, world.sister_site, world.foreign_site):
+        factories.ComplaintFactory.create_batch(2, site=site)
+        factories.ComplaintFactory(site=site, answered=True)
+        factories.CorrespondenceFactory.create_batch(2, site=site)
+        factories.CorrespondenceFactory(site=site, answered=True)
+        plan = factories.ActionPlanFactory(prefecture=site.prefecture)
+        factories.ActionFactory(plan=plan, site=site)
+        factories.ActionFactory(plan=plan, site=site, done=True)
+        factories.ActionFactory(plan=plan, due_on=None)
+        for month in (1, 2, 3):
+            MeasurementFactory(site=site, period=datetime.date(2026, month, 1))
+    for site in (world.site, world.foreign_site):  # one labelling cycle per prefecture
+        labelling = factories.LabellingFactory(prefecture=site.prefecture, sites=[site], audited=True)
+        factories.FindingFactory.create_batch(3, audit=factories.AuditFactory(labelling=labelling))
+        factories.AuditFactory(labelling=labelling, internal=True)
+
+
+def page_query(get, table):
+    """The SQL of the page query ``get()`` runs on ``table`` (the one with a LIMIT; the count has none)."""
+    with CaptureQueriesContext(connection) as queries:
+        assert get().status_code == 200
+    page = [
+        query["sql"]
+        for query in queries.captured_queries
+        if f'FROM "{table}"' in query["sql"] and " ORDER BY " in query["sql"] and " LIMIT " in query["sql"]
+    ]
+    assert len(page) == 1, page
+    return page[0]
+
+
+def plan_of(sql):
+    """PostgreSQL's plan of ``sql`` (its root node), with sorts and sequential scans priced out."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute("SET LOCAL enable_incremental_sort = off")
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}")
+        return cursor.fetchone()[0][0]["Plan"]
+
+
+def nodes(plan):
+    yield plan
+    for child in plan.get("Plans", ()):
+        yield from nodes(child)
+
+
+def assert_read_in_order(plan, table, index):
+    """No sort anywhere, no sequential scan of ``table``, and ``table`` (the list's rows, not a subquery's) read
+    with ``index``."""
+    all_nodes = list(nodes(plan))
+    sorts = [node for node in all_nodes if "Sort" in node["Node Type"]]
+    assert not sorts, f"tri : {sorts[0].get('Sort Key')}"
+    scans = [node for node in all_nodes if node.get("Relation Name") == table and node.get("Alias") == table]
+    assert [node["Node Type"] for node in scans if node["Node Type"] == "Seq Scan"] == []
+    assert [node.get("Index Name") for node in scans] == [index]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", list(LISTS))
+def test_a_big_list_reads_its_page_from_the_index_of_its_order(name, role, rows, world, as_role, client):  # noqa: F811
+    address, is_page, table, prefecture_index, national_index = LISTS[name]
+    if is_page:
+        client.force_login(world.users[role])
+    http = client if is_page else as_role(role)
+    sql = page_query(lambda: http.get(reverse(address)), table)
+    assert_read_in_order(plan_of(sql), table, national_index if role == "national" else prefecture_index)
