@@ -94,3 +94,27 @@ def test_hx_replace_gives_the_htmx_attributes_of_an_element_replaced_by_its_answ
         ' hx-sync="this:drop">'
     )
     assert render('{% hx_replace "/r" "row" 1 method="get" %}') == 'hx-get="/r" hx-target="#row-1" hx-swap="outerHTML"'
+
+
+def test_matrix_table_writes_a_row_of_cells_for_each_row_from_its_cells_or_the_columns():
+    source = (
+        '{% matrix_table rows=rows cells="1" caption="Jours" caption_class="fr-sr-only" id="t" %}'
+        '<th scope="col">Jour</th>{% matrix_row %}<th scope="row">{{ row.0 }}</th>'
+        "{% matrix_cell %}<td>{{ cell }}</td>{% endmatrix_table %}"
+    )
+    html = render(source, rows=[("lundi", [1, 2]), ("mardi", ["<b>"])])
+    assert '<div class="fr-table" id="t">' in html
+    assert '<caption class="fr-sr-only">Jours</caption>' in html
+    flat = "".join(html.split())
+    assert '<tr><thscope="col">Jour</th></tr></thead>' in flat
+    assert '<tr><thscope="row">lundi</th><td>1</td><td>2</td></tr>' in flat
+    assert '<tr><thscope="row">mardi</th><td>&lt;b&gt;</td></tr>' in flat
+    by_column = render(
+        "{% matrix_table rows=rows columns=sites %}{% matrix_row %}<th>{{ row }}</th>"
+        "{% matrix_cell %}<td>{{ row }}{{ cell }}</td>{% endmatrix_table %}",
+        rows=["a", "b"],
+        sites=["x", "y"],
+    )
+    assert "<td>ax</td><td>ay</td>" in "".join(by_column.split()) and "<caption>" in by_column
+    with pytest.raises(TemplateSyntaxError):
+        render('{% matrix_table rows=rows cells="1" columns=c %}{% matrix_row %}{% matrix_cell %}{% endmatrix_table %}')

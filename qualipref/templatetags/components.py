@@ -15,6 +15,9 @@
   headers are plain texts; an empty one (``when`` false) is no column.
 - ``<form method="post" {% hx_replace url "cell" e s action=True %}>``: the htmx attributes of an element whose
   request answers the fragment that replaces ``#cell-<e>-<s>``.
+- ``{% matrix_table rows=heatmap.rows cells="1" caption="…" %}<th scope="col">Jour</th>…{% matrix_row %}<th
+  scope="row">{{ row.0 }}</th>{% matrix_cell %}<td>{{ cell }}</td>{% endmatrix_table %}``: a table of rows ×
+  columns (the head row, then for each row its leading cells and one cell an item of its ``cells``).
 - ``request.GET|query_value:"mine"``: a query parameter, None when absent.
 
 A block component renders its template with its parameters only (every one declared with its default, so that the
@@ -25,7 +28,7 @@ components without a body are plain includes in templates/components/ (their com
 from dataclasses import dataclass
 
 from django import template
-from django.template.base import token_kwargs
+from django.template.base import Variable, token_kwargs
 from django.utils.html import format_html_join
 
 register = template.Library()
@@ -102,6 +105,56 @@ block_component("panel", "components/panel.html", title="", id="", anchor=False,
 # page has one. brand_header: a header without tools (public pages, the 500 page), the service in the body.
 block_component("skiplinks", "components/skiplinks.html", menu=False, footer=True)
 block_component("brand_header", "components/brand_header.html", enlarge=True)
+
+
+class MatrixTableNode(template.Node):
+    child_nodelists = ("head", "row", "cell")
+
+    def __init__(self, kwargs, head, row, cell):
+        self.kwargs = kwargs
+        self.head, self.row, self.cell = head, row, cell
+
+    def render(self, context):
+        values = {key: expression.resolve(context, ignore_failures=True) for key, expression in self.kwargs.items()}
+        rows = values.pop("rows") or ()
+        cells, columns = values.pop("cells", None), values.pop("columns", None)
+        rendered = []
+        for row in rows:
+            with context.push(row=row):
+                items = Variable(f"row.{cells}").resolve(context) if cells is not None else columns
+                lead = self.row.render(context)
+                body = []
+                for item in items:
+                    with context.push(cell=item):
+                        body.append(self.cell.render(context))
+            rendered.append((lead, body))
+        component = context.template.engine.get_template("components/matrix_table.html")
+        table = {"caption": "", "caption_class": "", "classes": "", "id": ""} | values
+        return component.render(context.new(table | {"head": self.head.render(context), "rows": rendered}))
+
+
+@register.tag
+def matrix_table(parser, token):
+    """``{% matrix_table rows=… cells="dimensions" caption="…" caption_class="fr-sr-only" classes="…" id="…" %}
+    head {% matrix_row %} row {% matrix_cell %} cell {% endmatrix_table %}``: a DSFR table of ``rows`` (in
+    table_wrapper with ``classes`` and ``id``) whose head row is the ``head`` cells; each row is its ``row`` cells
+    (``row`` being the item of ``rows``), then one ``cell`` for each item of the row's ``cells`` (a lookup in the
+    row: "dimensions", "1" for the second item of a tuple) or, with ``columns=`` instead, of that list for every
+    row, ``cell`` being the item."""
+    bits = token.split_contents()[1:]
+    kwargs = token_kwargs(bits, parser, support_legacy=False)
+    unknown = set(kwargs) - {"rows", "cells", "columns", "caption", "caption_class", "classes", "id"}
+    if bits or unknown or "rows" not in kwargs or ("cells" in kwargs) == ("columns" in kwargs):
+        raise template.TemplateSyntaxError(
+            "{% matrix_table %} takes rows= and one of cells= or columns=, and caption, caption_class, classes, id"
+        )
+    head = parser.parse(("matrix_row",))
+    parser.delete_first_token()
+    row = parser.parse(("matrix_cell",))
+    parser.delete_first_token()
+    cell = parser.parse(("endmatrix_table",))
+    parser.delete_first_token()
+    return MatrixTableNode(kwargs, head, row, cell)
 
 
 @register.inclusion_tag("components/table_head.html")
