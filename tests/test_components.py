@@ -118,3 +118,25 @@ def test_matrix_table_writes_a_row_of_cells_for_each_row_from_its_cells_or_the_c
     assert "<td>ax</td><td>ay</td>" in "".join(by_column.split()) and "<caption>" in by_column
     with pytest.raises(TemplateSyntaxError):
         render('{% matrix_table rows=rows cells="1" columns=c %}{% matrix_row %}{% matrix_cell %}{% endmatrix_table %}')
+
+
+def test_card_has_a_footer_only_when_its_footer_section_writes_something():
+    source = (
+        '{% card title="Titre" id="c" %}Texte{% card_footer %}{% if link %}<a href="/">Lien</a>{% endif %}{% endcard %}'
+    )
+    with_link = render(source, link=True)
+    assert '<div class="fr-card fr-card--no-arrow" id="c">' in with_link
+    assert '<div class="fr-card__footer"><a href="/">Lien</a></div>' in with_link
+    assert '<div class="fr-card__desc">Texte</div>' in with_link
+    assert "fr-card__footer" not in render(source, link=False)
+    assert "fr-card__title" not in render("{% card %}<p>x</p>{% endcard %}")
+    with pytest.raises(TemplateSyntaxError):
+        render("{% card %}{% card_footer %}{% card_footer %}{% endcard %}")
+
+
+def test_callout_writes_its_title_before_the_page_s_text():
+    html = render(
+        '{% callout title="Aucun audit" classes="fr-mt-4w" %}<p class="fr-callout__text">T</p>{% endcallout %}'
+    )
+    assert '<div class="fr-callout fr-mt-4w">' in html
+    assert html.index('<h2 class="fr-callout__title">Aucun audit</h2>') < html.index("T</p>")

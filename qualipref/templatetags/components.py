@@ -5,7 +5,10 @@
   and the list's pagination after it.
 - ``{% filter_form label="Filtrer les sites" %}<div class="fr-col-12 fr-col-md-4">{{ form.x.as_field_group }}</div>
   …{% endfilter_form %}``: a GET form whose fields sit in one DSFR grid row, ended by its submit button.
-- ``{% card title="Adresse" icon="map-pin-2-line" %}<p>…</p>{% endcard %}``: a DSFR card without a link.
+- ``{% card title="Adresse" icon="map-pin-2-line" %}<p>…</p>{% card_footer %}<a …>…</a>{% endcard %}``: a DSFR
+  card without a link, and its footer when it has one.
+- ``{% callout title="Aucun audit pour l’instant" %}<p class="fr-callout__text">…</p>{% endcallout %}``: a DSFR
+  callout with its h2 title (a list's empty state).
 - ``{% panel title="Suivi" id="suivi" %}<dl>…</dl>{% endpanel %}``: a grey section with its h5 title, beside a
   page's main column.
 - ``{% skiplinks menu=qp_menu %}<li>…</li>{% endskiplinks %}`` and ``{% brand_header %}…{% endbrand_header %}``:
@@ -37,11 +40,18 @@ register = template.Library()
 class BlockComponentNode(template.Node):
     child_nodelists = ("nodelist",)  # a {% block %} inside the body is still seen by {% extends %}
 
-    def __init__(self, template_name, defaults, kwargs, nodelist):
+    def get_nodes_by_type(self, nodetype):
+        nodes = super().get_nodes_by_type(nodetype)
+        for nodelist in self.sections.values():
+            nodes.extend(nodelist.get_nodes_by_type(nodetype))
+        return nodes
+
+    def __init__(self, template_name, defaults, kwargs, nodelist, sections=None):
         self.template_name = template_name
         self.defaults = defaults
         self.kwargs = kwargs
         self.nodelist = nodelist
+        self.sections = sections or {}  # name: the nodelist after {% <component>_<name> %}
 
     def render(self, context):
         values = dict(self.defaults)
@@ -51,14 +61,17 @@ class BlockComponentNode(template.Node):
             if value is not None:
                 values[key] = value
         values["content"] = self.nodelist.render(context)  # a SafeString: the body was escaped as it rendered
+        for section, nodelist in self.sections.items():
+            values[section] = nodelist.render(context)
         values["request"] = context.get("request")  # as every template has it (DSFR tags read it)
         component = context.template.engine.get_template(self.template_name)
         return component.render(context.new(values))
 
 
-def block_component(name, template_name, **defaults):
+def block_component(name, template_name, sections=(), **defaults):
     """Registers ``{% name key=value … %}…{% endname %}``, which renders ``template_name`` with the parameters
-    (``defaults`` lists the accepted ones) and the body as ``content``."""
+    (``defaults`` lists the accepted ones) and the body as ``content``; the body may end with ``{% name_<section> %}…``
+    for each of ``sections`` in turn, each rendered as that parameter ("" when absent)."""
 
     def compile_tag(parser, token):
         bits = token.split_contents()[1:]
@@ -68,9 +81,14 @@ def block_component(name, template_name, **defaults):
         unknown = set(kwargs) - set(defaults)
         if unknown:
             raise template.TemplateSyntaxError(f"{{% {name} %}}: unknown parameters {sorted(unknown)}")
-        nodelist = parser.parse((f"end{name}",))
-        parser.delete_first_token()
-        return BlockComponentNode(template_name, defaults, kwargs, nodelist)
+        ends = [f"{name}_{section}" for section in sections] + [f"end{name}"]
+        nodelist = parser.parse(ends)
+        found = {}
+        while (tag := parser.next_token().contents) != f"end{name}":
+            section = tag.removeprefix(f"{name}_")
+            ends = ends[ends.index(tag) + 1 :]  # the sections come in their order, each once
+            found[section] = parser.parse(ends)
+        return BlockComponentNode(template_name, defaults | dict.fromkeys(sections, ""), kwargs, nodelist, found)
 
     register.tag(name, compile_tag)
 
@@ -94,8 +112,12 @@ block_component(
     note="",
 )
 
-# title: the card's h2; icon: a DSFR icon name before it; desc: False when the body lays out its own fr-card__desc.
-block_component("card", "components/card.html", title="", icon="", desc=True)
+# title: the card's h2 ("": the body writes its own); icon: a DSFR icon name before it; desc: False when the body lays
+# out its own fr-card__desc; id: the card's. {% card_footer %}: what follows goes in the card's footer.
+block_component("card", "components/card.html", sections=("footer",), title="", icon="", desc=True, id="")
+
+# title: the callout's h2; classes: added to fr-callout (a margin). The body: its fr-callout__text and buttons.
+block_component("callout", "components/callout.html", title="", classes="")
 
 # title: the section's h2 (fr-h5), whose id is id-title; anchor: the section's own id is id (a link's target);
 # classes: added to the section (fr-mb-3w).
