@@ -140,3 +140,12 @@ def test_callout_writes_its_title_before_the_page_s_text():
     )
     assert '<div class="fr-callout fr-mt-4w">' in html
     assert html.index('<h2 class="fr-callout__title">Aucun audit</h2>') < html.index("T</p>")
+
+
+def test_button_link_is_a_link_to_a_page_drawn_as_a_button_in_a_list_item_when_asked():
+    html = render('{% button_link "Modifier" "complaint_edit" 7 icon="edit-line" kind="secondary" item=True %}')
+    assert html == (
+        '<li><a class="fr-btn fr-btn--secondary fr-icon-edit-line fr-btn--icon-left" href="/reclamations/7/modifier/">'
+        "Modifier</a></li>"
+    )
+    assert render('{% button_link "Nouvelle" "complaint_create" %}').startswith('<a class="fr-btn" href="')

@@ -21,6 +21,8 @@
 - ``{% matrix_table rows=heatmap.rows cells="1" caption="…" %}<th scope="col">Jour</th>…{% matrix_row %}<th
   scope="row">{{ row.0 }}</th>{% matrix_cell %}<td>{{ cell }}</td>{% endmatrix_table %}``: a table of rows ×
   columns (the head row, then for each row its leading cells and one cell an item of its ``cells``).
+- ``{% button_link "Modifier" "complaint_edit" complaint.pk icon="edit-line" kind="secondary" item=True %}``: a
+  link drawn as a DSFR button (with its icon), in a list item of a buttons group with ``item=True``.
 - ``request.GET|query_value:"mine"``: a query parameter, None when absent.
 
 A block component renders its template with its parameters only (every one declared with its default, so that the
@@ -32,7 +34,8 @@ from dataclasses import dataclass
 
 from django import template
 from django.template.base import Variable, token_kwargs
-from django.utils.html import format_html_join
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 
 register = template.Library()
 
@@ -199,6 +202,15 @@ def hx_replace(url, *target, method="post", trigger="", sync="", action=False):
     if sync:
         attributes.append(("hx-sync", sync))
     return format_html_join(" ", '{}="{}"', attributes)
+
+
+@register.simple_tag
+def button_link(label, url_name, *args, icon="", kind="", item=False):
+    """A link to the page ``url_name`` (with ``args``) drawn as a DSFR button: ``kind`` secondary or tertiary, ``icon``
+    a DSFR icon name on its left; in an ``<li>`` with ``item=True`` (a fr-btns-group)."""
+    classes = "fr-btn" + (f" fr-btn--{kind}" if kind else "") + (f" fr-icon-{icon} fr-btn--icon-left" if icon else "")
+    link = format_html('<a class="{}" href="{}">{}</a>', classes, reverse(url_name, args=args), label)
+    return format_html("<li>{}</li>", link) if item else link
 
 
 @register.filter
