@@ -94,3 +94,58 @@ def test_hx_replace_gives_the_htmx_attributes_of_an_element_replaced_by_its_answ
         ' hx-sync="this:drop">'
     )
     assert render('{% hx_replace "/r" "row" 1 method="get" %}') == 'hx-get="/r" hx-target="#row-1" hx-swap="outerHTML"'
+
+
+def test_matrix_table_writes_a_row_of_cells_for_each_row_from_its_cells_or_the_columns():
+    source = (
+        '{% matrix_table rows=rows cells="1" caption="Jours" caption_class="fr-sr-only" id="t" %}'
+        '<th scope="col">Jour</th>{% matrix_row %}<th scope="row">{{ row.0 }}</th>'
+        "{% matrix_cell %}<td>{{ cell }}</td>{% endmatrix_table %}"
+    )
+    html = render(source, rows=[("lundi", [1, 2]), ("mardi", ["<b>"])])
+    assert '<div class="fr-table" id="t">' in html
+    assert '<caption class="fr-sr-only">Jours</caption>' in html
+    flat = "".join(html.split())
+    assert '<tr><thscope="col">Jour</th></tr></thead>' in flat
+    assert '<tr><thscope="row">lundi</th><td>1</td><td>2</td></tr>' in flat
+    assert '<tr><thscope="row">mardi</th><td>&lt;b&gt;</td></tr>' in flat
+    by_column = render(
+        "{% matrix_table rows=rows columns=sites %}{% matrix_row %}<th>{{ row }}</th>"
+        "{% matrix_cell %}<td>{{ row }}{{ cell }}</td>{% endmatrix_table %}",
+        rows=["a", "b"],
+        sites=["x", "y"],
+    )
+    assert "<td>ax</td><td>ay</td>" in "".join(by_column.split()) and "<caption>" in by_column
+    with pytest.raises(TemplateSyntaxError):
+        render('{% matrix_table rows=rows cells="1" columns=c %}{% matrix_row %}{% matrix_cell %}{% endmatrix_table %}')
+
+
+def test_card_has_a_footer_only_when_its_footer_section_writes_something():
+    source = (
+        '{% card title="Titre" id="c" %}Texte{% card_footer %}{% if link %}<a href="/">Lien</a>{% endif %}{% endcard %}'
+    )
+    with_link = render(source, link=True)
+    assert '<div class="fr-card fr-card--no-arrow" id="c">' in with_link
+    assert '<div class="fr-card__footer"><a href="/">Lien</a></div>' in with_link
+    assert '<div class="fr-card__desc">Texte</div>' in with_link
+    assert "fr-card__footer" not in render(source, link=False)
+    assert "fr-card__title" not in render("{% card %}<p>x</p>{% endcard %}")
+    with pytest.raises(TemplateSyntaxError):
+        render("{% card %}{% card_footer %}{% card_footer %}{% endcard %}")
+
+
+def test_callout_writes_its_title_before_the_page_s_text():
+    html = render(
+        '{% callout title="Aucun audit" classes="fr-mt-4w" %}<p class="fr-callout__text">T</p>{% endcallout %}'
+    )
+    assert '<div class="fr-callout fr-mt-4w">' in html
+    assert html.index('<h2 class="fr-callout__title">Aucun audit</h2>') < html.index("T</p>")
+
+
+def test_button_link_is_a_link_to_a_page_drawn_as_a_button_in_a_list_item_when_asked():
+    html = render('{% button_link "Modifier" "complaint_edit" 7 icon="edit-line" kind="secondary" item=True %}')
+    assert html == (
+        '<li><a class="fr-btn fr-btn--secondary fr-icon-edit-line fr-btn--icon-left" href="/reclamations/7/modifier/">'
+        "Modifier</a></li>"
+    )
+    assert render('{% button_link "Nouvelle" "complaint_create" %}').startswith('<a class="fr-btn" href="')

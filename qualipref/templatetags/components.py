@@ -5,7 +5,10 @@
   and the list's pagination after it.
 - ``{% filter_form label="Filtrer les sites" %}<div class="fr-col-12 fr-col-md-4">{{ form.x.as_field_group }}</div>
   …{% endfilter_form %}``: a GET form whose fields sit in one DSFR grid row, ended by its submit button.
-- ``{% card title="Adresse" icon="map-pin-2-line" %}<p>…</p>{% endcard %}``: a DSFR card without a link.
+- ``{% card title="Adresse" icon="map-pin-2-line" %}<p>…</p>{% card_footer %}<a …>…</a>{% endcard %}``: a DSFR
+  card without a link, and its footer when it has one.
+- ``{% callout title="Aucun audit pour l’instant" %}<p class="fr-callout__text">…</p>{% endcallout %}``: a DSFR
+  callout with its h2 title (a list's empty state).
 - ``{% panel title="Suivi" id="suivi" %}<dl>…</dl>{% endpanel %}``: a grey section with its h5 title, beside a
   page's main column.
 - ``{% skiplinks menu=qp_menu %}<li>…</li>{% endskiplinks %}`` and ``{% brand_header %}…{% endbrand_header %}``:
@@ -15,6 +18,11 @@
   headers are plain texts; an empty one (``when`` false) is no column.
 - ``<form method="post" {% hx_replace url "cell" e s action=True %}>``: the htmx attributes of an element whose
   request answers the fragment that replaces ``#cell-<e>-<s>``.
+- ``{% matrix_table rows=heatmap.rows cells="1" caption="…" %}<th scope="col">Jour</th>…{% matrix_row %}<th
+  scope="row">{{ row.0 }}</th>{% matrix_cell %}<td>{{ cell }}</td>{% endmatrix_table %}``: a table of rows ×
+  columns (the head row, then for each row its leading cells and one cell an item of its ``cells``).
+- ``{% button_link "Modifier" "complaint_edit" complaint.pk icon="edit-line" kind="secondary" item=True %}``: a
+  link drawn as a DSFR button (with its icon), in a list item of a buttons group with ``item=True``.
 - ``request.GET|query_value:"mine"``: a query parameter, None when absent.
 
 A block component renders its template with its parameters only (every one declared with its default, so that the
@@ -25,8 +33,9 @@ components without a body are plain includes in templates/components/ (their com
 from dataclasses import dataclass
 
 from django import template
-from django.template.base import token_kwargs
-from django.utils.html import format_html_join
+from django.template.base import Variable, token_kwargs
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 
 register = template.Library()
 
@@ -34,11 +43,18 @@ register = template.Library()
 class BlockComponentNode(template.Node):
     child_nodelists = ("nodelist",)  # a {% block %} inside the body is still seen by {% extends %}
 
-    def __init__(self, template_name, defaults, kwargs, nodelist):
+    def get_nodes_by_type(self, nodetype):
+        nodes = super().get_nodes_by_type(nodetype)
+        for nodelist in self.sections.values():
+            nodes.extend(nodelist.get_nodes_by_type(nodetype))
+        return nodes
+
+    def __init__(self, template_name, defaults, kwargs, nodelist, sections=None):
         self.template_name = template_name
         self.defaults = defaults
         self.kwargs = kwargs
         self.nodelist = nodelist
+        self.sections = sections or {}  # name: the nodelist after {% <component>_<name> %}
 
     def render(self, context):
         values = dict(self.defaults)
@@ -48,14 +64,17 @@ class BlockComponentNode(template.Node):
             if value is not None:
                 values[key] = value
         values["content"] = self.nodelist.render(context)  # a SafeString: the body was escaped as it rendered
+        for section, nodelist in self.sections.items():
+            values[section] = nodelist.render(context)
         values["request"] = context.get("request")  # as every template has it (DSFR tags read it)
         component = context.template.engine.get_template(self.template_name)
         return component.render(context.new(values))
 
 
-def block_component(name, template_name, **defaults):
+def block_component(name, template_name, sections=(), **defaults):
     """Registers ``{% name key=value … %}…{% endname %}``, which renders ``template_name`` with the parameters
-    (``defaults`` lists the accepted ones) and the body as ``content``."""
+    (``defaults`` lists the accepted ones) and the body as ``content``; the body may end with ``{% name_<section> %}…``
+    for each of ``sections`` in turn, each rendered as that parameter ("" when absent)."""
 
     def compile_tag(parser, token):
         bits = token.split_contents()[1:]
@@ -65,9 +84,14 @@ def block_component(name, template_name, **defaults):
         unknown = set(kwargs) - set(defaults)
         if unknown:
             raise template.TemplateSyntaxError(f"{{% {name} %}}: unknown parameters {sorted(unknown)}")
-        nodelist = parser.parse((f"end{name}",))
-        parser.delete_first_token()
-        return BlockComponentNode(template_name, defaults, kwargs, nodelist)
+        ends = [f"{name}_{section}" for section in sections] + [f"end{name}"]
+        nodelist = parser.parse(ends)
+        found = {}
+        while (tag := parser.next_token().contents) != f"end{name}":
+            section = tag.removeprefix(f"{name}_")
+            ends = ends[ends.index(tag) + 1 :]  # the sections come in their order, each once
+            found[section] = parser.parse(ends)
+        return BlockComponentNode(template_name, defaults | dict.fromkeys(sections, ""), kwargs, nodelist, found)
 
     register.tag(name, compile_tag)
 
@@ -91,8 +115,12 @@ block_component(
     note="",
 )
 
-# title: the card's h2; icon: a DSFR icon name before it; desc: False when the body lays out its own fr-card__desc.
-block_component("card", "components/card.html", title="", icon="", desc=True)
+# title: the card's h2 ("": the body writes its own); icon: a DSFR icon name before it; desc: False when the body lays
+# out its own fr-card__desc; id: the card's. {% card_footer %}: what follows goes in the card's footer.
+block_component("card", "components/card.html", sections=("footer",), title="", icon="", desc=True, id="")
+
+# title: the callout's h2; classes: added to fr-callout (a margin). The body: its fr-callout__text and buttons.
+block_component("callout", "components/callout.html", title="", classes="")
 
 # title: the section's h2 (fr-h5), whose id is id-title; anchor: the section's own id is id (a link's target);
 # classes: added to the section (fr-mb-3w).
@@ -102,6 +130,56 @@ block_component("panel", "components/panel.html", title="", id="", anchor=False,
 # page has one. brand_header: a header without tools (public pages, the 500 page), the service in the body.
 block_component("skiplinks", "components/skiplinks.html", menu=False, footer=True)
 block_component("brand_header", "components/brand_header.html", enlarge=True)
+
+
+class MatrixTableNode(template.Node):
+    child_nodelists = ("head", "row", "cell")
+
+    def __init__(self, kwargs, head, row, cell):
+        self.kwargs = kwargs
+        self.head, self.row, self.cell = head, row, cell
+
+    def render(self, context):
+        values = {key: expression.resolve(context, ignore_failures=True) for key, expression in self.kwargs.items()}
+        rows = values.pop("rows") or ()
+        cells, columns = values.pop("cells", None), values.pop("columns", None)
+        rendered = []
+        for row in rows:
+            with context.push(row=row):
+                items = Variable(f"row.{cells}").resolve(context) if cells is not None else columns
+                lead = self.row.render(context)
+                body = []
+                for item in items:
+                    with context.push(cell=item):
+                        body.append(self.cell.render(context))
+            rendered.append((lead, body))
+        component = context.template.engine.get_template("components/matrix_table.html")
+        table = {"caption": "", "caption_class": "", "classes": "", "id": ""} | values
+        return component.render(context.new(table | {"head": self.head.render(context), "rows": rendered}))
+
+
+@register.tag
+def matrix_table(parser, token):
+    """``{% matrix_table rows=… cells="dimensions" caption="…" caption_class="fr-sr-only" classes="…" id="…" %}
+    head {% matrix_row %} row {% matrix_cell %} cell {% endmatrix_table %}``: a DSFR table of ``rows`` (in
+    table_wrapper with ``classes`` and ``id``) whose head row is the ``head`` cells; each row is its ``row`` cells
+    (``row`` being the item of ``rows``), then one ``cell`` for each item of the row's ``cells`` (a lookup in the
+    row: "dimensions", "1" for the second item of a tuple) or, with ``columns=`` instead, of that list for every
+    row, ``cell`` being the item."""
+    bits = token.split_contents()[1:]
+    kwargs = token_kwargs(bits, parser, support_legacy=False)
+    unknown = set(kwargs) - {"rows", "cells", "columns", "caption", "caption_class", "classes", "id"}
+    if bits or unknown or "rows" not in kwargs or ("cells" in kwargs) == ("columns" in kwargs):
+        raise template.TemplateSyntaxError(
+            "{% matrix_table %} takes rows= and one of cells= or columns=, and caption, caption_class, classes, id"
+        )
+    head = parser.parse(("matrix_row",))
+    parser.delete_first_token()
+    row = parser.parse(("matrix_cell",))
+    parser.delete_first_token()
+    cell = parser.parse(("endmatrix_table",))
+    parser.delete_first_token()
+    return MatrixTableNode(kwargs, head, row, cell)
 
 
 @register.inclusion_tag("components/table_head.html")
@@ -124,6 +202,15 @@ def hx_replace(url, *target, method="post", trigger="", sync="", action=False):
     if sync:
         attributes.append(("hx-sync", sync))
     return format_html_join(" ", '{}="{}"', attributes)
+
+
+@register.simple_tag
+def button_link(label, url_name, *args, icon="", kind="", item=False):
+    """A link to the page ``url_name`` (with ``args``) drawn as a DSFR button: ``kind`` secondary or tertiary, ``icon``
+    a DSFR icon name on its left; in an ``<li>`` with ``item=True`` (a fr-btns-group)."""
+    classes = "fr-btn" + (f" fr-btn--{kind}" if kind else "") + (f" fr-icon-{icon} fr-btn--icon-left" if icon else "")
+    link = format_html('<a class="{}" href="{}">{}</a>', classes, reverse(url_name, args=args), label)
+    return format_html("<li>{}</li>", link) if item else link
 
 
 @register.filter
