@@ -396,15 +396,9 @@ def complaint_create_action(*, by, complaint, title, **fields):
 
 def actions_of(complaint, user):
     """The actions created from the complaint that the user may see."""
-    from django.contrib.contenttypes.models import ContentType
-
     from engagements.models import Action
 
-    return (
-        Action.objects.for_user(user)
-        .filter(source_type=ContentType.objects.get_for_model(Complaint), source_id=complaint.pk)
-        .order_by("pk")
-    )
+    return Action.objects.for_user(user).from_source(complaint).order_by("pk")
 
 
 # --- reply templates ------------------------------------------------------------------------------------

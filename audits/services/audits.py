@@ -29,6 +29,7 @@ from audits.models import Audit, AuditReport, Finding
 from engagements.models import Labelling
 from engagements.services import labellings as labelling_services
 from qualipref.lib.dates import short_date
+from qualipref.lib.models import save_with_history
 
 Status = Audit.Status
 Kind = Audit.Kind
@@ -382,10 +383,7 @@ def audit_transition(*, by, audit, step, on=None) -> Audit:
         audit.responded_on = on
     elif step == "close":
         audit.closed_on = on
-    audit._history_user = by
-    audit._change_reason = label
-    audit.save()
-    return audit
+    return save_with_history(audit, by=by, reason=label)
 
 
 def _mark_delivered_report(audit, on):
@@ -456,12 +454,7 @@ def audit_record_decision(*, by, audit, decision, decided_on, renewal_due=None, 
         if hasattr(error, "error_dict") and "happened_on" in error.error_dict:
             raise ValidationError({"decided_on": error.error_dict.pop("happened_on")}) from None
         raise
-    audit.decision = decision
-    audit.decision_on = decided_on
-    audit._history_user = by
-    audit._change_reason = "Décision de l'organisme"
-    audit.save()
-    return audit
+    return save_with_history(audit, by=by, reason="Décision de l'organisme", decision=decision, decision_on=decided_on)
 
 
 # --- reading ----------------------------------------------------------------------------------------

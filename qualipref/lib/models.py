@@ -40,6 +40,17 @@ def timestamped_history(*untracked, **options):
     return HistoricalRecords(excluded_fields=[*TIMESTAMPS, *untracked], **options)
 
 
+def save_with_history(instance, *, by, reason, **values):
+    """Set ``values`` on the row and save it, its history (django-simple-history) naming who changed it (``by``)
+    and why (``reason``). Returns the row."""
+    for name, value in values.items():
+        setattr(instance, name, value)
+    instance._history_user = by
+    instance._change_reason = reason
+    instance.save()
+    return instance
+
+
 def value_in(field_name, values):
     """A read-only property: whether the field's value is one of ``values`` (``is_open = value_in("status",
     OPEN_STATUSES)``)."""

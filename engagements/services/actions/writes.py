@@ -12,6 +12,7 @@ from accounts import access
 from engagements.models import Action, Engagement, Module
 from qualipref.lib import data_version
 from qualipref.lib.dates import short_date
+from qualipref.lib.models import save_with_history
 
 from .plans import current_plan
 from .rules import (
@@ -231,10 +232,7 @@ def action_status_undo(*, by, action, history_id) -> Action:
     previous = latest.prev_record
     for name in STATUS_UNDO_FIELDS:
         setattr(action, name, getattr(previous, name))
-    action._history_user = by
-    action._change_reason = STATUS_UNDO_REASON
-    action.save()
-    return action
+    return save_with_history(action, by=by, reason=STATUS_UNDO_REASON)
 
 
 @transaction.atomic
