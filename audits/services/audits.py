@@ -29,7 +29,7 @@ from audits.models import Audit, AuditReport, Finding
 from engagements.models import Labelling
 from engagements.services import labellings as labelling_services
 from qualipref.lib.dates import short_date
-from qualipref.lib.models import save_with_history
+from qualipref.lib.models import refuse_other_fields, save_with_history
 
 Status = Audit.Status
 Kind = Audit.Kind
@@ -251,9 +251,7 @@ def _used_outside(audit, sites, modules):
 def audit_update(*, by, audit, **fields) -> Audit:
     """Change an audit that is not closed; its dates until the report is delivered, its nature while planned."""
     _require_manager(by, audit.prefecture, "Seul le responsable qualité de la préfecture modifie ses audits.")
-    unknown = set(fields) - EDITABLE_FIELDS
-    if unknown:
-        raise ValidationError(f"Champs non modifiables : {', '.join(sorted(unknown))}.")
+    refuse_other_fields(fields, EDITABLE_FIELDS)
     audit = Audit.objects.select_for_update().select_related("labelling", "prefecture").get(pk=audit.pk)
     errors = {}
     if audit.status == Status.CLOSED:

@@ -30,7 +30,7 @@ from engagements.models import Action
 from engagements.services import actions as action_services
 from qualipref.lib.dates import short_date
 from qualipref.lib.history import FieldHistory
-from qualipref.lib.models import save_with_history
+from qualipref.lib.models import refuse_other_fields, save_with_history
 
 Category = Finding.Category
 TEXT_MAX_LENGTH = 10_000
@@ -113,9 +113,7 @@ def finding_create(*, by, audit, category, text, site=None, engagement=None, mod
 
 @transaction.atomic
 def finding_update(*, by, finding, **fields) -> Finding:
-    unknown = set(fields) - EDITABLE_FIELDS
-    if unknown:
-        raise ValidationError(f"Champs non modifiables : {', '.join(sorted(unknown))}.")
+    refuse_other_fields(fields, EDITABLE_FIELDS)
     audit = finding.audit
     _require_filler(by, audit)
     if "engagement" in fields and "module" not in fields:

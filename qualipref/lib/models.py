@@ -4,6 +4,7 @@ They declare fields exactly as the models did before (same options, same names):
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -38,6 +39,22 @@ def timestamped_history(*untracked, **options):
     """The history (django-simple-history) of a ``TimeStampedModel``: every change but its timestamps and the fields
     named (personal data, denormalised values...); ``options`` go to ``HistoricalRecords``."""
     return HistoricalRecords(excluded_fields=[*TIMESTAMPS, *untracked], **options)
+
+
+def refuse_other_fields(fields, editable):
+    """A service's update takes only the fields it lets change: any other name in ``fields`` is refused."""
+    unknown = set(fields) - set(editable)
+    if unknown:
+        raise ValidationError(f"Champs non modifiables : {', '.join(sorted(unknown))}.")
+
+
+def clean_and_save(instance, **values):
+    """Set ``values`` on the row, validate it (``full_clean``) and save it. Returns the row."""
+    for name, value in values.items():
+        setattr(instance, name, value)
+    instance.full_clean()
+    instance.save()
+    return instance
 
 
 def save_with_history(instance, *, by, reason, **values):
