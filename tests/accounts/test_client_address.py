@@ -140,13 +140,14 @@ def test_with_no_trusted_proxy_a_forged_header_does_not_reset_the_count(api_clie
 def test_the_complaint_form_counts_each_visitor_behind_the_proxy(client, settings, world):
     """Measured before: behind the proxy, 5 complaints an hour from the whole country."""
     from complaints import public_views
-    from tests.complaints.test_public_form import FORM, _data
+    from tests.complaints.form_data import public_form
+    from tests.complaints.test_public_form import FORM
 
     settings.TRUSTED_PROXY_COUNT = 1
     limit = int(public_views.RATE.split("/")[0])
 
     def post(forwarded):
-        return client.post(FORM, _data(world), REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=forwarded)
+        return client.post(FORM, public_form(world), REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=forwarded)
 
     for _ in range(limit):
         assert post("198.51.100.66").status_code == 302
