@@ -8,7 +8,7 @@ Friday or a weekend.
 import django_filters
 
 from complaints.models import Complaint
-from complaints.register.filters import RegisterFilter, RegisterFilterForm, received_filters
+from complaints.register.filters import RegisterFilter, received_filters
 
 
 class ComplaintFilter(RegisterFilter):
@@ -18,13 +18,10 @@ class ComplaintFilter(RegisterFilter):
     category = django_filters.ChoiceFilter(label="Thème", choices=Complaint.Category.choices, empty_label="Tous")
     received_after, received_before = received_filters(feminine=True)
 
-    class Meta:
+    class Meta(RegisterFilter.Meta):
         model = Complaint
-        form = RegisterFilterForm
         fields = [
-            "prefecture",
-            "site",
-            "service",
+            *RegisterFilter.PLACES,
             "kind",
             "status",
             "channel",

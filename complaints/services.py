@@ -21,6 +21,7 @@ from complaints.models import REQUESTER_FIELDS, Complaint, ReplyTemplate, retent
 from complaints.register import services as register_services
 from complaints.register.services import assignable_users as assignable_users  # the views ask here
 from qualipref.lib.dates import short_date
+from qualipref.lib.models import refuse_other_fields
 
 logger = logging.getLogger(__name__)
 
@@ -396,15 +397,9 @@ def complaint_create_action(*, by, complaint, title, **fields):
 
 def actions_of(complaint, user):
     """The actions created from the complaint that the user may see."""
-    from django.contrib.contenttypes.models import ContentType
-
     from engagements.models import Action
 
-    return (
-        Action.objects.for_user(user)
-        .filter(source_type=ContentType.objects.get_for_model(Complaint), source_id=complaint.pk)
-        .order_by("pk")
-    )
+    return Action.objects.for_user(user).from_source(complaint).order_by("pk")
 
 
 # --- reply templates ------------------------------------------------------------------------------------
@@ -445,9 +440,7 @@ def reply_template_create(*, by, prefecture, title, body, is_active=True) -> Rep
 def reply_template_update(*, by, template, **fields) -> ReplyTemplate:
     if not access.can_manage_reply_templates(by, template.prefecture):
         raise PermissionDenied("Seul le responsable qualité de la préfecture modifie ses modèles de réponse.")
-    unknown = set(fields) - TEMPLATE_FIELDS
-    if unknown:
-        raise ValidationError(f"Champs non modifiables : {', '.join(sorted(unknown))}.")
+    refuse_other_fields(fields, TEMPLATE_FIELDS)
     for name, value in fields.items():
         setattr(template, name, value)
     errors = {}

@@ -160,6 +160,7 @@ class ActionAdmin(AllowedWritesMixin, SimpleHistoryAdmin):
 from simple_history.admin import SimpleHistoryAdmin  # noqa: E402, F811 (appended section)
 
 from engagements.models import Labelling, LabellingStep  # noqa: E402 (appended section)
+from qualipref.lib.models import TIMESTAMPS  # noqa: E402 (appended section)
 
 
 class LabellingStepInline(AllowedWritesMixin, admin.TabularInline):
@@ -180,26 +181,11 @@ class LabellingAdmin(AllowedWritesMixin, SimpleHistoryAdmin):
     list_filter = ["status", "referential"]
     search_fields = ["prefecture__name", "prefecture__department__code"]
     list_select_related = ["prefecture", "referential"]
+    # Every field of the cycle but its notes: the model's fields, then its perimeter, then the timestamps.
     readonly_fields = [
-        "prefecture",
-        "referential",
-        "modules",
-        "sites",
-        "status",
-        "started_on",
-        "indicators_since",
-        "internal_evaluation_on",
-        "labelling_audit_on",
-        "decision",
-        "decision_on",
-        "decision_body",
-        "granted_on",
-        "next_audit_due",
-        "renewal_due",
-        "ended_on",
-        "previous",
-        "created_at",
-        "updated_at",
+        *(field.name for field in Labelling._meta.fields if field.name not in ("id", "notes", *TIMESTAMPS)),
+        *(field.name for field in Labelling._meta.many_to_many),
+        *TIMESTAMPS,
     ]
     inlines = [LabellingStepInline]
 

@@ -144,6 +144,33 @@ def forget(key):
     OutboxMessage.objects.filter(key=key, sent_at__isnull=False).delete()
 
 
+def sweep_items(stale, *, task, label, failed, requeued, give_up=None):
+    """One app's sweep of its work items (``STALE_SWEEPS``): each item of ``stale`` (pending or running without
+    progress, oldest first) whose task does not wait for the broker is, unless it moved meanwhile, marked failed
+    (``failed(attempts)``: the fields written) after WORK_MAX_ATTEMPTS sends or when ``give_up(item)``, else pending
+    again (``requeued``: the fields written) and ``task(item.pk)`` recorded again. ``label`` names the item in the
+    log. Returns the number handled."""
+    handled = 0
+    for item in stale:
+        key = key_of(item)
+        if waiting(key):
+            continue
+        attempts = sends(key)
+        fail = attempts >= settings.QUALIPREF_WORK_MAX_ATTEMPTS or (give_up is not None and give_up(item))
+        with transaction.atomic():
+            rows = stale.model.objects.filter(pk=item.pk, status=item.status, updated_at=item.updated_at)
+            if fail:
+                changed = rows.update(**failed(attempts), updated_at=timezone.now())
+            else:
+                changed = rows.update(**requeued, updated_at=timezone.now())
+                if changed:
+                    enqueue(task, item.pk, key=key)
+        if changed:
+            logger.warning("%s %s en souffrance : %s", label, item.pk, "échec" if fail else "relancé")
+        handled += changed
+    return handled
+
+
 def sweep_stale():
     """Re-queue or fail the work items left pending or running too long. Returns {sweep: items handled}."""
     before = stale_before()

@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from accounts import access
+from qualipref.lib.models import clean_and_save, refuse_other_fields
 from sites.models import Prefecture, Service, Site, SiteClosure
 
 SITE_EDITABLE_FIELDS = (
@@ -45,14 +46,8 @@ def site_update(*, by, site, **fields) -> Site:
     """Update a site's description (address, opening hours, accessibility...)."""
     if not access.can_edit_site(by, site):
         raise PermissionDenied("Vous ne pouvez pas modifier ce site.")
-    unknown = set(fields) - set(SITE_EDITABLE_FIELDS)
-    if unknown:
-        raise ValidationError(f"Champs non modifiables : {', '.join(sorted(unknown))}.")
-    for key, value in fields.items():
-        setattr(site, key, value)
-    site.full_clean()
-    site.save()
-    return site
+    refuse_other_fields(fields, SITE_EDITABLE_FIELDS)
+    return clean_and_save(site, **fields)
 
 
 @transaction.atomic

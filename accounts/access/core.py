@@ -114,8 +114,14 @@ def scope_sites(queryset, user):
     scope = get_scope(user)
     if scope.national:
         return queryset
-    return queryset.filter(
-        Q(prefecture_id__in=scope.prefecture_ids(*PREFECTURE_ROLES)) | Q(pk__in=scope.site_ids(*SITE_ROLES))
+    return queryset.filter(readable_sites(scope))
+
+
+def readable_sites(scope, through=""):
+    """The rule of ``scope_sites`` for a scope that is not national, as a filter on the site reached ``through``
+    (``"site__"`` for the objects of a site)."""
+    return Q(**{f"{through}prefecture_id__in": scope.prefecture_ids(*PREFECTURE_ROLES)}) | Q(
+        **{f"{through}pk__in": scope.site_ids(*SITE_ROLES)}
     )
 
 

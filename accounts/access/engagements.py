@@ -6,7 +6,7 @@ from django.utils import timezone
 from accounts.models import PREFECTURE_ROLES, SITE_ROLES, Role
 
 from .abilities import abilities_of
-from .core import can_manage_prefecture, can_manage_referentials, get_scope, is_national_admin
+from .core import can_manage_prefecture, can_manage_referentials, get_scope, is_national_admin, readable_sites
 
 
 def scope_by_prefecture(queryset, user):
@@ -22,9 +22,7 @@ def scope_by_site(queryset, user):
     scope = get_scope(user)
     if scope.national:
         return queryset
-    return queryset.filter(
-        Q(site__prefecture_id__in=scope.prefecture_ids(*PREFECTURE_ROLES)) | Q(site_id__in=scope.site_ids(*SITE_ROLES))
-    )
+    return queryset.filter(readable_sites(scope, through="site__"))
 
 
 def scope_actions(queryset, user):

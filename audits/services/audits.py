@@ -29,6 +29,7 @@ from audits.models import Audit, AuditReport, Finding
 from engagements.models import Labelling
 from engagements.services import labellings as labelling_services
 from qualipref.lib.dates import short_date
+from qualipref.lib.models import refuse_other_fields, save_with_history
 
 Status = Audit.Status
 Kind = Audit.Kind
@@ -250,9 +251,7 @@ def _used_outside(audit, sites, modules):
 def audit_update(*, by, audit, **fields) -> Audit:
     """Change an audit that is not closed; its dates until the report is delivered, its nature while planned."""
     _require_manager(by, audit.prefecture, "Seul le responsable qualité de la préfecture modifie ses audits.")
-    unknown = set(fields) - EDITABLE_FIELDS
-    if unknown:
-        raise ValidationError(f"Champs non modifiables : {', '.join(sorted(unknown))}.")
+    refuse_other_fields(fields, EDITABLE_FIELDS)
     audit = Audit.objects.select_for_update().select_related("labelling", "prefecture").get(pk=audit.pk)
     errors = {}
     if audit.status == Status.CLOSED:
@@ -382,10 +381,7 @@ def audit_transition(*, by, audit, step, on=None) -> Audit:
         audit.responded_on = on
     elif step == "close":
         audit.closed_on = on
-    audit._history_user = by
-    audit._change_reason = label
-    audit.save()
-    return audit
+    return save_with_history(audit, by=by, reason=label)
 
 
 def _mark_delivered_report(audit, on):
@@ -456,12 +452,7 @@ def audit_record_decision(*, by, audit, decision, decided_on, renewal_due=None, 
         if hasattr(error, "error_dict") and "happened_on" in error.error_dict:
             raise ValidationError({"decided_on": error.error_dict.pop("happened_on")}) from None
         raise
-    audit.decision = decision
-    audit.decision_on = decided_on
-    audit._history_user = by
-    audit._change_reason = "Décision de l'organisme"
-    audit.save()
-    return audit
+    return save_with_history(audit, by=by, reason="Décision de l'organisme", decision=decision, decision_on=decided_on)
 
 
 # --- reading ----------------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from engagements.models import Action
 from engagements.services import actions as action_services
 from qualipref.lib.dates import short_date
 from qualipref.lib.history import FieldHistory
+from qualipref.lib.models import refuse_other_fields, save_with_history
 
 Category = Finding.Category
 TEXT_MAX_LENGTH = 10_000
@@ -112,9 +113,7 @@ def finding_create(*, by, audit, category, text, site=None, engagement=None, mod
 
 @transaction.atomic
 def finding_update(*, by, finding, **fields) -> Finding:
-    unknown = set(fields) - EDITABLE_FIELDS
-    if unknown:
-        raise ValidationError(f"Champs non modifiables : {', '.join(sorted(unknown))}.")
+    refuse_other_fields(fields, EDITABLE_FIELDS)
     audit = finding.audit
     _require_filler(by, audit)
     if "engagement" in fields and "module" not in fields:
@@ -173,14 +172,15 @@ def finding_respond(*, by, finding, response, response_due_on=None) -> Finding:
             f"L'échéance révisée ne peut pas précéder la remise du rapport ({short_date(audit.report_delivered_on)})."
         )
     _raise(errors)
-    finding.response = response
-    finding.response_due_on = response_due_on
-    finding.responded_on = today
-    finding.responded_by = by
-    finding._history_user = by
-    finding._change_reason = "Réponse argumentée de la préfecture"
-    finding.save()
-    return finding
+    return save_with_history(
+        finding,
+        by=by,
+        reason="Réponse argumentée de la préfecture",
+        response=response,
+        response_due_on=response_due_on,
+        responded_on=today,
+        responded_by=by,
+    )
 
 
 # --- corrective actions -----------------------------------------------------------------------------
@@ -359,14 +359,15 @@ def finding_close(*, by, finding, verified_in, note="") -> Finding:
             action_services.action_update(
                 by=by, action=action, status=Action.Status.VERIFIED, effectiveness=Action.Effectiveness.EFFECTIVE
             )
-    finding.closed_on = timezone.localdate()
-    finding.closed_by = by
-    finding.verified_in = verified_in
-    finding.closure_note = (note or "").strip()
-    finding._history_user = by
-    finding._change_reason = "Non-conformité levée"
-    finding.save()
-    return finding
+    return save_with_history(
+        finding,
+        by=by,
+        reason="Non-conformité levée",
+        closed_on=timezone.localdate(),
+        closed_by=by,
+        verified_in=verified_in,
+        closure_note=(note or "").strip(),
+    )
 
 
 # --- good practices -------------------------------------------------------------------------------

@@ -19,7 +19,6 @@ import logging
 from dataclasses import dataclass, field
 
 from celery.exceptions import SoftTimeLimitExceeded
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -289,35 +288,17 @@ def sweep_stale_reports(*, before):
     stale = AuditReport.objects.filter(
         status__in=(AuditReport.Status.PENDING, AuditReport.Status.RUNNING), updated_at__lt=before
     ).order_by("pk")
-    handled = 0
-    for report in stale:
-        key = outbox.key_of(report)
-        if outbox.waiting(key):
-            continue
-        attempts = outbox.sends(key)
-        with transaction.atomic():
-            rows = AuditReport.objects.filter(pk=report.pk, status=report.status, updated_at=report.updated_at)
-            if attempts >= settings.QUALIPREF_WORK_MAX_ATTEMPTS:
-                changed = rows.update(
-                    status=AuditReport.Status.FAILED,
-                    step="Échec",
-                    error=STALE_FAILURE.format(attempts=attempts),
-                    updated_at=timezone.now(),
-                )
-            else:
-                changed = rows.update(
-                    status=AuditReport.Status.PENDING, progress=0, step=WAITING_STEP, updated_at=timezone.now()
-                )
-                if changed:
-                    outbox.enqueue(PRODUCE_TASK, report.pk, key=key)
-        if changed:
-            logger.warning(
-                "Rapport d'audit %s en souffrance : %s",
-                report.pk,
-                "échec" if attempts >= settings.QUALIPREF_WORK_MAX_ATTEMPTS else "relancé",
-            )
-        handled += changed
-    return handled
+    return outbox.sweep_items(
+        stale,
+        task=PRODUCE_TASK,
+        label="Rapport d'audit",
+        failed=lambda attempts: {
+            "status": AuditReport.Status.FAILED,
+            "step": "Échec",
+            "error": STALE_FAILURE.format(attempts=attempts),
+        },
+        requeued={"status": AuditReport.Status.PENDING, "progress": 0, "step": WAITING_STEP},
+    )
 
 
 def report_produce(report_id):

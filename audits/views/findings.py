@@ -167,6 +167,26 @@ def finding_detail(request, pk):
     )
 
 
+def _finding_form(request, finding, form, *, title, crumb, submit_label, lead, **context):
+    """A form page about one finding (audits/finding_simple_form.html): its title, lead and button; ``crumb`` ends
+    the breadcrumb (audits, the audit, the finding)."""
+    audit = finding.audit
+    return render(
+        request,
+        "audits/finding_simple_form.html",
+        {
+            "title": title,
+            "audit": audit,
+            "finding": finding,
+            "form": form,
+            "submit_label": submit_label,
+            "lead": lead,
+            "breadcrumb_data": breadcrumb(crumb, list_crumb(), audit_crumb(audit), _finding_crumb(finding)),
+            **context,
+        },
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def finding_respond(request, pk):
     finding = visible_finding(request, pk)
@@ -183,18 +203,14 @@ def finding_respond(request, pk):
         "La réponse argumentée de la préfecture est enregistrée.",
         _detail_url(finding, "#reponse"),
     )
-    return response or render(
+    return response or _finding_form(
         request,
-        "audits/finding_simple_form.html",
-        {
-            "title": "Réponse argumentée",
-            "audit": audit,
-            "finding": finding,
-            "form": form,
-            "submit_label": "Enregistrer la réponse",
-            "lead": "La réponse de la préfecture à la non-conformité ou au point sensible, et son calendrier révisé.",
-            "breadcrumb_data": breadcrumb("Réponse", list_crumb(), audit_crumb(audit), _finding_crumb(finding)),
-        },
+        finding,
+        form,
+        title="Réponse argumentée",
+        submit_label="Enregistrer la réponse",
+        lead="La réponse de la préfecture à la non-conformité ou au point sensible, et son calendrier révisé.",
+        crumb="Réponse",
     )
 
 
@@ -202,7 +218,6 @@ def finding_respond(request, pk):
 def finding_action_create(request, pk):
     """« Créer l'action »: the finding becomes an action of the prefecture's action plan, linked both ways."""
     finding = visible_finding(request, pk)
-    audit = finding.audit
     if not access.can_create_action_from_finding(request.user, finding):
         raise PermissionDenied("Seuls le responsable qualité et le référent du site créent des actions.")
     form = FindingActionForm(
@@ -219,20 +234,16 @@ def finding_action_create(request, pk):
         _detail_url(finding, "#actions"),
         denied_on="site",
     )
-    return response or render(
+    return response or _finding_form(
         request,
-        "audits/finding_simple_form.html",
-        {
-            "title": "Créer l’action corrective",
-            "audit": audit,
-            "finding": finding,
-            "form": form,
-            "has_plan": form.has_plan,
-            "submit_label": "Créer l’action",
-            "lead": "L’action rejoint le plan d’action de la préfecture, sur le site et l’engagement du constat ; "
-            "elle reste liée au constat.",
-            "breadcrumb_data": breadcrumb("Créer l’action", list_crumb(), audit_crumb(audit), _finding_crumb(finding)),
-        },
+        finding,
+        form,
+        title="Créer l’action corrective",
+        has_plan=form.has_plan,
+        submit_label="Créer l’action",
+        lead="L’action rejoint le plan d’action de la préfecture, sur le site et l’engagement du constat ; "
+        "elle reste liée au constat.",
+        crumb="Créer l’action",
     )
 
 
@@ -251,27 +262,22 @@ def finding_close(request, pk):
         "La non-conformité est levée.",
         _detail_url(finding),
     )
-    return response or render(
+    return response or _finding_form(
         request,
-        "audits/finding_simple_form.html",
-        {
-            "title": "Lever la non-conformité",
-            "audit": audit,
-            "finding": finding,
-            "form": form,
-            "closure": closure,
-            "submit_label": "Lever la non-conformité",
-            "lead": "Une non-conformité se lève quand toutes ses actions correctives sont réalisées et qu’un audit "
-            "ultérieur en a vérifié l’efficacité.",
-            "breadcrumb_data": breadcrumb("Levée", list_crumb(), audit_crumb(audit), _finding_crumb(finding)),
-        },
+        finding,
+        form,
+        title="Lever la non-conformité",
+        closure=closure,
+        submit_label="Lever la non-conformité",
+        lead="Une non-conformité se lève quand toutes ses actions correctives sont réalisées et qu’un audit "
+        "ultérieur en a vérifié l’efficacité.",
+        crumb="Levée",
     )
 
 
 @require_http_methods(["GET", "POST"])
 def finding_publish(request, pk):
     finding = visible_finding(request, pk)
-    audit = finding.audit
     if not access.can_publish_good_practices(request.user):
         raise PermissionDenied("Seuls les administrateurs nationaux publient des bonnes pratiques.")
     form = PublishForm(
@@ -284,16 +290,12 @@ def finding_publish(request, pk):
         "Le point fort est publié dans la bibliothèque des bonnes pratiques.",
         "good_practice_list",
     )
-    return response or render(
+    return response or _finding_form(
         request,
-        "audits/finding_simple_form.html",
-        {
-            "title": "Publier comme bonne pratique",
-            "audit": audit,
-            "finding": finding,
-            "form": form,
-            "submit_label": "Publier",
-            "lead": "Le point fort rejoint la bibliothèque des bonnes pratiques, ouverte à toutes les préfectures.",
-            "breadcrumb_data": breadcrumb("Publier", list_crumb(), audit_crumb(audit), _finding_crumb(finding)),
-        },
+        finding,
+        form,
+        title="Publier comme bonne pratique",
+        submit_label="Publier",
+        lead="Le point fort rejoint la bibliothèque des bonnes pratiques, ouverte à toutes les préfectures.",
+        crumb="Publier",
     )

@@ -7,7 +7,7 @@ included », as for complaints.
 import django_filters
 
 from complaints.models import Correspondence
-from complaints.register.filters import RegisterFilter, RegisterFilterForm, received_filters
+from complaints.register.filters import RegisterFilter, received_filters
 
 STATUS_CHOICES = [("open", "En attente de réponse"), ("answered", "Répondu")]
 
@@ -20,13 +20,10 @@ class CorrespondenceFilter(RegisterFilter):
     received_after, received_before = received_filters(feminine=False)
     import_batch = django_filters.NumberFilter(field_name="import_batch_id", label="import (id)")
 
-    class Meta:
+    class Meta(RegisterFilter.Meta):
         model = Correspondence
-        form = RegisterFilterForm
         fields = [
-            "prefecture",
-            "site",
-            "service",
+            *RegisterFilter.PLACES,
             "kind",
             "status",
             "overdue",

@@ -34,7 +34,6 @@ import uuid
 from dataclasses import dataclass
 from pathlib import PurePath
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -338,35 +337,27 @@ def sweep_stale_imports(*, before):
     stale = CorrespondenceImport.objects.filter(
         status__in=CorrespondenceImport.RUNNING_STATUSES, updated_at__lt=before
     ).order_by("pk")
-    handled = 0
-    for batch in stale:
-        key = outbox.key_of(batch)
-        if outbox.waiting(key):
-            continue
-        attempts = outbox.sends(key)
-        give_up = attempts >= settings.QUALIPREF_WORK_MAX_ATTEMPTS or not batch.file
-        with transaction.atomic():
-            rows = CorrespondenceImport.objects.filter(pk=batch.pk, status=batch.status, updated_at=batch.updated_at)
-            if give_up:
-                report = ImportReport()
-                report.add_file_error(STALE_FAILURE.format(attempts=attempts))
-                changed = rows.update(
-                    status=Status.FAILED,
-                    progress=100,
-                    imported=0,
-                    report=report.as_dict(),
-                    error_count=report.error_count,
-                    finished_at=timezone.now(),
-                    updated_at=timezone.now(),
-                )
-            else:
-                changed = rows.update(status=Status.PENDING, progress=0, updated_at=timezone.now())
-                if changed:
-                    outbox.enqueue(RUN_TASK, batch.pk, key=key)
-        if changed:
-            logger.warning("Import de courriers %s en souffrance : %s", batch.pk, "échec" if give_up else "relancé")
-        handled += changed
-    return handled
+    return outbox.sweep_items(
+        stale,
+        task=RUN_TASK,
+        label="Import de courriers",
+        failed=_stale_failure,
+        requeued={"status": Status.PENDING, "progress": 0},
+        give_up=lambda batch: not batch.file,
+    )
+
+
+def _stale_failure(attempts):
+    report = ImportReport()
+    report.add_file_error(STALE_FAILURE.format(attempts=attempts))
+    return {
+        "status": Status.FAILED,
+        "progress": 100,
+        "imported": 0,
+        "report": report.as_dict(),
+        "error_count": report.error_count,
+        "finished_at": timezone.now(),
+    }
 
 
 def import_retry(*, by, batch) -> CorrespondenceImport:

@@ -24,6 +24,13 @@ class RegisterFilterForm(QualiprefForm):
 
 
 class RegisterFilter(django_filters.FilterSet):
+    """The place filters come first on both registers (``PLACES``), the others in each register's ``Meta.fields``."""
+
+    PLACES = ["prefecture", "site", "service"]
+
+    class Meta:
+        form = RegisterFilterForm
+
     prefecture = django_filters.ModelChoiceFilter(
         label="Préfecture",
         queryset=visible_to_requester(Prefecture.objects.select_related("department")),

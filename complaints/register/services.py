@@ -13,6 +13,7 @@ from django.utils import timezone
 from accounts import access
 from accounts.models import Membership, User
 from complaints import deadlines
+from qualipref.lib.models import refuse_other_fields
 from sites.models import Site
 
 
@@ -124,9 +125,7 @@ class Register:
         ``deadline_fields``, recomputes its due date and the facts of its answer. On any error the item is left as
         it was (read again)."""
         self.check_handler(by, item, "edit")
-        unknown = set(fields) - self.editable
-        if unknown:
-            raise ValidationError(f"Champs non modifiables : {', '.join(sorted(unknown))}.")
+        refuse_other_fields(fields, self.editable)
         self.check_editable(item)
         try:
             return self._update(by=by, item=item, fields=fields)

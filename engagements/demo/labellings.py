@@ -106,19 +106,12 @@ def _load_bouches_du_rhone(by, refs):
         started_on=datetime.date(2012, 9, 3),
         note="Démarche Qualipref sur les deux sites marseillais (illustratif).",
     )
-    for step, day, note in (
+    steps = (
         (Kind.INTERNAL_EVALUATION, datetime.date(2013, 3, 12), "Audit interne des sites de Marseille."),
         (Kind.PLAN_REVISION, datetime.date(2013, 3, 29), ""),
         (Kind.LABELLING_AUDIT, datetime.date(2013, 5, 14), ""),
-    ):
-        qualipref = services.labelling_transition(by=by, labelling=qualipref, step=step, happened_on=day, note=note)
-    qualipref = services.labelling_record_decision(
-        by=by,
-        labelling=qualipref,
-        happened_on=datetime.date(2013, 6, 20),
-        decision=Labelling.Decision.FAVOURABLE,
-        decision_body=AFNOR,
     )
+    qualipref = _labelled(by, qualipref, steps, decided_on=datetime.date(2013, 6, 20))
     qualipref = services.labelling_record_follow_up_audit(
         by=by, labelling=qualipref, happened_on=datetime.date(2014, 6, 10), note="Audit de suivi annuel."
     )
@@ -153,14 +146,11 @@ def _load_bouches_du_rhone(by, refs):
             "mineure ; Arles : 20, 3, 2 ; Istres : 17, 2, 4.",
         ),
     )
-    for step, day, note in steps:
-        qp2 = services.labelling_transition(by=by, labelling=qp2, step=step, happened_on=day, note=note)
-    services.labelling_record_decision(
-        by=by,
-        labelling=qp2,
-        happened_on=datetime.date(2015, 11, 27),
-        decision=Labelling.Decision.FAVOURABLE,
-        decision_body=AFNOR,
+    _labelled(
+        by,
+        qp2,
+        steps,
+        decided_on=datetime.date(2015, 11, 27),
         renewal_due=datetime.date(2017, 6, 30),
         note="Labellisation des 4 sites Qualipref 2.0 fin novembre (Peytral et Saint-Sébastien forment le site "
         "de la préfecture ; les 5 sites restent dans le périmètre). Audit de renouvellement du label : mi-2017.",
@@ -183,7 +173,7 @@ def _load_val_de_marne(by, refs):
         "« accueil général » et deux modules métiers, titres de séjour étrangers et relations avec les "
         "collectivités territoriales.",
     )
-    for step, day, note in (
+    steps = (
         (
             Kind.INTERNAL_EVALUATION,
             datetime.date(2013, 5, 24),
@@ -195,15 +185,22 @@ def _load_val_de_marne(by, refs):
             "Les 4 recommandations de l'audit interne ont toutes été suivies de mesures correctives.",
         ),
         (Kind.LABELLING_AUDIT, datetime.date(2013, 6, 25), "Audit externe : l'auditeur relève 12 points forts."),
-    ):
+    )
+    _labelled(by, labelling, steps, decided_on=datetime.date(2013, 6, 28), note="Label Qualipref attribué.")
+
+
+def _labelled(by, labelling, steps, *, decided_on, **decision):
+    """A demo cycle goes through its ``steps`` (kind, day, note) to AFNOR's favourable decision of ``decided_on``
+    (``decision``: its note, its renewal date)."""
+    for step, day, note in steps:
         labelling = services.labelling_transition(by=by, labelling=labelling, step=step, happened_on=day, note=note)
-    services.labelling_record_decision(
+    return services.labelling_record_decision(
         by=by,
         labelling=labelling,
-        happened_on=datetime.date(2013, 6, 28),
+        happened_on=decided_on,
         decision=Labelling.Decision.FAVOURABLE,
         decision_body=AFNOR,
-        note="Label Qualipref attribué.",
+        **decision,
     )
 
 

@@ -57,6 +57,10 @@ class ActionQuerySet(models.QuerySet):
     def overdue(self, on=None):
         return self.open().filter(due_on__lt=on or timezone.localdate())
 
+    def from_source(self, source_object):
+        """The actions born from this record (a complaint, a campaign, a finding...: ``source_object``)."""
+        return self.filter(source_type=ContentType.objects.get_for_model(source_object), source_id=source_object.pk)
+
 
 class Action(TimeStampedModel):
     class Source(models.TextChoices):

@@ -8,6 +8,16 @@ from engagements.services import labellings as services
 from qualipref.lib.drf import AbilitiesField
 from sites.models import Prefecture, Site
 
+WRITTEN_AT_START = (
+    "prefecture",
+    "referential",
+    "modules",
+    "sites",
+    "started_on",
+    "indicators_since",
+    "note",
+    "evidence",
+)
 STEP_CHOICES = [(kind.value, kind.label) for kind in LabellingStep.Kind if kind != LabellingStep.Kind.START]
 
 
@@ -115,19 +125,9 @@ class LabellingSerializer(_ScopedMixin, serializers.ModelSerializer):
             "evidence",
             "abilities",
         ]
-        read_only_fields = [
-            "status",
-            "granted_on",
-            "next_audit_due",
-            "renewal_due",
-            "internal_evaluation_on",
-            "labelling_audit_on",
-            "decision",
-            "decision_on",
-            "decision_body",
-            "ended_on",
-            "previous",
-        ]
+        # The API writes a cycle's perimeter and start (with the note and evidence of its first step); its steps,
+        # decision and due dates are the service's (``transition``). Fields declared above keep their own options.
+        read_only_fields = [name for name in fields if name not in WRITTEN_AT_START]
 
     @extend_schema_field(serializers.ListField(child=StepField(choices=STEP_CHOICES)))
     def get_allowed_steps(self, labelling):

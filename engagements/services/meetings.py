@@ -18,6 +18,7 @@ from accounts import access
 from accounts.models import PREFECTURE_ROLES, SITE_ROLES, Membership, Role
 from engagements.models import Action, Meeting, MeetingDecision, Training
 from engagements.services import actions
+from qualipref.lib.models import clean_and_save, refuse_other_fields
 from sites.models import Site
 
 # A meeting may be planned ahead (the next CLU), not dated years away by a typing slip.
@@ -69,15 +70,9 @@ def meeting_update(*, by, meeting, **fields) -> Meeting:
     """Change the kind, date, attendees or minutes of a meeting (its prefecture never changes)."""
     if not access.can_manage_meetings(by, meeting.prefecture):
         raise PermissionDenied("Seul le responsable qualité de la préfecture modifie ses réunions qualité.")
-    unknown = set(fields) - set(MEETING_FIELDS)
-    if unknown:
-        raise ValidationError(f"Champs non modifiables : {', '.join(sorted(unknown))}.")
+    refuse_other_fields(fields, MEETING_FIELDS)
     _validate_meeting(kind=fields.get("kind", meeting.kind), held_on=fields.get("held_on", meeting.held_on))
-    for key, value in fields.items():
-        setattr(meeting, key, value)
-    meeting.full_clean()
-    meeting.save()
-    return meeting
+    return clean_and_save(meeting, **fields)
 
 
 @transaction.atomic
@@ -179,9 +174,7 @@ def training_create(*, by, person, site, course, trained_on, reception=True) -> 
 
 @transaction.atomic
 def training_update(*, by, training, **fields) -> Training:
-    unknown = set(fields) - set(TRAINING_FIELDS)
-    if unknown:
-        raise ValidationError(f"Champs non modifiables : {', '.join(sorted(unknown))}.")
+    refuse_other_fields(fields, TRAINING_FIELDS)
     if not access.can_manage_trainings(by, training.site):
         raise PermissionDenied("Vous ne pouvez pas modifier les formations de ce site.")
     site = fields.get("site", training.site)

@@ -14,6 +14,7 @@ from django.db import transaction
 from accounts import access
 from indicators import periods
 from indicators.models import Indicator, Measurement, format_number
+from qualipref.lib.models import refuse_other_fields
 
 MAX_VALUE = Decimal("9999999999.99")
 CENT = Decimal("0.01")
@@ -286,9 +287,7 @@ UPDATABLE = ("value", "numerator", "denominator", "note")
 def measurement_update(*, by, measurement, **changes) -> SaveResult:
     """Change the value, the numerator and denominator, or the note of an entered or imported measurement; it
     becomes an entered one. A rate's new value alone drops the counts it came from; new counts give the value."""
-    unknown = set(changes) - set(UPDATABLE)
-    if unknown:
-        raise ValidationError(f"Champs non modifiables : {', '.join(sorted(unknown))}.")
+    refuse_other_fields(changes, UPDATABLE)
     if not access.can_edit_measurement(by, measurement):
         raise PermissionDenied("Vous ne pouvez pas modifier cette mesure.")
     values = {name: getattr(measurement, name) for name in UPDATABLE}

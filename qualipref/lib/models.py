@@ -4,6 +4,7 @@ They declare fields exactly as the models did before (same options, same names):
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, F, Func, IntegerField, Subquery, Value, When
 from simple_history.models import HistoricalRecords
@@ -39,6 +40,33 @@ def timestamped_history(*untracked, **options):
     """The history (django-simple-history) of a ``TimeStampedModel``: every change but its timestamps and the fields
     named (personal data, denormalised values...); ``options`` go to ``HistoricalRecords``."""
     return HistoricalRecords(excluded_fields=[*TIMESTAMPS, *untracked], **options)
+
+
+def refuse_other_fields(fields, editable):
+    """A service's update takes only the fields it lets change: any other name in ``fields`` is refused."""
+    unknown = set(fields) - set(editable)
+    if unknown:
+        raise ValidationError(f"Champs non modifiables : {', '.join(sorted(unknown))}.")
+
+
+def clean_and_save(instance, **values):
+    """Set ``values`` on the row, validate it (``full_clean``) and save it. Returns the row."""
+    for name, value in values.items():
+        setattr(instance, name, value)
+    instance.full_clean()
+    instance.save()
+    return instance
+
+
+def save_with_history(instance, *, by, reason, **values):
+    """Set ``values`` on the row and save it, its history (django-simple-history) naming who changed it (``by``)
+    and why (``reason``). Returns the row."""
+    for name, value in values.items():
+        setattr(instance, name, value)
+    instance._history_user = by
+    instance._change_reason = reason
+    instance.save()
+    return instance
 
 
 def value_in(field_name, values):

@@ -11,6 +11,7 @@ from django.db import transaction
 
 from accounts import access
 from qualipref.lib import data_version
+from qualipref.lib.models import refuse_other_fields
 from surveys.models import Campaign, CampaignSite, Questionnaire
 
 Status = Campaign.Status
@@ -127,9 +128,7 @@ def campaign_update(*, by, campaign, **fields) -> Campaign:
     or a publication stays in it."""
     if not access.can_manage_campaign(by, campaign):
         raise PermissionDenied("Seul le responsable qualité de la préfecture modifie ses campagnes d'enquête.")
-    unknown = set(fields) - CAMPAIGN_FIELDS
-    if unknown:
-        raise ValidationError(f"Champs non modifiables : {', '.join(sorted(unknown))}.")
+    refuse_other_fields(fields, CAMPAIGN_FIELDS)
     sites = list(fields.pop("sites")) if "sites" in fields else None
     services = list(fields.pop("services")) if "services" in fields else None
     errors = {}

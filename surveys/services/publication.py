@@ -238,13 +238,6 @@ def campaign_create_action(*, by, campaign, question_code, title, site=None, **f
 
 def actions_of(campaign, user):
     """The actions created from the campaign that the user may see."""
-    from django.contrib.contenttypes.models import ContentType
-
     from engagements.models import Action
 
-    return (
-        Action.objects.for_user(user)
-        .filter(source_type=ContentType.objects.get_for_model(Campaign), source_id=campaign.pk)
-        .select_related("site")
-        .order_by("pk")
-    )
+    return Action.objects.for_user(user).from_source(campaign).select_related("site").order_by("pk")

@@ -5,6 +5,7 @@ from django.db import transaction
 
 from accounts import access
 from engagements.models import ActionPlan, Labelling
+from qualipref.lib.models import refuse_other_fields
 
 # --- action plans ---------------------------------------------------------------------------------
 
@@ -32,9 +33,7 @@ def action_plan_create(*, by, prefecture, title, labelling=None) -> ActionPlan:
 def action_plan_update(*, by, plan, **fields) -> ActionPlan:
     if not access.can_manage_action_plans(by, plan.prefecture):
         raise PermissionDenied("Seul le responsable qualité de la préfecture modifie ses plans d'action.")
-    unknown = set(fields) - {"title", "labelling"}
-    if unknown:
-        raise ValidationError(f"Champs non modifiables : {', '.join(sorted(unknown))}.")
+    refuse_other_fields(fields, {"title", "labelling"})
     if "title" in fields:
         plan.title = (fields["title"] or "").strip()
         if not plan.title:

@@ -12,6 +12,7 @@ from accounts import access
 from engagements.models import Action, Engagement, Module
 from qualipref.lib import data_version
 from qualipref.lib.dates import short_date
+from qualipref.lib.models import refuse_other_fields, save_with_history
 
 from .plans import current_plan
 from .rules import (
@@ -115,9 +116,7 @@ def action_update(*, by, action, **fields) -> Action:
     """
     if not access.can_edit_action(by, action):
         raise PermissionDenied("Vous ne pouvez pas modifier cette action.")
-    unknown = set(fields) - ACTION_EDITABLE_FIELDS
-    if unknown:
-        raise ValidationError(f"Champs non modifiables : {', '.join(sorted(unknown))}.")
+    refuse_other_fields(fields, ACTION_EDITABLE_FIELDS)
     try:
         return _update(by=by, action=action, fields=fields)
     except (ValidationError, PermissionDenied):
@@ -231,10 +230,7 @@ def action_status_undo(*, by, action, history_id) -> Action:
     previous = latest.prev_record
     for name in STATUS_UNDO_FIELDS:
         setattr(action, name, getattr(previous, name))
-    action._history_user = by
-    action._change_reason = STATUS_UNDO_REASON
-    action.save()
-    return action
+    return save_with_history(action, by=by, reason=STATUS_UNDO_REASON)
 
 
 @transaction.atomic
