@@ -19,7 +19,8 @@ The scale is a property of the database: make each with ``bench/national_data.py
 Prints per list: rows in the user's scope, rps, p50, p99, queries, the floor's rps and the ratio (goal ≥ 0.6), and
 the deep page (page 1,000 of the correspondences against page 1: goal p50 ≤ 1.5 ×). With two databases or more,
 then the throughput of each list on each database against the first (goal: within 1.3 ×).
-Exits 1 when a goal is missed.
+Exits 1 when a goal is missed. The command and the last figures: README.md; the other benchmarks:
+docs/architecture.md, § Mesures de volumétrie.
 """
 
 import argparse
