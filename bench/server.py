@@ -23,11 +23,16 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def wait_for(condition, timeout, what):
+def wait_for(condition, timeout, what, *, errors=()):
+    """Wait until ``condition()`` is true, for at most ``timeout`` seconds; ``errors`` (exception classes) raised
+    by the condition count as « not yet » (a server still starting)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if condition():
-            return
+        try:
+            if condition():
+                return
+        except errors:
+            pass
         time.sleep(0.2)
     raise RuntimeError(f"{what} : pas prêt après {timeout} s")
 
