@@ -30,6 +30,7 @@ import argparse
 import contextlib
 import csv
 import datetime
+import functools
 import io
 import json
 import os
@@ -56,7 +57,7 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.db import close_old_connections, connection  # noqa: E402
 
-from bench import client  # noqa: E402
+from bench import client, server  # noqa: E402
 
 BENCH_DATABASE = "bench_faults"
 BIN = Path(sys.executable).parent
@@ -65,22 +66,9 @@ GOALS = {"kill_seconds": 300}
 IMPORT_ROWS = 4000  # about 300 kB: above the size imported during the request, so a task imports it
 
 
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_for(condition, timeout, what):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if condition():
-                return
-        except Exception:  # noqa: BLE001 - a server still starting
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"{what} : pas prêt après {timeout} s")
+_free_port = server.free_port
+# Any error of the condition is a server still starting (or PostgreSQL away during a fault).
+_wait_for = functools.partial(server.wait_for, errors=Exception)
 
 
 # --- processes ---------------------------------------------------------------------------------------------

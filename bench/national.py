@@ -25,13 +25,10 @@ Prints each measure next to its goal; exits 1 when the recomputation writes anyt
 import argparse
 import datetime
 import os
-import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -50,6 +47,7 @@ from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from bench import server  # noqa: E402
 from bench.client import Client  # noqa: E402
 
 BENCH_DATABASE = "bench_scale_national"
@@ -135,12 +133,6 @@ def _raw_sql(first, today):
 # --- servers -----------------------------------------------------------------------------------------------------
 
 
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _environment(database_name):
     """The environment of the server and the worker: this process's, on the bench database."""
     url = urlsplit(os.environ["DATABASE_URL"])
@@ -149,15 +141,6 @@ def _environment(database_name):
         "DATABASE_URL": urlunsplit(url._replace(path=f"/{database_name}")),
         "DJANGO_SETTINGS_MODULE": "qualipref.settings",
     }
-
-
-def _wait_for(condition, timeout, what):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    raise RuntimeError(f"{what} : pas prêt après {timeout} s")
 
 
 def _percentiles(port, cookies, path, *, clients, requests):
@@ -191,35 +174,8 @@ def _dashboards(environment, args):
     from bench import national_data
     from sites.models import Site
 
-    port = _free_port()
-    static_root = tempfile.mkdtemp(prefix="bench_scale_static_")
-    server_env = {
-        **environment,
-        "STATIC_ROOT": static_root,
-        "DEBUG": "0",
-        "SECRET_KEY": "bench-national-" + "x" * 40,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "CSRF_TRUSTED_ORIGINS": f"https://127.0.0.1:{port}",
-        "LOG_LEVEL": "WARNING",
-    }
-    command = [
-        str(BIN / "gunicorn"),
-        "qualipref.wsgi",
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        str(args.workers),
-        "--threads",
-        str(args.threads),
-        "--log-level",
-        "warning",
-    ]
-    # DEBUG off serves the static files' manifest: collected once, in a directory removed afterwards.
-    manage = [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"]
-    subprocess.run(manage, cwd=ROOT, env=server_env, check=True, stderr=subprocess.DEVNULL)
-    server = subprocess.Popen(command, cwd=ROOT, env=server_env, stderr=subprocess.DEVNULL)
-    try:
-        _wait_for(lambda: _answers(port), 60, "gunicorn")
+    server_env = {**environment, "SECRET_KEY": "bench-national-" + "x" * 40}
+    with server.gunicorn(server_env, workers=args.workers, threads=args.threads) as port:
         client = Client(port)
         client.log_in(national_data.ADMIN_USERNAME, national_data.ADMIN_USERNAME)
         site = Site.objects.order_by("pk").first()
@@ -240,21 +196,10 @@ def _dashboards(environment, args):
         for label, path in urls:
             results.append((label, _percentiles(port, client.cookies, path, **_load(args))))
         return results
-    finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
-        shutil.rmtree(static_root, ignore_errors=True)
 
 
 def _load(args):
     return {"clients": args.clients, "requests": args.requests}
-
-
-def _answers(port):
-    try:
-        return Client(port).request("GET", "/healthz")[0] in (200, 503)
-    except OSError:
-        return False
 
 
 def _peak_memory(kind, pid):
@@ -289,7 +234,7 @@ def _worker_memory(environment):
         def finished():
             return ComputeRun.objects.filter(kind=ComputeRun.Kind.FULL, finished_at__isnull=False).count() > before
 
-        _wait_for(finished, 3600, "compute_all")
+        server.wait_for(finished, 3600, "compute_all")
         run = ComputeRun.objects.filter(kind=ComputeRun.Kind.FULL).order_by("-started_at").first()
         return idle, _peak_memory("VmHWM", worker.pid), run
     finally:
