@@ -184,6 +184,18 @@ def restore_reference_data():
         importlib.import_module("qualipref.migrations.0001_site_config").create(apps, None)
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """Before a browser test, the test process's own PostgreSQL connection is closed. The browser tests' fixtures
+    run while Playwright's event loop runs, where Django's ``connection`` is another connection object (asgiref's
+    Local follows the event loop's context): their copies of the database close that one, then drop the database
+    under this one, which a later test would find dead (« server closed the connection unexpectedly »)."""
+    from django.db import connection
+
+    if "live_server" in item.fixturenames and connection.vendor == "postgresql" and not connection.in_atomic_block:
+        connection.close()
+
+
 def _flushes_the_database(item):
     """Whether pytest-django ends the test with a flush (a transactional test: the browser tests, the worker's)."""
     marker = item.get_closest_marker("django_db")
