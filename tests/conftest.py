@@ -4,6 +4,7 @@ import os
 import pytest
 
 from tests import factories
+from tests.database_state import demo_data, demo_snapshot, pytest_runtest_setup  # noqa: F401
 from tests.strict_templates import _allow_unknown_template_variables, _unknown_template_variables_fail  # noqa: F401
 
 # In CI (QUALIPREF_STRICT=1) a skipped test is a failure: every database, broker and browser test must run.
@@ -86,23 +87,6 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-@pytest.fixture(scope="module")
-def demo_data(django_db_setup, django_db_blocker):
-    """The demo of `manage.py load_demo`, loaded once per test module in a transaction rolled back at the module's
-    end; each test runs in a savepoint of it, so what a test writes is undone too. Only for modules whose every test
-    reads the demo: the demo stays in place until the module's last test."""
-    from django.db import transaction
-    from django.test import override_settings
-
-    from qualipref.demo import load_demo
-
-    with django_db_blocker.unblock(), transaction.atomic():
-        with override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS):
-            load_demo()
-        yield
-        transaction.set_rollback(True)
-
-
 @pytest.fixture
 def password():
     return factories.PASSWORD
@@ -182,45 +166,3 @@ def restore_reference_data():
     if not Department.objects.filter(code="13").exists():
         importlib.import_module("sites.migrations.0002_departments").load(apps, None)
         importlib.import_module("qualipref.migrations.0001_site_config").create(apps, None)
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_runtest_setup(item):
-    """Before a browser test, the test process's own PostgreSQL connection is closed. The browser tests' fixtures
-    run while Playwright's event loop runs, where Django's ``connection`` is another connection object (asgiref's
-    Local follows the event loop's context): their copies of the database close that one, then drop the database
-    under this one, which a later test would find dead (« server closed the connection unexpectedly »)."""
-    from django.db import connection
-
-    if "live_server" in item.fixturenames and connection.vendor == "postgresql" and not connection.in_atomic_block:
-        connection.close()
-
-
-def _flushes_the_database(item):
-    """Whether pytest-django ends the test with a flush (a transactional test: the browser tests, the worker's)."""
-    marker = item.get_closest_marker("django_db")
-    transactional_marker = marker is not None and (marker.kwargs.get("transaction") or marker.args[:1] == (True,))
-    return transactional_marker or bool({"transactional_db", "live_server"} & set(item.fixturenames))
-
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_teardown(item, nextitem):
-    """After a flushing test followed by one that does not flush, the test database becomes the migrated template
-    again (tests/database_copies.py): the flush emptied what the data migrations loaded (référentiels, catalogue,
-    départements, beat schedules) that the next tests read. pytest-django runs transactional tests last, but one
-    pytest-xdist process runs whole modules one after the other, whatever they hold."""
-    yield
-    if nextitem is None or not _flushes_the_database(item) or _flushes_the_database(nextitem):
-        return
-    from django.db import connection
-    from pytest_django.plugin import blocking_manager_key
-
-    from tests.database_copies import copies, fingerprint
-
-    backend = copies(connection)
-    with item.config.stash[blocking_manager_key].unblock():
-        name, key = connection.settings_dict["NAME"], fingerprint()
-        if backend is not None and backend.has_template(name, key):
-            backend.create_from_template(name, key)
-        else:
-            restore_reference_data()

@@ -16,7 +16,8 @@ from django.core.servers.basehttp import WSGIServer
 from django.test.testcases import LiveServerThread
 
 from tests.conftest import restore_reference_data
-from tests.e2e.page_checks import PageChecks
+from tests.database_state import DEMO, state
+from tests.e2e.page_checks import TIMEOUT_MS, PageChecks
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -29,7 +30,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
-TIMEOUT_MS = 20_000  # two test series of two processes each share the CI machine's two cores
 
 
 class SerialWSGIServer(WSGIServer):
@@ -109,43 +109,14 @@ def artifacts():
     return ARTIFACTS
 
 
-@pytest.fixture(scope="session")
-def _demo_snapshot(django_db_setup, django_db_blocker):
-    """The demo loaded once for all the browser tests, on the migrated database (the state `make demo` gives),
-    and kept as a snapshot of the whole test database (tests/database_copies.py) that each test gets back: a test's
-    writes never reach the next one, for the cost of a copy instead of a load (about 10 s). None where the test
-    database cannot be copied (SQLite in a file): each test loads the demo."""
-    from django.db import connection
-    from django.test import override_settings
-
-    from qualipref.demo import load_demo
-    from tests.conftest import FAST_PASSWORD_HASHERS
-    from tests.database_copies import copies, fingerprint
-
-    backend = copies(connection)
-    if backend is None:
-        yield None
-        return
-    with django_db_blocker.unblock():
-        name, key = connection.settings_dict["NAME"], fingerprint()
-        if backend.has_template(name, key):
-            backend.create_from_template(name, key)  # earlier transactional tests end with a flush
-        restore_reference_data()
-        with override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS):
-            load_demo()
-        backend.snapshot("demo")
-    yield backend
-    with django_db_blocker.unblock():
-        backend.drop_snapshot("demo")
-
-
 @pytest.fixture
-def demo(transactional_db, _demo_snapshot):
-    """The demo data of `manage.py load_demo` (the README's accounts, password ``demo-qualipref``)."""
+def demo(transactional_db, demo_snapshot):
+    """The demo data of `manage.py load_demo` (the README's accounts, password ``demo-qualipref``): the copy saved
+    once per process (tests/database_state.py), or loaded again where the database cannot be copied."""
     from qualipref.demo import DEMO_PASSWORD, load_demo
 
-    if _demo_snapshot is not None:
-        _demo_snapshot.restore("demo")
+    if demo_snapshot:
+        state.ensure(DEMO)
     else:
         restore_reference_data()
         load_demo()

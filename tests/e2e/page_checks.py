@@ -7,10 +7,12 @@ A page is checked right after each ``page.goto`` of a test, before the test leav
 (≈ 0.2 s) per page.
 """
 
+import hashlib
 import re
 
 from axe_playwright_python.base import AXE_SCRIPT
 
+TIMEOUT_MS = 20_000  # two test series of two processes each share the CI machine's two cores
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21aa"]}, "resultTypes": ["violations"]}
 FAILING_IMPACTS = {"serious", "critical"}
 
@@ -20,6 +22,14 @@ EXEMPTIONS = [
     # its React markup, not our template.
     (re.compile(r"^/api/v1/docs/"), {"nested-interactive"}),
 ]
+
+
+# What axe's verdict depends on: the document (the CSRF token aside, new in every session) and the viewport. A page
+# that axe passed is not checked again when a later test of the process reaches it unchanged (the login page, the
+# dashboards): one axe run costs 0.2 to 0.8 s.
+PAGE_STATE = """() => [innerWidth, innerHeight,
+    document.documentElement.outerHTML.replace(/(name="csrfmiddlewaretoken" value=")[^"]*/g, "$1")]"""
+_passed_pages = set()
 
 
 def _exempted(path):
@@ -56,6 +66,10 @@ class PageChecks:
         # value 422 (htmx swaps the row with its French error message), by design.
         self.allowed_console = [re.compile(pattern) for pattern in ("status of 4(00|22)", *allowed_console)]
         self._unchecked = False
+        self._in_flight = set()  # the page's requests not yet answered (see settle)
+        page.on("request", lambda request: self._in_flight.add(request))
+        page.on("requestfinished", lambda request: self._in_flight.discard(request))
+        page.on("requestfailed", lambda request: self._in_flight.discard(request))
         page.on("console", self._console)
         page.on("pageerror", lambda error: self.errors.append(f"pageerror: {error}"))
         page.on("load", self._loaded)
@@ -74,6 +88,21 @@ class PageChecks:
         """A console error the test provokes on purpose (a 404 it asks for)."""
         self.allowed_console.append(re.compile(pattern))
 
+    def settle(self, quiet_ms=100):
+        """Returns once the page has loaded and no request of it has been in flight for ``quiet_ms``: what the
+        page's scripts fetch after its load (htmx, the map's data) has arrived and run. Playwright's
+        « networkidle » waits for 500 ms of silence after every page; the live server answers in a few."""
+        self.page.wait_for_load_state("load")
+        quiet = waited = 0
+        step = 25
+        while quiet < quiet_ms:
+            self.page.wait_for_timeout(step)  # Playwright's events (requests answered) are delivered meanwhile
+            waited += step
+            quiet = 0 if self._in_flight else quiet + step
+            if waited > TIMEOUT_MS:
+                pending = ", ".join(request.url for request in self._in_flight)
+                raise AssertionError(f"Requêtes sans réponse après {TIMEOUT_MS} ms : {pending}")
+
     def _console(self, message):
         if message.type == "error" and not any(p.search(message.text) for p in self.allowed_console):
             self.errors.append(f"console: {message.text} ({message.location.get('url', '')})")
@@ -87,12 +116,16 @@ class PageChecks:
         self._unchecked = False
         try:
             self.page.wait_for_load_state("load")
+            state = hashlib.sha256(repr(self.page.evaluate(PAGE_STATE)).encode()).digest()
+            if state in _passed_pages:
+                return
             violations = axe_violations(self.page)
         except Exception as error:  # noqa: BLE001 - the page navigated away meanwhile: it will be checked there
             if "context was destroyed" in str(error) or "navigat" in str(error):
                 return
             raise
         assert violations == [], "axe-core (RGAA) :\n" + "\n".join(violations)
+        _passed_pages.add(state)
 
     def finish(self):
         self.check_pending()

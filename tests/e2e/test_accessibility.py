@@ -104,7 +104,7 @@ def test_the_agents_pages_named_by_the_audit_pass_axe(page, demo, login, artifac
     page.goto("/api/v1/docs/")
     expect(page.locator(".swagger-ui .info .title")).to_contain_text("API Qualipref")
     page.locator(".opblock-summary").first.click()  # an unfolded operation, checked too
-    page.wait_for_load_state("networkidle")
+    page.checks.settle()
     assert axe_violations(page) == []
 
     audit = _follow_up_audit()

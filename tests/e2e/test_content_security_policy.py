@@ -40,7 +40,7 @@ class Watched:
         self.context.add_init_script(LISTENER)
         self.page = self.context.new_page()
         self.page.on("console", self._console)
-        self.checks = PageChecks(self.page)  # axe-core and the console, as on every page of the browser tests
+        self.checks = self.page.checks = PageChecks(self.page)  # axe-core and the console, as on every page
 
     def _report(self, violation):
         self.violations.append(violation)
@@ -54,7 +54,7 @@ class Watched:
         assert response.status == 200, (url, response.status)
         header = response.headers.get("content-security-policy", "")
         assert "script-src 'self'" in header and "frame-ancestors 'none'" in header, (url, header)
-        self.page.wait_for_load_state("networkidle")
+        self.checks.settle()
         return self.page
 
     def close(self):
@@ -80,7 +80,7 @@ def watched(browser, live_server, request):
 
 
 def _settle(page):
-    page.wait_for_load_state("networkidle")
+    page.checks.settle()
     page.wait_for_timeout(200)  # events of the last scripts
 
 

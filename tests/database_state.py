@@ -1,0 +1,153 @@
+"""What the test database holds between two tests, and how it gets there cheaply (tests/conftest.py imports these
+fixtures and hooks).
+
+The database is in one of three states: the migrated template (what every ordinary test expects: référentiels,
+catalogue, départements, beat schedules), the demo (`manage.py load_demo`, which the browser tests and the
+``demo_data`` modules read), or whatever a transactional test committed. Rather than flushing after each
+transactional test (pytest-django's way: half a second on PostgreSQL, and the data migrations' rows are lost with
+the rest) and loading the demo again in each module that reads it (3 to 5 s), the next test that needs a state
+copies it back (tests/database_copies.py: a whole database on PostgreSQL, 14 MB in under a second; SQLite's
+backup API in memory), and only when the database is not in that state already: two browser tests in a row
+copy the demo once each, a module of ordinary tests after another copies nothing.
+
+Where the database cannot be copied (SQLite in a file, --reuse-db), Django's flush and a load per module stay.
+"""
+
+import pytest
+from django.test import TransactionTestCase
+
+TEMPLATE, DEMO = "template", "demo"
+DEMO_FIXTURES = {"demo", "demo_data"}  # they bring the demo themselves
+
+
+class DatabaseState:
+    """The state of this process's test database: TEMPLATE, DEMO, or None (what a transactional test left)."""
+
+    def __init__(self):
+        self.current = TEMPLATE  # the test database is created from the template
+        self._backend = ...  # not looked for yet
+
+    def backend(self):
+        """The copier of the test database, or None where it cannot be copied (its template missing too)."""
+        if self._backend is ...:
+            from django.db import connection
+
+            from tests.database_copies import copies, fingerprint
+
+            backend = copies(connection)
+            usable = backend is not None and backend.has_template(connection.settings_dict["NAME"], fingerprint())
+            self._backend = backend if usable else None
+        return self._backend
+
+    def ensure(self, wanted):
+        """The database in state ``wanted`` (TEMPLATE, or DEMO once saved), copied only if it is not already."""
+        if self.current == wanted:
+            return
+        from django.db import connection
+
+        from tests.database_copies import fingerprint
+
+        backend = self.backend()
+        if wanted == TEMPLATE:
+            backend.create_from_template(connection.settings_dict["NAME"], fingerprint())
+        else:
+            backend.restore(DEMO)
+        self.current = wanted
+
+
+state = DatabaseState()
+_django_fixture_teardown = TransactionTestCase._fixture_teardown
+
+
+def _fixture_teardown_without_flush(self):
+    """After a transactional test, the database is left as the test made it (no flush): the next test that needs a
+    known state copies it back (DatabaseState.ensure)."""
+    if state.backend() is None:
+        _django_fixture_teardown(self)
+        return
+    state.current = None
+
+
+TransactionTestCase._fixture_teardown = _fixture_teardown_without_flush
+
+
+def _uses_database(item):
+    return item.get_closest_marker("django_db") is not None or bool(
+        {"db", "transactional_db", "live_server", "django_db_reset_sequences"} & set(item.fixturenames)
+    )
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """Before a test that reads the database, the migrated template if a transactional test or a demo left something
+    else (the demo fixtures put the demo in place themselves, a module's fixture that holds a transaction open owns
+    the database until the module's end). Then, before a browser test on PostgreSQL, the test
+    process's own connection is closed: the browser tests' fixtures run while Playwright's event loop runs, where
+    Django's ``connection`` is another connection object (asgiref's Local follows the event loop's context); their
+    copies of the database close that one, then drop the database under this one, which a later test would find
+    dead (« server closed the connection unexpectedly »)."""
+    if not _uses_database(item):
+        return
+    from django.db import connection
+    from pytest_django.plugin import blocking_manager_key
+
+    owned = DEMO_FIXTURES & set(item.fixturenames) or connection.in_atomic_block  # a module's transaction is open
+    if not owned and state.current != TEMPLATE:
+        with item.config.stash[blocking_manager_key].unblock():
+            if state.backend() is None:
+                from tests.conftest import restore_reference_data
+
+                restore_reference_data()  # after Django's flush
+                state.current = TEMPLATE
+            else:
+                state.ensure(TEMPLATE)
+    if "live_server" in item.fixturenames and connection.vendor == "postgresql" and not connection.in_atomic_block:
+        connection.close()
+
+
+@pytest.fixture(scope="session")
+def demo_snapshot(django_db_setup, django_db_blocker):
+    """The demo loaded once per process on the migrated database (the state `make demo` gives) and saved as a copy
+    of the whole test database, which the demo fixtures copy back: True, or False where the database cannot be
+    copied (each user of the demo loads it then)."""
+    from django.test import override_settings
+
+    from qualipref.demo import load_demo
+    from tests.conftest import FAST_PASSWORD_HASHERS
+
+    with django_db_blocker.unblock():
+        backend = state.backend()
+    if backend is None:
+        yield False
+        return
+    with django_db_blocker.unblock():
+        state.ensure(TEMPLATE)
+        with override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS):
+            load_demo()
+        backend.snapshot(DEMO)
+        state.current = DEMO
+    yield True
+    with django_db_blocker.unblock():
+        backend.drop_snapshot(DEMO)
+
+
+@pytest.fixture(scope="module")
+def demo_data(demo_snapshot, django_db_blocker):
+    """The demo of `manage.py load_demo` for a whole test module, in a transaction rolled back at the module's end;
+    each test runs in a savepoint of it, so what a test writes is undone too. Only for modules whose every test
+    reads the demo: the demo stays in place until the module's last test."""
+    from django.db import transaction
+    from django.test import override_settings
+
+    from qualipref.demo import load_demo
+    from tests.conftest import FAST_PASSWORD_HASHERS
+
+    with django_db_blocker.unblock():
+        if demo_snapshot:
+            state.ensure(DEMO)
+        with transaction.atomic():
+            if not demo_snapshot:
+                with override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS):
+                    load_demo()
+            yield
+            transaction.set_rollback(True)
