@@ -1,72 +1,15 @@
 """Statistics per site or prefecture, per year or month: received, answered, in time, mean and median delay."""
 
 import datetime
-import re
 
 import pytest
 from django.urls import reverse
 
 from complaints import stats
-from complaints.demo import load as load_complaints_demo
 from complaints.models import Complaint
-from qualipref.demo import load_demo
 from tests import factories
 
 pytestmark = pytest.mark.django_db
-
-
-def _text(response):
-    return re.sub(r"\s+", " ", response.content.decode())
-
-
-@pytest.fixture
-def demo(db):
-    load_demo()
-    load_complaints_demo()
-
-
-def test_the_demo_reproduces_2015_in_the_bouches_du_rhone(demo):
-    rows, total = stats.complaint_statistics(Complaint.objects.filter(received_on__year=2015), by=stats.BY_SITE)
-
-    complaints = {
-        row.label: row.received
-        for row in stats.complaint_statistics(
-            Complaint.objects.filter(received_on__year=2015, kind="complaint"), by=stats.BY_SITE
-        )[0]
-    }
-    assert complaints == {
-        "Sous-préfecture d'Istres": 6,
-        "Sous-préfecture d'Arles": 13,
-        "Sous-préfecture d'Aix-en-Provence": 4,
-        "Marseille – Peytral": 10,
-        "Marseille – Saint-Sébastien": 11,
-    }
-    assert (total.received, total.answered, total.in_time, total.in_time_rate) == (46, 46, 46, 100.0)
-    assert all(row.in_time_rate == 100.0 for row in rows)
-    assert total.median_delay <= 15
-
-
-def test_the_statistics_page_shows_the_2015_figures_to_the_prefecture(client, demo):
-    from accounts.models import User
-
-    client.force_login(User.objects.get(username="direction13"))
-
-    response = client.get(reverse("complaint_stats"), {"year": 2015, "by": "prefecture"})
-
-    (row,) = response.context["rows"]
-    assert (row.label, row.received, row.in_time_rate) == ("Préfecture des Bouches-du-Rhône", 46, 100.0)
-    assert "100 %" in _text(response)
-
-
-def test_the_statistics_are_scoped_like_the_register(client, demo):
-    from accounts.models import User
-
-    client.force_login(User.objects.get(username="agent-istres"))
-    rows = client.get(reverse("complaint_stats"), {"year": 2015}).context["rows"]
-    assert [(row.label, row.received) for row in rows] == [("Sous-préfecture d'Istres", 6)]
-
-    client.force_login(User.objects.get(username="qualite94"))
-    assert client.get(reverse("complaint_stats"), {"year": 2015}).context["rows"] == []
 
 
 def test_mean_median_and_rate_per_month(world):
