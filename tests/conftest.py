@@ -5,6 +5,7 @@ import pytest
 
 from tests import factories
 from tests.database_state import demo_data, demo_snapshot, pytest_runtest_setup  # noqa: F401
+from tests.pdf_layout import pdf_layout_skipped  # noqa: F401
 from tests.strict_templates import _allow_unknown_template_variables, _unknown_template_variables_fail  # noqa: F401
 
 # In CI (QUALIPREF_STRICT=1) a skipped test is a failure: every database, broker and browser test must run.

@@ -4,7 +4,8 @@ describes it, for a national administrator and for a site referent.
 Bounded: a fixed number of examples per operation and generation mode, with a derandomized seed (the same cases
 every run). The app is called in-process (WSGI, no network). The demo is loaded once for the module in a
 transaction rolled back at its end; each generated request runs in a savepoint rolled back after it, so that
-every case starts from the demo and nothing is left behind.
+every case starts from the demo and nothing is left behind. The audit report's PDF is not laid out
+(tests/pdf_layout.py: its own tests read it).
 
 schemathesis' own pytest integration (``from_fixture(...).parametrize()``) does not run under pytest 9 (it sets
 ``Function._nodeid``): the operations are walked here with its Python API instead, and every failure is collected
@@ -173,7 +174,9 @@ def _summary(label, error, errors):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("username", ["national", "referent-arles"])
-def test_the_api_answers_as_its_schema_says_without_server_error(username, api_schema, tokens, settings):
+def test_the_api_answers_as_its_schema_says_without_server_error(
+    username, api_schema, tokens, settings, pdf_layout_skipped
+):
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "localhost"]
     failures = _failures(api_schema, tokens[username])
     assert not failures, f"{len(failures)} échec(s) :\n\n" + "\n\n".join(failures)
