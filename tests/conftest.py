@@ -1,3 +1,4 @@
+import contextlib
 import importlib
 import os
 
@@ -86,21 +87,34 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-@pytest.fixture(scope="module")
-def demo_data(django_db_setup, django_db_blocker):
-    """The demo of `manage.py load_demo`, loaded once per test module in a transaction rolled back at the module's
-    end; each test runs in a savepoint of it, so what a test writes is undone too. Only for modules whose every test
-    reads the demo: the demo stays in place until the module's last test."""
+@contextlib.contextmanager
+def module_transaction(django_db_blocker):
+    """A transaction for data shared by a whole test module (built once, in the ``with``), rolled back at the
+    module's end; each test (``django_db``) runs in a savepoint of it, so what a test writes is undone too. The
+    autouse fixtures are function-scoped: build the data under ``fast_passwords()``."""
     from django.db import transaction
-    from django.test import override_settings
-
-    from qualipref.demo import load_demo
 
     with django_db_blocker.unblock(), transaction.atomic():
-        with override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS):
-            load_demo()
         yield
         transaction.set_rollback(True)
+
+
+def fast_passwords():
+    from django.test import override_settings
+
+    return override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS)
+
+
+@pytest.fixture(scope="module")
+def demo_data(django_db_setup, django_db_blocker):
+    """The demo of `manage.py load_demo`, loaded once per test module (``module_transaction``). Only for modules
+    whose every test reads the demo: the demo stays in place until the module's last test."""
+    from qualipref.demo import load_demo
+
+    with module_transaction(django_db_blocker):
+        with fast_passwords():
+            load_demo()
+        yield
 
 
 @pytest.fixture
