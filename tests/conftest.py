@@ -88,6 +88,13 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+def fast_passwords():
+    """For data built outside a test (module and session fixtures), which the autouse fixture above does not reach."""
+    from django.test import override_settings
+
+    return override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS)
+
+
 @pytest.fixture
 def password():
     return factories.PASSWORD

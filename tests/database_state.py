@@ -13,6 +13,8 @@ copy the demo once each, a module of ordinary tests after another copies nothing
 Where the database cannot be copied (SQLite in a file, --reuse-db), Django's flush and a load per module stay.
 """
 
+import contextlib
+
 import pytest
 from django.test import TransactionTestCase
 
@@ -105,15 +107,25 @@ def pytest_runtest_setup(item):
         connection.close()
 
 
+@contextlib.contextmanager
+def module_transaction(django_db_blocker):
+    """A transaction for data shared by a whole test module (built once, in the ``with``), rolled back at the
+    module's end; each test (``django_db``) runs in a savepoint of it, so what a test writes is undone too. The
+    autouse fixtures are function-scoped: build the data under ``tests.conftest.fast_passwords()``."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield
+        transaction.set_rollback(True)
+
+
 @pytest.fixture(scope="session")
 def demo_snapshot(django_db_setup, django_db_blocker):
     """The demo loaded once per process on the migrated database (the state `make demo` gives) and saved as a copy
     of the whole test database, which the demo fixtures copy back: True, or False where the database cannot be
     copied (each user of the demo loads it then)."""
-    from django.test import override_settings
-
     from qualipref.demo import load_demo
-    from tests.conftest import FAST_PASSWORD_HASHERS
+    from tests.conftest import fast_passwords
 
     with django_db_blocker.unblock():
         backend = state.backend()
@@ -122,7 +134,7 @@ def demo_snapshot(django_db_setup, django_db_blocker):
         return
     with django_db_blocker.unblock():
         state.ensure(TEMPLATE)
-        with override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS):
+        with fast_passwords():
             load_demo()
         backend.snapshot(DEMO)
         state.current = DEMO
@@ -133,21 +145,16 @@ def demo_snapshot(django_db_setup, django_db_blocker):
 
 @pytest.fixture(scope="module")
 def demo_data(demo_snapshot, django_db_blocker):
-    """The demo of `manage.py load_demo` for a whole test module, in a transaction rolled back at the module's end;
-    each test runs in a savepoint of it, so what a test writes is undone too. Only for modules whose every test
-    reads the demo: the demo stays in place until the module's last test."""
-    from django.db import transaction
-    from django.test import override_settings
-
+    """The demo of `manage.py load_demo` for a whole test module (``module_transaction``). Only for modules whose
+    every test reads the demo: the demo stays in place until the module's last test."""
     from qualipref.demo import load_demo
-    from tests.conftest import FAST_PASSWORD_HASHERS
+    from tests.conftest import fast_passwords
 
-    with django_db_blocker.unblock():
-        if demo_snapshot:
+    if demo_snapshot:
+        with django_db_blocker.unblock():
             state.ensure(DEMO)
-        with transaction.atomic():
-            if not demo_snapshot:
-                with override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS):
-                    load_demo()
-            yield
-            transaction.set_rollback(True)
+    with module_transaction(django_db_blocker):
+        if not demo_snapshot:
+            with fast_passwords():
+                load_demo()
+        yield

@@ -19,7 +19,7 @@ from tests.permissions.cases import API_ANONYMOUS, Case, expect
 
 FORBIDDEN, NOT_FOUND, REDIRECT, NOT_ALLOWED, BAD_REQUEST = 403, 404, 302, 405, 400
 
-# --- objects of the rows (created inside each role's rolled-back transaction) -----------------------------
+# --- objects of the rows (created once per row, before its roles' requests) -----------------------------
 
 
 def _cycle(w, *, foreign=False):

@@ -42,7 +42,7 @@ def expect(default, anonymous=LOGIN, **overrides):
 
 
 def quality_manager_token(w):
-    """URL kwargs of an API token of the world's quality manager, created in the request's rolled-back transaction."""
+    """URL kwargs of an API token of the world's quality manager, created once for the row's requests."""
     from accounts import tokens
 
     token, _raw = tokens.token_create(user=w.users["quality_manager"], client="matrice des permissions")

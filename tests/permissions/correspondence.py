@@ -19,7 +19,7 @@ def api(default, **overrides):
     return expect(default, anonymous=API_ANONYMOUS, **overrides)
 
 
-# --- objects of the rows (created inside each role's rolled-back transaction) ---------------------------
+# --- objects of the rows (created once per row, before its roles' requests) ---------------------------
 
 
 def _own(w):

@@ -27,7 +27,7 @@ def public(default):
     return expect(default, anonymous=default)
 
 
-# --- objects of the rows (created inside each role's rolled-back transaction) -----------------------
+# --- objects of the rows (created once per row, before its roles' requests) -----------------------
 
 
 def _measurement(site, **kwargs):
