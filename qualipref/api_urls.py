@@ -2,7 +2,7 @@
 
 from csp.decorators import csp_update
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from accounts.api import ApiTokenViewSet, MembershipViewSet, MeView, NotificationViewSet, TokenView
@@ -14,6 +14,7 @@ from engagements.api.labellings import LabellingViewSet
 from engagements.api.meetings import MeetingViewSet, TrainingViewSet
 from engagements.api.referentials import EngagementViewSet, ModuleViewSet, ReferentialViewSet
 from indicators.api import FootfallHeatmapView, FootfallImportView, IndicatorViewSet, MeasurementViewSet
+from qualipref.lib.schema_view import SchemaView
 from sites.api import DepartmentViewSet, PrefectureViewSet, SiteViewSet
 from surveys.api import CampaignViewSet, QuestionnaireViewSet
 
@@ -55,7 +56,7 @@ redoc_view = csp_update(REDOC_WORKERS, REPORT_ONLY=True)(
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),
     path("users/me/", MeView.as_view(), name="me"),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/", SchemaView.as_view(), name="schema"),
     # Swagger UI's setup script served as a file (?script): the Content-Security-Policy allows no inline script
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", redoc_view, name="redoc"),
