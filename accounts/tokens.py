@@ -2,6 +2,7 @@
 
 The token itself is shown once, at its creation: only its hash is stored. Revoking a token deletes it (a revoked
 token is unknown, as a wrong one). A new password or a deactivation revokes all of a user's tokens (User.save).
+Expired tokens are refused, and deleted every night (accounts.tasks.purge_expired_tokens).
 """
 
 import datetime
@@ -46,3 +47,9 @@ def token_revoke(*, by, token: ApiToken) -> None:
 
 def tokens_revoke_all(*, user) -> int:
     return ApiToken.objects.filter(user=user).delete()[0]
+
+
+def tokens_purge_expired(*, now=None) -> int:
+    """Delete the tokens past their expiry (refused anyway): without it, a token its owner never uses nor replaces
+    would stay forever. Returns how many went."""
+    return ApiToken.objects.filter(expiry__lte=now or timezone.now()).delete()[0]
