@@ -63,10 +63,10 @@ _django_fixture_teardown = TransactionTestCase._fixture_teardown
 
 def _fixture_teardown_without_flush(self):
     """After a transactional test, the database is left as the test made it (no flush): the next test that needs a
-    known state copies it back (DatabaseState.ensure)."""
+    known state copies it back (DatabaseState.ensure). Where it cannot be copied, Django's flush, which empties the
+    data migrations' rows too: the next test puts them back."""
     if state.backend() is None:
         _django_fixture_teardown(self)
-        return
     state.current = None
 
 
