@@ -133,4 +133,24 @@ def log_in(page, username, password):
 
 @pytest.fixture
 def login(page):
+    """Through the login form, landing on the user's dashboard."""
     return lambda username, password: log_in(page, username, password)
+
+
+@pytest.fixture
+def signed_in(page, live_server):
+    """``signed_in(username)``: a session put in the browser's cookies, no page opened. For the tests whose subject
+    is elsewhere: the login form and the dashboards it lands on have their own (test_browser_navigation,
+    test_accessibility, test_dashboards, test_content_security_policy)."""
+    from django.conf import settings
+    from django.test import Client
+
+    from accounts.models import User
+
+    def sign_in(username):
+        client = Client()
+        client.force_login(User.objects.get(username=username))
+        session = client.cookies[settings.SESSION_COOKIE_NAME].value
+        page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}])
+
+    return sign_in

@@ -93,10 +93,10 @@ def test_the_hall_screen_refreshes_by_a_script_that_a_visitor_may_suspend(page, 
     expect(page.get_by_role("link", name="Actualiser")).to_be_visible()
 
 
-def test_the_agents_pages_named_by_the_audit_pass_axe(page, demo, login, artifacts):
+def test_the_agents_pages_named_by_the_audit_pass_axe(page, demo, signed_in, artifacts):
     from sites.models import Site
 
-    login("qualite13", demo)
+    signed_in("qualite13")
     page.goto("/comptes/mon-compte/")
     page.goto("/territoire/prefectures/")  # a pagination whose « Page précédente » is unavailable
     page.goto("/reclamations/")
@@ -110,7 +110,7 @@ def test_the_agents_pages_named_by_the_audit_pass_axe(page, demo, login, artifac
     audit = _follow_up_audit()
     arles = Site.objects.get(name=ARLES)
     page.context.clear_cookies()
-    login("auditeur", demo)
+    signed_in("auditeur")
     page.goto(f"/audits/{audit.pk}/grille/?site={arles.pk}")
     page.set_viewport_size(PHONE)
     assert axe_violations(page) == []  # the grid scrolls in its own region on a phone
@@ -120,8 +120,10 @@ def test_the_agents_pages_named_by_the_audit_pass_axe(page, demo, login, artifac
     ("url", "column"),
     [("/reclamations/", "Statut"), ("/courriers/", "Réponse"), ("/comptes/habilitations/", "Actions")],
 )
-def test_the_registers_show_their_key_column_at_1280_px_without_scrolling(page, demo, login, artifacts, url, column):
-    login("qualite13", demo)
+def test_the_registers_show_their_key_column_at_1280_px_without_scrolling(
+    page, demo, signed_in, artifacts, url, column
+):
+    signed_in("qualite13")
     page.goto(url)
     header = page.get_by_role("columnheader", name=column, exact=True)
     expect(header).to_be_in_viewport(ratio=1)

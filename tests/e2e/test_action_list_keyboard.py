@@ -84,9 +84,9 @@ def _open_row_13_by_keyboard(page):
 
 
 def test_a_keyboard_user_edits_row_13s_status_and_due_date_in_a_handful_of_keys(
-    page, keyboard_actions, login, artifacts
+    page, keyboard_actions, signed_in, artifacts
 ):
-    login("referent-arles", keyboard_actions)
+    signed_in("referent-arles")
     page.goto("/qualite/actions/?q=Action+clavier")
     expect(page.locator("tbody tr")).to_have_count(14)
     sent = _posts(page)
@@ -124,8 +124,8 @@ def test_a_keyboard_user_edits_row_13s_status_and_due_date_in_a_handful_of_keys(
     page.screenshot(path=artifacts / "actions-clavier-ligne-13-enregistree.png")
 
 
-def test_arrow_keys_on_the_status_list_commit_nothing_and_escape_closes_the_row(page, keyboard_actions, login):
-    login("referent-arles", keyboard_actions)
+def test_arrow_keys_on_the_status_list_commit_nothing_and_escape_closes_the_row(page, keyboard_actions, signed_in):
+    signed_in("referent-arles")
     page.goto("/qualite/actions/?q=Action+clavier")
     sent = _posts(page)
     pk = _action(1).pk
@@ -154,9 +154,9 @@ def test_arrow_keys_on_the_status_list_commit_nothing_and_escape_closes_the_row(
     ],
 )
 def test_a_partial_or_malformed_due_date_is_never_sent_and_the_field_says_why(
-    page, keyboard_actions, login, artifacts, keys
+    page, keyboard_actions, signed_in, artifacts, keys
 ):
-    login("referent-arles", keyboard_actions)
+    signed_in("referent-arles")
     page.goto("/qualite/actions/?q=Action+clavier")
     sent = _posts(page)
     pk = _action(1).pk
@@ -181,8 +181,8 @@ def test_a_partial_or_malformed_due_date_is_never_sent_and_the_field_says_why(
     page.screenshot(path=artifacts / f"actions-date-refusee-{len(keys)}.png")
 
 
-def test_sans_echeance_is_the_explicit_way_to_clear_a_due_date(page, keyboard_actions, login):
-    login("referent-arles", keyboard_actions)
+def test_sans_echeance_is_the_explicit_way_to_clear_a_due_date(page, keyboard_actions, signed_in):
+    signed_in("referent-arles")
     page.goto("/qualite/actions/?q=Action+clavier")
     pk = _action(2).pk
     page.locator(f"#action-{pk}-edit").click()
@@ -195,10 +195,10 @@ def test_sans_echeance_is_the_explicit_way_to_clear_a_due_date(page, keyboard_ac
     expect(page.locator(f"#action-{pk} .qp-action-row__due")).to_have_text("—")
 
 
-def test_the_modifier_page_keeps_the_due_date_when_a_partial_one_is_typed(page, keyboard_actions, login):
+def test_the_modifier_page_keeps_the_due_date_when_a_partial_one_is_typed(page, keyboard_actions, signed_in):
     """The full « Modifier » page follows the list's rule: an emptied day segment posts an empty date, which is
     refused in French (nothing saved); « Sans échéance » is the way to remove the due date."""
-    login("referent-arles", keyboard_actions)
+    signed_in("referent-arles")
     pk = _action(3).pk
     page.goto(f"/qualite/actions/{pk}/modifier/")
     page.get_by_label("Intitulé").fill("Action clavier 03 renommée")
@@ -222,8 +222,8 @@ def test_the_modifier_page_keeps_the_due_date_when_a_partial_one_is_typed(page, 
     assert (action.title, action.due_on) == ("Action clavier 03 renommée", None)
 
 
-def test_a_mistaken_done_is_taken_back_by_its_author_and_the_history_says_so(page, keyboard_actions, login):
-    login("referent-arles", keyboard_actions)
+def test_a_mistaken_done_is_taken_back_by_its_author_and_the_history_says_so(page, keyboard_actions, signed_in):
+    signed_in("referent-arles")
     page.goto("/qualite/actions/?q=Action+clavier")
     pk = _action(3).pk
     page.locator(f"#action-{pk}-edit").click()

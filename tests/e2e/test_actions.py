@@ -29,8 +29,8 @@ def _filter_overdue(page):
     expect(page).to_have_url(re.compile(r"overdue=true"))
 
 
-def test_a_referent_filters_overdue_actions_and_changes_one_inline(page, demo_actions, login, artifacts):
-    login("referent-arles", demo_actions)
+def test_a_referent_filters_overdue_actions_and_changes_one_inline(page, demo_actions, signed_in, artifacts):
+    signed_in("referent-arles")
     _filter_overdue(page)
     rows = page.locator("tbody tr")
     # The action late since 2016 first (by due date), then the current plan's three, late by days (demo of today).
@@ -78,9 +78,9 @@ def test_a_referent_filters_overdue_actions_and_changes_one_inline(page, demo_ac
     page.screenshot(path=artifacts / "actions-historique.png", full_page=True)
 
 
-def test_a_manager_reads_the_action_plan_but_cannot_edit(page, demo_actions, login, artifacts, page_checks):
+def test_a_manager_reads_the_action_plan_but_cannot_edit(page, demo_actions, signed_in, artifacts, page_checks):
     page_checks.allow_console("status of 403")  # the refused edit below
-    login("direction13", demo_actions)
+    signed_in("direction13")
     page.goto("/qualite/actions/")
     expect(page.locator("tbody tr").first).to_be_visible()
     expect(page.locator("tbody select, tbody input")).to_have_count(0)
@@ -107,8 +107,8 @@ def test_a_manager_reads_the_action_plan_but_cannot_edit(page, demo_actions, log
     assert status == 403
 
 
-def test_the_xlsx_export_holds_the_filtered_rows(page, demo_actions, login):
-    login("qualite13", demo_actions)
+def test_the_xlsx_export_holds_the_filtered_rows(page, demo_actions, signed_in):
+    signed_in("qualite13")
     _filter_overdue(page)
     shown = page.locator("tbody tr th a").all_inner_texts()
     assert len(shown) >= 3

@@ -40,13 +40,13 @@ def _follow_up_audit(**fields):
     return audit
 
 
-def test_an_auditor_fills_part_of_the_grid_with_the_keyboard_and_records_findings(page, demo, login, artifacts):
+def test_an_auditor_fills_part_of_the_grid_with_the_keyboard_and_records_findings(page, demo, signed_in, artifacts):
     from audits.models import Assessment, Finding
     from sites.models import Site
 
     audit = _follow_up_audit()
     arles = Site.objects.get(name=ARLES)
-    login("auditeur", demo)
+    signed_in("auditeur")
     page.goto(f"/audits/{audit.pk}/grille/?site={arles.pk}")
     expect(page.get_by_role("heading", level=1)).to_have_text("Grille d’évaluation")
     expect(page.locator("#grid-progress")).to_contain_text("0 évaluation sur 200")
@@ -100,7 +100,7 @@ def test_an_auditor_fills_part_of_the_grid_with_the_keyboard_and_records_finding
     assert Finding.objects.filter(audit=audit, created_by__username="auditeur").count() == 2
 
 
-def test_arrow_keys_browsing_a_grid_result_save_nothing_until_an_explicit_choice(page, demo, login):
+def test_arrow_keys_browsing_a_grid_result_save_nothing_until_an_explicit_choice(page, demo, signed_in):
     """Issue 12: each result the arrow keys passed through was saved. Browsing commits nothing, Escape puts the
     saved result back, Enter saves the one shown, leaving the list (Tab) saves a keyboard change."""
     from audits.models import Assessment
@@ -108,7 +108,7 @@ def test_arrow_keys_browsing_a_grid_result_save_nothing_until_an_explicit_choice
 
     audit = _follow_up_audit()
     arles = Site.objects.get(name=ARLES)
-    login("auditeur", demo)
+    signed_in("auditeur")
     page.goto(f"/audits/{audit.pk}/grille/?site={arles.pk}")
     posts = []
     page.on("request", lambda request: posts.append(request.post_data) if request.method == "POST" else None)
@@ -140,7 +140,7 @@ def test_arrow_keys_browsing_a_grid_result_save_nothing_until_an_explicit_choice
     assert len(posts) == 2
 
 
-def test_the_quality_manager_answers_a_nonconformity_and_creates_its_action(page, demo, login, artifacts):
+def test_the_quality_manager_answers_a_nonconformity_and_creates_its_action(page, demo, signed_in, artifacts):
     from audits.models import Finding
     from engagements.models import Action, Engagement
     from sites.models import Site
@@ -153,7 +153,7 @@ def test_the_quality_manager_answers_a_nonconformity_and_creates_its_action(page
         category=Finding.Category.MINOR_NONCONFORMITY,
         text="Les heures d'affluence affichées au pré-accueil datent de 2015.",
     )
-    login("qualite13", demo)
+    signed_in("qualite13")
     page.goto(f"/audits/{audit.pk}/")
     page.get_by_role(
         "link", name=re.compile("Les heures d’affluence affichées|Les heures d'affluence affichées")

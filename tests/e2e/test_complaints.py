@@ -24,7 +24,7 @@ def _istres_stats(page):
 
 
 def test_a_complaint_goes_from_the_public_form_to_its_answer(
-    browser, page, demo, login, live_server, artifacts, page_checks
+    browser, page, demo, login, live_server, artifacts, page_checks, signed_in
 ):
     page_checks.allow_console("status of 404")  # the foreign agent's refused complaint, at the end
     from complaints.demo import load as load_complaints_demo
@@ -99,7 +99,7 @@ def test_a_complaint_goes_from_the_public_form_to_its_answer(
     creteil = Site.objects.get(name="Créteil – Préfecture")
     foreign_agent = factories.MembershipFactory(agent=True, site=creteil, user__username="agent-creteil").user
     page.get_by_role("button", name="Se déconnecter").click()
-    login(foreign_agent.username, factories.PASSWORD)
+    signed_in(foreign_agent.username)
     response = page.goto(f"/reclamations/{complaint.pk}/")
     assert response.status == 404
     expect(page.get_by_role("heading", level=1)).to_have_text("Page non trouvée")

@@ -30,11 +30,11 @@ def _upload(page, text):
     page.wait_for_load_state()
 
 
-def test_a_rejected_import_shows_its_report_and_the_fixed_file_imports_every_row(page, demo, login, artifacts):
+def test_a_rejected_import_shows_its_report_and_the_fixed_file_imports_every_row(page, demo, signed_in, artifacts):
     from complaints.models import Correspondence
 
     before = Correspondence.objects.count()
-    login("qualite13", demo)
+    signed_in("qualite13")
 
     _upload(page, _csv("Sous-préfecture d'Arle"))  # a typo in the name of the site
 

@@ -50,9 +50,9 @@ def _steps_table(page):
 
 
 def test_the_quality_manager_records_the_labelling_decision_and_sees_the_timeline_update(
-    page, demo, login, audited_cycle, artifacts
+    page, demo, signed_in, audited_cycle, artifacts
 ):
-    login("qualite13", demo)
+    signed_in("qualite13")
     page.goto("/qualite/labellisation/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Labellisation")
     expect(page.locator(".fr-stepper__title")).to_contain_text("Audit de labellisation")
@@ -86,9 +86,9 @@ def test_the_quality_manager_records_the_labelling_decision_and_sees_the_timelin
     page.screenshot(path=artifacts / "labellisation-decision-qualite13.png", full_page=True)
 
 
-def test_a_manager_reads_the_timeline_without_any_transition_button(page, demo, login, audited_cycle, page_checks):
+def test_a_manager_reads_the_timeline_without_any_transition_button(page, demo, signed_in, audited_cycle, page_checks):
     page_checks.allow_console("status of 403")  # the refused step below
-    login("direction13", demo)
+    signed_in("direction13")
     page.goto("/qualite/labellisation/")
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Labellisation")

@@ -60,12 +60,12 @@ def _overflow(page):
     return page.evaluate("() => document.scrollingElement.scrollWidth - window.innerWidth")
 
 
-def test_no_list_scrolls_sideways_on_a_phone(page, demo, login, artifacts):
+def test_no_list_scrolls_sideways_on_a_phone(page, demo, signed_in, artifacts):
     page.set_viewport_size(PHONE)
     overflowing = []
     for role, urls in LISTS.items():
         page.context.clear_cookies()
-        login(role, demo)
+        signed_in(role)
         if role == "qualite13":
             urls = [*urls, *_object_lists()]
         for url in urls:

@@ -27,10 +27,12 @@ def meetings_demo(demo):
     return demo
 
 
-def test_a_quality_manager_records_a_copil_and_turns_a_decision_into_an_action(page, meetings_demo, login, artifacts):
+def test_a_quality_manager_records_a_copil_and_turns_a_decision_into_an_action(
+    page, meetings_demo, signed_in, artifacts
+):
     from engagements.models import Action
 
-    login("qualite13", meetings_demo)
+    signed_in("qualite13")
     page.goto("/qualite/reunions/")
     page.get_by_role("link", name="Nouvelle réunion").click()
     page.get_by_label("COPIL qualité").check()
@@ -59,10 +61,10 @@ def test_a_quality_manager_records_a_copil_and_turns_a_decision_into_an_action(p
     assert (action.source, action.site.name) == ("copil", "Marseille – Saint-Sébastien")
 
 
-def test_an_empty_decision_and_a_far_away_date_are_refused_in_french(page, meetings_demo, login):
+def test_an_empty_decision_and_a_far_away_date_are_refused_in_french(page, meetings_demo, signed_in):
     from engagements.models import Meeting
 
-    login("qualite13", meetings_demo)
+    signed_in("qualite13")
     count = Meeting.objects.count()
     page.goto("/qualite/reunions/nouvelle/")
     page.get_by_label("Date de la réunion").fill((timezone.localdate() + datetime.timedelta(days=800)).isoformat())
@@ -77,8 +79,8 @@ def test_an_empty_decision_and_a_far_away_date_are_refused_in_french(page, meeti
     expect(page.get_by_text("Le texte de la décision est obligatoire.")).to_be_visible()
 
 
-def test_the_agents_not_trained_list_empties_when_their_training_is_recorded(page, meetings_demo, login, artifacts):
-    login("qualite13", meetings_demo)
+def test_the_agents_not_trained_list_empties_when_their_training_is_recorded(page, meetings_demo, signed_in, artifacts):
+    signed_in("qualite13")
     page.goto("/qualite/formations/")
     page.get_by_role("link", name="Agents non formés depuis 4 ans").click()
     table = page.locator("table")
@@ -101,8 +103,8 @@ def test_the_agents_not_trained_list_empties_when_their_training_is_recorded(pag
     expect(page.locator("table")).to_contain_text("Léa Garnier")
 
 
-def test_a_manager_reads_meetings_and_trainings_without_any_button(page, meetings_demo, login):
-    login("direction13", meetings_demo)
+def test_a_manager_reads_meetings_and_trainings_without_any_button(page, meetings_demo, signed_in):
+    signed_in("direction13")
     page.goto("/qualite/reunions/?kind=copil&year=2015")
     expect(page.locator("table caption")).to_contain_text("12 réunions")
     expect(page.get_by_role("link", name="Nouvelle réunion")).to_have_count(0)
@@ -113,8 +115,8 @@ def test_a_manager_reads_meetings_and_trainings_without_any_button(page, meeting
     expect(page.get_by_role("link", name=re.compile("Enregistrer une formation"))).to_have_count(0)
 
 
-def test_a_referent_browses_a_referential_down_to_its_targets(page, meetings_demo, login, artifacts):
-    login("referent-arles", meetings_demo)
+def test_a_referent_browses_a_referential_down_to_its_targets(page, meetings_demo, signed_in, artifacts):
+    signed_in("referent-arles")
     page.goto("/qualite/referentiels/")
     page.get_by_role("link", name="Qualipref 2.0 numérique").click()
     expect(page.locator("#reconstructed-notice")).to_contain_text("Texte reconstitué")

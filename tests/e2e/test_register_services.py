@@ -11,8 +11,8 @@ def _labels(page):
     return page.locator("#id_service").locator("option").all_inner_texts()
 
 
-def test_the_services_follow_the_chosen_site(page, demo, login, artifacts):
-    login("qualite13", demo)
+def test_the_services_follow_the_chosen_site(page, demo, signed_in, artifacts):
+    signed_in("qualite13")
     page.goto("/courriers/nouveau/")
 
     page.locator("#id_site").select_option(label="Sous-préfecture d'Istres")

@@ -76,7 +76,7 @@ def test_a_visitor_answers_on_a_phone(browser, demo, live_server, artifacts):
 
 
 def test_the_referent_types_paper_questionnaires_publishes_and_the_public_sees_the_rates(
-    page, demo, login, live_server, artifacts
+    page, demo, signed_in, live_server, artifacts
 ):
     from sites.models import Site
     from surveys import results
@@ -85,7 +85,7 @@ def test_the_referent_types_paper_questionnaires_publishes_and_the_public_sees_t
     arles = Site.objects.get(name=ARLES)
     courtesy_before = results.campaign_results(campaign, site=arles).by_code["courtesy"]
 
-    login("referent-arles", demo)
+    signed_in("referent-arles")
     page.goto(reverse("campaign_entry", kwargs={"pk": campaign.pk}))
     typed_before = page.locator("#saisis tbody tr").count()  # the demo's paper questionnaires of Arles
     # phone, accessibility, conditions on the scale; opening hours, signage, courtesy, waiting time: O or N.
@@ -139,13 +139,13 @@ def test_the_referent_types_paper_questionnaires_publishes_and_the_public_sees_t
     public.close()
 
 
-def test_a_partial_date_on_the_paper_entry_is_never_sent_and_the_answers_stay(page, demo, login):
+def test_a_partial_date_on_the_paper_entry_is_never_sent_and_the_answers_stay(page, demo, signed_in):
     """Issue 12: a date input with a partial value posts an empty one; the page says why before sending."""
     from surveys.models import Response
 
     campaign = _this_year_campaign()
     before = Response.objects.filter(campaign=campaign).count()
-    login("referent-arles", demo)
+    signed_in("referent-arles")
     page.goto(reverse("campaign_entry", kwargs={"pk": campaign.pk}))
     for key in ("4", "3"):
         page.keyboard.type(key)
