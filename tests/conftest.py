@@ -165,8 +165,9 @@ def _fresh_content_types():
 
 
 def restore_reference_data():
-    """Transactional tests end with a flush, which also empties what the data migrations loaded (départements, the
-    DSFR header texts, whose absence the strict template check reports): put it back when it is missing."""
+    """Where the test database cannot be copied (tests/database_state.py), transactional tests end with Django's
+    flush, which also empties what the data migrations loaded (départements, the DSFR header texts, whose absence
+    the strict template check reports): put it back when it is missing."""
     from django.apps import apps
 
     from sites.models import Department
