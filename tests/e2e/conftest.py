@@ -14,6 +14,7 @@ import pytest
 from django.conf import settings
 from django.core.servers.basehttp import WSGIServer
 from django.test.testcases import LiveServerThread
+from playwright.sync_api import expect
 
 from tests.conftest import restore_reference_data
 from tests.database_state import DEMO, state
@@ -30,6 +31,10 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
+
+# expect() waits as long as any other step: its own 5 s default is shorter than a first API schema generation on the
+# shared CI machine (Swagger UI still « loading » after 5 s failed a CI run).
+expect.set_options(timeout=TIMEOUT_MS)
 
 
 class SerialWSGIServer(WSGIServer):
