@@ -460,7 +460,8 @@ def main(argv=None):
         for number, url in enumerate(args.databases):
             output = Path(workdir) / f"run{number}.json"
             child = [*(argv if argv is not None else sys.argv[1:])]
-            child = [a for a in child if a not in args.databases] + [url, "--json", str(output), "--workdir", workdir]
+            # the database first: after --only (nargs="*") it would be read as one more name
+            child = [url, *(a for a in child if a not in args.databases), "--json", str(output), "--workdir", workdir]
             subprocess.run([sys.executable, __file__, *child], check=True, cwd=ROOT)
             runs.append(json.loads(output.read_text()))
     missed = []

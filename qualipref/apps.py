@@ -8,5 +8,7 @@ class QualiprefConfig(AppConfig):
     def ready(self):
         from qualipref import checks  # noqa: F401 - registers the deploy checks
         from qualipref.lib.bounds import install_date_bounds
+        from qualipref.lib.forms import install_inline_select_options
 
         install_date_bounds()
+        install_inline_select_options()

@@ -31,3 +31,13 @@ class PeriodForm(QualiprefForm):
 def date_input():
     """A native date picker (DSFR styles it); values shown JJ/MM/AAAA by the browser in French."""
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+INLINE_OPTIONS_SELECT = "qualipref/widgets/select.html"
+
+
+def install_inline_select_options():
+    """Every <select> renders its options in one template (qualipref/templates/qualipref/widgets/select.html,
+    Django's markup byte for byte) instead of two {% include %}s per option: on the action list's filters (about
+    280 options) those includes were a quarter of the page's rendering time. Idempotent."""
+    forms.Select.template_name = INLINE_OPTIONS_SELECT
