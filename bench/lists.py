@@ -17,8 +17,10 @@ The scale is a property of the database: make each with ``bench/national_data.py
 - ``wrk -t2 -c8`` loads each list for ``--seconds`` then its floor, in ``--rounds`` rounds (the floor first in
   every other round): requests per second over all rounds, p50 and p99 the median of the rounds'.
 Prints per list: rows in the user's scope, rps, p50, p99, queries, the floor's rps and the ratio (goal ≥ 0.6), and
-the deep page (page 1,000 of the correspondences against page 1: goal p50 ≤ 1.5 ×). With two databases or more,
-then the throughput of each list on each database against the first (goal: within 1.3 ×).
+the deep page: page 1,000 of the correspondences against page 1, as a client following ``next`` reaches it (the
+``after`` cursor of page 999's ``next``, read in-process: goal p50 ≤ 1.5 ×) and by its number (``?page=1000``:
+OFFSET and COUNT(*), for information). With two databases or more, then the throughput of each list on each
+database against the first (goal: within 1.3 ×).
 Exits 1 when a goal is missed. The command and the last figures: README.md; the other benchmarks:
 docs/architecture.md, § Mesures de volumétrie.
 """
@@ -43,6 +45,9 @@ GOALS = {"floor": 0.6, "deep": 1.5, "scale": 1.3}
 SECRET_KEY = "bench-lists-" + "x" * 50
 PAGE_SIZE = 50
 DEEP_PAGE = 1000
+# Page DEEP_PAGE of the correspondences by its number, and by cursor (qualipref.pagination.NewestFirstPagination).
+DEEP_BY_NUMBER = f"correspondences?page={DEEP_PAGE}"
+DEEP_BY_CURSOR = f"correspondences?after=page{DEEP_PAGE}"
 QUALITY_MANAGER = "qm-bench"
 # The registers: measured for the national administrator and for a prefecture's quality manager.
 REGISTERS = ["actions", "complaints", "correspondences", "measurements", "audits", "findings"]
@@ -139,11 +144,12 @@ def ratio(result):
     return result["rps"] / result["floor_rps"] if result["floor_rps"] else None
 
 
-def deep_page_ratio(results):
-    """p50 of page DEEP_PAGE of the correspondences over that of page 1 (national), or None without both."""
+def deep_page_ratio(results, name=DEEP_BY_CURSOR):
+    """p50 of page DEEP_PAGE of the correspondences (``name``: DEEP_BY_CURSOR or DEEP_BY_NUMBER) over that of page 1
+    (national), or None without both."""
     by_name = {(r["name"], r["user"], r["api"]): r for r in results}
     first = by_name.get(("correspondences", "national", True))
-    deep = by_name.get((f"correspondences?page={DEEP_PAGE}", "national", True))
+    deep = by_name.get((name, "national", True))
     if not first or not deep or not first["p50"]:
         return None
     return deep["p50"] / first["p50"]
@@ -189,15 +195,21 @@ def table(run):
             + (" *" if low else "")
         )
     lines.append(f"* : sous l'objectif de {GOALS['floor']} × le plancher")
-    deep = deep_page_ratio(run["results"])
+    deep = deep_page_ratio(run["results"], DEEP_BY_CURSOR)
     if deep is not None:
         ok = deep <= GOALS["deep"]
         lines.append(
-            f"page {DEEP_PAGE} des courriers (API, national) : p50 {deep:.2f} × celui de la page 1 "
+            f"page {DEEP_PAGE} des courriers par « next » (API, national) : p50 {deep:.2f} × celui de la page 1 "
             f"(objectif ≤ {GOALS['deep']} ×{'' if ok else ' : NON ATTEINT'})"
         )
         if not ok:
             missed.append(f"page {DEEP_PAGE} des courriers {deep:.2f} × la page 1")
+    by_number = deep_page_ratio(run["results"], DEEP_BY_NUMBER)
+    if by_number is not None:
+        lines.append(
+            f"page {DEEP_PAGE} des courriers par son numéro (API, national) : p50 {by_number:.2f} × celui de la page 1 "
+            "(OFFSET et COUNT(*) ; pour information)"
+        )
     return lines, missed
 
 
@@ -259,7 +271,7 @@ def _users():
     return {"national": User.objects.get(username=national_data.ADMIN_USERNAME), "prefecture": manager}
 
 
-def _targets():
+def _targets(clients):
     from django.urls import reverse
 
     targets = []
@@ -268,9 +280,19 @@ def _targets():
         targets += [Target(name, user, reverse(name), False) for name in REGISTER_PAGES]
     targets += [Target(name, "national", f"/api/v1/{name}/", True) for name in OTHER_LISTS]
     targets += [Target(name, "national", reverse(name), False) for name in OTHER_PAGES]
-    deep = f"correspondences?page={DEEP_PAGE}"
-    targets.append(Target(deep, "national", f"/api/v1/{deep.replace('?', '/?')}", True))
+    targets.append(Target(DEEP_BY_NUMBER, "national", f"/api/v1/{DEEP_BY_NUMBER.replace('?', '/?')}", True))
+    targets.append(Target(DEEP_BY_CURSOR, "national", _deep_cursor(clients["national"]), True))
     return targets
+
+
+def _deep_cursor(client):
+    """The path of page DEEP_PAGE of the correspondences as ``next`` leads to it: page DEEP_PAGE - 1's ``next``
+    (its cursor is the position of row (DEEP_PAGE - 1) × PAGE_SIZE, made for this user and no filter)."""
+    response = client.get(f"/api/v1/correspondences/?page={DEEP_PAGE - 1}", secure=True)
+    if response.status_code != 200 or not response.json()["next"]:
+        raise RuntimeError(f"pas de page {DEEP_PAGE} des courriers (réponse {response.status_code})")
+    url = urlsplit(response.json()["next"])
+    return f"{url.path}?{url.query}"
 
 
 def _page_queryset(response, api):
@@ -282,6 +304,8 @@ def _page_queryset(response, api):
         paginator = view.paginator
         if hasattr(paginator, "ordering"):  # cursor pagination: the first page, no count
             return view.filter_queryset(view.get_queryset()).order_by(*paginator.ordering), 0, None
+        if getattr(paginator, "after", None) is not None:  # keyset page (NewestFirstPagination): the rows after
+            return paginator.rows_after(view.filter_queryset(view.get_queryset()), paginator.after), 0, paginator.count
         page = paginator.page
     else:
         contexts = response.context if isinstance(response.context, list) else [response.context]
@@ -383,7 +407,7 @@ def measure(database_url, args):
         clients[label] = TestClient()
         clients[label].force_login(user)
         cookies[label] = {"sessionid": clients[label].cookies["sessionid"].value}
-    targets = _targets()
+    targets = _targets(clients)
     if args.only:
         targets = [t for t in targets if any(word in t.slug for word in args.only)]
     for target in targets:

@@ -27,6 +27,7 @@ from complaints.serializers import (
     HistoryEntrySerializer,
 )
 from qualipref.lib.drf import ReadWriteViewSet
+from qualipref.pagination import NewestFirstPagination
 
 COMPLAINT_RELATIONS = ("site", "prefecture", "assigned_to")
 
@@ -45,6 +46,7 @@ class ComplaintViewSet(ReadWriteViewSet):
     queryset = Complaint.objects.none()  # the schema's model; requests use get_queryset()
     serializer_class = ComplaintSerializer
     filterset_class = ComplaintFilter
+    pagination_class = NewestFirstPagination  # ?page=N, and ?after=<cursor> from `next`: any depth
 
     def get_queryset(self):
         return complaints_for(self.request.user).order_by(*NEWEST_FIRST)  # its indexes: register_indexes

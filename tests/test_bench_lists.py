@@ -52,11 +52,18 @@ def test_a_list_below_its_floor_s_goal_is_a_missed_goal():
     assert [m.split(" (")[0] for m in missed] == ["API complaints", "API sites"]  # 0.5 ×, and no floor measured
 
 
-def test_the_deep_page_is_compared_with_the_first_by_p50():
-    results = [_result("correspondences", 10, 20, p50=0.2), _result("correspondences?page=1000", 5, 20, p50=0.4)]
+def test_the_deep_page_by_cursor_is_held_to_its_goal_against_the_first_and_by_number_only_shown():
+    results = [
+        _result("correspondences", 10, 20, p50=0.2),
+        _result("correspondences?page=1000", 5, 20, p50=1.0),
+        _result("correspondences?after=page1000", 5, 20, p50=0.4),
+    ]
     assert lists.deep_page_ratio(results) == 2.0
-    _, missed = lists.table({"database": "bench", "sizes": {}, "results": results})
+    assert lists.deep_page_ratio(results, lists.DEEP_BY_NUMBER) == 5.0
+    lines, missed = lists.table({"database": "bench", "sizes": {}, "results": results})
     assert missed[-1].startswith("page 1000 des courriers 2.00")
+    assert [line for line in missed if "5.00" in line] == []
+    assert lines[-1].startswith("page 1000 des courriers par son numéro (API, national) : p50 5.00 ×")
 
 
 def test_each_list_s_throughput_is_compared_between_scales():

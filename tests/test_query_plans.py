@@ -148,3 +148,21 @@ def test_a_big_list_reads_its_page_from_the_index_of_its_order(name, role, rows,
     http = client if is_page else as_role(role)
     sql = page_query(lambda: http.get(reverse(address)), table)
     assert_read_in_order(plan_of(sql), table, national_index if role == "national" else prefecture_index)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", ["complaints API", "correspondences API"])
+def test_a_page_after_a_cursor_reads_on_from_the_index_without_offset(name, role, rows, as_role):  # noqa: F811
+    """The page ``next`` leads to (qualipref.pagination.NewestFirstPagination): its position is an Index Cond of
+    the index of the order, so PostgreSQL starts reading there instead of scanning the rows before it."""
+    address, _, table, prefecture_index, national_index = LISTS[name]
+    http = as_role(role)
+    after = http.get(reverse(address), {"page_size": 2}).json()["next"]
+
+    sql = page_query(lambda: http.get(after), table)
+    plan = plan_of(sql)
+
+    assert " OFFSET " not in sql and "count(" not in sql.lower()
+    assert_read_in_order(plan, table, national_index if role == "national" else prefecture_index)
+    (scan,) = [node for node in nodes(plan) if node.get("Alias") == table]
+    assert "ROW(received_on, id) < ROW(" in scan["Index Cond"], scan["Index Cond"]

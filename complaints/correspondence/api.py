@@ -35,6 +35,7 @@ from complaints.history import correspondence_history
 from complaints.models import Correspondence, CorrespondenceImport
 from complaints.models.register import NEWEST_FIRST
 from complaints.serializers import HistoryEntrySerializer
+from qualipref.pagination import NewestFirstPagination
 from sites.models import Prefecture
 
 RELATIONS = ("site", "prefecture")
@@ -55,6 +56,7 @@ class CorrespondenceViewSet(
     queryset = Correspondence.objects.none()  # the schema's model; requests use get_queryset()
     serializer_class = CorrespondenceSerializer
     filterset_class = CorrespondenceFilter
+    pagination_class = NewestFirstPagination  # ?page=N, and ?after=<cursor> from `next`: any depth
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self):
