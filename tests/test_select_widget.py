@@ -1,9 +1,12 @@
-"""Every <select> renders its options in one template (qualipref.lib.forms.install_inline_select_options): the
-markup stays Django's own, byte for byte, for every kind of option a form of the project has."""
+"""Every <select> renders its options in Python (qualipref.lib.forms.install_inline_select_options, the
+select_options tag): the markup stays Django's own, byte for byte, for every kind of option a form of the project
+has."""
 
 import pytest
 from django import forms
 from django.forms.renderers import DjangoTemplates
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
 from dsfr.forms import DsfrDjangoTemplates
 
 from qualipref.lib.forms import INLINE_OPTIONS_SELECT
@@ -15,6 +18,8 @@ CHOICES = [
     ("a", "Accueil & <orientation>"),
     ("Courriers", [("b", "Lettre « simple »"), ("c", 'Courriel "urgent"')]),
     (3, "Trois"),
+    ("d", gettext_lazy("Réponse")),
+    ("e", mark_safe("<b>déjà</b> sûr")),  # noqa: S308 - a label marked safe is written as it is
 ]
 
 WIDGETS = [

@@ -37,7 +37,7 @@ INLINE_OPTIONS_SELECT = "qualipref/widgets/select.html"
 
 
 def install_inline_select_options():
-    """Every <select> renders its options in one template (qualipref/templates/qualipref/widgets/select.html,
-    Django's markup byte for byte) instead of two {% include %}s per option: on the action list's filters (about
-    280 options) those includes were a quarter of the page's rendering time. Idempotent."""
+    """Every <select> writes its options in Python (qualipref/templates/qualipref/widgets/select.html and its
+    select_options tag, Django's markup byte for byte) instead of two {% include %}s per option: on the action
+    list's filters (about 280 options) those were a quarter of the page's rendering time. Idempotent."""
     forms.Select.template_name = INLINE_OPTIONS_SELECT
