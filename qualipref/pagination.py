@@ -1,15 +1,49 @@
 import hashlib
+import json
+from functools import cached_property
 from urllib.parse import urlencode
 
 from django.core import signing
 from django.core.exceptions import ImproperlyConfigured
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.paginator import Paginator
+from django.db import connections
 from django.db.models import F
 from django.db.models.fields.tuple_lookups import Tuple, TupleLessThan
 from rest_framework import pagination
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
+
+
+class EstimatingPaginator(Paginator):
+    """Django's Paginator whose count is exact up to ``exact_up_to`` rows (a COUNT over at most that many: about a
+    millisecond) and beyond that, on PostgreSQL, the planner's estimate (``estimated``; never below what was counted):
+    an exact COUNT(*) of the national letters (500,000 rows) costs 35 ms on every page. SQLite counts exactly.
+    With an estimate, the page numbers near the end are approximate (a page past the real end is empty)."""
+
+    exact_up_to = 10_000
+    estimated = False
+
+    @cached_property
+    def count(self):
+        queryset = self.object_list
+        if connections[queryset.db].vendor != "postgresql":
+            return queryset.count()
+        counted = queryset.order_by()[: self.exact_up_to + 1].count()  # any rows: only how many matters
+        if counted <= self.exact_up_to:
+            return counted
+        self.estimated = True
+        return max(planned_rows(queryset), counted)
+
+
+def planned_rows(queryset):
+    """The number of rows PostgreSQL's planner expects ``queryset`` to return (EXPLAIN: no row is read)."""
+    sql, params = queryset.order_by().query.sql_with_params()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    return int((json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]["Plan Rows"])
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
@@ -30,8 +64,10 @@ class NewestFirstPagination(PageNumberPagination):
     """Page numbers as PageNumberPagination, and a keyset walk through ``next`` for the big lists ordered by
     descending columns that end on a unique one (the registers' ``("-received_on", "-id")``), however deep.
 
-    - ``?page=N`` (or no parameter): PageNumberPagination's page, exact ``count`` (COUNT(*)), ``previous``; but
-      ``next`` is ``?after=<cursor>`` (``page`` removed), the position of the page's last row.
+    - ``?page=N`` (or no parameter): PageNumberPagination's page, ``previous``, and ``count`` from
+      EstimatingPaginator (exact up to 10,000 rows, PostgreSQL's estimate beyond); but ``next`` is
+      ``?after=<cursor>`` (``page`` removed), the position of the page's last row. With an estimated count, whether
+      there is a next page is read from the rows (a full page has one), not from the estimate.
     - ``?after=<cursor>`` (``page`` ignored): the ``page_size`` rows strictly after that row in the order, chosen by
       a row comparison ``(received_on, id) < (…)`` that PostgreSQL reads from the index of the order: no OFFSET, and
       every page costs what the first does (tests/test_query_plans.py). ``count`` is not counted again: it is the
@@ -51,6 +87,7 @@ class NewestFirstPagination(PageNumberPagination):
         "Curseur invalide : reprenez le lien « next » d'une page de cette liste, ou repartez de la première page."
     )
     not_counted = {"page", "page_size", "after", "format"}  # the query parameters that do not change the count
+    django_paginator_class = EstimatingPaginator
 
     def paginate_queryset(self, queryset, request, view=None):
         self.request, self.model = request, queryset.model
@@ -59,7 +96,9 @@ class NewestFirstPagination(PageNumberPagination):
         if token is None:
             self.after = None
             rows = super().paginate_queryset(queryset, request, view)
-            self.count, self.has_next = self.page.paginator.count, self.page.has_next()
+            paginator = self.page.paginator
+            self.count = paginator.count
+            self.has_next = len(rows) == paginator.per_page if paginator.estimated else self.page.has_next()
         else:
             self.after, self.count = self._read(token, queryset)
             size = self.get_page_size(request)
@@ -110,7 +149,7 @@ class NewestFirstPagination(PageNumberPagination):
             position = [field.to_python(value) for field, value in zip(self.columns, position, strict=True)]
         except (signing.BadSignature, DjangoValidationError, ValueError, TypeError):
             raise ValidationError({self.after_query_param: [self.invalid_after_message]}) from None
-        return position, count if search == self._search() else queryset.count()
+        return position, count if search == self._search() else self.django_paginator_class(queryset, 1).count
 
     def get_schema_operation_parameters(self, view):
         after = {
@@ -126,8 +165,9 @@ class NewestFirstPagination(PageNumberPagination):
         result = super().get_paginated_response_schema(schema)
         properties = result["properties"]
         properties["count"]["description"] = (
-            "Nombre de lignes de la liste (filtres et périmètre appliqués). Exact avec « page » ; avec « after », "
-            "celui qu'a compté la première page du parcours, sans les lignes ajoutées ou supprimées depuis."
+            "Nombre de lignes de la liste (filtres et périmètre appliqués) : exact jusqu'à 10 000, au-delà une "
+            "estimation de PostgreSQL (jamais inférieure à 10 001). Avec « after », celui de la première page du "
+            "parcours, sans les lignes ajoutées ou supprimées depuis."
         )
         properties["next"]["description"] = "La page suivante, par curseur (« after ») ; null sur la dernière."
         properties["next"]["example"] = "https://qualipref.example/api/v1/correspondences/?after=WyIyMDI2…"

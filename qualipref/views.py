@@ -92,9 +92,10 @@ def file_response(stored, filename, *, inline=False, **headers):
     return FileResponse(file, as_attachment=not inline, filename=filename, **headers)
 
 
-def paginate(request, queryset, per_page=PAGE_SIZE):
-    """A page of ``queryset`` for dsfr_pagination (with the list of page numbers when there are several)."""
-    page = Paginator(queryset, per_page).get_page(request.GET.get("page"))
+def paginate(request, queryset, per_page=PAGE_SIZE, paginator_class=Paginator):
+    """A page of ``queryset`` for dsfr_pagination (with the list of page numbers when there are several);
+    ``paginator_class``: EstimatingPaginator for the big registers (``page_obj.paginator.estimated``)."""
+    page = paginator_class(queryset, per_page).get_page(request.GET.get("page"))
     return list_pages(page) if page.paginator.num_pages > 1 else page
 
 
