@@ -38,23 +38,25 @@ def test_a_list_up_to_the_bound_is_counted_exactly_in_one_query(monkeypatch):
     )
 
 
-@pytest.mark.django_db
-@on_postgresql
-def test_beyond_the_bound_postgresql_estimates_from_its_statistics(monkeypatch):
-    monkeypatch.setattr(EstimatingPaginator, "exact_up_to", 20)
+@pytest.fixture
+def bound(db, monkeypatch):
+    """``bound(n)``: counts exact up to n rows, the departments' statistics fresh for the planner (PostgreSQL)."""
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE sites_department")
+    return lambda rows: monkeypatch.setattr(EstimatingPaginator, "exact_up_to", rows)
+
+
+@on_postgresql
+def test_beyond_the_bound_postgresql_estimates_from_its_statistics(bound):
+    bound(20)
     total = Department.objects.count()
     assert total > 21
     assert _count(Department.objects.order_by("code")) == (total, True, 2)  # the statistics are exact here
 
 
-@pytest.mark.django_db
 @on_postgresql
-def test_an_estimate_is_never_below_what_was_counted(monkeypatch):
-    monkeypatch.setattr(EstimatingPaginator, "exact_up_to", 3)
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE sites_department")
+def test_an_estimate_is_never_below_what_was_counted(bound):
+    bound(3)
     first = list(Department.objects.order_by("code")[:10])
     # Two conditions that select the same ten rows: the planner multiplies their selectivities (about one row).
     few = Department.objects.filter(code__in=[d.code for d in first], name__in=[d.name for d in first])
@@ -62,10 +64,9 @@ def test_an_estimate_is_never_below_what_was_counted(monkeypatch):
     assert _count(few.order_by("code")) == (4, True, 2)
 
 
-@pytest.mark.django_db
 @pytest.mark.skipif(POSTGRESQL, reason="SQLite : compte exact (README).")
-def test_sqlite_counts_exactly_beyond_the_bound(monkeypatch):
-    monkeypatch.setattr(EstimatingPaginator, "exact_up_to", 3)
+def test_sqlite_counts_exactly_beyond_the_bound(bound):
+    bound(3)
     assert _count(Department.objects.all()) == (Department.objects.count(), False, 1)
 
 
