@@ -9,9 +9,13 @@ about 2 s and 26 to 38 MiB that a web worker never gives back).
 - ``pdf_produce(pk)``: the task's body. The worker reads the data version before building the dashboard and writes
   it on the row: the file shows data at least as recent as the version it is stored under.
 - ``sweep_stale_pdfs``: productions left pending or running are sent again, then failed (qualipref.outbox).
+- Each data version asked for makes a file: once a production is stored, the finished ones older than
+  ``KEEP_DAYS`` are deleted with their files (``purge_superseded``); a link already shown keeps working meanwhile.
 
 Who may see the dashboard may ask for its PDF and download it (``access.can_view_national_dashboard``).
 """
+
+from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.template.loader import render_to_string
@@ -26,6 +30,7 @@ from qualipref.lib import data_version, pdf
 TEMPLATE = "indicators/dashboards/pdf.html"
 PRODUCE_TASK = "indicators.tasks.produce_dashboard_pdf"
 NATIONAL = DashboardPdf.Scope.NATIONAL
+KEEP_DAYS = 2
 
 
 def require_reader(by):
@@ -98,7 +103,25 @@ def _render(item, on_progress):
 
 def pdf_produce(pk):
     """Produce a requested PDF (the Celery task's body): idempotent, a finished production is left as is."""
-    return production.produce(DashboardPdf.objects.all(), pk, render=_render, label="PDF du tableau de bord")
+    item = production.produce(DashboardPdf.objects.all(), pk, render=_render, label="PDF du tableau de bord")
+    if item is not None and item.status == DashboardPdf.Status.DONE:
+        purge_superseded(keep=item)
+    return item
+
+
+def purge_superseded(*, keep):
+    """Delete the finished productions created more than KEEP_DAYS days ago (but ``keep``) and their files. Returns
+    the number deleted. Three queries and one storage call per file, however many rows."""
+    old = DashboardPdf.objects.filter(
+        status__in=(DashboardPdf.Status.DONE, DashboardPdf.Status.FAILED),
+        created_at__lt=timezone.now() - timedelta(days=KEEP_DAYS),
+    ).exclude(pk=keep.pk)
+    names = [name for name in old.values_list("file", flat=True) if name]
+    deleted = old.delete()[0]
+    storage = DashboardPdf._meta.get_field("file").storage
+    for name in names:
+        storage.delete(name)
+    return deleted
 
 
 def sweep_stale_pdfs(*, before):

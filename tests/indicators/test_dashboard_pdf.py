@@ -222,3 +222,24 @@ def test_the_dashboard_costs_the_same_queries_with_many_productions_stored(
         dashboard_pdf.pdf_request(by=world.users["national"])
 
     assert_no_more_queries(django_assert_max_num_queries, lambda: national.get(reverse("dashboard")), add_productions)
+
+
+def test_a_new_pdf_deletes_the_finished_ones_of_more_than_two_days_with_their_files(national, world, today):
+    _ask(national)
+    old = DashboardPdf.objects.get()
+    produce_dashboard_pdf(old.pk)
+    old.refresh_from_db()
+    storage = old.file.storage
+    failed = DashboardPdf.objects.create(day=today, data_version="ancienne", status="failed", error="x")
+    recent = DashboardPdf.objects.create(day=today, data_version="récente", status="failed", error="x")
+    DashboardPdf.objects.filter(pk__in=(old.pk, failed.pk)).update(
+        created_at=timezone.now() - datetime.timedelta(days=3)
+    )
+    data_version.bump()
+    _ask(national)
+    new = DashboardPdf.objects.latest("pk")
+    assert produce_dashboard_pdf(new.pk) == "done"
+
+    assert set(DashboardPdf.objects.values_list("pk", flat=True)) == {recent.pk, new.pk}
+    assert not storage.exists(old.file.name)
+    assert storage.exists(DashboardPdf.objects.get(pk=new.pk).file.name)
