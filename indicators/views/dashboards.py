@@ -25,6 +25,7 @@ from indicators.dashboards import site as site_dashboard
 from indicators.dashboards import tables
 from indicators.models import DashboardPdf
 from indicators.services import dashboard_pdf
+from qualipref import production
 from qualipref.lib import pdf, table_export
 from qualipref.views import file_response
 
@@ -136,7 +137,7 @@ def dashboard_national_pdf(request):
         return _pdf_answer(request, item)
     dashboard_pdf.require_reader(request.user)
     item = dashboard_pdf.current()
-    if item is not None and item.status == DashboardPdf.Status.DONE:
+    if item is not None and item.status == DashboardPdf.Status.DONE and production.stored(item):
         return file_response(item.file, item.filename, content_type="application/pdf")
     return redirect(reverse("dashboard") + PDF_ANCHOR)
 

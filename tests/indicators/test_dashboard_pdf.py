@@ -243,3 +243,15 @@ def test_a_new_pdf_deletes_the_finished_ones_of_more_than_two_days_with_their_fi
     assert set(DashboardPdf.objects.values_list("pk", flat=True)) == {recent.pk, new.pk}
     assert not storage.exists(old.file.name)
     assert storage.exists(DashboardPdf.objects.get(pk=new.pk).file.name)
+
+
+def test_a_stored_file_gone_from_the_storage_is_produced_again(national, world, today):
+    _ask(national)
+    item = DashboardPdf.objects.get()
+    produce_dashboard_pdf(item.pk)
+    item.refresh_from_db()
+    item.file.storage.delete(item.file.name)
+
+    assert national.get(reverse("dashboard_national_pdf")).status_code == 302
+    _ask(national)
+    assert DashboardPdf.objects.count() == 2 and DashboardPdf.objects.latest("pk").status == "pending"
