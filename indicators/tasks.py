@@ -5,6 +5,7 @@
   after the commit of a write to a source, see indicators.signals);
 - ``compute_period``: one month, every prefecture (``manage.py compute_indicators --period``).
 - ``send_deadline_alerts``: the deadline alerts of every app (indicators.alerts; beat, 06:30).
+- ``produce_dashboard_pdf``: the PDF of the national dashboard asked for on its page (through the outbox).
 """
 
 import logging
@@ -21,6 +22,16 @@ logger = logging.getLogger(__name__)
 QUEUED_KEY = "indicators:compute-changes-queued"
 QUEUED_SECONDS = 5
 CHANGES_KEY = "indicators:compute-changes"
+
+
+@shared_task(acks_late=True)
+def produce_dashboard_pdf(pdf_id):
+    """Produce a requested dashboard PDF (indicators.services.dashboard_pdf.pdf_produce); a produced one is left as
+    is."""
+    from indicators.services.dashboard_pdf import pdf_produce
+
+    item = pdf_produce(pdf_id)
+    return item.status if item is not None else None
 
 
 @shared_task

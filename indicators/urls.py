@@ -27,6 +27,10 @@ urlpatterns = [
         name="dashboard_site_export",
     ),
     page("tableau-de-bord/national.pdf", dashboards.dashboard_national_pdf),
+    # the national PDF is produced by the worker: its production followed, its stored file, « Relancer »
+    page("tableau-de-bord/national/pdf/<int:pdf_pk>/", dashboards.dashboard_national_pdf_file),
+    page("tableau-de-bord/national/pdf/<int:pdf_pk>/suivi/", dashboards.dashboard_national_pdf_status),
+    page("tableau-de-bord/national/pdf/<int:pdf_pk>/relancer/", dashboards.dashboard_national_pdf_retry),
     page("tableau-de-bord/prefectures/<int:pk>.pdf", dashboards.dashboard_prefecture_pdf),
     page("tableau-de-bord/sites/<int:pk>.pdf", dashboards.dashboard_site_pdf),
     page("national/", boards.indicators_national),

@@ -39,6 +39,7 @@ STALE_SWEEPS = (
     "audits.services.reports.sweep_stale_reports",
     "complaints.correspondence.imports.sweep_stale_imports",
     "indicators.services.compute.sweep_stale_runs",
+    "indicators.services.dashboard_pdf.sweep_stale_pdfs",
 )
 RELAY_BATCH = 500
 

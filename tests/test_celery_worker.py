@@ -163,3 +163,39 @@ def test_a_big_correspondence_import_runs_in_the_worker_and_reports_its_progress
     batch.refresh_from_db()
     assert (batch.status, batch.progress, batch.imported) == ("done", 100, 8000)
     assert Correspondence.objects.filter(import_batch=batch).count() == 8000
+
+
+def test_the_national_dashboard_pdf_is_produced_by_the_worker_and_downloaded(
+    worker_app, database_shared_with_worker, client, tmp_path
+):
+    """Asked for on the page: the request commits a pending row and its outbox message, which reaches the worker
+    through Redis; the worker renders the PDF and stores it; the page then offers it, and its text is the dashboard's.
+    """
+    import time
+
+    from django.urls import reverse
+
+    from indicators.models import DashboardPdf
+    from tests.pdf_pages import pages
+    from tests.permissions.world import build_world
+
+    world = build_world()
+    client.force_login(world.users["national"])
+    response = client.post(reverse("dashboard_national_pdf"))
+    item = DashboardPdf.objects.get()
+    assert response.status_code == 302 and item.status in ("pending", "running", "done")
+    assert OutboxMessage.objects.get(key=f"indicators.DashboardPdf:{item.pk}").sent_at is not None
+
+    deadline = time.monotonic() + RESULT_TIMEOUT
+    while not DashboardPdf.objects.get(pk=item.pk).is_finished and time.monotonic() < deadline:
+        time.sleep(0.2)
+    item.refresh_from_db()
+    assert item.status == "done", item.error
+    fragment = client.get(
+        reverse("dashboard_national_pdf_status", kwargs={"pdf_pk": item.pk}), HTTP_HX_REQUEST="true"
+    ).content.decode()
+    file_url = reverse("dashboard_national_pdf_file", kwargs={"pdf_pk": item.pk})
+    assert f'href="{file_url}"' in fragment
+    content = client.get(file_url).getvalue()
+    text = " ".join(line for page in pages(content, tmp_path) for line in page)
+    assert "Tableau de bord national" in text and "Préfecture du Val" in text

@@ -27,7 +27,13 @@ MAY_IMPORT = {
 }
 
 # Modules of the project package that import no app, so that the apps may use them without a cycle.
-PROJECT_BASE = ("qualipref.views", "qualipref.pagination", "qualipref.outbox", "qualipref.models")
+PROJECT_BASE = (
+    "qualipref.views",
+    "qualipref.pagination",
+    "qualipref.outbox",
+    "qualipref.production",
+    "qualipref.models",
+)
 
 # Imports against the direction that stay, each with why: (importing module, imported module prefix). The pages,
 # API and services of the territory check the user's rights, and those are read from the memberships

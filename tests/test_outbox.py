@@ -121,7 +121,12 @@ def test_a_report_stuck_running_is_queued_again_then_failed_with_a_french_messag
     AuditReport.objects.filter(pk=report.pk).update(status="running", progress=40)  # then its worker died
     _age(AuditReport, report.pk, minutes=5)
 
-    assert outbox.sweep_stale() == {"sweep_stale_reports": 0, "sweep_stale_imports": 0, "sweep_stale_runs": 0}
+    assert outbox.sweep_stale() == {
+        "sweep_stale_reports": 0,
+        "sweep_stale_imports": 0,
+        "sweep_stale_runs": 0,
+        "sweep_stale_pdfs": 0,
+    }
 
     _age(AuditReport, report.pk)
     with django_capture_on_commit_callbacks(execute=True):

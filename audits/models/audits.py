@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from engagements.models import Labelling, Module
 from qualipref.lib.dates import short_date, short_datetime
-from qualipref.lib.models import TimeStampedModel, acting_user, count_of, timestamped_history, value_in
+from qualipref.lib.models import ProducedPdf, TimeStampedModel, acting_user, count_of, timestamped_history, value_in
 from sites.models import Prefecture, Site
 
 REPORT_DELAY_DAYS = (
@@ -218,30 +218,15 @@ class Audit(TimeStampedModel):
         return cached
 
 
-class AuditReport(TimeStampedModel):
+class AuditReport(ProducedPdf):
     """A PDF report produced by Qualipref, stored as it was produced (with its SHA-256), so that the report
     delivered to the prefecture can be found again unchanged. Produced by ``audits.services.reports``."""
 
-    class Status(models.TextChoices):
-        PENDING = "pending", "En attente"
-        RUNNING = "running", "En cours de production"
-        DONE = "done", "Produit"
-        FAILED = "failed", "Échec"
-
     audit = models.ForeignKey(Audit, on_delete=models.PROTECT, related_name="reports", verbose_name="audit")
-    status = models.CharField("état", max_length=10, choices=Status.choices, default=Status.PENDING)
-    progress = models.PositiveSmallIntegerField("avancement (%)", default=0)
-    step = models.CharField("étape", max_length=120, blank=True)
     file = models.FileField("fichier PDF", upload_to="audits/reports/%Y/", blank=True)
-    size = models.PositiveIntegerField("taille (octets)", null=True, blank=True)
-    sha256 = models.CharField("empreinte SHA-256 du PDF", max_length=64, blank=True)
     source_sha256 = models.CharField(
         "empreinte des données", max_length=64, blank=True, help_text="Mêmes données, même rapport : il est réutilisé."
     )
-    pages = models.PositiveSmallIntegerField("pages", null=True, blank=True)
-    generated_at = models.DateTimeField("produit le", null=True, blank=True)
-    requested_by = acting_user("demandé par")
-    error = models.TextField("erreur", blank=True)
     delivered_on = models.DateField(
         "remis à la préfecture le", null=True, blank=True, help_text="Le rapport transmis, retrouvable à l'identique."
     )
@@ -264,8 +249,6 @@ class AuditReport(TimeStampedModel):
     def __str__(self):
         when = short_datetime(self.generated_at, empty="—")
         return f"Rapport de l'audit n° {self.audit_id} produit le {when}"
-
-    is_finished = value_in("status", (Status.DONE, Status.FAILED))
 
     @property
     def filename(self):

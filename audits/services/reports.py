@@ -7,20 +7,18 @@
 - A large report (more than ``LARGE_REPORT_ITEMS`` findings and grid cells) is produced by a Celery task
   (``audits.tasks.produce_audit_report``) that records its progress on the ``AuditReport`` row; the audit page
   shows it and offers the file when it is there.
-- The task is recorded in the request's transaction (qualipref.outbox): a broker that is away delays it, never
-  loses it. A production left pending or running beyond WORK_STALE_MINUTES is sent again, or marked failed after
+- The request, the task's body and the sweep are qualipref.production's (shared with the dashboards' PDFs): the
+  task is recorded in the request's transaction (qualipref.outbox), a broker that is away delays it, never loses
+  it. A production left pending or running beyond WORK_STALE_MINUTES is sent again, or marked failed after
   WORK_MAX_ATTEMPTS sends (``sweep_stale_reports``); the page then offers « Relancer » (``report_retry``).
 - The report delivered to the prefecture is the one marked ``delivered_on`` when the delivery is recorded
   (audits.services.audits): found again unchanged, with its checksum.
 """
 
 import hashlib
-import logging
 from dataclasses import dataclass, field
 
-from celery.exceptions import SoftTimeLimitExceeded
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
@@ -31,10 +29,8 @@ from audits import palette
 from audits.models import Audit, AuditReport, Finding, FindingAction
 from audits.services.grid import build_grid
 from audits.services.summaries import CATEGORIES, GENERAL, finding_counts, grid_by_module
-from qualipref import outbox
+from qualipref import production
 from qualipref.lib import charts, pdf
-
-logger = logging.getLogger(__name__)
 
 TEMPLATE = "pdf/audit_report.html"
 LARGE_REPORT_ITEMS = 400  # findings + grid cells beyond which the page hands the production to Celery
@@ -207,19 +203,8 @@ def render_report(audit, *, on_progress=None):
 # --- storage ------------------------------------------------------------------------------------------
 
 
-def _store(report, content, *, pages, source):
-    report.file.save(f"audit-{report.audit_id}-{timezone.now():%Y%m%d-%H%M%S}.pdf", ContentFile(content), save=False)
-    report.size = len(content)
-    report.sha256 = hashlib.sha256(content).hexdigest()
-    report.source_sha256 = source
-    report.pages = pages
-    report.generated_at = timezone.now()
-    report.status = AuditReport.Status.DONE
-    report.progress = 100
-    report.step = "Rapport produit"
-    report.error = ""
-    report.save()
-    return report
+def _filename(audit_id):
+    return f"audit-{audit_id}-{timezone.now():%Y%m%d-%H%M%S}.pdf"
 
 
 def latest_report(audit):
@@ -233,36 +218,28 @@ def report_generate(*, by, audit) -> AuditReport:
     html = report_html(audit)
     source = hashlib.sha256(html.encode("utf-8")).hexdigest()
     latest = latest_report(audit)
-    if (
-        latest is not None
-        and latest.source_sha256 == source
-        and latest.file
-        and latest.file.storage.exists(latest.file.name)
-    ):
+    if latest is not None and latest.source_sha256 == source and production.stored(latest):
         return latest
     content, pages = pdf.html_to_pdf(html)
     report = AuditReport(audit=audit, requested_by=by if getattr(by, "pk", None) else None)
     with transaction.atomic():
-        return _store(report, content, pages=pages, source=source)
+        return production.store(report, content, pages=pages, filename=_filename(audit.pk), source_sha256=source)
 
 
 PRODUCE_TASK = "audits.tasks.produce_audit_report"
-WAITING_STEP = "En attente d'un worker"
 
 
 def report_request(*, by, audit) -> AuditReport:
     """Ask for the report of a large audit: a pending row, produced by a Celery task once committed. A production
     already pending or running is returned instead of a second one."""
     _require_reader(by, audit)
-    running = audit.reports.filter(status__in=(AuditReport.Status.PENDING, AuditReport.Status.RUNNING)).first()
-    if running is not None:
-        return running
-    with transaction.atomic():
-        report = AuditReport.objects.create(
-            audit=audit, requested_by=by if getattr(by, "pk", None) else None, step=WAITING_STEP
-        )
-        outbox.enqueue(PRODUCE_TASK, report.pk, key=outbox.key_of(report))
-    return report
+    return production.request(
+        audit.reports.all(),
+        create=lambda: AuditReport.objects.create(
+            audit=audit, requested_by=by if getattr(by, "pk", None) else None, step=production.WAITING_STEP
+        ),
+        task=PRODUCE_TASK,
+    )
 
 
 def report_retry(*, by, report) -> AuditReport:
@@ -275,73 +252,22 @@ def report_retry(*, by, report) -> AuditReport:
     return report_request(by=by, audit=report.audit)
 
 
-STALE_FAILURE = (
-    "La production n'a pas abouti après {attempts} tentatives (service de production des rapports indisponible) : "
-    "relancez-la ou réessayez plus tard."
-)
-
-
 def sweep_stale_reports(*, before):
     """Productions pending or running without progress since ``before``: sent again through the outbox, or
     marked failed after WORK_MAX_ATTEMPTS sends; those whose task still waits for the broker are left to the relay.
     Returns the number handled."""
-    stale = AuditReport.objects.filter(
-        status__in=(AuditReport.Status.PENDING, AuditReport.Status.RUNNING), updated_at__lt=before
-    ).order_by("pk")
-    return outbox.sweep_items(
-        stale,
-        task=PRODUCE_TASK,
-        label="Rapport d'audit",
-        failed=lambda attempts: {
-            "status": AuditReport.Status.FAILED,
-            "step": "Échec",
-            "error": STALE_FAILURE.format(attempts=attempts),
-        },
-        requeued={"status": AuditReport.Status.PENDING, "progress": 0, "step": WAITING_STEP},
+    return production.sweep(
+        AuditReport.objects.filter(updated_at__lt=before), task=PRODUCE_TASK, label="Rapport d'audit"
     )
+
+
+def _render_stored(report, on_progress):
+    content, pages, source = render_report(report.audit, on_progress=on_progress)
+    return content, pages, {"filename": _filename(report.audit_id), "source_sha256": source}
 
 
 def report_produce(report_id):
     """Produce a requested report (the Celery task's body): idempotent, a report already produced is left as is."""
-    report = AuditReport.objects.select_related("audit").filter(pk=report_id).first()
-    if report is None or report.is_finished:  # done, or failed (« Relancer » makes a new request)
-        return report
-    rows = AuditReport.objects.filter(pk=report.pk)
-    rows.update(
-        status=AuditReport.Status.RUNNING, progress=2, step="Rassemblement des données", updated_at=timezone.now()
+    return production.produce(
+        AuditReport.objects.select_related("audit"), report_id, render=_render_stored, label="rapport d'audit"
     )
-
-    def progress(percent, message):
-        parts = message.split(" - ")  # "Step 5 - Creating layout - Page 3"
-        step = _STEPS_FR.get(parts[1], parts[1]) if len(parts) > 1 else message
-        if len(parts) > 2 and parts[2].startswith("Page "):
-            step = f"{step} (page {parts[2][5:]})"
-        rows.update(progress=percent, step=step[:120], updated_at=timezone.now())
-
-    try:
-        content, pages, source = render_report(report.audit, on_progress=progress)
-    except Exception as error:  # noqa: BLE001 - the failure is shown on the page, with its reason
-        logger.exception("Échec de la production du rapport d'audit %s", report.pk)
-        if isinstance(error, SoftTimeLimitExceeded):
-            error = "La production a dépassé la durée maximale d'une tâche (CELERY_TASK_SOFT_TIME_LIMIT)."
-        rows.update(status=AuditReport.Status.FAILED, step="Échec", error=str(error)[:2000], updated_at=timezone.now())
-        report.refresh_from_db()
-        return report
-    with transaction.atomic():
-        # Two deliveries of one message (a worker lost, then the message restored) that ran at once: the first to
-        # finish stores the report, the second leaves it as is.
-        report = AuditReport.objects.select_for_update().get(pk=report.pk)
-        if report.status == AuditReport.Status.DONE:
-            return report
-        return _store(report, content, pages=pages, source=source)
-
-
-_STEPS_FR = {
-    "Fetching and parsing HTML": "Lecture du document",
-    "Fetching and parsing CSS": "Lecture des styles",
-    "Applying CSS": "Application des styles",
-    "Creating formatting structure": "Structure du document",
-    "Creating layout": "Mise en page",
-    "Creating PDF": "Écriture du PDF",
-    "Adding PDF metadata": "Métadonnées du PDF",
-}

@@ -2,11 +2,13 @@
 hourly footfall of the reception services."""
 
 from .catalogue import Indicator, Status, format_number
+from .dashboards import DashboardPdf
 from .footfall import FootfallSlot
 from .measurements import ComputeRun, Measurement, status_expression
 
 __all__ = [
     "ComputeRun",
+    "DashboardPdf",
     "FootfallSlot",
     "Indicator",
     "Measurement",

@@ -15,6 +15,7 @@ from audits.services.dashboards import auditor_audits
 from indicators.dashboards import national as national_dashboard
 from indicators.dashboards import prefecture as prefecture_dashboard
 from indicators.dashboards import site as site_dashboard
+from indicators.services import dashboard_pdf
 from sites.models import Prefecture, Service, Site, SiteClosure
 
 
@@ -40,6 +41,7 @@ def _national_dashboard(user):
         "site_count": Site.objects.count(),
         "user_count": User.objects.filter(is_active=True).count(),
         "national_dashboard": national_dashboard.build(),
+        "national_pdf": dashboard_pdf.current(),
     }
 
 

@@ -36,6 +36,35 @@ def acting_user(verbose_name, **options):
     )
 
 
+class ProducedPdf(TimeStampedModel):
+    """A PDF produced by a Celery task and stored as it was produced (its SHA-256, its pages): an audit report, the
+    PDF of a dashboard. Its production (qualipref.production) writes its progress here, which its page polls. The
+    concrete model declares ``file`` (its ``upload_to``) and what the document is of."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "En attente"
+        RUNNING = "running", "En cours de production"
+        DONE = "done", "Produit"
+        FAILED = "failed", "Échec"
+
+    status = models.CharField("état", max_length=10, choices=Status.choices, default=Status.PENDING)
+    progress = models.PositiveSmallIntegerField("avancement (%)", default=0)
+    step = models.CharField("étape", max_length=120, blank=True)
+    size = models.PositiveIntegerField("taille (octets)", null=True, blank=True)
+    sha256 = models.CharField("empreinte SHA-256 du PDF", max_length=64, blank=True)
+    pages = models.PositiveSmallIntegerField("pages", null=True, blank=True)
+    generated_at = models.DateTimeField("produit le", null=True, blank=True)
+    requested_by = acting_user("demandé par")
+    error = models.TextField("erreur", blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_finished(self):
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
 def timestamped_history(*untracked, **options):
     """The history (django-simple-history) of a ``TimeStampedModel``: every change but its timestamps and the fields
     named (personal data, denormalised values...); ``options`` go to ``HistoricalRecords``."""

@@ -8,10 +8,10 @@ import pytest
 from django.contrib.staticfiles import finders
 from django.core.management import call_command
 from django.test import override_settings
-from django.urls import reverse
 
 from audits.services import reports as services
 from tests import factories
+from tests.indicators.dashboards import national_pdf
 
 pytestmark = [
     pytest.mark.django_db,
@@ -75,10 +75,9 @@ def test_the_audit_report_embeds_marianne_with_collected_hashed_static_files(pro
 def test_the_dashboard_pdf_embeds_marianne_with_collected_hashed_static_files(
     production_static, client, world, tmp_path
 ):
-    client.force_login(world.users["national"])
-    response = client.get(reverse("dashboard_national_pdf"))
-    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    fonts = _fonts(response.content, tmp_path, "tableau-de-bord.pdf")
+    response = national_pdf(client, world.users["national"])  # produced by the worker's task, then downloaded
+    assert response["Content-Type"] == "application/pdf"
+    fonts = _fonts(response.getvalue(), tmp_path, "tableau-de-bord.pdf")
     assert "+Marianne " in fonts and "Marianne-Bold" in fonts, fonts
     assert "DejaVu" not in fonts, fonts
 

@@ -1,7 +1,9 @@
 """In a real browser: the national administrator lands on the national dashboard, opens a prefecture from the map
 of France (a département is a link named by its label), then a site from the prefecture's table, and comes back
-through the breadcrumb and the table of prefectures (the map's text alternative); a prefecture's quality manager
-lands on its dashboard, downloads a table and the PDF, and drills down to a site."""
+through the breadcrumb and the table of prefectures (the map's text alternative); they ask for the national PDF,
+follow its production on the page (the Celery task's body run in the test process, as the worker would) and
+download it; a prefecture's quality manager lands on its dashboard, downloads a table and the PDF, and drills down
+to a site."""
 
 import re
 from pathlib import Path
@@ -43,6 +45,35 @@ def test_the_national_administrator_drills_down_from_the_map_to_a_site(page, dem
     breadcrumb.get_by_role("link", name="Tableau de bord national").click()
     page.get_by_role("table", name=re.compile("texte de la carte")).get_by_role("link", name=prefecture).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(prefecture)
+
+
+def test_the_national_administrator_asks_for_the_pdf_and_downloads_it_once_the_worker_produced_it(
+    page, demo, login, artifacts
+):
+    from indicators.models import DashboardPdf
+    from indicators.tasks import produce_dashboard_pdf
+
+    login("national", demo)
+    region = page.locator("#pdf-du-tableau-de-bord")
+    expect(region).to_have_attribute("aria-live", "polite")
+    address = page.url
+    region.get_by_role("button", name="Produire le PDF").click()
+    # htmx swaps the block in place: the page stays, the live region says what is happening
+    expect(region.get_by_role("status")).to_contain_text("Production du PDF en cours")
+    assert page.url == address
+    item = DashboardPdf.objects.get()
+    assert item.status == "pending"  # nothing rendered in the request
+
+    assert produce_dashboard_pdf(item.pk) == "done"  # the worker's part
+    link = region.get_by_role("link", name="télécharger le PDF")
+    expect(link).to_be_visible(timeout=10_000)  # the next poll (every 2 s) shows it
+    expect(region).to_contain_text("PDF produit")
+    with page.expect_download() as download:
+        link.click()
+    assert re.fullmatch(r"tableau-de-bord-national-\d{4}-\d{2}-\d{2}\.pdf", download.value.suggested_filename)
+    content = Path(download.value.path()).read_bytes()
+    assert content.startswith(b"%PDF-") and len(content) == DashboardPdf.objects.get().size
+    (artifacts / "tableau-de-bord-national.pdf").write_bytes(content)
 
 
 def test_the_quality_manager_drills_down_from_the_prefecture_to_a_site_and_downloads(page, demo, login, artifacts):

@@ -17,6 +17,7 @@ from qualipref.lib import table_export
 from sites.models import Department
 from tests import factories
 from tests.checks import assert_no_more_queries
+from tests.indicators.dashboards import national_pdf
 from tests.indicators.factories import MeasurementFactory, add_sites_with_figures
 
 pytestmark = pytest.mark.django_db
@@ -55,7 +56,7 @@ def _filename(response):
 def _pdf_text(response, tmp_path):
     assert response["Content-Type"] == "application/pdf"
     path = tmp_path / "tableau.pdf"
-    path.write_bytes(response.content)
+    path.write_bytes(response.getvalue())
     result = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True)
     return " ".join(result.stdout.split())
 
@@ -170,7 +171,8 @@ def test_every_table_of_every_dashboard_has_its_download_links(client, world, to
     landing = _get(client, world.users["national"], "dashboard").content.decode()
     for table in ("indicateurs", "prefectures"):
         assert f'href="{reverse("dashboard_national_export", kwargs={"table": table, "fmt": "xlsx"})}"' in landing
-    assert f'href="{reverse("dashboard_national_pdf")}"' in landing
+    # the national PDF is asked for (POST) and produced by the worker (tests/indicators/test_dashboard_pdf.py)
+    assert f'action="{reverse("dashboard_national_pdf")}"' in landing
 
 
 def test_spreadsheet_formulas_are_neutralised_and_numbers_kept():
@@ -239,7 +241,7 @@ def test_the_pdf_of_a_prefecture_lists_its_sites(client, world, today, tmp_path)
 @needs_pdftotext
 def test_the_national_pdf_has_the_map_and_the_prefectures(client, world, today, tmp_path):
     factories.LabellingFactory(prefecture=world.prefecture, granted=True)
-    response = _get(client, world.users["national"], "dashboard_national_pdf")
+    response = national_pdf(client, world.users["national"])
     assert _filename(response) == "tableau-de-bord-national-2026-04-15.pdf"
     text = _pdf_text(response, tmp_path)
     assert "Carte des labellisations" in text

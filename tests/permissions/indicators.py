@@ -267,6 +267,20 @@ def _table(scope, table, fmt):
     return lambda w: ({"pk": getattr(w, scope).pk} if scope else {}) | {"table": table, "fmt": fmt}
 
 
+def _dashboard_pdf(status):
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from indicators.models import DashboardPdf
+
+    item = DashboardPdf(status=status, day=timezone.localdate(), data_version="matrice", progress=40)
+    if status == "done":
+        item.file.save("tableau-de-bord.pdf", ContentFile(b"%PDF-1.4 tableau"), save=False)
+        item.sha256, item.size, item.pages, item.generated_at, item.progress = "0" * 64, 16, 1, timezone.now(), 100
+    item.save()
+    return {"pdf_pk": item.pk}
+
+
 # --- their downloads (tables as CSV / XLSX, the whole as PDF): the permissions of the page they come from -------
 
 DOWNLOAD_CASES = [
@@ -277,7 +291,18 @@ DOWNLOAD_CASES = [
         kwargs=_table(None, "indicateurs", "xlsx"),
         label="xlsx",
     ),
-    Case("dashboard_national_pdf", expect(FORBIDDEN, national=200)),
+    # the national PDF is produced by the worker: asked for (POST: to its status page), the stored one of the data
+    # as it stands downloaded (GET; none yet: back to the dashboard), its production followed, its file, « Relancer »
+    Case("dashboard_national_pdf", expect(FORBIDDEN, national=REDIRECT)),
+    Case("dashboard_national_pdf", expect(FORBIDDEN, national=REDIRECT), method="post", label="ask"),
+    Case("dashboard_national_pdf_status", expect(FORBIDDEN, national=200), kwargs=lambda w: _dashboard_pdf("running")),
+    Case("dashboard_national_pdf_file", expect(FORBIDDEN, national=200), kwargs=lambda w: _dashboard_pdf("done")),
+    Case(
+        "dashboard_national_pdf_retry",
+        expect(FORBIDDEN, national=REDIRECT),
+        kwargs=lambda w: _dashboard_pdf("failed"),
+        method="post",
+    ),
     Case("dashboard_prefecture_export", READERS, kwargs=_table("prefecture", "sites", "xlsx"), label="own"),
     Case(
         "dashboard_prefecture_export",
