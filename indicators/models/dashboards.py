@@ -4,7 +4,7 @@ data (same data version, same day) gives the stored file back without a new prod
 from django.db import models
 from django.db.models import Q
 
-from qualipref.lib.dates import short_datetime
+from qualipref.lib.dates import short_date, short_datetime
 from qualipref.lib.models import ProducedPdf
 
 
@@ -35,7 +35,7 @@ class DashboardPdf(ProducedPdf):
 
     def __str__(self):
         when = short_datetime(self.generated_at, empty="—")
-        return f"{self.get_scope_display()} du {self.day:%d/%m/%Y} (produit le {when})"
+        return f"{self.get_scope_display()} du {short_date(self.day)} (produit le {when})"
 
     @property
     def filename(self):
