@@ -7,6 +7,7 @@ import functools
 from collections import Counter
 from dataclasses import dataclass
 
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
@@ -78,6 +79,16 @@ def describe(prefecture, today):
 
 def build(*, today=None):
     return cache.cached("national", build=lambda: _build(today or timezone.localdate()), today=today)
+
+
+def body_html(*, today=None):
+    """The dashboard's indicators, map and table as the page shows them (_national_body.html), kept like the built
+    dashboard: they are the same for every reader, and rendering them (most of a 200 kB page) cost each request more
+    than reading the built dashboard from the cache."""
+    template = "indicators/dashboards/_national_body.html"
+    return cache.cached(
+        "national-html", build=lambda: render_to_string(template, {"d": build(today=today)}), today=today
+    )
 
 
 def _build(today):

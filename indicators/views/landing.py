@@ -40,7 +40,7 @@ def _national_dashboard(user):
         "prefectures_with_sites": with_sites if 0 < len(with_sites) < prefecture_count else None,
         "site_count": Site.objects.count(),
         "user_count": User.objects.filter(is_active=True).count(),
-        "national_dashboard": national_dashboard.build(),
+        "national_body": national_dashboard.body_html(),
         "national_pdf": dashboard_pdf.current(),
     }
 

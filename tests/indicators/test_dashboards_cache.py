@@ -114,3 +114,30 @@ def test_a_transaction_writing_many_rows_changes_the_version_at_each_row_and_hoo
 
     hooks = [hook for _, hook, _ in connection.run_on_commit if hook.__module__ == "qualipref.lib.data_version"]
     assert len(versions) == 3 and len(hooks) == 1
+
+
+def test_the_national_dashboards_html_is_kept_and_a_write_renders_it_again(client, world, today):
+    client.force_login(world.users["national"])
+    status_of = re.compile(rb'<tr data-status="([a-z_]+)">')
+    body = "indicators/dashboards/_national_body.html"
+    first = client.get(reverse("dashboard"))
+    second = client.get(reverse("dashboard"))
+    assert body in [t.name for t in first.templates] and body not in [t.name for t in second.templates]
+    assert second.content.count(b"Carte des labellisations") == 1
+
+    factories.LabellingFactory(prefecture=world.prefecture, granted=True)  # its follow-up is late: « late »
+
+    assert b"late" not in status_of.findall(first.content)
+    assert b"late" in status_of.findall(client.get(reverse("dashboard")).content)
+
+
+def test_the_national_dashboards_kept_html_is_what_a_request_renders(rf, world, today):
+    """Rendered without a request (for every reader), it is the same as rendered within one."""
+    from django.template.loader import render_to_string
+
+    from indicators.dashboards import national
+
+    request = rf.get(reverse("dashboard"))
+    request.user = world.users["national"]
+    within = render_to_string("indicators/dashboards/_national_body.html", {"d": national.build()}, request=request)
+    assert national.body_html() == within
