@@ -8,6 +8,7 @@ miss and drops the write (IGNORE_EXCEPTIONS), the data version gives a token no 
 
 from django.conf import settings
 from django.core.cache import cache
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from qualipref.lib import data_version
@@ -19,3 +20,11 @@ def cached(name, *parts, build, today=None):
         return build()
     key = ":".join(("dashboards", data_version.current(), timezone.localdate().isoformat(), name, *map(str, parts)))
     return cache.get_or_set(key, build, seconds)
+
+
+def rendered(template, name, *parts, build, today=None):
+    """``template`` rendered with ``{"d": build()}``, kept under the same key as the built dashboard (with
+    ``-html``): a dashboard's HTML is the same for every reader it is built for, and rendering it (most of a
+    200 kB page) cost each request more than reading the built dashboard from the cache. Nothing in those templates
+    may depend on the request (tests/indicators/test_dashboards_cache.py compares them with a render within one)."""
+    return cached(f"{name}-html", *parts, build=lambda: render_to_string(template, {"d": build()}), today=today)

@@ -7,7 +7,6 @@ import functools
 from collections import Counter
 from dataclasses import dataclass
 
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
@@ -82,13 +81,9 @@ def build(*, today=None):
 
 
 def body_html(*, today=None):
-    """The dashboard's indicators, map and table as the page shows them (_national_body.html), kept like the built
-    dashboard: they are the same for every reader, and rendering them (most of a 200 kB page) cost each request more
-    than reading the built dashboard from the cache."""
+    """Its indicators, map and table as the page shows them (cache.rendered)."""
     template = "indicators/dashboards/_national_body.html"
-    return cache.cached(
-        "national-html", build=lambda: render_to_string(template, {"d": build(today=today)}), today=today
-    )
+    return cache.rendered(template, "national", build=lambda: build(today=today), today=today)
 
 
 def _build(today):

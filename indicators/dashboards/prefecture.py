@@ -69,6 +69,14 @@ def build(prefecture, user, *, today=None):
     )
 
 
+def body_html(prefecture, user, *, today=None):
+    """The dashboard as the pages show it (_prefecture.html, cache.rendered), for this reader's sites."""
+    template = "indicators/dashboards/_prefecture.html"
+    return cache.rendered(
+        template, "prefecture", prefecture.pk, user.pk, build=lambda: build(prefecture, user, today=today), today=today
+    )
+
+
 def _build(prefecture, user, today):
     pk = prefecture.pk
     sites = list(Site.objects.for_user(user).filter(prefecture_id=pk, is_active=True).order_by("name"))

@@ -56,6 +56,12 @@ def build(site, *, today=None):
     return cache.cached("site", site.pk, build=lambda: _build(site, today or timezone.localdate()), today=today)
 
 
+def body_html(site, *, today=None):
+    """The dashboard as the pages show it (_site.html, cache.rendered)."""
+    template = "indicators/dashboards/_site.html"
+    return cache.rendered(template, "site", site.pk, build=lambda: build(site, today=today), today=today)
+
+
 def _build(site, today):
     prefecture_id = site.prefecture_id
     return SiteDashboard(

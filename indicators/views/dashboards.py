@@ -44,7 +44,8 @@ def dashboard_prefecture(request, pk):
         "indicators/dashboards/prefecture.html",
         {
             "title": f"Tableau de bord – {prefecture.name}",
-            "d": prefecture_dashboard.build(prefecture, request.user),
+            "prefecture": prefecture,
+            "body": prefecture_dashboard.body_html(prefecture, request.user),
             "breadcrumb_data": crumbs(prefecture.name, _national_crumb(request.user)),
         },
     )
@@ -61,7 +62,8 @@ def dashboard_site(request, pk):
         "indicators/dashboards/site.html",
         {
             "title": f"Tableau de bord – {site.name}",
-            "d": site_dashboard.build(site),
+            "site": site,
+            "body": site_dashboard.body_html(site),
             "breadcrumb_data": crumbs(site.name, _national_crumb(request.user), prefecture_link),
         },
     )

@@ -70,7 +70,7 @@ def _prefecture_dashboard(user):
         prefecture.team_count = team.get(prefecture.pk, 0)
     context = {"prefectures": prefectures}
     if len(prefectures) == 1:  # the usual case: its dashboard in full; several: links to each one's dashboard
-        context["prefecture_dashboard"] = prefecture_dashboard.build(prefectures[0], user)
+        context["prefecture_body"] = prefecture_dashboard.body_html(prefectures[0], user)
     return context
 
 
@@ -92,7 +92,7 @@ def _site_dashboard(user):
     )
     context = {"sites": list(sites)}
     if len(context["sites"]) == 1:  # the usual case: its dashboard in full; several: links to each one's dashboard
-        context["site_dashboard"] = site_dashboard.build(context["sites"][0])
+        context["site_body"] = site_dashboard.body_html(context["sites"][0])
     return context
 
 

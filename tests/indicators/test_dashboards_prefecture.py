@@ -20,7 +20,7 @@ def _page(client, user, prefecture):
 def test_the_quality_manager_lands_on_the_dashboard_of_their_prefecture(client, world, today):
     client.force_login(world.users["quality_manager"])
     response = client.get(reverse("dashboard"))
-    dashboard = response.context["prefecture_dashboard"]
+    dashboard = response.context["d"]
     assert dashboard.prefecture == world.prefecture
     assert [site.name for site in dashboard.sites] == ["Sous-préfecture d'Arles", "Sous-préfecture d'Istres"]
     html = response.content.decode()
@@ -32,7 +32,7 @@ def test_the_quality_manager_lands_on_the_dashboard_of_their_prefecture(client, 
 
 def test_the_manager_lands_on_the_same_dashboard(client, world, today):
     client.force_login(world.users["manager"])
-    assert client.get(reverse("dashboard")).context["prefecture_dashboard"].prefecture == world.prefecture
+    assert client.get(reverse("dashboard")).context["d"].prefecture == world.prefecture
 
 
 def test_overdue_items_are_counted_per_site_and_for_the_whole_prefecture(client, world, today):

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 def test_the_referent_lands_on_the_dashboard_of_their_site(client, world, today):
     response = landing(client, world.users["site_referent"])
-    dashboard = response.context["site_dashboard"]
+    dashboard = response.context["d"]
     assert dashboard.site == world.site
     html = response.content.decode()
     assert "Indicateurs clés du site" in html and "Tendance sur 12 mois" in html
@@ -36,10 +36,10 @@ def test_an_empty_site_says_there_is_nothing_overdue_no_label_and_no_survey(clie
 def test_the_traffic_light_follows_the_target_of_the_latest_month(client, world, today):
     MeasurementFactory(site=world.site, lost_calls=True, period=datetime.date(2026, 2, 1), value=20)
     MeasurementFactory(site=world.site, lost_calls=True, period=datetime.date(2026, 3, 1), value=8)
-    row = landing(client, world.users["agent"]).context["site_dashboard"].panel.row("lost_calls_rate")
+    row = landing(client, world.users["agent"]).context["d"].panel.row("lost_calls_rate")
     assert row.status == "on_target" and row.latest.period == datetime.date(2026, 3, 1)
     MeasurementFactory(site=world.site, lost_calls=True, period=datetime.date(2026, 4, 1), value=12)
-    row = landing(client, world.users["agent"]).context["site_dashboard"].panel.row("lost_calls_rate")
+    row = landing(client, world.users["agent"]).context["d"].panel.row("lost_calls_rate")
     assert row.status == "intermediate"
     MeasurementFactory(site=world.site, lost_calls=True, period=datetime.date(2026, 1, 1), value=30)
     assert indicator("lost_calls_rate").status_of(30) == "off_target"
@@ -59,7 +59,7 @@ def test_what_is_overdue_on_the_site_is_counted_and_not_the_sister_sites(client,
     factories.ActionFactory(plan__prefecture=world.prefecture, site=world.site, overdue=True)
     factories.ActionFactory(plan__prefecture=world.prefecture, site=world.site)  # due in a month
     response = landing(client, world.users["agent"])
-    assert response.context["site_dashboard"].overdue == {"complaints": 1, "correspondence": 1, "actions": 1}
+    assert response.context["d"].overdue == {"complaints": 1, "correspondence": 1, "actions": 1}
     html = response.content.decode()
     assert "1 réclamation</a> hors délai" in html and "1 action</a> en retard" in html
 
@@ -121,7 +121,7 @@ def test_the_satisfaction_of_the_site_in_the_latest_survey_is_summed_up(client, 
     add_responses(campaign, world.site, "courtesy", [4] * 8 + [2] * 2)
     add_responses(campaign, world.sister_site, "courtesy", [1] * 10)
     response = landing(client, world.users["agent"])
-    results = response.context["site_dashboard"].satisfaction
+    results = response.context["d"].satisfaction
     assert results.campaign == campaign and results.by_code["courtesy"].rate == 80.0
     html = response.content.decode()
     assert campaign.title in html and ": 80 %" in html
