@@ -57,9 +57,11 @@ def test_the_national_administrator_asks_for_the_pdf_and_downloads_it_once_the_w
     region = page.locator("#pdf-du-tableau-de-bord")
     expect(region).to_have_attribute("aria-live", "polite")
     address = page.url
-    region.get_by_role("button", name="Produire le PDF").click()
-    # htmx swaps the block in place: the page stays, the live region says what is happening
+    region.get_by_role("button", name="Produire le PDF").focus()
+    page.keyboard.press("Enter")
+    # htmx swaps the block in place: the page stays, the live region says what is happening, the focus follows
     expect(region.get_by_role("status")).to_contain_text("Production du PDF en cours")
+    expect(region.get_by_role("status")).to_be_focused()
     assert page.url == address
     item = DashboardPdf.objects.get()
     assert item.status == "pending"  # nothing rendered in the request
@@ -67,6 +69,7 @@ def test_the_national_administrator_asks_for_the_pdf_and_downloads_it_once_the_w
     assert produce_dashboard_pdf(item.pk) == "done"  # the worker's part
     link = region.get_by_role("link", name="télécharger le PDF")
     expect(link).to_be_visible(timeout=10_000)  # the next poll (every 2 s) shows it
+    expect(link).to_be_focused()  # the keyboard user is on the link, not sent back to the top of the page
     expect(region).to_contain_text("PDF produit")
     with page.expect_download() as download:
         link.click()
