@@ -6,16 +6,18 @@ page shows the report at once) or in a Celery task for a big one (complaints.tas
 page polls ``progress`` with htmx). Both work with the embedded broker and with Redis: the progress is written on
 the import's row, in the database every process shares.
 
-The file is read twice, streamed (``csv.reader`` over the upload, never loaded whole):
+The file is read once, streamed (``csv.reader`` over the upload, never loaded whole):
 
 1. checking (autocommit, writes nothing but the progress): every row is checked and the report lists each error
    by line and column: unknown column, unknown site or site of another prefecture, site the user does not record,
    unknown service, type, wrong or future date, answer before receipt, too long text, reference found twice in
-   the file or already recorded, line identical to an earlier one;
-2. saving, only when no row was rejected: one transaction; rows are checked again (a concurrent import may have
-   taken a reference) and inserted by batches of ``BATCH_SIZE`` with their history rows, as plain multi-row
-   INSERTs (qualipref.lib.bulk: ``bulk_create`` spends more time building model instances than the database
-   spends writing them).
+   the file or already recorded, line identical to an earlier one; the rows checked, with their deadlines, are
+   kept in a temporary file by batches (``_spool``: the memory used is that of one batch);
+2. saving, only when no row was rejected: one transaction; the rows kept are inserted by batches of
+   ``BATCH_SIZE`` with their history rows, without model instances (qualipref.lib.bulk: COPY on PostgreSQL,
+   multi-row INSERTs on SQLite; ``bulk_create`` spends more time building model instances than the database
+   spends writing them). A reference taken meanwhile by a concurrent import breaks the unique constraint: the
+   IntegrityError rolls every row back and becomes an error of the file.
    The status « done » is written in the same transaction: a worker that dies leaves nothing half-imported, and
    the task, delivered again (acks_late), starts over.
 
@@ -30,8 +32,10 @@ dates are cached per (site, day of receipt, delay). 100,000 rows take seconds on
 """
 
 import logging
+import pickle
+import tempfile
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import PurePath
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -112,6 +116,9 @@ class CleanRow:
     due_on: object
     answer_delay: int | None
     answered_in_time: bool | None
+
+
+CLEAN_FIELDS = [item.name for item in fields(CleanRow)]
 
 
 class _Checker:
@@ -268,9 +275,9 @@ class _Duplicates:
         self.pending = []
 
 
-def _rows(file, *, size, checker, report, on_progress=None, check_database=True):
-    """Yield (line, CleanRow) of the valid rows; errors go to the report. ``check_database``: look for the
-    references already recorded (pass 1; pass 2 relies on the unique constraint, its own rows being inserted)."""
+def _rows(file, *, size, checker, report, on_progress=None):
+    """Yield (line, CleanRow) of the valid rows; errors go to the report, references already recorded included
+    (looked for by chunks)."""
     duplicates = _Duplicates(checker.prefecture)
     with CsvReader(file, columns=COLUMNS, report=report, size=size) as reader:
         for count, (line, values) in enumerate(reader.rows(), start=1):
@@ -282,12 +289,10 @@ def _rows(file, *, size, checker, report, on_progress=None, check_database=True)
             if row is not None and duplicates.check(line, row, add):
                 yield line, row
             if count % PROGRESS_EVERY == 0:
-                if check_database:
-                    duplicates.flush(report, reader)
+                duplicates.flush(report, reader)
                 if on_progress is not None:
                     on_progress(reader.fraction_read(), report)
-        if check_database:
-            duplicates.flush(report, reader)
+        duplicates.flush(report, reader)
 
 
 # --- the import's row -------------------------------------------------------------------------------
@@ -433,7 +438,9 @@ def import_run(*, batch) -> CorrespondenceImport:
     by = batch.created_by
     today = timezone.localdate()
     _set(batch, status=Status.CHECKING, progress=0, started_at=timezone.now())
+    spool = None
     try:
+        spool = tempfile.TemporaryFile()  # noqa: SIM115 (closed in finally) the rows checked, for pass 2
         checker = _Checker(by=by, prefecture=batch.prefecture, today=today)
         report = ImportReport()
 
@@ -441,8 +448,7 @@ def import_run(*, batch) -> CorrespondenceImport:
             _set(batch, progress=min(95, int(fraction * 95)), rows=report.rows, error_count=report.error_count)
 
         with batch.file.open("rb") as file:
-            for _ in _rows(file, size=batch.file_size, checker=checker, report=report, on_progress=progress):
-                pass
+            _spool(_rows(file, size=batch.file_size, checker=checker, report=report, on_progress=progress), spool)
         if not report.ok:
             _finish(batch, status=Status.REJECTED, report=report)
             return batch
@@ -451,7 +457,7 @@ def import_run(*, batch) -> CorrespondenceImport:
             _finish(batch, status=Status.REJECTED, report=report)
             return batch
         _set(batch, status=Status.SAVING, progress=95, rows=report.rows)
-        _save(batch=batch, checker=checker, by=by)
+        _save(batch=batch, checker=checker, by=by, report=report, spool=spool)
     except _Rejected as rejected:
         _finish(batch, status=Status.REJECTED, report=rejected.report)
         return batch
@@ -461,6 +467,9 @@ def import_run(*, batch) -> CorrespondenceImport:
         report.add_file_error("Erreur technique pendant l'import : rien n'a été importé. Réessayez plus tard.")
         _finish(batch, status=Status.FAILED, report=report)
         return batch
+    finally:
+        if spool is not None:
+            spool.close()
     _delete_file(batch)
     return batch
 
@@ -470,9 +479,31 @@ class _Rejected(Exception):
         self.report = report
 
 
-def _save(*, batch, checker, by):
-    """Pass 2: check again and insert every row, in one transaction that also writes the status « done »."""
-    report = ImportReport()
+def _spool(rows, spool):
+    """Keep the rows of pass 1 (CleanRow values, pickled by batches of BATCH_SIZE) in a temporary file: pass 2
+    inserts them without reading and checking the file again, and the memory used stays that of one batch."""
+    chunk = []
+    for _, row in rows:
+        chunk.append(tuple(row.__dict__.values()))
+        if len(chunk) >= BATCH_SIZE:
+            pickle.dump(chunk, spool, protocol=pickle.HIGHEST_PROTOCOL)
+            chunk = []
+    if chunk:
+        pickle.dump(chunk, spool, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _spooled(spool):
+    spool.seek(0)
+    while True:
+        try:
+            yield pickle.load(spool)  # written by _spool in this process, from the checked rows
+        except EOFError:
+            return
+
+
+def _save(*, batch, checker, by, report, spool):
+    """Pass 2: insert the rows checked by pass 1 (``spool``), in one transaction that also writes the status
+    « done »."""
     reason = f"Import du fichier « {batch.file_name} »"[:100]
     now = timezone.now()
     by_id = by.pk if by is not None else None
@@ -500,16 +531,9 @@ def _save(*, batch, checker, by):
             if CorrespondenceImport.objects.select_for_update().get(pk=batch.pk).status == Status.DONE:
                 return
             imported = 0
-            with batch.file.open("rb") as file:
-                rows = _rows(file, size=batch.file_size, checker=checker, report=report, check_database=False)
-                for _, row in rows:
-                    pending.append({**constant, **row.__dict__})
-                    imported += 1
-                    if len(pending) >= BATCH_SIZE:
-                        flush()
-            if not report.ok:
-                raise _Rejected(report)  # leaves the atomic block: every row inserted is rolled back
-            if pending:
+            for chunk in _spooled(spool):
+                pending.extend({**constant, **dict(zip(CLEAN_FIELDS, values, strict=True))} for values in chunk)
+                imported += len(chunk)
                 flush()
             data_version.bump()  # plain INSERTs send no signal
             CorrespondenceImport.objects.filter(pk=batch.pk).update(

@@ -298,3 +298,29 @@ def test_a_task_for_an_import_that_lost_its_file_fails_cleanly(world):
     batch.refresh_from_db()
     assert batch.report["errors"][0]["message"].startswith("Le fichier de cet import n'est plus disponible")
     assert tasks.run_correspondence_import(123456) is None
+
+
+def test_the_file_is_read_and_checked_once_and_the_rows_checked_are_saved(world, monkeypatch):
+    monkeypatch.setattr(imports, "BATCH_SIZE", 2)  # the rows kept between the passes: 3 batches
+    reads = []
+    original = imports._rows
+
+    def counted(file, **kwargs):
+        reads.append(file)
+        return original(file, **kwargs)
+
+    monkeypatch.setattr(imports, "_rows", counted)
+    batch = _import(world, HEADER + _good_rows(world) + _rows(world, 2))
+
+    assert (len(reads), batch.status, batch.imported) == (1, "done", 5)
+    saved = Correspondence.objects.order_by("received_on", "reference").values_list(
+        "reference", "kind", "service_id", "subject", "sender", "answered_on", "answer_delay", "answered_in_time"
+    )
+    assert list(saved) == [
+        ("", "elected_official", None, "Rendez-vous : sécurité des arènes", "Maire", None, None, None),
+        ("CHR-1", "letter", world.service.pk, "Carte grise", "M. Paul Girard", datetime.date(2026, 3, 10), 6, True),
+        ("CHR-2", "email", None, "Horaires", "", None, None, None),
+        ("REF-0", "letter", None, "Objet 0", "", None, None, None),
+        ("REF-1", "letter", None, "Objet 1", "", None, None, None),
+    ]
+    assert Correspondence.history.filter(history_type="+").count() == 5
