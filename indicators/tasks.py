@@ -5,7 +5,8 @@
   after the commit of a write to a source, see indicators.signals);
 - ``compute_period``: one month, every prefecture (``manage.py compute_indicators --period``).
 - ``send_deadline_alerts``: the deadline alerts of every app (indicators.alerts; beat, 06:30).
-- ``produce_dashboard_pdf``: the PDF of the national dashboard asked for on its page (through the outbox).
+- ``produce_dashboard_pdf``: the PDF of a dashboard (national, a prefecture's, a site's) asked for on its page
+  (through the outbox).
 """
 
 import logging

@@ -71,6 +71,7 @@ def _prefecture_dashboard(user):
     context = {"prefectures": prefectures}
     if len(prefectures) == 1:  # the usual case: its dashboard in full; several: links to each one's dashboard
         context["prefecture_body"] = prefecture_dashboard.body_html(prefectures[0], user)
+        context["dashboard_pdf"] = dashboard_pdf.current(dashboard_pdf.of_prefecture(prefectures[0], user))
     return context
 
 
@@ -93,6 +94,7 @@ def _site_dashboard(user):
     context = {"sites": list(sites)}
     if len(context["sites"]) == 1:  # the usual case: its dashboard in full; several: links to each one's dashboard
         context["site_body"] = site_dashboard.body_html(context["sites"][0])
+        context["dashboard_pdf"] = dashboard_pdf.current(dashboard_pdf.of_site(context["sites"][0]))
     return context
 
 

@@ -2,8 +2,8 @@
 of France (a département is a link named by its label), then a site from the prefecture's table, and comes back
 through the breadcrumb and the table of prefectures (the map's text alternative); they ask for the national PDF,
 follow its production on the page (the Celery task's body run in the test process, as the worker would) and
-download it; a prefecture's quality manager lands on its dashboard, downloads a table and the PDF, and drills down
-to a site."""
+download it; a prefecture's quality manager lands on its dashboard, downloads a table, asks for the prefecture's PDF
+and downloads it once produced, and drills down to a site."""
 
 import re
 from pathlib import Path
@@ -93,9 +93,22 @@ def test_the_quality_manager_drills_down_from_the_prefecture_to_a_site_and_downl
     )
     content = Path(download.value.path()).read_bytes()
     assert content.startswith(b"\xef\xbb\xbfSite;") and "Sous-préfecture d'Arles".encode() in content
+    # The prefecture's PDF (its sites as this reader sees them), asked for, then produced by the worker (the task's
+    # body run in the test process) and downloaded from the block the page follows.
+    from indicators.models import DashboardPdf
+    from indicators.tasks import produce_dashboard_pdf
+
+    region = page.locator("#pdf-du-tableau-de-bord")
+    region.get_by_role("button", name="Produire le PDF").click()
+    expect(region.get_by_role("status")).to_contain_text("Production du PDF en cours")
+    item = DashboardPdf.objects.get()
+    assert (item.scope, item.reader.username, item.status) == ("prefecture", "qualite13", "pending")
+    assert produce_dashboard_pdf(item.pk) == "done"
+    link = region.get_by_role("link", name="télécharger le PDF")
+    expect(link).to_be_visible(timeout=10_000)  # the next poll (every 2 s) shows it
     with page.expect_download() as download:
-        page.get_by_role("link", name="Télécharger en PDF").click()
-    assert download.value.suggested_filename.startswith("tableau-de-bord-bouches-du-rhone-")
+        link.click()
+    assert re.fullmatch(r"tableau-de-bord-bouches-du-rhone-\d{4}-\d{2}-\d{2}\.pdf", download.value.suggested_filename)
     assert Path(download.value.path()).read_bytes().startswith(b"%PDF-")
 
     sites.get_by_role("link", name="Sous-préfecture d'Arles").focus()

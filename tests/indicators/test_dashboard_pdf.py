@@ -255,3 +255,145 @@ def test_a_stored_file_gone_from_the_storage_is_produced_again(national, world, 
     assert national.get(reverse("dashboard_national_pdf")).status_code == 302
     _ask(national)
     assert DashboardPdf.objects.count() == 2 and DashboardPdf.objects.latest("pk").status == "pending"
+
+
+# --- a prefecture's and a site's PDF: the same production, whose dashboard in the URL ---------------------------
+
+
+def _ask_for(client, scope, pk, **headers):
+    return client.post(reverse(f"dashboard_{scope}_pdf", kwargs={"pk": pk}), **headers)
+
+
+def _url(item, name):
+    whose = item.prefecture_id or item.site_id
+    return reverse(f"dashboard_{item.scope}_pdf_{name}", kwargs={"pk": whose, "pdf_pk": item.pk})
+
+
+@needs_poppler
+def test_a_prefecture_pdf_is_produced_by_the_worker_for_its_reader_only(client, world, today, tmp_path):
+    quality_manager = world.users["quality_manager"]
+    client.force_login(quality_manager)
+    board = landing(client, quality_manager).content.decode()  # its landing page shows its prefecture's dashboard
+    request_url = reverse("dashboard_prefecture_pdf", kwargs={"pk": world.prefecture.pk})
+    assert f'action="{request_url}"' in board and "Produire le PDF" in board and 'id="dashboard-pdf-focus"' in board
+    assert client.get(request_url).url == (
+        reverse("dashboard_prefecture", kwargs={"pk": world.prefecture.pk}) + "#pdf-du-tableau-de-bord"
+    )
+
+    fragment = _ask_for(client, "prefecture", world.prefecture.pk, **HTMX).content.decode()
+    item = DashboardPdf.objects.get()
+    assert (item.scope, item.prefecture, item.reader, item.site, item.status) == (
+        "prefecture",
+        world.prefecture,
+        quality_manager,
+        None,
+        "pending",
+    )
+    assert f'hx-get="{_url(item, "status")}"' in fragment and 'id="dashboard-pdf-focus"' in fragment
+    page = client.get(reverse("dashboard_prefecture", kwargs={"pk": world.prefecture.pk})).content.decode()
+    assert "Production du PDF en cours" in page and 'hx-trigger="every 2s"' in page
+    status = client.get(_url(item, "status")).content.decode()
+    assert "PDF du tableau de bord – Préfecture des Bouches-du-Rhône" in status and ">Actualiser</a>" in status
+
+    assert produce_dashboard_pdf(item.pk) == "done"
+    download = client.get(_url(item, "file"))
+    assert download["Content-Disposition"] == 'attachment; filename="tableau-de-bord-bouches-du-rhone-2026-04-15.pdf"'
+    content = download.getvalue()
+    text = " ".join(line for page in pages(content, tmp_path) for line in page)
+    assert "Tableau de bord – Préfecture des Bouches-du-Rhône" in text and "Sous-préfecture d'Istres" in text
+    assert client.get(request_url).getvalue() == content  # the old address: the stored file
+    again = _ask_for(client, "prefecture", world.prefecture.pk)
+    assert again.url == _url(item, "file") and DashboardPdf.objects.count() == 1
+
+    # another reader of the same prefecture (its sites may differ): not this PDF, a production of their own
+    client.force_login(world.users["manager"])
+    for name in ("file", "status"):
+        assert client.get(_url(item, name)).status_code == 404
+    assert client.post(_url(item, "retry")).status_code == 404
+    assert client.get(request_url).status_code == 302  # back to the dashboard: none of theirs is stored
+    _ask_for(client, "prefecture", world.prefecture.pk)
+    assert DashboardPdf.objects.filter(reader=world.users["manager"]).count() == 1
+    # another prefecture's quality manager: not even its prefecture
+    client.force_login(world.foreign_membership.user)
+    assert client.get(_url(item, "file")).status_code == 404
+    assert _ask_for(client, "prefecture", world.prefecture.pk).status_code == 404
+    assert DashboardPdf.objects.count() == 2
+
+
+def test_a_site_pdf_is_the_same_for_every_reader_of_the_site(client, world, today, tmp_path):
+    agent, quality_manager = world.users["agent"], world.users["quality_manager"]
+    board = landing(client, agent).content.decode()  # its landing page shows its site's dashboard
+    assert f'action="{reverse("dashboard_site_pdf", kwargs={"pk": world.site.pk})}"' in board
+    asked = _ask_for(client, "site", world.site.pk)
+    item = DashboardPdf.objects.get()
+    assert asked.url == _url(item, "status") and (item.scope, item.site, item.reader) == ("site", world.site, None)
+    assert produce_dashboard_pdf(item.pk) == "done"
+    assert client.get(_url(item, "file"))["Content-Disposition"] == (
+        'attachment; filename="tableau-de-bord-sous-prefecture-d-arles-2026-04-15.pdf"'
+    )
+
+    client.force_login(quality_manager)  # another reader of the site: the same stored file, no new production
+    assert _ask_for(client, "site", world.site.pk).url == _url(item, "file")
+    assert client.get(reverse("dashboard_site_pdf", kwargs={"pk": world.site.pk}))["Content-Type"] == "application/pdf"
+    assert DashboardPdf.objects.count() == 1 and OutboxMessage.objects.count() == 1
+    # the sister site's agent does not see this site: 404, nothing asked
+    client.force_login(world.users["site_referent"])
+    assert client.get(_url(item, "file")).status_code == 200  # the referent of Arles sees it
+    client.force_login(world.foreign_membership.user)
+    assert client.get(_url(item, "file")).status_code == 404
+    assert _ask_for(client, "site", world.site.pk).status_code == 404
+
+
+def test_a_failed_site_pdf_is_relaunched_and_old_ones_of_every_scope_are_purged(client, world, today, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("Police de caractères illisible")
+
+    monkeypatch.setattr(dashboard_pdf, "render_target", broken)
+    client.force_login(world.users["agent"])
+    _ask_for(client, "site", world.site.pk)
+    failed = DashboardPdf.objects.get()
+    assert produce_dashboard_pdf(failed.pk) == "failed"
+    page = client.get(reverse("dashboard_site", kwargs={"pk": world.site.pk})).content.decode()
+    assert "La production du PDF a échoué : Police de caractères illisible" in page
+    assert f'action="{_url(failed, "retry")}"' in page
+    monkeypatch.undo()
+    assert client.post(_url(failed, "retry")).url == _url(new := DashboardPdf.objects.latest("pk"), "status")
+
+    old = DashboardPdf.objects.create(
+        scope="prefecture", prefecture=world.prefecture, reader=world.users["manager"], day=today, data_version="x"
+    )
+    DashboardPdf.objects.filter(pk__in=(failed.pk, old.pk)).update(
+        status="failed", created_at=timezone.now() - datetime.timedelta(days=3)
+    )
+    assert produce_dashboard_pdf(new.pk) == "done"
+    assert list(DashboardPdf.objects.values_list("pk", flat=True)) == [new.pk]
+
+
+def test_a_prefecture_or_site_production_left_behind_is_queued_again(client, world, today):
+    client.force_login(world.users["quality_manager"])
+    _ask_for(client, "prefecture", world.prefecture.pk)
+    _ask_for(client, "site", world.site.pk)
+    OutboxMessage.objects.update(sent_at=timezone.now())
+    DashboardPdf.objects.update(status="running", updated_at=timezone.now() - datetime.timedelta(minutes=20))
+    assert outbox.sweep_stale()["sweep_stale_pdfs"] == 2
+    assert set(DashboardPdf.objects.values_list("status", flat=True)) == {"pending"}
+
+
+@pytest.mark.parametrize("scope", ["prefecture", "site"])
+def test_a_dashboard_costs_the_same_queries_with_many_productions_stored(
+    client, world, today, django_assert_max_num_queries, scope
+):
+    user = world.users["quality_manager"]
+    whose = getattr(world, scope)
+    client.force_login(user)
+    target = dashboard_pdf.of_prefecture(whose, user) if scope == "prefecture" else dashboard_pdf.of_site(whose)
+
+    def add_productions():
+        for day in range(1, 11):
+            DashboardPdf.objects.create(
+                day=datetime.date(2026, 4, day), data_version=f"v{day}", status="failed", **target.fields
+            )
+        dashboard_pdf.pdf_request(by=user, target=target)
+
+    url = reverse(f"dashboard_{scope}", kwargs={"pk": whose.pk})
+    assert_no_more_queries(django_assert_max_num_queries, lambda: client.get(url), add_productions)

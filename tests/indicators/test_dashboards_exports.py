@@ -17,7 +17,7 @@ from qualipref.lib import table_export
 from sites.models import Department
 from tests import factories
 from tests.checks import assert_no_more_queries
-from tests.indicators.dashboards import national_pdf
+from tests.indicators.dashboards import dashboard_pdf, national_pdf
 from tests.indicators.factories import MeasurementFactory, add_sites_with_figures
 
 pytestmark = pytest.mark.django_db
@@ -166,12 +166,12 @@ def test_every_table_of_every_dashboard_has_its_download_links(client, world, to
         for fmt in ("csv", "xlsx"):
             url = reverse("dashboard_prefecture_export", kwargs={"pk": world.prefecture.pk, "table": table, "fmt": fmt})
             assert f'href="{url}"' in html
-    assert f'href="{reverse("dashboard_prefecture_pdf", kwargs={"pk": world.prefecture.pk})}"' in html
+    # each PDF is asked for (POST) and produced by the worker (tests/indicators/test_dashboard_pdf.py)
+    assert f'action="{reverse("dashboard_prefecture_pdf", kwargs={"pk": world.prefecture.pk})}"' in html
     assert 'Télécharger CSV<span class="fr-sr-only"> : Sites</span>' in html
     landing = _get(client, world.users["national"], "dashboard").content.decode()
     for table in ("indicateurs", "prefectures"):
         assert f'href="{reverse("dashboard_national_export", kwargs={"table": table, "fmt": "xlsx"})}"' in landing
-    # the national PDF is asked for (POST) and produced by the worker (tests/indicators/test_dashboard_pdf.py)
     assert f'action="{reverse("dashboard_national_pdf")}"' in landing
 
 
@@ -219,7 +219,7 @@ def test_every_table_export_has_a_short_meaningful_sheet_name(client, world, tod
 def test_the_pdf_of_a_site_has_its_figures_and_traffic_lights_in_words(client, world, today, tmp_path):
     MeasurementFactory(site=world.site, lost_calls=True, period=datetime.date(2026, 3, 1), value=25)
     factories.ComplaintFactory(site=world.site)
-    response = _get(client, world.users["agent"], "dashboard_site_pdf", pk=world.site.pk)
+    response = dashboard_pdf(client, world.users["agent"], "site", pk=world.site.pk)
     assert _filename(response) == "tableau-de-bord-sous-prefecture-d-arles-2026-04-15.pdf"
     text = _pdf_text(response, tmp_path)
     assert "Tableau de bord – Sous-préfecture d'Arles" in text
@@ -231,7 +231,7 @@ def test_the_pdf_of_a_site_has_its_figures_and_traffic_lights_in_words(client, w
 @needs_pdftotext
 def test_the_pdf_of_a_prefecture_lists_its_sites(client, world, today, tmp_path):
     factories.ComplaintFactory(site=world.sister_site)
-    response = _get(client, world.users["manager"], "dashboard_prefecture_pdf", pk=world.prefecture.pk)
+    response = dashboard_pdf(client, world.users["manager"], "prefecture", pk=world.prefecture.pk)
     assert _filename(response) == "tableau-de-bord-bouches-du-rhone-2026-04-15.pdf"
     text = _pdf_text(response, tmp_path)
     assert "Indicateurs clés" in text and "NON MESURÉ" in text

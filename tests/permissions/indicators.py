@@ -267,18 +267,32 @@ def _table(scope, table, fmt):
     return lambda w: ({"pk": getattr(w, scope).pk} if scope else {}) | {"table": table, "fmt": fmt}
 
 
-def _dashboard_pdf(status):
+def _dashboard_pdf(status, **whose):
     from django.core.files.base import ContentFile
     from django.utils import timezone
 
     from indicators.models import DashboardPdf
 
-    item = DashboardPdf(status=status, day=timezone.localdate(), data_version="matrice", progress=40)
+    item = DashboardPdf(status=status, day=timezone.localdate(), data_version="matrice", progress=40, **whose)
     if status == "done":
         item.file.save("tableau-de-bord.pdf", ContentFile(b"%PDF-1.4 tableau"), save=False)
         item.sha256, item.size, item.pages, item.generated_at, item.progress = "0" * 64, 16, 1, timezone.now(), 100
     item.save()
     return {"pdf_pk": item.pk}
+
+
+def _prefecture_pdf(status, prefecture="prefecture"):
+    """A PDF of a prefecture's dashboard, its quality manager's: no other reader's (their sites may differ)."""
+    return lambda w: (
+        {"pk": getattr(w, prefecture).pk}
+        | _dashboard_pdf(
+            status, scope="prefecture", prefecture=getattr(w, prefecture), reader=w.users["quality_manager"]
+        )
+    )
+
+
+def _site_pdf(status, site="site"):
+    return lambda w: {"pk": getattr(w, site).pk} | _dashboard_pdf(status, scope="site", site=getattr(w, site))
 
 
 # --- their downloads (tables as CSV / XLSX, the whole as PDF): the permissions of the page they come from -------
@@ -310,13 +324,75 @@ DOWNLOAD_CASES = [
         kwargs=_table("foreign_prefecture", "indicateurs", "csv"),
         label="foreign",
     ),
-    Case("dashboard_prefecture_pdf", READERS, kwargs=_prefecture("prefecture"), label="own"),
-    Case("dashboard_prefecture_pdf", NATIONAL_ONLY, kwargs=_prefecture("foreign_prefecture"), label="foreign"),
+    # a prefecture's and a site's PDF too, read like the dashboard; a prefecture's PDF is its reader's only (the
+    # quality manager's here): to anyone else, a 404
+    Case(
+        "dashboard_prefecture_pdf", expect(REDIRECT, auditor=NOT_FOUND), kwargs=_prefecture("prefecture"), label="own"
+    ),
+    Case(
+        "dashboard_prefecture_pdf",
+        expect(REDIRECT, auditor=NOT_FOUND),
+        kwargs=_prefecture("prefecture"),
+        method="post",
+        label="ask",
+    ),
+    Case(
+        "dashboard_prefecture_pdf",
+        expect(NOT_FOUND, national=REDIRECT),
+        kwargs=_prefecture("foreign_prefecture"),
+        label="foreign",
+    ),
+    Case(
+        "dashboard_prefecture_pdf",
+        expect(NOT_FOUND, national=REDIRECT),
+        kwargs=_prefecture("foreign_prefecture"),
+        method="post",
+        label="ask foreign",
+    ),
+    Case("dashboard_prefecture_pdf_status", expect(NOT_FOUND, quality_manager=200), kwargs=_prefecture_pdf("running")),
+    Case("dashboard_prefecture_pdf_file", expect(NOT_FOUND, quality_manager=200), kwargs=_prefecture_pdf("done")),
+    Case(
+        "dashboard_prefecture_pdf_retry",
+        expect(NOT_FOUND, quality_manager=REDIRECT),
+        kwargs=_prefecture_pdf("failed"),
+        method="post",
+    ),
     Case("dashboard_site_export", READERS, kwargs=_table("site", "retards", "csv"), label="own"),
     Case("dashboard_site_export", SISTER_READERS, kwargs=_table("sister_site", "indicateurs", "xlsx"), label="sister"),
     Case("dashboard_site_export", NATIONAL_ONLY, kwargs=_table("foreign_site", "indicateurs", "csv"), label="foreign"),
-    Case("dashboard_site_pdf", READERS, kwargs=_site("site"), label="own"),
-    Case("dashboard_site_pdf", SISTER_READERS, kwargs=_site("sister_site"), label="sister"),
-    Case("dashboard_site_pdf", NATIONAL_ONLY, kwargs=_site("foreign_site"), label="foreign"),
+    Case("dashboard_site_pdf", expect(REDIRECT, auditor=NOT_FOUND), kwargs=_site("site"), label="own"),
+    Case("dashboard_site_pdf", expect(REDIRECT, auditor=NOT_FOUND), kwargs=_site("site"), method="post", label="ask"),
+    Case(
+        "dashboard_site_pdf",
+        expect(REDIRECT, site_referent=NOT_FOUND, agent=NOT_FOUND, auditor=NOT_FOUND),
+        kwargs=_site("sister_site"),
+        label="sister",
+    ),
+    Case("dashboard_site_pdf", expect(NOT_FOUND, national=REDIRECT), kwargs=_site("foreign_site"), label="foreign"),
+    Case(
+        "dashboard_site_pdf",
+        expect(NOT_FOUND, national=REDIRECT),
+        kwargs=_site("foreign_site"),
+        method="post",
+        label="ask foreign",
+    ),
+    Case("dashboard_site_pdf_status", READERS, kwargs=_site_pdf("running"), label="own"),
+    Case("dashboard_site_pdf_status", SISTER_READERS, kwargs=_site_pdf("running", "sister_site"), label="sister"),
+    Case("dashboard_site_pdf_file", READERS, kwargs=_site_pdf("done"), label="own"),
+    Case("dashboard_site_pdf_file", NATIONAL_ONLY, kwargs=_site_pdf("done", "foreign_site"), label="foreign"),
+    Case(
+        "dashboard_site_pdf_retry",
+        expect(REDIRECT, auditor=NOT_FOUND),
+        kwargs=_site_pdf("failed"),
+        method="post",
+        label="own",
+    ),
+    Case(
+        "dashboard_site_pdf_retry",
+        NATIONAL_ONLY | {"national": REDIRECT},
+        kwargs=_site_pdf("failed", "foreign_site"),
+        method="post",
+        label="foreign",
+    ),
 ]
 CASES = CASES + DASHBOARD_CASES + DOWNLOAD_CASES
