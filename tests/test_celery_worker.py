@@ -165,11 +165,19 @@ def test_a_big_correspondence_import_runs_in_the_worker_and_reports_its_progress
     assert Correspondence.objects.filter(import_batch=batch).count() == 8000
 
 
-def test_the_national_dashboard_pdf_is_produced_by_the_worker_and_downloaded(
-    worker_app, database_shared_with_worker, client, tmp_path
+@pytest.mark.parametrize(
+    ("scope", "role", "expected"),
+    [
+        ("national", "national", ("Tableau de bord national", "Préfecture du Val")),
+        ("prefecture", "quality_manager", ("Tableau de bord – Préfecture des Bouches-du-Rhône", "Istres")),
+    ],
+)
+def test_a_dashboard_pdf_is_produced_by_the_worker_and_downloaded(
+    worker_app, database_shared_with_worker, client, tmp_path, scope, role, expected
 ):
     """Asked for on the page: the request commits a pending row and its outbox message, which reaches the worker
-    through Redis; the worker renders the PDF and stores it; the page then offers it, and its text is the dashboard's.
+    through Redis; the worker renders the PDF and stores it; the page then offers it, and its text is the dashboard's
+    (a prefecture's: as its reader sees it).
     """
     import time
 
@@ -180,8 +188,9 @@ def test_the_national_dashboard_pdf_is_produced_by_the_worker_and_downloaded(
     from tests.permissions.world import build_world
 
     world = build_world()
-    client.force_login(world.users["national"])
-    response = client.post(reverse("dashboard_national_pdf"))
+    whose = {} if scope == "national" else {"pk": world.prefecture.pk}
+    client.force_login(world.users[role])
+    response = client.post(reverse(f"dashboard_{scope}_pdf", kwargs=whose))
     item = DashboardPdf.objects.get()
     assert response.status_code == 302 and item.status in ("pending", "running", "done")
     assert OutboxMessage.objects.get(key=f"indicators.DashboardPdf:{item.pk}").sent_at is not None
@@ -191,11 +200,9 @@ def test_the_national_dashboard_pdf_is_produced_by_the_worker_and_downloaded(
         time.sleep(0.2)
     item.refresh_from_db()
     assert item.status == "done", item.error
-    fragment = client.get(
-        reverse("dashboard_national_pdf_status", kwargs={"pdf_pk": item.pk}), HTTP_HX_REQUEST="true"
-    ).content.decode()
-    file_url = reverse("dashboard_national_pdf_file", kwargs={"pdf_pk": item.pk})
+    fragment = client.get(item.status_url, HTTP_HX_REQUEST="true").content.decode()
+    file_url = reverse(f"dashboard_{scope}_pdf_file", kwargs=whose | {"pdf_pk": item.pk})
     assert f'href="{file_url}"' in fragment
     content = client.get(file_url).getvalue()
     text = " ".join(line for page in pages(content, tmp_path) for line in page)
-    assert "Tableau de bord national" in text and "Préfecture du Val" in text
+    assert all(part in text for part in expected), text
