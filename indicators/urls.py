@@ -3,6 +3,7 @@
 from django.urls import re_path
 
 from indicators.views import boards, dashboards, entry, footfall, landing
+from indicators.views import dashboard_pdfs as pdfs
 from qualipref.lib.urls import page
 
 urlpatterns = [
@@ -26,19 +27,19 @@ urlpatterns = [
         dashboards.dashboard_site_export,
         name="dashboard_site_export",
     ),
-    page("tableau-de-bord/national.pdf", dashboards.dashboard_national_pdf),
+    page("tableau-de-bord/national.pdf", pdfs.dashboard_national_pdf),
     # each dashboard's PDF is produced by the worker: asked for, its production followed, its stored file, « Relancer »
-    page("tableau-de-bord/national/pdf/<int:pdf_pk>/", dashboards.dashboard_national_pdf_file),
-    page("tableau-de-bord/national/pdf/<int:pdf_pk>/suivi/", dashboards.dashboard_national_pdf_status),
-    page("tableau-de-bord/national/pdf/<int:pdf_pk>/relancer/", dashboards.dashboard_national_pdf_retry),
-    page("tableau-de-bord/prefectures/<int:pk>.pdf", dashboards.dashboard_prefecture_pdf),
-    page("tableau-de-bord/prefectures/<int:pk>/pdf/<int:pdf_pk>/", dashboards.dashboard_prefecture_pdf_file),
-    page("tableau-de-bord/prefectures/<int:pk>/pdf/<int:pdf_pk>/suivi/", dashboards.dashboard_prefecture_pdf_status),
-    page("tableau-de-bord/prefectures/<int:pk>/pdf/<int:pdf_pk>/relancer/", dashboards.dashboard_prefecture_pdf_retry),
-    page("tableau-de-bord/sites/<int:pk>.pdf", dashboards.dashboard_site_pdf),
-    page("tableau-de-bord/sites/<int:pk>/pdf/<int:pdf_pk>/", dashboards.dashboard_site_pdf_file),
-    page("tableau-de-bord/sites/<int:pk>/pdf/<int:pdf_pk>/suivi/", dashboards.dashboard_site_pdf_status),
-    page("tableau-de-bord/sites/<int:pk>/pdf/<int:pdf_pk>/relancer/", dashboards.dashboard_site_pdf_retry),
+    page("tableau-de-bord/national/pdf/<int:pdf_pk>/", pdfs.dashboard_national_pdf_file),
+    page("tableau-de-bord/national/pdf/<int:pdf_pk>/suivi/", pdfs.dashboard_national_pdf_status),
+    page("tableau-de-bord/national/pdf/<int:pdf_pk>/relancer/", pdfs.dashboard_national_pdf_retry),
+    page("tableau-de-bord/prefectures/<int:pk>.pdf", pdfs.dashboard_prefecture_pdf),
+    page("tableau-de-bord/prefectures/<int:pk>/pdf/<int:pdf_pk>/", pdfs.dashboard_prefecture_pdf_file),
+    page("tableau-de-bord/prefectures/<int:pk>/pdf/<int:pdf_pk>/suivi/", pdfs.dashboard_prefecture_pdf_status),
+    page("tableau-de-bord/prefectures/<int:pk>/pdf/<int:pdf_pk>/relancer/", pdfs.dashboard_prefecture_pdf_retry),
+    page("tableau-de-bord/sites/<int:pk>.pdf", pdfs.dashboard_site_pdf),
+    page("tableau-de-bord/sites/<int:pk>/pdf/<int:pdf_pk>/", pdfs.dashboard_site_pdf_file),
+    page("tableau-de-bord/sites/<int:pk>/pdf/<int:pdf_pk>/suivi/", pdfs.dashboard_site_pdf_status),
+    page("tableau-de-bord/sites/<int:pk>/pdf/<int:pdf_pk>/relancer/", pdfs.dashboard_site_pdf_retry),
     page("national/", boards.indicators_national),
     page("prefectures/<int:pk>/", boards.indicators_prefecture),
     page("prefectures/<int:pk>/saisie/", entry.measurement_grid_prefecture),
