@@ -123,13 +123,32 @@ class AuditForm(QualiprefForm):
         return data
 
 
+OPINION_CHOICES = [
+    (Audit.Decision.FAVOURABLE, "Favorable au maintien du label"),
+    (Audit.Decision.UNFAVOURABLE, "Défavorable au maintien du label"),
+]
+
+
 class TransitionForm(QualiprefForm):
+    """The date of an audit's step; closing a follow-up audit asks the body's opinion too (``with_opinion``)."""
+
     on = forms.DateField(label="Date", widget=date_input())
 
-    def __init__(self, *args, date_label="Date", **kwargs):
+    def __init__(self, *args, date_label="Date", with_opinion=False, **kwargs):
         kwargs.setdefault("initial", {"on": timezone.localdate()})
         super().__init__(*args, **kwargs)
         self.fields["on"].label = date_label[0].upper() + date_label[1:]
+        if with_opinion:
+            self.fields["opinion"] = forms.ChoiceField(
+                label="Avis de l’organisme sur le maintien du label",
+                choices=OPINION_CHOICES,
+                widget=forms.RadioSelect,
+                help_text="L’avis rendu à l’issue de l’audit de suivi ; il est inscrit sur la frise du cycle.",
+            )
+            self._bound_fields_cache.clear()  # DsfrBaseForm built them before the fields changed
+
+    def service_fields(self):
+        return {"on": self.cleaned_data["on"], "opinion": self.cleaned_data.get("opinion", "")}
 
 
 class DecisionForm(QualiprefForm):

@@ -122,6 +122,13 @@ class AuditTransitionSerializer(serializers.Serializer):
         help_text="start, write, deliver, respond ou close.",
     )
     on = serializers.DateField(required=False, help_text="Date de l'étape (aujourd'hui par défaut).")
+    opinion = serializers.ChoiceField(
+        choices=Audit.Decision.choices,
+        required=False,
+        help_text="Clôture (close) d'un audit de suivi seulement, et alors obligatoire : avis de l'organisme sur le "
+        "maintien du label, favourable ou unfavourable. L'audit de suivi s'inscrit au cycle de labellisation "
+        "(étape follow_up_audit liée à l'audit) et next_audit_due avance d'une période.",
+    )
 
 
 class AuditDecisionSerializer(serializers.Serializer):

@@ -252,6 +252,7 @@ SPECTACULAR_SETTINGS = {
         "ActionSourceEnum": "engagements.models.Action.Source",
         "AuditKindEnum": "audits.models.Audit.Kind",
         "AuditStatusEnum": "audits.models.Audit.Status",
+        "DecisionEnum": "engagements.models.Labelling.Decision",
         "FindingCategoryEnum": "audits.models.Finding.Category",
         "AssessmentResultEnum": "audits.models.Assessment.Result",
         "IndicatorSourceEnum": "indicators.models.Indicator.Source",

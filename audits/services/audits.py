@@ -14,7 +14,13 @@ The statuses of an audit::
   report is delivered: it moves the labelling cycle forward through engagements.services.labellings (the
   labelling or renewal audit step first when the cycle has not recorded it yet, then the decision);
 - an audit with non-conformities or sensitive points is closed after the prefecture's response; a labelling or
-  renewal audit is closed after its decision.
+  renewal audit is closed after its decision (its closure writes nothing more in the cycle);
+- a follow-up audit closes with the body's opinion on keeping the label (favourable or unfavourable): in the same
+  transaction, the cycle records its follow-up audit step, dated at the audit's first day and linked to it (once
+  per audit), and its next follow-up is due one period later (engagements.services.labellings); any refusal of
+  the cycle leaves the audit unclosed. A cycle that has ended since (closed, or moved to another référentiel)
+  has nothing to move: the audit closes without it;
+- internal audits, self-assessments and mystery visits never move the cycle when they close.
 """
 
 import datetime
@@ -339,13 +345,54 @@ def step_blockers(audit, step):
     return blockers
 
 
+def asks_opinion(audit, step):
+    """Whether recording ``step`` asks the body's opinion on keeping the label (closing a follow-up audit)."""
+    return step == "close" and audit.kind == Kind.FOLLOW_UP
+
+
+OPINION_ONLY_AT_FOLLOW_UP = (
+    "L'avis de l'organisme sur le maintien du label se donne à la clôture d'un audit de suivi seulement."
+)
+
+
+def _record_follow_up(*, by, audit, on, opinion):
+    """The follow-up audit step of the audit's cycle (see the module's docstring), the cycle's refusals put on
+    the fields of the audit's step: ``opinion``, or ``step`` for what the cycle refuses (date, status)."""
+    labelling = audit.labelling
+    if not labelling.is_running:
+        return
+    try:
+        labelling_services.labelling_record_follow_up_audit(
+            by=by,
+            labelling=labelling,
+            happened_on=audit.start_on,
+            opinion=opinion,
+            source=audit,
+            held_until=on,
+            note=f"{audit.title} ({audit.body}).",
+        )
+    except ValidationError as error:
+        prefix = f"Le cycle de labellisation refuse l'audit de suivi du {short_date(audit.start_on)} : "
+        if not hasattr(error, "error_dict"):
+            raise ValidationError({"step": prefix + " ".join(error.messages)}) from None
+        errors = {}
+        for name, messages in error.message_dict.items():
+            if name == "opinion":
+                errors["opinion"] = messages
+            else:
+                errors.setdefault("step", []).extend(prefix + message for message in messages)
+        raise ValidationError(errors) from None
+
+
 @transaction.atomic
-def audit_transition(*, by, audit, step, on=None) -> Audit:
-    """Move the audit to the status of ``step`` (a key of ``STEPS``) on ``on`` (today by default)."""
+def audit_transition(*, by, audit, step, on=None, opinion="") -> Audit:
+    """Move the audit to the status of ``step`` (a key of ``STEPS``) on ``on`` (today by default).
+
+    Closing a follow-up audit takes the body's ``opinion`` (a ``Audit.Decision`` value) and moves the cycle."""
     _require_manager(by, audit.prefecture, "Seul le responsable qualité de la préfecture fait avancer ses audits.")
     if step not in STEPS:
         raise ValidationError({"step": f"Étape inconnue : « {step} »."})
-    audit = Audit.objects.select_for_update().select_related("prefecture").get(pk=audit.pk)
+    audit = Audit.objects.select_for_update().select_related("prefecture", "labelling").get(pk=audit.pk)
     target, label, date_label = STEPS[step]
     if step not in TRANSITIONS[Status(audit.status)]:
         possible = " ou ".join(f"« {STEPS[name][1]} »" for name in TRANSITIONS[Status(audit.status)])
@@ -373,6 +420,10 @@ def audit_transition(*, by, audit, step, on=None) -> Audit:
     blockers = step_blockers(audit, step)
     if blockers:
         raise ValidationError({"step": " ".join(blockers)})
+    if opinion and not asks_opinion(audit, step):
+        raise ValidationError({"opinion": OPINION_ONLY_AT_FOLLOW_UP})
+    if asks_opinion(audit, step):
+        _record_follow_up(by=by, audit=audit, on=on, opinion=opinion or "")
     audit.status = target
     if step == "deliver":
         audit.report_delivered_on = on
@@ -431,12 +482,13 @@ def audit_record_decision(*, by, audit, decision, decided_on, renewal_due=None, 
     Step = labelling_services.Kind
     audit_step = Step.LABELLING_AUDIT if audit.kind == Kind.LABELLING else Step.RENEWAL_AUDIT
     if audit_step in labelling_services.allowed_steps(labelling):
-        labelling = labelling_services.labelling_transition(
-            by=by,
-            labelling=labelling,
-            step=audit_step,
-            happened_on=audit.start_on,
-            note=f"{audit.title} ({audit.body}).",
+        record_audit_step = (
+            labelling_services.labelling_record_labelling_audit
+            if audit_step == Step.LABELLING_AUDIT
+            else labelling_services.labelling_record_renewal_audit
+        )
+        labelling = record_audit_step(
+            by=by, labelling=labelling, happened_on=audit.start_on, note=f"{audit.title} ({audit.body}).", source=audit
         )
     try:
         labelling_services.labelling_record_decision(
@@ -446,6 +498,7 @@ def audit_record_decision(*, by, audit, decision, decided_on, renewal_due=None, 
             decision=decision,
             decision_body=audit.body,
             renewal_due=renewal_due,
+            source=audit,
             note=note or f"Décision à l'issue de l'{audit.title[0].lower()}{audit.title[1:]}.",
         )
     except ValidationError as error:

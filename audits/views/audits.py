@@ -17,7 +17,9 @@ from audits.services import grid as grid_services
 from audits.services import summaries
 from audits.services.reports import LARGE_REPORT_ITEMS
 from audits.views.common import audit_crumb, audit_queryset, list_crumb, managed_audit, visible_audit
+from engagements.services import labellings as labelling_services
 from qualipref.lib import charts
+from qualipref.lib.dates import short_date
 from qualipref.views import breadcrumb, paginate, put_errors_on_form, redirect_if_saved
 
 Category = Finding.Category
@@ -148,6 +150,9 @@ def _steps(audit, user):
     return rows
 
 
+CYCLE_KINDS = (Audit.Kind.LABELLING, Audit.Kind.FOLLOW_UP, Audit.Kind.RENEWAL)  # audits that write in the cycle
+
+
 @require_GET
 def audit_detail(request, pk):
     audit = visible_audit(request, pk)
@@ -187,6 +192,9 @@ def audit_detail(request, pk):
             if audit.kind == Audit.Kind.MYSTERY or abilities["fill"]
             else MysteryVisit.objects.none(),
             "decision_form": DecisionForm() if abilities["decide"] else None,
+            # What the audit wrote in its cycle (follow-up with its opinion, labelling or renewal and decision).
+            "cycle_steps": list(labelling_services.steps_of(audit)) if audit.kind in CYCLE_KINDS else [],
+            "cycle_link": access.can_manage_audits(user, audit.prefecture),
             "is_late": audit.is_report_late(),
             "auditors": list(audit.auditors.all()),
             "window_open": audit.window_open(),
@@ -202,6 +210,18 @@ def _next_status_label(audit):
     return statuses[index + 1].label if index + 1 < len(statuses) else ""
 
 
+def _transition_message(audit, target, with_opinion):
+    message = f"L’audit est désormais « {target.label} »."
+    labelling = audit.labelling
+    if with_opinion and labelling.is_running:
+        labelling.refresh_from_db(fields=["next_audit_due"])
+        message += (
+            " L’audit de suivi est inscrit au cycle de labellisation : prochain audit avant le "
+            f"{short_date(labelling.next_audit_due)}."
+        )
+    return message
+
+
 @require_http_methods(["GET", "POST"])
 def audit_transition(request, pk, step):
     """GET asks for the date of the step; POST records it (audits.services.audits.audit_transition)."""
@@ -209,12 +229,13 @@ def audit_transition(request, pk, step):
     if step not in services.STEPS:
         raise PermissionDenied("Étape inconnue.")
     target, label, date_label = services.STEPS[step]
-    form = TransitionForm(request.POST or None, date_label=date_label)
+    with_opinion = services.asks_opinion(audit, step)
+    form = TransitionForm(request.POST or None, date_label=date_label, with_opinion=with_opinion)
     response = redirect_if_saved(
         request,
         form,
-        lambda: services.audit_transition(by=request.user, audit=audit, step=step, on=form.cleaned_data["on"]),
-        f"L’audit est désormais « {target.label} ».",
+        lambda: services.audit_transition(by=request.user, audit=audit, step=step, **form.service_fields()),
+        lambda saved: _transition_message(saved, target, with_opinion),
         reverse("audit_detail", kwargs={"pk": audit.pk}),
     )
     return response or render(
@@ -226,6 +247,7 @@ def audit_transition(request, pk, step):
             "form": form,
             "allowed": step in services.allowed_steps(audit),
             "blockers": services.step_blockers(audit, step) if step in services.allowed_steps(audit) else [],
+            "with_opinion": with_opinion,
             "breadcrumb_data": breadcrumb(label, list_crumb(), audit_crumb(audit)),
         },
     )

@@ -39,7 +39,7 @@ class LabellingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             .prefetch_related(
                 "modules",
                 "sites",
-                Prefetch("steps", queryset=LabellingStep.objects.select_related("recorded_by")),
+                Prefetch("steps", queryset=LabellingStep.objects.select_related("recorded_by", "source_type")),
             )
             .order_by("prefecture__department_id", "-started_on", "-pk")
         )

@@ -181,7 +181,8 @@ class LabellingStepForm(QualiprefForm):
     def _setup_follow_up_audit(self, labelling):
         self._date(
             "Date de l'audit de suivi",
-            f"Audit de suivi attendu avant le {short_date(labelling.next_audit_due, empty='—')}.",
+            f"Audit de suivi attendu avant le {short_date(labelling.next_audit_due, empty='—')}. Un audit de suivi "
+            "géré dans Qualipref s'inscrit ici de lui-même à sa clôture : ne le saisissez pas une seconde fois.",
         )
 
     def _setup_renewal_audit(self, labelling):

@@ -1,10 +1,12 @@
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from qualipref.lib.dates import short_date
-from qualipref.lib.models import TimeStampedModel, acting_user, value_in
+from qualipref.lib.models import TimeStampedModel, acting_user, optional_fk, value_in
 from sites.models import Prefecture, Site
 
 from .referentials import Module, Referential
@@ -129,6 +131,10 @@ class LabellingStep(TimeStampedModel):
     """A dated step of a cycle, with its evidence: the timeline of the prefecture.
 
     ``kind`` says what happened (a follow-up audit, a decision...), ``status`` the cycle's step after it.
+    ``source`` is the record that wrote the step, when one did (the audit whose decision or closure moved the
+    cycle: a generic link, since audits import engagements and not the reverse); a record writes a kind of step
+    once (``labelling_step_once_per_source``). ``opinion``: the body's opinion on keeping the label, given when
+    a follow-up audit closes.
     """
 
     class Kind(models.TextChoices):
@@ -150,11 +156,32 @@ class LabellingStep(TimeStampedModel):
     note = models.TextField("commentaire", blank=True)
     evidence = models.FileField("justificatif", upload_to="labellings/%Y/", blank=True)
     recorded_by = acting_user("saisi par")
+    source_type = optional_fk(ContentType, related_name="+", verbose_name="type d'origine")
+    source_id = models.PositiveBigIntegerField("identifiant de l'origine", null=True, blank=True)
+    source = GenericForeignKey("source_type", "source_id")
+    opinion = models.CharField(
+        "avis de l'organisme sur le maintien du label", max_length=20, choices=Labelling.Decision.choices, blank=True
+    )
 
     class Meta:
         verbose_name = "étape de labellisation"
         verbose_name_plural = "étapes de labellisation"
         ordering = ["labelling", "happened_on", "created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_type", "source_id", "kind"],
+                condition=Q(source_id__isnull=False),
+                name="labelling_step_once_per_source",
+            ),
+            models.CheckConstraint(
+                condition=Q(source_type__isnull=True, source_id__isnull=True)
+                | Q(source_type__isnull=False, source_id__isnull=False),
+                name="labelling_step_source_complete",
+            ),
+            models.CheckConstraint(
+                condition=Q(opinion="") | Q(kind="follow_up_audit"), name="labelling_step_opinion_only_follow_up"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.title} le {short_date(self.happened_on)}"
@@ -164,4 +191,24 @@ class LabellingStep(TimeStampedModel):
         """« Décision favorable », « Audit de suivi »…"""
         if self.kind == self.Kind.DECISION:
             return "Décision défavorable" if self.status == Labelling.Status.REFUSED else "Décision favorable"
+        if self.opinion:
+            return f"{self.get_kind_display()} : {OPINION_TITLES[self.opinion]}"
         return self.get_kind_display()
+
+    @property
+    def audit_id(self):
+        """The id of the audit that wrote the step, if one did (the timeline links to it)."""
+        if self.source_type_id is None:
+            return None
+        if LabellingStep.source_type.is_cached(self):  # select_related("source_type")
+            source_type = self.source_type
+        else:
+            source_type = ContentType.objects.get_for_id(self.source_type_id)  # cached after the first query
+        return self.source_id if (source_type.app_label, source_type.model) == ("audits", "audit") else None
+
+
+# The body's opinion at a follow-up audit, as the form and the timeline say it.
+OPINION_TITLES = {
+    Labelling.Decision.FAVOURABLE: "avis favorable au maintien du label",
+    Labelling.Decision.UNFAVOURABLE: "avis défavorable au maintien du label",
+}

@@ -40,6 +40,9 @@ StepKindField = _inline_enum(
     LabellingStep.Kind.choices, ", ".join(f"{v} ({label})" for v, label in LabellingStep.Kind.choices)
 )
 DecisionField = _inline_enum(Labelling.Decision.choices, "favourable (favorable) ou unfavourable (défavorable)")
+OpinionField = _inline_enum(
+    [("", "aucun"), *Labelling.Decision.choices], "favourable (favorable) ou unfavourable (défavorable), ou vide"
+)
 StepField = _inline_enum(STEP_CHOICES, ", ".join(f"{v} ({label})" for v, label in STEP_CHOICES))
 
 
@@ -49,10 +52,22 @@ class LabellingStepSerializer(serializers.ModelSerializer):
     title = serializers.CharField(read_only=True, help_text="« Décision favorable », « Audit de suivi »…")
     evidence = serializers.SerializerMethodField(help_text="Lien de téléchargement du justificatif (session).")
     recorded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    audit = serializers.IntegerField(
+        source="audit_id",
+        read_only=True,
+        allow_null=True,
+        help_text="L'audit dont la décision ou la clôture a inscrit l'étape (audits/{id}/), sinon null.",
+    )
+    opinion = OpinionField(
+        choices=Labelling.Decision.choices,
+        read_only=True,
+        help_text="Audit de suivi clos dans Qualipref : avis de l'organisme sur le maintien du label "
+        "(favourable, unfavourable) ; vide sinon.",
+    )
 
     class Meta:
         model = LabellingStep
-        fields = ["id", "kind", "title", "status", "happened_on", "note", "evidence", "recorded_by"]
+        fields = ["id", "kind", "title", "status", "happened_on", "note", "evidence", "recorded_by", "audit", "opinion"]
 
     @extend_schema_field(serializers.URLField(allow_null=True))
     def get_evidence(self, step):

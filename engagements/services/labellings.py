@@ -25,6 +25,12 @@ Due dates are computed here, once, and stored on the cycle:
 - the next audit is never later than the renewal audit: ``next_audit_due <= renewal_due``.
 A renewal ends with a new decision: favourable, the label is granted again from that date (new due dates);
 unfavourable, the label is lost.
+
+A step may be written by a record of another app, its ``source`` (the audit whose decision or closure moved the
+cycle; audits.services.audits): a source writes each kind of step once, and a follow-up audit recorded by an
+audit's closure is refused when entered again by hand. The body's opinion at a follow-up audit (``opinion``) is
+kept on its step; unfavourable, the cycle stays labelled and its schedule moves all the same: withdrawing the
+label is the body's decision, recorded as the end of the cycle (docs/domaine.md, § Cycle de labellisation).
 """
 
 import calendar
@@ -123,10 +129,12 @@ def allowed_steps(labelling):
     return list(ALLOWED_STEPS[labelling.status])
 
 
-def _lock(*, by, labelling, kind):
-    """The cycle, locked and fresh from the database, when ``by`` may record ``kind`` on it now."""
+def _lock(*, by, labelling, kind, source=None):
+    """The cycle, locked and fresh from the database, when ``by`` may record ``kind`` on it now (and ``source``,
+    the record writing the step, has not written it yet)."""
     _require_manager(by, labelling.prefecture)
     labelling = Labelling.objects.select_for_update().select_related("referential", "prefecture").get(pk=labelling.pk)
+    _refuse_recorded(source, kind)
     if kind in ALLOWED_STEPS[labelling.status]:
         return labelling
     current = labelling.get_status_display()
@@ -173,9 +181,9 @@ STEP_DATE_LABELS = {
 }
 
 
-def _open_step(*, by, labelling, kind, evidence, happened_on=None, check_date=True):
+def _open_step(*, by, labelling, kind, evidence, happened_on=None, check_date=True, source=None):
     """Every step's prelude: the cycle locked (``_lock``), the evidence file checked, then the step's date."""
-    labelling = _lock(by=by, labelling=labelling, kind=kind)
+    labelling = _lock(by=by, labelling=labelling, kind=kind, source=source)
     check_evidence_file(evidence)
     if check_date:
         _check_step_date(labelling, happened_on, STEP_DATE_LABELS[kind])
@@ -210,8 +218,8 @@ def _perimeter(*, prefecture, referential, modules, sites):
     return perimeter, sites
 
 
-def _record(labelling, *, by, kind, happened_on, note="", evidence=None):
-    """Save the cycle and write its step (the timeline)."""
+def _record(labelling, *, by, kind, happened_on, note="", evidence=None, source=None, opinion=""):
+    """Save the cycle and write its step (the timeline); ``source``: the record that wrote it (an audit)."""
     labelling.save()
     step = LabellingStep(
         labelling=labelling,
@@ -220,6 +228,8 @@ def _record(labelling, *, by, kind, happened_on, note="", evidence=None):
         happened_on=happened_on,
         note=note or "",
         recorded_by=by if getattr(by, "pk", None) else None,
+        source=source,
+        opinion=opinion or "",
     )
     if evidence:
         step.evidence = evidence
@@ -231,11 +241,13 @@ def _record(labelling, *, by, kind, happened_on, note="", evidence=None):
 STATUS_STEPS = {Kind.PLAN_REVISION: Status.PLAN_REVISION, Kind.RENEWAL_AUDIT: Status.RENEWAL}
 
 
-def _status_step(kind, *, by, labelling, happened_on, note, evidence):
+def _status_step(kind, *, by, labelling, happened_on, note, evidence, source=None):
     """A step of STATUS_STEPS: the cycle moves to its status."""
-    labelling = _open_step(by=by, labelling=labelling, kind=kind, happened_on=happened_on, evidence=evidence)
+    labelling = _open_step(
+        by=by, labelling=labelling, kind=kind, happened_on=happened_on, evidence=evidence, source=source
+    )
     labelling.status = STATUS_STEPS[kind]
-    return _record(labelling, by=by, kind=kind, happened_on=happened_on, note=note, evidence=evidence)
+    return _record(labelling, by=by, kind=kind, happened_on=happened_on, note=note, evidence=evidence, source=source)
 
 
 # --- starting a cycle -----------------------------------------------------------------------------
@@ -383,10 +395,10 @@ def labelling_record_plan_revision(*, by, labelling, happened_on, note="", evide
 
 
 @transaction.atomic
-def labelling_record_labelling_audit(*, by, labelling, happened_on, note="", evidence=None) -> Labelling:
-    """The external labelling audit, 1 to 3 months after the internal evaluation."""
+def labelling_record_labelling_audit(*, by, labelling, happened_on, note="", evidence=None, source=None) -> Labelling:
+    """The external labelling audit, 1 to 3 months after the internal evaluation. ``source``: the audit."""
     labelling = _open_step(
-        by=by, labelling=labelling, kind=Kind.LABELLING_AUDIT, happened_on=happened_on, evidence=evidence
+        by=by, labelling=labelling, kind=Kind.LABELLING_AUDIT, happened_on=happened_on, evidence=evidence, source=source
     )
     internal = labelling.internal_evaluation_on
     earliest = add_months(internal, INTERNAL_EVALUATION_MIN_MONTHS)
@@ -403,15 +415,26 @@ def labelling_record_labelling_audit(*, by, labelling, happened_on, note="", evi
         )
     labelling.labelling_audit_on = happened_on
     labelling.status = Status.LABELLING_AUDIT
-    return _record(labelling, by=by, kind=Kind.LABELLING_AUDIT, happened_on=happened_on, note=note, evidence=evidence)
+    return _record(
+        labelling,
+        by=by,
+        kind=Kind.LABELLING_AUDIT,
+        happened_on=happened_on,
+        note=note,
+        evidence=evidence,
+        source=source,
+    )
 
 
 @transaction.atomic
 def labelling_record_decision(
-    *, by, labelling, happened_on, decision, decision_body, renewal_due=None, note="", evidence=None
+    *, by, labelling, happened_on, decision, decision_body, renewal_due=None, note="", evidence=None, source=None
 ) -> Labelling:
-    """The body's decision after the labelling (or renewal) audit; favourable, the due dates are computed."""
-    labelling = _open_step(by=by, labelling=labelling, kind=Kind.DECISION, evidence=evidence, check_date=False)
+    """The body's decision after the labelling (or renewal) audit; favourable, the due dates are computed.
+    ``source``: the audit whose decision it is (one decision per audit)."""
+    labelling = _open_step(
+        by=by, labelling=labelling, kind=Kind.DECISION, evidence=evidence, check_date=False, source=source
+    )
     errors = {}
     if decision not in Labelling.Decision.values:
         errors["decision"] = "Choisissez la décision de l'organisme : favorable ou défavorable."
@@ -446,29 +469,111 @@ def labelling_record_decision(
     labelling.decision = decision
     labelling.decision_on = happened_on
     labelling.decision_body = decision_body.strip()
-    return _record(labelling, by=by, kind=Kind.DECISION, happened_on=happened_on, note=note, evidence=evidence)
+    return _record(
+        labelling, by=by, kind=Kind.DECISION, happened_on=happened_on, note=note, evidence=evidence, source=source
+    )
+
+
+# --- steps written by another record (an audit) ---------------------------------------------------------
+
+
+def steps_of(source):
+    """The steps ``source`` (an audit...) wrote in its cycle: one query (a join, not the content type cache)."""
+    return LabellingStep.objects.filter(
+        source_type__app_label=source._meta.app_label, source_type__model=source._meta.model_name, source_id=source.pk
+    ).order_by("happened_on", "created_at")
+
+
+def _refuse_recorded(source, kind):
+    if source is None:
+        return
+    step = steps_of(source).filter(kind=kind).first()
+    if step is not None:
+        raise ValidationError(
+            f"« {Kind(kind).label} » est déjà enregistré(e) sur le cycle pour cet audit "
+            f"(étape du {short_date(step.happened_on)}) : il ne s'enregistre qu'une fois."
+        )
+
+
+def _check_opinion(opinion, *, required):
+    if opinion in Labelling.Decision.values or (not opinion and not required):
+        return
+    raise ValidationError(
+        {"opinion": "Indiquez l'avis de l'organisme : favorable ou défavorable au maintien du label."}
+    )
 
 
 @transaction.atomic
-def labelling_record_follow_up_audit(*, by, labelling, happened_on, note="", evidence=None) -> Labelling:
-    """A follow-up audit of a granted label: the next one is due ``follow_up_months`` later."""
-    labelling = _open_step(
-        by=by, labelling=labelling, kind=Kind.FOLLOW_UP_AUDIT, happened_on=happened_on, evidence=evidence
-    )
+def labelling_record_follow_up_audit(
+    *, by, labelling, happened_on, note="", evidence=None, opinion="", source=None, held_until=None
+) -> Labelling:
+    """A follow-up audit of a granted label: the next one is due ``follow_up_months`` later (counted from the
+    label, whatever the ``opinion``: see the module's docstring).
+
+    With ``source`` (the audit, at its closure), the step links to it and is written once; the body's
+    ``opinion`` is then required. A follow-up step entered by hand from ``happened_on`` to ``held_until`` (the
+    audit's closure) is that audit: it is linked and given the opinion, not written twice (its due date moved
+    already). Entered by hand (no source), a follow-up audit that an audit's closure recorded on that date is
+    refused."""
+    labelling = _lock(by=by, labelling=labelling, kind=Kind.FOLLOW_UP_AUDIT, source=source)
+    check_evidence_file(evidence)
+    _check_opinion(opinion, required=source is not None)
+    follow_ups = labelling.steps.filter(kind=Kind.FOLLOW_UP_AUDIT)
+    if source is None:
+        recorded = follow_ups.filter(source_id__isnull=False, happened_on=happened_on).first()
+        if recorded is not None:
+            raise ValidationError(
+                {
+                    "happened_on": (
+                        f"L'audit de suivi du {short_date(happened_on)} est déjà enregistré sur le cycle : il l'a été "
+                        "à la clôture de l'audit (lien sur la frise du cycle). Il ne se saisit pas une seconde fois."
+                    )
+                }
+            )
+    else:
+        entered = (
+            follow_ups.filter(source_id__isnull=True, happened_on__range=(happened_on, held_until))
+            .order_by("happened_on", "created_at")
+            .first()
+            if held_until is not None
+            else None
+        )
+        if entered is not None:
+            entered.source = source
+            entered.opinion = opinion
+            entered.note = "\n".join(part for part in (entered.note, note) if part)
+            entered.save(update_fields=["source_type", "source_id", "opinion", "note", "updated_at"])
+            return labelling
+    _check_step_date(labelling, happened_on, STEP_DATE_LABELS[Kind.FOLLOW_UP_AUDIT])
     labelling.next_audit_due = next_follow_up_due(
         referential=labelling.referential,
         granted_on=labelling.granted_on,
         next_audit_due=labelling.next_audit_due,
         renewal_due=labelling.renewal_due,
     )
-    return _record(labelling, by=by, kind=Kind.FOLLOW_UP_AUDIT, happened_on=happened_on, note=note, evidence=evidence)
+    return _record(
+        labelling,
+        by=by,
+        kind=Kind.FOLLOW_UP_AUDIT,
+        happened_on=happened_on,
+        note=note,
+        evidence=evidence,
+        source=source,
+        opinion=opinion,
+    )
 
 
 @transaction.atomic
-def labelling_record_renewal_audit(*, by, labelling, happened_on, note="", evidence=None) -> Labelling:
-    """The renewal audit; the body's decision follows (``labelling_record_decision``)."""
+def labelling_record_renewal_audit(*, by, labelling, happened_on, note="", evidence=None, source=None) -> Labelling:
+    """The renewal audit; the body's decision follows (``labelling_record_decision``). ``source``: the audit."""
     return _status_step(
-        Kind.RENEWAL_AUDIT, by=by, labelling=labelling, happened_on=happened_on, note=note, evidence=evidence
+        Kind.RENEWAL_AUDIT,
+        by=by,
+        labelling=labelling,
+        happened_on=happened_on,
+        note=note,
+        evidence=evidence,
+        source=source,
     )
 
 

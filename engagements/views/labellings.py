@@ -127,7 +127,7 @@ def labelling_home(request):
 
 def labelling_timeline(request, prefecture_pk):
     prefecture = _visible_prefecture(request, prefecture_pk)
-    steps = LabellingStep.objects.select_related("recorded_by").order_by("happened_on", "created_at")
+    steps = LabellingStep.objects.select_related("recorded_by", "source_type").order_by("happened_on", "created_at")
     labellings = list(
         Labelling.objects.for_user(request.user)
         .filter(prefecture=prefecture)

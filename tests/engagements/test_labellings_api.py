@@ -52,6 +52,8 @@ def test_a_cycle_carries_the_fields_of_the_contract(as_role, world, granted):
             "note": "",
             "evidence": None,
             "recorded_by": None,
+            "audit": None,
+            "opinion": "",
         }
     ]
     assert body["abilities"] == {"update": False, "delete": False, "transition": True, "migrate": True}
