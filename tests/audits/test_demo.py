@@ -83,3 +83,27 @@ def test_val_de_marne_2013_has_its_4_recommendations_and_12_strengths(loaded):
     assert external.decision == "favourable"
     # loading the demo again changes nothing
     assert_no_new_rows(demo.load, Audit.objects, Finding.objects)
+
+
+def test_the_demo_follow_up_audit_moves_the_cycle_when_it_closes(loaded):
+    """The quality manager walks the demo's current follow-up audit (its visits ended today) to its closure: the
+    cycle records it once, linked to the audit, and its next follow-up is due one period later."""
+    from django.utils import timezone
+
+    from accounts.models import User
+    from audits.services import audits as services
+    from engagements.services import labellings as labelling_services
+
+    today = timezone.localdate()
+    audit = Audit.objects.get(prefecture__department_id="13", kind="follow_up", status="in_progress")
+    Audit.objects.filter(pk=audit.pk).update(end_on=today, report_due_on=today + datetime.timedelta(days=15))
+    cycle = audit.labelling
+    due_before = cycle.next_audit_due
+    quality = User.objects.get(username="qualite13")
+    for step in ("write", "deliver"):
+        services.audit_transition(by=quality, audit=audit, step=step, on=today)
+    services.audit_transition(by=quality, audit=audit, step="close", on=today, opinion="favourable")
+
+    cycle.refresh_from_db()
+    assert [step.kind for step in labelling_services.steps_of(audit)] == ["follow_up_audit"]
+    assert cycle.next_audit_due > due_before and not cycle.is_late
