@@ -145,6 +145,11 @@ def _lock(*, by, labelling, kind, source=None):
             "Pas de décision sans audit de labellisation : enregistrez d'abord la date de l'audit "
             f"(le cycle est à l'étape « {current} »)."
         )
+    elif kind == Kind.FOLLOW_UP_AUDIT and labelling.status == Status.RENEWAL:
+        message = (
+            "Le cycle est en renouvellement (son audit de renouvellement est enregistré) : il n'attend plus d'audit "
+            "de suivi, mais la décision de l'organisme."
+        )
     elif kind == Kind.FOLLOW_UP_AUDIT:
         message = f"Pas d'audit de suivi avant l'attribution du label : le cycle est à l'étape « {current} »."
     else:

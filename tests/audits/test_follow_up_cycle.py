@@ -182,7 +182,7 @@ def test_a_refusal_of_the_cycle_leaves_the_audit_unclosed_with_the_cycles_messag
     assert not labelling_services.steps_of(follow_up).exists()
 
 
-def test_a_cycle_that_is_not_labelled_refuses_the_follow_up(world, granted):
+def test_a_cycle_in_renewal_refuses_the_follow_up(world, granted):
     audit = _held(granted)
     granted.status = "renewal"
     granted.save()
@@ -190,9 +190,13 @@ def test_a_cycle_that_is_not_labelled_refuses_the_follow_up(world, granted):
     with pytest.raises(ValidationError) as error:
         _close(world, audit, opinion="favourable")
 
-    assert error.value.message_dict["step"][0].startswith(
-        "Le cycle de labellisation refuse l'audit de suivi du 20/06/2022 : Pas d'audit de suivi"
-    )
+    assert error.value.message_dict == {
+        "step": [
+            "Le cycle de labellisation refuse l'audit de suivi du 20/06/2022 : Le cycle est en renouvellement (son "
+            "audit de renouvellement est enregistré) : il n'attend plus d'audit de suivi, mais la décision de "
+            "l'organisme."
+        ]
+    }
     audit.refresh_from_db()
     assert audit.status == "delivered"
 
