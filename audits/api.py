@@ -28,7 +28,9 @@ from audits.serializers import (
     AuditTransitionSerializer,
     AuditWriteSerializer,
     FindingActionSerializer,
+    FindingAnalysisSerializer,
     FindingCloseSerializer,
+    FindingEffectivenessSerializer,
     FindingResponseSerializer,
     FindingSerializer,
     FindingWriteSerializer,
@@ -245,6 +247,37 @@ class FindingViewSet(_AuditContentMixin, viewsets.ModelViewSet):
         serializer = FindingCloseSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         finding_services.finding_close(by=request.user, finding=finding, **serializer.validated_data)
+        return self._read(finding.pk)
+
+    @extend_schema(request=FindingAnalysisSerializer, responses=FindingSerializer)
+    @route(detail=True, methods=["post"])
+    def analysis(self, request, pk=None):
+        """The cause analysis and the immediate correction of a non-conformity."""
+        finding = self.get_object()
+        prefecture = finding.audit.prefecture
+        if not (
+            access.can_manage_audits(request.user, prefecture)
+            or access.can_create_action_from_finding(request.user, finding)
+        ):
+            raise PermissionDenied(
+                "Seuls le responsable qualité de la préfecture et le référent du site analysent ses non-conformités."
+            )
+        serializer = FindingAnalysisSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        finding_services.finding_analyse(by=request.user, finding=finding, **serializer.validated_data)
+        return self._read(finding.pk)
+
+    @extend_schema(request=FindingEffectivenessSerializer, responses=FindingSerializer)
+    @route(detail=True, methods=["post"], parser_classes=[JSONParser, MultiPartParser, FormParser])
+    def effectiveness(self, request, pk=None):
+        """The effectiveness check at closure: effective, the non-conformity is lifted (``verified_in``); not
+        effective, it stays (or becomes again) open and needs new corrective actions."""
+        finding = self.get_object()
+        if not access.can_manage_audits(request.user, finding.audit.prefecture):
+            raise PermissionDenied("Seul le responsable qualité de la préfecture vérifie l'efficacité des actions.")
+        serializer = FindingEffectivenessSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        finding_services.finding_check_effectiveness(by=request.user, finding=finding, **serializer.validated_data)
         return self._read(finding.pk)
 
     @extend_schema(responses=ActionHistoryEntrySerializer(many=True))

@@ -2,6 +2,7 @@
 (its French messages are put back on the fields by the views)."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts import access
@@ -261,6 +262,130 @@ class CloseForm(QualiprefForm):
             "start_on"
         )
         self.fields["verified_in"].label_from_instance = lambda audit: audit.title
+
+
+def _why_field(number):
+    return forms.CharField(
+        label=f"Pourquoi ? ({number})",
+        required=False,
+        max_length=1000,
+        help_text="Pourquoi l’écart s’est-il produit ?" if number == 1 else "Et pourquoi la réponse précédente ?",
+    )
+
+
+class AnalysisForm(QualiprefForm):
+    """The cause analysis of a non-conformity (families of causes, up to five « pourquoi ? » or a free analysis)
+    and its immediate correction."""
+
+    cause_categories = forms.MultipleChoiceField(
+        label="Catégories de causes",
+        choices=Finding.CauseCategory.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Au moins une catégorie quand l’analyse est renseignée.",
+    )
+    why_1 = _why_field(1)
+    why_2 = _why_field(2)
+    why_3 = _why_field(3)
+    why_4 = _why_field(4)
+    why_5 = _why_field(5)
+    cause_analysis = forms.CharField(
+        label="Analyse libre",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="À la place des « pourquoi ? » ou en complément.",
+    )
+    correction = forms.CharField(
+        label="Correction immédiate",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Ce qui a été fait tout de suite pour contenir l’écart, distinct des actions correctives.",
+    )
+    corrected_on = forms.DateField(label="Date de la correction", widget=date_input(), required=False)
+
+    WHY_FIELDS = tuple(f"why_{number}" for number in range(1, Finding.WHYS_MAX + 1))
+
+    def __init__(self, *args, finding=None, **kwargs):
+        if finding is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "cause_categories": finding.cause_categories,
+                    "cause_analysis": finding.cause_analysis,
+                    "correction": finding.correction,
+                    "corrected_on": finding.corrected_on,
+                    **dict(zip(self.WHY_FIELDS, finding.cause_whys or [], strict=False)),
+                },
+            )
+        super().__init__(*args, **kwargs)
+
+    def save_with(self, service):
+        """Call ``service(**fields)``; the service speaks of the « pourquoi ? » as one list: its error goes on the
+        first one."""
+        try:
+            return service(**self.service_fields())
+        except ValidationError as error:
+            if hasattr(error, "error_dict") and "cause_whys" in error.error_dict:
+                error.error_dict[self.WHY_FIELDS[0]] = error.error_dict.pop("cause_whys")
+            raise
+
+    def service_fields(self):
+        data = self.cleaned_data
+        return {
+            "cause_categories": data["cause_categories"],
+            "cause_whys": [data[name] for name in self.WHY_FIELDS],
+            "cause_analysis": data["cause_analysis"],
+            "correction": data["correction"],
+            "corrected_on": data["corrected_on"],
+        }
+
+
+class EffectivenessForm(QualiprefForm):
+    """The effectiveness check of a non-conformity's actions, at its closure: effective, it is lifted (the later
+    audit that verified them); not effective, it stays open (or is reopened) and needs new actions."""
+
+    effective = forms.TypedChoiceField(
+        label="Les actions correctives sont-elles efficaces ?",
+        choices=[("oui", "Oui : lever la non-conformité"), ("non", "Non : de nouvelles actions sont nécessaires")],
+        coerce=lambda value: value == "oui",
+        widget=forms.RadioSelect,
+    )
+    checked_on = forms.DateField(label="Date de la vérification", widget=date_input())
+    verified_in = forms.ModelChoiceField(
+        label="Audit qui a vérifié l’efficacité des actions",
+        queryset=Audit.objects.none(),
+        required=False,
+        empty_label="— Aucun —",
+        help_text="Obligatoire pour lever la non-conformité.",
+    )
+    evidence = forms.FileField(
+        label="Document de preuve", required=False, help_text=f"Facultatif. Formats acceptés : {uploads.DOCUMENT_HELP}"
+    )
+    evidence_text = forms.CharField(
+        label="Éléments de preuve",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Ce qui a été constaté, si aucun document n’est joint.",
+    )
+    comment = forms.CharField(
+        label="Commentaire",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Obligatoire si les actions ne sont pas efficaces.",
+    )
+    note = forms.CharField(label="Constat de levée", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, audits, finding, **kwargs):
+        kwargs.setdefault("initial", {"checked_on": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+        self.fields["verified_in"].queryset = Audit.objects.filter(pk__in=[audit.pk for audit in audits]).order_by(
+            "start_on"
+        )
+        self.fields["verified_in"].label_from_instance = lambda audit: audit.title
+        self.fields["evidence"].widget.attrs["accept"] = uploads.DOCUMENT_ACCEPT
+        if finding.is_closed:  # a later check of a lifted non-conformity: not effective, it reopens
+            del self.fields["verified_in"]
+            del self.fields["note"]
 
 
 class PublishForm(QualiprefForm):

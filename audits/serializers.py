@@ -171,6 +171,17 @@ class AuditReportSerializer(serializers.ModelSerializer):
 class FindingSerializer(serializers.ModelSerializer):
     engagement_code = serializers.CharField(source="engagement.code", read_only=True, allow_null=True, default=None)
     actions = serializers.SerializerMethodField(help_text="Identifiants des actions correctives du plan d'action.")
+    cause_categories = serializers.ListField(
+        child=serializers.ChoiceField(choices=Finding.CauseCategory.choices),
+        read_only=True,
+        help_text="Catégories de causes d'une non-conformité.",
+    )
+    cause_whys = serializers.ListField(
+        child=serializers.CharField(), read_only=True, help_text="Les « pourquoi ? » successifs (au plus cinq)."
+    )
+    effectiveness_evidence = serializers.SerializerMethodField(
+        help_text="Lien de téléchargement du document de preuve de l'efficacité (session)."
+    )
     abilities = AbilitiesField(access.abilities)
 
     class Meta:
@@ -190,6 +201,19 @@ class FindingSerializer(serializers.ModelSerializer):
             "closed_on",
             "verified_in",
             "actions",
+            "cause_categories",
+            "cause_whys",
+            "cause_analysis",
+            "analysed_on",
+            "analysed_by",
+            "correction",
+            "corrected_on",
+            "effective",
+            "effectiveness_checked_on",
+            "effectiveness_checked_by",
+            "effectiveness_evidence",
+            "effectiveness_evidence_text",
+            "effectiveness_comment",
             "created_at",
             "updated_at",
             "abilities",
@@ -198,6 +222,12 @@ class FindingSerializer(serializers.ModelSerializer):
 
     def get_actions(self, finding) -> list[int]:
         return [link.action_id for link in finding.action_links.all()]
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_effectiveness_evidence(self, finding):
+        if not finding.effectiveness_evidence:
+            return None
+        return _absolute(self, reverse("finding_effectiveness_evidence", kwargs={"pk": finding.pk}))
 
 
 class FindingWriteSerializer(serializers.ModelSerializer):
@@ -251,6 +281,50 @@ class FindingActionSerializer(serializers.Serializer):
 class FindingCloseSerializer(serializers.Serializer):
     verified_in = serializers.PrimaryKeyRelatedField(
         queryset=Audit.objects.none(), help_text="L'audit ultérieur qui a vérifié l'efficacité des actions."
+    )
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = _user(self)
+        if user is not None:
+            self.fields["verified_in"].queryset = Audit.objects.for_user(user)
+
+
+class FindingAnalysisSerializer(serializers.Serializer):
+    """The cause analysis and the immediate correction of a non-conformity (what is not sent is emptied)."""
+
+    cause_categories = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        default=list,
+        help_text="Parmi personnel, methods, equipment, environment, communication ; au moins une avec l'analyse.",
+    )
+    cause_whys = serializers.ListField(
+        child=serializers.CharField(allow_blank=True),
+        required=False,
+        default=list,
+        help_text="Les réponses aux « pourquoi ? » successifs, au plus cinq.",
+    )
+    cause_analysis = serializers.CharField(required=False, allow_blank=True, default="")
+    correction = serializers.CharField(required=False, allow_blank=True, default="")
+    corrected_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class FindingEffectivenessSerializer(serializers.Serializer):
+    """The effectiveness check at closure (JSON, or multipart with ``evidence``, a document)."""
+
+    effective = serializers.BooleanField(help_text="true : la non-conformité est levée ; false : elle reste ouverte.")
+    checked_on = serializers.DateField()
+    evidence = serializers.FileField(required=False, allow_null=True, default=None)
+    evidence_text = serializers.CharField(required=False, allow_blank=True, default="")
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    verified_in = serializers.PrimaryKeyRelatedField(
+        queryset=Audit.objects.none(),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="L'audit ultérieur qui a vérifié l'efficacité (obligatoire pour lever).",
     )
     note = serializers.CharField(required=False, allow_blank=True, default="")
 

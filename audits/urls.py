@@ -30,6 +30,8 @@ urlpatterns = [
     page("constats/<int:pk>/supprimer/", findings.finding_delete),
     page("constats/<int:pk>/reponse/", findings.finding_respond),
     page("constats/<int:pk>/action/", findings.finding_action_create),
+    page("constats/<int:pk>/analyse/", findings.finding_analysis),
     page("constats/<int:pk>/levee/", findings.finding_close),
+    page("constats/<int:pk>/levee/preuve/", findings.finding_effectiveness_evidence),
     page("constats/<int:pk>/bonne-pratique/", findings.finding_publish),
 ]

@@ -126,6 +126,22 @@ def can_create_action_from_finding(user, finding):
     return can_create_action(user, finding.audit.prefecture, finding.site)
 
 
+def can_analyse_finding(user, finding):
+    """The cause analysis and the immediate correction of a non-conformity, once the report is delivered (as the
+    argued response): the prefecture's quality manager (and national administrators), the referent of its site."""
+    audit = finding.audit
+    return (
+        finding.is_nonconformity
+        and audit.status in audit.RESPONSE_STATUSES
+        and (can_manage_audits(user, audit.prefecture) or can_create_action_from_finding(user, finding))
+    )
+
+
+def can_check_effectiveness(user, finding):
+    """The effectiveness check of a non-conformity's actions, at its closure (it may reopen it): who lifts it."""
+    return finding.is_nonconformity and can_manage_audits(user, finding.audit.prefecture)
+
+
 def can_publish_good_practices(user):
     """The library of good practices is fed by national administrators, from the strengths of the audits."""
     return is_national_admin(user)
@@ -176,6 +192,8 @@ def _finding_abilities(user, finding):
         "respond": finding.is_answerable and can_respond_to_audit(user, audit),
         "create_action": can_create_action_from_finding(user, finding),
         "close": finding.is_nonconformity and not finding.is_closed and can_manage_audits(user, audit.prefecture),
+        "analyse": can_analyse_finding(user, finding),
+        "check_effectiveness": can_check_effectiveness(user, finding),
         "publish": finding.category == finding.Category.STRENGTH and can_publish_good_practices(user),
     }
 

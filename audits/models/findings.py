@@ -39,7 +39,17 @@ class Finding(TimeStampedModel):
         MINOR_NONCONFORMITY = "minor_nonconformity", "Non-conformité mineure"
         MAJOR_NONCONFORMITY = "major_nonconformity", "Non-conformité majeure"
 
+    class CauseCategory(models.TextChoices):
+        """The families of causes of a non-conformity (the « 5 M » of the cause analysis)."""
+
+        PERSONNEL = "personnel", "Personnel"
+        METHODS = "methods", "Méthodes"
+        EQUIPMENT = "equipment", "Matériel"
+        ENVIRONMENT = "environment", "Milieu"
+        COMMUNICATION = "communication", "Communication"
+
     NONCONFORMITIES = (Category.MINOR_NONCONFORMITY, Category.MAJOR_NONCONFORMITY)
+    WHYS_MAX = 5  # « 5 pourquoi »
     # « réponse argumentée » of the prefecture: to non-conformities and sensitive points.
     ANSWERABLE = (Category.SENSITIVE_POINT, Category.MINOR_NONCONFORMITY, Category.MAJOR_NONCONFORMITY)
     # Plural labels of the counts (« 20 points forts, 3 pistes de progrès... »).
@@ -72,6 +82,25 @@ class Finding(TimeStampedModel):
     closed_by = acting_user("levée par")
     verified_in = optional_fk(Audit, related_name="verified_findings", verbose_name="efficacité vérifiée lors de")
     closure_note = models.TextField("constat de levée", blank=True)
+    # Cause analysis of a non-conformity: its families of causes (``CauseCategory`` values) and the « 5 pourquoi »
+    # (up to five answers, each the cause of the previous one) or a free analysis.
+    cause_categories = models.JSONField("catégories de causes", default=list, blank=True)
+    cause_whys = models.JSONField("5 pourquoi", default=list, blank=True)
+    cause_analysis = models.TextField("analyse des causes", blank=True)
+    analysed_on = models.DateField("analyse du", null=True, blank=True)
+    analysed_by = acting_user("analyse de")
+    # The immediate correction (what was done at once to contain the gap), distinct from the corrective actions.
+    correction = models.TextField("correction immédiate", blank=True)
+    corrected_on = models.DateField("corrigé le", null=True, blank=True)
+    # The last effectiveness check of the corrective actions (at closure): not effective, the non-conformity stays
+    # (or becomes again) open and needs new actions.
+    effective = models.BooleanField("actions efficaces", null=True, blank=True)
+    effectiveness_checked_on = models.DateField("efficacité vérifiée le", null=True, blank=True)
+    effectiveness_checked_by = acting_user("efficacité vérifiée par")
+    effectiveness_evidence = models.FileField("preuve de l'efficacité", upload_to="audits/findings/%Y/", blank=True)
+    effectiveness_evidence_name = models.CharField("nom du fichier de preuve", max_length=200, blank=True)
+    effectiveness_evidence_text = models.TextField("éléments de preuve", blank=True)
+    effectiveness_comment = models.TextField("commentaire de la vérification", blank=True)
     actions = models.ManyToManyField(
         Action, through="FindingAction", related_name="findings", blank=True, verbose_name="actions correctives"
     )
@@ -107,6 +136,14 @@ class Finding(TimeStampedModel):
                 condition=Q(verified_in__isnull=True) | ~Q(verified_in=models.F("audit")),
                 name="finding_verified_by_another_audit",
             ),
+            models.CheckConstraint(
+                condition=Q(effective__isnull=True) | Q(effectiveness_checked_on__isnull=False),
+                name="finding_effectiveness_has_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(effective__isnull=True) | Q(category__in=["minor_nonconformity", "major_nonconformity"]),
+                name="finding_effectiveness_only_nonconformity",
+            ),
         ]
 
     def __str__(self):
@@ -116,6 +153,16 @@ class Finding(TimeStampedModel):
     is_nonconformity = value_in("category", NONCONFORMITIES)
     is_answerable = value_in("category", ANSWERABLE)
     is_closed = value_set("closed_on")
+    is_analysed = value_set("analysed_on")
+
+    def cause_category_labels(self):
+        labels = dict(self.CauseCategory.choices)
+        return [labels[value] for value in self.CauseCategory.values if value in (self.cause_categories or [])]
+
+    @property
+    def found_ineffective(self):
+        """The last effectiveness check found the actions not effective: new actions are needed."""
+        return self.effective is False
 
 
 class FindingAction(TimeStampedModel):

@@ -13,11 +13,21 @@
   2. a later audit of the prefecture, held after the actions were done, verified their effectiveness.
   Closing records that audit (``verified_in``); the done actions become « vérifiée efficace » through the action
   service when the actor may verify them (the prefecture's quality manager).
+- The cause analysis of a non-conformity (families of causes among the « 5 M » — personnel, méthodes, matériel,
+  milieu, communication — and up to five « pourquoi ? » or a free analysis) and its immediate correction (what was
+  done at once, distinct from the corrective actions) are recorded by who may create its actions (the quality
+  manager, the referent of its site) and national administrators, once the report is delivered.
+- At closure the quality manager records the effectiveness check (when, evidence, effective or not):
+  effective, the closure proceeds by the rule above; not effective, the non-conformity stays — or becomes again —
+  open, its done actions are set aside (« vérifiée inefficace » when the actor may verify them) and it needs new
+  corrective actions before it can be lifted.
 - National administrators publish strengths in the library of good practices.
 """
 
 import datetime
+import uuid
 from dataclasses import dataclass, field
+from pathlib import PurePath
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -28,13 +38,16 @@ from audits.models import Audit, Finding, FindingAction, GoodPractice
 from audits.services.grid import _require_filler
 from engagements.models import Action
 from engagements.services import actions as action_services
+from qualipref.lib import uploads
 from qualipref.lib.dates import short_date
-from qualipref.lib.history import FieldHistory
+from qualipref.lib.history import EMPTY, FieldHistory
 from qualipref.lib.models import refuse_other_fields, save_with_history
 
 Category = Finding.Category
 TEXT_MAX_LENGTH = 10_000
 RESPONSE_MAX_LENGTH = 20_000
+WHY_MAX_LENGTH = 1_000
+CauseCategory = Finding.CauseCategory
 EDITABLE_FIELDS = frozenset({"category", "site", "module", "engagement", "text"})
 
 
@@ -257,6 +270,8 @@ class ClosureCheck:
     done: list = field(default_factory=list)
     audits: list = field(default_factory=list)  # later audits that may verify them
 
+    ineffective: list = field(default_factory=list)  # set aside by an effectiveness check that found them wanting
+
     @property
     def has_actions(self):
         return bool(self.actions)
@@ -293,7 +308,12 @@ class ClosureCheck:
         if self.finding.is_closed:
             return []
         reasons = []
-        if not self.has_actions:
+        if not self.has_actions and self.finding.found_ineffective:
+            reasons.append(
+                "Les actions n'ont pas été jugées efficaces le "
+                f"{short_date(self.finding.effectiveness_checked_on)} : créez de nouvelles actions correctives."
+            )
+        elif not self.has_actions:
             reasons.append("Aucune action corrective n'est rattachée à la non-conformité.")
         elif not self.all_done:
             reasons.append(f"{len(self.actions) - len(self.done)} action(s) corrective(s) pas encore réalisée(s).")
@@ -324,23 +344,47 @@ def closure_check(finding, *, actions=None, audits=None):
     if audits is None:
         audits = later_audits(finding) if finding.is_nonconformity and not finding.is_closed else []
     kept = [action for action in actions if action.status != Action.Status.ABANDONED]
+    ineffective = [action for action in kept if _found_ineffective(finding, action)]
+    kept = [action for action in kept if action not in ineffective]
     return ClosureCheck(
         finding=finding,
         actions=kept,
         done=[action for action in kept if action.status in DONE],
         audits=audits,
+        ineffective=ineffective,
     )
+
+
+def _found_ineffective(finding, action):
+    """An action verified not effective, or done by the time an effectiveness check found the actions wanting."""
+    if action.effectiveness == Action.Effectiveness.NOT_EFFECTIVE:
+        return True
+    return (
+        finding.found_ineffective
+        and action.status in DONE
+        and action.completed_on is not None
+        and action.completed_on <= finding.effectiveness_checked_on
+    )
+
+
+def _locked(finding):
+    return Finding.objects.select_for_update().select_related("audit__prefecture").get(pk=finding.pk)
 
 
 @transaction.atomic
 def finding_close(*, by, finding, verified_in, note="") -> Finding:
     """Lift a non-conformity: see the closure rule in the module's docstring."""
-    finding = Finding.objects.select_for_update().select_related("audit__prefecture").get(pk=finding.pk)
+    finding = _locked(finding)
     if not access.can_manage_audits(by, finding.audit.prefecture):
         raise PermissionDenied("Seul le responsable qualité de la préfecture lève les non-conformités de ses audits.")
+    return _close(by=by, finding=finding, verified_in=verified_in, note=note)
+
+
+def _close(*, by, finding, verified_in, note, reason="Non-conformité levée", check=None, **values):
+    """The closure rule, then the closure (with ``values``: the effectiveness check that goes with it)."""
     if finding.is_closed:
         raise ValidationError(f"Cette non-conformité est déjà levée (le {short_date(finding.closed_on)}).")
-    check = closure_check(finding)
+    check = check or closure_check(finding)
     if verified_in is None:
         raise ValidationError({"verified_in": "Indiquez l'audit ultérieur qui a vérifié l'efficacité des actions."})
     if verified_in.pk not in {audit.pk for audit in check.audits}:
@@ -362,12 +406,230 @@ def finding_close(*, by, finding, verified_in, note="") -> Finding:
     return save_with_history(
         finding,
         by=by,
-        reason="Non-conformité levée",
+        reason=reason,
         closed_on=timezone.localdate(),
         closed_by=by,
         verified_in=verified_in,
         closure_note=(note or "").strip(),
+        **values,
     )
+
+
+# --- cause analysis and immediate correction --------------------------------------------------------
+
+
+def _check_day(day, *, field, label, not_before, not_before_label, errors):
+    """A date typed by the user: valid, not in the future, not before ``not_before``."""
+    if not isinstance(day, datetime.date):
+        errors[field] = f"Indiquez la date {label} (JJ/MM/AAAA)."
+    elif day > timezone.localdate():
+        errors[field] = f"La date {label} ne peut pas être dans le futur."
+    elif not_before is not None and day < not_before:
+        errors[field] = f"La date {label} ne peut pas précéder {not_before_label} ({short_date(not_before)})."
+
+
+def _clean_text(value, *, field, label, errors, max_length=TEXT_MAX_LENGTH):
+    value = (value or "").strip()
+    if len(value) > max_length:
+        errors[field] = f"{label} dépasse {max_length} caractères."
+    return value
+
+
+def _clean_categories(values, errors):
+    values = list(values or [])
+    unknown = [value for value in values if value not in CauseCategory.values]
+    if unknown:
+        errors["cause_categories"] = (
+            f"Catégorie de causes inconnue ({', '.join(map(str, unknown))}) : choisissez parmi "
+            f"{', '.join(CauseCategory.labels)}."
+        )
+    elif not values:
+        errors["cause_categories"] = "Cochez au moins une catégorie de causes."
+    return [value for value in CauseCategory.values if value in values]  # in their order, without duplicates
+
+
+def _clean_whys(values, errors):
+    whys = [(value or "").strip() for value in (values or [])]
+    whys = [why for why in whys if why]
+    if len(whys) > Finding.WHYS_MAX:
+        errors["cause_whys"] = f"Au plus {Finding.WHYS_MAX} « pourquoi ? »."
+    elif any(len(why) > WHY_MAX_LENGTH for why in whys):
+        errors["cause_whys"] = f"Une réponse à « pourquoi ? » dépasse {WHY_MAX_LENGTH} caractères."
+    return whys
+
+
+@transaction.atomic
+def finding_analyse(
+    *, by, finding, cause_categories=(), cause_whys=(), cause_analysis="", correction="", corrected_on=None
+) -> Finding:
+    """Record (or change) the cause analysis of a non-conformity and its immediate correction. The analysis — its
+    families of causes (at least one) and its « pourquoi ? » or free analysis — and the correction — its text and
+    date — may come one without the other; what is not given is emptied."""
+    finding = _locked(finding)
+    audit = finding.audit
+    if not (access.can_manage_audits(by, audit.prefecture) or access.can_create_action_from_finding(by, finding)):
+        raise PermissionDenied(
+            "Seuls le responsable qualité de la préfecture et le référent du site analysent ses non-conformités."
+        )
+    if not finding.is_nonconformity:
+        raise ValidationError({"cause_categories": "Seules les non-conformités appellent une analyse des causes."})
+    if audit.status not in Audit.RESPONSE_STATUSES:
+        raise ValidationError(
+            {"cause_categories": f"L'analyse suit la remise du rapport : l'audit est « {audit.get_status_display()} »."}
+        )
+    errors = {}
+    whys = _clean_whys(cause_whys, errors)
+    analysis = _clean_text(cause_analysis, field="cause_analysis", label="L'analyse", errors=errors)
+    correction = _clean_text(correction, field="correction", label="La correction", errors=errors)
+    analysed = bool(cause_categories or whys or analysis)
+    categories = _clean_categories(cause_categories, errors) if analysed else []
+    if analysed and not whys and not analysis and "cause_whys" not in errors:
+        errors["cause_analysis"] = "Répondez aux « pourquoi ? » ou rédigez une analyse libre des causes."
+    if not analysed and not correction and corrected_on is None:
+        errors["cause_categories"] = "Renseignez l'analyse des causes ou la correction immédiate."
+    if correction or corrected_on is not None:
+        if not correction:
+            errors.setdefault("correction", "Décrivez la correction immédiate.")
+        _check_day(
+            corrected_on,
+            field="corrected_on",
+            label="de la correction",
+            not_before=audit.start_on,
+            not_before_label="le début de l'audit",
+            errors=errors,
+        )
+    _raise(errors)
+    changed_analysis = (categories, whys, analysis) != (
+        finding.cause_categories,
+        finding.cause_whys,
+        finding.cause_analysis,
+    )
+    values = {
+        "cause_categories": categories,
+        "cause_whys": whys,
+        "cause_analysis": analysis,
+        "correction": correction,
+        "corrected_on": corrected_on if correction else None,
+    }
+    if not analysed:
+        values.update(analysed_on=None, analysed_by=None)
+    elif changed_analysis or finding.analysed_on is None:
+        values.update(analysed_on=timezone.localdate(), analysed_by=by)
+    return save_with_history(finding, by=by, reason="Analyse des causes et correction immédiate", **values)
+
+
+# --- effectiveness check at closure -----------------------------------------------------------------
+
+
+def _store_evidence(finding, evidence, kind):
+    old_file = finding.effectiveness_evidence.name if finding.effectiveness_evidence else None
+    extension = uploads.DOCUMENT_TYPES[kind][2][0]
+    finding.effectiveness_evidence_name = PurePath(evidence.name or "").name[-200:]
+    finding.effectiveness_evidence.save(f"{uuid.uuid4().hex}{extension}", evidence, save=False)
+    if old_file:
+        storage = finding.effectiveness_evidence.storage
+        transaction.on_commit(lambda: storage.delete(old_file))
+
+
+@transaction.atomic
+def finding_check_effectiveness(
+    *, by, finding, effective, checked_on, evidence=None, evidence_text="", comment="", verified_in=None, note=""
+) -> Finding:
+    """Record the effectiveness check of a non-conformity's corrective actions (who: ``by``, when, the evidence —
+    a document or a text —, effective or not, a comment).
+
+    - Effective and the non-conformity open: it is lifted by the closure rule (``verified_in``: the later audit
+      that verified the actions; ``note``: the closure note); already lifted: the check is recorded.
+    - Not effective: the done actions are set aside (« vérifiée inefficace » when ``by`` may verify them) and the
+      non-conformity stays open — or is reopened when it was lifted —: new corrective actions are needed."""
+    finding = _locked(finding)
+    audit = finding.audit
+    if not access.can_manage_audits(by, audit.prefecture):
+        raise PermissionDenied(
+            "Seul le responsable qualité de la préfecture vérifie l'efficacité des actions de ses non-conformités."
+        )
+    if not finding.is_nonconformity:
+        raise ValidationError({"effective": "Seules les non-conformités font l'objet d'une vérification d'efficacité."})
+    errors = {}
+    if not isinstance(effective, bool):
+        errors["effective"] = "Indiquez si les actions correctives sont efficaces."
+    check = closure_check(finding)
+    _check_day(
+        checked_on,
+        field="checked_on",
+        label="de la vérification",
+        not_before=audit.end_on,
+        not_before_label="l'audit qui a relevé la non-conformité",
+        errors=errors,
+    )
+    if "checked_on" not in errors and check.last_done_on and checked_on < check.last_done_on:
+        errors["checked_on"] = (
+            "La date de la vérification ne peut pas précéder la réalisation des actions "
+            f"({short_date(check.last_done_on)})."
+        )
+    evidence_text = _clean_text(evidence_text, field="evidence_text", label="La preuve", errors=errors)
+    comment = _clean_text(comment, field="comment", label="Le commentaire", errors=errors)
+    kind = None
+    if evidence:
+        try:
+            kind = uploads.check_document(evidence, field="evidence")
+        except ValidationError as error:
+            errors.update(error.message_dict)
+    elif not evidence_text and not finding.effectiveness_evidence:
+        errors["evidence_text"] = "Joignez un document de preuve ou décrivez les éléments de preuve."
+    if effective is False and not comment:
+        errors["comment"] = "Expliquez en quoi les actions ne sont pas efficaces."
+    if effective is False and not finding.is_closed and not check.done:
+        errors["effective"] = (
+            "Aucune action corrective n'est réalisée : l'efficacité se vérifie une fois les actions réalisées."
+        )
+    _raise(errors)
+    if kind is not None:
+        _store_evidence(finding, evidence, kind)
+    try:
+        return _record_check(
+            by=by,
+            finding=finding,
+            check=check,
+            verified_in=verified_in,
+            note=note,
+            effective=effective,
+            effectiveness_checked_on=checked_on,
+            effectiveness_checked_by=by,
+            effectiveness_evidence_text=evidence_text,
+            effectiveness_comment=comment,
+        )
+    except ValidationError:
+        if kind is not None:  # the closure refused: the new document goes
+            finding.effectiveness_evidence.storage.delete(finding.effectiveness_evidence.name)
+        raise
+
+
+def _record_check(*, by, finding, check, verified_in, note, **values):
+    effective = values["effective"]
+    if effective:
+        if finding.is_closed:
+            return save_with_history(finding, by=by, reason="Efficacité des actions vérifiée", **values)
+        return _close(
+            by=by,
+            finding=finding,
+            verified_in=verified_in,
+            note=note,
+            check=check,
+            reason="Efficacité vérifiée : non-conformité levée",
+            **values,
+        )
+    for action in check.done:
+        if action.status == Action.Status.DONE and access.can_verify_action(by, action):
+            action_services.action_update(
+                by=by, action=action, status=Action.Status.VERIFIED, effectiveness=Action.Effectiveness.NOT_EFFECTIVE
+            )
+    if finding.is_closed:
+        values.update(closed_on=None, closed_by=None, verified_in=None, closure_note="")
+        reason = "Actions inefficaces : non-conformité rouverte"
+    else:
+        reason = "Actions inefficaces : de nouvelles actions sont nécessaires"
+    return save_with_history(finding, by=by, reason=reason, **values)
 
 
 # --- good practices -------------------------------------------------------------------------------
@@ -410,8 +672,30 @@ def good_practice_withdraw(*, by, practice) -> None:
 
 # --- history ----------------------------------------------------------------------------------------
 
+
 # The audit and the actors are shown elsewhere on the finding's page.
-FINDING_HISTORY = FieldHistory(hidden=frozenset({"audit", "created_by", "responded_by", "closed_by"}))
+def _labels(choices):
+    labels = dict(choices)
+    return lambda values: ", ".join(labels.get(value, value) for value in values) or EMPTY
+
+
+FINDING_HISTORY = FieldHistory(
+    hidden=frozenset(
+        {
+            "audit",
+            "created_by",
+            "responded_by",
+            "closed_by",
+            "analysed_by",
+            "effectiveness_checked_by",
+            "effectiveness_evidence",
+        }
+    ),
+    formatters={
+        "cause_categories": _labels(CauseCategory.choices),
+        "cause_whys": lambda whys: " / ".join(whys) or EMPTY,
+    },
+)
 
 
 def finding_history(finding):

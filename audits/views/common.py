@@ -50,7 +50,15 @@ def fillable_audit(request, pk):
 def visible_finding(request, pk):
     finding = get_object_or_404(
         Finding.objects.for_user(request.user).select_related(
-            "site", "engagement", "module", "responded_by", "closed_by", "verified_in", "created_by"
+            "site",
+            "engagement",
+            "module",
+            "responded_by",
+            "closed_by",
+            "verified_in",
+            "created_by",
+            "analysed_by",
+            "effectiveness_checked_by",
         ),
         pk=pk,
     )

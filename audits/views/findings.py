@@ -1,20 +1,23 @@
 """Finding pages: creation and edit (auditors in their window, the quality manager), a finding's page (the
 prefecture's response, its corrective actions, the closure rule of a non-conformity, its history), « Créer
-l'action », the closure of a non-conformity and the publication of a strength as a good practice."""
+l'action », the cause analysis and immediate correction of a non-conformity, its closure with the effectiveness check
+(not effective: it stays or becomes again open, new actions are asked for) and the publication of a strength as a
+good practice."""
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import access
-from audits.forms import CloseForm, FindingActionForm, FindingForm, PublishForm, ResponseForm
+from audits.forms import AnalysisForm, EffectivenessForm, FindingActionForm, FindingForm, PublishForm, ResponseForm
 from audits.models import GoodPractice
 from audits.services import findings as services
 from audits.views.common import audit_crumb, fillable_audit, list_crumb, visible_finding
 from engagements.models import Action
-from qualipref.views import breadcrumb, flash_outcome, redirect_if_saved
+from qualipref.views import breadcrumb, file_response, flash_outcome, redirect_if_saved
 
 
 def _finding_crumb(finding):
@@ -149,9 +152,10 @@ def finding_detail(request, pk):
             "actions": actions,
             "visible_actions": visible_actions,
             "closure": closure,
-            "close_form": CloseForm(audits=closure.verifying_audits)
-            if closure and closure.can_close and abilities["close"]
+            "close_form": EffectivenessForm(audits=closure.verifying_audits, finding=finding)
+            if closure and closure.all_done and abilities["close"]
             else None,
+            "analysis_form": AnalysisForm(finding=finding) if abilities["analyse"] else None,
             "response_form": ResponseForm(
                 initial={"response": finding.response, "response_due_on": finding.response_due_on}
             )
@@ -167,7 +171,7 @@ def finding_detail(request, pk):
     )
 
 
-def _finding_form(request, finding, form, *, title, crumb, submit_label, lead, **context):
+def _finding_form(request, finding, form, *, title, crumb, submit_label, lead, multipart=False, **context):
     """A form page about one finding (audits/finding_simple_form.html): its title, lead and button; ``crumb`` ends
     the breadcrumb (audits, the audit, the finding)."""
     audit = finding.audit
@@ -181,6 +185,7 @@ def _finding_form(request, finding, form, *, title, crumb, submit_label, lead, *
             "form": form,
             "submit_label": submit_label,
             "lead": lead,
+            "multipart": multipart,
             "breadcrumb_data": breadcrumb(crumb, list_crumb(), audit_crumb(audit), _finding_crumb(finding)),
             **context,
         },
@@ -248,31 +253,85 @@ def finding_action_create(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
-def finding_close(request, pk):
+def finding_analysis(request, pk):
+    """« Analyse des causes » and « Correction immédiate » of a non-conformity."""
     finding = visible_finding(request, pk)
-    audit = finding.audit
-    if not access.can_manage_audits(request.user, audit.prefecture):
-        raise PermissionDenied("Seul le responsable qualité de la préfecture lève les non-conformités de ses audits.")
-    closure = services.closure_check(finding)
-    form = CloseForm(request.POST or None, audits=closure.audits)
+    if not access.can_analyse_finding(request.user, finding):
+        raise PermissionDenied(
+            "Seuls le responsable qualité de la préfecture et le référent du site analysent ses non-conformités, "
+            "une fois le rapport remis."
+        )
+    form = AnalysisForm(request.POST or None, finding=finding)
     response = redirect_if_saved(
         request,
         form,
-        lambda: services.finding_close(by=request.user, finding=finding, **form.cleaned_data),
-        "La non-conformité est levée.",
-        _detail_url(finding),
+        lambda: form.save_with(lambda **fields: services.finding_analyse(by=request.user, finding=finding, **fields)),
+        "L’analyse des causes et la correction immédiate sont enregistrées.",
+        _detail_url(finding, "#analyse"),
     )
     return response or _finding_form(
         request,
         finding,
         form,
-        title="Lever la non-conformité",
-        closure=closure,
-        submit_label="Lever la non-conformité",
-        lead="Une non-conformité se lève quand toutes ses actions correctives sont réalisées et qu’un audit "
-        "ultérieur en a vérifié l’efficacité.",
-        crumb="Levée",
+        title="Analyse des causes",
+        submit_label="Enregistrer l’analyse",
+        lead="Les causes de la non-conformité par catégorie, les « pourquoi ? » successifs (jusqu’à cinq) ou une "
+        "analyse libre, et la correction immédiate apportée.",
+        crumb="Analyse des causes",
     )
+
+
+def _closed_message(finding):
+    if finding.is_closed:
+        return "L’efficacité des actions est vérifiée : la non-conformité est levée."
+    return (
+        "Les actions correctives ne sont pas jugées efficaces : la non-conformité reste ouverte. "
+        "Créez de nouvelles actions correctives."
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def finding_close(request, pk):
+    """The closure of a non-conformity with the effectiveness check of its actions (« Vérification de
+    l'efficacité »); a lifted one may be checked again, and reopens when its actions are found not effective."""
+    finding = visible_finding(request, pk)
+    if not access.can_check_effectiveness(request.user, finding):
+        raise PermissionDenied("Seul le responsable qualité de la préfecture lève les non-conformités de ses audits.")
+    closure = services.closure_check(finding)
+    form = EffectivenessForm(request.POST or None, request.FILES or None, audits=closure.audits, finding=finding)
+    response = redirect_if_saved(
+        request,
+        form,
+        lambda: services.finding_check_effectiveness(by=request.user, finding=finding, **form.cleaned_data),
+        _closed_message,
+        lambda saved: _detail_url(saved, "#levee" if saved.is_closed else "#actions"),
+    )
+    lifted = finding.is_closed
+    return response or _finding_form(
+        request,
+        finding,
+        form,
+        title="Vérification de l’efficacité" if lifted else "Lever la non-conformité",
+        closure=closure,
+        multipart=True,
+        submit_label="Enregistrer la vérification" if lifted else "Enregistrer la vérification et lever",
+        lead="La non-conformité est levée : si ses actions ne sont plus jugées efficaces, elle est rouverte et "
+        "appelle de nouvelles actions."
+        if lifted
+        else "Une non-conformité se lève quand toutes ses actions correctives sont réalisées et qu’un audit "
+        "ultérieur en a vérifié l’efficacité. Si les actions ne sont pas efficaces, elle reste ouverte et appelle "
+        "de nouvelles actions.",
+        crumb="Efficacité" if lifted else "Levée",
+    )
+
+
+@require_GET
+def finding_effectiveness_evidence(request, pk):
+    """The evidence of the effectiveness check, served to those who see the finding (media files are not public)."""
+    finding = visible_finding(request, pk)
+    if not finding.effectiveness_evidence:
+        raise Http404("Aucun document de preuve.")
+    return file_response(finding.effectiveness_evidence, finding.effectiveness_evidence_name or "preuve")
 
 
 @require_http_methods(["GET", "POST"])
