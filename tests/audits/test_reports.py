@@ -1,6 +1,7 @@
 """The PDF report: its text (pdftotext) holds the counts per site and the prefecture's response; it is stored with
 its checksum and found again unchanged; a large one is produced by a Celery task whose progress the page shows."""
 
+import datetime
 import hashlib
 import shutil
 import subprocess
@@ -154,3 +155,20 @@ def test_the_delivered_report_is_kept_unchanged(reported_audit, world):
     )
     report.refresh_from_db()
     assert report.delivered_on == reported_audit.end_on
+
+
+@needs_pdftotext
+def test_the_report_shows_the_cause_analysis_and_the_immediate_correction(reported_audit, tmp_path):
+    nonconformity = reported_audit.findings.get(category="minor_nonconformity")
+    nonconformity.cause_categories = ["equipment", "communication"]
+    nonconformity.cause_whys = ["Panneau retiré pendant les travaux", "Aucune consigne de remise en place"]
+    nonconformity.analysed_on = datetime.date(2015, 10, 20)
+    nonconformity.correction = "Affichette provisoire posée à l’entrée."
+    nonconformity.corrected_on = datetime.date(2015, 9, 17)
+    nonconformity.save()
+    text = pdf_text(services.render_report(reported_audit)[0], tmp_path)
+    assert (
+        "Analyse des causes (Matériel, Communication) : Panneau retiré pendant les travaux → Aucune consigne de "
+        "remise en place" in text
+    )
+    assert "Correction immédiate du 17/09/2015 : Affichette provisoire posée à l’entrée." in text

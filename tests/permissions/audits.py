@@ -74,6 +74,24 @@ def _own_nonconformity(w):
     return {"pk": factories.FindingFactory(audit=audit, site=w.site, minor=True).pk}
 
 
+def _checked_nonconformity(w):
+    """A lifted-and-reopened non-conformity whose effectiveness check carries a document."""
+    finding = factories.FindingFactory(audit=_audit(w, in_progress=False, delivered=True), site=w.site, minor=True)
+    finding.effectiveness_evidence.save("preuve.pdf", ContentFile(b"%PDF-1.4 preuve"), save=False)
+    finding.effectiveness_evidence_name = "preuve.pdf"
+    finding.effective, finding.effectiveness_checked_on = False, datetime.date(2016, 11, 15)
+    finding.save()
+    return {"pk": finding.pk}
+
+
+def _foreign_nonconformity(w):
+    audit = _audit(w, foreign=True, in_progress=False, delivered=True)
+    return {"pk": factories.FindingFactory(audit=audit, site=w.foreign_site, minor=True).pk}
+
+
+ANALYSIS = {"cause_categories": ["methods"], "cause_whys": ["Panneau retiré pendant les travaux."]}
+
+
 def _foreign_finding(w):
     audit = _audit(w, foreign=True)
     return {"pk": factories.FindingFactory(audit=audit, site=w.foreign_site).pk}
@@ -235,6 +253,18 @@ HTML_CASES = [
         label="own",
     ),
     Case("finding_close", MANAGERS, kwargs=_own_nonconformity, label="own"),
+    Case("finding_close", FOREIGN_WRITE, kwargs=_foreign_nonconformity, label="foreign"),
+    # The cause analysis and the immediate correction: the quality manager, the referent of the finding's site.
+    Case(
+        "finding_analysis",
+        expect(FORBIDDEN, national=200, quality_manager=200, site_referent=200),
+        kwargs=_own_nonconformity,
+        label="own",
+    ),
+    Case("finding_analysis", expect(FORBIDDEN), kwargs=_own_finding, label="strength"),
+    Case("finding_analysis", FOREIGN_WRITE, kwargs=_foreign_nonconformity, label="foreign"),
+    Case("finding_effectiveness_evidence", READERS, kwargs=_checked_nonconformity, label="own"),
+    Case("finding_effectiveness_evidence", expect(NOT_FOUND), kwargs=_own_nonconformity, label="without document"),
     Case("finding_publish", expect(FORBIDDEN, national=200), kwargs=_own_finding, label="own"),
 ]
 
@@ -411,6 +441,31 @@ API_CASES = [
         kwargs=_own_nonconformity,
         method="post",
         data=lambda w: {"verified_in": _audit(w).pk},
+        label="own",
+    ),
+    Case(
+        "api:finding-analysis",
+        api(FORBIDDEN, national=200, quality_manager=200, site_referent=200),
+        kwargs=_own_nonconformity,
+        method="post",
+        data=ANALYSIS,
+        label="own",
+    ),
+    Case(
+        "api:finding-analysis",
+        api(NOT_FOUND, national=200),
+        kwargs=_foreign_nonconformity,
+        method="post",
+        data=ANALYSIS,
+        label="foreign",
+    ),
+    Case(
+        "api:finding-effectiveness",
+        # managers reach the rule: no action is done yet (400)
+        api(FORBIDDEN, national=BAD_REQUEST, quality_manager=BAD_REQUEST),
+        kwargs=_own_nonconformity,
+        method="post",
+        data={"effective": False, "checked_on": "2016-11-15", "evidence_text": "Vu.", "comment": "Non."},
         label="own",
     ),
     Case("api:finding-history", API_READERS, kwargs=_own_finding, label="own"),
