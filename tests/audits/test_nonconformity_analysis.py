@@ -287,6 +287,7 @@ def test_the_finding_page_shows_the_analysis_the_correction_and_the_check(login,
     assert "Non efficace" in html and "Vérifiée le 15/11/2016" in html
     assert reverse("finding_effectiveness_evidence", kwargs={"pk": finding.pk}) in html
     assert "Les actions n’ont pas été jugées efficaces le 15/11/2016" in html
+    assert "1 autre(s) écartée(s) : jugée(s) inefficace(s)" in html
     response = login("agent").get(reverse("finding_effectiveness_evidence", kwargs={"pk": finding.pk}))
     assert response.status_code == 200 and b"".join(response.streaming_content) == b"%PDF-1.4 preuve"
 
