@@ -127,12 +127,13 @@ def can_create_action_from_finding(user, finding):
 
 
 def can_analyse_finding(user, finding):
-    """The cause analysis and the immediate correction of a non-conformity, once the report is delivered (as the
-    argued response): the prefecture's quality manager (and national administrators), the referent of its site."""
+    """The cause analysis and the immediate correction of a non-conformity, once the report is delivered (the
+    audit's closure included): the prefecture's quality manager (and national administrators), the referent of its
+    site."""
     audit = finding.audit
     return (
         finding.is_nonconformity
-        and audit.status in audit.RESPONSE_STATUSES
+        and audit.status in audit.REPORT_DELIVERED_STATUSES
         and (can_manage_audits(user, audit.prefecture) or can_create_action_from_finding(user, finding))
     )
 

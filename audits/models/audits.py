@@ -87,6 +87,9 @@ class Audit(TimeStampedModel):
     REPORT_PENDING_STATUSES = (Status.PLANNED, Status.IN_PROGRESS, Status.WRITING)
     # The prefecture answers once it has the report.
     RESPONSE_STATUSES = (Status.DELIVERED, Status.RESPONDED)
+    # Its report delivered: the non-conformities are analysed from then on, the audit's closure included (they
+    # stay open after it, until a later audit verifies their actions).
+    REPORT_DELIVERED_STATUSES = (Status.DELIVERED, Status.RESPONDED, Status.CLOSED)
     HELD_STATUSES = (Status.IN_PROGRESS, Status.WRITING, Status.DELIVERED, Status.RESPONDED, Status.CLOSED)
 
     labelling = models.ForeignKey(

@@ -473,7 +473,7 @@ def finding_analyse(
         )
     if not finding.is_nonconformity:
         raise ValidationError({"cause_categories": "Seules les non-conformités appellent une analyse des causes."})
-    if audit.status not in Audit.RESPONSE_STATUSES:
+    if audit.status not in Audit.REPORT_DELIVERED_STATUSES:
         raise ValidationError(
             {"cause_categories": f"L'analyse suit la remise du rapport : l'audit est « {audit.get_status_display()} »."}
         )

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from audits.models import Audit
 from audits.services import findings as services
 from engagements.models import Action
 from tests import factories
@@ -103,6 +104,22 @@ def test_the_analysis_follows_the_delivery_of_the_report_and_concerns_nonconform
     sensitive = factories.FindingFactory(audit=delivered, site=world.site, sensitive=True)
     with pytest.raises(ValidationError, match="Seules les non-conformités"):
         services.finding_analyse(by=world.users["quality_manager"], finding=sensitive, **ANALYSIS)
+
+
+def test_a_nonconformity_of_a_closed_audit_is_still_analysed_on_its_page(login, world, cycle):
+    """The audit closes after the prefecture's response; its non-conformities stay open until a later audit verifies
+    their actions, and that is when they are analysed."""
+    finding, _ = _nonconformity(world, cycle)
+    Audit.objects.filter(pk=finding.audit_id).update(status=Audit.Status.CLOSED, closed_on=datetime.date(2015, 10, 1))
+    finding.refresh_from_db()
+    services.finding_analyse(by=world.users["quality_manager"], finding=finding, **ANALYSIS)
+    client = login("site_referent")
+    url = reverse("finding_analysis", kwargs={"pk": finding.pk})
+    assert client.get(url).status_code == 200
+    assert (
+        reverse("finding_analysis", kwargs={"pk": finding.pk})
+        in client.get(reverse("finding_detail", kwargs={"pk": finding.pk})).content.decode()
+    )
 
 
 @pytest.mark.parametrize(
