@@ -166,3 +166,36 @@ def test_a_page_after_a_cursor_reads_on_from_the_index_without_offset(name, role
     assert_read_in_order(plan, table, national_index if role == "national" else prefecture_index)
     (scan,) = [node for node in nodes(plan) if node.get("Alias") == table]
     assert "ROW(received_on, id) < ROW(" in scan["Index Cond"], scan["Index Cond"]
+
+
+def _captured(run, *fragments):
+    """The SQL of the queries ``run()`` sends that hold every fragment."""
+    with CaptureQueriesContext(connection) as queries:
+        run()
+    return [query["sql"] for query in queries.captured_queries if all(f in query["sql"] for f in fragments)]
+
+
+def test_the_dashboards_count_overdue_actions_from_the_index_of_open_actions(rows, world):  # noqa: F811
+    """indicators.dashboards.common.overdue_by, nationally (per prefecture) and for a prefecture (per site): the open
+    actions' partial index, never a scan of every action (18 ms at 50,000 actions, 5 ms with it)."""
+    from indicators.dashboards import common
+
+    national = _captured(lambda: common.overdue_by("prefecture_id"), 'FROM "engagements_action"')
+    local = _captured(lambda: common.overdue_by("site_id", prefecture=world.prefecture), 'FROM "engagements_action"')
+    for sql in national + local:
+        scans = [node for node in nodes(plan_of(sql)) if node.get("Relation Name") == "engagements_action"]
+        assert "Seq Scan" not in [node["Node Type"] for node in scans]
+        assert {node.get("Index Name") for node in scans if node.get("Index Name")} == {"action_open_due_idx"}
+    assert len(national) == len(local) == 1
+
+
+def test_a_board_reads_each_indicator_s_last_period_at_the_end_of_an_index(rows, world):  # noqa: F811
+    """indicators.services.boards._board: the last month measured of each indicator, one index probe per indicator
+    (a LIMIT 1 read backwards) instead of a MAX over every month of every site."""
+    from indicators.services import boards
+
+    for build in (boards.national_board, lambda: boards.prefecture_board(world.prefecture)):
+        (sql,) = _captured(build, 'FROM "indicators_measurement"', "LIMIT 1")
+        scans = [node for node in nodes(plan_of(sql)) if node.get("Relation Name") == "indicators_measurement"]
+        assert scans and {node.get("Scan Direction") for node in scans} == {"Backward"}, scans
+        assert "Seq Scan" not in [node["Node Type"] for node in scans]

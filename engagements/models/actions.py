@@ -132,6 +132,13 @@ class Action(TimeStampedModel):
             # The lists' default order, national and for a prefecture (tests/test_query_plans.py).
             models.Index(*OPEN_FIRST_INDEXED, name="action_open_first_idx"),
             models.Index(F("prefecture"), *OPEN_FIRST_INDEXED, name="action_pref_open_first_idx"),
+            # What is overdue, counted per prefecture or site by every dashboard (indicators.dashboards.common):
+            # the open actions (OPEN_STATUSES) only, read from the index alone.
+            models.Index(
+                fields=["prefecture", "site", "due_on"],
+                condition=Q(status__in=["todo", "in_progress"]),
+                name="action_open_due_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(progress__lte=100), name="action_progress_at_most_100"),
