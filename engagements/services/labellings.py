@@ -698,6 +698,12 @@ NATIONAL_TARGETS = (
 
 
 LABELLED = (Status.GRANTED, Status.RENEWAL)
+# « state » of a row of national_progress, as the pages and the exports say it
+TARGET_STATES = {
+    "reached": "Objectif atteint",
+    "missed": "Échéance dépassée, objectif non atteint",
+    "pending": "En cours",
+}
 
 
 def labelled_on(day):
