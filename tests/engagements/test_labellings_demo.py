@@ -34,6 +34,11 @@ def test_43_prefectures_are_marianne_and_61_qualipref_on_1_july_2013(loaded):
     counts = dict(labelled_on(D(2013, 7, 1)).values_list("referential__code").annotate(n=Count("pk")))
 
     assert counts == {"MARIANNE": 43, "QP": 61}
+    # and the sous-préfectures in their perimeters: 30 Marianne, 11 Qualipref (dossier de presse, juillet 2013)
+    assert services.labelled_counts(D(2013, 7, 1)) == {
+        "MARIANNE": {"prefectures": 43, "subprefectures": 30},
+        "QP": {"prefectures": 61, "subprefectures": 11},
+    }
     assert Prefecture.objects.count() == 104
     assert not Prefecture.objects.filter(department__code__in=["986", "987", "988"]).exists()
 
@@ -198,7 +203,3 @@ def test_the_move_to_qualipref_2_follows_the_national_targets_late_but_plausibly
         0,
         labelled_on(D(2015, 12, 31)).filter(referential__code="QP2").count(),
     ]
-    assert services.labelled_counts(D(2013, 7, 1)) == {
-        "MARIANNE": {"prefectures": 43, "subprefectures": 0},  # the documents: 30 sous-préfectures (not in the demo)
-        "QP": {"prefectures": 61, "subprefectures": 0},  # the documents: 11 sous-préfectures (not in the demo)
-    }
