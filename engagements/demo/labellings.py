@@ -11,8 +11,10 @@
   préfet; not the three Pacific high commissions) gets a label as of 1 July 2013 so that, counting 13 and 94 as
   Qualipref, 43 prefectures hold the Label Marianne and 61 Qualipref, as the press kit says. Which prefecture
   holds which label is not in the documents: they are spread evenly in the order of the département codes,
-  and the national overview says that this distribution is illustrative. Written with bulk_create (a few
-  queries for the hundred prefectures); due dates from the service's own functions.
+  and the national overview says that this distribution is illustrative. 30 of the Marianne prefectures and 11 of
+  the Qualipref ones hold a sous-préfecture in their perimeter (« 30 sous-préfectures Marianne, 11 Qualipref »), a
+  site each named after its département, kept in the perimeter of their next cycles. Written with bulk_create (a
+  few queries for the hundred prefectures); due dates from the service's own functions.
 
 After that, to the day the demo is loaded (``timezone.localdate()``; the same history for the same day):
 - Bouches-du-Rhône: its renewal audit of mid-2017 on the same Qualipref 2.0 cycle, then follow-up audits and
@@ -47,6 +49,9 @@ Status = Labelling.Status
 AFNOR = "AFNOR Certification"
 AS_OF = datetime.date(2013, 7, 1)
 MARIANNE_COUNT, QUALIPREF_COUNT = 43, 61
+# « 43 préfectures et 30 sous-préfectures Marianne, 61 préfectures et 11 sous-préfectures Qualipref » (July 2013):
+# the sous-préfectures of 13 and 94 were not in their 2013 perimeters, so the other prefectures hold them all.
+MARIANNE_SUBPREFECTURES, QUALIPREF_SUBPREFECTURES = 30, 11
 DEMO_PREFECTURES = ("13", "94")
 # Hauts-commissariats and administrateur supérieur of the Pacific: not among the 104 prefectures of 2013.
 NOT_PREFECTURES = ("986", "987", "988")
@@ -289,9 +294,48 @@ def _other_prefectures():
     return [existing[department.code] for department in departments]
 
 
+def _spread(index, count, wanted):
+    """Whether the ``index``-th of ``count`` is one of ``wanted`` spread evenly among them."""
+    return (index + 1) * wanted // count > index * wanted // count
+
+
 def _is_marianne(index, count):
     """Spread MARIANNE_COUNT labels evenly over ``count`` prefectures (the others are Qualipref)."""
-    return (index + 1) * MARIANNE_COUNT // count > index * MARIANNE_COUNT // count
+    return _spread(index, count, MARIANNE_COUNT)
+
+
+def subprefecture_name(department):
+    return f"Sous-préfecture ({department.name})"
+
+
+def _subprefectures(prefectures, new):
+    """{prefecture id: [its sous-préfecture]} for the ``new`` prefectures (no cycle yet) whose July 2013 perimeter
+    held one: 30 of the Marianne prefectures and 11 of the Qualipref ones, spread evenly in the order of the
+    département codes (illustrative, like the labels). A site each, named after its département, created when
+    missing (a few queries)."""
+    marianne = [_is_marianne(index, len(prefectures)) for index in range(len(prefectures))]
+    counts = {True: sum(marianne), False: len(prefectures) - sum(marianne)}
+    wanted = {True: MARIANNE_SUBPREFECTURES, False: QUALIPREF_SUBPREFECTURES}
+    chosen, ranks = [], {True: 0, False: 0}
+    for prefecture, is_marianne in zip(prefectures, marianne, strict=True):
+        if _spread(ranks[is_marianne], counts[is_marianne], wanted[is_marianne]) and prefecture.pk in new:
+            chosen.append(prefecture)
+        ranks[is_marianne] += 1
+    if not chosen:
+        return {}
+    departments = Department.objects.in_bulk([prefecture.department_id for prefecture in chosen])
+    names = {prefecture.pk: subprefecture_name(departments[prefecture.department_id]) for prefecture in chosen}
+    existing = {
+        site.prefecture_id: site for site in Site.objects.filter(prefecture__in=chosen, name__in=names.values())
+    }
+    missing = [
+        Site(prefecture=prefecture, name=names[prefecture.pk], kind=Site.Kind.SUBPREFECTURE)
+        for prefecture in chosen
+        if prefecture.pk not in existing
+    ]
+    for site in bulk_create_with_history(missing, Site):
+        existing[site.prefecture_id] = site
+    return {prefecture.pk: [existing[prefecture.pk]] for prefecture in chosen}
 
 
 def _cycle(prefecture, index, referential):
@@ -365,6 +409,7 @@ def _load_other_prefectures(refs, today):
         if cycle.is_running:
             running[cycle.prefecture_id] = cycle
     modules = _modules_by_code(refs)
+    subprefectures = _subprefectures(prefectures, {p.pk for p in prefectures if p.pk not in labelled})
     generations, qualipref_index = ([], []), 0  # the cycles of July 2013, then those of Qualipref 2.0
     caught_up = []  # labelled cycles of an earlier load, brought up to date
     for index, prefecture in enumerate(prefectures):
@@ -384,8 +429,10 @@ def _load_other_prefectures(refs, today):
         else:
             labelling, steps = _cycle(prefecture, index, refs["MARIANNE" if marianne else "QP"])
             cycles = history.continue_history(labelling, steps, **rank, qp2=refs["QP2"], today=today)
-            generations[0].append((*cycles[0], _perimeter(modules, labelling.referential.code, qualipref_index)))
-        generations[1].extend((cycle, steps, _perimeter(modules, "QP2", index)) for cycle, steps in cycles[1:])
+            perimeter = _perimeter(modules, labelling.referential.code, qualipref_index)
+            generations[0].append((*cycles[0], perimeter, subprefectures.get(prefecture.pk, [])))
+        sites = subprefectures.get(prefecture.pk, [])  # the sous-préfecture stays in the perimeter of the next cycles
+        generations[1].extend((cycle, steps, _perimeter(modules, "QP2", index), sites) for cycle, steps in cycles[1:])
     _update(caught_up)
     for cycles in generations:
         _write(cycles)
@@ -408,25 +455,33 @@ def _update(cycles):
 
 
 def _write(cycles):
-    """Bulk-create cycles (their previous one already written) with their modules and steps: a few queries."""
+    """Bulk-create cycles (their previous one already written) with their modules, sites and steps: a few queries."""
     if not cycles:
         return
-    for labelling, _, _ in cycles:
+    for labelling, *_ in cycles:
         if labelling.previous is not None:
             labelling.previous_id = labelling.previous.pk
-    created = bulk_create_with_history([labelling for labelling, _, _ in cycles], Labelling)
+    created = bulk_create_with_history([labelling for labelling, *_ in cycles], Labelling)
     through = Labelling.modules.through
     through.objects.bulk_create(
         [
             through(labelling_id=labelling.pk, module_id=module.pk)
-            for labelling, (_, _, modules) in zip(created, cycles, strict=True)
+            for labelling, (_, _, modules, _) in zip(created, cycles, strict=True)
             for module in modules
+        ]
+    )
+    sites_through = Labelling.sites.through
+    sites_through.objects.bulk_create(
+        [
+            sites_through(labelling_id=labelling.pk, site_id=site.pk)
+            for labelling, (_, _, _, sites) in zip(created, cycles, strict=True)
+            for site in sites
         ]
     )
     LabellingStep.objects.bulk_create(
         [
             LabellingStep(labelling_id=labelling.pk, kind=kind, status=status, happened_on=day, note=note)
-            for labelling, (_, steps, _) in zip(created, cycles, strict=True)
+            for labelling, (_, steps, _, _) in zip(created, cycles, strict=True)
             for kind, status, day, note in steps
         ]
     )

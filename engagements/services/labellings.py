@@ -38,13 +38,14 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from accounts import access
 from engagements.models import Labelling, LabellingStep, Module
 from qualipref.lib import uploads
 from qualipref.lib.dates import short_date
-from sites.models import Prefecture
+from sites.models import Prefecture, Site
 
 Kind = LabellingStep.Kind
 Status = Labelling.Status
@@ -696,27 +697,90 @@ NATIONAL_TARGETS = (
 )
 
 
-def national_progress(*, on=None):
-    """Each target with the current share of prefectures labelled on its référentiel (2 queries per code).
+LABELLED = (Status.GRANTED, Status.RENEWAL)
+# « state » of a row of national_progress, as the pages and the exports say it
+TARGET_STATES = {
+    "reached": "Objectif atteint",
+    "missed": "Échéance dépassée, objectif non atteint",
+    "pending": "En cours",
+}
 
-    Labelled = a running cycle granted or in renewal on that référentiel code (any version).
+
+def labelled_on(day):
+    """The cycles labelled on ``day``, from their history rather than from today's state.
+
+    Labelled = the last step of the cycle on or before ``day`` left it granted or in renewal (LabellingStep.status
+    is the cycle's step after it: a renewal's unfavourable decision or the end of the cycle leaves it unlabelled),
+    the cycle not ended by then, on a référentiel already published on ``day``. One subquery per cycle: a fixed
+    number of queries whatever the number of prefectures.
+    """
+    last = LabellingStep.objects.filter(labelling=OuterRef("pk"), happened_on__lte=day).order_by(
+        "-happened_on", "-created_at", "-pk"
+    )
+    return (
+        Labelling.objects.filter(referential__published_on__lte=day)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=day))
+        .annotate(status_on=Subquery(last.values("status")[:1]))
+        .filter(status_on__in=LABELLED)
+    )
+
+
+def labelled_counts(day):
+    """{référentiel code: {"prefectures": n, "subprefectures": n}} labelled on ``day`` (one query).
+
+    Sous-préfectures labelled: the sites of kind sous-préfecture in the perimeter (``sites``) of a cycle labelled
+    on ``day`` (a perimeter is set when the cycle starts and does not change during the cycle).
+    """
+    rows = (
+        labelled_on(day)
+        .values("referential__code")
+        .annotate(
+            prefectures=Count("prefecture", distinct=True),
+            subprefectures=Count("sites", filter=Q(sites__kind=Site.Kind.SUBPREFECTURE), distinct=True),
+        )
+        .order_by()
+    )
+    return {
+        row["referential__code"]: {"prefectures": row["prefectures"], "subprefectures": row["subprefectures"]}
+        for row in rows
+    }
+
+
+def national_progress(*, on=None):
+    """Each target with the share of prefectures labelled on its référentiel code (any version), judged at its date.
+
+    A target whose date has come (``deadline <= on``) is judged by the state of the cycles at that date, from their
+    history (``labelled_on``): « reached » or « missed ». A target still ahead shows the progress on ``on`` and is
+    « pending » (« en cours ») whatever the share. ``subprefectures_labelled``: the sous-préfectures in the
+    perimeter of those labelled cycles. Queries: 1 + one per distinct date judged (a fixed number).
     """
     on = on or timezone.localdate()
     total = Prefecture.objects.count()
-    shares = {}
+    counts = {}
     rows = []
     for target in NATIONAL_TARGETS:
-        code = target["referential_code"]
-        if code not in shares:
-            running = Labelling.objects.current().filter(referential__code=code)
-            labelled = running.filter(status__in=(Status.GRANTED, Status.RENEWAL)).count()
-            shares[code] = labelled, round(100 * labelled / total, 1) if total else 0
-        labelled, share = shares[code]
-        if share >= target["share"]:
-            state = "reached"
-        elif on > target["deadline"]:
-            state = "missed"
-        else:
+        code, deadline = target["referential_code"], target["deadline"]
+        judged_on = min(on, deadline)
+        if judged_on not in counts:
+            counts[judged_on] = labelled_counts(judged_on)
+        figures = counts[judged_on].get(code, {"prefectures": 0, "subprefectures": 0})
+        labelled = figures["prefectures"]
+        share = round(100 * labelled / total, 1) if total else 0
+        if deadline > on:
             state = "pending"
-        rows.append({**target, "labelled": labelled, "total": total, "current": share, "state": state})
+        elif share >= target["share"]:
+            state = "reached"
+        else:
+            state = "missed"
+        rows.append(
+            {
+                **target,
+                "labelled": labelled,
+                "subprefectures_labelled": figures["subprefectures"],
+                "total": total,
+                "current": share,
+                "state": state,
+                "judged_on": judged_on,
+            }
+        )
     return rows

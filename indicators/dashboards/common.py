@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from complaints.models import Complaint, Correspondence
 from engagements.models import Action, Labelling
+from sites.models import Site
 
 
 def audits_installed():
@@ -82,3 +83,12 @@ def satisfaction(prefecture_id, site=None, *, today=None):
     if campaign is None:
         return None
     return campaign_results(campaign, site=site, compare=False)
+
+
+def subprefectures_by_labelling():
+    """{labelled cycle's id: number of sous-préfectures in its perimeter} (one query, made whatever the count)."""
+    through = Labelling.sites.through
+    rows = through.objects.filter(
+        labelling__status__in=(Labelling.Status.GRANTED, Labelling.Status.RENEWAL), site__kind=Site.Kind.SUBPREFECTURE
+    )
+    return _grouped(rows, "labelling_id")

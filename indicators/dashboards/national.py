@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from engagements.models import Labelling
+from engagements.services import labellings as labelling_services
 from indicators.services import boards
 from qualipref.lib.dates import short_date
 from qualipref.lib.table_export import Column, Table
@@ -29,6 +30,8 @@ class NationalDashboard:
     map_svg: str
     legend: list  # the states, with their counts
     label_legend: list  # the colour of each label and version (référentiel) of labelled prefectures, with counts
+    # (prefectures, and sous-préfectures in the perimeter of their labelled cycles)
+    progress: list  # the national targets judged at their dates (engagements.services.labellings.national_progress)
 
     # whose dashboard, for its downloads: URL names, their arguments, the file name (tables.file_stem)
     url_name = "dashboard_national"
@@ -40,6 +43,7 @@ class NationalDashboard:
         return {
             "indicateurs": lambda: indicators_table(self.panel, "Indicateurs clés nationaux", "Indicateurs nationaux"),
             "prefectures": lambda: prefectures_table(self),
+            "objectifs": lambda: targets_table(self),
         }
 
     @functools.cached_property
@@ -122,7 +126,15 @@ def _build(today):
             },
         )
     counts["absent"] = len(france_map.CODES) - len(tiles)
-    labelled_by = Counter(p.labelling.referential_id for p in prefectures if p.map_status in france_map.LABELLED)
+    labelled = [p for p in prefectures if p.map_status in france_map.LABELLED]
+    subprefectures = common.subprefectures_by_labelling()
+    for prefecture in prefectures:  # the sous-préfectures in the perimeter of its labelled cycle
+        is_labelled = prefecture.map_status in france_map.LABELLED
+        prefecture.subprefectures_labelled = subprefectures.get(prefecture.labelling.pk, 0) if is_labelled else 0
+    labelled_by = Counter(p.labelling.referential_id for p in labelled)
+    subprefectures_by = Counter()
+    for prefecture in labelled:
+        subprefectures_by[prefecture.labelling.referential_id] += prefecture.subprefectures_labelled
     return NationalDashboard(
         panel=boards.panel(today=today),
         prefectures=prefectures,
@@ -134,9 +146,11 @@ def _build(today):
                 "label": str(referential),
                 "fill": colours[referential.pk],
                 "count": labelled_by[referential.pk],
+                "subprefectures": subprefectures_by[referential.pk],
             }
             for referential in referentials
         ],
+        progress=labelling_services.national_progress(on=today),
     )
 
 
@@ -154,6 +168,7 @@ def prefectures_table(dashboard):
             Column("Audit de suivi en retard", 12),
             Column("Non-conformités ouvertes", 12),
             *(Column(label, 14) for _key, label in OVERDUE_ROWS),
+            Column("Sous-préfectures labellisées", 12),
         ],
         sheet="Préfectures",
     )
@@ -170,6 +185,39 @@ def prefectures_table(dashboard):
                 prefecture.map_status == "late",
                 prefecture.open_nonconformities,
                 *(prefecture.overdue[key] for key, _label in OVERDUE_ROWS),
+                prefecture.subprefectures_labelled,
+            ]
+        )
+    return table
+
+
+def targets_table(dashboard):
+    """The national targets (share of prefectures labelled Qualipref 2.0 by a date), each judged at its date."""
+    table = Table(
+        "Objectifs nationaux : passage à Qualipref 2.0",
+        [
+            Column("Objectif (% des préfectures)", 12),
+            Column("Échéance", 12),
+            Column("Situation au", 12),
+            Column("Préfectures labellisées", 12),
+            Column("Préfectures", 10),
+            Column("Part des préfectures (%)", 12),
+            Column("Sous-préfectures labellisées", 12),
+            Column("État", 28),
+        ],
+        sheet="Objectifs",
+    )
+    for target in dashboard.progress:
+        table.rows.append(
+            [
+                target["share"],
+                target["deadline"],
+                target["judged_on"],
+                target["labelled"],
+                target["total"],
+                target["current"],
+                target["subprefectures_labelled"],
+                labelling_services.TARGET_STATES[target["state"]],
             ]
         )
     return table

@@ -34,6 +34,11 @@ def test_43_prefectures_are_marianne_and_61_qualipref_on_1_july_2013(loaded):
     counts = dict(labelled_on(D(2013, 7, 1)).values_list("referential__code").annotate(n=Count("pk")))
 
     assert counts == {"MARIANNE": 43, "QP": 61}
+    # and the sous-préfectures in their perimeters: 30 Marianne, 11 Qualipref (dossier de presse, juillet 2013)
+    assert services.labelled_counts(D(2013, 7, 1)) == {
+        "MARIANNE": {"prefectures": 43, "subprefectures": 30},
+        "QP": {"prefectures": 61, "subprefectures": 11},
+    }
     assert Prefecture.objects.count() == 104
     assert not Prefecture.objects.filter(department__code__in=["986", "987", "988"]).exists()
 
@@ -187,6 +192,14 @@ def test_the_move_to_qualipref_2_follows_the_national_targets_late_but_plausibly
     assert 5 <= share(D(2015, 12, 31)) <= 20  # the Bouches-du-Rhône among the first
     assert 40 <= share(D(2016, 12, 31)) <= 60
     assert share(D(2018, 12, 31)) >= 90
+    # each target judged at its date, from the cycles' history (not « atteint » because 50 % are labelled today)
     progress = services.national_progress()
-    assert [row["state"] for row in progress] == ["reached", "missed"]  # 50 % reached today, not 100 %
-    assert 85 <= progress[-1]["current"] < 100
+    assert [(row["state"], row["judged_on"]) for row in progress] == [
+        ("missed", D(2014, 12, 31)),
+        ("missed", D(2015, 12, 31)),
+    ]
+    assert [row["current"] for row in progress] == [0, round(share(D(2015, 12, 31)), 1)]
+    assert [row["labelled"] for row in progress] == [
+        0,
+        labelled_on(D(2015, 12, 31)).filter(referential__code="QP2").count(),
+    ]

@@ -259,11 +259,14 @@ def test_the_overview_lists_every_prefecture_with_its_label_and_the_targets(logi
     assert "répartition des labels Marianne et Qualipref entre les préfectures est" in html
     assert "illustrative" in html
     progress = response.context["progress"]
+    # each target judged at its date: on 31/12/2014 the cycle (granted on 27/11/2015) was not labelled yet
     assert [(t["share"], t["deadline"], t["labelled"], t["total"], t["current"]) for t in progress] == [
-        (50, D(2014, 12, 31), 1, 3, 33.3),
+        (50, D(2014, 12, 31), 0, 3, 0),
         (100, D(2015, 12, 31), 1, 3, 33.3),
     ]
     assert [t["state"] for t in progress] == ["missed", "missed"]
+    assert [t["subprefectures_labelled"] for t in progress] == [0, 1]  # the world's site is a sous-préfecture
+    assert "1 préfecture labellisée" in html and "et 1 sous-préfecture" in html and "au 31/12/2015" in html
 
 
 def test_the_overview_filters_by_label_and_by_lateness(login, world, history):

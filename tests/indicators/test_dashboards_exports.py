@@ -129,7 +129,10 @@ def test_a_referent_downloads_only_the_sites_they_see(client, world, today):
 
 
 def test_the_prefectures_of_the_nation_as_csv_and_xlsx(client, world, today):
-    labelling = factories.LabellingFactory(prefecture=world.prefecture, granted=True)  # follow-up due 27/11/2016
+    # follow-up due 27/11/2016; its perimeter: the sous-préfectures of Arles and Istres
+    labelling = factories.LabellingFactory(
+        prefecture=world.prefecture, granted=True, sites=[world.site, world.sister_site]
+    )
     audit = factories.AuditFactory(labelling=labelling, kind="follow_up", delivered=True)
     factories.FindingFactory(audit=audit, category="minor_nonconformity")
     factories.ActionFactory(plan__prefecture=world.foreign_prefecture, overdue=True)
@@ -150,9 +153,40 @@ def test_the_prefectures_of_the_nation_as_csv_and_xlsx(client, world, today):
     assert bouches[0:3] == ["13", "Bouches-du-Rhône", "Préfecture des Bouches-du-Rhône"]
     assert bouches[3] == labelling.get_status_display() and bouches[4] == str(labelling.referential)
     assert bouches[5:8] == ["27/11/2016", "oui", "1"]
-    assert val_de_marne[3:] == ["Sans cycle de labellisation", "", "", "non", "0", "0", "0", "1"]
+    assert val_de_marne[3:] == ["Sans cycle de labellisation", "", "", "non", "0", "0", "0", "1", "0"]
+    assert rows[0][-1] == "Sous-préfectures labellisées" and bouches[-1] == "2"  # added last: columns keep their place
     _title, sheet = _xlsx(_export(client, world, "national", "national", "prefectures", "xlsx"))
     assert sheet[1][5] == datetime.datetime(2016, 11, 27) and sheet[1][7] == 1
+
+
+def test_the_national_targets_judged_at_their_dates_as_csv_and_xlsx(client, world, today):
+    """Granted on 27/11/2015 with the sous-préfectures of Arles and Istres in its perimeter: not labelled on
+    31/12/2014 (Qualipref 2.0 came out in February 2015), labelled on 31/12/2015."""
+    labelling = factories.LabellingFactory(
+        prefecture=world.prefecture, granted=True, sites=[world.site, world.sister_site]
+    )
+    factories.LabellingStepFactory(
+        labelling=labelling, kind="decision", status="granted", happened_on=labelling.granted_on
+    )
+    response = _export(client, world, "national", "national", "objectifs", "csv")
+    assert _filename(response) == "tableau-de-bord-national-objectifs-2026-04-15.csv"
+    rows = _csv(response)
+    assert rows[0] == [
+        "Objectif (% des préfectures)",
+        "Échéance",
+        "Situation au",
+        "Préfectures labellisées",
+        "Préfectures",
+        "Part des préfectures (%)",
+        "Sous-préfectures labellisées",
+        "État",
+    ]
+    assert rows[1:] == [
+        ["50", "31/12/2014", "31/12/2014", "0", "2", "0,0", "0", "Échéance dépassée, objectif non atteint"],
+        ["100", "31/12/2015", "31/12/2015", "1", "2", "50,0", "2", "Échéance dépassée, objectif non atteint"],
+    ]
+    sheet_name, sheet = _xlsx(_export(client, world, "national", "national", "objectifs", "xlsx"))
+    assert sheet_name == "Objectifs" and sheet[2][2] == datetime.datetime(2015, 12, 31) and sheet[2][6] == 2
 
 
 def test_an_unknown_table_is_not_found(client, world, today):
@@ -170,7 +204,7 @@ def test_every_table_of_every_dashboard_has_its_download_links(client, world, to
     assert f'action="{reverse("dashboard_prefecture_pdf", kwargs={"pk": world.prefecture.pk})}"' in html
     assert 'Télécharger CSV<span class="fr-sr-only"> : Sites</span>' in html
     landing = _get(client, world.users["national"], "dashboard").content.decode()
-    for table in ("indicateurs", "prefectures"):
+    for table in ("indicateurs", "prefectures", "objectifs"):
         assert f'href="{reverse("dashboard_national_export", kwargs={"table": table, "fmt": "xlsx"})}"' in landing
     assert f'action="{reverse("dashboard_national_pdf")}"' in landing
 
@@ -200,7 +234,7 @@ def test_every_table_export_has_a_short_meaningful_sheet_name(client, world, tod
     downloads = [
         ("agent", "site", ("indicateurs", "retards")),
         ("quality_manager", "prefecture", ("indicateurs", "retards", "sites")),
-        ("national", "national", ("indicateurs", "prefectures")),
+        ("national", "national", ("indicateurs", "prefectures", "objectifs")),
     ]
     for role, board, slugs in downloads:
         names = []
@@ -248,6 +282,7 @@ def test_the_national_pdf_has_the_map_and_the_prefectures(client, world, today, 
     assert "Paris et petite couronne" in text and "Autres collectivités d’outre-mer" in text  # the map's own text
     assert "Labellisée, audit de suivi en retard : 1" in text
     assert "27/11/2016 (en retard)" in text and "Préfecture du Val" in text
+    assert "Objectifs nationaux : passage à Qualipref 2.0" in text and "Sous-préfectures labellisées" in text
 
 
 def test_a_download_costs_the_same_for_1_or_20_sites(client, world, today, django_assert_max_num_queries):

@@ -157,3 +157,34 @@ def test_labelled_prefectures_have_the_colour_of_their_label_and_version(client,
     assert svg.count("<pattern ") == 1
     html = landing(client, world.users["national"]).content.decode()
     assert f"{marianne.referential} : 1" in html and "Labellisée, audit de suivi en retard : 1" in html
+
+
+def test_the_legend_counts_the_sous_prefectures_labelled_and_the_targets_are_judged_at_their_dates(
+    client, world, today
+):
+    """Bouches-du-Rhône labelled Qualipref 2.0 on 27/11/2015 with the sous-préfectures of Arles and Istres (and its
+    prefecture's site) in its perimeter: the legend counts 1 prefecture and 2 sous-préfectures; on 31/12/2014 it
+    was not labelled (the référentiel came out in February 2015): that target was missed."""
+    prefecture_site = factories.SiteFactory(prefecture=world.prefecture, kind="prefecture", name="Préfecture")
+    labelling = factories.LabellingFactory(
+        prefecture=world.prefecture, granted=True, sites=[world.site, world.sister_site, prefecture_site]
+    )
+    factories.LabellingStepFactory(
+        labelling=labelling, kind="decision", status="granted", happened_on=labelling.granted_on
+    )
+
+    dashboard = _landed_dashboard(client, world)
+
+    assert [(item["count"], item["subprefectures"]) for item in dashboard.label_legend] == [(1, 2)]
+    assert {p.department_id: p.subprefectures_labelled for p in dashboard.prefectures} == {"13": 2, "94": 0}
+    assert [
+        (row["judged_on"], row["labelled"], row["subprefectures_labelled"], row["state"]) for row in dashboard.progress
+    ] == [
+        (datetime.date(2014, 12, 31), 0, 0, "missed"),
+        (datetime.date(2015, 12, 31), 1, 2, "missed"),
+    ]
+    html = " ".join(landing(client, world.users["national"]).content.decode().split())
+    assert f"{labelling.referential} : 1 préfecture, 2 sous-préfectures" in html
+    assert "Objectifs nationaux : passage à Qualipref 2.0" in html
+    assert '<tr data-state="missed"> <th scope="row">50 % au 31/12/2014</th> <td>31/12/2014</td>' in html
+    assert "1 sur 2 (50 %)" in html

@@ -302,6 +302,12 @@ DOWNLOAD_CASES = [
     Case(
         "dashboard_national_export",
         expect(FORBIDDEN, national=200),
+        kwargs=_table(None, "objectifs", "csv"),
+        label="targets",
+    ),
+    Case(
+        "dashboard_national_export",
+        expect(FORBIDDEN, national=200),
         kwargs=_table(None, "indicateurs", "xlsx"),
         label="xlsx",
     ),
