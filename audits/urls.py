@@ -1,6 +1,6 @@
 """Audit pages, mounted at /audits/."""
 
-from audits.views import audits, findings, grid, practices, reports
+from audits.views import audits, findings, grid, practices, reports, self_assessments
 from qualipref.lib.urls import page
 
 urlpatterns = [
@@ -21,6 +21,10 @@ urlpatterns = [
     page("<int:pk>/enquete-mystere/<int:visit_pk>/", grid.mystery_visit_edit),
     page("<int:pk>/enquete-mystere/reporter/", grid.mystery_feed),
     page("<int:pk>/constats/nouveau/", findings.finding_create),
+    page("<int:pk>/autoevaluation/", self_assessments.self_assessment_checklist),
+    page("<int:pk>/autoevaluation/<int:cell_pk>/action/", self_assessments.self_assessment_gap_action),
+    page("sites/<int:site_pk>/autoevaluations/", self_assessments.site_self_assessments),
+    page("sites/<int:site_pk>/autoevaluations/commencer/", self_assessments.self_assessment_start),
     page("<int:pk>/rapport/", reports.audit_report),
     page("<int:pk>/rapports/<int:report_pk>/", reports.audit_report_file),
     page("<int:pk>/rapports/<int:report_pk>/suivi/", reports.audit_report_status),

@@ -4,7 +4,8 @@
 - Quality managers: the audits of their prefecture; they plan them, fill them (self-assessments, reports received
   on paper), answer the findings and record the decision.
 - Managers (direction): read the audits of their prefecture.
-- Site referents and agents: read the audits that cover one of their sites.
+- Site referents and agents: read the audits that cover one of their sites. A site referent also starts and
+  fills the self-assessments of their own sites (the quarterly check of reception conditions).
 - Auditors: only the audits they are assigned to, only during the audit's access window; they fill the grid and
   the findings while the audit is open. Outside the window the audit is refused (403), an audit that is not
   theirs does not exist for them (404).
@@ -98,10 +99,40 @@ def manageable_audit_prefectures(queryset, user):
     return queryset.filter(pk__in=scope.prefecture_ids(Role.QUALITY_MANAGER))
 
 
+def _refers_all_sites(user, audit):
+    """Whether the audit is a self-assessment whose every site has ``user`` as referent."""
+    if audit.kind != audit.Kind.SELF_ASSESSMENT:
+        return False
+    site_ids = audit.site_ids()
+    return bool(site_ids) and site_ids <= get_scope(user).site_ids(Role.SITE_REFERENT)
+
+
 def can_fill_audit(user, audit, on=None):
     """Who may write the grid, the findings and the mystery visits, whatever the audit's status: the managers
-    of the prefecture's audits, and its auditors during their access window."""
-    return can_manage_audits(user, audit.prefecture) or is_auditor_in_window(user, audit, on)
+    of the prefecture's audits, its auditors during their access window, and, for a self-assessment of their own
+    sites only, their referent (the quarterly check of reception conditions is filled on site)."""
+    return (
+        can_manage_audits(user, audit.prefecture)
+        or is_auditor_in_window(user, audit, on)
+        or _refers_all_sites(user, audit)
+    )
+
+
+def can_start_self_assessment(user, site):
+    """« L'autoévaluation trimestrielle des conditions d'accueil » of a site: started by the quality manager of its
+    prefecture (and national administrators) or by the site's referent."""
+    scope = get_scope(user)
+    return (
+        scope.national
+        or site.prefecture_id in scope.prefecture_ids(Role.QUALITY_MANAGER)
+        or site.pk in scope.site_ids(Role.SITE_REFERENT)
+    )
+
+
+def can_create_action_from_gap(user, assessment):
+    """A gap of the grid (a cell « non conforme ») becomes an action: as a finding (the quality manager, the
+    referent of the cell's site)."""
+    return can_create_action(user, assessment.audit.prefecture, assessment.site)
 
 
 def can_edit_audit_content(user, audit, on=None):

@@ -3,6 +3,7 @@
 from .audits import Audit, AuditReport
 from .findings import Finding, FindingAction, GoodPractice
 from .grid import Assessment, MysteryCriterion, MysteryVisit
+from .self_assessments import QuarterlySelfAssessment
 
 __all__ = [
     "Assessment",
@@ -13,4 +14,5 @@ __all__ = [
     "GoodPractice",
     "MysteryCriterion",
     "MysteryVisit",
+    "QuarterlySelfAssessment",
 ]

@@ -14,11 +14,12 @@ from pathlib import PurePath
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Exists, Q
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from accounts import access
-from audits.models import Assessment, MysteryCriterion, MysteryVisit
+from audits.models import Assessment, Audit, MysteryCriterion, MysteryVisit, QuarterlySelfAssessment
 from engagements.models import Engagement
 from qualipref.lib import uploads
 
@@ -50,12 +51,15 @@ def _raise(errors):
 
 
 def scope_engagements(audit):
-    """The engagements of the audited modules, in the order of the référentiel."""
-    return (
-        Engagement.objects.filter(module__in=audit.modules.all())
-        .select_related("module")
-        .order_by("module__number", "number")
-    )
+    """The engagements of the audited modules, in the order of the référentiel; for a quarterly self-assessment of
+    reception conditions, only those of its checklist (``audits.services.self_assessments``), in the same query."""
+    engagements = Engagement.objects.filter(module__in=audit.modules.all())
+    if audit.kind == Audit.Kind.SELF_ASSESSMENT:
+        checklist = QuarterlySelfAssessment.engagements.through.objects.filter(quarterlyselfassessment__audit=audit)
+        engagements = engagements.filter(
+            ~Exists(QuarterlySelfAssessment.objects.filter(audit=audit)) | Q(pk__in=checklist.values("engagement_id"))
+        )
+    return engagements.select_related("module").order_by("module__number", "number")
 
 
 def scope_sites(audit):
@@ -85,7 +89,7 @@ def _require_filler(by, audit, on=None):
 def _check_cell(audit, *, engagement, site, errors):
     if site is None or not audit.sites.filter(pk=site.pk).exists():
         errors.setdefault("site", "Ce site n'est pas dans le périmètre de l'audit.")
-    if engagement is None or not audit.modules.filter(pk=engagement.module_id).exists():
+    if engagement is None or not scope_engagements(audit).filter(pk=engagement.pk).exists():
         errors.setdefault("engagement", "Cet engagement ne relève pas des modules audités.")
 
 
@@ -191,11 +195,11 @@ def grid_prefill(*, by, audit, source=None) -> int:
     if source.labelling_id != audit.labelling_id or source.pk == audit.pk or source.start_on > audit.start_on:
         raise ValidationError("On ne reprend que la grille d'un audit antérieur du même cycle de labellisation.")
     site_ids = set(audit.sites.values_list("pk", flat=True))
-    module_ids = set(audit.modules.values_list("pk", flat=True))
+    engagement_ids = set(scope_engagements(audit).values_list("pk", flat=True))
     previous = [
         cell
-        for cell in source.assessments.select_related("engagement").exclude(result=Result.NOT_ASSESSED)
-        if cell.site_id in site_ids and cell.engagement.module_id in module_ids
+        for cell in source.assessments.exclude(result=Result.NOT_ASSESSED)
+        if cell.site_id in site_ids and cell.engagement_id in engagement_ids
     ]
     label = f"Repris de l'{source.title[0].lower()}{source.title[1:]}"
     values = {
@@ -224,6 +228,11 @@ class Cell:
     @property
     def result_label(self):
         return Result(self.result).label
+
+    @property
+    def is_gap(self):
+        """« Non conforme » (minor or major): what a self-assessment turns into an action."""
+        return self.result in Assessment.NONCONFORMITIES
 
     @property
     def comment(self):

@@ -14,6 +14,7 @@ from audits.models import Assessment, MysteryVisit
 from audits.services import audits as audit_services
 from audits.services import grid as services
 from audits.views.common import audit_crumb, fillable_audit, list_crumb, visible_audit
+from audits.views.self_assessments import render_checklist_item
 from qualipref.lib import uploads
 from qualipref.views import breadcrumb, error_dict, file_response, put_errors_on_form
 
@@ -124,14 +125,26 @@ def audit_grid_cell(request, pk):
             )
         except ValidationError as error:
             errors = error_dict(error)
+    checklist = request.POST.get("layout") == "checklist"  # the quarterly self-assessment (views.self_assessments)
     if not request.htmx:
         if errors:
             messages.error(request, "La cellule n’a pas été enregistrée : " + " ".join(errors.values()))
         else:
             messages.success(request, f"{engagement.code} – {site.name} : enregistré.")
+        if checklist:
+            url = reverse("self_assessment_checklist", kwargs={"pk": audit.pk})
+            return redirect(f"{url}#item-{engagement.pk}")
         return redirect(_grid_url(audit, request.POST.get("return_site")) + f"#cell-{engagement.pk}-{site.pk}")
     pending = {"result": request.POST.get("result", ""), "comment": request.POST.get("comment", "")} if errors else {}
-    return _render_cell(request, audit, engagement, site, errors=errors, pending=pending, status=422 if errors else 200)
+    status = 422 if errors else 200
+    if checklist:
+        cell = services.Cell(
+            engagement=engagement,
+            site=site,
+            assessment=Assessment.objects.filter(audit=audit, engagement=engagement, site=site).first(),
+        )
+        return render_checklist_item(request, audit, cell, errors=errors, pending=pending, status=status)
+    return _render_cell(request, audit, engagement, site, errors=errors, pending=pending, status=status)
 
 
 def _grid_button(request, pk, service, said):

@@ -161,6 +161,48 @@ def _practice(w):
     return {"pk": practice.pk}
 
 
+def _quarterly(w, site):
+    """The current quarter's self-assessment of reception conditions of ``site`` (audits.services.self_assessments)."""
+    from audits.services import self_assessments
+
+    _cycle(w, foreign=site == w.foreign_site)
+    manager = w.users["national"]
+    return self_assessments.self_assessment_start(by=manager, site=site)
+
+
+def _quarterly_own(w):
+    return {"pk": _quarterly(w, w.site).audit_id}
+
+
+def _quarterly_sister(w):
+    return {"pk": _quarterly(w, w.sister_site).audit_id}
+
+
+def _quarterly_foreign(w):
+    return {"pk": _quarterly(w, w.foreign_site).audit_id}
+
+
+def _quarterly_gap(w):
+    from audits.models import Assessment
+
+    check = _quarterly(w, w.site)
+    engagement = check.engagements.order_by("code").first()
+    cell = Assessment.objects.create(
+        audit=check.audit, engagement=engagement, site=w.site, result="minor_nonconformity"
+    )
+    factories.ActionPlanFactory(prefecture=w.prefecture, labelling=check.audit.labelling)
+    return {"pk": check.audit_id, "cell_pk": cell.pk}
+
+
+def _site_with_cycle(name):
+    def kwargs(w):
+        site = getattr(w, name)
+        _cycle(w, foreign=site == w.foreign_site)
+        return {"site_pk": site.pk}
+
+    return kwargs
+
+
 # --- who gets what --------------------------------------------------------------------------------
 
 READERS = expect(200)  # the own audit: the prefecture, the sites it covers, its auditor
@@ -194,6 +236,68 @@ HTML_CASES = [
     Case("audit_grid", CLOSED_WINDOW_READ, kwargs=_closed_window, label="closed window"),
     Case("audit_grid", NATIONAL_ONLY, kwargs=_foreign, label="foreign"),
     Case("audit_grid_cell", expect(NOT_ALLOWED, anonymous=REDIRECT), kwargs=_own, label="GET"),
+    # A quarterly self-assessment of Arles: its referent fills it too (and nobody else of Arles).
+    Case(
+        "audit_grid_cell",
+        expect(FORBIDDEN, national=BAD_REQUEST, quality_manager=BAD_REQUEST, site_referent=BAD_REQUEST, auditor=404),
+        kwargs=_quarterly_own,
+        method="post",
+        label="quarterly self-assessment",
+    ),
+    # The quarterly self-assessments of reception conditions: a site's year, starting one, its checklist, a gap's
+    # action. Started by the quality manager and the referent of the site; the auditor sees no site.
+    Case("site_self_assessments", expect(200, auditor=NOT_FOUND), kwargs=_site_with_cycle("site"), label="own"),
+    Case(
+        "site_self_assessments",
+        expect(200, site_referent=NOT_FOUND, agent=NOT_FOUND, auditor=NOT_FOUND),
+        kwargs=_site_with_cycle("sister_site"),
+        label="sister",
+    ),
+    Case("site_self_assessments", NATIONAL_ONLY, kwargs=_site_with_cycle("foreign_site"), label="foreign"),
+    Case(
+        "self_assessment_start",
+        expect(FORBIDDEN, national=REDIRECT, quality_manager=REDIRECT, site_referent=REDIRECT, auditor=NOT_FOUND),
+        kwargs=_site_with_cycle("site"),
+        method="post",
+        label="own",
+    ),
+    Case(
+        "self_assessment_start",
+        expect(
+            FORBIDDEN,
+            national=REDIRECT,
+            quality_manager=REDIRECT,
+            site_referent=NOT_FOUND,
+            agent=NOT_FOUND,
+            auditor=NOT_FOUND,
+        ),
+        kwargs=_site_with_cycle("sister_site"),
+        method="post",
+        label="sister",
+    ),
+    Case(
+        "self_assessment_start",
+        expect(NOT_FOUND, national=REDIRECT),
+        kwargs=_site_with_cycle("foreign_site"),
+        method="post",
+        label="foreign",
+    ),
+    Case("self_assessment_checklist", expect(200, auditor=NOT_FOUND), kwargs=_quarterly_own, label="own"),
+    Case(
+        "self_assessment_checklist",
+        expect(200, site_referent=NOT_FOUND, agent=NOT_FOUND, auditor=NOT_FOUND),
+        kwargs=_quarterly_sister,
+        label="sister",
+    ),
+    Case("self_assessment_checklist", NATIONAL_ONLY, kwargs=_quarterly_foreign, label="foreign"),
+    Case(
+        "self_assessment_gap_action",
+        expect(FORBIDDEN, quality_manager=REDIRECT, site_referent=REDIRECT, auditor=NOT_FOUND),
+        kwargs=_quarterly_gap,
+        method="post",
+        label="own",
+    ),
+    Case("self_assessment_gap_action", expect(NOT_ALLOWED, anonymous=REDIRECT), kwargs=_quarterly_gap, label="GET"),
     # Fillers get past the access checks; the empty cell is a bad request.
     Case(
         "audit_grid_cell",
