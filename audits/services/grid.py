@@ -74,7 +74,8 @@ def _require_filler(by, audit, on=None):
         raise PermissionDenied(refusal)
     if not access.can_fill_audit(by, audit, on):
         raise PermissionDenied(
-            "Seuls les auditeurs de cet audit et le responsable qualité de la préfecture le remplissent."
+            "Seuls les auditeurs de cet audit et le responsable qualité de la préfecture le remplissent (et, pour "
+            "une autoévaluation, le référent de son site)."
         )
     if not audit.is_editable:
         raise ValidationError(

@@ -42,7 +42,8 @@ def fillable_audit(request, pk):
     audit = visible_audit(request, pk)
     if not access.can_fill_audit(request.user, audit):
         raise PermissionDenied(
-            "Seuls les auditeurs de cet audit et le responsable qualité de la préfecture le remplissent."
+            "Seuls les auditeurs de cet audit et le responsable qualité de la préfecture le remplissent (et, pour "
+            "une autoévaluation, le référent de son site)."
         )
     return audit
 
