@@ -28,7 +28,15 @@ from complaints.forms import (
 )
 from complaints.history import complaint_history
 from complaints.models import Complaint, ReplyTemplate
-from complaints.register.views import answered_message, create_page, edit_page, item_getters, open_first, register_page
+from complaints.register.views import (
+    answered_message,
+    create_page,
+    edit_page,
+    item_getters,
+    open_first,
+    register_page,
+    services_of_the_chosen_site,
+)
 from qualipref.lib.dates import short_date
 from qualipref.views import breadcrumb, flash_outcome, redirect_if_saved
 from sites.models import Prefecture
@@ -62,6 +70,8 @@ def _register(request):
 def complaint_list(request):
     filterset = _register(request)
     page_obj, querystring = register_page(request, filterset)
+    if access.is_national_admin(request.user):
+        services_of_the_chosen_site(filterset.form)
     return render(
         request,
         "complaints/complaint_list.html",

@@ -74,6 +74,31 @@ def test_the_register_filters_by_site_service_status_channel_and_category(login,
     assert _rows(login("quality_manager").get(reverse("complaint_list"), query)) == [wanted]
 
 
+def _service_options(response):
+    select = re.search(r'<select[^>]*name="service".*?</select>', response.content.decode(), re.S).group(0)
+    return sorted(int(value) for value in re.findall(r'<option value="(\d+)"', select))
+
+
+def test_for_a_national_user_the_service_list_waits_for_a_site_and_the_filter_still_takes_any_service(login, world):
+    """A national user sees 500 sites and 1,000 services at national scale: the « Service » list would weigh
+    150 kB on every page. It lists the chosen site's services only; a prefecture's users keep them all."""
+    own = factories.ServiceFactory(site=world.site)
+    sister = factories.ServiceFactory(site=world.sister_site)
+    wanted = factories.ComplaintFactory(site=world.site, service=own)
+    factories.ComplaintFactory(site=world.site)
+    assert {own.pk, sister.pk} <= set(_service_options(login("quality_manager").get(reverse("complaint_list"))))
+
+    client = login("national")
+    response = client.get(reverse("complaint_list"))
+    assert _service_options(response) == []
+    assert "Choisissez d'abord un site" in _text(response)
+    on_sister = _service_options(client.get(reverse("complaint_list"), {"site": world.sister_site.pk}))
+    assert sister.pk in on_sister and own.pk not in on_sister
+    # A service chosen without its site (a link, the API's parameters) still filters, and stays shown as chosen.
+    response = client.get(reverse("complaint_list"), {"service": own.pk})
+    assert _rows(response) == [wanted] and _service_options(response) == [own.pk]
+
+
 def test_each_row_shows_its_remaining_working_days(login, world):
     today = timezone.localdate()
     complaint = factories.ComplaintFactory(site=world.site, received_on=today - datetime.timedelta(days=40))
