@@ -183,9 +183,12 @@ def test_the_dashboards_count_overdue_actions_from_the_index_of_open_actions(row
     national = _captured(lambda: common.overdue_by("prefecture_id"), 'FROM "engagements_action"')
     local = _captured(lambda: common.overdue_by("site_id", prefecture=world.prefecture), 'FROM "engagements_action"')
     for sql in national + local:
-        scans = [node for node in nodes(plan_of(sql)) if node.get("Relation Name") == "engagements_action"]
+        plan = list(nodes(plan_of(sql)))
+        scans = [node for node in plan if node.get("Relation Name") == "engagements_action"]
         assert "Seq Scan" not in [node["Node Type"] for node in scans]
-        assert {node.get("Index Name") for node in scans if node.get("Index Name")} == {"action_open_due_idx"}
+        # An Index Scan names its index, a Bitmap Heap Scan leaves it to its Bitmap Index Scan child (which PostgreSQL
+        # may combine with another index's bitmap).
+        assert "action_open_due_idx" in {node["Index Name"] for node in plan if "Index Name" in node}
     assert len(national) == len(local) == 1
 
 
