@@ -373,11 +373,26 @@ def _locked(finding):
 
 @transaction.atomic
 def finding_close(*, by, finding, verified_in, note="") -> Finding:
-    """Lift a non-conformity: see the closure rule in the module's docstring."""
+    """Lift a non-conformity: see the closure rule in the module's docstring. Lifting is an effectiveness check
+    found effective, recorded as such (today, by ``by``; the evidence is the note, else the verifying audit), so
+    that no non-conformity is lifted without its check (the API's ``close`` predates the check)."""
     finding = _locked(finding)
     if not access.can_manage_audits(by, finding.audit.prefecture):
         raise PermissionDenied("Seul le responsable qualité de la préfecture lève les non-conformités de ses audits.")
-    return _close(by=by, finding=finding, verified_in=verified_in, note=note)
+    if finding.is_closed:  # the same refusal as the closure rule's, before the evidence is made up
+        raise ValidationError(f"Cette non-conformité est déjà levée (le {short_date(finding.closed_on)}).")
+    if verified_in is None:
+        raise ValidationError({"verified_in": "Indiquez l'audit ultérieur qui a vérifié l'efficacité des actions."})
+    note = (note or "").strip()
+    return finding_check_effectiveness(
+        by=by,
+        finding=finding,
+        effective=True,
+        checked_on=timezone.localdate(),
+        evidence_text=note or f"Vérifiée lors de l'audit : {verified_in}",
+        verified_in=verified_in,
+        note=note,
+    )
 
 
 def _close(*, by, finding, verified_in, note, reason="Non-conformité levée", check=None, **values):

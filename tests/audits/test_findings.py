@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from audits.models import Finding, GoodPractice
 from audits.services import findings as services
@@ -161,6 +162,10 @@ def test_a_nonconformity_closes_only_when_its_actions_are_done_and_a_later_audit
         by=world.users["quality_manager"], finding=finding, verified_in=follow_up, note="Vérifié sur place."
     )
     assert finding.verified_in == follow_up and finding.closed_by == world.users["quality_manager"]
+    # lifting records its effectiveness check: effective, today, by the quality manager, the note as evidence
+    assert finding.effective is True and finding.effectiveness_checked_on == timezone.localdate()
+    assert finding.effectiveness_checked_by == world.users["quality_manager"]
+    assert finding.effectiveness_evidence_text == "Vérifié sur place."
     action.refresh_from_db()
     assert action.status == "verified" and action.effectiveness == Action.Effectiveness.EFFECTIVE
 

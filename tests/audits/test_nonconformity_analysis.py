@@ -449,3 +449,22 @@ def test_the_api_reads_and_writes_the_analysis_and_the_check(as_role, world, cyc
         format="json",
     )
     assert response.status_code == 400 and "créez de nouvelles actions" in response.json()["verified_in"][0]
+
+
+def test_the_api_close_records_the_effectiveness_check_it_implies(as_role, world, cycle):
+    """``findings/{id}/close/`` came before the check: lifting through it records the check as effective, today, by
+    the caller, the verifying audit as evidence when no note is given — no non-conformity is lifted unchecked."""
+    finding, _ = _nonconformity(world, cycle)
+    follow_up = _follow_up(cycle)
+    close = reverse("api:finding-close", kwargs={"pk": finding.pk})
+    client = as_role("quality_manager")
+    response = client.post(close, {}, format="json")
+    assert response.status_code == 400 and "obligatoire" in response.json()["verified_in"][0]
+    response = client.post(close, {"verified_in": follow_up.pk}, format="json")
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert body["closed_on"] == body["effectiveness_checked_on"] == timezone.localdate().isoformat()
+    assert body["effective"] is True and body["effectiveness_checked_by"] == world.users["quality_manager"].pk
+    assert body["effectiveness_evidence_text"] == f"Vérifiée lors de l'audit : {follow_up}"
+    response = client.post(close, {"verified_in": follow_up.pk}, format="json")
+    assert response.status_code == 400 and "déjà levée" in str(response.json())
