@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 
 from qualipref.lib import table_export
 from sites.models import Department
-from tests import factories
+from tests import factories, pdf_pages
 from tests.checks import assert_no_more_queries
 from tests.indicators.dashboards import dashboard_pdf, national_pdf
 from tests.indicators.factories import MeasurementFactory, add_sites_with_figures
@@ -283,6 +283,10 @@ def test_the_national_pdf_has_the_map_and_the_prefectures(client, world, today, 
     assert "Labellisée, audit de suivi en retard : 1" in text
     assert "27/11/2016 (en retard)" in text and "Préfecture du Val" in text
     assert "Objectifs nationaux : passage à Qualipref 2.0" in text and "Sous-préfectures labellisées" in text
+    # the targets' short table follows the key indicators on the first page; the map opens the second
+    first, second = pdf_pages.pages((tmp_path / "tableau.pdf").read_bytes(), tmp_path)[:2]
+    assert "Indicateurs clés" in first and "Objectifs nationaux : passage à Qualipref 2.0" in first
+    assert second[1] == "Carte des labellisations", second[:3]
 
 
 def test_a_download_costs_the_same_for_1_or_20_sites(client, world, today, django_assert_max_num_queries):
