@@ -54,9 +54,9 @@ def services_of_the_chosen_site(form):
     keep = service.queryset.filter(site=site) if site is not None else service.queryset.none()
     if chosen is not None:
         keep = keep | service.queryset.filter(pk=chosen.pk)
-    service.queryset = keep
-    if site is None:  # the bound field keeps its own copy, taken when the filters were cleaned
-        service.help_text = form["service"].help_text = "Choisissez d'abord un site : ses services s'afficheront ici."
+    if site is None:  # said by the empty option: a hint above the list would push it below its neighbours
+        service.empty_label = "Choisissez d'abord un site"
+    service.queryset = keep  # set after empty_label: the widget's choices are built from both
 
 
 def answered_message(item, label):
