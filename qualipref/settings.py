@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "complaints",
     "surveys",
     "indicators",
+    "reviews",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,292 @@
+"""III – L'évaluation: the satisfaction surveys of the year per site (and per service where the rates are per
+service) with the previous year's rates and the points forts and de vigilance of their results; the audit findings
+per audit, site and category; complaints and suggestions per site with the share answered within 15 working days
+(complaints.deadlines: ``answered_in_time`` is answered on or before the 15th working day); letters and e-mails
+answered in time.
+
+The queries do not depend on the year's volume: answers, findings, complaints and letters are counted by the
+database (GROUP BY); a campaign costs a fixed number of queries (its sites, services, questions, grouped rates)."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+
+from audits.models import Audit, Finding
+from complaints.models import Complaint, Correspondence
+from surveys.models import Campaign, Highlight
+from surveys.results import comparison
+
+# --- surveys --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Rate:
+    code: str
+    label: str
+    rate: float | None
+    previous: float | None = None
+
+
+@dataclass
+class SurveyRow:
+    site_id: int
+    service_id: int | None
+    label: str
+    responses: int | None
+    rates: list  # [Rate] in the questionnaire's order
+    strengths: list = field(default_factory=list)
+    vigilance: list = field(default_factory=list)
+
+
+@dataclass
+class Survey:
+    title: str
+    opens_on: object
+    closes_on: object
+    target_rate: int | None
+    dimensions: list  # [(code, label)]
+    rows: list  # [SurveyRow] with at least one rate
+
+
+def _comparison_rows(campaign):
+    sites = list(campaign.sites.order_by("name"))
+    services = list(campaign.services.select_related("site").order_by("site__name", "name"))
+    return comparison(campaign, sites, services=services)
+
+
+def _surveys(prefecture, first, last):
+    campaigns = list(
+        Campaign.objects.filter(prefecture=prefecture, opens_on__range=(first, last))
+        .select_related("questionnaire")
+        .order_by("opens_on", "pk")
+    )
+    if not campaigns:
+        return []
+    previous_year = (first.replace(year=first.year - 1), last.replace(year=last.year - 1))
+    previous = {}
+    for campaign in (
+        Campaign.objects.filter(prefecture=prefecture, opens_on__range=previous_year)
+        .select_related("questionnaire")
+        .order_by("opens_on", "pk")
+    ):
+        for row in _comparison_rows(campaign):  # the latest campaign of the year before wins
+            rates = {item.code: item.rate for item in row.dimensions if item.rate is not None}
+            if rates:
+                previous[(row.site.pk, row.service.pk if row.service else None)] = rates
+    highlights = {}
+    for campaign_id, site_id, kind, text in (
+        Highlight.objects.filter(campaign__in=campaigns, site__isnull=False)
+        .order_by("position", "pk")
+        .values_list("campaign_id", "site_id", "kind", "text")
+    ):
+        highlights.setdefault((campaign_id, site_id, kind), []).append(text)
+    surveys = []
+    for campaign in campaigns:
+        rows = []
+        for row in _comparison_rows(campaign):
+            key = (row.site.pk, row.service.pk if row.service else None)
+            before = previous.get(key, {})
+            rates = [Rate(item.code, item.label, item.rate, before.get(item.code)) for item in row.dimensions]
+            if all(rate.rate is None for rate in rates):
+                continue
+            survey_row = SurveyRow(
+                site_id=row.site.pk,
+                service_id=key[1],
+                label=row.label,
+                responses=row.responses,
+                rates=rates,
+            )
+            if row.service is None:
+                survey_row.strengths = highlights.get((campaign.pk, row.site.pk, Highlight.Kind.STRENGTH), [])
+                survey_row.vigilance = highlights.get((campaign.pk, row.site.pk, Highlight.Kind.VIGILANCE), [])
+            rows.append(survey_row)
+        surveys.append(
+            Survey(
+                title=campaign.title,
+                opens_on=campaign.opens_on,
+                closes_on=campaign.closes_on,
+                target_rate=campaign.target_rate,
+                dimensions=[(rate.code, rate.label) for rate in rows[0].rates] if rows else [],
+                rows=rows,
+            )
+        )
+    return surveys
+
+
+# --- audits ---------------------------------------------------------------------------------------
+
+CATEGORIES = Finding.Category.choices
+
+
+@dataclass
+class FindingCounts:
+    site: str
+    counts: dict  # category -> number
+
+    def count(self, category):
+        return self.counts.get(category, 0)
+
+    @property
+    def in_order(self):
+        """The counts in the order of CATEGORIES."""
+        return [self.counts.get(category, 0) for category, _ in CATEGORIES]
+
+    @property
+    def total(self):
+        return sum(self.counts.values())
+
+
+@dataclass
+class AuditFindings:
+    kind: str
+    body: str
+    start_on: object
+    end_on: object
+    sites: list  # [FindingCounts] by site name
+
+    @property
+    def totals(self):
+        return [sum(site.in_order[index] for site in self.sites) for index in range(len(CATEGORIES))]
+
+
+WHOLE_AUDIT = "Toute la préfecture"
+
+
+def _audit_findings(prefecture, first, last):
+    rows = (
+        Finding.objects.filter(audit__prefecture=prefecture, audit__end_on__range=(first, last))
+        .order_by()
+        .values("audit_id", "audit__kind", "audit__body", "audit__start_on", "audit__end_on", "site__name", "category")
+        .annotate(count=Count("pk"))
+    )
+    kinds = dict(Audit.Kind.choices)
+    audits = {}
+    for row in rows:
+        audit = audits.setdefault(
+            row["audit_id"],
+            AuditFindings(
+                kind=kinds.get(row["audit__kind"], row["audit__kind"]),
+                body=row["audit__body"],
+                start_on=row["audit__start_on"],
+                end_on=row["audit__end_on"],
+                sites=[],
+            ),
+        )
+        site = next((item for item in audit.sites if item.site == (row["site__name"] or WHOLE_AUDIT)), None)
+        if site is None:
+            site = FindingCounts(site=row["site__name"] or WHOLE_AUDIT, counts={})
+            audit.sites.append(site)
+        site.counts[row["category"]] = row["count"]
+    result = sorted(audits.values(), key=lambda audit: (audit.start_on, audit.kind))
+    for audit in result:
+        audit.sites.sort(key=lambda site: (site.site == WHOLE_AUDIT, site.site))
+    return result
+
+
+# --- complaints and correspondence ----------------------------------------------------------------
+
+
+@dataclass
+class ComplaintCounts:
+    site: str
+    total: int
+    complaints: int
+    suggestions: int
+    answered: int
+    in_time: int
+
+    @property
+    def in_time_share(self):
+        """Percentage of the requests received answered within 15 working days (None without any)."""
+        return round(100 * self.in_time / self.total, 1) if self.total else None
+
+
+@dataclass
+class CorrespondenceCounts:
+    kind: str
+    total: int
+    answered: int
+    in_time: int
+
+    @property
+    def in_time_share(self):
+        return round(100 * self.in_time / self.total, 1) if self.total else None
+
+
+def _sum_counts(rows, cls, **fixed):
+    names = [name for name in cls.__dataclass_fields__ if name not in fixed]
+    return cls(**fixed, **{name: sum(getattr(row, name) for row in rows) for name in names})
+
+
+def _complaints(prefecture, first, last):
+    rows = (
+        Complaint.objects.filter(prefecture=prefecture, received_on__range=(first, last))
+        .order_by("site__name")
+        .values("site__name")
+        .annotate(
+            total=Count("pk"),
+            complaints=Count("pk", filter=Q(kind=Complaint.Kind.COMPLAINT)),
+            suggestions=Count("pk", filter=~Q(kind=Complaint.Kind.COMPLAINT)),
+            answered=Count("pk", filter=Q(answered_on__isnull=False)),
+            in_time=Count("pk", filter=Q(answered_in_time=True)),
+        )
+    )
+    return [
+        ComplaintCounts(
+            site=row["site__name"],
+            total=row["total"],
+            complaints=row["complaints"],
+            suggestions=row["suggestions"],
+            answered=row["answered"],
+            in_time=row["in_time"],
+        )
+        for row in rows
+    ]
+
+
+def _correspondence(prefecture, first, last):
+    labels = dict(Correspondence.Kind.choices)
+    rows = (
+        Correspondence.objects.filter(prefecture=prefecture, received_on__range=(first, last))
+        .order_by("kind")
+        .values("kind")
+        .annotate(
+            total=Count("pk"),
+            answered=Count("pk", filter=Q(answered_on__isnull=False)),
+            in_time=Count("pk", filter=Q(answered_in_time=True)),
+        )
+    )
+    by_kind = {row["kind"]: row for row in rows}
+    return [
+        CorrespondenceCounts(
+            kind=label, total=by_kind[kind]["total"], answered=by_kind[kind]["answered"], in_time=by_kind[kind]["in_time"]
+        )
+        for kind, label in labels.items()
+        if kind in by_kind
+    ]
+
+
+@dataclass
+class Evaluation:
+    surveys: list  # [Survey]
+    audits: list  # [AuditFindings]
+    complaints: list  # [ComplaintCounts] per site
+    correspondence: list  # [CorrespondenceCounts] per kind
+    categories: list = field(default_factory=lambda: list(CATEGORIES))
+
+    @property
+    def complaints_total(self):
+        return _sum_counts(self.complaints, ComplaintCounts, site="Total")
+
+    @property
+    def correspondence_total(self):
+        return _sum_counts(self.correspondence, CorrespondenceCounts, kind="Total")
+
+
+def build(prefecture, first, last):
+    return Evaluation(
+        surveys=_surveys(prefecture, first, last),
+        audits=_audit_findings(prefecture, first, last),
+        complaints=_complaints(prefecture, first, last),
+        correspondence=_correspondence(prefecture, first, last),
+    )
