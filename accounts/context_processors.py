@@ -49,6 +49,8 @@ def _menu(user):
             _item("Réunions qualité", reverse("meeting_list")),
             _item("Formations", reverse("training_list")),
         ]
+        if dashboard in ("national", "prefecture"):  # the reviews' readers (access.scope_reviews)
+            quality.append(_item("Bilans annuels", reverse("review_list")))
         users.append(_item("Réclamations et suggestions", reverse("complaint_list")))
         users.append(_item("Courriers", reverse("correspondence_list")))
         users.append(_item("Enquêtes", reverse("campaign_list")))

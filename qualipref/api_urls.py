@@ -15,6 +15,7 @@ from engagements.api.meetings import MeetingViewSet, TrainingViewSet
 from engagements.api.referentials import EngagementViewSet, ModuleViewSet, ReferentialViewSet
 from indicators.api import FootfallHeatmapView, FootfallImportView, IndicatorViewSet, MeasurementViewSet
 from qualipref.lib.schema_view import SchemaView
+from reviews.api import YearlyReviewViewSet
 from sites.api import DepartmentViewSet, PrefectureViewSet, SiteViewSet
 from surveys.api import CampaignViewSet, QuestionnaireViewSet
 
@@ -46,6 +47,7 @@ router.register("surveys", CampaignViewSet, basename="survey")
 router.register("questionnaires", QuestionnaireViewSet, basename="questionnaire")
 router.register("indicators", IndicatorViewSet, basename="indicator")
 router.register("measurements", MeasurementViewSet, basename="measurement")
+router.register("reviews", YearlyReviewViewSet, basename="review")
 
 # Redoc runs its search in a Web Worker created from a blob: URL: allowed on that page only (enforced or report-only).
 REDOC_WORKERS = {"worker-src": ["'self'", "blob:"]}

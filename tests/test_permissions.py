@@ -38,6 +38,7 @@ from tests.permissions import (
     indicators,
     labellings,
     meetings,
+    reviews,
     referentials,
     surveys,
 )
@@ -56,6 +57,7 @@ CASES = (
     + correspondence.CASES
     + surveys.CASES
     + indicators.CASES
+    + reviews.CASES
 )
 
 # The admin is for national administrators; everyone else is sent to its login page.

@@ -88,15 +88,13 @@ def _xlsx_value(value):
     return value
 
 
-def write_xlsx(file, title, columns, rows):
-    """Write the workbook (one sheet named ``title``, shortened if need be: ``sheet_name``) to ``file``."""
-    from openpyxl import Workbook
+def _append_sheet(workbook, name, columns, rows):
+    """One sheet of a write-only workbook: a bold header, a frozen first row and a filter."""
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(sheet_name(title))
+    sheet = workbook.create_sheet(name)
     for index, column in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = column.width
     sheet.freeze_panes = "A2"
@@ -121,7 +119,31 @@ def write_xlsx(file, title, columns, rows):
         count += 1
     if columns:
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count + 1}"
+
+
+def write_xlsx(file, title, columns, rows):
+    """Write the workbook (one sheet named ``title``, shortened if need be: ``sheet_name``) to ``file``."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    _append_sheet(workbook, sheet_name(title), columns, rows)
     workbook.save(file)
+
+
+def to_workbook(tables):
+    """The bytes of a workbook of several small tables, one sheet each (named after their ``sheet`` or title)."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    taken = []
+    for table in tables:
+        name = sheet_name(table.sheet or table.title, taken)
+        taken.append(name)
+        _append_sheet(workbook, name, table.columns, table.rows)
+    with tempfile.TemporaryFile() as file:
+        workbook.save(file)
+        file.seek(0)
+        return file.read()
 
 
 def to_xlsx(table):

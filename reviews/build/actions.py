@@ -64,9 +64,7 @@ class ActionsDone:
 
 def build(prefecture, first, last):
     rows = (
-        Action.objects.filter(
-            prefecture=prefecture, status__in=DONE_STATUSES, completed_on__range=(first, last)
-        )
+        Action.objects.filter(prefecture=prefecture, status__in=DONE_STATUSES, completed_on__range=(first, last))
         .order_by("site__name", "completed_on", "pk")
         .values_list("site__name", "source", "title", "completed_on", "status", "engagement__code")
     )

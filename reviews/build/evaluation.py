@@ -259,7 +259,10 @@ def _correspondence(prefecture, first, last):
     by_kind = {row["kind"]: row for row in rows}
     return [
         CorrespondenceCounts(
-            kind=label, total=by_kind[kind]["total"], answered=by_kind[kind]["answered"], in_time=by_kind[kind]["in_time"]
+            kind=label,
+            total=by_kind[kind]["total"],
+            answered=by_kind[kind]["answered"],
+            in_time=by_kind[kind]["in_time"],
         )
         for kind, label in labels.items()
         if kind in by_kind

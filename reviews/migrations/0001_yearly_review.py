@@ -8,108 +8,304 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('sites', '0002_departments'),
+        ("sites", "0002_departments"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalYearlyReview',
+            name="HistoricalYearlyReview",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(2008), django.core.validators.MaxValueValidator(2100)], verbose_name='année')),
-                ('status', models.CharField(choices=[('draft', 'Brouillon'), ('published', 'Publié')], default='draft', max_length=10, verbose_name='statut')),
-                ('pilotage_text', models.TextField(blank=True, max_length=20000, verbose_name='I – pilotage de la démarche (texte)')),
-                ('actions_text', models.TextField(blank=True, max_length=20000, verbose_name='II – actions réalisées (texte)')),
-                ('evaluation_text', models.TextField(blank=True, max_length=20000, verbose_name='III – évaluation (texte)')),
-                ('indicators_text', models.TextField(blank=True, max_length=20000, verbose_name='IV – indicateurs qualité (texte)')),
-                ('outlook_text', models.TextField(blank=True, max_length=20000, verbose_name='V – perspectives (texte)')),
-                ('published_at', models.DateTimeField(blank=True, null=True, verbose_name='publié le')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='rédigé par')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('prefecture', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='sites.prefecture', verbose_name='préfecture')),
-                ('published_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='publié par')),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(2008),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="année",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Brouillon"), ("published", "Publié")],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="statut",
+                    ),
+                ),
+                (
+                    "pilotage_text",
+                    models.TextField(blank=True, max_length=20000, verbose_name="I – pilotage de la démarche (texte)"),
+                ),
+                (
+                    "actions_text",
+                    models.TextField(blank=True, max_length=20000, verbose_name="II – actions réalisées (texte)"),
+                ),
+                (
+                    "evaluation_text",
+                    models.TextField(blank=True, max_length=20000, verbose_name="III – évaluation (texte)"),
+                ),
+                (
+                    "indicators_text",
+                    models.TextField(blank=True, max_length=20000, verbose_name="IV – indicateurs qualité (texte)"),
+                ),
+                (
+                    "outlook_text",
+                    models.TextField(blank=True, max_length=20000, verbose_name="V – perspectives (texte)"),
+                ),
+                ("published_at", models.DateTimeField(blank=True, null=True, verbose_name="publié le")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="rédigé par",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "prefecture",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="sites.prefecture",
+                        verbose_name="préfecture",
+                    ),
+                ),
+                (
+                    "published_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="publié par",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical bilan qualité annuel',
-                'verbose_name_plural': 'historical bilans qualité annuels',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical bilan qualité annuel",
+                "verbose_name_plural": "historical bilans qualité annuels",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='YearlyReview',
+            name="YearlyReview",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifié le')),
-                ('year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(2008), django.core.validators.MaxValueValidator(2100)], verbose_name='année')),
-                ('status', models.CharField(choices=[('draft', 'Brouillon'), ('published', 'Publié')], default='draft', max_length=10, verbose_name='statut')),
-                ('pilotage_text', models.TextField(blank=True, max_length=20000, verbose_name='I – pilotage de la démarche (texte)')),
-                ('actions_text', models.TextField(blank=True, max_length=20000, verbose_name='II – actions réalisées (texte)')),
-                ('evaluation_text', models.TextField(blank=True, max_length=20000, verbose_name='III – évaluation (texte)')),
-                ('indicators_text', models.TextField(blank=True, max_length=20000, verbose_name='IV – indicateurs qualité (texte)')),
-                ('outlook_text', models.TextField(blank=True, max_length=20000, verbose_name='V – perspectives (texte)')),
-                ('published_at', models.DateTimeField(blank=True, null=True, verbose_name='publié le')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='rédigé par')),
-                ('prefecture', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='yearly_reviews', to='sites.prefecture', verbose_name='préfecture')),
-                ('published_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='publié par')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="créé le")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifié le")),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(2008),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="année",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Brouillon"), ("published", "Publié")],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="statut",
+                    ),
+                ),
+                (
+                    "pilotage_text",
+                    models.TextField(blank=True, max_length=20000, verbose_name="I – pilotage de la démarche (texte)"),
+                ),
+                (
+                    "actions_text",
+                    models.TextField(blank=True, max_length=20000, verbose_name="II – actions réalisées (texte)"),
+                ),
+                (
+                    "evaluation_text",
+                    models.TextField(blank=True, max_length=20000, verbose_name="III – évaluation (texte)"),
+                ),
+                (
+                    "indicators_text",
+                    models.TextField(blank=True, max_length=20000, verbose_name="IV – indicateurs qualité (texte)"),
+                ),
+                (
+                    "outlook_text",
+                    models.TextField(blank=True, max_length=20000, verbose_name="V – perspectives (texte)"),
+                ),
+                ("published_at", models.DateTimeField(blank=True, null=True, verbose_name="publié le")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="rédigé par",
+                    ),
+                ),
+                (
+                    "prefecture",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="yearly_reviews",
+                        to="sites.prefecture",
+                        verbose_name="préfecture",
+                    ),
+                ),
+                (
+                    "published_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="publié par",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'bilan qualité annuel',
-                'verbose_name_plural': 'bilans qualité annuels',
-                'ordering': ['-year', 'prefecture__department_id', 'pk'],
+                "verbose_name": "bilan qualité annuel",
+                "verbose_name_plural": "bilans qualité annuels",
+                "ordering": ["-year", "prefecture__department_id", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ReviewPdf',
+            name="ReviewPdf",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifié le')),
-                ('status', models.CharField(choices=[('pending', 'En attente'), ('running', 'En cours de production'), ('done', 'Produit'), ('failed', 'Échec')], default='pending', max_length=10, verbose_name='état')),
-                ('progress', models.PositiveSmallIntegerField(default=0, verbose_name='avancement (%)')),
-                ('step', models.CharField(blank=True, max_length=120, verbose_name='étape')),
-                ('size', models.PositiveIntegerField(blank=True, null=True, verbose_name='taille (octets)')),
-                ('sha256', models.CharField(blank=True, max_length=64, verbose_name='empreinte SHA-256 du PDF')),
-                ('pages', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='pages')),
-                ('generated_at', models.DateTimeField(blank=True, null=True, verbose_name='produit le')),
-                ('error', models.TextField(blank=True, verbose_name='erreur')),
-                ('file', models.FileField(blank=True, upload_to='reviews/%Y/', verbose_name='fichier PDF')),
-                ('xlsx', models.FileField(blank=True, upload_to='reviews/%Y/', verbose_name='classeur des tableaux (XLSX)')),
-                ('xlsx_sha256', models.CharField(blank=True, max_length=64, verbose_name='empreinte SHA-256 du classeur')),
-                ('requested_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='demandé par')),
-                ('review', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='pdfs', to='reviews.yearlyreview', verbose_name='bilan')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="créé le")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifié le")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "En attente"),
+                            ("running", "En cours de production"),
+                            ("done", "Produit"),
+                            ("failed", "Échec"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="état",
+                    ),
+                ),
+                ("progress", models.PositiveSmallIntegerField(default=0, verbose_name="avancement (%)")),
+                ("step", models.CharField(blank=True, max_length=120, verbose_name="étape")),
+                ("size", models.PositiveIntegerField(blank=True, null=True, verbose_name="taille (octets)")),
+                ("sha256", models.CharField(blank=True, max_length=64, verbose_name="empreinte SHA-256 du PDF")),
+                ("pages", models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="pages")),
+                ("generated_at", models.DateTimeField(blank=True, null=True, verbose_name="produit le")),
+                ("error", models.TextField(blank=True, verbose_name="erreur")),
+                ("file", models.FileField(blank=True, upload_to="reviews/%Y/", verbose_name="fichier PDF")),
+                (
+                    "xlsx",
+                    models.FileField(blank=True, upload_to="reviews/%Y/", verbose_name="classeur des tableaux (XLSX)"),
+                ),
+                (
+                    "xlsx_sha256",
+                    models.CharField(blank=True, max_length=64, verbose_name="empreinte SHA-256 du classeur"),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="demandé par",
+                    ),
+                ),
+                (
+                    "review",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="pdfs",
+                        to="reviews.yearlyreview",
+                        verbose_name="bilan",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'PDF de bilan qualité',
-                'verbose_name_plural': 'PDF de bilans qualité',
-                'ordering': ['-created_at', '-pk'],
+                "verbose_name": "PDF de bilan qualité",
+                "verbose_name_plural": "PDF de bilans qualité",
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.AddConstraint(
-            model_name='yearlyreview',
-            constraint=models.UniqueConstraint(fields=('prefecture', 'year'), name='review_one_per_prefecture_and_year'),
+            model_name="yearlyreview",
+            constraint=models.UniqueConstraint(
+                fields=("prefecture", "year"), name="review_one_per_prefecture_and_year"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='yearlyreview',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('published_at__isnull', True), ('status', 'draft')), models.Q(('published_at__isnull', False), ('status', 'published')), _connector='OR'), name='review_published_has_its_date'),
+            model_name="yearlyreview",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("published_at__isnull", True), ("status", "draft")),
+                    models.Q(("published_at__isnull", False), ("status", "published")),
+                    _connector="OR",
+                ),
+                name="review_published_has_its_date",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reviewpdf',
-            constraint=models.CheckConstraint(condition=models.Q(('progress__lte', 100)), name='review_pdf_progress_at_most_100'),
+            model_name="reviewpdf",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("progress__lte", 100)), name="review_pdf_progress_at_most_100"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reviewpdf',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'done'), _negated=True), models.Q(models.Q(('sha256', ''), _negated=True), models.Q(('file', ''), _negated=True), models.Q(('xlsx', ''), _negated=True), models.Q(('xlsx_sha256', ''), _negated=True), ('generated_at__isnull', False)), _connector='OR'), name='review_pdf_done_has_files_and_checksums'),
+            model_name="reviewpdf",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "done"), _negated=True),
+                    models.Q(
+                        models.Q(("sha256", ""), _negated=True),
+                        models.Q(("file", ""), _negated=True),
+                        models.Q(("xlsx", ""), _negated=True),
+                        models.Q(("xlsx_sha256", ""), _negated=True),
+                        ("generated_at__isnull", False),
+                    ),
+                    _connector="OR",
+                ),
+                name="review_pdf_done_has_files_and_checksums",
+            ),
         ),
     ]

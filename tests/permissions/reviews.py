@@ -1,0 +1,127 @@
+"""Yearly quality reviews: pages and API.
+
+A review belongs to a prefecture: its quality manager and national administrators write and publish it, its managers
+read it (403 on writes); a site's referent or agent and an auditor do not see it (404), nor anyone another
+prefecture's but national administrators.
+"""
+
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from reviews.models import ReviewPdf, YearlyReview
+from tests.permissions.cases import API_ANONYMOUS, Case, expect
+
+FORBIDDEN = 403
+NOT_FOUND = 404
+REDIRECT = 302
+
+
+def api(default, **overrides):
+    return expect(default, anonymous=API_ANONYMOUS, **overrides)
+
+
+def _review(prefecture, *, published=False):
+    return YearlyReview.objects.create(
+        prefecture=prefecture,
+        year=2015,
+        status="published" if published else "draft",
+        published_at=timezone.now() if published else None,
+    )
+
+
+def _own(w):
+    return {"pk": _review(w.prefecture).pk}
+
+
+def _foreign(w):
+    return {"pk": _review(w.foreign_prefecture).pk}
+
+
+def _pdf(status, prefecture="prefecture"):
+    def kwargs(w):
+        review = _review(getattr(w, prefecture), published=True)
+        item = ReviewPdf(review=review, status=status, progress=40)
+        if status == "done":
+            item.file.save("bilan.pdf", ContentFile(b"%PDF-1.4 bilan"), save=False)
+            item.xlsx.save("bilan.xlsx", ContentFile(b"PK classeur"), save=False)
+            item.sha256 = item.xlsx_sha256 = "0" * 64
+            item.size, item.pages, item.generated_at, item.progress = 14, 1, timezone.now(), 100
+        item.save()
+        return {"pk": review.pk, "pdf_pk": item.pk}
+
+    return kwargs
+
+
+READERS = expect(200, site_referent=NOT_FOUND, agent=NOT_FOUND, auditor=NOT_FOUND)
+WRITERS = expect(
+    FORBIDDEN, national=REDIRECT, quality_manager=REDIRECT, site_referent=NOT_FOUND, agent=NOT_FOUND, auditor=NOT_FOUND
+)
+FOREIGN_READ = expect(NOT_FOUND, national=200)
+FOREIGN_WRITE = expect(NOT_FOUND, national=REDIRECT)
+
+HTML_CASES = [
+    Case("review_list", expect(200)),  # scoped: the others get an empty list
+    Case("review_create", expect(FORBIDDEN, national=200, quality_manager=200)),
+    Case("review_detail", READERS, kwargs=_own, label="own"),
+    Case("review_detail", FOREIGN_READ, kwargs=_foreign, label="foreign"),
+    Case("review_narrative", WRITERS, kwargs=lambda w: _own(w) | {"section": "pilotage"}, method="post", label="own"),
+    Case(
+        "review_narrative",
+        FOREIGN_WRITE,
+        kwargs=lambda w: _foreign(w) | {"section": "outlook"},
+        method="post",
+        label="foreign",
+    ),
+    Case("review_publish", WRITERS, kwargs=_own, method="post", label="own"),
+    Case("review_publish", FOREIGN_WRITE, kwargs=_foreign, method="post", label="foreign"),
+    Case("review_pdf_status", READERS, kwargs=_pdf("running"), label="own"),
+    Case("review_pdf_status", FOREIGN_READ, kwargs=_pdf("running", "foreign_prefecture"), label="foreign"),
+    Case("review_pdf_file", READERS, kwargs=_pdf("done"), label="own"),
+    Case("review_pdf_file", FOREIGN_READ, kwargs=_pdf("done", "foreign_prefecture"), label="foreign"),
+    Case("review_xlsx_file", READERS, kwargs=_pdf("done"), label="own"),
+    Case("review_xlsx_file", FOREIGN_READ, kwargs=_pdf("done", "foreign_prefecture"), label="foreign"),
+    Case("review_pdf_retry", WRITERS, kwargs=_pdf("failed"), method="post", label="own"),
+    Case(
+        "review_pdf_retry", FOREIGN_WRITE, kwargs=_pdf("failed", "foreign_prefecture"), method="post", label="foreign"
+    ),
+]
+
+API_READERS = api(200, site_referent=NOT_FOUND, agent=NOT_FOUND, auditor=NOT_FOUND)
+API_WRITERS = api(
+    FORBIDDEN, national=200, quality_manager=200, site_referent=NOT_FOUND, agent=NOT_FOUND, auditor=NOT_FOUND
+)
+
+API_CASES = [
+    Case("api:review-list", api(200)),
+    Case("api:review-list", api(200), query="?year=2015&status=draft", label="filtered"),
+    Case(
+        "api:review-list",
+        # Outside the prefectures they write, the prefecture "does not exist" (400).
+        api(400, national=201, quality_manager=201),
+        method="post",
+        data=lambda w: {"prefecture": w.prefecture.pk, "year": 2015},
+        label="create",
+    ),
+    Case("api:review-detail", API_READERS, kwargs=_own, label="own"),
+    Case("api:review-detail", api(NOT_FOUND, national=200), kwargs=_foreign, label="foreign"),
+    Case(
+        "api:review-detail",
+        API_WRITERS,
+        kwargs=_own,
+        method="patch",
+        data={"pilotage_text": "Nouveau référentiel en février."},
+        label="edit own",
+    ),
+    Case(
+        "api:review-detail",
+        api(NOT_FOUND, national=200),
+        kwargs=_foreign,
+        method="patch",
+        data={"pilotage_text": "Nouveau référentiel en février."},
+        label="edit foreign",
+    ),
+    Case("api:review-publish", API_WRITERS, kwargs=_own, method="post", label="own"),
+    Case("api:review-publish", api(NOT_FOUND, national=200), kwargs=_foreign, method="post", label="foreign"),
+]
+
+CASES = HTML_CASES + API_CASES
