@@ -105,11 +105,17 @@ def finding_counts(audit, *, sites=None):
     by_site = {}
     for site_id, category, number in rows:
         by_site.setdefault(site_id, {})[category] = number
+    return place_counts(audit.prefecture.name, sites, by_site)
+
+
+def place_counts(prefecture_name, sites, by_site):
+    """AuditCounts of an audit of ``prefecture_name`` from its ``sites`` and its findings counted per site
+    (``by_site``: {site pk or None: {category: number}}), as ``finding_counts`` reads them (the yearly review counts
+    the findings of every audit of a year in one query)."""
     site_map = {site.pk: site for site in sites}
     extra = set(by_site) - set(site_map) - {None}
     if extra:  # findings on sites that left the scope: still counted, under their own name
         site_map.update({site.pk: site for site in Site.objects.filter(pk__in=extra)})
-    prefecture_name = audit.prefecture.name
     places = {}
     for site in sorted(site_map.values(), key=lambda s: _place_key(s, prefecture_name)):
         key = _place_key(site, prefecture_name)

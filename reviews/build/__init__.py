@@ -118,13 +118,13 @@ def tables(review):
         )
     result.append(
         Table(
-            title="Constats d'audit par site",
-            columns=[Column("Audit", 28), Column("Organisme", 24), Column("Dernier jour", 12), Column("Site", 36)]
+            title="Constats d'audit par lieu audité",
+            columns=[Column("Audit", 28), Column("Organisme", 24), Column("Dernier jour", 12), Column("Lieu audité", 36)]
             + [Column(label, 14) for _, label in e.categories],
             rows=[
-                [audit.kind, audit.body, audit.end_on, site.site, *site.in_order]
+                [audit.kind, audit.body, audit.end_on, place.label, *place.counts]
                 for audit in e.audits
-                for site in audit.sites
+                for place in audit.places
             ],
         )
     )

@@ -9,11 +9,13 @@ database (GROUP BY); a campaign costs a fixed number of queries (its sites, serv
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 
 from audits.models import Audit, Finding
+from audits.services import summaries
 from complaints.models import Complaint, Correspondence
 from surveys.models import Campaign, Highlight
+from sites.models import Site
 from surveys.results import comparison
 
 # --- surveys --------------------------------------------------------------------------------------
@@ -119,21 +121,13 @@ CATEGORIES = Finding.Category.choices
 
 
 @dataclass
-class FindingCounts:
-    site: str
-    counts: dict  # category -> number
+class PlaceRow:
+    """A place of an audit as the documents count it (the prefecture's own sites together, each sous-préfecture
+    apart: audits.services.summaries) with its counts in the order of CATEGORIES."""
 
-    def count(self, category):
-        return self.counts.get(category, 0)
-
-    @property
-    def in_order(self):
-        """The counts in the order of CATEGORIES."""
-        return [self.counts.get(category, 0) for category, _ in CATEGORIES]
-
-    @property
-    def total(self):
-        return sum(self.counts.values())
+    label: str
+    counts: list
+    line: str
 
 
 @dataclass
@@ -142,44 +136,43 @@ class AuditFindings:
     body: str
     start_on: object
     end_on: object
-    sites: list  # [FindingCounts] by site name
-
-    @property
-    def totals(self):
-        return [sum(site.in_order[index] for site in self.sites) for index in range(len(CATEGORIES))]
-
-
-WHOLE_AUDIT = "Toute la préfecture"
+    places: list  # [PlaceRow]
+    totals: list
 
 
 def _audit_findings(prefecture, first, last):
-    rows = (
-        Finding.objects.filter(audit__prefecture=prefecture, audit__end_on__range=(first, last))
-        .order_by()
-        .values("audit_id", "audit__kind", "audit__body", "audit__start_on", "audit__end_on", "site__name", "category")
-        .annotate(count=Count("pk"))
+    """The audits that ended in the year (self-assessments aside: the programme's), their findings counted per
+    place and category: three queries (audits, their sites, one GROUP BY over the findings)."""
+    audits = list(
+        Audit.objects.filter(prefecture=prefecture, end_on__range=(first, last))
+        .exclude(kind=Audit.Kind.SELF_ASSESSMENT)
+        .prefetch_related(Prefetch("sites", queryset=Site.objects.order_by("kind", "name")))
+        .order_by("start_on", "pk")
     )
-    kinds = dict(Audit.Kind.choices)
-    audits = {}
-    for row in rows:
-        audit = audits.setdefault(
-            row["audit_id"],
+    by_audit = {}
+    for audit_id, site_id, category, number in (
+        Finding.objects.filter(audit__in=audits)
+        .order_by()
+        .values_list("audit_id", "site_id", "category")
+        .annotate(n=Count("pk"))
+    ):
+        by_audit.setdefault(audit_id, {}).setdefault(site_id, {})[category] = number
+    result = []
+    for audit in audits:
+        counts = summaries.place_counts(prefecture.name, list(audit.sites.all()), by_audit.get(audit.pk, {}))
+        result.append(
             AuditFindings(
-                kind=kinds.get(row["audit__kind"], row["audit__kind"]),
-                body=row["audit__body"],
-                start_on=row["audit__start_on"],
-                end_on=row["audit__end_on"],
-                sites=[],
-            ),
+                kind=audit.get_kind_display(),
+                body=audit.body,
+                start_on=audit.start_on,
+                end_on=audit.end_on,
+                places=[
+                    PlaceRow(label=place.label, counts=[place.count(c) for c, _ in CATEGORIES], line=place.line)
+                    for place in counts.places
+                ],
+                totals=[counts.total_of(c) for c, _ in CATEGORIES],
+            )
         )
-        site = next((item for item in audit.sites if item.site == (row["site__name"] or WHOLE_AUDIT)), None)
-        if site is None:
-            site = FindingCounts(site=row["site__name"] or WHOLE_AUDIT, counts={})
-            audit.sites.append(site)
-        site.counts[row["category"]] = row["count"]
-    result = sorted(audits.values(), key=lambda audit: (audit.start_on, audit.kind))
-    for audit in result:
-        audit.sites.sort(key=lambda site: (site.site == WHOLE_AUDIT, site.site))
     return result
 
 

@@ -1,0 +1,129 @@
+"""The 2015 Bouches-du-Rhône review rebuilt from the demo data finds the figures of the document
+(/work/shared/seeds, « bilan qualité 2015 »; docs/domaine.md, § Données de démonstration)."""
+
+import datetime
+
+import pytest
+from openpyxl import load_workbook
+
+from reviews import build, services
+from reviews.models import ReviewPdf, YearlyReview
+from sites.models import Prefecture
+from accounts.models import User
+
+pytestmark = pytest.mark.django_db
+
+D = datetime.date
+
+# The document's seven rates of each site (accueil téléphonique, PMR, conditions, horaires, signalétique, courtoisie,
+# délai d'attente).
+RATES_2015 = {
+    "Sous-préfecture d'Arles": [87, 97, 94, 72, 94, 99, 82],
+    "Sous-préfecture d'Istres": [66, 81, 76, 64, 96, 97, 57],
+    "Sous-préfecture d'Aix-en-Provence": [46, 78, 66, 64, 83, 83, 41],
+    "Marseille – Saint-Sébastien – Cartes grises et permis": [76, 67, 49, 51.5, 91, 94, 41],
+    "Marseille – Saint-Sébastien – Accueil des étrangers": [87, 91, 82, 86, 88, 80, 71],
+    "Marseille – Peytral": [71, 94, 95, 93, 99, 99, 87],
+}
+
+
+@pytest.fixture
+def review(demo_data, db):
+    return build.build(Prefecture.objects.get(department_id="13"), 2015)
+
+
+def test_the_seven_rates_of_each_site_are_the_documents(review):
+    (survey,) = review.evaluation.surveys
+    rates = {row.label: [rate.rate for rate in row.rates] for row in survey.rows}
+    assert rates == {label: [float(value) for value in values] for label, values in RATES_2015.items()}
+    assert [code for code, _ in survey.dimensions] == [
+        "phone", "accessibility", "conditions", "opening_hours", "signage", "courtesy", "waiting_time"
+    ]
+    # no campaign in 2014: no previous rate
+    assert all(rate.previous is None for row in survey.rows for rate in row.rates)
+    arles = next(row for row in survey.rows if row.label == "Sous-préfecture d'Arles")
+    assert arles.strengths and arles.vigilance  # the points of its published results
+
+
+def test_the_labelling_audit_finds_20_6_3_and_15_4_2_1(review):
+    labelling = next(audit for audit in review.evaluation.audits if audit.kind == "Audit de labellisation")
+    lines = [place.line for place in labelling.places]
+    assert lines == [
+        "Préfecture des Bouches-du-Rhône : 20 points forts, 6 pistes de progrès, 3 points sensibles",
+        "Sous-préfecture d'Aix-en-Provence : 15 points forts, 4 pistes de progrès, 2 points sensibles, "
+        "1 non-conformité mineure",
+        "Sous-préfecture d'Arles : 20 points forts, 3 pistes de progrès, 2 points sensibles",
+        "Sous-préfecture d'Istres : 17 points forts, 2 pistes de progrès, 4 points sensibles",
+    ]
+    internal = next(audit for audit in review.evaluation.audits if audit.kind == "Audit interne")
+    assert sum(internal.totals) == 17  # « 17 non-conformités soulevées »
+
+
+def test_46_complaints_and_suggestions_all_answered_within_15_working_days(review):
+    per_site = {row.site: row.total for row in review.evaluation.complaints}
+    assert per_site == {
+        "Marseille – Peytral": 11,  # 10 complaints and a suggestion
+        "Marseille – Saint-Sébastien": 12,  # 11 complaints and a suggestion
+        "Sous-préfecture d'Aix-en-Provence": 4,
+        "Sous-préfecture d'Arles": 13,
+        "Sous-préfecture d'Istres": 6,
+    }
+    total = review.evaluation.complaints_total
+    assert (total.total, total.complaints, total.suggestions, total.in_time, total.in_time_share) == (46, 44, 2, 46, 100)
+
+
+def test_pilotage_tells_the_year_of_the_cycle_and_its_meetings(review):
+    pilotage = review.pilotage
+    assert [(event.happened_on, event.kind) for event in pilotage.events][-2:] == [
+        (D(2015, 9, 15), "Audit de labellisation"),
+        (D(2015, 11, 27), "Décision de l'organisme certificateur"),
+    ]
+    qp2 = next(cycle for cycle in pilotage.cycles if cycle.referential.startswith("Qualipref 2.0"))
+    assert any("Relations avec les collectivités" in module for module in qp2.modules)
+    assert any("Communication de crise" in module for module in qp2.modules)
+    meetings = {held.kind: held.count for held in pilotage.meetings}
+    assert meetings == {"copil": 12, "clu": 1}  # « comité de pilotage qualité mensuel », one CLU
+
+
+def test_actions_are_grouped_per_site_and_source_and_open_ones_are_the_outlook(review):
+    sites = {site.site: site for site in review.actions.sites}
+    assert "Sous-préfecture d'Istres" in sites
+    istres = {group.label: [action.title for action in group.actions] for group in sites["Sous-préfecture d'Istres"].groups}
+    assert "Mettre à jour le serveur vocal interactif" in istres["Constat d'audit"]
+    open_titles = [action.title for action in review.outlook.open_actions]
+    # « Perspective 2016 »: Arles adds the date of receipt, Istres a second queue manager
+    assert "Ajouter la date de réception au tableau de suivi des lettres d'observation aux collectivités" in open_titles
+    assert "Mettre en place un second gestionnaire de file d'attente (pré-accueil / étrangers)" in open_titles
+
+
+def test_the_build_costs_the_same_queries_whatever_the_volume(demo_data, db, django_assert_num_queries):
+    prefecture = Prefecture.objects.get(department_id="13")
+    # pilotage 5 (cycles, modules, steps, meetings, referents); actions 1; surveys 8: campaigns of the year and of
+    # the year before (none), per campaign its sites, services, questions, rates per site, rates per service, then
+    # the highlights; audits 3 (audits, their sites, findings grouped); complaints 1; correspondence 1; indicators 3
+    # (indicators, aggregates, latest months); outlook 1. Rows are counted by the database: more complaints, answers
+    # or findings change none of these.
+    with django_assert_num_queries(23):
+        build.build(prefecture, 2015)
+
+
+def test_publishing_the_2015_review_stores_its_pdf_and_workbook_with_their_checksums(demo_data, db):
+    quality = User.objects.get(username="qualite13")
+    prefecture = Prefecture.objects.get(department_id="13")
+    review = services.review_create(by=quality, prefecture=prefecture, year=2015)
+    services.review_update(by=quality, review=review, pilotage_text="Nouveau référentiel en février : Qualipref 2.0.")
+    review = services.review_publish(by=quality, review=review)
+    item = ReviewPdf.objects.get(review=review)
+    services.pdf_produce(item.pk)  # the worker's task body
+    item.refresh_from_db()
+    assert item.status == "done" and item.pages >= 6
+    import hashlib
+
+    assert hashlib.sha256(item.file.read()).hexdigest() == item.sha256
+    assert hashlib.sha256(item.xlsx.read()).hexdigest() == item.xlsx_sha256
+    item.xlsx.seek(0)
+    workbook = load_workbook(item.xlsx)
+    assert "Réclamations et suggestions" in workbook.sheetnames
+    rows = list(workbook["Réclamations et suggestions"].values)
+    assert rows[-1][:2] == ("Total", 46)
+    assert YearlyReview.objects.get(pk=review.pk).is_published
