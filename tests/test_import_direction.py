@@ -13,7 +13,7 @@ import ast
 import pathlib
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-APPS = ("sites", "accounts", "engagements", "audits", "surveys", "complaints", "indicators")
+APPS = ("sites", "accounts", "engagements", "audits", "surveys", "complaints", "indicators", "reviews")
 
 # What each app may import besides itself and qualipref.lib / PROJECT_BASE.
 MAY_IMPORT = {
@@ -24,6 +24,8 @@ MAY_IMPORT = {
     "surveys": {"sites", "accounts", "engagements"},
     "complaints": {"sites", "accounts", "engagements"},
     "indicators": {"sites", "accounts", "engagements", "audits", "surveys", "complaints"},
+    # the yearly review reads every register, the indicators and the programme of the year (planning)
+    "reviews": {"sites", "accounts", "engagements", "audits", "surveys", "complaints", "indicators", "planning"},
 }
 
 # Modules of the project package that import no app, so that the apps may use them without a cycle.

@@ -38,8 +38,8 @@ from tests.permissions import (
     indicators,
     labellings,
     meetings,
-    reviews,
     referentials,
+    reviews,
     surveys,
 )
 from tests.permissions.world import ROLES, build_world

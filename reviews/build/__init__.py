@@ -119,7 +119,12 @@ def tables(review):
     result.append(
         Table(
             title="Constats d'audit par lieu audité",
-            columns=[Column("Audit", 28), Column("Organisme", 24), Column("Dernier jour", 12), Column("Lieu audité", 36)]
+            columns=[
+                Column("Audit", 28),
+                Column("Organisme", 24),
+                Column("Dernier jour", 12),
+                Column("Lieu audité", 36),
+            ]
             + [Column(label, 14) for _, label in e.categories],
             rows=[
                 [audit.kind, audit.body, audit.end_on, place.label, *place.counts]

@@ -14,8 +14,8 @@ from django.db.models import Count, Prefetch, Q
 from audits.models import Audit, Finding
 from audits.services import summaries
 from complaints.models import Complaint, Correspondence
-from surveys.models import Campaign, Highlight
 from sites.models import Site
+from surveys.models import Campaign, Highlight
 from surveys.results import comparison
 
 # --- surveys --------------------------------------------------------------------------------------

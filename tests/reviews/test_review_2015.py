@@ -6,10 +6,10 @@ import datetime
 import pytest
 from openpyxl import load_workbook
 
+from accounts.models import User
 from reviews import build, services
 from reviews.models import ReviewPdf, YearlyReview
 from sites.models import Prefecture
-from accounts.models import User
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +37,13 @@ def test_the_seven_rates_of_each_site_are_the_documents(review):
     rates = {row.label: [rate.rate for rate in row.rates] for row in survey.rows}
     assert rates == {label: [float(value) for value in values] for label, values in RATES_2015.items()}
     assert [code for code, _ in survey.dimensions] == [
-        "phone", "accessibility", "conditions", "opening_hours", "signage", "courtesy", "waiting_time"
+        "phone",
+        "accessibility",
+        "conditions",
+        "opening_hours",
+        "signage",
+        "courtesy",
+        "waiting_time",
     ]
     # no campaign in 2014: no previous rate
     assert all(rate.previous is None for row in survey.rows for rate in row.rates)
@@ -69,7 +75,13 @@ def test_46_complaints_and_suggestions_all_answered_within_15_working_days(revie
         "Sous-préfecture d'Istres": 6,
     }
     total = review.evaluation.complaints_total
-    assert (total.total, total.complaints, total.suggestions, total.in_time, total.in_time_share) == (46, 44, 2, 46, 100)
+    assert (total.total, total.complaints, total.suggestions, total.in_time, total.in_time_share) == (
+        46,
+        44,
+        2,
+        46,
+        100,
+    )
 
 
 def test_pilotage_tells_the_year_of_the_cycle_and_its_meetings(review):
@@ -88,7 +100,9 @@ def test_pilotage_tells_the_year_of_the_cycle_and_its_meetings(review):
 def test_actions_are_grouped_per_site_and_source_and_open_ones_are_the_outlook(review):
     sites = {site.site: site for site in review.actions.sites}
     assert "Sous-préfecture d'Istres" in sites
-    istres = {group.label: [action.title for action in group.actions] for group in sites["Sous-préfecture d'Istres"].groups}
+    istres = {
+        group.label: [action.title for action in group.actions] for group in sites["Sous-préfecture d'Istres"].groups
+    }
     assert "Mettre à jour le serveur vocal interactif" in istres["Constat d'audit"]
     open_titles = [action.title for action in review.outlook.open_actions]
     # « Perspective 2016 »: Arles adds the date of receipt, Istres a second queue manager
