@@ -45,3 +45,5 @@ class NarrativeForm(QualiprefForm):
     def __init__(self, *args, section, **kwargs):
         super().__init__(*args, prefix=section, **kwargs)
         self.fields["text"].label = f"Texte de la partie « {TITLES[section]} »"
+        # DsfrBaseForm's __init__ has already bound the fields (their labels read): bound again with this label.
+        self._bound_fields_cache.pop("text", None)

@@ -1,0 +1,61 @@
+"""In a real browser, on a 375-px phone, keyboard only: the quality manager of the Bouches-du-Rhône drafts the 2015
+review, writes a section, publishes it, and downloads its PDF and workbook once the worker has produced them (the
+task's body is run by the test); the pages never scroll sideways and pass axe-core (page_checks.py)."""
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _overflow(page):
+    return page.evaluate("() => document.scrollingElement.scrollWidth - window.innerWidth")
+
+
+def test_the_quality_manager_writes_publishes_and_downloads_the_2015_review_on_a_phone(
+    page, demo, signed_in, artifacts
+):
+    from reviews import services
+    from reviews.models import ReviewPdf, YearlyReview
+
+    page.set_viewport_size({"width": 375, "height": 800})
+    signed_in("qualite13")
+    page.goto("/bilans/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Bilans qualité annuels")
+    page.get_by_role("link", name="Rédiger un bilan").focus()
+    page.keyboard.press("Enter")
+    year = page.get_by_label("Année")
+    year.fill("2015")
+    year.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Bilan de la démarche qualité 2015")
+    expect(page.get_by_text("Sur ces 46 réclamations et suggestions, 100 %")).to_be_visible()
+    assert _overflow(page) <= 0, "le bilan défile horizontalement"
+
+    text = "Nouveau référentiel en février : Qualipref 2.0. Mise en place d’un comité de pilotage qualité mensuel."
+    narrative = page.get_by_label("Texte de la partie « I – Le pilotage de la démarche »")
+    narrative.fill(text)
+    narrative.press("Tab")  # to « Enregistrer le texte »
+    page.keyboard.press("Enter")
+    expect(page.locator(".fr-alert--success, .fr-notice")).to_contain_text("enregistré")
+    expect(page.get_by_label("Texte de la partie « I – Le pilotage de la démarche »")).to_have_value(text)
+    page.screenshot(path=artifacts / "bilan-375.png", full_page=False)
+
+    page.get_by_role("button", name="Publier le bilan").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Bilan publié")).to_be_visible()
+    review = YearlyReview.objects.get(prefecture__department_id="13", year=2015)
+    assert review.is_published and review.pilotage_text == text
+    item = ReviewPdf.objects.get(review=review)
+    services.pdf_produce(item.pk)  # what the worker does
+    page.reload()
+    pdf_link = page.get_by_role("link", name="télécharger le PDF")
+    expect(pdf_link).to_be_visible()
+    with page.expect_download() as download:
+        pdf_link.focus()
+        page.keyboard.press("Enter")
+    assert download.value.suggested_filename == "bilan-qualite-2015-bouches-du-rhone.pdf"
+    with page.expect_download() as workbook:
+        page.get_by_role("link", name="Télécharger les tableaux (XLSX)").click()
+    assert workbook.value.suggested_filename == "bilan-qualite-2015-bouches-du-rhone.xlsx"
+    assert _overflow(page) <= 0
+    page.screenshot(path=artifacts / "bilan-publie-375.png", full_page=False)
