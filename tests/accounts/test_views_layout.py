@@ -40,6 +40,8 @@ QUALITY = [
     "Réunions qualité",
     "Formations",
 ]
+# The yearly reviews: for who reads a whole prefecture (national administrators, quality managers, managers).
+WITH_REVIEWS = [*QUALITY, "Bilans annuels"]
 USERS = ["Usagers", "Réclamations et suggestions", "Courriers", "Enquêtes"]
 
 
@@ -52,17 +54,17 @@ USERS = ["Usagers", "Réclamations et suggestions", "Courriers", "Enquêtes"]
                 "Tableau de bord national",
                 "Préfectures",
                 "Sites",
-                QUALITY,
+                WITH_REVIEWS,
                 USERS,
                 "Indicateurs",
                 "Habilitations",
                 "Administration",
             ],
         ),
-        ("quality_manager", ["Tableau de bord", "Sites", QUALITY, USERS, "Indicateurs", "Habilitations"]),
+        ("quality_manager", ["Tableau de bord", "Sites", WITH_REVIEWS, USERS, "Indicateurs", "Habilitations"]),
         ("site_referent", ["Tableau de bord", "Mon site", QUALITY, USERS, "Indicateurs"]),
         ("agent", ["Tableau de bord", "Mon site", QUALITY, USERS, "Indicateurs"]),
-        ("manager", ["Tableau de bord", "Sites", QUALITY, USERS, "Indicateurs"]),
+        ("manager", ["Tableau de bord", "Sites", WITH_REVIEWS, USERS, "Indicateurs"]),
         ("auditor", ["Mes audits", "Démarche qualité", "Référentiels"]),
     ],
 )
