@@ -261,6 +261,9 @@ SPECTACULAR_SETTINGS = {
         "CampaignStatusEnum": "surveys.models.Campaign.Status",
         "CampaignKindEnum": "surveys.models.Campaign.Kind",
         "QuestionKindEnum": "surveys.models.Question.Kind",
+        "YearlyReviewStatusEnum": "reviews.models.YearlyReview.Status",
+        # the status of every PDF produced by the worker (audit reports, reviews): its first name kept
+        "AuditReportStatusEnum": "qualipref.lib.models.ProducedPdf.Status",
     },
 }
 

@@ -71,10 +71,7 @@ def tables(review):
         Table(
             title="Réunions qualité tenues",
             columns=[Column("Instance", 28), Column("Nombre", 10), Column("Dates", 80)],
-            rows=[
-                [held.label, held.count, ", ".join(day.strftime("%d/%m/%Y") for day in held.dates)]
-                for held in p.meetings
-            ],
+            rows=[[held.label, held.count, held.dates_label] for held in p.meetings],
         ),
         Table(
             title="Réseau des référents",

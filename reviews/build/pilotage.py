@@ -8,6 +8,7 @@ from django.db.models import Q
 
 from accounts.models import Membership, Role
 from engagements.models import Labelling, LabellingStep, Meeting, Module
+from qualipref.lib.dates import short_date
 
 
 @dataclass
@@ -36,6 +37,11 @@ class MeetingsHeld:
     @property
     def count(self):
         return len(self.dates)
+
+    @property
+    def dates_label(self):
+        """« 08/01/2015, 12/02/2015 »."""
+        return ", ".join(short_date(day) for day in self.dates)
 
 
 @dataclass
