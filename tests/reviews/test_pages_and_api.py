@@ -65,3 +65,13 @@ def test_the_api_publishes_and_reports_the_production(client, prefecture):
     assert ReviewPdf.objects.filter(review_id=pk).count() == 1
     refused = client.patch(f"/api/v1/reviews/{pk}/", {"outlook_text": "Trop tard."}, content_type="application/json")
     assert refused.status_code == 400 and "Un bilan publié ne se modifie plus." in str(refused.json())
+
+
+def test_the_review_page_costs_a_fixed_number_of_queries(client, prefecture, django_assert_num_queries):
+    review = YearlyReview.objects.create(prefecture=prefecture, year=2015)
+    client.force_login(User.objects.get(username="qualite13"))
+    client.get(f"/bilans/{review.pk}/")  # warm: session, content types
+    # session, user, memberships (scope), the review with its prefecture, the 23 queries of the figures
+    # (tests/reviews/test_review_2015.py), the DSFR configuration; a draft has no PDF to read
+    with django_assert_num_queries(28):
+        assert client.get(f"/bilans/{review.pk}/").status_code == 200
