@@ -241,11 +241,11 @@ def _peak_memory(kind, pid):
 
 def _worker_memory(environment):
     """Idle RSS and peak RSS (MiB) of a Celery worker process that ran ``compute_all`` over no measurement."""
-    from indicators.models import ComputeRun, Measurement
+    from indicators.models import ComputeRun, Measurement, MeasurementRollup
     from indicators.tasks import compute_all
 
     with connection.cursor() as cursor:  # not through the ORM: it would fetch 368,000 rows for their signals
-        cursor.execute(f"TRUNCATE {Measurement._meta.db_table}")
+        cursor.execute(f"TRUNCATE {Measurement._meta.db_table}, {MeasurementRollup._meta.db_table}")
     command = [str(BIN / "celery"), "-A", "qualipref", "worker", "-P", "solo", "--loglevel", "WARNING"]
     worker = subprocess.Popen(
         command,

@@ -27,6 +27,7 @@ from django.utils import timezone
 from indicators import computations, periods
 from indicators.computations.base import Scope, rate_value
 from indicators.models import ComputeRun, Indicator, Measurement
+from indicators.services import rollups
 from qualipref.lib import data_version
 
 logger = logging.getLogger(__name__)
@@ -78,7 +79,7 @@ def _computed_indicators(codes=None):
 
 def upsert(indicator, computation, scope) -> Counts:
     """Make the stored measurements of ``indicator`` in ``scope`` equal to what ``computation`` gives."""
-    with transaction.atomic():
+    with transaction.atomic(), rollups.batch() as written:
         Indicator.objects.select_for_update().filter(pk=indicator.pk).values_list("pk", flat=True).first()
         if computation.sql is not None and connection.vendor == "postgresql":
             counts = _upsert_in_database(indicator, computation, scope)
@@ -86,6 +87,8 @@ def upsert(indicator, computation, scope) -> Counts:
             counts = _upsert_in_python(indicator, computation, scope)
         if counts.written:
             data_version.bump()  # bulk and SQL writes send no signal
+            # and refresh no rollup: the scope's are recomputed once, at the end of the batch
+            written.box = rollups.Box(frozenset([indicator.pk]), scope.first, scope.last, scope.prefecture_ids)
         return counts
 
 
