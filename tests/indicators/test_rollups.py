@@ -2,6 +2,7 @@
 themselves (indicators.services.aggregates, the reference) after every way of writing measurements: entry, the
 grid, the API, a batch, an import, a computation, a delete by the ORM, the rebuild; and after random sequences."""
 
+import ast
 import datetime
 import io
 import random
@@ -18,7 +19,7 @@ from indicators.models import Indicator, Measurement, MeasurementRollup
 from indicators.services import aggregates, batches, compute, imports, rollups
 from indicators.services import measurements as services
 from sites.models import Prefecture
-from tests import factories
+from tests import factories, test_data_version_writes
 from tests.indicators.conftest import TODAY
 from tests.indicators.factories import MeasurementFactory, indicator
 from tests.indicators.test_imports import TELEPHONY, csv_file
@@ -189,6 +190,42 @@ def test_the_rebuild_command_puts_back_what_a_write_outside_the_application_left
     assert _stored() != expected and _national("lost_calls_rate").numerator == 30
 
 
+# --- every bulk write of measurements refreshes (the signals do not see them) ----------------------------------
+
+# module:function -> why it needs no refresh of its own.
+REFRESHED_BY_CALLER = {
+    "indicators.services.compute:_upsert_in_python": "it returns the box it wrote; upsert's rollups.batch refreshes it",
+}
+
+
+def _refreshing_functions():
+    """{module:function} of the functions that call ``rollups.refresh`` or open a ``rollups.batch``."""
+    found = set()
+    for module, path in test_data_version_writes._modules():
+        for function in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+            if isinstance(function, ast.FunctionDef) and any(
+                isinstance(node, ast.Attribute)
+                and node.attr in {"refresh", "batch"}
+                and isinstance(node.value, ast.Name)
+                and node.value.id == "rollups"
+                for node in ast.walk(function)
+            ):
+                found.add(f"{module}:{function.name}")
+    return found
+
+
+def test_every_bulk_write_of_measurements_refreshes_their_rollups():
+    """Read in the code (ast, as tests/test_data_version_writes.py): ``bulk_create``, ``bulk_update``, ``update``
+    and their ``*_with_history`` send no signal. Raw SQL (compute's upsert on PostgreSQL) is not seen here; the
+    demo, by test_demo.py."""
+    writes = {name for name, _line, model, _bumps in test_data_version_writes.bulk_writes() if model == "Measurement"}
+    assert {"indicators.services.batches:_write_batch", *REFRESHED_BY_CALLER} <= writes
+
+    missing = writes - _refreshing_functions() - set(REFRESHED_BY_CALLER)
+
+    assert not missing, "bulk writes of measurements without rollups.refresh: " + ", ".join(sorted(missing))
+
+
 # --- random sequences ----------------------------------------------------------------------------------------
 
 # (code, level): a rate with or without its counts, a delay with or without its weight, a count, a prefecture's.
@@ -252,3 +289,56 @@ def test_random_sequences_of_writes_keep_the_rollups(world, seed):
             batches.measurements_batch(by=user, items=items, today=TODAY)
         assert_rollups_are_the_aggregates()
     assert Measurement.objects.count() > 3
+
+
+# --- concurrent writers ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite sérialise les écritures d'elle-même.")
+@pytest.mark.django_db(transaction=True)
+def test_two_sites_of_a_prefecture_written_at_once_both_count():
+    """The second writer's refresh waits for the first's commit (the advisory lock), then reads its row: without
+    the lock it would recompute the prefecture from a snapshot missing the other site (or collide on its row)."""
+    import threading
+
+    from django.db import connections, transaction
+
+    from tests.permissions.world import build_world
+
+    world = build_world()
+    lost = indicator("lost_calls_rate")
+    first_saved, errors = threading.Event(), []
+
+    def write(site, numerator, before=None, after=None):
+        try:
+            if before:
+                before.wait(10)
+            with transaction.atomic():
+                services.measurement_save(
+                    by=world.users["quality_manager"],
+                    indicator=lost,
+                    period=MARCH,
+                    numerator=numerator,
+                    denominator=100,
+                    site=site,
+                )
+                if after:
+                    after.set()
+                    threading.Event().wait(0.5)  # the second writer has written its row meanwhile
+        except Exception as error:  # reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=write, args=(world.site, 10), kwargs={"after": first_saved}),
+        threading.Thread(target=write, args=(world.sister_site, 30), kwargs={"before": first_saved}),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert not errors
+    assert_rollups_are_the_aggregates()
+    assert (_national("lost_calls_rate").numerator, _national("lost_calls_rate").places) == (40, 2)
