@@ -3,6 +3,7 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/qualipref .venv/bin/python bench/national.py            # scale 1
     ... bench/national.py --scale 0.1                      # 10 % of every volume (a few minutes)
     ... bench/national.py --dashboards-on qualipref_national_01   # the dashboards alone, on an existing database
+    ... bench/national.py --builds                         # uncached builds in this process, on DATABASE_URL's base
 
 Builds a throwaway PostgreSQL database (``bench_scale_national``, destroyed at the end), fills it with
 bench/national_data.py (at scale 1, ~100 prefectures, ~500 sites,
@@ -227,6 +228,37 @@ def _dashboards_only(args):
     return 1 if slow else 0
 
 
+def _builds(args):
+    """The national and a prefecture's dashboards built without cache in this process, one at a time, on the
+    national database of DATABASE_URL (its national administrator reads the prefecture's): median and min of
+    ``--requests`` rounds, after 3 warming ones, with the boards of their indicators (read from the rollups)."""
+    from accounts.models import User
+    from bench import national_data
+    from indicators.dashboards import national, prefecture
+    from indicators.services import boards
+    from sites.models import Site
+
+    user = User.objects.get(username=national_data.ADMIN_USERNAME)
+    place = Site.objects.order_by("pk").first().prefecture
+    today = timezone.localdate()
+    cases = {
+        "tableau de bord national": lambda: national._build(today),
+        "tableau de bord d'une préfecture": lambda: prefecture._build(place, user, today),
+        "  dont ses indicateurs clés (national)": lambda: boards.panel(today=today),
+        "  dont ses indicateurs clés (préfecture)": lambda: boards.panel(prefecture=place, today=today),
+    }
+    print(f"Construction sans cache dans le processus, {args.requests} tours, charge {os.getloadavg()[0]:.2f} :")
+    times = {label: [] for label in cases}
+    for round_ in range(args.requests + 3):
+        for label, build in cases.items():
+            elapsed, _ = _timed(build)
+            if round_ >= 3:
+                times[label].append(elapsed * 1000)
+    for label, values in times.items():
+        print(f"  {label:<42} médiane {statistics.median(values):6.1f} ms  min {min(values):6.1f} ms")
+    return 0
+
+
 def _load(args):
     return {"clients": args.clients, "requests": args.requests}
 
@@ -241,11 +273,11 @@ def _peak_memory(kind, pid):
 
 def _worker_memory(environment):
     """Idle RSS and peak RSS (MiB) of a Celery worker process that ran ``compute_all`` over no measurement."""
-    from indicators.models import ComputeRun, Measurement
+    from indicators.models import ComputeRun, Measurement, MeasurementRollup
     from indicators.tasks import compute_all
 
     with connection.cursor() as cursor:  # not through the ORM: it would fetch 368,000 rows for their signals
-        cursor.execute(f"TRUNCATE {Measurement._meta.db_table}")
+        cursor.execute(f"TRUNCATE {Measurement._meta.db_table}, {MeasurementRollup._meta.db_table}")
     command = [str(BIN / "celery"), "-A", "qualipref", "worker", "-P", "solo", "--loglevel", "WARNING"]
     worker = subprocess.Popen(
         command,
@@ -291,12 +323,19 @@ def main():
     parser.add_argument(
         "--dashboards-on", metavar="BASE", help="Seulement les tableaux de bord, sur cette base nationale existante."
     )
+    parser.add_argument(
+        "--builds",
+        action="store_true",
+        help="Seulement la construction des tableaux de bord sans cache, sur cette base.",
+    )
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         print("Ce banc d'essai mesure l'échelle nationale sur PostgreSQL : définissez DATABASE_URL=postgres://…")
         return 2
     if args.dashboards_on:
         return _dashboards_only(args)
+    if args.builds:
+        return _builds(args)
 
     settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = BENCH_DATABASE
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)

@@ -24,7 +24,7 @@ from simple_history.utils import bulk_create_with_history
 from accounts.models import User
 from indicators import catalogue, periods
 from indicators.models import FootfallSlot, Indicator, Measurement
-from indicators.services import compute
+from indicators.services import compute, rollups
 from sites.calendars import public_holidays
 from sites.models import Prefecture, Service
 
@@ -225,5 +225,6 @@ def load(today=None):
         # Each measurement gets its history row (« + »), dated now, by the person who typed or imported it.
         for user in {m.entered_by for m in new}:
             bulk_create_with_history([m for m in new if m.entered_by == user], Measurement, default_user=user)
+        rollups.refresh(rollups.Box.of(rollups.key_of(m) for m in new))  # bulk writes send no signal
     FootfallSlot.objects.bulk_create(footfall, batch_size=1000)
     compute.run_full(today=today)

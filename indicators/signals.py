@@ -1,4 +1,5 @@
-"""Writes to the sources of the computed indicators enqueue an incremental computation, once they are committed.
+"""Writes to the sources of the computed indicators enqueue an incremental computation, once they are committed;
+a measurement saved or deleted by the ORM refreshes its rollups (indicators.services.rollups), in its transaction.
 
 Connected by indicators.apps (the other apps never import this one). The receivers hold no business logic: they
 only ask for ``indicators.tasks.compute_changes`` after the commit; the task finds by itself what changed
@@ -14,6 +15,7 @@ from qualipref.lib import data_version
 
 DISPATCH_UID = "indicators.enqueue_changes"
 VERSION_UID = "indicators.data_version"
+ROLLUP_UID = "indicators.rollups"
 # What the dashboards read besides the sources of the computed indicators: a write changes the data version
 # (qualipref.lib.data_version), which makes the cached dashboards obsolete.
 DASHBOARD_SOURCES = (
@@ -42,6 +44,12 @@ def _data_changed(sender, *, using="default", **kwargs):
     data_version.bump(using=using)
 
 
+def _measurement_written(sender, instance, **kwargs):
+    from indicators.services import rollups
+
+    rollups.measurement_written([rollups.key_of(instance)])
+
+
 def dashboard_sources():
     models = set(watched_models())
     for label in DASHBOARD_SOURCES:
@@ -67,6 +75,10 @@ def watched_models():
 
 
 def connect():
+    from indicators.models import Measurement
+
+    for signal in (post_save, post_delete):
+        signal.connect(_measurement_written, sender=Measurement, dispatch_uid=f"{ROLLUP_UID}.{signal is post_save}")
     for model in dashboard_sources():
         for signal in (post_save, post_delete):
             signal.connect(

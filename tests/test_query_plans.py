@@ -194,11 +194,59 @@ def test_the_dashboards_count_overdue_actions_from_the_index_of_open_actions(row
 
 def test_a_board_reads_each_indicator_s_last_period_at_the_end_of_an_index(rows, world):  # noqa: F811
     """indicators.services.boards._board: the last month measured of each indicator, one index probe per indicator
-    (a LIMIT 1 read backwards) instead of a MAX over every month of every site."""
+    (a LIMIT 1 read backwards) instead of a MAX over every month of every site: in the rollups for the nation and a
+    prefecture, in the measurements for a site."""
     from indicators.services import boards
 
-    for build in (boards.national_board, lambda: boards.prefecture_board(world.prefecture)):
-        (sql,) = _captured(build, 'FROM "indicators_measurement"', "LIMIT 1")
-        scans = [node for node in nodes(plan_of(sql)) if node.get("Relation Name") == "indicators_measurement"]
+    for build, table, index in (
+        (boards.national_board, "indicators_measurementrollup", "rollup_unique_national"),
+        (lambda: boards.prefecture_board(world.prefecture), "indicators_measurementrollup", "rollup_unique_prefecture"),
+        (lambda: boards.site_board(world.site), "indicators_measurement", None),
+    ):
+        (sql,) = _captured(build, f'FROM "{table}"', "LIMIT 1")
+        scans = [node for node in nodes(plan_of(sql)) if node.get("Relation Name") == table]
         assert scans and {node.get("Scan Direction") for node in scans} == {"Backward"}, scans
         assert "Seq Scan" not in [node["Node Type"] for node in scans]
+        if index:
+            assert {node.get("Index Name") for node in scans} == {index}
+
+
+def test_the_national_and_prefecture_boards_add_up_their_rollups_read_from_their_index(rows, world):  # noqa: F811
+    """indicators.services.rollups.aggregate: the months shown of the nation's rows (or the prefecture's), never
+    the measurements of every site."""
+    from indicators.services import boards
+
+    for build, index in (
+        (boards.national_board, "rollup_unique_national"),
+        (lambda: boards.prefecture_board(world.prefecture), "rollup_unique_prefecture"),
+    ):
+        queries = _captured(build, 'FROM "indicators_measurement')
+        assert not [sql for sql in queries if 'FROM "indicators_measurement"' in sql]
+        (sql,) = [sql for sql in queries if "LIMIT 1" not in sql]
+        scans = [node for node in nodes(plan_of(sql)) if node.get("Relation Name") == "indicators_measurementrollup"]
+        assert scans and "Seq Scan" not in [node["Node Type"] for node in scans]
+        assert index in {node.get("Index Name") for node in nodes(plan_of(sql))}
+
+
+@pytest.mark.parametrize("api", [True, False], ids=["API", "page"])
+@pytest.mark.parametrize("role", ["national", "quality_manager"])
+def test_the_plans_list_counts_its_page_s_actions_from_an_index(rows, world, as_role, client, api, role):  # noqa: F811
+    """engagements.models.ActionPlanQuerySet.with_action_counts: each plan's counts read from an index (the open
+    and overdue ones from ``action_plan_counts_idx``; no scan of the actions' table, no grouping of every action in
+    scope), and the paginator's count reads no action at all."""
+    if api:
+        get = as_role(role).get
+        url = reverse("api:action-plan-list")
+    else:
+        client.force_login(world.users[role])
+        get, url = client.get, reverse("action_plan_list")
+    queries = _captured(lambda: get(url), 'FROM "engagements_actionplan"')
+    counts = [sql for sql in queries if "COUNT(*)" in sql and '"engagements_action"' not in sql]
+    (page,) = [sql for sql in queries if '"engagements_action"' in sql]
+    assert counts or len(queries) == 1
+    scans = [node for node in nodes(plan_of(page)) if node.get("Relation Name") == "engagements_action"]
+    # Index Only Scans once the table is vacuumed (its visibility map set), Index Scans in a fresh test base; all
+    # actions of a plan may come from the index of its foreign key.
+    assert len(scans) == 3 and {node["Node Type"] for node in scans} <= {"Index Only Scan", "Index Scan"}, scans
+    assert "action_plan_counts_idx" in {node["Index Name"] for node in scans}
+    assert "Aggregate" not in {node["Node Type"] for node in nodes(plan_of(page)) if not node.get("Subplan Name")}

@@ -4,8 +4,6 @@ Lists are scoped by ``for_user`` (a foreign id is a 404), filtered with the Filt
 and every object carries its ``abilities``. A user who may see an action but not change it gets 403.
 """
 
-from django.db.models import Count, Q
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action as route
@@ -43,16 +41,10 @@ class ActionPlanViewSet(ReadWriteViewSet):
     filterset_fields = ["prefecture", "labelling"]
 
     def get_queryset(self):
-        today = timezone.localdate()
-        open_actions = Q(actions__status__in=Action.OPEN_STATUSES)
         return (
             ActionPlan.objects.for_user(self.request.user)
             .select_related("prefecture")
-            .annotate(
-                actions_count=Count("actions"),
-                open_count=Count("actions", filter=open_actions),
-                overdue_count=Count("actions", filter=open_actions & Q(actions__due_on__lt=today)),
-            )
+            .with_action_counts()
             .order_by("prefecture__department_id", "-created_at", "-pk")
         )
 

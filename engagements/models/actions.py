@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Func, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from qualipref.lib.models import TimeStampedModel, acting_user, optional_fk, rank_first, timestamped_history, value_in
@@ -17,6 +17,27 @@ class ActionPlanQuerySet(models.QuerySet):
         from accounts import access
 
         return access.scope_by_prefecture(self, user)
+
+    def with_action_counts(self, today=None):
+        """Each plan with ``actions_count``, ``open_count`` and ``overdue_count`` (open and due before ``today``):
+        counted per plan by subqueries that PostgreSQL runs for the rows of the page only (after its LIMIT), each
+        read from the index ``action_plan_counts_idx`` alone, instead of grouping every action of every plan in
+        scope before paging (and again for the paginator's count). The lists of plans (page and API) stay as fast
+        with 50,000 actions as with 5,000 (issue 14)."""
+        today = today or timezone.localdate()
+        open_actions = Q(status__in=Action.OPEN_STATUSES)
+
+        def count(condition=None):
+            # COUNT(*) without GROUP BY: one row (0 for a plan without action), from the index alone.
+            actions = Action.objects.filter(condition or Q(), plan=OuterRef("pk")).order_by()
+            count_all = Func(template="COUNT(*)", output_field=models.IntegerField())
+            return Subquery(actions.annotate(count=count_all).values("count"))
+
+        return self.annotate(
+            actions_count=count(),
+            open_count=count(open_actions),
+            overdue_count=count(open_actions & Q(due_on__lt=today)),
+        )
 
 
 class ActionPlan(TimeStampedModel):
@@ -139,6 +160,8 @@ class Action(TimeStampedModel):
                 condition=Q(status__in=["todo", "in_progress"]),
                 name="action_open_due_idx",
             ),
+            # The counts of each plan of a page of plans (ActionPlanQuerySet.with_action_counts), index only.
+            models.Index(fields=["plan", "status", "due_on"], name="action_plan_counts_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(progress__lte=100), name="action_progress_at_most_100"),

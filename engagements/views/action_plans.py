@@ -2,10 +2,8 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import access
@@ -13,7 +11,7 @@ from engagements.forms.actions import (
     ActionPlanForm,
     CopyOpenActionsForm,
 )
-from engagements.models import Action, ActionPlan
+from engagements.models import ActionPlan
 from engagements.services import actions as services
 from engagements.views.common import list_crumb, managed_prefectures
 from qualipref.views import breadcrumb, paginate, put_errors_on_form, redirect_if_saved
@@ -23,16 +21,10 @@ from qualipref.views import breadcrumb, paginate, put_errors_on_form, redirect_i
 
 @require_GET
 def action_plan_list(request):
-    today = timezone.localdate()
-    open_actions = Q(actions__status__in=Action.OPEN_STATUSES)
     plans = (
         ActionPlan.objects.for_user(request.user)
         .select_related("prefecture__department", "labelling__referential")
-        .annotate(
-            actions_count=Count("actions"),
-            open_count=Count("actions", filter=open_actions),
-            overdue_count=Count("actions", filter=open_actions & Q(actions__due_on__lt=today)),
-        )
+        .with_action_counts()
         .order_by("prefecture__department_id", "-created_at", "-pk")
     )
     page_obj = paginate(request, plans)

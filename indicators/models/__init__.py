@@ -5,6 +5,7 @@ from .catalogue import Indicator, Status, format_number
 from .dashboards import DashboardPdf
 from .footfall import FootfallSlot
 from .measurements import ComputeRun, Measurement, status_expression
+from .rollups import MeasurementRollup
 
 __all__ = [
     "ComputeRun",
@@ -12,6 +13,7 @@ __all__ = [
     "FootfallSlot",
     "Indicator",
     "Measurement",
+    "MeasurementRollup",
     "Status",
     "format_number",
     "status_expression",

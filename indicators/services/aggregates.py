@@ -48,48 +48,53 @@ def _float(expression):
     return Cast(expression, FloatField())
 
 
+# The additive parts of a group of measurements: what a prefecture's or the nation's figure is made of, summed by
+# the database here and in the rollups (indicators.services.rollups), which keep them per prefecture and nationally.
+PARTS = {
+    "places": Count("pk"),
+    "counted": Count("numerator"),
+    "weighted": Count("denominator"),
+    "sum_numerator": Sum("numerator"),
+    "sum_denominator": Sum("denominator"),
+    "sum_value": Sum("value"),
+    "sum_weighted": Sum(F("value") * F("denominator"), output_field=DecimalField(max_digits=24, decimal_places=2)),
+}
+
+
 def aggregate(measurements, *, per_prefecture=True):
     """[AggregateRow] of a queryset of measurements (already scoped and filtered by the caller), one per
     indicator, month and (with ``per_prefecture``) prefecture; one query, whatever the number of rows."""
     group = ["indicator_id", "period", *(["prefecture_id"] if per_prefecture else [])]
+    rows = measurements.order_by().values(*group, "indicator__unit").annotate(**PARTS, mean_value=Avg("value"))
+    return figures(rows, group)
+
+
+def figures(parts, group):
+    """[AggregateRow] of ``parts`` (a values() queryset with the names of PARTS, ``mean_value`` and
+    ``indicator__unit``), ordered by ``group``: the method and the value of each group, computed by the database."""
     every_row_counted = Q(counted=F("places"))
     every_row_weighted = Q(weighted=F("places"))
-    rows = (
-        measurements.order_by()
-        .values(*group, "indicator__unit")
-        .annotate(
-            places=Count("pk"),
-            counted=Count("numerator"),
-            weighted=Count("denominator"),
-            sum_numerator=Sum("numerator"),
-            sum_denominator=Sum("denominator"),
-            sum_value=Sum("value"),
-            mean_value=Avg("value"),
-            sum_weighted=Sum(F("value") * F("denominator"), output_field=DecimalField(max_digits=24, decimal_places=2)),
-        )
-        .annotate(
-            method=Case(
-                When(Q(indicator__unit=PERCENT) & every_row_counted, then=Value(RATIO)),
-                When(indicator__unit=COUNT, then=Value(SUM)),
-                When(~Q(indicator__unit=PERCENT) & every_row_weighted, then=Value(WEIGHTED)),
-                default=Value(MEAN),
+    rows = parts.annotate(
+        method=Case(
+            When(Q(indicator__unit=PERCENT) & every_row_counted, then=Value(RATIO)),
+            When(indicator__unit=COUNT, then=Value(SUM)),
+            When(~Q(indicator__unit=PERCENT) & every_row_weighted, then=Value(WEIGHTED)),
+            default=Value(MEAN),
+        ),
+        aggregate_value=Case(
+            When(
+                Q(indicator__unit=PERCENT) & every_row_counted,
+                then=100.0 * _float("sum_numerator") / _float("sum_denominator"),
             ),
-            aggregate_value=Case(
-                When(
-                    Q(indicator__unit=PERCENT) & every_row_counted,
-                    then=100.0 * _float("sum_numerator") / _float("sum_denominator"),
-                ),
-                When(indicator__unit=COUNT, then=_float("sum_value")),
-                When(
-                    ~Q(indicator__unit=PERCENT) & every_row_weighted,
-                    then=_float("sum_weighted") / _float("sum_denominator"),
-                ),
-                default=_float("mean_value"),
-                output_field=FloatField(),
+            When(indicator__unit=COUNT, then=_float("sum_value")),
+            When(
+                ~Q(indicator__unit=PERCENT) & every_row_weighted,
+                then=_float("sum_weighted") / _float("sum_denominator"),
             ),
-        )
-        .order_by(*group)
-    )
+            default=_float("mean_value"),
+            output_field=FloatField(),
+        ),
+    ).order_by(*group)
     result = []
     for row in rows:
         value = row["aggregate_value"]

@@ -11,6 +11,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from accounts import access
 from indicators import periods
 from indicators.models import Indicator, Measurement
+from indicators.services import rollups
 from indicators.services.measurements import apply_values, check_indicator, clean_values, place_label, resolve_place
 from indicators.tabular import normalise
 from qualipref.lib import data_version
@@ -281,3 +282,4 @@ def _write_batch(by, valid, source):
             default_user=by,
             default_date=now,
         )
+    rollups.refresh(rollups.Box.of(rollups.key_of(measurement) for measurement in to_create + to_update))

@@ -2,8 +2,9 @@
 indicator with its values of the last months, its latest value against its targets (traffic light), whether it
 is stale, and its trend.
 
-A board costs a fixed number of queries whatever the data volume: the indicators, the measurements (or their
-aggregates) of the months shown, and the latest month measured of each indicator.
+A board costs a fixed number of queries whatever the data volume: the indicators, the measurements (or, for a
+prefecture or the nation, their rollups: indicators.services.rollups) of the months shown, and the latest month
+measured of each indicator.
 """
 
 from dataclasses import dataclass, field
@@ -13,7 +14,7 @@ from django.utils import timezone
 
 from indicators import periods
 from indicators.models import Indicator, Measurement, Status
-from indicators.services import aggregates
+from indicators.services import rollups
 from qualipref.lib import charts
 
 MONTHS_SHOWN = 12
@@ -180,9 +181,9 @@ def _put(row, index, value, **extra):
 
 
 def _board(scope, rows, shown, measurements, today):
-    """The board of ``rows``, each with the last period ``measurements`` hold for it up to the last month shown:
-    one query, where each indicator's last period is read at the end of an index on (indicator, period) rather
-    than by a MAX over every month of every site (37 ms nationally at scale 1, bench/national.py)."""
+    """The board of ``rows``, each with the last period ``measurements`` (or rollups) hold for it up to the last
+    month shown: one query, where each indicator's last period is read at the end of an index on (indicator,
+    period) rather than by a MAX over every month of every site (37 ms nationally at scale 1, bench/national.py)."""
     latest = (
         measurements.filter(indicator=OuterRef("pk"), period__lte=shown[-1]).order_by("-period").values("period")[:1]
     )
@@ -218,7 +219,7 @@ def site_board(site, *, last=None, months=MONTHS_SHOWN, today=None, codes=None):
     )
 
 
-def _aggregate_board(scope, measurements, aggregate_rows, shown, indicators, today, key=None):
+def _aggregate_board(scope, measurements, aggregate_rows, shown, indicators, today):
     rows = _rows(indicators, shown, today)
     index = {period: position for position, period in enumerate(shown)}
     for aggregate in aggregate_rows:
@@ -230,23 +231,23 @@ def _aggregate_board(scope, measurements, aggregate_rows, shown, indicators, tod
 
 
 def prefecture_board(prefecture, *, last=None, months=MONTHS_SHOWN, today=None, codes=None):
-    """Every indicator for a whole prefecture: its sites added up by the database (ratio of sums for rates)."""
+    """Every indicator for a whole prefecture: its sites added up (ratio of sums for rates), read from the rollups."""
     today = today or timezone.localdate()
     shown = window(last, months, today)
     indicators = _indicators(codes=codes)
-    measurements = Measurement.objects.filter(prefecture=prefecture, indicator__in=indicators)
-    rows = aggregates.per_prefecture(measurements.between(shown[0], shown[-1]))
-    return _aggregate_board("prefecture", measurements, rows, shown, indicators, today)
+    every_month = rollups.rows(indicators=indicators, prefecture=prefecture)
+    rows = rollups.aggregate(indicators=indicators, first=shown[0], last=shown[-1], prefecture=prefecture)
+    return _aggregate_board("prefecture", every_month, rows, shown, indicators, today)
 
 
 def national_board(*, last=None, months=MONTHS_SHOWN, today=None, codes=None):
-    """Every indicator for the nation: every site and prefecture added up by the database."""
+    """Every indicator for the nation: every site and prefecture added up, read from the national rollups."""
     today = today or timezone.localdate()
     shown = window(last, months, today)
     indicators = _indicators(codes=codes)
-    measurements = Measurement.objects.filter(indicator__in=indicators)
-    rows = aggregates.national(measurements.between(shown[0], shown[-1]))
-    return _aggregate_board("national", measurements, rows, shown, indicators, today)
+    every_month = rollups.rows(indicators=indicators)
+    rows = rollups.aggregate(indicators=indicators, first=shown[0], last=shown[-1])
+    return _aggregate_board("national", every_month, rows, shown, indicators, today)
 
 
 def entry_board(*, site=None, prefecture=None, last=None, months=MONTHS_SHOWN, today=None, codes=None):

@@ -6,7 +6,8 @@ with the stored measurements of the same scope (indicator, months, prefectures) 
 written: created, updated, or deleted when their source is gone. A second run over unchanged data writes nothing.
 Runs of the same indicator are serialised by a row lock on the indicator, so two workers never race.
 On PostgreSQL, a computation given as SQL (``Computation.sql``) is compared and written by the database in one
-statement (``_upsert_in_database``): nothing is read into Python but the four counts. Elsewhere (SQLite) and for
+statement (``_upsert_in_database``): nothing is read into Python but the four counts and the span of what was
+written (whose rollups are then recomputed: indicators.services.rollups). Elsewhere (SQLite) and for
 computations that need Python (the surveys' past rates), the rows are compared in Python. Either way computed
 measurements are written without history rows (only entered and imported ones have a history).
 
@@ -27,6 +28,7 @@ from django.utils import timezone
 from indicators import computations, periods
 from indicators.computations.base import Scope, rate_value
 from indicators.models import ComputeRun, Indicator, Measurement
+from indicators.services import rollups
 from qualipref.lib import data_version
 
 logger = logging.getLogger(__name__)
@@ -78,14 +80,14 @@ def _computed_indicators(codes=None):
 
 def upsert(indicator, computation, scope) -> Counts:
     """Make the stored measurements of ``indicator`` in ``scope`` equal to what ``computation`` gives."""
-    with transaction.atomic():
+    with transaction.atomic(), rollups.batch() as written:
         Indicator.objects.select_for_update().filter(pk=indicator.pk).values_list("pk", flat=True).first()
         if computation.sql is not None and connection.vendor == "postgresql":
-            counts = _upsert_in_database(indicator, computation, scope)
+            counts, written.box = _upsert_in_database(indicator, computation, scope)
         else:
-            counts = _upsert_in_python(indicator, computation, scope)
+            counts, written.box = _upsert_in_python(indicator, computation, scope)
         if counts.written:
-            data_version.bump()  # bulk and SQL writes send no signal
+            data_version.bump()  # bulk and SQL writes send no signal (nor do they refresh a rollup: the batch does)
         return counts
 
 
@@ -111,21 +113,33 @@ WITH c AS MATERIALIZED (
                          denominator, is_rate, source, note)
     SELECT %s, %s, %s, prefecture_id, site_id, period, value, numerator, denominator, %s, %s, ''
     FROM j WHERE stored_id IS NULL
-    RETURNING 1
+    RETURNING period, prefecture_id
 ), updated AS (
     UPDATE {table} m SET value = j.value, numerator = j.numerator, denominator = j.denominator, updated_at = %s
     FROM j WHERE m.id = j.stored_id AND j.source = %s AND NOT j.gone AND NOT j.same
-    RETURNING 1
+    RETURNING m.period, m.prefecture_id
 ), deleted AS (
     DELETE FROM {table} m USING j WHERE m.id = j.stored_id AND j.source = %s AND j.gone
-    RETURNING 1
+    RETURNING m.period, m.prefecture_id
+), written AS (
+    SELECT * FROM inserted UNION ALL SELECT * FROM updated UNION ALL SELECT * FROM deleted
 )
 SELECT (SELECT count(*) FROM inserted), (SELECT count(*) FROM updated), (SELECT count(*) FROM deleted),
-       (SELECT count(*) FROM j WHERE source = %s AND NOT gone AND same)
+       (SELECT count(*) FROM j WHERE source = %s AND NOT gone AND same),
+       (SELECT min(period) FROM written), (SELECT max(period) FROM written),
+       (SELECT array_agg(DISTINCT prefecture_id) FROM written)
 """
 
 
-def _upsert_in_database(indicator, computation, scope) -> Counts:
+def _written(indicator, first, last, prefecture_ids):
+    """The rollups' box of what an upsert wrote (rows created, updated or deleted): None when nothing."""
+    if first is None:
+        return None
+    return rollups.Box(frozenset([indicator.pk]), first, last, frozenset(prefecture_ids))
+
+
+def _upsert_in_database(indicator, computation, scope):
+    """(Counts, the rollups' box of what was written)."""
     computed, computed_params = computation.sql(scope)
     if indicator.is_rate:  # the rule of _upsert_in_python: a rate is 100 × numerator / denominator, half up
         value = (
@@ -157,12 +171,15 @@ def _upsert_in_database(indicator, computation, scope) -> Counts:
     ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        created, updated, deleted, unchanged = cursor.fetchone()
-    return Counts(created=created, updated=updated, deleted=deleted, unchanged=unchanged)
+        created, updated, deleted, unchanged, first, last, prefecture_ids = cursor.fetchone()
+    counts = Counts(created=created, updated=updated, deleted=deleted, unchanged=unchanged)
+    return counts, _written(indicator, first, last, prefecture_ids)
 
 
-def _upsert_in_python(indicator, computation, scope) -> Counts:
+def _upsert_in_python(indicator, computation, scope):
+    """(Counts, the rollups' box of what was written)."""
     counts = Counts()
+    written = []  # (period, prefecture id)
     wanted = {}
     for row in computation.compute(scope):
         if indicator.is_rate and row.numerator is not None:
@@ -186,9 +203,11 @@ def _upsert_in_python(indicator, computation, scope) -> Counts:
         values = wanted.get(key)
         if values is None:
             to_delete.append(pk)
+            written.append((period, prefecture_id))
         elif (value, numerator, denominator) == values:
             counts.unchanged += 1
         else:
+            written.append((period, prefecture_id))
             new_value, new_numerator, new_denominator = values
             to_update.append(
                 Measurement(
@@ -217,7 +236,11 @@ def _upsert_in_python(indicator, computation, scope) -> Counts:
     for start in range(0, len(to_delete), BATCH):
         Measurement.objects.filter(pk__in=to_delete[start : start + BATCH]).delete()
     counts.created, counts.updated, counts.deleted = len(to_create), len(to_update), len(to_delete)
-    return counts
+    written += [(measurement.period, measurement.prefecture_id) for measurement in to_create]
+    if not written:
+        return counts, None
+    periods_written = [period for period, _ in written]
+    return counts, _written(indicator, min(periods_written), max(periods_written), {p for _, p in written})
 
 
 def _first_period(indicator, computation):

@@ -257,3 +257,23 @@ def test_the_history_costs_the_same_number_of_queries_for_few_or_many_changes(
         assert len(client.get(history_url).json()) == 10
 
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_the_list_of_plans_counts_each_plan_s_actions_open_and_overdue_ones_on_the_page_and_in_the_api(
+    as_role, login, world
+):
+    busy = factories.ActionPlanFactory(prefecture=world.prefecture, title="Plan chargé")
+    for trait in ("in_progress", "overdue", "overdue", "done", "abandoned"):
+        factories.ActionFactory(plan=busy, site=world.site, **{trait: True})
+    factories.ActionFactory(plan=busy, site=world.site)  # à lancer, due in a month
+    empty = factories.ActionPlanFactory(prefecture=world.prefecture, title="Plan vide")
+
+    listed = {
+        plan["id"]: plan for plan in as_role("quality_manager").get(reverse("api:action-plan-list")).json()["results"]
+    }
+    page = login("quality_manager").get(reverse("action_plan_list")).context["page_obj"].object_list
+
+    expected = {busy.pk: (6, 4, 2), empty.pk: (0, 0, 0)}
+    for pk, counts in expected.items():
+        assert (listed[pk]["actions_count"], listed[pk]["open_count"], listed[pk]["overdue_count"]) == counts
+    assert {plan.pk: (plan.actions_count, plan.open_count, plan.overdue_count) for plan in page} == expected

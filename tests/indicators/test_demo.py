@@ -8,10 +8,11 @@ import pytest
 from django.db.models import Count, Max, Min
 
 from indicators import periods
-from indicators.models import ComputeRun, FootfallSlot, Measurement
+from indicators.models import ComputeRun, FootfallSlot, Measurement, MeasurementRollup
 from indicators.services import aggregates
 from qualipref.demo import load_demo
 from tests.checks import assert_no_new_rows
+from tests.indicators.test_rollups import assert_rollups_are_the_aggregates
 
 pytestmark = pytest.mark.django_db
 
@@ -81,3 +82,8 @@ def test_the_demo_measurements_have_who_entered_them(demo):
     assert arles.history.get().history_user.username == "referent-arles"
     assert Measurement.objects.filter(indicator__code="crisis_cell_activation_minutes", site=None).exists()
     assert not Measurement.objects.filter(period__gt=datetime.date.today()).exists()
+
+
+def test_the_demo_s_rollups_are_the_aggregates_of_its_measurements(demo):
+    assert MeasurementRollup.objects.filter(prefecture=None).exists()
+    assert_rollups_are_the_aggregates()

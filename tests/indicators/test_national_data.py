@@ -69,7 +69,7 @@ def test_a_tiny_scale_holds_each_volume_times_the_scale_and_is_measured_and_show
     # Written by the database (PostgreSQL): the comparison in Python finds every measurement as it would write it.
     for indicator, computation in compute._computed_indicators().values():
         scope = Scope(first=national_data.Plan(SCALE, 2, 7, today).first, last=today.replace(day=1), today=today)
-        counts = compute._upsert_in_python(indicator, computation, scope)
+        counts, _written = compute._upsert_in_python(indicator, computation, scope)
         assert counts.written == 0, indicator.code
     codes = set(Measurement.objects.values_list("indicator__code", flat=True))
     assert {"complaints_in_time", "letters_in_time", "emails_in_time", "actions_on_time"} <= codes
