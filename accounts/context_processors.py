@@ -43,6 +43,7 @@ def _menu(user):
     users = []
     if territory:
         quality += [
+            _item("Programme qualité", reverse("programme_home")),
             _item("Labellisation", reverse("labelling_home")),
             _item("Audits", reverse("audit_list")),
             _item("Plan d'action", reverse("action_list")),

@@ -14,6 +14,7 @@ from engagements.api.labellings import LabellingViewSet
 from engagements.api.meetings import MeetingViewSet, TrainingViewSet
 from engagements.api.referentials import EngagementViewSet, ModuleViewSet, ReferentialViewSet
 from indicators.api import FootfallHeatmapView, FootfallImportView, IndicatorViewSet, MeasurementViewSet
+from planning.api import PlannedItemViewSet, ProgrammeRuleViewSet
 from qualipref.lib.schema_view import SchemaView
 from reviews.api import YearlyReviewViewSet
 from sites.api import DepartmentViewSet, PrefectureViewSet, SiteViewSet
@@ -47,6 +48,8 @@ router.register("surveys", CampaignViewSet, basename="survey")
 router.register("questionnaires", QuestionnaireViewSet, basename="questionnaire")
 router.register("indicators", IndicatorViewSet, basename="indicator")
 router.register("measurements", MeasurementViewSet, basename="measurement")
+router.register("programme-items", PlannedItemViewSet, basename="programme-item")
+router.register("programme-rules", ProgrammeRuleViewSet, basename="programme-rule")
 router.register("reviews", YearlyReviewViewSet, basename="review")
 
 # Redoc runs its search in a Web Worker created from a blob: URL: allowed on that page only (enforced or report-only).

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "complaints",
     "surveys",
     "indicators",
+    "planning",
     "reviews",
 ]
 
@@ -395,6 +396,8 @@ QUALIPREF_FINDING_RESPONSE_ALERT_DAYS = _days(
 )
 QUALIPREF_FOLLOW_UP_ALERT_DAYS = _days("FOLLOW_UP_AUDIT_ALERT_DAYS", env_list("FOLLOW_UP_AUDIT_ALERT_DAYS", "90,30"))
 QUALIPREF_YEARLY_ALERT_DAYS = _days("YEARLY_MEETING_ALERT_DAYS", env_list("YEARLY_MEETING_ALERT_DAYS", "30"))
+# The items of the quality programme (planning) not done at the end of their window: alerted this many days before.
+QUALIPREF_PROGRAMME_ALERT_DAYS = _days("PROGRAMME_ALERT_DAYS", env_list("PROGRAMME_ALERT_DAYS", "7"))
 QUALIPREF_TRAINING_ALERT_DAYS = _days("TRAINING_RENEWAL_ALERT_DAYS", env_list("TRAINING_RENEWAL_ALERT_DAYS", "30"))
 # Seconds a built dashboard is kept in the cache (indicators.dashboards.cache; any write the dashboards read makes
 # it obsolete at once): 0 turns the cache off.

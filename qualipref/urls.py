@@ -22,6 +22,7 @@ urlpatterns = [
     path("enquete/", include(questionnaire_urlpatterns)),
     path("resultats-enquetes/", include(results_urlpatterns)),
     path("indicateurs/", include("indicators.urls")),
+    path("programme/", include("planning.urls")),
     path("bilans/", include("reviews.urls")),
     path("affluence/", include("indicators.public_urls")),
     path("api/v1/", include("qualipref.api_urls")),

@@ -11,6 +11,7 @@ pytestmark = pytest.mark.django_db
 EXPECTED = {
     "accounts.tasks.purge_expired_tokens": "3:0",
     "complaints.tasks.enforce_retention": "3:30",
+    "planning.tasks.refresh_programmes": "6:0",
     "indicators.tasks.send_deadline_alerts": "6:30",
     "accounts.tasks.send_notification_digests": "7:0",
 }

@@ -1,7 +1,8 @@
 """Dependencies point one way (docs/architecture.md, § Sens des dépendances): sites <- accounts <- engagements <-
-audits; surveys and complaints use sites, accounts and engagements (not each other); indicators read every app and no
-app imports them; qualipref/lib imports no app; the project package (settings, urls, demo, tasks, management commands)
-wires the apps together and may import any of them, while the apps use only its app-free modules (``PROJECT_BASE``).
+audits; surveys and complaints use sites, accounts and engagements (not each other); planning (the quality programme)
+reads those, and only indicators and reviews import it; indicators read every app and only reviews (the yearly review)
+imports them; qualipref/lib imports no app; the project package (settings, urls, demo, tasks, management commands) wires the apps together and may
+import any of them, while the apps use only its app-free modules (``PROJECT_BASE``).
 
 Every module is parsed (ast), so the imports written inside functions (lazy ones) count as much as those at the
 top, and so do ``apps.get_model("app", ...)`` calls with a literal app label. Not read: tests/ (they build every
@@ -13,7 +14,7 @@ import ast
 import pathlib
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-APPS = ("sites", "accounts", "engagements", "audits", "surveys", "complaints", "indicators", "reviews")
+APPS = ("sites", "accounts", "engagements", "audits", "surveys", "complaints", "planning", "indicators", "reviews")
 
 # What each app may import besides itself and qualipref.lib / PROJECT_BASE.
 MAY_IMPORT = {
@@ -23,7 +24,8 @@ MAY_IMPORT = {
     "audits": {"sites", "accounts", "engagements"},
     "surveys": {"sites", "accounts", "engagements"},
     "complaints": {"sites", "accounts", "engagements"},
-    "indicators": {"sites", "accounts", "engagements", "audits", "surveys", "complaints"},
+    "planning": {"sites", "accounts", "engagements", "audits", "surveys", "complaints"},
+    "indicators": {"sites", "accounts", "engagements", "audits", "surveys", "complaints", "planning"},
     # the yearly review reads every register, the indicators and the programme of the year (planning)
     "reviews": {"sites", "accounts", "engagements", "audits", "surveys", "complaints", "indicators", "planning"},
 }

@@ -26,5 +26,6 @@ from .complaints import *  # noqa: F403
 from .core import *  # noqa: F403
 from .engagements import *  # noqa: F403
 from .indicators import *  # noqa: F403
+from .planning import *  # noqa: F403
 from .reviews import *  # noqa: F403
 from .surveys import *  # noqa: F403

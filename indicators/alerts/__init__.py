@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from accounts import notifications
 
-from . import actions, audits, complaints, findings, labellings, stale, trainings, yearly
+from . import actions, audits, complaints, findings, labellings, programme, stale, trainings, yearly
 
 logger = logging.getLogger(__name__)
 
@@ -27,6 +27,7 @@ COLLECTORS = {
     "follow_up_audits": labellings.collect,
     "yearly_clu": yearly.collect_clu,
     "yearly_survey": yearly.collect_survey,
+    "programme": programme.collect,
     "trainings": trainings.collect,
     "stale_indicators": stale.collect,
 }

@@ -258,6 +258,8 @@ STATUS_BADGES = {
         "*": Badge("info", icon=False),
     },
     "surveys.campaign": {"open": SUCCESS, "draft": INFO, "*": GREY},
+    # Late items of the programme stand out: the error badge, with its icon, and its word « En retard ».
+    "planning.planneditem": {"done": SUCCESS, "late": Badge("error"), "current": INFO, "*": Badge(icon=False)},
 }
 
 

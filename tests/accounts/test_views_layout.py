@@ -34,6 +34,7 @@ def _menu(client, user, url=None):
 QUALITY = [
     "Démarche qualité",
     "Référentiels",
+    "Programme qualité",
     "Labellisation",
     "Audits",
     "Plan d'action",

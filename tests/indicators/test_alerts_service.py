@@ -9,6 +9,7 @@ from django_celery_beat.models import PeriodicTask
 
 from accounts.models import Notification
 from indicators import alerts, tasks
+from planning.models import PlannedItem
 from qualipref.celery import app
 from tests import factories
 
@@ -49,6 +50,16 @@ def due_everywhere(world):
     factories.ComplaintFactory(
         site=world.site, received_on=datetime.date(2026, 3, 2), in_progress=True, assigned_to=world.users["agent"]
     )
+    PlannedItem.objects.create(
+        prefecture=world.prefecture,
+        site=world.site,
+        year=2026,
+        kind="self_assessment",
+        title="Autoévaluation T1 2026",
+        starts_on=datetime.date(2026, 1, 1),
+        ends_on=datetime.date(2026, 3, 31),
+        slot="self_assessment:test",
+    )
     return world
 
 
@@ -72,6 +83,7 @@ def test_one_run_notifies_every_source_and_a_second_run_adds_nothing(due_everywh
         "yearly_survey_overdue",
         "training_overdue",
         "indicator_stale",
+        "programme_item_overdue",
     } <= kinds
     before = _all()
 

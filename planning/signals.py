@@ -1,0 +1,62 @@
+"""The records that fulfil the programme's items are linked once their transaction commits.
+
+Connected by planning.apps (the apps below never import planning). The receivers hold no business logic: on commit
+they ask ``planning.services.link_fulfilments`` to look at the prefecture's unfulfilled items of the kinds the
+record may fulfil (``unlink`` when a record is deleted). The daily sweep (``planning.tasks.refresh_programmes``)
+links whatever a lost callback missed.
+"""
+
+from functools import partial
+
+from django.apps import apps
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+
+DISPATCH_UID = "planning.link_fulfilments"
+# model -> the kinds of items its records may fulfil (the self-assessment's audit brings its quarter's check).
+SOURCES = {
+    "engagements.Meeting": ("copil", "clu"),
+    "surveys.Campaign": ("survey",),
+    "audits.Audit": ("internal_audit", "follow_up_audit", "renewal_audit", "self_assessment"),
+    "audits.QuarterlySelfAssessment": ("self_assessment",),
+}
+
+
+def _prefecture_id(instance):
+    prefecture_id = getattr(instance, "prefecture_id", None)
+    if prefecture_id is None and getattr(instance, "site_id", None) is not None:
+        prefecture_id = (
+            apps.get_model("sites", "Site")
+            .objects.filter(pk=instance.site_id)
+            .values_list("prefecture_id", flat=True)
+            .first()
+        )
+    return prefecture_id
+
+
+def _saved(sender, instance, *, using="default", raw=False, **kwargs):
+    if raw:
+        return
+    from planning import services
+
+    prefecture_id = _prefecture_id(instance)
+    if prefecture_id is None:
+        return
+    transaction.on_commit(
+        partial(services.link_fulfilments, prefecture_ids=[prefecture_id], kinds=SOURCES[sender._meta.label]),
+        using=using,
+        robust=True,
+    )
+
+
+def _deleted(sender, instance, *, using="default", **kwargs):
+    from planning import services
+
+    transaction.on_commit(partial(services.unlink, model=sender, pk=instance.pk), using=using, robust=True)
+
+
+def connect():
+    for label in SOURCES:
+        model = apps.get_model(label)
+        post_save.connect(_saved, sender=model, dispatch_uid=f"{DISPATCH_UID}.{label}.save")
+        post_delete.connect(_deleted, sender=model, dispatch_uid=f"{DISPATCH_UID}.{label}.delete")
