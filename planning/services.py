@@ -111,6 +111,12 @@ def _rebuild_after_rule_change(prefecture):
 # --- what the rules and the cycle plan ------------------------------------------------------------
 
 
+def of_month(month):
+    """« de mars », « d'avril »."""
+    name = MONTHS[month - 1]
+    return f"d'{name}" if name[0] in "aeiou" else f"de {name}"
+
+
 def _planned_by_rules(rules, sites, year):
     for rule in rules:
         kind = Kind(rule.kind)
@@ -119,7 +125,7 @@ def _planned_by_rules(rules, sites, year):
                 yield Planned(
                     f"copil:{year}-{month:02d}",
                     kind,
-                    f"COPIL qualité de {MONTHS[month - 1]} {year}",
+                    f"COPIL qualité {of_month(month)} {year}",
                     *month_window(year, month),
                     rule_id=rule.pk,
                 )

@@ -182,9 +182,19 @@ def load_demo():
     from engagements.demo import actions, labellings, meetings
     from indicators import alerts
     from indicators import demo as indicators_demo
+    from planning import demo as planning_demo
     from surveys import demo as surveys_demo
 
-    for app_demo in (labellings, actions, meetings, audits_demo, complaints_demo, surveys_demo, indicators_demo):
+    for app_demo in (
+        labellings,
+        actions,
+        meetings,
+        audits_demo,
+        complaints_demo,
+        surveys_demo,
+        planning_demo,
+        indicators_demo,
+    ):
         app_demo.load()
     # The deadline alerts of today, as the daily job sends them (idempotent): the demo inboxes are not empty.
     alerts.collect_and_notify()

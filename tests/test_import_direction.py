@@ -1,8 +1,8 @@
 """Dependencies point one way (docs/architecture.md, § Sens des dépendances): sites <- accounts <- engagements <-
 audits; surveys and complaints use sites, accounts and engagements (not each other); planning (the quality programme)
 reads those, and only indicators and reviews import it; indicators read every app and only reviews (the yearly review)
-imports them; qualipref/lib imports no app; the project package (settings, urls, demo, tasks, management commands) wires the apps together and may
-import any of them, while the apps use only its app-free modules (``PROJECT_BASE``).
+imports them; qualipref/lib imports no app; the project package (settings, urls, demo, tasks, management commands)
+wires the apps together and may import any of them, while the apps use only its app-free modules (``PROJECT_BASE``).
 
 Every module is parsed (ast), so the imports written inside functions (lazy ones) count as much as those at the
 top, and so do ``apps.get_model("app", ...)`` calls with a literal app label. Not read: tests/ (they build every

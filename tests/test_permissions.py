@@ -38,6 +38,7 @@ from tests.permissions import (
     indicators,
     labellings,
     meetings,
+    planning,
     referentials,
     reviews,
     surveys,
@@ -58,6 +59,7 @@ CASES = (
     + surveys.CASES
     + indicators.CASES
     + reviews.CASES
+    + planning.CASES
 )
 
 # The admin is for national administrators; everyone else is sent to its login page.
