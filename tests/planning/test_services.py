@@ -264,3 +264,26 @@ def test_the_build_and_the_links_take_the_same_queries_for_two_sites_or_twelve(w
 def time_machine(day):
     """Run with timezone.localdate() == ``day`` (the rule services rebuild the year of today)."""
     return mock.patch("django.utils.timezone.localdate", return_value=day)
+
+
+def test_the_daily_sweep_builds_the_year_links_what_no_signal_linked_and_from_october_the_next_year(world, rules):
+    from engagements.models import Meeting
+
+    # A meeting written without a signal (a bulk write): only the sweep links it.
+    Meeting.objects.bulk_create([Meeting(prefecture=world.prefecture, kind="copil", held_on=datetime.date(YEAR, 2, 5))])
+    PlannedItem.objects.filter(kind="clu").delete()
+    untouched = world.foreign_prefecture  # no rule, no labelled cycle
+
+    results = services.refresh_programmes(today=TODAY)
+
+    assert set(results) == {(world.prefecture.pk, YEAR)}
+    assert results[(world.prefecture.pk, YEAR)].created == 1  # the CLU again
+    assert _items(world).get(kind="copil", starts_on=datetime.date(YEAR, 2, 1)).fulfilled_on == datetime.date(
+        YEAR, 2, 5
+    )
+    assert not PlannedItem.objects.filter(prefecture=untouched).exists()
+
+    results = services.refresh_programmes(today=datetime.date(YEAR, 10, 1))
+
+    assert set(results) == {(world.prefecture.pk, YEAR), (world.prefecture.pk, YEAR + 1)}
+    assert PlannedItem.objects.for_year(world.prefecture, YEAR + 1).planned_count("copil") == 12
