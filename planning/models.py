@@ -5,7 +5,8 @@ an audit, a survey campaign, a quarterly self-assessment): a generic link, as ``
 since planning builds on those apps and they never import it. Items are written by ``planning.services`` only.
 
 The read API other apps use (the yearly quality review): ``PlannedItem.objects.for_year(prefecture, year)``, then
-``.planned_count(kind)``, ``.fulfilled_count(kind)``, ``.late(on)``, ``.with_status(on)``.
+``.planned_count(kind)``, ``.fulfilled_count(kind)``, ``.kind_counts(on)`` (all kinds in one query), ``.late(on)``,
+``.with_status(on)``.
 """
 
 import datetime
@@ -172,6 +173,22 @@ class PlannedItemQuerySet(models.QuerySet):
     def fulfilled_count(self, kind=None, on=None):
         """How many are done (of ``kind``): « 10 COPIL tenus »."""
         return (self.of_kind(kind) if kind else self).fulfilled(on).count()
+
+    def kind_counts(self, on=None):
+        """{kind: {"planned": n, "fulfilled": n, "late": n}} in one query: « 12 COPIL prévus, 10 tenus, 2 en retard »
+        (kinds without items are absent)."""
+        on = on or timezone.localdate()
+        done = Q(fulfilled_on__isnull=False, fulfilled_on__lte=on)
+        rows = (
+            self.order_by()
+            .values("kind")
+            .annotate(
+                planned=models.Count("pk"),
+                fulfilled=models.Count("pk", filter=done),
+                late=models.Count("pk", filter=~done & Q(ends_on__lt=on)),
+            )
+        )
+        return {row["kind"]: {name: row[name] for name in ("planned", "fulfilled", "late")} for row in rows}
 
     def not_fulfilled(self, on=None):
         on = on or timezone.localdate()

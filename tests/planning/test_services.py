@@ -198,6 +198,9 @@ def test_the_status_is_upcoming_current_done_or_late_the_same_in_python_and_sql(
     assert {month: by_month[month].status_on(TODAY).value for month in expected} == expected
     assert _items(world, kind="copil").late(TODAY).count() == 3
     assert _items(world).fulfilled_count("copil", on=TODAY) == 1
+    counts = _items(world).kind_counts(TODAY)
+    assert counts["copil"] == {"planned": 12, "fulfilled": 1, "late": 3}
+    assert counts["clu"] == {"planned": 1, "fulfilled": 0, "late": 1}
     # A meeting recorded ahead fulfils its item, which is done on its day only.
     factories.MeetingFactory(prefecture=world.prefecture, held_on=datetime.date(YEAR, 7, 2))
     services.link_fulfilments(prefecture_ids=[world.prefecture.pk])
