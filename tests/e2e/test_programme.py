@@ -1,7 +1,8 @@
 """In a real browser: the quality manager of the Bouches-du-Rhône opens the programme from the navigation, reads the
 month (a 7-column grid) and the year with what is late, moves between months with the keyboard, follows a done item
 to its meeting; on a 375-px phone the month is a list of days that does not scroll sideways; the referent of Arles
-gets their private calendar address once and copies it (axe-core runs on each page: page_checks.py)."""
+gets their private calendar address once and copies it (axe-core runs on each page: page_checks.py, and explicitly on
+the pages reached by a click)."""
 
 import re
 
@@ -32,6 +33,7 @@ def test_the_quality_manager_reads_the_month_and_the_year_and_follows_an_item(pa
     )
     assert columns == 7
     page.screenshot(path=artifacts / "programme-month.png", full_page=True)
+    page.checks.check_pending()  # axe on this page, reached by a click
 
     # The keyboard: « Précédent » reached by Tab and followed with Enter.
     previous = page.get_by_role("link", name=re.compile("^Précédent"))
@@ -45,6 +47,7 @@ def test_the_quality_manager_reads_the_month_and_the_year_and_follows_an_item(pa
     expect(late.first).to_contain_text("En retard")
     expect(late.first).to_contain_text("Non réalisé")
     page.screenshot(path=artifacts / "programme-year.png", full_page=True)
+    page.checks.check_pending()  # axe on this page, reached by a click
     page.goto(f"{page.url.split('?')[0]}?annee=2015")
     done = page.locator(".qp-item", has_text="COPIL qualité de mars 2015")
     expect(done).to_contain_text("Réalisé le 12/03/2015")
@@ -55,6 +58,7 @@ def test_the_quality_manager_reads_the_month_and_the_year_and_follows_an_item(pa
     page.get_by_role("button", name="Ajouter la règle").click()
     expect(page.locator(".fr-alert--success")).to_contain_text("Audit interne en octobre")
     page.screenshot(path=artifacts / "programme-rules.png", full_page=True)
+    page.checks.check_pending()  # axe on this page, reached by a click
     page.goto(f"/programme/prefectures/{done_prefecture(page)}/annee/?annee=2015")
     done = page.locator(".qp-item", has_text="COPIL qualité de mars 2015")
     done.get_by_role("link", name=re.compile("Voir la réalisation")).click()
@@ -81,6 +85,7 @@ def test_on_a_phone_the_month_is_a_list_and_the_referent_copies_their_calendar_a
     expect(page.locator(".qp-month__day--empty").first).to_be_hidden()
     assert _overflow(page) <= 0, "le mois défile horizontalement"
     page.screenshot(path=artifacts / "programme-month-375.png", full_page=True)
+    page.checks.check_pending()  # axe on this page, reached by a click
 
     page.get_by_role("link", name="Recevoir le programme dans mon agenda").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Le programme qualité dans mon agenda")
@@ -92,6 +97,7 @@ def test_on_a_phone_the_month_is_a_list_and_the_referent_copies_their_calendar_a
     expect(page.locator(".qp-copy-status")).to_contain_text(re.compile("copiée|copiez-la"))
     assert _overflow(page) <= 0, "la page de l'adresse défile horizontalement"
     page.screenshot(path=artifacts / "programme-feed-375.png", full_page=True)
+    page.checks.check_pending()  # axe on this page, reached by a click
 
     feed = page.request.get(address.input_value())
     assert feed.status == 200 and feed.text().startswith("BEGIN:VCALENDAR")
