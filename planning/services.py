@@ -368,13 +368,36 @@ def link_fulfilments(*, prefecture_ids, kinds=None) -> int:
     return len(linked)
 
 
+def record_saved(*, model, pk, prefecture_id, kinds):
+    """A meeting, an audit, a campaign or a self-assessment was saved (planning.signals, on commit): if it fulfils an
+    item whose window it has left (its date changed), the item is due again; then the prefecture's items of
+    ``kinds`` are linked (this record may fulfil another one)."""
+    content_type = ContentType.objects.get_for_model(model)
+    item = PlannedItem.objects.filter(fulfilment_type=content_type, fulfilment_id=pk).first()
+    if item is not None:
+        candidates = _candidates({Kind(item.kind)}, [item.prefecture_id], item.starts_on, item.ends_on)
+        still = [
+            candidate
+            for candidate in candidates.get(Kind(item.kind), ())
+            if candidate[0] == content_type and candidate[1] == pk and _fulfils(item, candidate)
+        ]
+        if not still:
+            unlink(model=model, pk=pk)
+        elif still[0][4] != item.fulfilled_on:
+            PlannedItem.objects.filter(pk=item.pk).update(fulfilled_on=still[0][4], updated_at=timezone.now())
+    return link_fulfilments(prefecture_ids=[prefecture_id], kinds=kinds)
+
+
 def unlink(*, model, pk):
     """The record ``pk`` of ``model`` was deleted: the item it fulfilled is due again (the next link may find
     another record)."""
     content_type = ContentType.objects.get_for_model(model)
-    return PlannedItem.objects.filter(fulfilment_type=content_type, fulfilment_id=pk).update(
+    unlinked = PlannedItem.objects.filter(fulfilment_type=content_type, fulfilment_id=pk).update(
         fulfilment_type=None, fulfilment_id=None, fulfilled_on=None, updated_at=timezone.now()
     )
+    if unlinked:
+        data_version.bump()
+    return unlinked
 
 
 def refresh_programmes(*, today=None) -> dict:

@@ -1,8 +1,9 @@
 """The records that fulfil the programme's items are linked once their transaction commits.
 
 Connected by planning.apps (the apps below never import planning). The receivers hold no business logic: on commit
-they ask ``planning.services.link_fulfilments`` to look at the prefecture's unfulfilled items of the kinds the
-record may fulfil (``unlink`` when a record is deleted). The daily sweep (``planning.tasks.refresh_programmes``)
+they ask ``planning.services.record_saved`` to check the item the record fulfils (its date may have left the window)
+and to look at the prefecture's unfulfilled items of the kinds the record may fulfil (``unlink`` when a record is
+deleted). The daily sweep (``planning.tasks.refresh_programmes``)
 links whatever a lost callback missed.
 """
 
@@ -43,7 +44,13 @@ def _saved(sender, instance, *, using="default", raw=False, **kwargs):
     if prefecture_id is None:
         return
     transaction.on_commit(
-        partial(services.link_fulfilments, prefecture_ids=[prefecture_id], kinds=SOURCES[sender._meta.label]),
+        partial(
+            services.record_saved,
+            model=sender,
+            pk=instance.pk,
+            prefecture_id=prefecture_id,
+            kinds=SOURCES[sender._meta.label],
+        ),
         using=using,
         robust=True,
     )

@@ -166,11 +166,27 @@ def test_a_recorded_meeting_fulfils_its_item_when_its_transaction_commits(
     june = _items(world).get(kind="copil", starts_on=datetime.date(YEAR, 6, 1))
     assert june.fulfilment == meeting
 
+    # Its date corrected to July: June is due again, July is fulfilled.
     with django_capture_on_commit_callbacks(execute=True):
-        meeting.delete()
+        meeting.held_on = datetime.date(YEAR, 7, 2)
+        meeting.save()
 
     june.refresh_from_db()
     assert (june.fulfilment_id, june.fulfilled_on) == (None, None)
+    july = _items(world).get(kind="copil", starts_on=datetime.date(YEAR, 7, 1))
+    assert (july.fulfilment, july.fulfilled_on) == (meeting, datetime.date(YEAR, 7, 2))
+    # Moved within July: the same item, its new date.
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting.held_on = datetime.date(YEAR, 7, 9)
+        meeting.save()
+    july.refresh_from_db()
+    assert (july.fulfilment, july.fulfilled_on) == (meeting, datetime.date(YEAR, 7, 9))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting.delete()
+
+    july.refresh_from_db()
+    assert (july.fulfilment_id, july.fulfilled_on) == (None, None)
 
 
 def test_a_started_self_assessment_fulfils_its_sites_quarter(world, rules, django_capture_on_commit_callbacks):
