@@ -3,10 +3,12 @@
 import datetime
 
 import pytest
+from django.urls import reverse
 
 from planning import services
 from planning.models import PlannedItem, ProgrammeRule
 from tests import factories
+from tests.checks import assert_steady
 from tests.planning.conftest import TODAY, YEAR
 
 pytestmark = pytest.mark.django_db
@@ -96,3 +98,27 @@ def test_the_others_read_the_rules_with_no_write_ability(as_role, world, rules):
 
     assert body["count"] == 5
     assert {tuple(row["abilities"].values()) for row in body["results"]} == {(False, False)}
+
+
+def test_the_rule_list_and_the_rules_page_cost_the_same_for_five_rules_or_fifteen(
+    as_role, login, world, rules, django_assert_num_queries
+):
+    api = as_role("quality_manager")
+    page = login("quality_manager")
+    url = reverse("programme_rules", kwargs={"pk": world.prefecture.pk})
+
+    def get_both():
+        api_response, page_response = api.get("/api/v1/programme-rules/"), page.get(url)
+        assert page_response.status_code == 200
+        return api_response
+
+    def more_rules():
+        for month in range(1, 11):
+            ProgrammeRule.objects.create(
+                prefecture=world.prefecture, kind="internal_audit", month=month, site=world.site
+            )
+
+    # API: count, the page of rules with their sites; page: session, user, memberships (navigation, scope), DSFR
+    # settings, prefecture, rules with their sites, the sites of the form's list
+    response = assert_steady(django_assert_num_queries, 2 + 7, get_both, more_rules)
+    assert response.json()["count"] == 15
