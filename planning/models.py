@@ -26,7 +26,8 @@ from sites.models import Prefecture, Site
 
 class Kind(models.TextChoices):
     """What an item of the programme is. Rules write the first five; the labelling cycle the two audits (its due
-    dates). Issue 16 adds document reviews and exercises here (and a builder in planning.services.KIND_BUILDERS)."""
+    dates). Issue 16 adds document reviews and exercises here, with their branch in planning.services._planned_by_rules,
+    their records in planning.services._candidates and planning.signals.SOURCES."""
 
     COPIL = "copil", "COPIL qualité"
     CLU = "clu", "Comité local des usagers"
