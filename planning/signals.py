@@ -14,25 +14,16 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 DISPATCH_UID = "planning.link_fulfilments"
-# model -> the kinds of items its records may fulfil (the self-assessment's audit brings its quarter's check).
+# model -> the kinds of items its records may fulfil. A quarterly self-assessment is written with its audit (kind
+# self_assessment), in the same transaction: the audit's save brings it, and its own save is not watched (no query
+# at save time).
 SOURCES = {
     "engagements.Meeting": ("copil", "clu"),
     "surveys.Campaign": ("survey",),
     "audits.Audit": ("internal_audit", "follow_up_audit", "renewal_audit", "self_assessment"),
-    "audits.QuarterlySelfAssessment": ("self_assessment",),
 }
-
-
-def _prefecture_id(instance):
-    prefecture_id = getattr(instance, "prefecture_id", None)
-    if prefecture_id is None and getattr(instance, "site_id", None) is not None:
-        prefecture_id = (
-            apps.get_model("sites", "Site")
-            .objects.filter(pk=instance.site_id)
-            .values_list("prefecture_id", flat=True)
-            .first()
-        )
-    return prefecture_id
+# Deleting one of these frees the item it fulfilled.
+DELETED = (*SOURCES, "audits.QuarterlySelfAssessment")
 
 
 def _saved(sender, instance, *, using="default", raw=False, **kwargs):
@@ -40,9 +31,7 @@ def _saved(sender, instance, *, using="default", raw=False, **kwargs):
         return
     from planning import services
 
-    prefecture_id = _prefecture_id(instance)
-    if prefecture_id is None:
-        return
+    prefecture_id = instance.prefecture_id
     transaction.on_commit(
         partial(
             services.record_saved,
@@ -64,6 +53,6 @@ def _deleted(sender, instance, *, using="default", **kwargs):
 
 def connect():
     for label in SOURCES:
-        model = apps.get_model(label)
-        post_save.connect(_saved, sender=model, dispatch_uid=f"{DISPATCH_UID}.{label}.save")
-        post_delete.connect(_deleted, sender=model, dispatch_uid=f"{DISPATCH_UID}.{label}.delete")
+        post_save.connect(_saved, sender=apps.get_model(label), dispatch_uid=f"{DISPATCH_UID}.{label}.save")
+    for label in DELETED:
+        post_delete.connect(_deleted, sender=apps.get_model(label), dispatch_uid=f"{DISPATCH_UID}.{label}.delete")
