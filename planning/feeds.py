@@ -16,9 +16,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts import access
+from accounts.models import PREFECTURE_ROLES, SITE_ROLES
 from qualipref.lib.dates import short_date
 
-from .models import CalendarFeed, PlannedItem
+from .models import CYCLE_KINDS, CalendarFeed, PlannedItem
 
 TOKEN_BYTES = 32
 UID_DOMAIN = "programme.qualipref"
@@ -56,14 +57,21 @@ def feed_user(token):
 
 
 def feed_items(user, today=None):
-    """The items ``user`` may see, from last year on (their scope: accounts.access.scope_planned_items)."""
+    """The items ``user`` may see, from last year on (their scope: accounts.access.scope_planned_items); for a
+    national administrator, the follow-up and renewal audits only (``national_feed``)."""
     today = today or timezone.localdate()
-    return (
-        PlannedItem.objects.for_user(user)
-        .filter(year__gte=today.year - FEED_YEARS_BEFORE)
-        .select_related("prefecture", "site")
-        .order_by("starts_on", "pk")
-    )
+    items = PlannedItem.objects.for_user(user).filter(year__gte=today.year - FEED_YEARS_BEFORE)
+    if national_feed(user):
+        # Every prefecture's COPILs would be some 10,000 events a year (about 1.5 ms each to write): a national
+        # administrator's agenda gets the labelling cycles' audits of the whole country.
+        items = items.filter(kind__in=CYCLE_KINDS)
+    return items.select_related("prefecture", "site").order_by("starts_on", "pk")
+
+
+def national_feed(user):
+    """A national administrator without a prefecture or site of their own: their feed is the cycles' audits."""
+    scope = access.get_scope(user)
+    return scope.national and not (scope.prefecture_ids(*PREFECTURE_ROLES) or scope.site_ids(*SITE_ROLES))
 
 
 def feed_calendar(user, items, *, base_url, today=None) -> bytes:

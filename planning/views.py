@@ -287,6 +287,7 @@ def programme_feed(request):
             else "",
             "feed": feed,
             "has_feed": token is not None or feed is not None,
+            "national_feed": feeds.national_feed(request.user),
             "breadcrumb_data": breadcrumb("Mon agenda", ("Programme qualité", reverse("programme_home"))),
         },
     )

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from planning import feeds, services
 from planning.models import PlannedItem
+from tests import factories
 from tests.planning.conftest import YEAR
 
 pytestmark = pytest.mark.django_db
@@ -96,3 +97,18 @@ def test_the_feed_takes_the_same_queries_for_one_item_or_forty(client, world, ru
     # feed and user, last read, memberships (scope), items with their prefecture and site
     with django_assert_num_queries(4):
         _read(client, token)
+
+
+def test_a_national_administrators_feed_holds_the_cycles_audits_of_every_prefecture(client, world, rules):
+    factories.LabellingFactory(
+        prefecture=world.foreign_prefecture,
+        granted=True,
+        next_audit_due=datetime.date(YEAR, 11, 27),
+        renewal_due=datetime.date(YEAR + 2, 11, 27),
+    )
+    services.programme_build(prefecture=world.foreign_prefecture, year=YEAR)
+    token = feeds.feed_issue(by=world.users["national"])
+
+    events = _read(client, token).walk("VEVENT")
+
+    assert [str(event["SUMMARY"]).split(" (")[0] for event in events] == ["Audit de suivi"]
