@@ -26,11 +26,17 @@ from .models import ProgrammeRule
 
 RULES = {
     "13": [
-        {"kind": "copil"},
-        {"kind": "self_assessment"},
-        {"kind": "clu", "month": 4},
-        {"kind": "survey", "month": 5, "end_month": 6},
-        {"kind": "internal_audit", "month": 6, "note": "Audits internes croisés des sites labellisés"},
+        {"kind": "copil", "first_year": 2015},
+        # « auto-évaluations trimestrielles » come with the 2016 programme of the 2015 review
+        {"kind": "self_assessment", "first_year": 2016},
+        {"kind": "clu", "month": 4, "first_year": 2015},
+        {"kind": "survey", "month": 5, "end_month": 6, "first_year": 2015},
+        {
+            "kind": "internal_audit",
+            "month": 6,
+            "note": "Audits internes croisés des sites labellisés",
+            "first_year": 2015,
+        },
     ],
     "94": [
         {"kind": "copil"},
@@ -50,7 +56,11 @@ def _rules(prefecture, rules):
             kind=fields["kind"],
             month=fields.get("month"),
             site=None,
-            defaults={"end_month": fields.get("end_month"), "note": fields.get("note", "")},
+            defaults={
+                "end_month": fields.get("end_month"),
+                "note": fields.get("note", ""),
+                "first_year": fields.get("first_year"),
+            },
         )
 
 

@@ -35,6 +35,13 @@ class ProgrammeRuleForm(QualiprefForm):
         required=False,
         empty_label="Toute la préfecture",
     )
+    first_year = forms.IntegerField(
+        label="Depuis l’année",
+        required=False,
+        min_value=2000,
+        max_value=2100,
+        help_text="Première année du programme où la règle s’applique ; vide : toutes les années.",
+    )
     note = forms.CharField(label="Précision", required=False, max_length=200)
     active = forms.BooleanField(label="Règle en vigueur", required=False, initial=True)
 

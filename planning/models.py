@@ -65,6 +65,9 @@ class ProgrammeRule(TimeStampedModel):
     month = models.PositiveSmallIntegerField("mois", null=True, blank=True)
     end_month = models.PositiveSmallIntegerField("jusqu'au mois", null=True, blank=True)
     active = models.BooleanField("en vigueur", default=True)
+    # The year the rule starts applying (empty: every year). Without it a rule written today would make every past
+    # year's programme late: the quarterly self-assessments of the 2016 plan are not late in 2015.
+    first_year = models.PositiveSmallIntegerField("depuis l'année", null=True, blank=True)
     note = models.CharField("précision", max_length=200, blank=True)
 
     objects = ProgrammeRuleQuerySet.as_manager()
@@ -85,6 +88,10 @@ class ProgrammeRule(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(site__isnull=True) | Q(kind="internal_audit"), name="programme_rule_site_internal_audit"
             ),
+            models.CheckConstraint(
+                condition=Q(first_year__isnull=True) | Q(first_year__gte=2000, first_year__lte=2100),
+                name="programme_rule_first_year",
+            ),
         ]
 
     def __str__(self):
@@ -104,6 +111,8 @@ class ProgrammeRule(TimeStampedModel):
 
     def clean(self):
         errors = {}
+        if self.first_year is not None and not 2000 <= self.first_year <= 2100:
+            errors["first_year"] = "Indiquez une année entre 2000 et 2100, ou laissez vide (toutes les années)."
         for field in ("month", "end_month"):
             value = getattr(self, field)
             if value is not None and not 1 <= value <= 12:

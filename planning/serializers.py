@@ -61,7 +61,19 @@ class ProgrammeRuleSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ProgrammeRule
-        fields = ["id", "prefecture", "kind", "site", "month", "end_month", "active", "note", "label", "abilities"]
+        fields = [
+            "id",
+            "prefecture",
+            "kind",
+            "site",
+            "month",
+            "end_month",
+            "first_year",
+            "active",
+            "note",
+            "label",
+            "abilities",
+        ]
         extra_kwargs = {
             "month": {"help_text": "1 à 12 : le mois du CLU, de l'audit interne, le premier de l'enquête."},
             "end_month": {"help_text": "Dernier mois de l'enquête de satisfaction (1 à 12)."},

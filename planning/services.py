@@ -29,7 +29,7 @@ from surveys.models import Campaign
 
 from .models import MONTH_KINDS, RULE_KINDS, Kind, PlannedItem, ProgrammeRule, month_window
 
-RULE_FIELDS = ("kind", "site", "month", "end_month", "active", "note")
+RULE_FIELDS = ("kind", "site", "month", "end_month", "first_year", "active", "note")
 # A follow-up or renewal audit is planned in the months before its due date.
 CYCLE_WINDOW_DAYS = 90
 # From this month on, the daily sweep builds next year's programme too (the yearly review's outlook reads it).
@@ -188,12 +188,13 @@ def _planned_by_cycle(labellings, year):
             )
 
 
-@transaction.atomic
-def programme_build(*, prefecture, year, today=None) -> BuildResult:
-    """Build or refresh ``prefecture``'s programme of ``year`` from its active rules and its labelling cycle, then
-    link what fulfils its items. Idempotent; 8 to 11 queries whatever the number of items."""
-    today = today or timezone.localdate()
-    rules = list(ProgrammeRule.objects.filter(prefecture=prefecture, active=True).select_related("site"))
+def _wanted(prefecture, year):
+    """{slot: Planned}: what ``prefecture``'s active rules of ``year`` and its labelling cycle plan (3 queries)."""
+    rules = list(
+        ProgrammeRule.objects.filter(prefecture=prefecture, active=True)
+        .filter(Q(first_year__isnull=True) | Q(first_year__lte=year))
+        .select_related("site")
+    )
     sites = (
         list(Site.objects.filter(prefecture=prefecture, is_active=True).order_by("name", "pk"))
         if any(rule.kind == Kind.SELF_ASSESSMENT for rule in rules)
@@ -205,6 +206,29 @@ def programme_build(*, prefecture, year, today=None) -> BuildResult:
     wanted = {}
     for planned in (*_planned_by_rules(rules, sites, year), *_planned_by_cycle(labellings, year)):
         wanted.setdefault(planned.slot, planned)
+    return wanted
+
+
+def planned_of_year(prefecture, year):
+    """[Planned] of ``prefecture``'s programme of ``year`` in the order of their windows, without writing: its items
+    once built, else what its rules and cycle would plan (the yearly review's outlook reads the next year, which the
+    daily sweep builds only from October). 1 query, or 4 when the year is not built."""
+    items = list(
+        PlannedItem.objects.for_year(prefecture, year)
+        .order_by("starts_on", "ends_on", "kind", "pk")
+        .values_list("slot", "kind", "title", "starts_on", "ends_on", "site_id", "rule_id")
+    )
+    if items:
+        return [Planned(*item) for item in items]
+    return sorted(_wanted(prefecture, year).values(), key=lambda p: (p.starts_on, p.ends_on, p.kind, p.slot))
+
+
+@transaction.atomic
+def programme_build(*, prefecture, year, today=None) -> BuildResult:
+    """Build or refresh ``prefecture``'s programme of ``year`` from its active rules and its labelling cycle, then
+    link what fulfils its items. Idempotent; 8 to 11 queries whatever the number of items."""
+    today = today or timezone.localdate()
+    wanted = _wanted(prefecture, year)
     existing = {
         item.slot: item for item in PlannedItem.objects.filter(prefecture=prefecture, year=year).exclude(slot="")
     }

@@ -228,7 +228,7 @@ def _managed_rule(request, pk):
 @require_http_methods(["GET", "POST"])
 def programme_rule_edit(request, pk):
     rule = _managed_rule(request, pk)
-    initial = {name: getattr(rule, name) for name in ("kind", "month", "end_month", "note", "active")}
+    initial = {name: getattr(rule, name) for name in ("kind", "month", "end_month", "first_year", "note", "active")}
     initial["site"] = rule.site_id
     form = ProgrammeRuleForm(request.POST or None, prefecture=rule.prefecture, initial=initial)
     to = reverse("programme_rules", kwargs={"pk": rule.prefecture_id})

@@ -1,14 +1,17 @@
 """Items of the quality programme (planning) not done by the end of their window: to the site's referents for a
 site's item, and to the prefecture's quality managers, settings.QUALIPREF_PROGRAMME_ALERT_DAYS before the end, then
-late. The follow-up and renewal audits of the labelling cycle are left to alerts.labellings (same due dates)."""
+late. The follow-up and renewal audits of the labelling cycle are left to alerts.labellings (same due dates), the
+CLU and the satisfaction survey to alerts.yearly (every 12 months): one alert for one missing thing."""
 
 from django.conf import settings
 from django.urls import reverse
 
-from planning.models import CYCLE_KINDS, PlannedItem
+from planning.models import CYCLE_KINDS, Kind, PlannedItem
 from qualipref.lib.dates import short_date
 
 from . import base
+
+LEFT_TO_YEARLY = (Kind.CLU, Kind.SURVEY)
 
 
 def collect(today):
@@ -17,7 +20,7 @@ def collect(today):
     rows = list(
         PlannedItem.objects.not_fulfilled(today)
         .filter(ends_on__gte=since, ends_on__lte=until)
-        .exclude(kind__in=CYCLE_KINDS)
+        .exclude(kind__in=(*CYCLE_KINDS, *LEFT_TO_YEARLY))
         .order_by("ends_on", "pk")
         .values_list("pk", "prefecture_id", "site_id", "title", "ends_on")
     )

@@ -2,9 +2,8 @@
 Bouches-du-Rhône document, each returning plain dataclasses; ``build(prefecture, year)`` assembles them.
 
 The number of queries does not depend on the year's volume (tests/reviews/test_build.py pins it): every register
-is counted by the database. Where the programme of the year (planning) plugs in: ``pilotage.meetings_held`` gives
-the meetings held per kind, next to which the meetings planned go; ``outlook.build`` the open actions, next to which
-the next year's programme goes.
+is counted by the database. The programme (planning) gives section I the meetings planned next to those held and
+the year's programme per kind, and section V the next year's programme.
 """
 
 import datetime
@@ -70,8 +69,13 @@ def tables(review):
         ),
         Table(
             title="Réunions qualité tenues",
-            columns=[Column("Instance", 28), Column("Nombre", 10), Column("Dates", 80)],
-            rows=[[held.label, held.count, held.dates_label] for held in p.meetings],
+            columns=[Column("Instance", 28), Column("Nombre", 10), Column("Prévues", 10), Column("Dates", 80)],
+            rows=[[held.label, held.count, held.planned, held.dates_label] for held in p.meetings],
+        ),
+        Table(
+            title="Programme qualité de l'année",
+            columns=[Column("Élément", 50), Column("Prévus", 10), Column("Réalisés", 10), Column("En retard", 10)],
+            rows=[[line.label, line.planned, line.fulfilled, line.late] for line in p.programme],
         ),
         Table(
             title="Réseau des référents",
@@ -191,6 +195,13 @@ def tables(review):
                 [action.site, action.title, action.source, action.due_on, action.status]
                 for action in review.outlook.open_actions
             ],
+        )
+    )
+    result.append(
+        Table(
+            title=f"Programme qualité {review.outlook.next_year}",
+            columns=[Column("Élément", 50), Column("Nombre", 10), Column("Quand", 60)],
+            rows=[[line.label, line.count, line.when] for line in review.outlook.next_programme],
         )
     )
     return result

@@ -1,6 +1,7 @@
 """I – Le pilotage de la démarche: the référentiels and their modules of the cycles that ran in the year, the
-labelling events of the year (the cycles' dated steps), the quality meetings held (COPIL, CLU), the network of
-quality referents at the end of the year. Five queries whatever the volume of the year."""
+labelling events of the year (the cycles' dated steps), the quality meetings held (COPIL, CLU) against those the
+programme planned, the programme of the year (planned, done, late per kind: planning), the network of quality
+referents at the end of the year. Six queries whatever the volume of the year."""
 
 from dataclasses import dataclass, field
 
@@ -8,6 +9,8 @@ from django.db.models import Q
 
 from accounts.models import Membership, Role
 from engagements.models import Labelling, LabellingStep, Meeting, Module
+from planning.models import Kind as PlannedKind
+from planning.models import PlannedItem
 from qualipref.lib.dates import short_date
 
 
@@ -33,6 +36,7 @@ class MeetingsHeld:
     kind: str  # Meeting.Kind value
     label: str
     dates: list = field(default_factory=list)
+    planned: int | None = None  # by the programme of the year; None: no programme of that kind
 
     @property
     def count(self):
@@ -42,6 +46,17 @@ class MeetingsHeld:
     def dates_label(self):
         """« 08/01/2015, 12/02/2015 »."""
         return ", ".join(short_date(day) for day in self.dates)
+
+
+@dataclass
+class ProgrammeLine:
+    """A kind of the year's programme: « COPIL qualité : 12 prévus, 12 réalisés, 0 en retard »."""
+
+    kind: str  # planning.models.Kind value (COPIL and CLU share Meeting.Kind's values)
+    label: str
+    planned: int
+    fulfilled: int
+    late: int
 
 
 @dataclass
@@ -57,6 +72,7 @@ class Pilotage:
     events: list
     meetings: list  # [MeetingsHeld], COPIL then CLU
     referents: list
+    programme: list = field(default_factory=list)  # [ProgrammeLine] in the order of the kinds
 
     def referent_counts(self):
         """[(role label, number)] in the order of the roles."""
@@ -139,10 +155,26 @@ def _referents(prefecture, last):
     ]
 
 
+def _programme(prefecture, year, last):
+    """[ProgrammeLine] of the year's programme as it stood at the end of the year (one query)."""
+    counts = PlannedItem.objects.for_year(prefecture, year).kind_counts(on=last)
+    return [
+        ProgrammeLine(kind, label, counts[kind]["planned"], counts[kind]["fulfilled"], counts[kind]["late"])
+        for kind, label in PlannedKind.choices
+        if kind in counts
+    ]
+
+
 def build(prefecture, first, last):
+    meetings = meetings_held(prefecture, first, last)
+    programme = _programme(prefecture, first.year, last)
+    planned = {line.kind: line.planned for line in programme}
+    for held in meetings:
+        held.planned = planned.get(held.kind)
     return Pilotage(
         cycles=_cycles(prefecture, first, last),
         events=_events(prefecture, first, last),
-        meetings=meetings_held(prefecture, first, last),
+        meetings=meetings,
         referents=_referents(prefecture, last),
+        programme=programme,
     )

@@ -70,3 +70,14 @@ def test_a_fulfilled_item_and_the_cycles_audits_give_no_alert(world):
 
     assert _run() == 0
     assert not Notification.objects.exists()
+
+
+def test_the_clu_and_the_survey_are_left_to_the_yearly_alerts(world):
+    """alerts.yearly tells the CLU and the survey due every 12 months: the programme's item would tell it twice."""
+    _item(world, kind="clu", ends_on=datetime.date(2026, 3, 31), slot="rule:1:2026")
+    _item(world, kind="survey", ends_on=datetime.date(2026, 3, 1), slot="rule:2:2026")
+    audit = _item(world, kind="internal_audit", ends_on=datetime.date(2026, 3, 31), slot="rule:3:2026")
+
+    _run()
+
+    assert _told() == [("qm", "programme_item_due", f"programme:{audit.pk}:2026-03-31:7d")]

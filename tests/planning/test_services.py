@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from planning import services
 from planning.models import PlannedItem, ProgrammeRule
@@ -239,6 +240,7 @@ def test_the_status_is_upcoming_current_done_or_late_the_same_in_python_and_sql(
             "Choisissez un site de la préfecture.",
         ),
         ({"kind": "exercise"}, "kind", "Choisissez la nature"),
+        ({"kind": "copil", "first_year": 1999}, "first_year", "Indiquez une année entre 2000 et 2100"),
     ],
 )
 def test_a_wrong_rule_is_refused_with_a_french_message(world, fields, field, message):
@@ -249,6 +251,34 @@ def test_a_wrong_rule_is_refused_with_a_french_message(world, fields, field, mes
 
     assert message in " ".join(refused.value.message_dict[field])
     assert not ProgrammeRule.objects.exists()
+
+
+def test_a_rule_applies_from_its_first_year_and_a_year_not_built_is_previewed_without_writing(world, rules):
+    """Rules written today must not make past programmes late: « depuis 2016 » plans nothing in 2015. The review's
+    outlook reads a year not built yet from the rules, without writing it."""
+    qm = world.users["quality_manager"]
+    services.rule_save(by=qm, prefecture=world.prefecture, rule=rules["self_assessment"], first_year=YEAR + 1)
+    # a year built from then on plans none; this year's future quarters go, its past ones stay as they were planned
+    _build(world, year=YEAR - 1)
+    before = PlannedItem.objects.for_year(world.prefecture, YEAR - 1)
+    assert before.planned_count("self_assessment") == 0 and before.planned_count("copil") == 12
+    left = _items(world, kind="self_assessment")
+    assert left.exists() and all(item.ends_on < timezone.localdate() for item in left)  # rule_save rebuilds on the day
+
+    assert not PlannedItem.objects.filter(year=YEAR + 1).exists()
+    with CaptureQueriesContext(connection) as queries:
+        preview = services.planned_of_year(world.prefecture, YEAR + 1)
+    assert len(queries) == 4  # the items (none), the rules, the sites, the cycles
+    assert not PlannedItem.objects.filter(year=YEAR + 1).exists()
+    kinds = [planned.kind for planned in preview]
+    assert kinds.count("copil") == 12 and kinds.count("self_assessment") == 4 * 2 and kinds.count("clu") == 1
+    assert [planned.starts_on for planned in preview] == sorted(planned.starts_on for planned in preview)
+
+    # once built, the stored items are read (one query), fulfilled ones included
+    services.programme_build(prefecture=world.prefecture, year=YEAR + 1, today=TODAY)
+    with CaptureQueriesContext(connection) as queries:
+        stored = services.planned_of_year(world.prefecture, YEAR + 1)
+    assert len(queries) == 1 and [p.slot for p in stored] == [p.slot for p in preview]
 
 
 def test_a_new_rule_gets_its_default_month(world):

@@ -93,8 +93,28 @@ def test_pilotage_tells_the_year_of_the_cycle_and_its_meetings(review):
     qp2 = next(cycle for cycle in pilotage.cycles if cycle.referential.startswith("Qualipref 2.0"))
     assert any("Relations avec les collectivités" in module for module in qp2.modules)
     assert any("Communication de crise" in module for module in qp2.modules)
-    meetings = {held.kind: held.count for held in pilotage.meetings}
-    assert meetings == {"copil": 12, "clu": 1}  # « comité de pilotage qualité mensuel », one CLU
+    meetings = {held.kind: (held.count, held.planned) for held in pilotage.meetings}
+    # « comité de pilotage qualité mensuel », one CLU: held as the programme planned them
+    assert meetings == {"copil": (12, 12), "clu": (1, 1)}
+    programme = {line.kind: (line.planned, line.fulfilled, line.late) for line in pilotage.programme}
+    # the 2015 programme: the quarterly self-assessments start with 2016's (their rule's first year)
+    assert programme == {
+        "copil": (12, 12, 0),
+        "clu": (1, 1, 0),
+        "survey": (1, 1, 0),
+        "internal_audit": (1, 1, 0),
+    }
+
+
+def test_the_outlook_gives_the_next_years_programme_as_the_document_writes_it(review):
+    """« COPILS mensuels ; auto-évaluations trimestrielles : vérifications des conditions d'accueil des usagers sur
+    site ; avril : comité local des usagers ; mai-juin : enquêtes de satisfaction »."""
+    assert review.outlook.next_year == 2016
+    lines = {line.label: (line.count, line.when) for line in review.outlook.next_programme}
+    assert lines["COPIL qualité"] == (12, "chaque mois")
+    assert lines["Autoévaluation trimestrielle des conditions d'accueil"] == (4 * 5, "chaque trimestre (5 sites)")
+    assert lines["Comité local des usagers"] == (1, "avril")
+    assert lines["Enquête de satisfaction"] == (1, "mai – juin")
 
 
 def test_actions_are_grouped_per_site_and_source_and_open_ones_are_the_outlook(review):
@@ -112,12 +132,13 @@ def test_actions_are_grouped_per_site_and_source_and_open_ones_are_the_outlook(r
 
 def test_the_build_costs_the_same_queries_whatever_the_volume(demo_data, db, django_assert_num_queries):
     prefecture = Prefecture.objects.get(department_id="13")
-    # pilotage 5 (cycles, modules, steps, meetings, referents); actions 1; surveys 8: campaigns of the year and of
-    # the year before (none), per campaign its sites, services, questions, rates per site, rates per service, then
-    # the highlights; audits 3 (audits, their sites, findings grouped); complaints 1; correspondence 1; indicators 3
-    # (indicators, aggregates, latest months); outlook 1. Rows are counted by the database: more complaints, answers
-    # or findings change none of these.
-    with django_assert_num_queries(23):
+    # pilotage 6 (cycles, modules, steps, meetings, referents, the programme's counts per kind); actions 1;
+    # surveys 8: campaigns of the year and of the year before (none), per campaign its sites, services, questions,
+    # rates per site, rates per service, then the highlights; audits 3 (audits, their sites, findings grouped);
+    # complaints 1; correspondence 1; indicators 3 (indicators, aggregates, latest months); outlook 5 (open actions;
+    # the next year's items, none built, so its rules, sites and cycles). Rows are counted by the database: more
+    # complaints, answers, findings or planned items change none of these.
+    with django_assert_num_queries(28):
         build.build(prefecture, 2015)
 
 
