@@ -1,7 +1,9 @@
 """The month and year views of the programme, as plain data the templates lay out.
 
-A month is its days from the 1st to the last (``Day``: the items shown that day — done on it, or due by it —
-and whether it is today), plus the items whose window covers the month without a date in it (``spanning``). The
+A month is its days from the 1st to the last (``Day``: the items shown that day — done on it, or due by it when
+their window opened within the month — and whether it is today), plus the items open over the whole month
+(``spanning``: not done in it, their window opened by the 1st — a month's COPIL, a quarter's self-assessments —,
+which would otherwise crowd its last day). The
 page shows the days as a 7-column grid on a wide screen and as a list of the days that hold items on a phone.
 A year is its twelve months, each with the items whose window starts in it.
 """
@@ -77,7 +79,8 @@ def month_view(items, year, month, today):
     by_day, spanning = {}, []
     for item in items:
         day = item.display_day
-        if first <= day <= last:
+        done_in_month = item.fulfilled_on is not None and first <= item.fulfilled_on <= last
+        if first <= day <= last and (done_in_month or item.starts_on > first):
             by_day.setdefault(day, []).append(item)
         else:
             spanning.append(item)

@@ -47,6 +47,11 @@ def test_the_month_shows_its_items_what_is_late_and_links_to_the_fulfilment_or_i
     assert 'fr-badge--error">En retard' in response.content.decode()
     assert "Ouvrir les autoévaluations du site" in text
     assert "élément" in text and "en retard sur cette période" in text
+    # Open over the whole month (not done in it, window opened by the 1st): above the days, not on the 31st.
+    spanning, days = html.unescape(response.content.decode()).split('id="days-heading"')
+    assert "COPIL qualité de mars 2026" in days  # done on the 12th: on its day
+    assert f"Autoévaluation T1 {YEAR} – {programme.site.name}" in spanning
+    assert f"Autoévaluation T1 {YEAR}" not in days
     # Navigation: the previous and next months, today.
     assert "Précédent : février 2026" in text and "Suivant : avril 2026" in text
 
