@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from qualipref.lib.table_export import Column, Table
 
-from . import actions, evaluation, indicators, outlook, pilotage
+from . import actions, evaluation, indicators, national, outlook, pilotage
 
 
 @dataclass
@@ -48,6 +48,14 @@ def build(prefecture, year):
         indicators=indicators.build(prefecture, year),
         outlook=outlook.build(prefecture, last),
     )
+
+
+def for_review(review):
+    """The figures of a YearlyReview: a prefecture's (``build``), a region's or the whole country's
+    (``national.build``)."""
+    if review.prefecture_id is None:
+        return national.build(review.region, review.year)
+    return build(review.prefecture, review.year)
 
 
 def _percent(value):
