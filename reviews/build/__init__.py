@@ -23,6 +23,7 @@ class Review:
     evaluation: evaluation.Evaluation
     indicators: indicators.IndicatorTrends
     outlook: outlook.Outlook
+    is_wider = False  # a prefecture's (national.WiderReview: a region's or the whole country's)
 
     @property
     def first(self):

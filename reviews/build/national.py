@@ -209,6 +209,11 @@ class SatisfactionExtremes:
     prefectures: int = 0  # measured
     sites: int = 0  # measured
 
+    @property
+    def ranked(self):
+        """The four extremes in the order of the table's columns."""
+        return [self.best_prefecture, self.worst_prefecture, self.best_site, self.worst_site]
+
 
 @dataclass
 class ComplaintShare:

@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from engagements.models import Action
 from reviews import build, services
 from reviews.build import national
+from reviews.models import YearlyReview
 from sites.models import Prefecture
 from tests import factories
 from tests.indicators.factories import MeasurementFactory, indicator
@@ -23,6 +24,7 @@ pytestmark = pytest.mark.django_db
 D = datetime.date
 PACA = "Provence-Alpes-Côte d'Azur"
 IDF = "Île-de-France"
+PACA_HTML = "Provence-Alpes-Côte d&#x27;Azur"
 
 
 def _cycle(prefecture, *, granted_on=None, sites=()):
@@ -245,6 +247,79 @@ def test_a_national_review_is_drafted_and_its_workbook_has_the_tables(world):
         ["Préfecture Bouches-du-Rhône", 2, 1, 3],
         ["Total", 2, 1, 3],
     ]
+
+
+# --- pages and API ----------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def admin(world):
+    return factories.MembershipFactory(national=True).user
+
+
+def test_the_national_admin_drafts_a_regional_review_on_the_page(client, admin):
+    client.force_login(admin)
+    form = client.get("/bilans/rediger/").content.decode()
+    assert "France entière" in form and PACA_HTML in form and "Périmètre du bilan" in form
+    refused = client.post("/bilans/rediger/", {"scope": "region", "region": "", "year": 2015})
+    assert refused.status_code == 200 and "Choisissez la région du bilan." in refused.content.decode()
+    created = client.post("/bilans/rediger/", {"scope": "region", "region": PACA, "year": 2015})
+    review = YearlyReview.objects.get(scope="region", region=PACA, year=2015)
+    assert created.status_code == 302 and created["Location"] == f"/bilans/{review.pk}/"
+    page = client.get(f"/bilans/{review.pk}/").content.decode()
+    assert f"Région {PACA_HTML}" in page
+    assert "Actions réalisées en 2015 par préfecture et par origine" in page
+    assert "1 préfecture labellisée sur 2 au 31/12/2015" in page
+    saved = client.post(f"/bilans/{review.pk}/texte/actions/", {"actions-text": "Deux préfectures engagées."})
+    assert saved.status_code == 302
+    assert client.post(f"/bilans/{review.pk}/publier/").status_code == 302
+    review.refresh_from_db()
+    assert review.is_published and review.actions_text == "Deux préfectures engagées."
+    listing = client.get("/bilans/").content.decode()
+    assert f"Région {PACA_HTML}" in listing
+
+
+def test_a_quality_manager_neither_sees_nor_drafts_a_national_review(client, admin, world):
+    review = services.review_create(by=admin, year=2015, scope="national")
+    manager = factories.MembershipFactory(prefecture=world[0]).user
+    client.force_login(manager)
+    assert client.get(f"/bilans/{review.pk}/").status_code == 404
+    assert "France entière" not in client.get("/bilans/").content.decode()
+    form = client.get("/bilans/rediger/").content.decode()
+    assert "Périmètre du bilan" not in form
+    # a scope posted anyway is not a field of theirs: the prefecture's review is drafted
+    client.post("/bilans/rediger/", {"scope": "national", "prefecture": world[0].pk, "year": 2015})
+    assert YearlyReview.objects.filter(scope="national").count() == 1
+    assert YearlyReview.objects.filter(prefecture=world[0]).count() == 1
+    refused = client.post("/api/v1/reviews/", {"scope": "national", "year": 2014}, content_type="application/json")
+    assert refused.status_code == 403, refused.json()
+
+
+def test_the_api_drafts_and_reads_a_national_review(client, admin):
+    client.force_login(admin)
+    created = client.post("/api/v1/reviews/", {"scope": "national", "year": 2015}, content_type="application/json")
+    assert created.status_code == 201, created.json()
+    body = created.json()
+    assert (body["scope"], body["region"], body["prefecture"]) == ("national", "", None)
+    again = client.post("/api/v1/reviews/", {"scope": "national", "year": 2015}, content_type="application/json")
+    assert again.status_code == 400 and "Le bilan 2015 de la France entière existe déjà." in str(again.json())
+    regional = client.post(
+        "/api/v1/reviews/", {"scope": "region", "region": IDF, "year": 2015}, content_type="application/json"
+    )
+    assert regional.status_code == 201, regional.json()
+    detail = client.get(f"/api/v1/reviews/{body['id']}/").json()
+    figures = detail["figures"]
+    assert figures["pilotage"]["labels"][0]["prefectures"] == 2
+    assert figures["actions"]["totals"] == [2, 1, 1]
+    assert figures["evaluation"]["complaints"][0]["in_time_share"] == 75.0
+    assert figures["outlook"]["rows"][0]["late"] == 1
+    listed = client.get("/api/v1/reviews/?scope=region").json()
+    assert [row["region"] for row in listed["results"]] == [IDF]
+    no_prefecture = client.post("/api/v1/reviews/", {"year": 2014}, content_type="application/json")
+    assert no_prefecture.status_code == 400 and "Choisissez la préfecture du bilan." in str(no_prefecture.json())
+
+
+# --- the demo (last: its data stay for the module) ------------------------------------------------------
 
 
 def test_the_demo_s_2015_national_review_shows_bouches_du_rhone_labelled(demo_data, db):
