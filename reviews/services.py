@@ -77,7 +77,8 @@ def review_create(*, by, year, prefecture=None, region="", scope=Scope.PREFECTUR
 def review_update(*, by, review, **narratives) -> YearlyReview:
     refuse_other_fields(narratives, NARRATIVE_FIELDS)
     _require_writer(by, review.prefecture_id)
-    review = YearlyReview.objects.select_for_update().select_related("prefecture").get(pk=review.pk)
+    # the review's row only: its prefecture is the nullable side of an outer join (PostgreSQL refuses to lock it)
+    review = YearlyReview.objects.select_for_update(of=("self",)).select_related("prefecture").get(pk=review.pk)
     if review.is_published:
         raise ValidationError("Un bilan publié ne se modifie plus.")
     errors = {
@@ -95,7 +96,7 @@ def review_update(*, by, review, **narratives) -> YearlyReview:
 def review_publish(*, by, review) -> YearlyReview:
     """Publish the review and ask for its PDF and workbook (produced by the worker)."""
     _require_writer(by, review.prefecture_id)
-    review = YearlyReview.objects.select_for_update().select_related("prefecture").get(pk=review.pk)
+    review = YearlyReview.objects.select_for_update(of=("self",)).select_related("prefecture").get(pk=review.pk)
     if review.is_published:
         raise ValidationError("Ce bilan est déjà publié.")
     if review.year >= timezone.localdate().year:
