@@ -81,8 +81,7 @@ class WiderPilotage:
         return sum(label.prefectures for label in self.labels)
 
 
-def _pilotage(prefectures, in_region, first, last):
-    total = prefectures.count()
+def _pilotage(prefectures, total, in_region, first, last):
     counts = labellings.labelled_counts(last, prefectures=prefectures if in_region else None, per_version=True)
     referentials = Referential.objects.filter(pk__in=counts).order_by("code", "published_on", "version")
     cycles = labellings.labelled_on(last).filter(prefecture__in=prefectures)
@@ -419,7 +418,7 @@ def build(region, year):
     return WiderReview(
         region=region or "",
         year=year,
-        pilotage=_pilotage(prefectures, bool(region), first, last),
+        pilotage=_pilotage(prefectures, len(names), bool(region), first, last),
         actions=_actions(prefectures, names, first, last),
         evaluation=_evaluation(prefectures, names, first, last, len(names)),
         indicators=IndicatorTrends(months=board.months, rows=[row for row in board.rows if row.measured]),

@@ -80,6 +80,7 @@ def test_the_national_administrator_writes_and_publishes_the_2015_national_revie
     page.keyboard.press("Space")
     expect(whole_country).to_be_checked()
     page.checks.check_pending()  # axe on the form with its scopes
+    page.screenshot(path=artifacts / "bilan-national-formulaire-375.png", full_page=True)
     year = page.get_by_label("Année")
     year.fill("2015")
     year.press("Enter")
@@ -89,6 +90,8 @@ def test_the_national_administrator_writes_and_publishes_the_2015_national_revie
     expect(labels.get_by_role("row", name="Qualipref 2.0 numérique")).to_contain_text("Préfecture des Bouches-du-Rhône")
     expect(page.get_by_role("table", name="Actions réalisées en 2015 par préfecture et par origine")).to_be_visible()
     assert _overflow(page) <= 0, "le bilan national défile horizontalement"
+    page.locator("#partie-evaluation").scroll_into_view_if_needed()
+    page.screenshot(path=artifacts / "bilan-national-evaluation-375.png", full_page=False)
     page.checks.check_pending()  # axe on the national draft
 
     text = "Douze préfectures labellisées Qualipref 2.0 fin 2015 : l'objectif de 100 % n'est pas atteint."

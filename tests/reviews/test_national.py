@@ -222,11 +222,11 @@ def test_the_queries_do_not_depend_on_the_number_of_prefectures(world):
         figures = national.build("", 2015)
         national.build(PACA, 2015)
     assert len(figures.actions.rows) == 4 and figures.pilotage.prefectures == 6
-    # per review: prefectures' names; I: count, labelled per référentiel, référentiels, their prefectures,
-    # events per kind, the targets' count and their two dates; II: one GROUP BY; III: indicators, per-prefecture
+    # per review: prefectures' names; I: labelled per référentiel, référentiels, their prefectures, events per
+    # kind, the targets' count of prefectures and their two dates; II: one GROUP BY; III: indicators, per-prefecture
     # aggregates, sites' satisfaction, complaints GROUP BY; IV: the board's indicators, aggregates, last periods;
     # V: one GROUP BY
-    assert len(large.captured_queries) == len(small.captured_queries) == 2 * 18
+    assert len(large.captured_queries) == len(small.captured_queries) == 2 * 17
 
 
 def test_a_national_review_is_drafted_and_its_workbook_has_the_tables(world):
@@ -317,6 +317,16 @@ def test_the_api_drafts_and_reads_a_national_review(client, admin):
     assert [row["region"] for row in listed["results"]] == [IDF]
     no_prefecture = client.post("/api/v1/reviews/", {"year": 2014}, content_type="application/json")
     assert no_prefecture.status_code == 400 and "Choisissez la préfecture du bilan." in str(no_prefecture.json())
+
+
+def test_the_national_review_page_costs_a_fixed_number_of_queries(client, admin, django_assert_num_queries):
+    review = services.review_create(by=admin, year=2015, scope="national")
+    client.force_login(admin)
+    client.get(f"/bilans/{review.pk}/")  # warm: session, content types
+    # session, user, memberships (scope), the review, the 17 queries of the figures
+    # (test_the_queries_do_not_depend_on_the_number_of_prefectures), the DSFR configuration
+    with django_assert_num_queries(22):
+        assert client.get(f"/bilans/{review.pk}/").status_code == 200
 
 
 # --- the demo (last: its data stay for the module) ------------------------------------------------------
