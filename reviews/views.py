@@ -53,6 +53,7 @@ def review_list(request):
             "title": "Bilans qualité annuels",
             "reviews": list(reviews),
             "can_create": can_create,
+            "writes_wider": access.can_write_wider_reviews(request.user),
             "breadcrumb_data": breadcrumb("Bilans qualité annuels"),
         },
     )

@@ -1,5 +1,6 @@
 """The figures of a prefecture's yearly review, built from the registers: one module per section of the 2015
-Bouches-du-Rhône document, each returning plain dataclasses; ``build(prefecture, year)`` assembles them.
+Bouches-du-Rhône document, each returning plain dataclasses; ``build(prefecture, year)`` assembles them. A region's
+or the whole country's review has its own figures (``national.build``); ``for_review(review)`` picks.
 
 The number of queries does not depend on the year's volume (tests/reviews/test_build.py pins it): every register
 is counted by the database. The programme (planning) gives section I the meetings planned next to those held and
