@@ -75,21 +75,19 @@ class WiderPilotage:
     labels: list  # [LabelCount] by référentiel code, then version
     events: list  # [EventCount] in the order of LabellingStep.Kind
     targets: list  # [TargetProgress]
-
-    @property
-    def labelled(self):
-        return sum(label.prefectures for label in self.labels)
+    labelled: int = 0  # prefectures labelled on 31/12 on any référentiel (each once, whatever its cycles)
 
 
 def _pilotage(prefectures, total, in_region, first, last):
     counts = labellings.labelled_counts(last, prefectures=prefectures if in_region else None, per_version=True)
     referentials = Referential.objects.filter(pk__in=counts).order_by("code", "published_on", "version")
     cycles = labellings.labelled_on(last).filter(prefecture__in=prefectures)
-    names = {}
-    for referential_id, name in cycles.order_by("prefecture__department_id").values_list(
-        "referential_id", "prefecture__name"
+    names, labelled = {}, set()
+    for referential_id, prefecture_id, name in cycles.order_by("prefecture__department_id").values_list(
+        "referential_id", "prefecture_id", "prefecture__name"
     ):
         names.setdefault(referential_id, []).append(name)
+        labelled.add(prefecture_id)
     labels = [
         LabelCount(
             referential=str(referential),
@@ -121,7 +119,7 @@ def _pilotage(prefectures, total, in_region, first, last):
         )
         for row in labellings.national_progress(on=last, prefectures=prefectures if in_region else None)
     ]
-    return WiderPilotage(prefectures=total, labels=labels, events=events, targets=targets)
+    return WiderPilotage(prefectures=total, labels=labels, events=events, targets=targets, labelled=len(labelled))
 
 
 # --- II -----------------------------------------------------------------------------------------------------
@@ -441,8 +439,16 @@ def tables(review):
     return [
         Table(
             title=f"Labels au 31/12/{review.year}",
-            columns=[Column("Référentiel et version", 40), Column("Préfectures", 12), Column("Sous-préfectures", 14)],
-            rows=[[label.referential, label.prefectures, label.subprefectures] for label in p.labels],
+            columns=[
+                Column("Référentiel et version", 40),
+                Column("Préfectures", 12),
+                Column("Sous-préfectures", 14),
+                Column("Préfectures labellisées", 100),
+            ],
+            rows=[
+                [label.referential, label.prefectures, label.subprefectures, ", ".join(label.names)]
+                for label in p.labels
+            ],
         ),
         Table(
             title="Événements de labellisation de l'année",

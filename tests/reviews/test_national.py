@@ -135,6 +135,28 @@ def test_the_national_labels_events_and_targets_at_the_end_of_the_year(world):
     ]
 
 
+def test_a_prefecture_labelled_on_two_referentials_counts_once(world):
+    # Bouches-du-Rhône's Marianne label ran until its Qualipref 2.0 cycle's took over, in 2016
+    marianne = factories.LabellingFactory(
+        prefecture=world[0],
+        referential=factories.labelling_referential("MARIANNE"),
+        granted=True,
+        started_on=D(2012, 2, 1),
+        granted_on=D(2013, 3, 1),
+        status="ended",
+        ended_on=D(2016, 6, 1),
+        modules=[],
+    )
+    factories.LabellingStepFactory(labelling=marianne, kind="decision", status="granted", happened_on=D(2013, 3, 1))
+    factories.LabellingStepFactory(labelling=marianne, kind="end", status="ended", happened_on=D(2016, 6, 1))
+    p = national.build("", 2015).pilotage
+    assert [(label.referential, label.names) for label in p.labels] == [
+        ("Label Marianne (2008)", ["Préfecture Bouches-du-Rhône"]),
+        ("Qualipref 2.0 numérique (2.0)", ["Préfecture Bouches-du-Rhône", "Préfecture Val-de-Marne"]),
+    ]
+    assert (p.labelled, p.prefectures) == (2, 3)
+
+
 def test_a_region_counts_its_prefectures_only(world):
     r = national.build(PACA, 2015)
     assert r.place_name == f"Région {PACA}"
