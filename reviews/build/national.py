@@ -6,9 +6,10 @@ of a prefecture's review, the prefectures added up or compared rather than told 
   of the year by kind; the Qualipref 2.0 targets judged at their dates (``national_progress``);
 - II: the actions done in the year per prefecture and source;
 - III: per indicator with a target, the share of the prefectures meeting it (each prefecture's latest value of the
-  year, added up from its sites by indicators.services.aggregates, judged by ``Indicator.status_of`` as the
-  boards judge their latest value); the best and the worst prefecture and site for each satisfaction rate; the
-  share of complaints answered within 15 working days per prefecture, best and worst;
+  year, its sites added up in the prefectures' rollups, indicators.services.rollups, judged by
+  ``Indicator.status_of`` as the boards judge their latest value); the best and the worst prefecture and site
+  for each satisfaction rate; the share of complaints answered within 15 working days per prefecture, best and
+  worst;
 - IV: the national (regional) 12-month trends against targets (indicators.services.boards.national_board);
 - V: the actions open at the end of the year per prefecture, and how many of them were late.
 
@@ -25,7 +26,7 @@ from complaints.models import Complaint
 from engagements.models import Action, LabellingStep, Referential
 from engagements.services import labellings
 from indicators.models import Indicator, Measurement, Status
-from indicators.services import aggregates, boards
+from indicators.services import boards, rollups
 from qualipref.lib.table_export import Column, Table
 from sites.models import Prefecture
 
@@ -258,14 +259,16 @@ def _extremes(values):
     return Ranked(*best), Ranked(*worst)
 
 
-def _evaluation(prefectures, names, first, last, total):
+def _evaluation(prefectures, in_region, names, first, last, total):
     indicators = list(Indicator.objects.active().filter(target__isnull=False))
     measurements = Measurement.objects.filter(indicator__in=indicators, prefecture__in=prefectures)
     months = (first, last.replace(day=1))
     # each prefecture's latest month of the year per indicator: its value for the year, as its board judges it
+    yearly = rollups.per_prefecture(
+        indicators=indicators, first=months[0], last=months[1], prefectures=prefectures if in_region else None
+    )
     per_prefecture = _latest(
-        sorted(aggregates.per_prefecture(measurements.between(*months)), key=lambda row: row.period),
-        key=lambda row: (row.indicator_id, row.prefecture_id),
+        sorted(yearly, key=lambda row: row.period), key=lambda row: (row.indicator_id, row.prefecture_id)
     )
     commitments = []
     for indicator in indicators:
@@ -418,7 +421,7 @@ def build(region, year):
         year=year,
         pilotage=_pilotage(prefectures, len(names), bool(region), first, last),
         actions=_actions(prefectures, names, first, last),
-        evaluation=_evaluation(prefectures, names, first, last, len(names)),
+        evaluation=_evaluation(prefectures, bool(region), names, first, last, len(names)),
         indicators=IndicatorTrends(months=board.months, rows=[row for row in board.rows if row.measured]),
         outlook=_outlook(prefectures, names, last),
     )

@@ -12,6 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from engagements.models import Action
+from indicators.models import Indicator, Measurement
+from indicators.services import aggregates, rollups
 from reviews import build, services
 from reviews.build import national
 from reviews.models import YearlyReview
@@ -218,6 +220,19 @@ def test_the_commitments_satisfaction_and_complaints_compared(world):
     assert e.best_complaints.prefecture == "Préfecture Val-de-Marne"
     assert e.worst_complaints.prefecture == "Préfecture Bouches-du-Rhône"
     assert (e.complaints_total.total, e.complaints_total.in_time, e.complaints_total.in_time_share) == (6, 5, 83.3)
+
+
+def test_the_prefectures_yearly_figures_read_from_the_rollups_are_their_measurements(world):
+    indicators = Indicator.objects.filter(code__in=["lost_calls_rate", "satisfaction_phone"])
+    raw = aggregates.per_prefecture(
+        Measurement.objects.filter(indicator__in=indicators).between(D(2015, 1, 1), D(2015, 12, 1))
+    )
+    assert len(raw) == 5
+    assert rollups.per_prefecture(indicators=indicators, first=D(2015, 1, 1), last=D(2015, 12, 1)) == raw
+    paca = Prefecture.objects.filter(department__region=PACA)
+    assert rollups.per_prefecture(
+        indicators=indicators, first=D(2015, 1, 1), last=D(2015, 12, 1), prefectures=paca
+    ) == [row for row in raw if row.prefecture_id != world[2].pk]
 
 
 def test_the_national_trends_and_open_actions(world):
