@@ -2,7 +2,9 @@
 national administrators).
 
 - ``GET reviews/`` lists them; ``GET reviews/{id}/`` adds their ``figures``, built from the registers;
-- ``POST reviews/`` ``{"prefecture", "year"}`` drafts one; ``PATCH reviews/{id}/`` changes the narrative of its
+- ``POST reviews/`` ``{"prefecture", "year"}`` drafts one; ``{"scope": "region", "region", "year"}`` or
+  ``{"scope": "national", "year"}`` a region's or the whole country's (national administrators);
+  ``PATCH reviews/{id}/`` changes the narrative of its
   sections (a draft only);
 - ``POST reviews/{id}/publish/`` publishes it and asks for its PDF and workbook (``pdf``: their production, then
   ``pdf_url`` and ``xlsx_url``, the permission-checked downloads of the pages).
@@ -24,7 +26,7 @@ class YearlyReviewViewSet(ReadWriteViewSet):
 
     queryset = YearlyReview.objects.none()  # the schema's model; requests use get_queryset()
     serializer_class = YearlyReviewSerializer
-    filterset_fields = ["prefecture", "year", "status"]
+    filterset_fields = ["prefecture", "scope", "region", "year", "status"]
 
     def get_serializer_class(self):
         return YearlyReviewDetailSerializer if self.action == "retrieve" else YearlyReviewSerializer
@@ -41,7 +43,13 @@ class YearlyReviewViewSet(ReadWriteViewSet):
 
     def perform_create(self, serializer):
         data = serializer.validated_data
-        review = services.review_create(by=self.request.user, prefecture=data["prefecture"], year=data["year"])
+        review = services.review_create(
+            by=self.request.user,
+            prefecture=data.get("prefecture"),
+            year=data["year"],
+            scope=data.get("scope", YearlyReview.Scope.PREFECTURE),
+            region=data.get("region", ""),
+        )
         narratives = {name: value for name, value in data.items() if name.endswith("_text")}
         if narratives:
             review = services.review_update(by=self.request.user, review=review, **narratives)

@@ -37,12 +37,34 @@ def _narrative(label):
 
 
 class YearlyReview(TimeStampedModel):
+    """A prefecture's review, or (national administrators only) a region's or the whole country's: same sections,
+    same narrative, same publication; the figures of a region or the nation add the prefectures up
+    (reviews.build.national)."""
+
     class Status(models.TextChoices):
         DRAFT = "draft", "Brouillon"
         PUBLISHED = "published", "Publié"
 
+    class Scope(models.TextChoices):
+        PREFECTURE = "prefecture", "Préfecture"
+        REGION = "region", "Région"
+        NATIONAL = "national", "France entière"
+
+    scope = models.CharField("périmètre", max_length=10, choices=Scope.choices, default=Scope.PREFECTURE)
     prefecture = models.ForeignKey(
-        Prefecture, on_delete=models.PROTECT, related_name="yearly_reviews", verbose_name="préfecture"
+        Prefecture,
+        on_delete=models.PROTECT,
+        related_name="yearly_reviews",
+        verbose_name="préfecture",
+        null=True,
+        blank=True,
+        help_text="La préfecture d'un bilan de préfecture ; vide pour un bilan régional ou national.",
+    )
+    region = models.CharField(
+        "région",
+        max_length=80,
+        blank=True,
+        help_text="La région d'un bilan régional (celle des départements) ; vide sinon.",
     )
     year = models.PositiveSmallIntegerField(
         "année", validators=[MinValueValidator(FIRST_YEAR), MaxValueValidator(2100)]
@@ -66,6 +88,18 @@ class YearlyReview(TimeStampedModel):
         ordering = ["-year", "prefecture__department_id", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["prefecture", "year"], name="review_one_per_prefecture_and_year"),
+            models.UniqueConstraint(
+                fields=["region", "year"], condition=Q(scope="region"), name="review_one_per_region_and_year"
+            ),
+            models.UniqueConstraint(
+                fields=["year"], condition=Q(scope="national"), name="review_one_national_per_year"
+            ),
+            models.CheckConstraint(
+                condition=Q(scope="prefecture", prefecture__isnull=False, region="")
+                | Q(scope="region", prefecture__isnull=True) & ~Q(region="")
+                | Q(scope="national", prefecture__isnull=True, region=""),
+                name="review_scope_has_its_place",
+            ),
             models.CheckConstraint(
                 condition=Q(status="draft", published_at__isnull=True)
                 | Q(status="published", published_at__isnull=False),
@@ -74,7 +108,28 @@ class YearlyReview(TimeStampedModel):
         ]
 
     def __str__(self):
-        return f"Bilan qualité {self.year} – {self.prefecture.name}"
+        return f"Bilan qualité {self.year} – {self.place_name}"
+
+    @property
+    def is_national_or_regional(self):
+        return self.scope != self.Scope.PREFECTURE
+
+    @property
+    def place_name(self):
+        """« Préfecture des Bouches-du-Rhône », « Région Provence-Alpes-Côte d'Azur » or « France entière »."""
+        if self.scope == self.Scope.PREFECTURE:
+            return self.prefecture.name
+        if self.scope == self.Scope.REGION:
+            return f"Région {self.region}"
+        return "France entière"
+
+    @property
+    def place_slug(self):
+        from django.utils.text import slugify
+
+        if self.scope == self.Scope.PREFECTURE:
+            return slugify(self.prefecture.department.name)
+        return slugify(self.region) if self.scope == self.Scope.REGION else "france"
 
     @property
     def is_published(self):
@@ -115,9 +170,7 @@ class ReviewPdf(ProducedPdf):
 
     @property
     def stem(self):
-        from django.utils.text import slugify
-
-        return f"bilan-qualite-{self.review.year}-{slugify(self.review.prefecture.department.name)}"
+        return f"bilan-qualite-{self.review.year}-{self.review.place_slug}"
 
     @property
     def filename(self):

@@ -12,8 +12,39 @@ from reviews.models import NARRATIVE_MAX_LENGTH, ReviewPdf, YearlyReview
 from sites.models import Prefecture
 
 
+def _indicators_data(indicators):
+    return [
+        {
+            "code": row.indicator.code,
+            "name": row.indicator.name,
+            "target": row.indicator.target,
+            "months": [{"period": cell.period, "value": cell.value, "status": cell.status} for cell in row.cells],
+        }
+        for row in indicators.rows
+    ]
+
+
+def _wider_figures_data(figures):
+    """A region's or the whole country's figures (reviews.build.national.WiderReview)."""
+    evaluation = dataclasses.asdict(figures.evaluation)
+    for row, counts in zip(evaluation["commitments"], figures.evaluation.commitments, strict=True):
+        row["share"] = counts.share
+    for row, counts in zip(evaluation["complaints"], figures.evaluation.complaints, strict=True):
+        row["in_time_share"] = counts.in_time_share
+    return {
+        "pilotage": dataclasses.asdict(figures.pilotage),
+        "actions": dataclasses.asdict(figures.actions),
+        "evaluation": evaluation,
+        "indicators": _indicators_data(figures.indicators),
+        "outlook": dataclasses.asdict(figures.outlook),
+    }
+
+
 def figures_data(figures):
-    """The figures of a review (reviews.build.Review) as JSON-ready data, section by section."""
+    """The figures of a review (reviews.build.Review, or national.WiderReview) as JSON-ready data, section by
+    section."""
+    if figures.is_wider:
+        return _wider_figures_data(figures)
     evaluation = dataclasses.asdict(figures.evaluation)
     evaluation["complaints_total"] = dataclasses.asdict(figures.evaluation.complaints_total)
     for row, counts in zip(evaluation["complaints"], figures.evaluation.complaints, strict=True):
@@ -22,15 +53,7 @@ def figures_data(figures):
         "pilotage": dataclasses.asdict(figures.pilotage),
         "actions": dataclasses.asdict(figures.actions),
         "evaluation": evaluation,
-        "indicators": [
-            {
-                "code": row.indicator.code,
-                "name": row.indicator.name,
-                "target": row.indicator.target,
-                "months": [{"period": cell.period, "value": cell.value, "status": cell.status} for cell in row.cells],
-            }
-            for row in figures.indicators.rows
-        ],
+        "indicators": _indicators_data(figures.indicators),
         "outlook": dataclasses.asdict(figures.outlook),
     }
 
@@ -81,6 +104,8 @@ class YearlyReviewSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "prefecture",
+            "scope",
+            "region",
             "year",
             "status",
             "pilotage_text",
@@ -95,9 +120,17 @@ class YearlyReviewSerializer(serializers.ModelSerializer):
             "abilities",
         ]
         read_only_fields = ["status", "published_at", "published_by"]
+        # one review per place and year: said by reviews.services.review_create, in words of the place
+        validators = []
         extra_kwargs = {
             name: {"max_length": NARRATIVE_MAX_LENGTH, "allow_blank": True, "required": False}
             for name in ("pilotage_text", "actions_text", "evaluation_text", "indicators_text", "outlook_text")
+        } | {
+            "prefecture": {"help_text": "La préfecture d'un bilan de préfecture ; null pour une région ou la France."},
+            "scope": {
+                "help_text": "« prefecture » (par défaut), « region » ou « national » (administrateurs nationaux)."
+            },
+            "region": {"help_text": "La région d'un bilan régional (celle des départements) ; vide sinon."},
         }
 
     def __init__(self, *args, **kwargs):
@@ -108,8 +141,8 @@ class YearlyReviewSerializer(serializers.ModelSerializer):
                 Prefecture.objects.all(), request.user
             )
         if self.instance is not None and not isinstance(self.instance, list | tuple):
-            self.fields["prefecture"].read_only = True
-            self.fields["year"].read_only = True
+            for name in ("prefecture", "scope", "region", "year"):
+                self.fields[name].read_only = True
 
     @extend_schema_field(ReviewPdfSerializer(allow_null=True))
     def get_pdf(self, review):
@@ -130,4 +163,4 @@ class YearlyReviewDetailSerializer(YearlyReviewSerializer):
 
     @extend_schema_field(OpenApiTypes.OBJECT)
     def get_figures(self, review):
-        return figures_data(build.build(review.prefecture, review.year))
+        return figures_data(build.for_review(review))

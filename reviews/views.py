@@ -1,4 +1,5 @@
-"""Pages of the yearly reviews: the list of the reviews of the prefectures in scope, « Rédiger le bilan », the review
+"""Pages of the yearly reviews: the list of the reviews of the prefectures in scope (and, for national administrators,
+of the regions and the whole country), « Rédiger le bilan », the review
 (each section's figures with its narrative), « Publier », then the production of its PDF and workbook and their
 downloads. Reviews are read through ``for_user`` (another prefecture's is a 404); writing and publishing are asked to
 accounts.access (403 for a reader)."""
@@ -52,6 +53,7 @@ def review_list(request):
             "title": "Bilans qualité annuels",
             "reviews": list(reviews),
             "can_create": can_create,
+            "writes_wider": access.can_write_wider_reviews(request.user),
             "breadcrumb_data": breadcrumb("Bilans qualité annuels"),
         },
     )
@@ -97,7 +99,7 @@ def _detail(request, review, *, bound=None, status=200):
         {
             "title": str(review),
             "review": review,
-            "r": build.build(review.prefecture, review.year),
+            "r": build.for_review(review),
             "sections": sections,
             "can_write": can_write,
             "can_publish": can_write,

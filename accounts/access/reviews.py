@@ -5,6 +5,8 @@
   every site of the prefecture, is not theirs (404); nor an auditor's.
 - Written (drafted, its narrative changed) and published by the prefecture's quality manager and by national
   administrators; a published review no longer changes.
+- A region's or the whole country's review (scope « region », « national »: no prefecture) is read and written by
+  national administrators only: anybody else does not see it (404).
 """
 
 from accounts.models import PREFECTURE_ROLES, Role
@@ -18,6 +20,7 @@ def scope_reviews(queryset, user):
     scope = get_scope(user)
     if scope.national:
         return queryset
+    # a region's or the nation's review has no prefecture: never among theirs
     return queryset.filter(prefecture_id__in=scope.prefecture_ids(*PREFECTURE_ROLES))
 
 
@@ -30,10 +33,20 @@ def review_prefectures(queryset, user):
 
 
 def can_write_review(user, prefecture):
-    """Draft a review of ``prefecture`` (an object or its id), write its narrative, publish it (no query)."""
+    """Draft a review of ``prefecture`` (an object or its id; None: a region's or the nation's), write its
+    narrative, publish it (no query)."""
     scope = get_scope(user)
+    if scope.national:
+        return True
+    if prefecture is None:
+        return False
     prefecture_id = prefecture if isinstance(prefecture, int) else prefecture.pk
-    return scope.national or prefecture_id in scope.prefecture_ids(Role.QUALITY_MANAGER)
+    return prefecture_id in scope.prefecture_ids(Role.QUALITY_MANAGER)
+
+
+def can_write_wider_reviews(user):
+    """Draft a region's or the whole country's review (national administrators): no query."""
+    return get_scope(user).national
 
 
 def writable_review_prefectures(queryset, user):

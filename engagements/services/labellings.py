@@ -725,29 +725,32 @@ def labelled_on(day):
     )
 
 
-def labelled_counts(day):
-    """{référentiel code: {"prefectures": n, "subprefectures": n}} labelled on ``day`` (one query).
+def labelled_counts(day, *, prefectures=None, per_version=False):
+    """{référentiel code: {"prefectures": n, "subprefectures": n}} labelled on ``day`` (one query); keyed by the
+    référentiel's id (each version apart) with ``per_version``; ``prefectures``: a queryset to count among (a
+    region's), every prefecture otherwise.
 
     Sous-préfectures labelled: the sites of kind sous-préfecture in the perimeter (``sites``) of a cycle labelled
     on ``day`` (a perimeter is set when the cycle starts and does not change during the cycle).
     """
+    key = "referential_id" if per_version else "referential__code"
+    cycles = labelled_on(day)
+    if prefectures is not None:
+        cycles = cycles.filter(prefecture__in=prefectures)
     rows = (
-        labelled_on(day)
-        .values("referential__code")
+        cycles.values(key)
         .annotate(
             prefectures=Count("prefecture", distinct=True),
             subprefectures=Count("sites", filter=Q(sites__kind=Site.Kind.SUBPREFECTURE), distinct=True),
         )
         .order_by()
     )
-    return {
-        row["referential__code"]: {"prefectures": row["prefectures"], "subprefectures": row["subprefectures"]}
-        for row in rows
-    }
+    return {row[key]: {"prefectures": row["prefectures"], "subprefectures": row["subprefectures"]} for row in rows}
 
 
-def national_progress(*, on=None):
-    """Each target with the share of prefectures labelled on its référentiel code (any version), judged at its date.
+def national_progress(*, on=None, prefectures=None):
+    """Each target with the share of prefectures labelled on its référentiel code (any version), judged at its date;
+    among ``prefectures`` (a queryset: a region's) when given, every prefecture otherwise.
 
     A target whose date has come (``deadline <= on``) is judged by the state of the cycles at that date, from their
     history (``labelled_on``): « reached » or « missed ». A target still ahead shows the progress on ``on`` and is
@@ -755,14 +758,14 @@ def national_progress(*, on=None):
     perimeter of those labelled cycles. Queries: 1 + one per distinct date judged (a fixed number).
     """
     on = on or timezone.localdate()
-    total = Prefecture.objects.count()
+    total = (Prefecture.objects.all() if prefectures is None else prefectures).count()
     counts = {}
     rows = []
     for target in NATIONAL_TARGETS:
         code, deadline = target["referential_code"], target["deadline"]
         judged_on = min(on, deadline)
         if judged_on not in counts:
-            counts[judged_on] = labelled_counts(judged_on)
+            counts[judged_on] = labelled_counts(judged_on, prefectures=prefectures)
         figures = counts[judged_on].get(code, {"prefectures": 0, "subprefectures": 0})
         labelled = figures["prefectures"]
         share = round(100 * labelled / total, 1) if total else 0

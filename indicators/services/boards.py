@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from indicators import periods
 from indicators.models import Indicator, Measurement, Status
-from indicators.services import rollups
+from indicators.services import aggregates, rollups
 from qualipref.lib import charts
 
 MONTHS_SHOWN = 12
@@ -115,7 +115,7 @@ class BoardRow(_StatusLabels):
 
 @dataclass
 class Board:
-    scope: str  # "site", "prefecture" or "national"
+    scope: str  # "site", "prefecture", "region" or "national"
     months: list
     rows: list  # [BoardRow]
 
@@ -240,14 +240,20 @@ def prefecture_board(prefecture, *, last=None, months=MONTHS_SHOWN, today=None, 
     return _aggregate_board("prefecture", every_month, rows, shown, indicators, today)
 
 
-def national_board(*, last=None, months=MONTHS_SHOWN, today=None, codes=None):
-    """Every indicator for the nation: every site and prefecture added up, read from the national rollups."""
+def national_board(*, last=None, months=MONTHS_SHOWN, today=None, codes=None, region=None):
+    """Every indicator for the nation: every site and prefecture added up, read from the national rollups. Given
+    ``region`` (a sites.Department.region): its prefectures' measurements added up by the database (no rollup is
+    kept per region; a region holds a few prefectures' sites)."""
     today = today or timezone.localdate()
     shown = window(last, months, today)
     indicators = _indicators(codes=codes)
-    every_month = rollups.rows(indicators=indicators)
-    rows = rollups.aggregate(indicators=indicators, first=shown[0], last=shown[-1])
-    return _aggregate_board("national", every_month, rows, shown, indicators, today)
+    if region is None:
+        every_month = rollups.rows(indicators=indicators)
+        rows = rollups.aggregate(indicators=indicators, first=shown[0], last=shown[-1])
+        return _aggregate_board("national", every_month, rows, shown, indicators, today)
+    measurements = Measurement.objects.filter(indicator__in=indicators, prefecture__department__region=region)
+    rows = aggregates.national(measurements.between(shown[0], shown[-1]))
+    return _aggregate_board("region", measurements, rows, shown, indicators, today)
 
 
 def entry_board(*, site=None, prefecture=None, last=None, months=MONTHS_SHOWN, today=None, codes=None):

@@ -218,9 +218,23 @@ def aggregate(*, indicators, first, last, prefecture=None):
     """[AggregateRow] of ``indicators`` over [first, last] for ``prefecture`` (or the nation): what
     ``aggregates.aggregate`` gives from the measurements of the prefecture (or of all), read from the rollups."""
     group = ["indicator_id", "period", *(["prefecture_id"] if prefecture is not None else [])]
-    parts = (
-        rows(indicators=indicators, first=first, last=last, prefecture=prefecture)
-        .values("indicator_id", "period", "prefecture_id", "indicator__unit", *PART_NAMES)
-        .annotate(mean_value=_mean())
+    return _figures(rows(indicators=indicators, first=first, last=last, prefecture=prefecture), group)
+
+
+def per_prefecture(*, indicators, first, last, prefectures=None):
+    """[AggregateRow] of ``indicators`` over [first, last], one per prefecture and month, of ``prefectures`` (a
+    queryset: a region's) or of every prefecture: what ``aggregates.per_prefecture`` gives from their measurements,
+    read from the prefectures' rollups in one query (the yearly review of a region or of the nation)."""
+    queryset = MeasurementRollup.objects.filter(
+        prefecture__isnull=False, indicator__in=indicators, period__gte=first, period__lte=last
+    )
+    if prefectures is not None:
+        queryset = queryset.filter(prefecture__in=prefectures)
+    return _figures(queryset, ["indicator_id", "period", "prefecture_id"])
+
+
+def _figures(queryset, group):
+    parts = queryset.values("indicator_id", "period", "prefecture_id", "indicator__unit", *PART_NAMES).annotate(
+        mean_value=_mean()
     )
     return aggregates.figures(parts, group)

@@ -1,5 +1,6 @@
 """The figures of a prefecture's yearly review, built from the registers: one module per section of the 2015
-Bouches-du-Rhône document, each returning plain dataclasses; ``build(prefecture, year)`` assembles them.
+Bouches-du-Rhône document, each returning plain dataclasses; ``build(prefecture, year)`` assembles them. A region's
+or the whole country's review has its own figures (``national.build``); ``for_review(review)`` picks.
 
 The number of queries does not depend on the year's volume (tests/reviews/test_build.py pins it): every register
 is counted by the database. The programme (planning) gives section I the meetings planned next to those held and
@@ -11,7 +12,7 @@ from dataclasses import dataclass
 
 from qualipref.lib.table_export import Column, Table
 
-from . import actions, evaluation, indicators, outlook, pilotage
+from . import actions, evaluation, indicators, national, outlook, pilotage
 
 
 @dataclass
@@ -23,6 +24,7 @@ class Review:
     evaluation: evaluation.Evaluation
     indicators: indicators.IndicatorTrends
     outlook: outlook.Outlook
+    is_wider = False  # a prefecture's (national.WiderReview: a region's or the whole country's)
 
     @property
     def first(self):
@@ -48,6 +50,14 @@ def build(prefecture, year):
         indicators=indicators.build(prefecture, year),
         outlook=outlook.build(prefecture, last),
     )
+
+
+def for_review(review):
+    """The figures of a YearlyReview: a prefecture's (``build``), a region's or the whole country's
+    (``national.build``)."""
+    if review.prefecture_id is None:
+        return national.build(review.region, review.year)
+    return build(review.prefecture, review.year)
 
 
 def _percent(value):

@@ -49,8 +49,14 @@ class Outlook:
 
 def open_at_end_of(prefecture, last):
     """The actions of ``prefecture`` open at the end of the day ``last``: a queryset (one query to read)."""
+    return open_among(Action.objects.filter(prefecture=prefecture), last)
+
+
+def open_among(actions, last):
+    """Those of ``actions`` (a queryset: a prefecture's, a region's, every one) open at the end of the day ``last``:
+    created by then, not done by then, not abandoned."""
     return (
-        Action.objects.filter(prefecture=prefecture, created_at__date__lte=last)
+        actions.filter(created_at__date__lte=last)
         .exclude(status=Action.Status.ABANDONED)
         .filter(Q(completed_on__isnull=True) | Q(completed_on__gt=last))
     )
