@@ -207,6 +207,18 @@ def _modified(path):
         return 0
 
 
+# The templates this process read, in memory: the file is read once, so that another run removing it meanwhile (the
+# folder keeps the latest few, and working copies on other branches add theirs) cannot fail this run's later copies
+# (« unable to open database file »).
+_templates_read = {}
+
+
+def _in_memory_copy(source):
+    copy = sqlite3.connect(":memory:", check_same_thread=False)
+    source.backup(copy)
+    return copy
+
+
 class SqliteCopies:
     def __init__(self, connection):
         self.connection = connection
@@ -220,15 +232,20 @@ class SqliteCopies:
         return _cache_folder() / f"{key}.sqlite3"
 
     def has_template(self, test_name, key):
-        return self._template_file(key).is_file()
+        return key in _templates_read or self._template_file(key).is_file()
+
+    def _template(self, key):
+        if key not in _templates_read:
+            # Read-only: a missing file (removed meanwhile by another run) is an error, not a new empty database.
+            source = sqlite3.connect(f"{self._template_file(key).as_uri()}?mode=ro", uri=True)
+            try:
+                _templates_read[key] = _in_memory_copy(source)
+            finally:
+                source.close()
+        return _templates_read[key]
 
     def create_from_template(self, test_name, key):
-        # Read-only: a missing file (removed meanwhile by another run) is an error, not a new empty database.
-        source = sqlite3.connect(f"{self._template_file(key).as_uri()}?mode=ro", uri=True)
-        try:
-            source.backup(self._raw())
-        finally:
-            source.close()
+        self._template(key).backup(self._raw())
 
     def save_template(self, test_name, key):
         """Written under a temporary name, then renamed (atomic): a run that starts meanwhile reads a whole file.
@@ -242,14 +259,13 @@ class SqliteCopies:
         finally:
             copy.close()
         partial.replace(target)
+        _templates_read[key] = _in_memory_copy(self._raw())
         templates = sorted(target.parent.glob("*.sqlite3"), key=_modified, reverse=True)
         for stale in templates[SQLITE_TEMPLATES_KEPT:]:
             stale.unlink(missing_ok=True)
 
     def snapshot(self, label):
-        copy = sqlite3.connect(":memory:", check_same_thread=False)
-        self._raw().backup(copy)
-        self.snapshots[label] = copy
+        self.snapshots[label] = _in_memory_copy(self._raw())
 
     def restore(self, label):
         self.snapshots[label].backup(self._raw())

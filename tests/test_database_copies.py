@@ -1,11 +1,14 @@
 """The template of the test database (tests/database_copies.py): its fingerprint follows what the data migrations
 read, and the database the tests run on has every migration applied."""
 
+import sqlite3
+
 import pytest
 from django.conf import settings
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from tests import database_copies
 from tests.database_copies import fingerprint_sources
 
 
@@ -27,3 +30,38 @@ def test_the_fingerprint_covers_the_migrations_and_what_the_data_migrations_read
 def test_the_test_database_has_every_migration_applied():
     executor = MigrationExecutor(connection)
     assert executor.migration_plan(executor.loader.graph.leaf_nodes()) == []
+
+
+class _MemoryDatabase:
+    """What SqliteCopies uses of a Django connection: an in-memory SQLite database."""
+
+    def __init__(self):
+        self.connection = sqlite3.connect(":memory:")
+
+    def ensure_connection(self):
+        pass
+
+
+def test_an_sqlite_template_read_once_is_copied_again_after_another_run_removed_its_file(tmp_path, monkeypatch):
+    """Working copies on other branches share the cache folder, which keeps the latest templates only: a run must
+    not fail half-way (« unable to open database file ») because another one removed the template it started with."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(database_copies, "_templates_read", {})
+    migrated = sqlite3.connect(":memory:")
+    migrated.execute("CREATE TABLE department (code TEXT)")
+    migrated.execute("INSERT INTO department VALUES ('13')")
+    migrated.commit()
+    template = tmp_path / "qualipref" / "test-db" / "cafe.sqlite3"
+    template.parent.mkdir(parents=True)
+    with sqlite3.connect(template) as file:
+        migrated.backup(file)
+    test_database = _MemoryDatabase()
+    copies = database_copies.SqliteCopies(test_database)
+    copies.create_from_template("test_qualipref", "cafe")
+    test_database.connection.execute("DELETE FROM department")
+    test_database.connection.commit()
+
+    template.unlink()
+    assert copies.has_template("test_qualipref", "cafe")
+    copies.create_from_template("test_qualipref", "cafe")
+    assert test_database.connection.execute("SELECT code FROM department").fetchall() == [("13",)]

@@ -8,11 +8,12 @@ loop nor the variable leaks into later tests or the subprocesses they start (`ch
 """
 
 import os
+import threading
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.servers.basehttp import WSGIServer
+from django.core.servers.basehttp import ThreadedWSGIServer
 from django.test.testcases import LiveServerThread
 from playwright.sync_api import expect
 
@@ -37,20 +38,42 @@ ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
 expect.set_options(timeout=TIMEOUT_MS)
 
 
-class SerialWSGIServer(WSGIServer):
-    """The live server, one request at a time (each connection closed after its response).
+def _application_requests_one_at_a_time(application):
+    """The WSGI application ``application`` serving one request at a time but for static files: the response is
+    read whole under the lock, then sent."""
+    lock = threading.Lock()
+
+    def serve(environ, start_response):
+        if environ.get("PATH_INFO", "").startswith(settings.STATIC_URL):
+            return application(environ, start_response)
+        with lock:
+            response = application(environ, start_response)
+            try:
+                body = b"".join(response)
+            finally:
+                if hasattr(response, "close"):
+                    response.close()  # request_finished, as the server would send it
+        return [body]
+
+    return serve
+
+
+class SqliteLiveServer(ThreadedWSGIServer):
+    """The live server on SQLite: the application's requests one at a time, static files side by side.
 
     On SQLite the test database lives in memory and every thread of Django's threaded live server shares its one
-    connection: two requests of the browser at once (an htmx autosave and the next one) interleave their
-    transactions on it and one fails with « An error occurred in the current transaction ». PostgreSQL gives each
-    thread its own connection: its live server stays threaded."""
+    connection: two requests of the browser at once (an htmx autosave and the next one) would interleave their
+    transactions on it and one fail with « An error occurred in the current transaction ». A page's static files (some
+    twenty stylesheets, scripts, fonts and icons, read from disk by the static files handler without the database)
+    need no turn: served one by one, each on a new connection, they took most of a page's load. PostgreSQL gives each
+    thread its own connection: its live server stays Django's."""
 
-    def __init__(self, *args, connections_override=None, **kwargs):
-        super().__init__(*args, **kwargs)  # the server's thread already uses the shared connection
+    def set_app(self, application):
+        super().set_app(_application_requests_one_at_a_time(application))
 
 
 if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    LiveServerThread.server_class = SerialWSGIServer
+    LiveServerThread.server_class = SqliteLiveServer
 
 
 @pytest.fixture(scope="package")
