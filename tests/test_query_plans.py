@@ -232,8 +232,8 @@ def test_the_national_and_prefecture_boards_add_up_their_rollups_read_from_their
 @pytest.mark.parametrize("role", ["national", "quality_manager"])
 def test_the_plans_list_counts_its_page_s_actions_from_an_index(rows, world, as_role, client, api, role):  # noqa: F811
     """engagements.models.ActionPlanQuerySet.with_action_counts: each plan's counts read from an index (the open
-    and overdue ones from ``action_plan_counts_idx``; no scan of the actions' table, no grouping of every action in
-    scope), and the paginator's count reads no action at all."""
+    and overdue ones from ``action_plan_counts_idx`` or the plan's foreign key index; no scan of the actions' table,
+    no grouping of every action in scope), and the paginator's count reads no action at all."""
     if api:
         get = as_role(role).get
         url = reverse("api:action-plan-list")
@@ -248,5 +248,7 @@ def test_the_plans_list_counts_its_page_s_actions_from_an_index(rows, world, as_
     # Index Only Scans once the table is vacuumed (its visibility map set), Index Scans in a fresh test base; all
     # actions of a plan may come from the index of its foreign key.
     assert len(scans) == 3 and {node["Node Type"] for node in scans} <= {"Index Only Scan", "Index Scan"}, scans
-    assert "action_plan_counts_idx" in {node["Index Name"] for node in scans}
+    # Which of the two the planner takes depends on its statistics (the CI's base chose the foreign key's for all
+    # three); either reads only the page's plans' actions.
+    assert all(node["Index Name"] == "action_plan_counts_idx" or "plan_id" in node["Index Name"] for node in scans)
     assert "Aggregate" not in {node["Node Type"] for node in nodes(plan_of(page)) if not node.get("Subplan Name")}
