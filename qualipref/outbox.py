@@ -40,7 +40,7 @@ STALE_SWEEPS = (
     "complaints.correspondence.imports.sweep_stale_imports",
     "indicators.services.compute.sweep_stale_runs",
     "indicators.services.dashboard_pdf.sweep_stale_pdfs",
-    "reviews.services.sweep_stale_pdfs",
+    "reviews.services.sweep_stale_review_pdfs",
 )
 RELAY_BATCH = 500
 

@@ -5,7 +5,8 @@ workbook by the worker (qualipref.production, through the outbox, like the audit
   ``scope="region", region=…`` or ``scope="national"``: a region's or the whole country's (national administrators);
 - ``review_update(by, review, **narratives)``: the narrative of one or more sections (a draft only);
 - ``review_publish(by, review)``: published (date, author), and its PDF asked for (``pdf_request``);
-- ``pdf_request(by, review)`` / ``pdf_retry(by, item)`` / ``pdf_produce(pk)`` (the task's body) / ``sweep_stale_pdfs``.
+- ``pdf_request(by, review)`` / ``pdf_retry(by, item)`` / ``pdf_produce(pk)`` (the task's body) /
+  ``sweep_stale_review_pdfs``.
 """
 
 import hashlib
@@ -175,5 +176,5 @@ def pdf_produce(pk):
     )
 
 
-def sweep_stale_pdfs(*, before):
+def sweep_stale_review_pdfs(*, before):
     return production.sweep(ReviewPdf.objects.filter(updated_at__lt=before), task=PRODUCE_TASK, label="PDF du bilan")

@@ -21,7 +21,7 @@ from django.utils import timezone
 from accounts.models import User
 from qualipref.lib import months
 from sites.models import Prefecture, Service, Site
-from surveys.models import Campaign, Response
+from surveys.models import Campaign, Highlight, Response
 from surveys.questionnaires import default_questionnaire
 from surveys.results import yes_no_codes
 from surveys.services import campaigns, publication, responses
@@ -89,11 +89,37 @@ def _load_2015(prefecture, sites, by):
         )
     for name in SITES:
         site = sites[name]
-        if name != SAINT_SEBASTIEN:  # its rates are per service: no site-wide rate to draw points from
-            publication.highlights_propose(by=by, campaign=campaign, site=site)
+        strengths, vigilance = HIGHLIGHTS_2015.get(name, ((), ()))
+        for kind, texts in ((Highlight.Kind.STRENGTH, strengths), (Highlight.Kind.VIGILANCE, vigilance)):
+            for text in texts:
+                publication.highlight_add(by=by, campaign=campaign, kind=kind, text=text, site=site)
         publication.results_publish(by=by, campaign=campaign, site=site)
     return campaign
 
+
+# The points the 2015 review writes per site, as the quality manager entered them (Saint-Sébastien's are per service,
+# which a site's points cannot hold: none; Peytral's points de vigilance: « RAS »).
+HIGHLIGHTS_2015 = {
+    ARLES: (
+        (
+            "Qualité de l'information donnée, courtoisie, qualité des courriers/courriels",
+            "Facilité d'accès, signalétique, temps d'attente raisonnable, confort des espaces",
+        ),
+        ("Affichage et informations en libre service", "Transfert vers le bon service (accueil téléphonique)"),
+    ),
+    ISTRES: (
+        ("Qualité et courtoisie du personnel", "Qualité de l'accueil téléphonique (standard et SVI)"),
+        ("Attente trop longue au guichet", "Horaires d'ouverture", "Manque de chaises dans les espaces d'attente"),
+    ),
+    AIX: (
+        ("Courtoisie du personnel",),
+        ("Faible disponibilité de l'accueil téléphonique", "Confort des espaces d'accueil", "Délais d'attente"),
+    ),
+    PEYTRAL: (
+        ("Prise en charge par les agents d'accueil", "Facilité d'accès, courtoisie, qualité de l'information donnée"),
+        (),
+    ),
+}
 
 PREVIOUS_PREFIX = "Enquête de satisfaction des usagers – "
 # Points gained since 2015 per dimension (the action plan worked), capped at 98 %.

@@ -126,6 +126,7 @@ def test_a_report_stuck_running_is_queued_again_then_failed_with_a_french_messag
         "sweep_stale_imports": 0,
         "sweep_stale_runs": 0,
         "sweep_stale_pdfs": 0,
+        "sweep_stale_review_pdfs": 0,
     }
 
     _age(AuditReport, report.pk)
@@ -329,3 +330,10 @@ def test_with_the_cache_away_pages_are_built_from_the_database_and_writes_go_on(
         response = client.post(reverse("public_complaint_form"), public_form(world))
         assert response.status_code == 302
     assert Complaint.objects.count() == 8
+
+
+def test_each_stale_sweep_reports_under_its_own_name():
+    """sweep_stale() keys its counts by the function's name: two sweeps of one name would hide one's count (the
+    reviews' PDFs once reported over the dashboards')."""
+    names = [path.rsplit(".", 1)[-1] for path in outbox.STALE_SWEEPS]
+    assert len(names) == len(set(names)), names

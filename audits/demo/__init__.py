@@ -58,8 +58,9 @@ def load():
 @transaction.atomic
 def unload(prefecture):
     """Remove the audits of a prefecture and what hangs on them (findings, their links to actions, the grid, the
-    visits, the reports; the actions stay in the plan): for the browser tests that replay a demo cycle."""
-    from audits.models import AuditReport, GoodPractice, MysteryVisit
+    visits, the reports, the quarterly self-assessments; the actions stay in the plan): for the browser tests that
+    replay a demo cycle."""
+    from audits.models import AuditReport, GoodPractice, MysteryVisit, QuarterlySelfAssessment
 
     audits = Audit.objects.filter(prefecture=prefecture)
     findings = Finding.objects.filter(audit__in=audits)
@@ -69,4 +70,5 @@ def unload(prefecture):
     Assessment.objects.filter(audit__in=audits).delete()
     MysteryVisit.objects.filter(audit__in=audits).delete()
     AuditReport.objects.filter(audit__in=audits).delete()
+    QuarterlySelfAssessment.objects.filter(audit__in=audits).delete()  # the programme's demo starts one
     audits.delete()

@@ -49,8 +49,14 @@ def test_the_seven_rates_of_each_site_are_the_documents(review):
     ]
     # no campaign in 2014: no previous rate
     assert all(rate.previous is None for row in survey.rows for rate in row.rates)
-    arles = next(row for row in survey.rows if row.label == "Sous-préfecture d'Arles")
-    assert arles.strengths and arles.vigilance  # the points of its published results
+    rows = {row.label: row for row in survey.rows}
+    # the document's points forts and de vigilance, as published with each site's results
+    assert rows["Sous-préfecture d'Arles"].vigilance == [
+        "Affichage et informations en libre service",
+        "Transfert vers le bon service (accueil téléphonique)",
+    ]
+    assert rows["Sous-préfecture d'Aix-en-Provence"].strengths == ["Courtoisie du personnel"]
+    assert rows["Marseille – Peytral"].strengths and rows["Marseille – Peytral"].vigilance == []  # « RAS »
 
 
 def test_the_labelling_audit_finds_20_6_3_and_15_4_2_1(review):
