@@ -125,6 +125,17 @@ def readable_sites(scope, through=""):
     )
 
 
+def readable_rows(scope):
+    """For a scope that is not national, the rows (with ``prefecture_id`` and an optional ``site_id``) it reads: all
+    of its prefectures' rows, its own sites' rows and the prefecture-wide rows (no site) of those sites'
+    prefectures — the rule of actions, measurements and the programme's items."""
+    return (
+        Q(prefecture_id__in=scope.prefecture_ids(*PREFECTURE_ROLES))
+        | Q(site_id__in=scope.site_ids(*SITE_ROLES))
+        | Q(site__isnull=True, prefecture_id__in=scope.site_prefectures)
+    )
+
+
 def scope_memberships(queryset, user):
     """Memberships the user may read: their own, and those of the prefectures they manage."""
     scope = get_scope(user)

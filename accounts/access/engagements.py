@@ -6,7 +6,14 @@ from django.utils import timezone
 from accounts.models import PREFECTURE_ROLES, SITE_ROLES, Role
 
 from .abilities import abilities_of
-from .core import can_manage_prefecture, can_manage_referentials, get_scope, is_national_admin, readable_sites
+from .core import (
+    can_manage_prefecture,
+    can_manage_referentials,
+    get_scope,
+    is_national_admin,
+    readable_rows,
+    readable_sites,
+)
 
 
 def scope_by_prefecture(queryset, user):
@@ -31,11 +38,7 @@ def scope_actions(queryset, user):
     scope = get_scope(user)
     if scope.national:
         return queryset
-    condition = (
-        Q(prefecture_id__in=scope.prefecture_ids(*PREFECTURE_ROLES))
-        | Q(site_id__in=scope.site_ids(*SITE_ROLES))
-        | Q(site__isnull=True, prefecture_id__in=scope.site_prefectures)
-    )
+    condition = readable_rows(scope)
     if Role.AUDITOR in scope.roles:
         condition |= _audited_actions(user)
     return queryset.filter(condition)

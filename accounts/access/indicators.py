@@ -10,10 +10,10 @@
 
 from django.db.models import Q
 
-from accounts.models import PREFECTURE_ROLES, SITE_ROLES, Role
+from accounts.models import Role
 
 from .abilities import abilities_of
-from .core import get_scope, is_national_admin
+from .core import get_scope, is_national_admin, readable_rows
 
 
 def scope_measurements(queryset, user):
@@ -22,11 +22,7 @@ def scope_measurements(queryset, user):
     scope = get_scope(user)
     if scope.national:
         return queryset
-    return queryset.filter(
-        Q(prefecture_id__in=scope.prefecture_ids(*PREFECTURE_ROLES))
-        | Q(site_id__in=scope.site_ids(*SITE_ROLES))
-        | Q(site__isnull=True, prefecture_id__in=scope.site_prefectures)
-    )
+    return queryset.filter(readable_rows(scope))
 
 
 def can_manage_indicators(user):

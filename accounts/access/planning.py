@@ -1,11 +1,9 @@
 """The quality programme (planning): its items, its rules, its calendar feed."""
 
-from django.db.models import Q
-
 from accounts.models import PREFECTURE_ROLES, SITE_ROLES, Role
 
 from .abilities import abilities_of
-from .core import get_scope
+from .core import get_scope, readable_rows
 
 
 def scope_planned_items(queryset, user):
@@ -14,11 +12,7 @@ def scope_planned_items(queryset, user):
     scope = get_scope(user)
     if scope.national:
         return queryset
-    return queryset.filter(
-        Q(prefecture_id__in=scope.prefecture_ids(*PREFECTURE_ROLES))
-        | Q(site_id__in=scope.site_ids(*SITE_ROLES))
-        | Q(site__isnull=True, prefecture_id__in=scope.site_prefectures)
-    )
+    return queryset.filter(readable_rows(scope))
 
 
 def can_view_programme(user, prefecture):
