@@ -24,29 +24,15 @@ def _indicators_data(indicators):
     ]
 
 
-def _wider_figures_data(figures):
-    """A region's or the whole country's figures (reviews.build.national.WiderReview)."""
-    evaluation = dataclasses.asdict(figures.evaluation)
-    for row, counts in zip(evaluation["commitments"], figures.evaluation.commitments, strict=True):
-        row["share"] = counts.share
-    for row, counts in zip(evaluation["complaints"], figures.evaluation.complaints, strict=True):
-        row["in_time_share"] = counts.in_time_share
-    return {
-        "pilotage": dataclasses.asdict(figures.pilotage),
-        "actions": dataclasses.asdict(figures.actions),
-        "evaluation": evaluation,
-        "indicators": _indicators_data(figures.indicators),
-        "outlook": dataclasses.asdict(figures.outlook),
-    }
-
-
 def figures_data(figures):
-    """The figures of a review (reviews.build.Review, or national.WiderReview) as JSON-ready data, section by
-    section."""
-    if figures.is_wider:
-        return _wider_figures_data(figures)
+    """The figures of a review (reviews.build.Review, or national.WiderReview for a region or the whole country) as
+    JSON-ready data, section by section; the shares are properties, which asdict leaves out."""
     evaluation = dataclasses.asdict(figures.evaluation)
-    evaluation["complaints_total"] = dataclasses.asdict(figures.evaluation.complaints_total)
+    if not figures.is_wider:  # a prefecture's review has a total line of complaints; a wider one, commitments' shares
+        evaluation["complaints_total"] = dataclasses.asdict(figures.evaluation.complaints_total)
+    else:
+        for row, counts in zip(evaluation["commitments"], figures.evaluation.commitments, strict=True):
+            row["share"] = counts.share
     for row, counts in zip(evaluation["complaints"], figures.evaluation.complaints, strict=True):
         row["in_time_share"] = counts.in_time_share
     return {

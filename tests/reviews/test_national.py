@@ -349,6 +349,7 @@ def test_the_api_drafts_and_reads_a_national_review(client, admin):
     assert figures["pilotage"]["labels"][0]["prefectures"] == 2
     assert figures["actions"]["totals"] == [2, 1, 1]
     assert figures["evaluation"]["complaints"][0]["in_time_share"] == 75.0
+    assert {row["share"] for row in figures["evaluation"]["commitments"]} >= {50.0}  # a property: added by hand
     assert figures["outlook"]["rows"][0]["late"] == 1
     listed = client.get("/api/v1/reviews/?scope=region").json()
     assert [row["region"] for row in listed["results"]] == [IDF]
