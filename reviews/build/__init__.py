@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from qualipref.lib.table_export import Column, Table
 
 from . import actions, evaluation, indicators, national, outlook, pilotage
+from .indicators import as_float
 
 
 @dataclass
@@ -58,10 +59,6 @@ def for_review(review):
     if review.prefecture_id is None:
         return national.build(review.region, review.year)
     return build(review.prefecture, review.year)
-
-
-def _percent(value):
-    return None if value is None else float(value)
 
 
 def tables(review):
@@ -121,7 +118,7 @@ def tables(review):
                 columns=headers,
                 rows=[
                     [row.label, row.responses]
-                    + [value for rate in row.rates for value in (_percent(rate.rate), _percent(rate.previous))]
+                    + [value for rate in row.rates for value in (as_float(rate.rate), as_float(rate.previous))]
                     + [" ; ".join(row.strengths), " ; ".join(row.vigilance)]
                     for row in survey.rows
                 ],
@@ -178,19 +175,7 @@ def tables(review):
             ],
         )
     )
-    months = review.indicators.months
-    result.append(
-        Table(
-            title="Indicateurs qualité",
-            columns=[Column("Indicateur", 40), Column("Objectif", 14)]
-            + [Column(month.strftime("%m/%Y"), 10) for month in months],
-            rows=[
-                [row.indicator.name, row.indicator.target_label]
-                + [None if cell.value is None else float(cell.value) for cell in row.cells]
-                for row in review.indicators.rows
-            ],
-        )
-    )
+    result.append(review.indicators.table())
     result.append(
         Table(
             title="Actions ouvertes en fin d'année",

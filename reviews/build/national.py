@@ -31,7 +31,7 @@ from qualipref.lib.table_export import Column, Table
 from sites.models import Prefecture
 
 from .actions import DONE_STATUSES, SOURCE_ORDER
-from .indicators import IndicatorTrends
+from .indicators import IndicatorTrends, as_float
 from .outlook import open_among
 
 
@@ -427,18 +427,13 @@ def build(region, year):
     )
 
 
-def _float(value):
-    return None if value is None else float(value)
-
-
 def _ranked(item):
-    return ("", None) if item is None else (item.name, _float(item.value))
+    return ("", None) if item is None else (item.name, as_float(item.value))
 
 
 def tables(review):
     p, a, e, o = review.pilotage, review.actions, review.evaluation, review.outlook
     prefecture = Column("Préfecture", 40)
-    months = review.indicators.months
     return [
         Table(
             title=f"Labels au 31/12/{review.year}",
@@ -527,15 +522,7 @@ def tables(review):
                 for row in [*e.complaints, *([e.complaints_total] if e.complaints else [])]
             ],
         ),
-        Table(
-            title="Indicateurs qualité",
-            columns=[Column("Indicateur", 40), Column("Objectif", 14)]
-            + [Column(month.strftime("%m/%Y"), 10) for month in months],
-            rows=[
-                [row.indicator.name, row.indicator.target_label] + [_float(cell.value) for cell in row.cells]
-                for row in review.indicators.rows
-            ],
-        ),
+        review.indicators.table(),
         Table(
             title="Actions ouvertes en fin d'année",
             columns=[prefecture, Column("Actions ouvertes", 12), Column("Dont en retard", 12)],

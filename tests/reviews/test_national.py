@@ -284,6 +284,11 @@ def test_a_national_review_is_drafted_and_its_workbook_has_the_tables(world):
         ["Préfecture Bouches-du-Rhône", 2, 1, 3],
         ["Total", 2, 1, 3],
     ]
+    trends = list(sheets["Indicateurs qualité"].values)  # reviews.build.indicators, shared with a prefecture's
+    assert trends[0][:3] == ("Indicateur", "Objectif", "01/2015") and len(trends[0]) == 14
+    assert trends[1:] and all(
+        isinstance(value, int | float) for row in trends[1:] for value in row[2:] if value is not None
+    )
 
 
 # --- pages and API ----------------------------------------------------------------------------------------
