@@ -25,7 +25,9 @@ def default_order(queryset):
 def _engagements(request):
     if request is None or not hasattr(request, "user"):
         return Engagement.objects.none()
-    return Engagement.objects.select_related("referential").order_by("referential__code", "-referential__published_on", "code")
+    return Engagement.objects.select_related("referential").order_by(
+        "referential__code", "-referential__published_on", "code"
+    )
 
 
 class EngagementChoiceField(forms.ModelChoiceField):
@@ -61,7 +63,9 @@ class DocumentFilter(django_filters.FilterSet):
     national = django_filters.BooleanFilter(
         method="filter_national",
         label="Portée",
-        widget=BooleanSelect(either="Documents nationaux et des préfectures", yes="Documents nationaux", no="Documents des préfectures"),
+        widget=BooleanSelect(
+            either="Documents nationaux et des préfectures", yes="Documents nationaux", no="Documents des préfectures"
+        ),
     )
     status = django_filters.ChoiceFilter(
         method="filter_status", label="Révision", choices=ReviewStatus.choices, empty_label="Tous les états"

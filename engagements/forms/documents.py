@@ -79,9 +79,7 @@ class DocumentForm(QualiprefForm):
         if prefecture is None:
             del self.fields["sites"]  # a national document applies everywhere
         else:
-            self.fields["sites"].queryset = Site.objects.filter(prefecture=prefecture, is_active=True).order_by(
-                "name"
-            )
+            self.fields["sites"].queryset = Site.objects.filter(prefecture=prefecture, is_active=True).order_by("name")
         self.fields["engagements"].queryset = Engagement.objects.select_related("referential").order_by(
             "referential__code", "-referential__published_on", "module__number", "number"
         )

@@ -340,7 +340,6 @@ def document_history(document):
     return DOCUMENT_HISTORY.of(document)
 
 
-
 def documents_by_engagement(*, prefecture_id, engagement_ids):
     """{engagement id: [documents serving it]} of a prefecture's register and the national documents, each with
     its version in force: what the assessment grid and the audit report show as evidence. One query."""

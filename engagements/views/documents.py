@@ -37,15 +37,16 @@ def _crumb():
 
 
 def _documents(user):
-    return (
-        QualityDocument.objects.for_user(user)
-        .select_related(*LIST_RELATIONS)
-        .prefetch_related("sites", "engagements")
-    )
+    return QualityDocument.objects.for_user(user).select_related(*LIST_RELATIONS).prefetch_related("sites")
 
 
 def _filterset(request):
     return DocumentFilter(request.GET or None, queryset=default_order(_documents(request.user)), request=request)
+
+
+def _exported(request):
+    """The filtered register, every row, with the engagements each document serves (a column of the exports)."""
+    return _filterset(request).qs.prefetch_related("engagements")
 
 
 def _querystring(request):
@@ -103,23 +104,23 @@ def _absolute(request):
 
 @require_GET
 def document_export_csv(request):
-    return exports.documents_csv_response(_filterset(request).qs, _absolute(request))
+    return exports.documents_csv_response(_exported(request), _absolute(request))
 
 
 @require_GET
 def document_export_xlsx(request):
-    return exports.documents_xlsx_response(_filterset(request).qs, _absolute(request))
+    return exports.documents_xlsx_response(_exported(request), _absolute(request))
 
 
 @require_GET
 def document_export_pdf(request):
     """The register as a printable list (A4 landscape), with the links of each document."""
-    documents = list(_filterset(request).qs[: PDF_MAX_ROWS + 1])
+    documents = list(_exported(request)[: PDF_MAX_ROWS + 1])
     if len(documents) > PDF_MAX_ROWS:
         messages.error(
             request,
-            f"La liste dépasse {PDF_MAX_ROWS} documents : filtrez-la (nature, site, préfecture) avant d’en faire un PDF, "
-            "ou exportez-la en CSV ou XLSX.",
+            f"La liste dépasse {PDF_MAX_ROWS} documents : filtrez-la (nature, site, préfecture) avant d’en faire "
+            "un PDF, ou exportez-la en CSV ou XLSX.",
         )
         querystring = _querystring(request)
         return redirect(reverse("document_list") + (f"?{querystring}" if querystring else ""))
@@ -224,7 +225,9 @@ def document_detail(request, pk):
 def document_edit(request, pk):
     document = _managed_document(request, pk)
     detail_url = reverse("document_detail", kwargs={"pk": document.pk})
-    initial = {name: getattr(document, name) for name in services.DOCUMENT_FIELDS if name not in ("sites", "engagements")}
+    initial = {
+        name: getattr(document, name) for name in services.DOCUMENT_FIELDS if name not in ("sites", "engagements")
+    }
     initial["sites"] = list(document.sites.all())
     initial["engagements"] = list(document.engagements.all())
     form = DocumentForm(request.POST or None, prefecture=document.prefecture, initial=initial)
@@ -259,8 +262,9 @@ def document_version_add(request, pk):
         request,
         form,
         lambda: services.version_add(by=request.user, document=document, **form.cleaned_data),
-        lambda version: f"La version {version.number} a été déposée (brouillon). Soumettez-la en relecture quand "
-        "elle est prête.",
+        lambda version: (
+            f"La version {version.number} a été déposée (brouillon). Soumettez-la en relecture quand elle est prête."
+        ),
         detail_url + "#versions",
     )
     return response or render(
