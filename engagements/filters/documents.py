@@ -8,7 +8,7 @@ from django import forms
 from django.db.models import Exists, F, OuterRef, Q
 
 from engagements.filters.meetings import BooleanSelect, ListFilterForm
-from engagements.models import Engagement, QualityDocument
+from engagements.models import DocumentVersion, Engagement, QualityDocument
 from engagements.models.documents import ReviewStatus
 from qualipref.lib.filtering import visible_to_requester
 from sites.models import Prefecture, Site
@@ -117,3 +117,16 @@ class DocumentFilter(django_filters.FilterSet):
             return queryset
         due = queryset.due_for_review()
         return due if value else queryset.exclude(pk__in=due.values("pk"))
+
+
+class DocumentVersionFilter(django_filters.FilterSet):
+    """The API's list of versions: of one document, in one state."""
+
+    document = django_filters.ModelChoiceFilter(
+        label="Document", queryset=visible_to_requester(QualityDocument.objects.all())
+    )
+    status = django_filters.MultipleChoiceFilter(label="Statut", choices=DocumentVersion.Status.choices)
+
+    class Meta:
+        model = DocumentVersion
+        fields = ["document", "status"]
