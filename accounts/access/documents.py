@@ -2,17 +2,20 @@
 
 - Read: everyone of the prefecture (quality manager, managers, referents and agents of its sites) reads its
   documents and every version of them; national documents (``prefecture`` None: the référentiels' guides) are read
-  by every signed-in user, auditors included. National administrators read everything.
+  by every signed-in user. National administrators read everything.
 - Describe a document (create it, change its reference, sites, engagements, owner...): the prefecture's quality
   manager; national documents: national administrators only.
 - Write versions (add a new one, submit it for review): the same, plus the referents of a site the document
   applies to (they keep their site's reception guide up to date), but not the prefecture-wide documents.
+- Auditors read the national documents and, while their access window is open, those of the prefectures whose
+  audits are assigned to them (the assessment grid and the report show them as evidence).
 - Approve a version, archive one: the prefecture's quality manager, or a national administrator.
 
 Rules read ids only (the document's ``sites`` are prefetched or read once): no query per row of a list.
 """
 
 from django.db.models import Q
+from django.utils import timezone
 
 from accounts.models import PREFECTURE_ROLES, Role
 
@@ -21,7 +24,6 @@ from .core import get_scope
 
 __all__ = [
     "scope_documents",
-    "scope_document_versions",
     "can_manage_document",
     "can_write_document_versions",
     "can_approve_document",
@@ -30,26 +32,30 @@ __all__ = [
 ]
 
 
+def _readable(user, through=""):
+    """The documents a signed-in user who is no national administrator reads, as a filter on the document reached
+    ``through``: national ones, their prefectures' ones, and for auditors those of the prefectures whose audits
+    are assigned to them while their access window is open (the grid shows them as evidence)."""
+    scope = get_scope(user)
+    readable = scope.prefecture_ids(*PREFECTURE_ROLES) | scope.site_prefectures
+    condition = Q(**{f"{through}prefecture__isnull": True}) | Q(**{f"{through}prefecture_id__in": readable})
+    if Role.AUDITOR in scope.roles:
+        today = timezone.localdate()
+        open_audits = user.assigned_audits.filter(
+            Q(access_from__isnull=True) | Q(access_from__lte=today),
+            Q(access_until__isnull=True) | Q(access_until__gte=today),
+        )
+        condition |= Q(**{f"{through}prefecture_id__in": open_audits.values("prefecture_id")})
+    return condition
+
+
 def scope_documents(queryset, user):
     """Documents of the user's prefectures (and of their sites' prefectures), and the national ones."""
-    scope = get_scope(user)
-    if scope.national:
+    if get_scope(user).national:
         return queryset
     if not getattr(user, "is_authenticated", False):
         return queryset.none()
-    readable = scope.prefecture_ids(*PREFECTURE_ROLES) | scope.site_prefectures
-    return queryset.filter(Q(prefecture__isnull=True) | Q(prefecture_id__in=readable))
-
-
-def scope_document_versions(queryset, user):
-    """Versions of the documents the user reads (``scope_documents``)."""
-    scope = get_scope(user)
-    if scope.national:
-        return queryset
-    if not getattr(user, "is_authenticated", False):
-        return queryset.none()
-    readable = scope.prefecture_ids(*PREFECTURE_ROLES) | scope.site_prefectures
-    return queryset.filter(Q(document__prefecture__isnull=True) | Q(document__prefecture_id__in=readable))
+    return queryset.filter(_readable(user))
 
 
 def _manages(scope, prefecture_id):
