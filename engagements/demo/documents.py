@@ -11,7 +11,8 @@ guide of the référentiel.
 
 Files are small PDFs made here by WeasyPrint (qualipref.lib.pdf): nothing is downloaded. Runs after
 ``qualipref.demo.load_demo`` (accounts) and the référentiels. Idempotent: documents are found by their prefecture
-and reference; a document already there is left as it is.
+and reference; a document already there is left as it is, but a file of its versions missing from the storage (a
+copy of the demo database with other media, as the tests make) is written again under its name.
 """
 
 import datetime
@@ -100,6 +101,14 @@ CRISIS_SECTIONS = [
 ]
 
 
+# (reference, version) -> the sections of its PDF
+CONTENTS = {
+    ("GUIDE-ACC-ARLES", "1.0"): GUIDE_SECTIONS,
+    ("GUIDE-ACC-ARLES", "2.0"): GUIDE_V2_SECTIONS,
+    ("PCC-13", "1.0"): CRISIS_SECTIONS,
+}
+
+
 def _pdf(title, reference, version, sections):
     html = render_to_string(
         "engagements/documents/demo_document.html",
@@ -163,6 +172,18 @@ def _version(document, number, dated, *, author, status, approved=None, approver
     return version
 
 
+def _restore_missing_files():
+    versions = DocumentVersion.objects.filter(
+        document__prefecture__department_id="13", document__reference__in={ref for ref, _ in CONTENTS}
+    ).exclude(file="")
+    for version in versions.select_related("document"):
+        sections = CONTENTS.get((version.document.reference, version.number))
+        if sections is None or version.file.storage.exists(version.file.name):
+            continue
+        content = _pdf(version.document.title, version.document.reference, version.number, sections)
+        version.file.storage.save(version.file.name, ContentFile(content))
+
+
 @transaction.atomic
 def load():
     today = timezone.localdate()
@@ -186,7 +207,7 @@ def load():
             status=Status.APPROVED,
             approved=approved,
             approver=quality,
-            content=_pdf(title, reference, "1.0", GUIDE_SECTIONS),
+            content=_pdf(title, reference, "1.0", CONTENTS[(reference, "1.0")]),
         )
         _version(
             guide,
@@ -194,7 +215,7 @@ def load():
             today - datetime.timedelta(days=7),
             author=referent,
             status=Status.DRAFT,
-            content=_pdf(title, reference, "2.0", GUIDE_V2_SECTIONS),
+            content=_pdf(title, reference, "2.0", CONTENTS[(reference, "2.0")]),
         )
 
     plan, created = _document(prefecture, CRISIS_PLAN, engagements, sites)
@@ -223,3 +244,4 @@ def load():
             approver=national,
             url="https://www.modernisation.gouv.fr/qualipref-2-0",
         )
+    _restore_missing_files()
