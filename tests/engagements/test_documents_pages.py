@@ -280,3 +280,42 @@ def test_a_download_of_another_prefecture_document_is_a_404(client, world, qm, g
     client.force_login(world.foreign_membership.user)
     url = reverse("document_version_download", kwargs={"pk": guide.pk, "version_pk": guide.current_version_id})
     assert client.get(url).status_code == 404
+
+
+def test_the_quality_manager_edits_a_document_and_its_history_shows_the_change(client, world, qm, guide):
+    client.force_login(qm)
+    url = reverse("document_edit", kwargs={"pk": guide.pk})
+    form = client.get(url).context["form"]
+    data = {
+        "reference": guide.reference,
+        "title": guide.title,
+        "kind": guide.kind,
+        "owner": guide.owner_id,
+        "sites": [world.site.pk, world.sister_site.pk],
+        "review_months": 6,
+    }
+    assert form.initial["review_months"] == 12
+
+    response = client.post(url, data, follow=True)
+
+    guide.refresh_from_db()
+    assert guide.review_months == 6 and set(guide.sites.all()) == {world.site, world.sister_site}
+    text = _text(response)
+    assert "Périodicité de révision (mois)" in text and "12 mois" in text and "6 mois" in text
+
+
+def test_a_national_admin_writes_a_national_document_from_the_page(client, world):
+    national = world.users["national"]
+    client.force_login(national)
+    response = client.post(
+        reverse("document_create") + "?prefecture=national",
+        {
+            "reference": "GUIDE-QP2",
+            "title": "Guide Qualipref 2.0",
+            "kind": "referential_guide",
+            "owner": national.pk,
+            "review_months": 24,
+        },
+    )
+    document = QualityDocument.objects.get()
+    assert response.status_code == 302 and document.prefecture is None
