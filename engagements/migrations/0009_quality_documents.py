@@ -100,7 +100,7 @@ class Migration(migrations.Migration):
             options={
                 "verbose_name": "version de document",
                 "verbose_name_plural": "versions de document",
-                "ordering": ["document", "-dated", "-pk"],
+                "ordering": ["-dated", "-pk"],
             },
         ),
         migrations.CreateModel(
@@ -307,7 +307,7 @@ class Migration(migrations.Migration):
             options={
                 "verbose_name": "document qualité",
                 "verbose_name_plural": "documents qualité",
-                "ordering": ["prefecture", "reference"],
+                "ordering": ["prefecture_id", "reference"],
             },
         ),
         migrations.CreateModel(

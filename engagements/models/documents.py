@@ -106,7 +106,7 @@ class QualityDocument(TimeStampedModel):
     class Meta:
         verbose_name = "document qualité"
         verbose_name_plural = "documents qualité"
-        ordering = ["prefecture", "reference"]
+        ordering = ["prefecture_id", "reference"]
         indexes = [
             # The register's order, and the dashboards' count of what is due for review.
             models.Index(fields=["prefecture", "reference"], name="document_register_idx"),
@@ -187,7 +187,7 @@ class DocumentVersion(TimeStampedModel):
     class Meta:
         verbose_name = "version de document"
         verbose_name_plural = "versions de document"
-        ordering = ["document", "-dated", "-pk"]
+        ordering = ["-dated", "-pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["document", "number"],

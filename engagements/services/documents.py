@@ -295,7 +295,9 @@ def version_approve(*, by, version) -> DocumentVersion:
         )
     now = timezone.now()
     # Row by row (one at most): the previous version's history says when and why it was superseded.
-    for previous in document.versions.select_for_update().filter(status=Status.APPROVED).exclude(pk=version.pk):
+    for previous in (
+        document.versions.select_for_update().filter(status=Status.APPROVED).exclude(pk=version.pk).order_by("pk")
+    ):
         previous.status = Status.SUPERSEDED
         previous.save(update_fields=["status", "updated_at"])
     version.status, version.approved_by, version.approved_at = Status.APPROVED, by, now
