@@ -49,6 +49,7 @@ def _menu(user):
             _item("Plan d'action", reverse("action_list")),
             _item("Réunions qualité", reverse("meeting_list")),
             _item("Formations", reverse("training_list")),
+            _item("Documents qualité", reverse("document_list")),
         ]
         if dashboard in ("national", "prefecture"):  # the reviews' readers (access.scope_reviews)
             quality.append(_item("Bilans annuels", reverse("review_list")))

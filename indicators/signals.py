@@ -22,6 +22,7 @@ DASHBOARD_SOURCES = (
     "indicators.Measurement",
     "engagements.Labelling",
     "engagements.LabellingStep",
+    "engagements.QualityDocument",
     "audits.Audit",
     "audits.Finding",
     "surveys.Campaign",

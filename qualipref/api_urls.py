@@ -10,6 +10,7 @@ from audits.api import AssessmentViewSet, AuditViewSet, FindingViewSet, GoodPrac
 from complaints.api import ComplaintViewSet
 from complaints.correspondence.api import CorrespondenceViewSet
 from engagements.api.actions import ActionPlanViewSet, ActionViewSet
+from engagements.api.documents import DocumentVersionViewSet, QualityDocumentViewSet
 from engagements.api.labellings import LabellingViewSet
 from engagements.api.meetings import MeetingViewSet, TrainingViewSet
 from engagements.api.referentials import EngagementViewSet, ModuleViewSet, ReferentialViewSet
@@ -37,6 +38,8 @@ router.register("action-plans", ActionPlanViewSet, basename="action-plan")
 router.register("actions", ActionViewSet, basename="action")
 router.register("meetings", MeetingViewSet, basename="meeting")
 router.register("trainings", TrainingViewSet, basename="training")
+router.register("documents", QualityDocumentViewSet, basename="document")
+router.register("document-versions", DocumentVersionViewSet, basename="document-version")
 router.register("audits", AuditViewSet, basename="audit")
 router.register("findings", FindingViewSet, basename="finding")
 router.register("assessments", AssessmentViewSet, basename="assessment")

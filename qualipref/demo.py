@@ -179,7 +179,7 @@ def load_demo():
     # Each app's demo data, in the order of their dependencies (imported here: they read this module's data).
     from audits import demo as audits_demo
     from complaints import demo as complaints_demo
-    from engagements.demo import actions, labellings, meetings
+    from engagements.demo import actions, documents, labellings, meetings
     from indicators import alerts
     from indicators import demo as indicators_demo
     from planning import demo as planning_demo
@@ -189,6 +189,7 @@ def load_demo():
         labellings,
         actions,
         meetings,
+        documents,
         audits_demo,
         complaints_demo,
         surveys_demo,

@@ -399,6 +399,8 @@ QUALIPREF_YEARLY_ALERT_DAYS = _days("YEARLY_MEETING_ALERT_DAYS", env_list("YEARL
 # The items of the quality programme (planning) not done at the end of their window: alerted this many days before.
 QUALIPREF_PROGRAMME_ALERT_DAYS = _days("PROGRAMME_ALERT_DAYS", env_list("PROGRAMME_ALERT_DAYS", "7"))
 QUALIPREF_TRAINING_ALERT_DAYS = _days("TRAINING_RENEWAL_ALERT_DAYS", env_list("TRAINING_RENEWAL_ALERT_DAYS", "30"))
+# Quality documents whose review is due (approval + review period): their owner is alerted this many days before.
+QUALIPREF_DOCUMENT_REVIEW_ALERT_DAYS = _days("DOCUMENT_REVIEW_ALERT_DAYS", env_list("DOCUMENT_REVIEW_ALERT_DAYS", "30"))
 # Seconds a built dashboard is kept in the cache (indicators.dashboards.cache; any write the dashboards read makes
 # it obsolete at once): 0 turns the cache off.
 QUALIPREF_DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 60)

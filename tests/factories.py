@@ -131,6 +131,35 @@ class TrainingFactory(DjangoModelFactory):
         other = factory.Trait(reception=False, course="Logiciel de gestion des titres")
 
 
+# --- quality documents -----------------------------------------------------------------------------
+
+
+class QualityDocumentFactory(DjangoModelFactory):
+    """A document of the register, without a version (add them with DocumentVersionFactory or the services)."""
+
+    class Meta:
+        model = "engagements.QualityDocument"
+
+    prefecture = factory.SubFactory(PrefectureFactory)
+    reference = factory.Sequence(lambda n: f"PROC-{n:03d}")
+    title = factory.Sequence(lambda n: f"Procédure d'accueil n° {n}")
+    kind = "procedure"
+    owner = factory.SubFactory(UserFactory)
+    review_months = 12
+
+
+class DocumentVersionFactory(DjangoModelFactory):
+    """A draft version published as a link (no file to store)."""
+
+    class Meta:
+        model = "engagements.DocumentVersion"
+
+    document = factory.SubFactory(QualityDocumentFactory)
+    number = factory.Sequence(lambda n: f"1.{n}")
+    dated = datetime.date(2015, 3, 2)
+    url = "https://intranet.example.gouv.fr/qualite/procedure.pdf"
+
+
 # --- labelling cycles ------------------------------------------------------------------------------
 
 

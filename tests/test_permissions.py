@@ -33,6 +33,7 @@ from tests.permissions import (
     audits,
     complaints,
     correspondence,
+    documents,
     engagements,
     html,
     indicators,
@@ -51,6 +52,7 @@ CASES = (
     + engagements.CASES
     + referentials.CASES
     + meetings.CASES
+    + documents.CASES
     + labellings.CASES
     + actions.CASES
     + audits.CASES

@@ -21,6 +21,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from accounts import access
 from audits.models import Assessment, Audit, MysteryCriterion, MysteryVisit, QuarterlySelfAssessment
 from engagements.models import Engagement
+from engagements.services.documents import documents_by_engagement
 from qualipref.lib import uploads
 
 Result = Assessment.Result
@@ -268,8 +269,15 @@ class Grid:
 
 
 def build_grid(audit, *, sites=None):
-    """The grid of an audit for its pages and its report, in 3 queries (engagements, sites, saved cells)."""
+    """The grid of an audit for its pages and its report, in 4 queries (engagements, sites, saved cells, and the
+    quality documents serving the engagements: each engagement's ``evidence_documents``, those of the audited
+    prefecture's register and the national ones, engagements.services.documents.documents_by_engagement)."""
     engagements = list(scope_engagements(audit))
+    documents = documents_by_engagement(
+        prefecture_id=audit.prefecture_id, engagement_ids=[engagement.pk for engagement in engagements]
+    )
+    for engagement in engagements:
+        engagement.evidence_documents = documents.get(engagement.pk, [])
     all_sites = list(scope_sites(audit))
     shown = [site for site in all_sites if sites is None or site.pk in {s.pk for s in sites}]
     cells = {

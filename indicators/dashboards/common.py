@@ -2,11 +2,11 @@
 satisfaction survey. Each function is one or two queries; the ``*_by`` ones are grouped by the database."""
 
 from django.apps import apps
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from complaints.models import Complaint, Correspondence
-from engagements.models import Action, Labelling
+from engagements.models import Action, Labelling, QualityDocument
 from sites.models import Site
 
 
@@ -92,3 +92,11 @@ def subprefectures_by_labelling():
         labelling__status__in=(Labelling.Status.GRANTED, Labelling.Status.RENEWAL), site__kind=Site.Kind.SUBPREFECTURE
     )
     return _grouped(rows, "labelling_id")
+
+
+def documents_to_review(prefecture_id, *, today=None):
+    """{"due": documents of the prefecture's register to review soon or late, "late": those late}: one query,
+    read from the index ``document_review_due_idx``."""
+    today = today or timezone.localdate()
+    documents = QualityDocument.objects.filter(prefecture_id=prefecture_id).due_for_review(today)
+    return documents.aggregate(due=Count("pk"), late=Count("pk", filter=Q(review_due_on__lt=today)))

@@ -1,8 +1,9 @@
 """The dashboard of a prefecture (quality managers and managers land on it; national administrators drill down to
 it): key indicators of all its sites, its label and next audit, open non-conformities, what is overdue per site,
-the satisfaction of the latest survey, links down to each site the user may see. Fixed number of queries whatever
-the number of sites."""
+the quality documents to review, the satisfaction of the latest survey, links down to each site the user may see.
+Fixed number of queries whatever the number of sites."""
 
+import dataclasses
 import functools
 from dataclasses import dataclass
 
@@ -26,6 +27,7 @@ class PrefectureDashboard:
     next_audit: object
     open_nonconformities: int
     satisfaction: object
+    documents: dict = dataclasses.field(default_factory=lambda: {"due": 0, "late": 0})  # to review (register)
 
     @property
     def overdue_total(self):
@@ -93,6 +95,7 @@ def _build(prefecture, user, today):
         next_audit=common.next_audits_by_prefecture(today=today, prefecture_id=pk).get(pk),
         open_nonconformities=common.open_nonconformities_by_prefecture(audit__prefecture_id=pk).get(pk, 0),
         satisfaction=common.satisfaction(pk, today=today),
+        documents=common.documents_to_review(pk, today=today),
     )
 
 

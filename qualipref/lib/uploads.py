@@ -157,14 +157,32 @@ def detect_kind(file):
     return None
 
 
-def check_document(file, *, field="file"):
-    """Refuse a file of another type than PDF, PNG, JPEG, ODT, DOCX, XLSX, an empty one, one over 10 Mo, or
-    one whose content is not of the type its name says. Returns its kind ("pdf", "docx"...)."""
+def accept_of(kinds):
+    """The ``accept`` attribute of a file input for these kinds of DOCUMENT_TYPES."""
+    return ",".join(ext for kind in kinds for ext in DOCUMENT_TYPES[kind][2])
+
+
+def help_of(kinds):
+    """« PDF, ODT, DOCX ou XLSX, 10 Mo au plus. » for these kinds of DOCUMENT_TYPES."""
+    labels = [DOCUMENT_TYPES[kind][0] for kind in kinds]
+    return (
+        f"{', '.join(labels[:-1])} ou {labels[-1]}, 10 Mo au plus."
+        if len(labels) > 1
+        else f"{labels[0]}, 10 Mo au plus."
+    )
+
+
+def check_document(file, *, field="file", kinds=None):
+    """Refuse a file of another type than PDF, PNG, JPEG, ODT, DOCX, XLSX (or than ``kinds``, some of them), an
+    empty one, one over 10 Mo, or one whose content is not of the type its name says. Returns its kind ("pdf",
+    "docx"...)."""
     suffix = PurePath(getattr(file, "name", "") or "").suffix.lower()
-    expected = next((kind for kind, (_, _, extensions) in DOCUMENT_TYPES.items() if suffix in extensions), None)
+    types = {kind: DOCUMENT_TYPES[kind] for kind in kinds} if kinds else DOCUMENT_TYPES
+    expected = next((kind for kind, (_, _, extensions) in types.items() if suffix in extensions), None)
     if expected is None:
         shown = f"« {suffix} »" if suffix else "sans extension"
-        raise ValidationError({field: f"Type de fichier non accepté ({shown}) : formats acceptés {DOCUMENT_HELP}"})
+        accepted = help_of(kinds) if kinds else DOCUMENT_HELP
+        raise ValidationError({field: f"Type de fichier non accepté ({shown}) : formats acceptés {accepted}"})
     check_size(file, max_bytes=DOCUMENT_MAX_BYTES, field=field)
     if detect_kind(file) != expected:
         raise ValidationError(

@@ -250,6 +250,13 @@ STATUS_BADGES = {
         "verified": SUCCESS,
         "*": GREY,
     },
+    # Versions of a quality document: the one in force stands out, the replaced and archived ones are grey.
+    "engagements.documentversion": {
+        "approved": SUCCESS,
+        "in_review": Badge("info", icon=False),
+        "draft": Badge("new", icon=False),
+        "*": Badge(icon=False),
+    },
     "engagements.labelling": {
         "granted": SUCCESS,
         "renewal": SUCCESS,

@@ -40,6 +40,7 @@ QUALITY = [
     "Plan d'action",
     "Réunions qualité",
     "Formations",
+    "Documents qualité",
 ]
 # The yearly reviews: for who reads a whole prefecture (national administrators, quality managers, managers).
 WITH_REVIEWS = [*QUALITY, "Bilans annuels"]

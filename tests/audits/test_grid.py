@@ -241,3 +241,36 @@ def test_a_mystery_visit_needs_scored_criteria_within_the_scope(audit, world):
     assert errors["site"] == ["Ce site n'est pas dans le périmètre de l'audit."]
     assert "scenario" in errors
     assert errors["criteria"] == ["Critère 1 (« Courtoisie ») : la note va de 0 à la note maximale (2)."]
+
+
+# --- quality documents as evidence -----------------------------------------------------------------
+
+
+def test_the_grid_and_the_report_show_the_documents_serving_an_engagement_in_one_query(login, audit, world):
+    from engagements.services import documents
+
+    qm = world.users["quality_manager"]
+    engagement = _engagement(audit, "QP2-M1-E09")
+    own = factories.QualityDocumentFactory(prefecture=world.prefecture, reference="PROC-TEL", owner=qm)
+    national = factories.QualityDocumentFactory(prefecture=None, reference="GUIDE-QP2", owner=world.users["national"])
+    foreign = factories.QualityDocumentFactory(prefecture=world.foreign_prefecture, reference="CRETEIL-TEL")
+    for document in (own, national, foreign):
+        document.engagements.set([engagement])
+    version = factories.DocumentVersionFactory(document=own, number="1.0")
+    documents.version_submit(by=qm, version=version)
+    documents.version_approve(by=qm, version=version)
+    client = login("auditor")  # assigned to the audit: reads the audited prefecture's documents
+    url = reverse("audit_grid", kwargs={"pk": audit.pk})
+    with CaptureQueriesContext(connection) as one:
+        html = client.get(url).content.decode()
+    other = _engagement(audit, "QP2-M1-E04")
+    other.quality_documents.add(own, national)
+    with CaptureQueriesContext(connection) as two:
+        client.get(url)
+
+    row = {e.code: e for module in services.build_grid(audit).modules for e, _ in module.rows}[engagement.code]
+    assert [d.reference for d in row.evidence_documents] == ["GUIDE-QP2", "PROC-TEL"]
+    assert "PROC-TEL</a> (v1.0)" in html and "CRETEIL-TEL" not in html
+    assert len(one) == len(two)
+    assert client.get(reverse("document_detail", kwargs={"pk": own.pk})).status_code == 200
+    assert client.get(reverse("document_detail", kwargs={"pk": foreign.pk})).status_code == 404

@@ -172,3 +172,19 @@ def test_the_report_shows_the_cause_analysis_and_the_immediate_correction(report
         "remise en place" in text
     )
     assert "Correction immédiate du 17/09/2015 : Affichette provisoire posée à l’entrée." in text
+
+
+def test_the_report_lists_the_quality_documents_serving_an_engagement(reported_audit, world):
+    engagement = Engagement.objects.get(referential=reported_audit.labelling.referential, code="QP2-M1-E09")
+    document = factories.QualityDocumentFactory(
+        prefecture=reported_audit.prefecture,
+        reference="PROC-TEL",
+        title="Procédure d'accueil téléphonique",
+        owner=world.users["quality_manager"],
+    )
+    document.engagements.set([engagement])
+
+    html = services.report_html(reported_audit)
+
+    assert "QP2-M1-E09, documents de référence" in html
+    assert "PROC-TEL – Procédure d’accueil téléphonique (sans version approuvée)" in html

@@ -16,6 +16,7 @@ LISTS = {
         "/qualite/reunions/",
         "/qualite/formations/",
         "/qualite/formations/agents-non-formes/",
+        "/qualite/documents/",
         "/qualite/referentiels/",
         "/qualite/labellisation/",
         "/audits/",

@@ -8,6 +8,7 @@ import pytest
 from django_celery_beat.models import PeriodicTask
 
 from accounts.models import Notification
+from engagements.models import QualityDocument
 from indicators import alerts, tasks
 from planning.models import PlannedItem
 from qualipref.celery import app
@@ -50,6 +51,13 @@ def due_everywhere(world):
     factories.ComplaintFactory(
         site=world.site, received_on=datetime.date(2026, 3, 2), in_progress=True, assigned_to=world.users["agent"]
     )
+    document = factories.QualityDocumentFactory(prefecture=world.prefecture, owner=world.users["quality_manager"])
+    version = factories.DocumentVersionFactory(
+        document=document, status="approved", approved_at=datetime.datetime(2025, 4, 1, 9, tzinfo=datetime.UTC)
+    )
+    QualityDocument.objects.filter(pk=document.pk).update(
+        current_version=version, review_due_on=TODAY - datetime.timedelta(days=1)
+    )
     PlannedItem.objects.create(
         prefecture=world.prefecture,
         site=world.site,
@@ -82,6 +90,7 @@ def test_one_run_notifies_every_source_and_a_second_run_adds_nothing(due_everywh
         "yearly_clu_overdue",
         "yearly_survey_overdue",
         "training_overdue",
+        "document_review_overdue",
         "indicator_stale",
         "programme_item_overdue",
     } <= kinds
