@@ -13,6 +13,7 @@ from engagements.api.actions import ActionPlanViewSet, ActionViewSet
 from engagements.api.labellings import LabellingViewSet
 from engagements.api.meetings import MeetingViewSet, TrainingViewSet
 from engagements.api.referentials import EngagementViewSet, ModuleViewSet, ReferentialViewSet
+from engagements.api.trainings import TraineeViewSet, TrainingSessionViewSet
 from indicators.api import FootfallHeatmapView, FootfallImportView, IndicatorViewSet, MeasurementViewSet
 from planning.api import PlannedItemViewSet, ProgrammeRuleViewSet
 from qualipref.lib.schema_view import SchemaView
@@ -37,6 +38,8 @@ router.register("action-plans", ActionPlanViewSet, basename="action-plan")
 router.register("actions", ActionViewSet, basename="action")
 router.register("meetings", MeetingViewSet, basename="meeting")
 router.register("trainings", TrainingViewSet, basename="training")
+router.register("training-sessions", TrainingSessionViewSet, basename="training-session")
+router.register("trainees", TraineeViewSet, basename="trainee")
 router.register("audits", AuditViewSet, basename="audit")
 router.register("findings", FindingViewSet, basename="finding")
 router.register("assessments", AssessmentViewSet, basename="assessment")

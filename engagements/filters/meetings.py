@@ -53,6 +53,8 @@ class TrainingFilter(django_filters.FilterSet):
     )
     # The API's: one person, by their identifiant (exact).
     person = django_filters.CharFilter(field_name="person__username", label="Agent (identifiant)")
+    # The API's: one person without an account, by their id.
+    trainee = django_filters.NumberFilter(field_name="trainee_id", label="Personne sans compte (id)")
     # The page's search box: a part of a name or of an identifiant.
     q = django_filters.CharFilter(method="filter_q", label="Agent (nom ou identifiant)")
     reception = django_filters.BooleanFilter(
@@ -69,7 +71,7 @@ class TrainingFilter(django_filters.FilterSet):
     class Meta:
         model = Training
         form = ListFilterForm
-        fields = ["site", "prefecture", "person", "q", "reception", "trained_before", "trained_after"]
+        fields = ["site", "prefecture", "person", "trainee", "q", "reception", "trained_before", "trained_after"]
 
     def filter_q(self, queryset, name, value):
         value = value.strip()
@@ -79,4 +81,6 @@ class TrainingFilter(django_filters.FilterSet):
             Q(person__username__icontains=value)
             | Q(person__first_name__icontains=value)
             | Q(person__last_name__icontains=value)
+            | Q(trainee__first_name__icontains=value)
+            | Q(trainee__last_name__icontains=value)
         )

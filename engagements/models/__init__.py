@@ -2,8 +2,9 @@
 
 from .actions import Action, ActionComment, ActionEvidence, ActionPlan
 from .labellings import Labelling, LabellingStep
-from .meetings import Meeting, MeetingDecision, Training
+from .meetings import Meeting, MeetingDecision
 from .referentials import Engagement, Module, Referential
+from .trainings import Enrolment, Trainee, Training, TrainingKind, TrainingSession
 
 __all__ = [
     "Action",
@@ -11,11 +12,15 @@ __all__ = [
     "ActionEvidence",
     "ActionPlan",
     "Engagement",
+    "Enrolment",
     "Labelling",
     "LabellingStep",
     "Meeting",
     "MeetingDecision",
     "Module",
     "Referential",
+    "Trainee",
     "Training",
+    "TrainingKind",
+    "TrainingSession",
 ]
