@@ -9,11 +9,13 @@ Writes go through engagements.services.trainings, like the pages:
   the record its attendance gave.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from accounts import access
 from engagements.filters.trainings import TraineeFilter, TrainingSessionFilter
 from engagements.models import Enrolment, Trainee, TrainingSession
 from engagements.serializers.trainings import (
@@ -74,6 +76,8 @@ class TrainingSessionViewSet(ReadWriteViewSet):
     def unenrol(self, request, pk=None):
         """Cancel an enrolment (before the attendance is recorded)."""
         session = self.get_object()
+        if not access.can_manage_training_session(request.user, session):
+            raise PermissionDenied("Vous ne pouvez pas modifier les inscriptions de cette session.")
         params = UnenrolSerializer(data=request.data)
         params.is_valid(raise_exception=True)
         enrolment = get_object_or_404(Enrolment, pk=params.validated_data["enrolment"], session=session)
