@@ -366,3 +366,63 @@ def test_a_trainee_who_left_is_anonymised_with_their_history_after_the_retention
     assert {recent.__class__.objects.get(pk=pk).anonymised_on for pk in (recent.pk, present.pk)} == {None}
     with pytest.raises(ValidationError):
         services.trainee_update(by=world.users["quality_manager"], trainee=gone, service="Accueil")
+
+
+# --- pinned query counts of the lists -----------------------------------------------------------------------
+
+
+def _sessions_with_people(world, count):
+    for index in range(count):
+        session = _session(world, course=f"Session {index}", days=5 + index, capacity=5)
+        session.enrolments.create(trainee=_trainee(world, last_name=f"Inscrite {index}"))
+        session.enrolments.create(user=factories.MembershipFactory(agent=True, site=world.site).user)
+
+
+def _trainees(world, count):
+    for index in range(count):
+        _trainee(world, last_name=f"Personne {index}")
+
+
+@pytest.mark.parametrize(
+    ("kind", "name", "queries", "rows"),
+    [
+        # session, user, scope, DSFR config, prefectures and sites of the filter, count, page, « may plan »
+        ("page", "training_session_list", 9, _sessions_with_people),
+        ("page", "trainee_list", 9, _trainees),
+        # count, page, the enrolments, their users, their trainees (prefetch); the scope is read once per client
+        ("api", "api:training-session-list", 5, _sessions_with_people),
+        # count, page
+        ("api", "api:trainee-list", 2, _trainees),
+    ],
+)
+def test_the_training_plan_lists_cost_the_same_for_a_few_rows_or_many(
+    kind, name, queries, rows, request, world, django_assert_num_queries
+):
+    from tests.checks import assert_steady
+
+    client = request.getfixturevalue("as_role" if kind == "api" else "login")("quality_manager")
+    rows(world, 1)
+    response = assert_steady(
+        django_assert_num_queries, queries, lambda: client.get(reverse(name)), lambda: rows(world, 20)
+    )
+    if kind == "api":
+        assert response.json()["count"] == 21
+
+
+def test_a_session_s_page_costs_the_same_for_a_few_enrolled_or_many(login, world, django_assert_num_queries):
+    from tests.checks import assert_steady
+
+    client = login("quality_manager")
+    session = _session(world, capacity=40)
+    _started(session)
+    session.enrolments.create(trainee=_trainee(world))
+
+    def more():
+        for index in range(15):
+            session.enrolments.create(trainee=_trainee(world, last_name=f"Inscrite {index}"))
+            session.enrolments.create(user=factories.MembershipFactory(agent=True, site=world.site).user)
+
+    url = reverse("training_session_detail", kwargs={"pk": session.pk})
+    # session, user, scope, DSFR config, the session, its enrolments (with people and records), its history, the
+    # enrolment form's users and trainees, the attendance form's enrolments
+    assert_steady(django_assert_num_queries, 10, lambda: client.get(url), more)
