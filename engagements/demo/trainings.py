@@ -29,7 +29,7 @@ SESSIONS = [
     (
         RECEPTION,
         TrainingKind.RECEPTION,
-        21,
+        10,
         "Préfecture, salle Puget",
         12,
         6,
