@@ -426,3 +426,61 @@ def test_a_session_s_page_costs_the_same_for_a_few_enrolled_or_many(login, world
     # session, user, scope, DSFR config, the session, its enrolments (with people and records), its history, the
     # enrolment form's users and trainees, the attendance form's enrolments
     assert_steady(django_assert_num_queries, 10, lambda: client.get(url), more)
+
+
+# --- who reads what --------------------------------------------------------------------------------------------
+
+
+def test_an_agent_reads_only_their_own_row_of_the_list_and_no_trainee(login, world):
+    _trainee(world)
+    factories.MembershipFactory(agent=True, site=world.site)
+    client = login("agent")
+
+    rows = client.get(reverse("training_agents_not_trained")).context["page_obj"].object_list
+    assert [(row["person_kind"], row["user_id_"]) for row in rows] == [("user", world.users["agent"].pk)]
+    referent_rows = login("site_referent").get(reverse("training_agents_not_trained")).context["page_obj"].object_list
+    assert {row["person_kind"] for row in referent_rows} == {"user", "trainee"} and len(referent_rows) == 3
+
+
+def test_the_records_of_a_cip_session_are_found_by_the_session_s_kind(as_role, world):
+    by = world.users["quality_manager"]
+    cip = _session(world, kind=TrainingKind.CIP, course="Formation des membres de la CIP")
+    reception = _session(world, course="Accueil du public")
+    for session in (cip, reception):
+        enrolment = services.enrol(by=by, session=session, user=world.users["agent"])
+        services.record_attendance(by=by, session=_started(session), present=[enrolment])
+
+    body = as_role("quality_manager").get(reverse("api:training-list"), {"kind": "cip"}).json()
+    assert [(row["course"], row["session"], row["reception"]) for row in body["results"]] == [
+        ("Formation des membres de la CIP", cip.pk, False)
+    ]
+
+
+def test_a_training_of_a_trainee_is_recorded_from_the_page(login, world):
+    trainee = _trainee(world)
+    client = login("site_referent")
+    response = client.post(
+        reverse("training_create"),
+        {
+            "site": world.site.pk,
+            "trainee": trainee.pk,
+            "course": "Accueil",
+            "reception": "on",
+            "trained_on": "2015-03-17",
+        },
+    )
+    assert response.status_code == 302
+    assert Training.objects.get().trainee == trainee
+    both = client.post(
+        reverse("training_create"),
+        {
+            "site": world.site.pk,
+            "trainee": trainee.pk,
+            "person": world.users["agent"].pk,
+            "course": "Accueil",
+            "trained_on": "2015-03-17",
+        },
+    )
+    assert both.context["form"].errors["person"] == [
+        "Choisissez un agent ou une personne sans compte (un seul des deux)."
+    ]
