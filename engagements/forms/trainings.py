@@ -110,9 +110,9 @@ class TrainingSessionForm(QualiprefForm):
     def clean(self):
         data = super().clean()
         day, start, end = data.get("day"), data.get("start_time"), data.get("end_time")
-        if day and start and end:
-            if end <= start:
-                self.add_error("end_time", "L’heure de fin doit suivre l’heure de début.")
+        if start and end and end <= start:
+            self.add_error("end_time", "L’heure de fin doit suivre l’heure de début.")
+        if day and start:
             starts_at = timezone.make_aware(datetime.datetime.combine(day, start))
             unchanged = self.session is not None and starts_at == self.session.starts_at
             if starts_at < timezone.now() and not unchanged:
