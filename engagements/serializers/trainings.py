@@ -3,6 +3,7 @@ from rest_framework import serializers
 from accounts import access
 from accounts.models import User
 from engagements.models import Enrolment, Trainee, TrainingKind, TrainingSession
+from qualipref.lib import bounds
 from qualipref.lib.drf import AbilitiesField
 from sites.models import Site
 
@@ -95,10 +96,10 @@ class EnrolSerializer(serializers.Serializer):
 
 
 class UnenrolSerializer(serializers.Serializer):
-    enrolment = serializers.IntegerField(help_text="L'inscription à annuler.")
+    enrolment = bounds.IdField(help_text="L'inscription à annuler.")
 
 
 class AttendanceSerializer(serializers.Serializer):
     present = serializers.ListField(
-        child=serializers.IntegerField(), help_text="Ids des inscriptions présentes ; les autres sont absentes."
+        child=bounds.IdField(), help_text="Ids des inscriptions présentes ; les autres sont absentes."
     )
