@@ -79,15 +79,17 @@ def training_trainees(user, *, sites=None):
     return Trainee.objects.current().filter(site__in=sites).order_by("last_name", "first_name", "pk")
 
 
-def _works_in(person, *, site=None, prefecture_id=None):
-    """Whether the user holds a role on ``site`` or its prefecture (or anywhere in ``prefecture_id``)."""
+def _works_in(person, *, site=None, prefecture_id=None, active=False):
+    """Whether the user holds a role on ``site`` or its prefecture (or anywhere in ``prefecture_id``); ``active``:
+    a role held today (an enrolment), not ever (a past training's record)."""
     if site is not None:
         condition = Q(role__in=SITE_ROLES, site=site) | Q(role__in=PREFECTURE_ROLES, prefecture_id=site.prefecture_id)
     else:
         condition = Q(role__in=SITE_ROLES, site__prefecture_id=prefecture_id) | Q(
             role__in=PREFECTURE_ROLES, prefecture_id=prefecture_id
         )
-    return Membership.objects.filter(condition, user=person).exists()
+    memberships = Membership.objects.active() if active else Membership.objects.all()
+    return memberships.filter(condition, user=person).exists()
 
 
 def _validate_training(*, person, trainee, site, course, trained_on):
@@ -350,7 +352,7 @@ def enrol(*, by, session, user=None, trainee=None) -> Enrolment:
     if session.attendance_recorded_at is not None:
         raise ValidationError("Les présences de cette session sont relevées : les inscriptions sont closes.")
     prefecture_id = session.site.prefecture_id
-    if user is not None and not (user.is_active and _works_in(user, prefecture_id=prefecture_id)):
+    if user is not None and not (user.is_active and _works_in(user, prefecture_id=prefecture_id, active=True)):
         raise ValidationError({"person": f"{user} ne travaille pas dans la préfecture de cette session."})
     if trainee is not None:
         if trainee.anonymised_on is not None or trainee.left_on is not None:
@@ -380,12 +382,28 @@ def unenrol(*, by, enrolment) -> None:
     Enrolment.objects.filter(pk=enrolment.pk).delete()
 
 
-def _training_of(enrolment, session):
+def _home_sites(session, user_ids):
+    """{user id: the site their training records go to}: the session's site when they hold a site role there,
+    else one of their sites in the session's prefecture (their referents read the record), else the session's."""
+    rows = (
+        Membership.objects.active()
+        .filter(user_id__in=user_ids, role__in=SITE_ROLES, site__prefecture_id=session.site.prefecture_id)
+        .order_by("user_id", "site_id")
+        .values_list("user_id", "site_id")
+    )
+    homes = {}
+    for user_id, site_id in rows:
+        if homes.get(user_id) != session.site_id:
+            homes[user_id] = site_id
+    return homes
+
+
+def _training_of(enrolment, session, homes):
     person = {"person_id": enrolment.user_id} if enrolment.user_id else {"trainee_id": enrolment.trainee_id}
     return Training(
         **person,
-        # The record belongs to the person's site: a trainee's own, or the session's for a user.
-        site_id=enrolment.trainee.site_id if enrolment.trainee_id else session.site_id,
+        # The record belongs to the person's site: a trainee's own, a user's (see _home_sites).
+        site_id=enrolment.trainee.site_id if enrolment.trainee_id else homes.get(enrolment.user_id, session.site_id),
         course=session.course,
         reception=session.reception,
         trained_on=timezone.localtime(session.starts_at).date(),
@@ -410,13 +428,14 @@ def record_attendance(*, by, session, present) -> TrainingSession:
     unknown = present_ids - {enrolment.pk for enrolment in enrolments}
     if unknown:
         raise ValidationError("Une des personnes cochées n'est pas inscrite à cette session.")
+    homes = _home_sites(session, [e.user_id for e in enrolments if e.user_id and e.pk in present_ids])
     for enrolment in enrolments:
         attended = enrolment.pk in present_ids
         generated = enrolment.training_id
         if attended == enrolment.attended and attended == (generated is not None):
             continue  # unchanged: recording again creates nothing
         if attended and generated is None:
-            training = _training_of(enrolment, session)
+            training = _training_of(enrolment, session, homes)
             training.save()
             enrolment.training = training
         elif not attended:

@@ -484,3 +484,25 @@ def test_a_training_of_a_trainee_is_recorded_from_the_page(login, world):
     assert both.context["form"].errors["person"] == [
         "Choisissez un agent ou une personne sans compte (un seul des deux)."
     ]
+
+
+def test_the_record_of_a_user_from_another_site_goes_to_their_own_site(world):
+    by = world.users["quality_manager"]
+    istres_agent = factories.MembershipFactory(agent=True, site=world.sister_site).user
+    session = _session(world)
+    enrolments = [services.enrol(by=by, session=session, user=user) for user in (istres_agent, world.users["agent"])]
+    services.record_attendance(by=by, session=_started(session), present=enrolments)
+
+    assert dict(Training.objects.values_list("person", "site")) == {
+        istres_agent.pk: world.sister_site.pk,
+        world.users["agent"].pk: world.site.pk,
+    }
+
+
+def test_a_user_whose_role_ended_is_not_enrolled(world):
+    ended = factories.MembershipFactory(
+        agent=True, site=world.site, valid_from=datetime.date(2015, 1, 1), valid_until=datetime.date(2020, 1, 1)
+    ).user
+    with pytest.raises(ValidationError) as error:
+        services.enrol(by=world.users["quality_manager"], session=_session(world), user=ended)
+    assert "ne travaille pas dans la préfecture" in error.value.message_dict["person"][0]
