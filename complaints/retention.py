@@ -14,6 +14,9 @@
   is one transaction).
 - The CSV files of correspondence imports are deleted once imported; those of imports that never ran (a worker
   down) are deleted by the same job after ``STALE_IMPORT_DAYS`` days.
+- A person without an account of the training plan (engagements.models.Trainee) keeps their name, service and
+  position as long after they left their site (``left_on``); then the same job anonymises them and their history
+  rows (engagements.services.trainings.anonymise_trainees); their training records stay, for the statistics.
 - ``erase_complaints`` / ``erase_correspondences`` serve a right-to-erasure request from the admin (an action of
   the lists, the complaints found by the requester's exact e-mail): the same anonymisation, right away.
 """
@@ -28,6 +31,7 @@ from django.utils import timezone
 
 from accounts import access
 from complaints.models import REQUESTER_FIELDS, Complaint, Correspondence, CorrespondenceImport, retention_months
+from engagements.services import trainings
 from qualipref.lib import data_version
 from qualipref.lib.dates import short_date
 
@@ -129,6 +133,10 @@ def enforce_retention(*, today=None) -> dict:
         "complaints": anonymise_complaints(expired_complaints(today=today), today=today),
         "correspondences": anonymise_correspondences(expired_correspondences(today=today), today=today),
         "import_files": delete_stale_import_files(),
+        # People without an account followed by the training plan: the same period after they left their site.
+        "trainees": trainings.anonymise_trainees(
+            trainings.expired_trainees(cutoff=months_before(today, retention_months())), today=today
+        ),
     }
 
 

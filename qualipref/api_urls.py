@@ -14,6 +14,7 @@ from engagements.api.documents import DocumentVersionViewSet, QualityDocumentVie
 from engagements.api.labellings import LabellingViewSet
 from engagements.api.meetings import MeetingViewSet, TrainingViewSet
 from engagements.api.referentials import EngagementViewSet, ModuleViewSet, ReferentialViewSet
+from engagements.api.trainings import TraineeViewSet, TrainingSessionViewSet
 from indicators.api import FootfallHeatmapView, FootfallImportView, IndicatorViewSet, MeasurementViewSet
 from planning.api import PlannedItemViewSet, ProgrammeRuleViewSet
 from qualipref.lib.schema_view import SchemaView
@@ -38,6 +39,8 @@ router.register("action-plans", ActionPlanViewSet, basename="action-plan")
 router.register("actions", ActionViewSet, basename="action")
 router.register("meetings", MeetingViewSet, basename="meeting")
 router.register("trainings", TrainingViewSet, basename="training")
+router.register("training-sessions", TrainingSessionViewSet, basename="training-session")
+router.register("trainees", TraineeViewSet, basename="trainee")
 router.register("documents", QualityDocumentViewSet, basename="document")
 router.register("document-versions", DocumentVersionViewSet, basename="document-version")
 router.register("audits", AuditViewSet, basename="audit")

@@ -32,6 +32,37 @@ def scope_by_site(queryset, user):
     return queryset.filter(readable_sites(scope, through="site__"))
 
 
+def scope_trainings(queryset, user):
+    """Training records: those of the sites the user may read (``scope_by_site``)."""
+    return scope_by_site(queryset, user)
+
+
+def scope_trainees(queryset, user):
+    """People without an account (personal data): read by their prefecture's quality manager and managers and by
+    their site's referents; agents read none."""
+    scope = get_scope(user)
+    if scope.national:
+        return queryset
+    return queryset.filter(
+        Q(site__prefecture_id__in=scope.prefecture_ids(*PREFECTURE_ROLES))
+        | Q(site_id__in=scope.site_ids(Role.SITE_REFERENT))
+    )
+
+
+def scope_training_sessions(queryset, user):
+    """Training sessions: those of the user's prefectures (quality manager, manager), of their sites (referent,
+    agent), and the sessions they are enrolled in."""
+    scope = get_scope(user)
+    if scope.national:
+        return queryset
+    enrolled = queryset.model.objects.filter(enrolments__user=user).values("pk")
+    return queryset.filter(
+        Q(site__prefecture_id__in=scope.prefecture_ids(*PREFECTURE_ROLES))
+        | Q(site_id__in=scope.site_ids(*SITE_ROLES))
+        | Q(pk__in=enrolled)
+    )
+
+
 def scope_actions(queryset, user):
     """Actions of the user's prefectures; site roles see their sites' actions and the prefecture-wide ones;
     auditors read those of the scope they audit (``_audited_actions``)."""
@@ -170,6 +201,25 @@ def can_manage_trainings(user, site):
     )
 
 
+def visible_agents_to_train(user):
+    """Whose rows of the reception agents to train a user reads, beyond the sites they see: None (every agent of
+    those sites) for the national administrators, the prefecture roles and the referents; an agent reads only
+    their own row (a list of one id)."""
+    scope = get_scope(user)
+    if scope.national or scope.prefecture_ids(*PREFECTURE_ROLES) or scope.site_ids(Role.SITE_REFERENT):
+        return None
+    return [user.pk]
+
+
+def can_manage_training_session(user, session):
+    """Plan a session, enrol people, record the attendance: the rule of the site's training records."""
+    return can_manage_trainings(user, session.site)
+
+
+def can_manage_trainee(user, trainee):
+    return can_manage_trainings(user, trainee.site)
+
+
 def manageable_meeting_prefectures(queryset, user):
     """Prefectures whose quality meetings the user records (the rule of ``can_manage_meetings``, as a queryset)."""
     return queryset.filter(pk__in=get_scope(user).prefecture_ids(Role.QUALITY_MANAGER))
@@ -233,3 +283,15 @@ def _meeting_abilities(user, meeting):
 def _training_abilities(user, training):
     # Load ``site`` with the training (select_related): the rule reads it.
     return {"update": can_manage_trainings(user, training.site), "delete": False}
+
+
+@abilities_of("engagements.TrainingSession")
+def _training_session_abilities(user, session):
+    # Load ``site`` with the session (select_related): the rule reads it.
+    manage = can_manage_training_session(user, session)
+    return {"update": manage, "delete": False, "enrol": manage, "record_attendance": manage}
+
+
+@abilities_of("engagements.Trainee")
+def _trainee_abilities(user, trainee):
+    return {"update": can_manage_trainee(user, trainee), "delete": False}

@@ -5,8 +5,10 @@ Writes go through engagements.services.meetings, like the pages:
 - ``POST meetings/{id}/decisions/{decision_id}/to-action/`` ``{"plan"?, "site"?, "owner"?, "due_on"?}`` turns it
   into an action of the prefecture's action plan (source ``copil`` or ``clu``) and answers the decision with its
   ``action`` id;
-- ``GET trainings/agents-not-trained/?site=&prefecture=&on=`` lists the reception agents whose latest reception
-  training is older than 4 years, or missing.
+- ``GET trainings/agents-not-trained/?site=&prefecture=&on=`` lists the reception agents (with or without an
+  account) whose latest reception training is older than 4 years, or missing.
+
+The training sessions and the people without an account: engagements.api.trainings.
 """
 
 from django.db.models import Prefetch
@@ -17,8 +19,9 @@ from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from accounts import access
 from engagements.filters.meetings import MeetingFilter, TrainingFilter
-from engagements.models import Meeting, MeetingDecision, Training
+from engagements.models import Meeting, MeetingDecision, Trainee, Training
 from engagements.serializers.meetings import (
     AgentsNotTrainedQuerySerializer,
     AgentToTrainSerializer,
@@ -29,6 +32,7 @@ from engagements.serializers.meetings import (
     TrainingSerializer,
 )
 from engagements.services import meetings as services
+from engagements.services import trainings
 from qualipref.lib.drf import ReadWriteViewSet
 from sites.models import Site
 
@@ -99,14 +103,16 @@ class TrainingViewSet(ReadWriteViewSet):
 
     def get_queryset(self):
         return (
-            Training.objects.for_user(self.request.user).select_related("person", "site").order_by("-trained_on", "pk")
+            Training.objects.for_user(self.request.user)
+            .select_related("person", "trainee", "site", "enrolment")
+            .order_by("-trained_on", "pk")
         )
 
     def perform_create(self, serializer):
-        serializer.instance = services.training_create(by=self.request.user, **serializer.validated_data)
+        serializer.instance = trainings.training_create(by=self.request.user, **serializer.validated_data)
 
     def perform_update(self, serializer):
-        serializer.instance = services.training_update(
+        serializer.instance = trainings.training_update(
             by=self.request.user, training=serializer.instance, **serializer.validated_data
         )
 
@@ -117,8 +123,9 @@ class TrainingViewSet(ReadWriteViewSet):
     )
     @action(detail=False, methods=["get"], url_path="agents-not-trained", filterset_class=None)
     def agents_not_trained(self, request):
-        """Reception agents (active agent memberships) whose latest reception training is older than 4 years
-        on ``on`` (today by default), or who never had one; one row per agent and site."""
+        """Reception agents (active agent memberships, and trainees marked « agent d'accueil ») whose latest
+        reception training is older than 4 years on ``on`` (today by default), or who never had one; one row per
+        agent and site; ``person`` is null for a trainee (``trainee`` gives their id)."""
         params = AgentsNotTrainedQuerySerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         sites = Site.objects.for_user(request.user)
@@ -127,5 +134,11 @@ class TrainingViewSet(ReadWriteViewSet):
         if "prefecture" in params.validated_data:
             sites = sites.filter(prefecture_id=params.validated_data["prefecture"])
         on = params.validated_data.get("on") or timezone.localdate()
-        page = self.paginate_queryset(services.agents_not_trained(sites=sites, on=on))
+        rows = trainings.people_to_train(
+            sites=sites,
+            users=access.visible_agents_to_train(request.user),
+            trainees=access.scope_trainees(Trainee.objects.all(), request.user),
+            on=on,
+        )
+        page = self.paginate_queryset(rows)
         return self.get_paginated_response(AgentToTrainSerializer(page, many=True).data)

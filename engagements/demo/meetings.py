@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from engagements.demo import trainings as trainings_demo
 from engagements.models import Action, Meeting, MeetingDecision, Training
 from sites.models import Prefecture, Site
 
@@ -184,3 +185,4 @@ def load():
             course=course,
             defaults={"reception": reception, "trained_on": trained_on},
         )
+    trainings_demo.load()

@@ -6,7 +6,7 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
-from engagements.models import Meeting, Training
+from engagements.models import Meeting, Training, TrainingKind
 from qualipref.lib.bounds import YearFilter
 from qualipref.lib.filtering import visible_to_requester
 from qualipref.lib.forms import QualiprefForm, date_input
@@ -53,8 +53,17 @@ class TrainingFilter(django_filters.FilterSet):
     )
     # The API's: one person, by their identifiant (exact).
     person = django_filters.CharFilter(field_name="person__username", label="Agent (identifiant)")
+    # The API's: one person without an account, by their id.
+    trainee = django_filters.NumberFilter(field_name="trainee_id", label="Personne sans compte (id)")
     # The page's search box: a part of a name or of an identifiant.
     q = django_filters.CharFilter(method="filter_q", label="Agent (nom ou identifiant)")
+    # The kind of the session whose attendance gave the record (« cip », « on_call »...): the crisis cell's trainings.
+    kind = django_filters.ChoiceFilter(
+        field_name="enrolment__session__kind",
+        label="Session",
+        choices=TrainingKind.choices,
+        empty_label="Toutes les sessions",
+    )
     reception = django_filters.BooleanFilter(
         label="Type de formation",
         widget=BooleanSelect(either="Toutes les formations", yes="Formations à l’accueil", no="Autres formations"),
@@ -69,7 +78,17 @@ class TrainingFilter(django_filters.FilterSet):
     class Meta:
         model = Training
         form = ListFilterForm
-        fields = ["site", "prefecture", "person", "q", "reception", "trained_before", "trained_after"]
+        fields = [
+            "site",
+            "prefecture",
+            "person",
+            "trainee",
+            "q",
+            "kind",
+            "reception",
+            "trained_before",
+            "trained_after",
+        ]
 
     def filter_q(self, queryset, name, value):
         value = value.strip()
@@ -79,4 +98,6 @@ class TrainingFilter(django_filters.FilterSet):
             Q(person__username__icontains=value)
             | Q(person__first_name__icontains=value)
             | Q(person__last_name__icontains=value)
+            | Q(trainee__first_name__icontains=value)
+            | Q(trainee__last_name__icontains=value)
         )

@@ -6,8 +6,8 @@ from django.utils import timezone
 from accounts import access
 from accounts.models import User
 from engagements.forms.actions import NotPastDueOnMixin, offer_plans_and_owners
-from engagements.models import ActionPlan, Meeting
-from engagements.services import meetings as services
+from engagements.models import ActionPlan, Meeting, Trainee
+from engagements.services import trainings as services
 from qualipref.lib.forms import QualiprefForm, date_input
 from sites.models import Prefecture, Site
 
@@ -109,9 +109,19 @@ class TrainingForm(QualiprefForm):
     person = PersonChoiceField(
         label="Agent",
         queryset=None,
+        required=False,
         empty_label="— Choisir la personne formée —",
         error_messages={
             "invalid_choice": "Cette personne n’est pas habilitée sur un site dont vous tenez les formations."
+        },
+    )
+    trainee = forms.ModelChoiceField(
+        label="Ou personne sans compte",
+        queryset=None,
+        required=False,
+        empty_label="—",
+        error_messages={
+            "invalid_choice": "Cette personne n’est pas rattachée à un site dont vous tenez les formations."
         },
     )
     course = forms.CharField(
@@ -139,6 +149,16 @@ class TrainingForm(QualiprefForm):
             # A record of someone who has since left stays editable.
             people = people | User.objects.filter(pk=training.person_id)
         self.fields["person"].queryset = people
+        trainees = services.training_trainees(actor)
+        if training is not None and training.trainee_id:
+            trainees = trainees | Trainee.objects.filter(pk=training.trainee_id)
+        self.fields["trainee"].queryset = trainees
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and (data.get("person") is None) == (data.get("trainee") is None):
+            self.add_error("person", "Choisissez un agent ou une personne sans compte (un seul des deux).")
+        return data
 
     def clean_trained_on(self):
         trained_on = self.cleaned_data["trained_on"]
@@ -155,6 +175,11 @@ class AgentsFilterForm(QualiprefForm):
     site = SiteChoiceField(label="Site", queryset=Site.objects.none(), required=False, empty_label="Tous les sites")
     prefecture = forms.ModelChoiceField(
         label="Préfecture", queryset=Prefecture.objects.none(), required=False, empty_label="Toutes les préfectures"
+    )
+    planned = forms.ChoiceField(
+        label="Session prévue",
+        required=False,
+        choices=(("", "Avec ou sans session"), ("yes", "Inscrits à une session"), ("no", "Aucune session prévue")),
     )
 
     def __init__(self, *args, actor, **kwargs):

@@ -3,8 +3,9 @@
 from .actions import Action, ActionComment, ActionEvidence, ActionPlan
 from .documents import DocumentVersion, QualityDocument
 from .labellings import Labelling, LabellingStep
-from .meetings import Meeting, MeetingDecision, Training
+from .meetings import Meeting, MeetingDecision
 from .referentials import Engagement, Module, Referential
+from .trainings import Enrolment, Trainee, Training, TrainingKind, TrainingSession
 
 __all__ = [
     "Action",
@@ -13,6 +14,7 @@ __all__ = [
     "ActionPlan",
     "DocumentVersion",
     "Engagement",
+    "Enrolment",
     "Labelling",
     "LabellingStep",
     "Meeting",
@@ -20,5 +22,8 @@ __all__ = [
     "Module",
     "QualityDocument",
     "Referential",
+    "Trainee",
     "Training",
+    "TrainingKind",
+    "TrainingSession",
 ]

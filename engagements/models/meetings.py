@@ -1,10 +1,9 @@
-from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
 from qualipref.lib.dates import short_date
 from qualipref.lib.models import TimeStampedModel
-from sites.models import Prefecture, Site
+from sites.models import Prefecture
 
 from .actions import Action
 
@@ -64,33 +63,3 @@ class MeetingDecision(TimeStampedModel):
 
     def __str__(self):
         return self.text[:60]
-
-
-class TrainingQuerySet(models.QuerySet):
-    def for_user(self, user):
-        from accounts import access
-
-        return access.scope_by_site(self, user)
-
-
-class Training(TimeStampedModel):
-    """A training a person followed; reception trainings older than 4 years must be renewed."""
-
-    person = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="trainings", verbose_name="agent"
-    )
-    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="trainings", verbose_name="site")
-    course = models.CharField("formation", max_length=200)
-    reception = models.BooleanField("formation à l'accueil", default=True)
-    trained_on = models.DateField("suivie le")
-
-    objects = TrainingQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = "formation suivie"
-        verbose_name_plural = "formations suivies"
-        ordering = ["site", "-trained_on"]
-        indexes = [models.Index(fields=["person", "reception", "trained_on"], name="training_recent_idx")]
-
-    def __str__(self):
-        return f"{self.person} – {self.course} ({short_date(self.trained_on)})"

@@ -2,8 +2,8 @@ from rest_framework import serializers
 
 from accounts import access
 from accounts.models import User
-from engagements.models import ActionPlan, Meeting, MeetingDecision, Training
-from engagements.services import meetings as services
+from engagements.models import ActionPlan, Meeting, MeetingDecision, Trainee, Training
+from engagements.services import trainings as services
 from qualipref.lib import bounds
 from qualipref.lib.drf import AbilitiesField
 from sites.models import Prefecture, Site
@@ -76,14 +76,40 @@ class DecisionToActionSerializer(serializers.Serializer):
 
 class TrainingSerializer(serializers.ModelSerializer):
     person = serializers.SlugRelatedField(
-        slug_field="username", queryset=User.objects.none(), help_text="Identifiant de la personne formée."
+        slug_field="username",
+        queryset=User.objects.none(),
+        required=False,
+        allow_null=True,
+        help_text="Identifiant de la personne formée ; null pour une personne sans compte (voir ``trainee``).",
     )
-    person_name = serializers.CharField(source="person.get_full_name", read_only=True)
+    trainee = serializers.PrimaryKeyRelatedField(
+        queryset=Trainee.objects.none(),
+        required=False,
+        allow_null=True,
+        help_text="La personne sans compte formée (null pour un agent avec compte).",
+    )
+    person_name = serializers.CharField(source="person_label", read_only=True)
+    session = serializers.SerializerMethodField(help_text="La session dont la présence a donné cette formation.")
     abilities = AbilitiesField(access.abilities)
 
     class Meta:
         model = Training
-        fields = ["id", "person", "person_name", "site", "course", "reception", "trained_on", "abilities"]
+        fields = [
+            "id",
+            "person",
+            "person_name",
+            "site",
+            "course",
+            "reception",
+            "trained_on",
+            "abilities",
+            "trainee",
+            "session",
+        ]
+
+    def get_session(self, training) -> int | None:
+        enrolment = getattr(training, "enrolment", None)
+        return enrolment.session_id if enrolment is not None else None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -93,15 +119,32 @@ class TrainingSerializer(serializers.ModelSerializer):
             sites = Site.objects.for_user(request.user)
             self.fields["site"].queryset = sites
             self.fields["person"].queryset = services.training_people(request.user, sites=sites)
+            self.fields["trainee"].queryset = Trainee.objects.for_user(request.user)
+
+    def validate(self, attrs):
+        if self.instance is None and "person" not in attrs and "trainee" not in attrs:
+            raise serializers.ValidationError({"person": "Indiquez la personne formée (person ou trainee)."})
+        return attrs
 
 
 class AgentToTrainSerializer(serializers.Serializer):
-    """A reception agent of a site whose latest reception training is older than 4 years, or missing."""
+    """A reception agent of a site (with an account, or a trainee) whose latest reception training is older than 4
+    years, or missing (a row of engagements.services.trainings.people_to_train)."""
 
-    person = serializers.CharField(source="user.username")
-    person_name = serializers.CharField(source="user.get_full_name")
-    site = serializers.IntegerField(source="site_id")
+    person = serializers.CharField(source="username_", allow_null=True, help_text="Null pour une personne sans compte.")
+    person_name = serializers.SerializerMethodField()
+    site = serializers.IntegerField(source="site_id_")
     last_reception_training_on = serializers.DateField(allow_null=True)
+    trainee = serializers.IntegerField(source="trainee_id_", allow_null=True, help_text="La personne sans compte.")
+    planned = serializers.BooleanField(help_text="Inscrit(e) à une session d'accueil à venir.")
+
+    def get_person_name(self, row) -> str:
+        return f"{row['first_name_']} {row['last_name_']}".strip()
+
+    def to_representation(self, row):
+        data = super().to_representation(row)
+        data["person"] = data["person"] or None
+        return data
 
 
 class AgentsNotTrainedQuerySerializer(serializers.Serializer):

@@ -1,4 +1,5 @@
 from engagements.views import meetings as views
+from engagements.views import trainings
 from qualipref.lib.urls import page
 
 urlpatterns = [
@@ -11,5 +12,15 @@ urlpatterns = [
     page("formations/", views.training_list),
     page("formations/nouvelle/", views.training_create),
     page("formations/<int:pk>/modifier/", views.training_edit),
-    page("formations/agents-non-formes/", views.training_agents_not_trained),
+    page("formations/agents-non-formes/", trainings.training_agents_not_trained),
+    page("formations/plan/", trainings.training_session_list),
+    page("formations/sessions/nouvelle/", trainings.training_session_create),
+    page("formations/sessions/<int:pk>/", trainings.training_session_detail),
+    page("formations/sessions/<int:pk>/modifier/", trainings.training_session_edit),
+    page("formations/sessions/<int:pk>/inscrire/", trainings.training_session_enrol),
+    page("formations/sessions/<int:pk>/inscriptions/<int:enrolment_pk>/annuler/", trainings.training_session_unenrol),
+    page("formations/sessions/<int:pk>/presences/", trainings.training_session_attendance),
+    page("formations/personnes/", trainings.trainee_list),
+    page("formations/personnes/nouvelle/", trainings.trainee_create),
+    page("formations/personnes/<int:pk>/modifier/", trainings.trainee_edit),
 ]

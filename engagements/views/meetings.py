@@ -14,7 +14,6 @@ from django.utils import timezone
 from accounts import access
 from engagements.filters.meetings import MeetingFilter, TrainingFilter
 from engagements.forms.meetings import (
-    AgentsFilterForm,
     DecisionActionForm,
     DecisionForm,
     MeetingForm,
@@ -22,6 +21,7 @@ from engagements.forms.meetings import (
 )
 from engagements.models import Action, Meeting, MeetingDecision, Training
 from engagements.services import meetings as services
+from engagements.services import trainings
 from qualipref.views import breadcrumb, paginate, redirect_if_saved
 from sites.models import Prefecture, Site
 
@@ -210,7 +210,7 @@ def _may_record_trainings(user):
 def training_list(request):
     queryset = (
         Training.objects.for_user(request.user)
-        .select_related("person", "site__prefecture")
+        .select_related("person", "trainee", "site__prefecture")
         .order_by("-trained_on", "site__name", "person__last_name", "pk")
     )
     filterset = TrainingFilter(request.GET or None, queryset=queryset, request=request)
@@ -234,14 +234,14 @@ def training_create(request):
     if not _may_record_trainings(request.user):
         raise PermissionDenied("Seuls le responsable qualité et les référents de site enregistrent les formations.")
     initial = {"trained_on": timezone.localdate(), "reception": True}
-    for name in ("site", "person"):
+    for name in ("site", "person", "trainee"):
         if request.GET.get(name, "").isdigit():
             initial[name] = int(request.GET[name])
     form = TrainingForm(request.POST or None, actor=request.user, initial=initial)
     response = redirect_if_saved(
         request,
         form,
-        lambda: services.training_create(by=request.user, **form.cleaned_data),
+        lambda: trainings.training_create(by=request.user, **form.cleaned_data),
         lambda training: f"Formation enregistrée : {training}.",
         "training_list",
     )
@@ -257,15 +257,17 @@ def training_create(request):
 
 
 def training_edit(request, pk):
-    training = get_object_or_404(Training.objects.for_user(request.user).select_related("person", "site"), pk=pk)
+    training = get_object_or_404(
+        Training.objects.for_user(request.user).select_related("person", "trainee", "site"), pk=pk
+    )
     if not access.can_manage_trainings(request.user, training.site):
         raise PermissionDenied("Vous ne pouvez pas modifier les formations de ce site.")
-    initial = {field: getattr(training, field) for field in services.TRAINING_FIELDS}
+    initial = {field: getattr(training, field) for field in trainings.TRAINING_FIELDS}
     form = TrainingForm(request.POST or None, actor=request.user, training=training, initial=initial)
     response = redirect_if_saved(
         request,
         form,
-        lambda: services.training_update(by=request.user, training=training, **form.cleaned_data),
+        lambda: trainings.training_update(by=request.user, training=training, **form.cleaned_data),
         "La formation a été enregistrée.",
         "training_list",
     )
@@ -277,34 +279,5 @@ def training_edit(request, pk):
             "form": form,
             "training": training,
             "breadcrumb_data": breadcrumb("Modifier une formation", *_crumbs_to_trainings()),
-        },
-    )
-
-
-def training_agents_not_trained(request):
-    """« Agents d'accueil non formés depuis 4 ans »: on the sites the user sees, or the one chosen."""
-    today = timezone.localdate()
-    form = AgentsFilterForm(request.GET or None, actor=request.user)
-    sites = Site.objects.for_user(request.user)
-    if form.is_valid():
-        if form.cleaned_data["site"]:
-            sites = sites.filter(pk=form.cleaned_data["site"].pk)
-        if form.cleaned_data["prefecture"]:
-            sites = sites.filter(prefecture=form.cleaned_data["prefecture"])
-    agents = services.agents_reception_training(sites=sites, on=today)
-    totals = agents.aggregate(total=Count("pk"), late=Count("pk", filter=Q(trained_in_time=False)))
-    page_obj = paginate(request, services.agents_not_trained(sites=sites, on=today))
-    for membership in page_obj.object_list:
-        membership.can_record = access.can_manage_trainings(request.user, membership.site)
-    return render(
-        request,
-        "engagements/meetings/agents_not_trained.html",
-        {
-            "title": "Agents d’accueil non formés depuis 4 ans",
-            "filter_form": form,
-            "page_obj": page_obj,
-            "totals": totals,
-            "cutoff": services.training_cutoff(today),
-            "breadcrumb_data": breadcrumb("Agents non formés depuis 4 ans", *_crumbs_to_trainings()),
         },
     )

@@ -29,6 +29,7 @@ COLLECTORS = {
     "yearly_survey": yearly.collect_survey,
     "programme": programme.collect,
     "trainings": trainings.collect,
+    "training_sessions": trainings.collect_sessions,
     "document_reviews": documents.collect,
     "stale_indicators": stale.collect,
 }

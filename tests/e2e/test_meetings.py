@@ -82,7 +82,7 @@ def test_an_empty_decision_and_a_far_away_date_are_refused_in_french(page, meeti
 def test_the_agents_not_trained_list_empties_when_their_training_is_recorded(page, meetings_demo, signed_in, artifacts):
     signed_in("qualite13")
     page.goto("/qualite/formations/")
-    page.get_by_role("link", name="Agents non formés depuis 4 ans").click()
+    page.get_by_role("link", name="Agents à former").click()
     table = page.locator("table")
     expect(table).to_contain_text("Lucas Bonnet")
     expect(table).to_contain_text("12/05/2011")

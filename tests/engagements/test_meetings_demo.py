@@ -54,3 +54,32 @@ def test_decisions_are_linked_to_the_copil_and_clu_actions_of_the_demo_action_pl
     assert all(d.action.source == "copil" and d.action.source_object == d for d in linked)
     assert clu.action.source == "clu"
     assert december.decisions.filter(action=None).count() == 1  # keeps its « Créer l'action » button
+
+
+def test_the_demo_training_plan_covers_the_agents_to_train_the_cip_and_the_on_call_agents(loaded):
+    from django.utils import timezone
+
+    from engagements.demo import trainings as plan_demo
+    from engagements.models import Trainee, TrainingSession
+    from engagements.services import trainings
+    from indicators.alerts import trainings as training_alerts
+
+    sites = Site.objects.filter(prefecture__department_id="13")
+    rows = list(trainings.people_to_train(sites=sites))
+    without_account = {row["last_name_"]: row["planned"] for row in rows if row["person_kind"] == "trainee"}
+    assert without_account == {"Haddad": True, "Blanc": True, "Roussel": False}  # Inès Roussel: no session yet
+    assert Trainee.objects.filter(site__prefecture__department_id="13", reception_agent=False).count() == 2
+
+    sessions = {session.kind: session for session in TrainingSession.objects.filter(site__in=sites)}
+    assert set(sessions) == {"reception", "cip", "on_call"}
+    assert sessions["reception"].enrolments.count() == 4 < sessions["reception"].min_enrolled
+    assert sessions["cip"].enrolments.filter(trainee__last_name="Vidal").exists()
+    # The reception session, short of people, gives its alert.
+    assert any(
+        f"training_session:{sessions['reception'].pk}:" in notice.key
+        for notice in training_alerts.collect_sessions(timezone.localdate())
+    )
+
+    from engagements.models import Enrolment
+
+    assert_no_new_rows(plan_demo.load, TrainingSession.objects, Trainee.objects, Enrolment.objects, Trainee.history)

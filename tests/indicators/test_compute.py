@@ -105,6 +105,45 @@ def test_agents_trained_in_the_last_4_years_at_the_end_of_each_month(world):
     }
 
 
+def test_agents_trained_in_the_last_4_years_count_people_without_an_account(world):
+    from engagements.models import Trainee
+    from tests.indicators.test_rollups import assert_rollups_are_the_aggregates
+
+    agent = world.users["agent"]  # agent of Arles since 2020, never trained
+    trained = Trainee.objects.create(
+        site=world.site, first_name="Nadia", last_name="Haddad", started_on=datetime.date(2025, 1, 6)
+    )
+    factories.TrainingFactory(person=None, trainee=trained, site=world.site, trained_on=datetime.date(2026, 3, 10))
+    Trainee.objects.create(  # not a reception agent: not counted
+        site=world.site,
+        first_name="Claire",
+        last_name="Vidal",
+        started_on=datetime.date(2020, 1, 6),
+        reception_agent=False,
+    )
+    Trainee.objects.create(  # left in February: counted in January only
+        site=world.site,
+        first_name="Thomas",
+        last_name="Blanc",
+        started_on=datetime.date(2010, 1, 6),
+        left_on=datetime.date(2026, 2, 15),
+    )
+    factories.TrainingFactory(person=agent, site=world.site, trained_on=datetime.date(2021, 1, 10))
+
+    compute.compute(
+        codes=["agents_trained_4y"], first=datetime.date(2026, 1, 1), last=datetime.date(2026, 4, 1), today=TODAY
+    )
+
+    assert _values("agents_trained_4y") == {
+        # the agent's 2021 training counts until 10 January 2026; Nadia's training is of March
+        (world.site.pk, datetime.date(2026, 1, 1)): (Decimal("0.00"), 0, 3),
+        (world.site.pk, datetime.date(2026, 2, 1)): (Decimal("0.00"), 0, 2),
+        (world.site.pk, MARCH): (Decimal("50.00"), 1, 2),
+        (world.site.pk, datetime.date(2026, 4, 1)): (Decimal("50.00"), 1, 2),
+    }
+    assert_rollups_are_the_aggregates()
+
+
 def test_clu_meetings_over_the_last_12_months_per_prefecture(world):
     factories.MeetingFactory(prefecture=world.prefecture, kind="clu", held_on=datetime.date(2025, 4, 16))
 
