@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from accounts import notifications
 
-from . import actions, audits, complaints, findings, labellings, programme, stale, trainings, yearly
+from . import actions, audits, complaints, crisis, findings, labellings, programme, stale, trainings, yearly
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +29,7 @@ COLLECTORS = {
     "yearly_survey": yearly.collect_survey,
     "programme": programme.collect,
     "trainings": trainings.collect,
+    "on_call_gaps": crisis.collect,
     "stale_indicators": stale.collect,
 }
 

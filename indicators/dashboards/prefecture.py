@@ -26,6 +26,7 @@ class PrefectureDashboard:
     next_audit: object
     open_nonconformities: int
     satisfaction: object
+    crisis: object  # common.CrisisSummary
 
     @property
     def overdue_total(self):
@@ -93,6 +94,7 @@ def _build(prefecture, user, today):
         next_audit=common.next_audits_by_prefecture(today=today, prefecture_id=pk).get(pk),
         open_nonconformities=common.open_nonconformities_by_prefecture(audit__prefecture_id=pk).get(pk, 0),
         satisfaction=common.satisfaction(pk, today=today),
+        crisis=common.crisis_summary(pk, today=today),
     )
 
 
