@@ -13,6 +13,7 @@ from sites.models import Prefecture
 
 # « En cas d'événement majeur, nous activons en moins d'une heure une cellule de communication de crise »
 ACTIVATION_COMMITMENT_MINUTES = 60
+ONE_HOUR = datetime.timedelta(hours=1)
 
 
 class PrefectureScopedQuerySet(models.QuerySet):
@@ -69,7 +70,8 @@ class OnCallShift(TimeStampedModel):
 
     @property
     def hours(self):
-        return (self.ends_at - self.starts_at) / datetime.timedelta(hours=1)
+        # in UTC: Python subtracts two datetimes of the same zone by their wall clocks
+        return (self.ends_at.astimezone(datetime.UTC) - self.starts_at.astimezone(datetime.UTC)) / ONE_HOUR
 
 
 class CrisisEvent(TimeStampedModel):

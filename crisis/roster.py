@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from crisis.models import OnCallShift
+from crisis.models import ONE_HOUR, OnCallShift
 
 # The coming weeks watched by the roster's page, its alert and the dashboard.
 HORIZON_DAYS = 14
@@ -26,12 +26,14 @@ class Gap:
 
     @property
     def hours(self):
-        return (self.ends_at - self.starts_at) / datetime.timedelta(hours=1)
+        # in UTC: Python subtracts two datetimes of the same zone by their wall clocks
+        return (self.ends_at.astimezone(datetime.UTC) - self.starts_at.astimezone(datetime.UTC)) / ONE_HOUR
 
 
 def local_midnight(day):
-    """The aware datetime of the start of ``day`` in the project's time zone (Europe/Paris)."""
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
+    """The start of ``day`` in the project's time zone (Europe/Paris), as an aware datetime in UTC: Python subtracts
+    two datetimes of the same zone by their wall clocks, which would give a day of the change of time 24 hours."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time())).astimezone(datetime.UTC)
 
 
 def window(today, days=HORIZON_DAYS):
@@ -63,7 +65,7 @@ def walk(spans, start, end, prefecture_ids):
         if starts_at > cursor:
             gaps[prefecture_id].append(Gap(prefecture_id, cursor, min(starts_at, end)))
         if finish > begin:
-            covered[prefecture_id] += (finish - begin).total_seconds()
+            covered[prefecture_id] += (finish.astimezone(datetime.UTC) - begin.astimezone(datetime.UTC)).total_seconds()
         cursors[prefecture_id] = max(cursor, min(ends_at, end))
     for pk, cursor in cursors.items():
         if cursor < end:
@@ -115,6 +117,7 @@ def covered_by_month(spans, months):
         for period, month_start, month_end in months[bisect.bisect_right(ends, begin) :]:
             if month_start >= finish:
                 break
-            seconds = (min(finish, month_end) - max(begin, month_start)).total_seconds()
+            until, since = min(finish, month_end), max(begin, month_start)
+            seconds = (until.astimezone(datetime.UTC) - since.astimezone(datetime.UTC)).total_seconds()
             covered[(prefecture_id, period)] = covered.get((prefecture_id, period), 0) + seconds
     return covered

@@ -7,6 +7,7 @@ concurrent writers cannot both pass the overlap (or numbering) check. On Postgre
 shifts backs the overlap rule (crisis/migrations/0002).
 """
 
+import datetime
 import re
 
 from django.contrib.auth import get_user_model
@@ -139,9 +140,15 @@ def shift_delete(*, by, shift):
 # --- events and exercises -------------------------------------------------------------------------
 
 
+def elapsed(start, end):
+    """``end - start`` in real time: Python subtracts two datetimes of the same zone by their wall clocks (an hour
+    off across a change of time), so both are read in UTC."""
+    return end.astimezone(datetime.UTC) - start.astimezone(datetime.UTC)
+
+
 def activation_minutes(alert_received_at, operational_at):
     """Whole minutes from the alert to the operational cell."""
-    return int((operational_at - alert_received_at).total_seconds() // 60)
+    return int(elapsed(alert_received_at, operational_at).total_seconds() // 60)
 
 
 def _validate_event(*, kind, title, alert_received_at, operational_at):
