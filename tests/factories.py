@@ -473,7 +473,7 @@ class NotificationFactory(DjangoModelFactory):
 # --- crisis communication (module 7) -------------------------------------------------------------------------
 
 
-def _paris(*args):
+def paris(*args):
     from django.utils import timezone
 
     return timezone.make_aware(datetime.datetime(*args))
@@ -486,7 +486,7 @@ class OnCallShiftFactory(DjangoModelFactory):
     prefecture = factory.SubFactory(PrefectureFactory)
     person_name = "Anne Vidal, cabinet"
     phone = "06 12 34 56 78"
-    starts_at = factory.LazyFunction(lambda: _paris(2015, 3, 2, 9))
+    starts_at = factory.LazyFunction(lambda: paris(2015, 3, 2, 9))
     ends_at = factory.LazyAttribute(lambda shift: shift.starts_at + datetime.timedelta(days=7))
 
 
@@ -497,7 +497,7 @@ class CrisisEventFactory(DjangoModelFactory):
     prefecture = factory.SubFactory(PrefectureFactory)
     kind = "exercise"
     title = "Exercice inondation du Rhône"
-    alert_received_at = factory.LazyFunction(lambda: _paris(2015, 3, 18, 14, 5))
+    alert_received_at = factory.LazyFunction(lambda: paris(2015, 3, 18, 14, 5))
     operational_at = factory.LazyAttribute(lambda event: event.alert_received_at + datetime.timedelta(minutes=45))
     activation_minutes = factory.LazyAttribute(
         lambda event: int((event.operational_at - event.alert_received_at).total_seconds() // 60)
@@ -512,6 +512,6 @@ class PressReleaseFactory(DjangoModelFactory):
     year = factory.LazyAttribute(lambda release: release.issued_at.year)
     number = factory.Sequence(lambda n: n + 1)
     title = "Feux de forêt : accès aux massifs interdit"
-    issued_at = factory.LazyFunction(lambda: _paris(2015, 8, 11, 17, 30))
+    issued_at = factory.LazyFunction(lambda: paris(2015, 8, 11, 17, 30))
     channels = factory.LazyFunction(lambda: ["website", "press"])
     validated_by = "Directeur de cabinet du préfet"
