@@ -111,7 +111,8 @@ class CrisisSummary:
 
 def _moment(today):
     """Now, or the start of ``today`` when a dashboard is built for another day."""
-    return timezone.now() if today == timezone.localdate() else roster.local_midnight(today)
+    now = timezone.now()
+    return now if timezone.localdate(now) == today else roster.local_midnight(today)
 
 
 def crisis_summary(prefecture_id, *, today=None):
