@@ -3,7 +3,6 @@ delay against the 1-hour commitment; the national one counts the prefectures who
 aggregate query, the same whatever the number of prefectures); writes to the roster and the log move the data
 version the cached dashboards are kept under."""
 
-
 import pytest
 
 from crisis import services
