@@ -270,3 +270,13 @@ def test_a_press_release_form_refuses_a_missing_channel_and_a_taken_number(qm_cl
     response = qm_client.post(reverse("press_release_create"), {**data, "number": "", "channels": ["website"]})
     assert response.status_code == 302
     assert PressRelease.objects.order_by("-pk").first().number == 2
+
+
+def test_the_date_and_time_pickers_show_their_values_in_paris_time(qm_client, world):
+    shift = factories.OnCallShiftFactory(prefecture=world.prefecture)  # from 02/03/2015 at 9:00, Paris time
+
+    html = qm_client.get(reverse("on_call_shift_edit", kwargs={"pk": shift.pk})).content.decode()
+    create = qm_client.get(reverse("press_release_create")).content.decode()
+
+    assert re.search(r'type="datetime-local" name="starts_at" value="2015-03-02T09:00"', html)
+    assert re.search(r'type="datetime-local" name="issued_at" value="\d{4}-\d\d-\d\dT\d\d:\d\d"', create)
