@@ -56,7 +56,14 @@ def _menu(user):
         users.append(_item("Réclamations et suggestions", reverse("complaint_list")))
         users.append(_item("Courriers", reverse("correspondence_list")))
         users.append(_item("Enquêtes", reverse("campaign_list")))
-    items += [_group("Démarche qualité", quality), _group("Usagers", users)]
+    crisis = []
+    if territory:
+        crisis = [
+            _item("Astreinte de la cellule", reverse("on_call_roster")),
+            _item("Événements et exercices", reverse("crisis_event_list")),
+            _item("Communiqués de crise", reverse("press_release_list")),
+        ]
+    items += [_group("Démarche qualité", quality), _group("Usagers", users), _group("Crise", crisis)]
     if territory:
         items.append(_item("Indicateurs", reverse("indicators_home")))
     if access.can_manage_memberships(user):

@@ -123,18 +123,6 @@ def _site_rows(site, months, indicators):
     return [row for row in rows if row[0] in indicators]
 
 
-def _prefecture_rows(prefecture, months, indicators):
-    rows = []
-    for period in months:
-        rng = _rng(prefecture.pk, period)
-        coverage = Decimal(100) if rng.random() > 0.2 else _dec(rng.uniform(93, 99.5))
-        rows.append(("phone_on_call_coverage_rate", period, coverage, None, None, Indicator.Source.ENTERED))
-        if period.month == 3:  # the yearly crisis exercise
-            minutes = Decimal(rng.choice([35, 45, 50, 55, 70]))
-            rows.append(("crisis_cell_activation_minutes", period, minutes, None, None, Indicator.Source.ENTERED))
-    return [row for row in rows if row[0] in indicators]
-
-
 def _measurements(prefecture, site, rows, indicators, user, existing):
     result = []
     for code, period, value, numerator, denominator, source in rows:
@@ -212,9 +200,6 @@ def load(today=None):
     slots = set(FootfallSlot.objects.filter(site__prefecture__in=prefectures).values_list("service_id", "day", "hour"))
     for prefecture in prefectures:
         manager = users.get(QUALITY_MANAGERS[prefecture.department_id])
-        new += _measurements(
-            prefecture, None, _prefecture_rows(prefecture, months, indicators), indicators, manager, existing
-        )
         for site in prefecture.sites.filter(name__in=SITES):
             user = users.get(REFERENTS.get(site.name)) or manager
             new += _measurements(prefecture, site, _site_rows(site, months, indicators), indicators, user, existing)

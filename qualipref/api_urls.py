@@ -9,6 +9,7 @@ from accounts.api import ApiTokenViewSet, MembershipViewSet, MeView, Notificatio
 from audits.api import AssessmentViewSet, AuditViewSet, FindingViewSet, GoodPracticeViewSet
 from complaints.api import ComplaintViewSet
 from complaints.correspondence.api import CorrespondenceViewSet
+from crisis.api import CrisisEventViewSet, OnCallShiftViewSet, PressReleaseViewSet
 from engagements.api.actions import ActionPlanViewSet, ActionViewSet
 from engagements.api.documents import DocumentVersionViewSet, QualityDocumentViewSet
 from engagements.api.labellings import LabellingViewSet
@@ -57,6 +58,9 @@ router.register("measurements", MeasurementViewSet, basename="measurement")
 router.register("programme-items", PlannedItemViewSet, basename="programme-item")
 router.register("programme-rules", ProgrammeRuleViewSet, basename="programme-rule")
 router.register("reviews", YearlyReviewViewSet, basename="review")
+router.register("on-call-shifts", OnCallShiftViewSet, basename="on-call-shift")
+router.register("crisis-events", CrisisEventViewSet, basename="crisis-event")
+router.register("press-releases", PressReleaseViewSet, basename="press-release")
 
 # Redoc runs its search in a Web Worker created from a blob: URL: allowed on that page only (enforced or report-only).
 REDOC_WORKERS = {"worker-src": ["'self'", "blob:"]}

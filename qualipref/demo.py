@@ -179,6 +179,7 @@ def load_demo():
     # Each app's demo data, in the order of their dependencies (imported here: they read this module's data).
     from audits import demo as audits_demo
     from complaints import demo as complaints_demo
+    from crisis import demo as crisis_demo
     from engagements.demo import actions, documents, labellings, meetings
     from indicators import alerts
     from indicators import demo as indicators_demo
@@ -193,6 +194,7 @@ def load_demo():
         audits_demo,
         complaints_demo,
         surveys_demo,
+        crisis_demo,
         planning_demo,
         indicators_demo,
     ):

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "surveys",
     "indicators",
     "planning",
+    "crisis",
     "reviews",
 ]
 

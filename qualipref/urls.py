@@ -23,6 +23,7 @@ urlpatterns = [
     path("resultats-enquetes/", include(results_urlpatterns)),
     path("indicateurs/", include("indicators.urls")),
     path("programme/", include("planning.urls")),
+    path("crise/", include("crisis.urls")),
     path("bilans/", include("reviews.urls")),
     path("affluence/", include("indicators.public_urls")),
     path("api/v1/", include("qualipref.api_urls")),

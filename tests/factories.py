@@ -497,3 +497,50 @@ class NotificationFactory(DjangoModelFactory):
     key = factory.Sequence(lambda n: f"test:{n}")
     title = factory.Sequence(lambda n: f"Réclamation REC-13-2026-{n:05d} : réponse attendue le 20/03/2026")
     url = "/reclamations/"
+
+
+# --- crisis communication (module 7) -------------------------------------------------------------------------
+
+
+def paris(*args):
+    from django.utils import timezone
+
+    return timezone.make_aware(datetime.datetime(*args))
+
+
+class OnCallShiftFactory(DjangoModelFactory):
+    class Meta:
+        model = "crisis.OnCallShift"
+
+    prefecture = factory.SubFactory(PrefectureFactory)
+    person_name = "Anne Vidal, cabinet"
+    phone = "06 12 34 56 78"
+    starts_at = factory.LazyFunction(lambda: paris(2015, 3, 2, 9))
+    ends_at = factory.LazyAttribute(lambda shift: shift.starts_at + datetime.timedelta(days=7))
+
+
+class CrisisEventFactory(DjangoModelFactory):
+    class Meta:
+        model = "crisis.CrisisEvent"
+
+    prefecture = factory.SubFactory(PrefectureFactory)
+    kind = "exercise"
+    title = "Exercice inondation du Rhône"
+    alert_received_at = factory.LazyFunction(lambda: paris(2015, 3, 18, 14, 5))
+    operational_at = factory.LazyAttribute(lambda event: event.alert_received_at + datetime.timedelta(minutes=45))
+    activation_minutes = factory.LazyAttribute(
+        lambda event: int((event.operational_at - event.alert_received_at).total_seconds() // 60)
+    )
+
+
+class PressReleaseFactory(DjangoModelFactory):
+    class Meta:
+        model = "crisis.PressRelease"
+
+    prefecture = factory.SubFactory(PrefectureFactory)
+    year = factory.LazyAttribute(lambda release: release.issued_at.year)
+    number = factory.Sequence(lambda n: n + 1)
+    title = "Feux de forêt : accès aux massifs interdit"
+    issued_at = factory.LazyFunction(lambda: paris(2015, 8, 11, 17, 30))
+    channels = factory.LazyFunction(lambda: ["website", "press"])
+    validated_by = "Directeur de cabinet du préfet"

@@ -19,7 +19,7 @@ from tests import factories
 from tests.api.conftest import world  # noqa: F401 (fixture)
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("accounts", "sites", "engagements", "audits", "complaints", "surveys", "indicators", "qualipref")
+APPS = ("accounts", "sites", "engagements", "audits", "complaints", "surveys", "crisis", "indicators", "qualipref")
 BULK_METHODS = {"update", "bulk_create", "bulk_update"}
 BULK_FUNCTIONS = {"bulk_create_with_history", "bulk_update_with_history"}
 

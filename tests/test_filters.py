@@ -11,7 +11,17 @@ from qualipref.api_urls import router
 from tests import factories
 from tests.api.conftest import api_client, as_role, world  # noqa: F401 (the API tests' fixtures)
 
-PROJECT_APPS = ("accounts", "sites", "engagements", "audits", "complaints", "surveys", "indicators", "qualipref")
+PROJECT_APPS = (
+    "accounts",
+    "sites",
+    "engagements",
+    "audits",
+    "complaints",
+    "surveys",
+    "crisis",
+    "indicators",
+    "qualipref",
+)
 
 
 def _api_filtersets():
@@ -54,6 +64,9 @@ def test_no_filterset_declares_an_api_filterset_again():
         ("complaints.correspondence.views", "CorrespondenceFilter", "correspondence"),
         ("audits.views.audits", "AuditFilter", "audit"),
         ("audits.views.practices", "GoodPracticeFilter", "good-practice"),
+        ("crisis.views", "OnCallShiftFilter", "on-call-shift"),
+        ("crisis.views", "CrisisEventFilter", "crisis-event"),
+        ("crisis.views", "PressReleaseFilter", "press-release"),
     ],
 )
 def test_the_page_filters_with_the_apis_filterset(page_module, name, basename):

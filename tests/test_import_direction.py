@@ -14,7 +14,18 @@ import ast
 import pathlib
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-APPS = ("sites", "accounts", "engagements", "audits", "surveys", "complaints", "planning", "indicators", "reviews")
+APPS = (
+    "sites",
+    "accounts",
+    "engagements",
+    "audits",
+    "surveys",
+    "complaints",
+    "planning",
+    "crisis",
+    "indicators",
+    "reviews",
+)
 
 # What each app may import besides itself and qualipref.lib / PROJECT_BASE.
 MAY_IMPORT = {
@@ -25,9 +36,21 @@ MAY_IMPORT = {
     "surveys": {"sites", "accounts", "engagements"},
     "complaints": {"sites", "accounts", "engagements"},
     "planning": {"sites", "accounts", "engagements", "audits", "surveys", "complaints"},
-    "indicators": {"sites", "accounts", "engagements", "audits", "surveys", "complaints", "planning"},
+    # crisis communication (module 7): the roster, the events and exercises log, the press releases
+    "crisis": {"sites", "accounts", "engagements"},
+    "indicators": {"sites", "accounts", "engagements", "audits", "surveys", "complaints", "planning", "crisis"},
     # the yearly review reads every register, the indicators and the programme of the year (planning)
-    "reviews": {"sites", "accounts", "engagements", "audits", "surveys", "complaints", "indicators", "planning"},
+    "reviews": {
+        "sites",
+        "accounts",
+        "engagements",
+        "audits",
+        "surveys",
+        "complaints",
+        "indicators",
+        "planning",
+        "crisis",
+    },
 }
 
 # Modules of the project package that import no app, so that the apps may use them without a cycle.

@@ -33,6 +33,7 @@ from tests.permissions import (
     audits,
     complaints,
     correspondence,
+    crisis,
     documents,
     engagements,
     html,
@@ -62,6 +63,7 @@ CASES = (
     + indicators.CASES
     + reviews.CASES
     + planning.CASES
+    + crisis.CASES
 )
 
 # The admin is for national administrators; everyone else is sent to its login page.
@@ -142,7 +144,8 @@ def _statuses(client, sessions, send):
 
 def _sender(client, case, world):
     """The row's request, its objects built once for every role."""
-    url = reverse(case.name, kwargs=case.kwargs(world) if case.kwargs else None) + case.query
+    query = case.query(world) if callable(case.query) else case.query
+    url = reverse(case.name, kwargs=case.kwargs(world) if case.kwargs else None) + query
     data = case.data(world) if callable(case.data) else case.data
     if case.method == "get":
         return lambda: client.get(url)

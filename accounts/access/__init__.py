@@ -24,6 +24,7 @@ from .abilities import *  # noqa: F403
 from .audits import *  # noqa: F403
 from .complaints import *  # noqa: F403
 from .core import *  # noqa: F403
+from .crisis import *  # noqa: F403
 from .documents import *  # noqa: F403
 from .engagements import *  # noqa: F403
 from .indicators import *  # noqa: F403

@@ -91,6 +91,7 @@ class Action(TimeStampedModel):
         CLU = "clu", "Comité local des usagers"
         SELF_ASSESSMENT = "self_assessment", "Autoévaluation"
         COPIL = "copil", "COPIL qualité"
+        CRISIS_EXERCISE = "crisis_exercise", "Exercice de crise"
         OTHER = "other", "Autre"
 
     class Status(models.TextChoices):

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from accounts import notifications
 
-from . import actions, audits, complaints, documents, findings, labellings, programme, stale, trainings, yearly
+from . import actions, audits, complaints, crisis, documents, findings, labellings, programme, stale, trainings, yearly
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +31,7 @@ COLLECTORS = {
     "trainings": trainings.collect,
     "training_sessions": trainings.collect_sessions,
     "document_reviews": documents.collect,
+    "on_call_gaps": crisis.collect,
     "stale_indicators": stale.collect,
 }
 

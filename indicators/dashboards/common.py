@@ -1,13 +1,17 @@
 """What every dashboard shows besides the indicators: what is overdue, the label and the next audit, the latest
 satisfaction survey. Each function is one or two queries; the ``*_by`` ones are grouped by the database."""
 
+from dataclasses import dataclass
+
 from django.apps import apps
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from complaints.models import Complaint, Correspondence
+from crisis import roster
+from crisis.models import ACTIVATION_COMMITMENT_MINUTES, CrisisEvent, OnCallShift
 from engagements.models import Action, Labelling, QualityDocument
-from sites.models import Site
+from sites.models import Prefecture, Site
 
 
 def audits_installed():
@@ -100,3 +104,47 @@ def documents_to_review(prefecture_id, *, today=None):
     today = today or timezone.localdate()
     documents = QualityDocument.objects.filter(prefecture_id=prefecture_id).due_for_review(today)
     return documents.aggregate(due=Count("pk"), late=Count("pk", filter=Q(review_due_on__lt=today)))
+
+
+# --- crisis communication (module 7) -------------------------------------------------------------------------
+
+
+@dataclass
+class CrisisSummary:
+    keeps_roster: bool  # the prefecture has at least one shift in Qualipref
+    next_gap: object  # crisis.roster.Gap: the first hour no shift covers in the coming weeks, or None
+    last_exercise: object  # its latest CrisisEvent of kind exercise, or None
+    commitment: int = ACTIVATION_COMMITMENT_MINUTES
+
+
+def _moment(today):
+    """Now, or the start of ``today`` when a dashboard is built for another day."""
+    now = timezone.now()
+    return now if timezone.localdate(now) == today else roster.local_midnight(today)
+
+
+def crisis_summary(prefecture_id, *, today=None):
+    """The roster's next gap and the last exercise of a prefecture: three queries."""
+    today = today or timezone.localdate()
+    keeps_roster = OnCallShift.objects.filter(prefecture_id=prefecture_id).exists()
+    next_gap = roster.next_gaps([prefecture_id], now=_moment(today))[prefecture_id] if keeps_roster else None
+    last_exercise = (
+        CrisisEvent.objects.filter(prefecture_id=prefecture_id, kind=CrisisEvent.Kind.EXERCISE)
+        .order_by("-alert_received_at", "-pk")
+        .first()
+    )
+    return CrisisSummary(keeps_roster=keeps_roster, next_gap=next_gap, last_exercise=last_exercise)
+
+
+def crisis_commitment_counts():
+    """{"met": prefectures whose last exercise activated the cell in less than an hour, "tested": prefectures with
+    an exercise}: one aggregate query."""
+    last_minutes = (
+        CrisisEvent.objects.filter(prefecture_id=OuterRef("pk"), kind=CrisisEvent.Kind.EXERCISE)
+        .order_by("-alert_received_at", "-pk")
+        .values("activation_minutes")[:1]
+    )
+    return Prefecture.objects.annotate(last_minutes=Subquery(last_minutes)).aggregate(
+        met=Count("pk", filter=Q(last_minutes__lt=ACTIVATION_COMMITMENT_MINUTES)),
+        tested=Count("pk", filter=Q(last_minutes__isnull=False)),
+    )

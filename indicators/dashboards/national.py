@@ -32,6 +32,7 @@ class NationalDashboard:
     label_legend: list  # the colour of each label and version (référentiel) of labelled prefectures, with counts
     # (prefectures, and sous-préfectures in the perimeter of their labelled cycles)
     progress: list  # the national targets judged at their dates (engagements.services.labellings.national_progress)
+    crisis: dict  # {"met", "tested"}: prefectures whose last crisis exercise met the 1-hour commitment, with one
 
     # whose dashboard, for its downloads: URL names, their arguments, the file name (tables.file_stem)
     url_name = "dashboard_national"
@@ -151,6 +152,7 @@ def _build(today):
             for referential in referentials
         ],
         progress=labelling_services.national_progress(on=today),
+        crisis=common.crisis_commitment_counts(),
     )
 
 

@@ -27,6 +27,7 @@ class PrefectureDashboard:
     next_audit: object
     open_nonconformities: int
     satisfaction: object
+    crisis: object  # common.CrisisSummary
     documents: dict = dataclasses.field(default_factory=lambda: {"due": 0, "late": 0})  # to review (register)
 
     @property
@@ -95,6 +96,7 @@ def _build(prefecture, user, today):
         next_audit=common.next_audits_by_prefecture(today=today, prefecture_id=pk).get(pk),
         open_nonconformities=common.open_nonconformities_by_prefecture(audit__prefecture_id=pk).get(pk, 0),
         satisfaction=common.satisfaction(pk, today=today),
+        crisis=common.crisis_summary(pk, today=today),
         documents=common.documents_to_review(pk, today=today),
     )
 

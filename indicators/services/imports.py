@@ -289,7 +289,7 @@ EXAMPLES = {
     ],
     "measurements": [
         ["peak_hours_displayed_rate", "Sous-préfecture d'Arles", "", "2026-03", "100", "", "", ""],
-        ["crisis_cell_activation_minutes", "", "13", "2026-03", "45", "", "", "Exercice NOVI"],
+        ["peak_hours_displayed_rate", "Sous-préfecture d'Istres", "", "2026-03", "50", "", "", "Affichage retiré"],
     ],
 }
 

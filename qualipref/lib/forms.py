@@ -33,6 +33,11 @@ def date_input():
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+def datetime_input():
+    """A native date and time picker (« JJ/MM/AAAA HH:MM » in French browsers), read in the project's time zone."""
+    return forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
 INLINE_OPTIONS_SELECT = "qualipref/widgets/select.html"
 
 

@@ -45,6 +45,7 @@ QUALITY = [
 # The yearly reviews: for who reads a whole prefecture (national administrators, quality managers, managers).
 WITH_REVIEWS = [*QUALITY, "Bilans annuels"]
 USERS = ["Usagers", "Réclamations et suggestions", "Courriers", "Enquêtes"]
+CRISIS = ["Crise", "Astreinte de la cellule", "Événements et exercices", "Communiqués de crise"]
 
 
 @pytest.mark.parametrize(
@@ -58,15 +59,16 @@ USERS = ["Usagers", "Réclamations et suggestions", "Courriers", "Enquêtes"]
                 "Sites",
                 WITH_REVIEWS,
                 USERS,
+                CRISIS,
                 "Indicateurs",
                 "Habilitations",
                 "Administration",
             ],
         ),
-        ("quality_manager", ["Tableau de bord", "Sites", WITH_REVIEWS, USERS, "Indicateurs", "Habilitations"]),
-        ("site_referent", ["Tableau de bord", "Mon site", QUALITY, USERS, "Indicateurs"]),
-        ("agent", ["Tableau de bord", "Mon site", QUALITY, USERS, "Indicateurs"]),
-        ("manager", ["Tableau de bord", "Sites", WITH_REVIEWS, USERS, "Indicateurs"]),
+        ("quality_manager", ["Tableau de bord", "Sites", WITH_REVIEWS, USERS, CRISIS, "Indicateurs", "Habilitations"]),
+        ("site_referent", ["Tableau de bord", "Mon site", QUALITY, USERS, CRISIS, "Indicateurs"]),
+        ("agent", ["Tableau de bord", "Mon site", QUALITY, USERS, CRISIS, "Indicateurs"]),
+        ("manager", ["Tableau de bord", "Sites", WITH_REVIEWS, USERS, CRISIS, "Indicateurs"]),
         ("auditor", ["Mes audits", "Démarche qualité", "Référentiels"]),
     ],
 )

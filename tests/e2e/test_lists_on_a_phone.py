@@ -33,6 +33,9 @@ LISTS = {
         "/reclamations/modeles-de-reponse/",
         "/reclamations/statistiques/",
         "/courriers/delais/",
+        "/crise/astreinte/",
+        "/crise/evenements/",
+        "/crise/communiques/",
     ],
     "national": [
         "/qualite/labellisation/national/",

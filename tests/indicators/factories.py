@@ -14,6 +14,32 @@ def indicator(code):
     return Indicator.objects.get(code=code)
 
 
+# An entered prefecture-wide indicator of the tests: the catalogue's two (the crisis cell's) are computed from the
+# crisis registers (crisis/); entry, grids and imports of prefecture-wide values stay for the ones to come.
+PREFECTURE_WIDE = "prefecture_minutes_test"
+PREFECTURE_WIDE_RATE = "prefecture_rate_test"
+
+
+def prefecture_wide_indicator(code=PREFECTURE_WIDE):
+    """An entered prefecture-wide indicator (``PREFECTURE_WIDE``: minutes, lower is better; ``PREFECTURE_WIDE_RATE``:
+    a rate, higher is better), created once."""
+    rate = code == PREFECTURE_WIDE_RATE
+    return Indicator.objects.get_or_create(
+        code=code,
+        defaults={
+            "name": "Taux saisi pour la préfecture (test)" if rate else "Délai saisi pour la préfecture (test)",
+            "short_name": "Taux préfecture" if rate else "Délai préfecture",
+            "theme": Indicator.Theme.ORGANISATION,
+            "unit": Indicator.Unit.PERCENT if rate else Indicator.Unit.MINUTES,
+            "comparison": "gte" if rate else "lt",
+            "target": 100 if rate else 60,
+            "source": Indicator.Source.ENTERED,
+            "level": Indicator.Level.PREFECTURE,
+            "position": 9990,
+        },
+    )[0]
+
+
 class MeasurementFactory(DjangoModelFactory):
     """An entered measurement of a site: « peak_hours_displayed_rate » at 100 % in March 2026 by default."""
 

@@ -68,6 +68,12 @@ def due_everywhere(world):
         ends_on=datetime.date(2026, 3, 31),
         slot="self_assessment:test",
     )
+    # the crisis cell's roster: covered until 20/04, then nobody on call
+    factories.OnCallShiftFactory(
+        prefecture=world.prefecture,
+        starts_at=factories.paris(2026, 4, 1, 9),
+        ends_at=factories.paris(2026, 4, 20, 9),
+    )
     return world
 
 
@@ -93,6 +99,7 @@ def test_one_run_notifies_every_source_and_a_second_run_adds_nothing(due_everywh
         "document_review_overdue",
         "indicator_stale",
         "programme_item_overdue",
+        "on_call_gap",
     } <= kinds
     before = _all()
 

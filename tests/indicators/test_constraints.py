@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 
 from indicators.models import Indicator, Measurement
 from tests import factories
-from tests.indicators.factories import MeasurementFactory, indicator
+from tests.indicators.factories import MeasurementFactory, indicator, prefecture_wide_indicator
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +44,7 @@ def test_a_second_measurement_of_the_same_site_and_month_is_refused():
 
 def test_a_second_prefecture_wide_measurement_of_the_same_month_is_refused():
     prefecture = factories.PrefectureFactory()
-    crisis = indicator("crisis_cell_activation_minutes")
+    crisis = prefecture_wide_indicator()
     MeasurementFactory(indicator=crisis, site=None, prefecture=prefecture, value=45)
     _refused(indicator=crisis, site=None, prefecture=prefecture, value=50)
 

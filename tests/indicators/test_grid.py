@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from indicators.models import Measurement
-from tests.indicators.factories import MeasurementFactory, indicator
+from tests.indicators.factories import PREFECTURE_WIDE, MeasurementFactory, indicator, prefecture_wide_indicator
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -125,15 +125,16 @@ def test_without_javascript_the_whole_grid_is_posted_and_wrong_cells_are_kept_wi
 
 
 def test_the_prefecture_grid_holds_the_prefecture_wide_indicators(login, world, today):
+    prefecture_wide_indicator()
     client = login("quality_manager")
 
     response = client.get(reverse("measurement_grid_prefecture", kwargs={"pk": world.prefecture.pk}))
     rows = [item["row"].indicator.code for item in response.context["grid_rows"]]
-    assert set(rows) == {"phone_on_call_coverage_rate", "crisis_cell_activation_minutes"}
+    assert set(rows) == {PREFECTURE_WIDE}  # the crisis cell's are computed (crisis/)
 
     response = client.post(
         reverse("measurement_cell_prefecture", kwargs={"pk": world.prefecture.pk}),
-        {"indicator": "crisis_cell_activation_minutes", "period": "2026-03", "value": "45", "fin": "2026-04"},
+        {"indicator": PREFECTURE_WIDE, "period": "2026-03", "value": "45", "fin": "2026-04"},
         **HTMX,
     )
     assert response.status_code == 200
@@ -155,6 +156,7 @@ def test_the_grid_costs_the_same_queries_whatever_the_data(login, world, today, 
 
 
 def test_a_prefecture_wide_indicator_is_not_entered_through_a_site_s_grid(login, world, today):
-    response = _cell(login("quality_manager"), world.site, "crisis_cell_activation_minutes", "2026-03", "45")
+    prefecture_wide_indicator()
+    response = _cell(login("quality_manager"), world.site, PREFECTURE_WIDE, "2026-03", "45")
 
     assert response.status_code == 400 and not Measurement.objects.exists()

@@ -13,6 +13,7 @@ from indicators.models import Indicator, Measurement
 from indicators.services import imports
 from indicators.services.batches import BatchRejected
 from tests.checks import assert_line_errors
+from tests.indicators.factories import PREFECTURE_WIDE, prefecture_wide_indicator
 
 pytestmark = pytest.mark.django_db
 
@@ -186,14 +187,15 @@ def test_the_model_file_takes_any_entered_indicator_and_prefecture_wide_ones(wor
     rows = [
         ["Indicateur", "Site", "Préfecture", "Mois", "Valeur", "Numérateur", "Dénominateur", "Commentaire"],
         ["peak_hours_displayed_rate", "Sous-préfecture d'Arles", "", "2026-03", "100", "", "", ""],
-        ["crisis_cell_activation_minutes", "", "13", "2026-03", "45", "", "", "Exercice NOVI"],
+        [PREFECTURE_WIDE, "", "13", "2026-03", "45", "", "", "Exercice NOVI"],
         ["lost_calls_rate", str(world.site.pk), "", "2026-02", "", "12", "150", ""],
     ]
+    prefecture_wide_indicator()
 
     report = _import(world, rows, format_key="measurements")
 
     assert report.created == 3
-    crisis = Measurement.objects.get(indicator__code="crisis_cell_activation_minutes")
+    crisis = Measurement.objects.get(indicator__code=PREFECTURE_WIDE)
     assert (crisis.site, crisis.prefecture, crisis.value, crisis.note) == (None, world.prefecture, 45, "Exercice NOVI")
 
 

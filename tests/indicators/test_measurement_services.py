@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from indicators.models import Indicator, Measurement
 from indicators.services import measurements as services
 from tests.indicators.conftest import TODAY
-from tests.indicators.factories import MeasurementFactory, indicator
+from tests.indicators.factories import PREFECTURE_WIDE, MeasurementFactory, indicator, prefecture_wide_indicator
 
 pytestmark = pytest.mark.django_db
 
@@ -117,7 +117,9 @@ def test_a_computed_indicator_is_never_entered(world):
 
 def test_a_prefecture_wide_indicator_is_entered_by_the_quality_manager_for_the_prefecture(world):
     def save(role):
-        return _save(world, role, "crisis_cell_activation_minutes", site=None, prefecture=world.prefecture, value="45")
+        return _save(world, role, PREFECTURE_WIDE, site=None, prefecture=world.prefecture, value="45")
+
+    prefecture_wide_indicator()
 
     result = save("quality_manager")
 

@@ -21,7 +21,7 @@ from indicators.services import measurements as services
 from sites.models import Prefecture
 from tests import factories, test_data_version_writes
 from tests.indicators.conftest import TODAY
-from tests.indicators.factories import MeasurementFactory, indicator
+from tests.indicators.factories import PREFECTURE_WIDE_RATE, MeasurementFactory, indicator, prefecture_wide_indicator
 from tests.indicators.test_imports import TELEPHONY, csv_file
 
 pytestmark = pytest.mark.django_db
@@ -229,7 +229,7 @@ def test_every_bulk_write_of_measurements_refreshes_their_rollups():
 # --- random sequences ----------------------------------------------------------------------------------------
 
 # (code, level): a rate with or without its counts, a delay with or without its weight, a count, a prefecture's.
-KINDS = ("lost_calls_rate", "id_card_delay_days", "counter_visitors", "phone_on_call_coverage_rate")
+KINDS = ("lost_calls_rate", "id_card_delay_days", "counter_visitors", PREFECTURE_WIDE_RATE)
 MONTHS = (datetime.date(2026, 1, 1), datetime.date(2026, 2, 1), MARCH)
 
 
@@ -250,6 +250,7 @@ def _random_values(rng, code):
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_random_sequences_of_writes_keep_the_rollups(world, seed):
     rng = random.Random(seed)
+    prefecture_wide_indicator(PREFECTURE_WIDE_RATE)
     places = [
         (world.users["quality_manager"], world.prefecture, (world.site, world.sister_site)),
         (world.foreign_membership.user, world.foreign_prefecture, (world.foreign_site,)),
@@ -259,7 +260,7 @@ def test_random_sequences_of_writes_keep_the_rollups(world, seed):
         action = rng.random()
         if action < 0.55:
             code = rng.choice(KINDS)
-            place = {"prefecture": prefecture} if code == "phone_on_call_coverage_rate" else {"site": rng.choice(sites)}
+            place = {"prefecture": prefecture} if code == PREFECTURE_WIDE_RATE else {"site": rng.choice(sites)}
             services.measurement_save(
                 by=user,
                 indicator=indicator(code),

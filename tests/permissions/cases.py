@@ -18,7 +18,7 @@ class Case:
     name: str  # URL pattern name, with its namespace ("api:site-detail")
     expect: dict
     kwargs: object = None  # callable(world) -> dict of URL kwargs
-    query: str = ""
+    query: object = ""  # a string, or callable(world) -> string (ids of the world's objects)
     method: str = "get"
     data: dict = field(default_factory=dict)
     label: str = ""  # distinguishes several rows of the same pattern ("own", "foreign"...)
