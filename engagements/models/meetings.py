@@ -90,7 +90,11 @@ class Training(TimeStampedModel):
         verbose_name = "formation suivie"
         verbose_name_plural = "formations suivies"
         ordering = ["site", "-trained_on"]
-        indexes = [models.Index(fields=["person", "reception", "trained_on"], name="training_recent_idx")]
+        indexes = [
+            models.Index(fields=["person", "reception", "trained_on"], name="training_recent_idx"),
+            # The API's order (engagements.api.meetings.TrainingViewSet): its page read from the index, not sorted.
+            models.Index(fields=["-trained_on", "id"], name="training_newest_idx"),
+        ]
 
     def __str__(self):
         return f"{self.person} – {self.course} ({short_date(self.trained_on)})"
