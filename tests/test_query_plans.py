@@ -75,6 +75,7 @@ LISTS = {
     "audits API": ("api:audit-list", False, "audits_audit", "audit_pref_newest_idx", "audit_newest_idx"),
     "audits page": ("audit_list", True, "audits_audit", "audit_pref_newest_idx", "audit_newest_idx"),
     "findings API": ("api:finding-list", False, "audits_finding", "finding_audit_order_idx", "finding_audit_order_idx"),
+    "trainings API": ("api:training-list", False, "engagements_training", "training_newest_idx", "training_newest_idx"),
 }
 ROLES = ("quality_manager", "national")
 
@@ -93,6 +94,7 @@ def rows(world):  # noqa: F811 (the imported fixture)
         factories.ActionFactory(plan=plan, due_on=None)
         for month in (1, 2, 3):
             MeasurementFactory(site=site, period=datetime.date(2026, month, 1))
+            factories.TrainingFactory(site=site, trained_on=datetime.date(2025, month, 1))
     for site in (world.site, world.foreign_site):  # one labelling cycle per prefecture
         labelling = factories.LabellingFactory(prefecture=site.prefecture, sites=[site], audited=True)
         factories.FindingFactory.create_batch(3, audit=factories.AuditFactory(labelling=labelling))

@@ -119,6 +119,8 @@ class Training(TimeStampedModel):
         indexes = [
             models.Index(fields=["person", "reception", "trained_on"], name="training_recent_idx"),
             models.Index(fields=["trainee", "reception", "trained_on"], name="training_trainee_recent_idx"),
+            # The API's order (engagements.api.meetings.TrainingViewSet): its page read from the index, not sorted.
+            models.Index(fields=["-trained_on", "id"], name="training_newest_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -3,16 +3,17 @@ questionnaires. Campaigns are fetched through ``for_user`` (a foreign one is a 4
 asked to accounts.access (403); writes go through surveys.services."""
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
+from django.db.models import Count, OuterRef
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import access
+from qualipref.lib.models import count_of
 from qualipref.views import breadcrumb, flash_outcome, paginate, redirect_if_saved
 from sites.models import Prefecture
 from surveys.forms import CampaignForm
-from surveys.models import Campaign, Questionnaire
+from surveys.models import Campaign, CampaignSite, Questionnaire
 from surveys.results import response_counts
 from surveys.services import campaigns as services
 
@@ -24,7 +25,9 @@ def campaign_list(request):
     campaigns = (
         Campaign.objects.for_user(request.user)
         .select_related(*CAMPAIGN_RELATIONS)
-        .annotate(site_count=Count("campaign_sites", distinct=True))
+        # per campaign of the page (a subquery after the LIMIT), not grouped over every campaign of the scope twice
+        # (the page and its count): the list keeps its speed with 1,000 campaigns as with 100 (issue 14)
+        .annotate(site_count=count_of(CampaignSite.objects.filter(campaign=OuterRef("pk"))))
         .order_by("-opens_on", "-pk")
     )
     page_obj = paginate(request, campaigns)

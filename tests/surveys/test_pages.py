@@ -120,6 +120,11 @@ def test_the_list_costs_the_same_for_1_or_20_campaigns(login, world, django_asse
     with django_assert_num_queries(len(one.captured_queries)):
         response = client.get(reverse("campaign_list"))
     assert len(response.context["page_obj"].object_list) == 20
+    # each campaign's sites counted by a subquery for the rows of the page (none is a 0, not a missing row)
+    CampaignFactory(prefecture=world.prefecture, sites=[world.site, world.sister_site])
+    CampaignFactory(prefecture=world.prefecture, sites=[])
+    counts = sorted(c.site_count for c in client.get(reverse("campaign_list")).context["page_obj"].object_list)
+    assert counts == [0] + [1] * 20 + [2]
 
 
 def test_an_agent_types_paper_questionnaires_one_after_the_other(login, campaign, world):
