@@ -280,3 +280,43 @@ def test_the_date_and_time_pickers_show_their_values_in_paris_time(qm_client, wo
 
     assert re.search(r'type="datetime-local" name="starts_at" value="2015-03-02T09:00"', html)
     assert re.search(r'type="datetime-local" name="issued_at" value="\d{4}-\d\d-\d\dT\d\d:\d\d"', create)
+
+
+# --- module 7 beyond the crisis registers ---------------------------------------------------------------
+
+
+def test_the_crisis_pages_lead_to_the_plan_and_to_the_cip_and_on_call_trainings(client, world):
+    """The crisis communication plan is a document of the register, the CIP's and the on-call agents' trainings are
+    sessions of the training plan: the roster and the events log link to each, filtered."""
+    from engagements.models import TrainingKind
+    from engagements.services import trainings
+
+    plan = factories.QualityDocumentFactory(
+        prefecture=world.prefecture, kind="crisis_communication_plan", title="Plan de communication de crise"
+    )
+    factories.QualityDocumentFactory(prefecture=world.prefecture, title="Guide d'accueil")
+    starts = timezone.now().replace(microsecond=0) + datetime.timedelta(days=10)
+    for kind, course in ((TrainingKind.CIP, "Membres de la CIP"), (TrainingKind.RECEPTION, "Accueil du public")):
+        trainings.session_create(
+            by=world.users["quality_manager"],
+            site=world.site,
+            course=course,
+            kind=kind,
+            starts_at=starts,
+            ends_at=starts + datetime.timedelta(hours=3),
+            place="Salle Puget",
+            capacity=10,
+            min_enrolled=1,
+        )
+    client.force_login(world.users["agent"])
+
+    for name in ("on_call_roster", "crisis_event_list"):
+        links = re.findall(r'href="([^"]+)"', client.get(reverse(name)).content.decode())
+        plan_link = next(link for link in links if "crisis_communication_plan" in link)
+        cip_link = next(link for link in links if link.endswith("kind=cip"))
+        assert any(link.endswith("kind=on_call") for link in links)
+
+    documents = client.get(plan_link.replace("&amp;", "&"))
+    assert [d.pk for d in documents.context["page_obj"].object_list] == [plan.pk]
+    sessions = client.get(cip_link)
+    assert [s.course for s in sessions.context["page_obj"].object_list] == ["Membres de la CIP"]
