@@ -33,8 +33,16 @@ def scope_by_site(queryset, user):
 
 
 def scope_trainings(queryset, user):
-    """Training records: those of the sites the user may read (``scope_by_site``)."""
-    return scope_by_site(queryset, user)
+    """Training records: those of the sites the user may read (``scope_by_site``), except that an agent does not
+    read the records of people without an account (their names are personal data, see ``scope_trainees``)."""
+    scope = get_scope(user)
+    if scope.national:
+        return queryset
+    return queryset.filter(
+        Q(site__prefecture_id__in=scope.prefecture_ids(*PREFECTURE_ROLES))
+        | Q(site_id__in=scope.site_ids(Role.SITE_REFERENT))
+        | Q(site_id__in=scope.site_ids(Role.AGENT), trainee__isnull=True)
+    )
 
 
 def scope_trainees(queryset, user):

@@ -506,3 +506,13 @@ def test_a_user_whose_role_ended_is_not_enrolled(world):
     with pytest.raises(ValidationError) as error:
         services.enrol(by=world.users["quality_manager"], session=_session(world), user=ended)
     assert "ne travaille pas dans la préfecture" in error.value.message_dict["person"][0]
+
+
+def test_an_agent_does_not_read_the_records_of_people_without_an_account(world):
+    trainee = _trainee(world)
+    by_hand = {"site": world.site, "course": "Accueil", "trained_on": datetime.date(2015, 1, 1)}
+    services.training_create(by=world.users["quality_manager"], trainee=trainee, **by_hand)
+    own = services.training_create(by=world.users["quality_manager"], person=world.users["agent"], **by_hand)
+
+    assert list(Training.objects.for_user(world.users["agent"])) == [own]
+    assert Training.objects.for_user(world.users["site_referent"]).count() == 2
