@@ -111,6 +111,7 @@ class Training(TimeStampedModel):
     trained_on = models.DateField("suivie le")
 
     objects = TrainingQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "formation suivie"

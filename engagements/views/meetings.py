@@ -22,6 +22,7 @@ from engagements.forms.meetings import (
 from engagements.models import Action, Meeting, MeetingDecision, Training
 from engagements.services import meetings as services
 from engagements.services import trainings
+from qualipref.lib.history import FieldHistory
 from qualipref.views import breadcrumb, paginate, redirect_if_saved
 from sites.models import Prefecture, Site
 
@@ -278,6 +279,7 @@ def training_edit(request, pk):
             "title": "Modifier une formation",
             "form": form,
             "training": training,
+            "history": FieldHistory().of(training),
             "breadcrumb_data": breadcrumb("Modifier une formation", *_crumbs_to_trainings()),
         },
     )

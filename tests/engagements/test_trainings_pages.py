@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from engagements.models import Training
+from qualipref.lib.history import FieldHistory
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -144,6 +145,11 @@ def test_a_training_is_corrected(client, world):
     training.refresh_from_db()
     assert response.status_code == 302
     assert training.course == "Accueil téléphonique"
+    # its history (simple-history on training records, engagements 0013), shown on its edit page
+    page = client.get(reverse("training_edit", kwargs={"pk": training.pk})).content.decode()
+    assert "Historique des modifications" in page and "Accueil téléphonique" in page.split('id="historique"')[1]
+    changes = [entry.changes for entry in FieldHistory().of(training) if entry.kind != "creation"]
+    assert ("formation", "Accueil téléphonique") in [(c.label, c.new_display) for c in changes[0]]
 
 
 def test_agents_not_trained_for_4_years_are_listed_with_their_last_training(client, world):
