@@ -113,13 +113,15 @@ def _roster(prefecture, by, today):
         return
     people = {user.username: user for user in User.objects.filter(username__in=[u for u, _n, _p in ROTA if u])}
     first = (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)  # the previous month's first day
-    start = _at(first - datetime.timedelta(days=first.weekday()), SHIFT_HOURS)  # the Monday before, 9:00
+    monday = first - datetime.timedelta(days=first.weekday())  # the Monday before, shifts change at 9:00
     end = roster.local_midnight(today + datetime.timedelta(days=28))
     gap_day = today + datetime.timedelta(days=GAP_DAY)
     gap = (_at(gap_day, GAP_HOURS[0]), _at(gap_day, GAP_HOURS[1]))
     week = 0
-    while start < end:
-        finish = _at(timezone.localdate(start) + datetime.timedelta(days=7), SHIFT_HOURS)
+    # weeks counted by their Monday (a date), not read back from the last shift's end: the walk ends whatever the
+    # clock says (a test freezes timezone.localdate)
+    while (start := _at(monday, SHIFT_HOURS)) < end:
+        finish = _at(monday + datetime.timedelta(days=7), SHIFT_HOURS)
         username, name, phone = ROTA[week % len(ROTA)]
         person = people.get(username) if username else None
         for begin, until in ((start, min(finish, gap[0])), (max(start, gap[1]), finish)):
@@ -133,7 +135,7 @@ def _roster(prefecture, by, today):
                     starts_at=begin,
                     ends_at=until,
                 )
-        start, week = finish, week + 1
+        monday, week = monday + datetime.timedelta(days=7), week + 1
 
 
 def _events(prefecture, by):

@@ -15,7 +15,7 @@ from tests.engagements.test_labellings_demo import assert_every_cycle_follows_th
 
 EARLIER = datetime.date(2016, 3, 1)
 OTHER_DEMOS = ("engagements.demo.actions", "engagements.demo.meetings", "audits.demo", "complaints.demo")
-OTHER_DEMOS += ("surveys.demo", "indicators.demo")
+OTHER_DEMOS += ("engagements.demo.documents", "surveys.demo", "crisis.demo", "indicators.demo")
 
 
 @pytest.fixture
