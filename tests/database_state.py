@@ -13,7 +13,9 @@ copy the demo once each, a module of ordinary tests after another copies nothing
 Where the database cannot be copied (SQLite in a file, --reuse-db), Django's flush and a load per module stay.
 """
 
+import collections
 import contextlib
+import time
 
 import pytest
 from django.test import TransactionTestCase
@@ -50,14 +52,65 @@ class DatabaseState:
         from tests.database_copies import fingerprint
 
         backend = self.backend()
+        started = time.perf_counter()
         if wanted == TEMPLATE:
             backend.create_from_template(connection.settings_dict["NAME"], fingerprint())
+            copies.count("base migrée copiée", started)
         else:
-            backend.restore(DEMO)
+            how = backend.restore(DEMO)
+            copies.count(f"démo {how}", started)
         self.current = wanted
 
 
 state = DatabaseState()
+
+
+class Copies:
+    """What the states of the test database cost in this process: how many times, how many seconds, per kind (the
+    demo loaded, a copy of the migrated template or of the demo, the demo put back in place). pytest-xdist's processes
+    hand theirs to the main one, which prints the sum after the tests (``pytest_terminal_summary``)."""
+
+    def __init__(self):
+        self.counts = collections.Counter()
+        self.seconds = collections.Counter()
+
+    def count(self, kind, started):
+        self.counts[kind] += 1
+        self.seconds[kind] += time.perf_counter() - started
+
+    def add(self, counts, seconds):
+        self.counts.update(counts)
+        self.seconds.update(seconds)
+
+    def lines(self):
+        return [
+            f"{kind} : {self.counts[kind]} fois, {self.seconds[kind]:.1f} s"
+            for kind in sorted(self.counts, key=lambda kind: -self.seconds[kind])
+        ]
+
+
+copies = Copies()
+
+
+def pytest_sessionfinish(session):
+    workeroutput = getattr(session.config, "workeroutput", None)  # in a pytest-xdist process
+    if workeroutput is not None:
+        workeroutput["database_copies"] = (dict(copies.counts), dict(copies.seconds))
+
+
+@pytest.hookimpl(optionalhook=True)  # pytest-xdist's hook
+def pytest_testnodedown(node, error):
+    counts, seconds = getattr(node, "workeroutput", {}).get("database_copies", ({}, {}))
+    copies.add(counts, seconds)
+
+
+def pytest_terminal_summary(terminalreporter):
+    if copies.counts:
+        terminalreporter.write_sep("-", "états de la base de test (tous processus)")
+        for line in copies.lines():
+            terminalreporter.write_line(line)
+
+
 _django_fixture_teardown = TransactionTestCase._fixture_teardown
 
 
@@ -134,9 +187,13 @@ def demo_snapshot(django_db_setup, django_db_blocker):
         return
     with django_db_blocker.unblock():
         state.ensure(TEMPLATE)
+        started = time.perf_counter()
         with fast_passwords():
             load_demo()
+        copies.count("démo chargée", started)
+        started = time.perf_counter()
         backend.snapshot(DEMO)
+        copies.count("démo sauvegardée", started)
         state.current = DEMO
     yield True
     with django_db_blocker.unblock():
@@ -155,6 +212,8 @@ def demo_data(demo_snapshot, django_db_blocker):
             state.ensure(DEMO)
     with module_transaction(django_db_blocker):
         if not demo_snapshot:
+            started = time.perf_counter()
             with fast_passwords():
                 load_demo()
+            copies.count("démo chargée", started)
         yield
