@@ -7,6 +7,7 @@ from tests import factories
 from tests.database_state import (  # noqa: F401
     demo_data,
     demo_snapshot,
+    pytest_collection_modifyitems,
     pytest_runtest_setup,
     pytest_sessionfinish,
     pytest_terminal_summary,

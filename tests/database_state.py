@@ -132,6 +132,32 @@ def _uses_database(item):
     )
 
 
+def _order(item):
+    """pytest-django's group of the test (0: in a transaction, 1: transactional, 2: no database), then where its
+    group puts the tests that read the demo: last among the first, first among the transactional ones."""
+    from pytest_django.plugin import validate_django_db
+
+    marker = item.get_closest_marker("django_db")
+    transactional = bool(marker and any(validate_django_db(marker)[:2]))
+    transactional = transactional or bool({"transactional_db", "live_server"} & set(item.fixturenames))
+    uses_database = transactional or marker is not None or "db" in item.fixturenames
+    reads_demo = bool(DEMO_FIXTURES & set(item.fixturenames))
+    if transactional:
+        return (1, not reads_demo)
+    return (0, reads_demo) if uses_database else (2, False)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """After pytest-django's order (its groups kept, tests of a group in their order), the tests that read the demo
+    together: the last ones of the first group, then the browser tests and the other transactional tests that read it,
+    then the transactional tests that do not. The database changes state at the ends of that run only, instead of
+    twice per module that reads the demo (on PostgreSQL, each change copies a whole database: a second or more, and
+    a checkpoint of the server). Under pytest-xdist (--dist loadfile) the modules are handed out in this order, so each
+    process meets them in a row too."""
+    items.sort(key=_order)
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item):
     """Before a test that reads the database, the migrated template if a transactional test or a demo left something
