@@ -6,7 +6,8 @@
   version). A run whose fingerprint has a template copies it instead of migrating; otherwise it migrates and
   saves the template. A changed migration, référentiel or catalogue gives a new fingerprint, hence a real
   `migrate`; `make quality` checks that the migrations match the models (makemigrations --check).
-- Snapshots: a copy of the test database taken during the run and put back later (the demo of the browser tests).
+- Snapshots: a copy of the test database taken during the run and put back later (the demo of the browser tests);
+  on PostgreSQL, put back in place when only some tables were written since (InPlaceSnapshot).
 
 PostgreSQL copies whole databases (CREATE DATABASE … TEMPLATE …): the template lives on the server as
 ``<test database>_tpl_<fingerprint>``. SQLite's test database lives in memory: the template is a file of the cache

@@ -6,9 +6,12 @@ catalogue, départements, beat schedules), the demo (`manage.py load_demo`, whic
 ``demo_data`` modules read), or whatever a transactional test committed. Rather than flushing after each
 transactional test (pytest-django's way: half a second on PostgreSQL, and the data migrations' rows are lost with
 the rest) and loading the demo again in each module that reads it (3 to 5 s), the next test that needs a state
-copies it back (tests/database_copies.py: a whole database on PostgreSQL, 14 MB in under a second; SQLite's
-backup API in memory), and only when the database is not in that state already: two browser tests in a row
-copy the demo once each, a module of ordinary tests after another copies nothing.
+copies it back (tests/database_copies.py: a whole database on PostgreSQL, 14 MB in a second or more; SQLite's
+backup API in memory), and only when the database is not in that state already: a module of ordinary tests after
+another copies nothing. On PostgreSQL, the demo after a browser test is put back in place (the tables the test wrote,
+refilled from a copy kept in the database: InPlaceSnapshot), not copied whole. The tests that read the demo run in a
+row (``pytest_collection_modifyitems``), so that the database goes from the template to the demo and back a few
+times per process, not twice per module that reads it. The suite prints what the states cost (``Copies``).
 
 Where the database cannot be copied (SQLite in a file, --reuse-db), Django's flush and a load per module stay.
 """
