@@ -4,7 +4,15 @@ import os
 import pytest
 
 from tests import factories
-from tests.database_state import demo_data, demo_snapshot, pytest_runtest_setup  # noqa: F401
+from tests.database_state import (  # noqa: F401
+    demo_data,
+    demo_snapshot,
+    pytest_collection_modifyitems,
+    pytest_runtest_setup,
+    pytest_sessionfinish,
+    pytest_terminal_summary,
+    pytest_testnodedown,
+)
 from tests.pdf_layout import pdf_layout_skipped  # noqa: F401
 from tests.strict_templates import _allow_unknown_template_variables, _unknown_template_variables_fail  # noqa: F401
 

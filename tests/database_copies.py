@@ -6,7 +6,8 @@
   version). A run whose fingerprint has a template copies it instead of migrating; otherwise it migrates and
   saves the template. A changed migration, référentiel or catalogue gives a new fingerprint, hence a real
   `migrate`; `make quality` checks that the migrations match the models (makemigrations --check).
-- Snapshots: a copy of the test database taken during the run and put back later (the demo of the browser tests).
+- Snapshots: a copy of the test database taken during the run and put back later (the demo of the browser tests);
+  on PostgreSQL, put back in place when only some tables were written since (InPlaceSnapshot).
 
 PostgreSQL copies whole databases (CREATE DATABASE … TEMPLATE …): the template lives on the server as
 ``<test database>_tpl_<fingerprint>``. SQLite's test database lives in memory: the template is a file of the cache
@@ -162,9 +163,6 @@ class PostgresCopies:
     def has_template(self, test_name, key):
         return self._exists(self.template_name(test_name, key))
 
-    def create_from_template(self, test_name, key):
-        self._copy(self.template_name(test_name, key), test_name)
-
     def save_template(self, test_name, key):
         """Copied under a temporary name, then renamed: a run that starts meanwhile never copies half a template.
         Templates of other fingerprints of this test database are dropped."""
@@ -181,17 +179,144 @@ class PostgresCopies:
         self._server(*((f"DROP DATABASE IF EXISTS {self._quote(name)} WITH (FORCE)", None) for (name,) in stale))
         self._server((f"ALTER DATABASE {self._quote(partial)} RENAME TO {self._quote(template)}", None))
 
+    in_place = None  # the snapshot the test database descends from and can be put back to in place
+
+    def create_from_template(self, test_name, key):
+        self._copy(self.template_name(test_name, key), test_name)
+        self.in_place = None
+
     def snapshot(self, label):
+        """The test database saved whole as ``<name>_<label>``, after it was given what puts it back in place (a copy
+        of its rows in a schema of its own and a trigger on each table noting the tables written since:
+        ``InPlaceSnapshot``), which the saved copy carries too."""
         name = self.connection.settings_dict["NAME"]
+        in_place = InPlaceSnapshot(self.connection, label)
+        taken = in_place.take()
         self._copy(name, f"{name}_{label}")
+        self.in_place = in_place if taken else None
 
     def restore(self, label):
+        """In place when the test database descends from the snapshot (the written tables' rows put back: a few
+        milliseconds per table); otherwise the whole database copied again (CREATE DATABASE … TEMPLATE after a DROP
+        DATABASE: a second or more, and the server's checkpoints)."""
+        if self.in_place is not None and self.in_place.label == label and self.in_place.restore():
+            return "remise en place"
         name = self.connection.settings_dict["NAME"]
         self._copy(f"{name}_{label}", name)
+        in_place = InPlaceSnapshot(self.connection, label)
+        self.in_place = in_place if in_place.exists() else None
+        return "copiée"
 
     def drop_snapshot(self, label):
         name = self.connection.settings_dict["NAME"]
         self._server((f"DROP DATABASE IF EXISTS {self._quote(f'{name}_{label}')} WITH (FORCE)", None))
+
+
+class InPlaceSnapshot:
+    """A PostgreSQL test database put back as it was at a snapshot by rewriting only the tables written since.
+
+    Taking it (``take``), in the test database itself: the schema ``qualipref_snapshot_<label>`` receives a copy of
+    every table of ``public``, the list of those tables, the values of the sequences, a table ``_written`` and a
+    function ``_restore``; every table of ``public`` receives a trigger per statement (INSERT, UPDATE, DELETE,
+    TRUNCATE) that notes its name in ``_written``, whoever writes (the test, the live server's threads). Restoring
+    (``restore``), in one transaction, with the triggers (foreign keys' included) off for the transaction
+    (``session_replication_role = replica``: the suite's role, ``postgres``, may): each written table emptied and
+    refilled from its copy, the sequences set back, ``_written`` emptied. The database then holds the snapshot's rows
+    and sequences, as a copy of the whole database (CREATE DATABASE … TEMPLATE) would give, without the server's
+    checkpoint that a copy and a DROP DATABASE each cost. A table created or dropped since, or a role that may not
+    turn the triggers off, make it refuse (False): the caller copies the whole database instead.
+
+    The schema is outside the search path: Django, its introspection and the tests see ``public`` only."""
+
+    def __init__(self, connection, label):
+        self.connection = connection
+        self.label = label
+        self.schema = connection.ops.quote_name(f"qualipref_snapshot_{label}")
+
+    def exists(self):
+        with self.connection.cursor() as cursor:
+            cursor.execute("SELECT to_regnamespace(%s) IS NOT NULL", [f"qualipref_snapshot_{self.label}"])
+            return cursor.fetchone()[0]
+
+    def take(self):
+        schema = self.schema
+        trigger = self.connection.ops.quote_name(f"qualipref_snapshot_{self.label}_written")
+        statements = f"""
+            DROP SCHEMA IF EXISTS {schema} CASCADE;
+            CREATE SCHEMA {schema};
+            CREATE TABLE {schema}._tables AS
+                SELECT c.relname::text AS name FROM pg_catalog.pg_class c
+                JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+                WHERE n.nspname = 'public' AND c.relkind = 'r' AND NOT c.relispartition;
+            CREATE TABLE {schema}._sequences AS
+                SELECT sequencename::text AS name, last_value, start_value FROM pg_catalog.pg_sequences
+                WHERE schemaname = 'public';
+            CREATE TABLE {schema}._written (name text PRIMARY KEY);
+            CREATE FUNCTION {schema}._note_written() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                INSERT INTO {schema}._written VALUES (TG_TABLE_NAME) ON CONFLICT DO NOTHING;
+                RETURN NULL;
+            END $$;
+            DO $$
+            DECLARE table_name text;
+            BEGIN
+                FOR table_name IN SELECT name FROM {schema}._tables LOOP
+                    EXECUTE format('CREATE TABLE {schema}.%I AS TABLE public.%I', table_name, table_name);
+                    EXECUTE format('CREATE TRIGGER {trigger} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE'
+                        ' ON public.%I FOR EACH STATEMENT EXECUTE FUNCTION {schema}._note_written()', table_name);
+                END LOOP;
+            END $$;
+            CREATE FUNCTION {schema}._restore() RETURNS integer LANGUAGE plpgsql AS $$
+            DECLARE
+                table_name text;
+                rewritten integer := 0;
+            BEGIN
+                IF EXISTS (
+                    SELECT FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+                    WHERE n.nspname = 'public' AND c.relkind = 'r' AND NOT c.relispartition
+                        AND c.relname::text NOT IN (SELECT name FROM {schema}._tables)
+                ) OR EXISTS (
+                    SELECT FROM {schema}._tables WHERE to_regclass(format('public.%I', name)) IS NULL
+                ) THEN
+                    RETURN -1;  -- a table created or dropped since the snapshot
+                END IF;
+                PERFORM set_config('session_replication_role', 'replica', true);
+                FOR table_name IN SELECT name FROM {schema}._written ORDER BY name LOOP
+                    EXECUTE format('DELETE FROM public.%I', table_name);
+                    EXECUTE format('INSERT INTO public.%I SELECT * FROM {schema}.%I', table_name, table_name);
+                    rewritten := rewritten + 1;
+                END LOOP;
+                PERFORM setval(format('public.%I', s.name)::regclass, coalesce(s.last_value, s.start_value),
+                               s.last_value IS NOT NULL)
+                FROM {schema}._sequences s
+                JOIN pg_catalog.pg_sequences p ON p.schemaname = 'public' AND p.sequencename = s.name
+                WHERE p.last_value IS DISTINCT FROM s.last_value;
+                DELETE FROM {schema}._written;
+                RETURN rewritten;
+            END $$;
+        """
+        from django.db import DatabaseError, transaction
+
+        try:
+            with transaction.atomic(using=self.connection.alias), self.connection.cursor() as cursor:
+                cursor.execute(statements)
+        except DatabaseError:
+            return False
+        return True
+
+    def restore(self):
+        """True once the database holds the snapshot again; False if it cannot be done in place."""
+        from django.db import DatabaseError, transaction
+
+        try:
+            with transaction.atomic(using=self.connection.alias), self.connection.cursor() as cursor:
+                cursor.execute(f"SELECT {self.schema}._restore()")
+                rewritten = cursor.fetchone()[0]
+                if rewritten < 0:
+                    transaction.set_rollback(True, using=self.connection.alias)
+        except DatabaseError:
+            return False
+        return rewritten >= 0
 
 
 # --- SQLite: the in-memory test database copied page by page (backup API) ----------------------------------------
@@ -269,6 +394,7 @@ class SqliteCopies:
 
     def restore(self, label):
         self.snapshots[label].backup(self._raw())
+        return "copiée"
 
     def drop_snapshot(self, label):
         self.snapshots.pop(label).close()

@@ -6,14 +6,19 @@ catalogue, départements, beat schedules), the demo (`manage.py load_demo`, whic
 ``demo_data`` modules read), or whatever a transactional test committed. Rather than flushing after each
 transactional test (pytest-django's way: half a second on PostgreSQL, and the data migrations' rows are lost with
 the rest) and loading the demo again in each module that reads it (3 to 5 s), the next test that needs a state
-copies it back (tests/database_copies.py: a whole database on PostgreSQL, 14 MB in under a second; SQLite's
-backup API in memory), and only when the database is not in that state already: two browser tests in a row
-copy the demo once each, a module of ordinary tests after another copies nothing.
+copies it back (tests/database_copies.py: a whole database on PostgreSQL, 14 MB in a second or more; SQLite's
+backup API in memory), and only when the database is not in that state already: a module of ordinary tests after
+another copies nothing. On PostgreSQL, the demo after a browser test is put back in place (the tables the test wrote,
+refilled from a copy kept in the database: InPlaceSnapshot), not copied whole. The tests that read the demo run in a
+row (``pytest_collection_modifyitems``), so that the database goes from the template to the demo and back a few
+times per process, not twice per module that reads it. The suite prints what the states cost (``Copies``).
 
 Where the database cannot be copied (SQLite in a file, --reuse-db), Django's flush and a load per module stay.
 """
 
+import collections
 import contextlib
+import time
 
 import pytest
 from django.test import TransactionTestCase
@@ -50,14 +55,65 @@ class DatabaseState:
         from tests.database_copies import fingerprint
 
         backend = self.backend()
+        started = time.perf_counter()
         if wanted == TEMPLATE:
             backend.create_from_template(connection.settings_dict["NAME"], fingerprint())
+            copies.count("base migrée copiée", started)
         else:
-            backend.restore(DEMO)
+            how = backend.restore(DEMO)
+            copies.count(f"démo {how}", started)
         self.current = wanted
 
 
 state = DatabaseState()
+
+
+class Copies:
+    """What the states of the test database cost in this process: how many times, how many seconds, per kind (the
+    demo loaded, a copy of the migrated template or of the demo, the demo put back in place). pytest-xdist's processes
+    hand theirs to the main one, which prints the sum after the tests (``pytest_terminal_summary``)."""
+
+    def __init__(self):
+        self.counts = collections.Counter()
+        self.seconds = collections.Counter()
+
+    def count(self, kind, started):
+        self.counts[kind] += 1
+        self.seconds[kind] += time.perf_counter() - started
+
+    def add(self, counts, seconds):
+        self.counts.update(counts)
+        self.seconds.update(seconds)
+
+    def lines(self):
+        return [
+            f"{kind} : {self.counts[kind]} fois, {self.seconds[kind]:.1f} s"
+            for kind in sorted(self.counts, key=lambda kind: -self.seconds[kind])
+        ]
+
+
+copies = Copies()
+
+
+def pytest_sessionfinish(session):
+    workeroutput = getattr(session.config, "workeroutput", None)  # in a pytest-xdist process
+    if workeroutput is not None:
+        workeroutput["database_copies"] = (dict(copies.counts), dict(copies.seconds))
+
+
+@pytest.hookimpl(optionalhook=True)  # pytest-xdist's hook
+def pytest_testnodedown(node, error):
+    counts, seconds = getattr(node, "workeroutput", {}).get("database_copies", ({}, {}))
+    copies.add(counts, seconds)
+
+
+def pytest_terminal_summary(terminalreporter):
+    if copies.counts:
+        terminalreporter.write_sep("-", "états de la base de test (tous processus)")
+        for line in copies.lines():
+            terminalreporter.write_line(line)
+
+
 _django_fixture_teardown = TransactionTestCase._fixture_teardown
 
 
@@ -77,6 +133,32 @@ def _uses_database(item):
     return item.get_closest_marker("django_db") is not None or bool(
         {"db", "transactional_db", "live_server", "django_db_reset_sequences"} & set(item.fixturenames)
     )
+
+
+def _order(item):
+    """pytest-django's group of the test (0: in a transaction, 1: transactional, 2: no database), then where its
+    group puts the tests that read the demo: last among the first, first among the transactional ones."""
+    from pytest_django.plugin import validate_django_db
+
+    marker = item.get_closest_marker("django_db")
+    transactional = bool(marker and any(validate_django_db(marker)[:2]))
+    transactional = transactional or bool({"transactional_db", "live_server"} & set(item.fixturenames))
+    uses_database = transactional or marker is not None or "db" in item.fixturenames
+    reads_demo = bool(DEMO_FIXTURES & set(item.fixturenames))
+    if transactional:
+        return (1, not reads_demo)
+    return (0, reads_demo) if uses_database else (2, False)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """After pytest-django's order (its groups kept, tests of a group in their order), the tests that read the demo
+    together: the last ones of the first group, then the browser tests and the other transactional tests that read it,
+    then the transactional tests that do not. The database changes state at the ends of that run only, instead of
+    twice per module that reads the demo (on PostgreSQL, each change copies a whole database: a second or more, and
+    a checkpoint of the server). Under pytest-xdist (--dist loadfile) the modules are handed out in this order, so each
+    process meets them in a row too."""
+    items.sort(key=_order)
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -134,9 +216,13 @@ def demo_snapshot(django_db_setup, django_db_blocker):
         return
     with django_db_blocker.unblock():
         state.ensure(TEMPLATE)
+        started = time.perf_counter()
         with fast_passwords():
             load_demo()
+        copies.count("démo chargée", started)
+        started = time.perf_counter()
         backend.snapshot(DEMO)
+        copies.count("démo sauvegardée", started)
         state.current = DEMO
     yield True
     with django_db_blocker.unblock():
@@ -155,6 +241,8 @@ def demo_data(demo_snapshot, django_db_blocker):
             state.ensure(DEMO)
     with module_transaction(django_db_blocker):
         if not demo_snapshot:
+            started = time.perf_counter()
             with fast_passwords():
                 load_demo()
+            copies.count("démo chargée", started)
         yield

@@ -65,3 +65,40 @@ def test_an_sqlite_template_read_once_is_copied_again_after_another_run_removed_
     assert copies.has_template("test_qualipref", "cafe")
     copies.create_from_template("test_qualipref", "cafe")
     assert test_database.connection.execute("SELECT code FROM department").fetchall() == [("13",)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_postgresql_snapshot_is_put_back_in_place_with_its_rows_and_sequences():
+    """The browser tests' demo is put back before each of them by rewriting the tables written since the snapshot
+    (InPlaceSnapshot): the rows, the sequences and a later restore come back as they were; a table created since
+    makes it refuse, so that the caller copies the whole database."""
+    if connection.vendor != "postgresql":
+        pytest.skip("Copie en place propre à PostgreSQL (SQLite copie la base en mémoire).")
+    from sites.models import Department, Prefecture
+    from tests import factories
+
+    snapshot = database_copies.InPlaceSnapshot(connection, "essai")
+    assert snapshot.take()
+    try:
+        prefecture_ids = list(Prefecture.objects.values_list("pk", flat=True))
+        departments = sorted(Department.objects.values_list("code", "name"))
+        factories.PrefectureFactory(department=Department.objects.get(code="13"))
+        next_prefecture = factories.PrefectureFactory(department=Department.objects.get(code="84")).pk
+        Department.objects.filter(code="13").update(name="Renommé")
+        Department.objects.filter(code="2A").delete()
+
+        assert snapshot.restore()
+        assert sorted(Department.objects.values_list("code", "name")) == departments
+        assert list(Prefecture.objects.values_list("pk", flat=True)) == prefecture_ids
+        assert factories.PrefectureFactory(department=Department.objects.get(code="84")).pk == next_prefecture - 1
+
+        assert snapshot.restore()  # the prefecture just created is written down too
+        assert list(Prefecture.objects.values_list("pk", flat=True)) == prefecture_ids
+
+        with connection.cursor() as cursor:
+            cursor.execute("CREATE TABLE public.essai_cree_depuis (id integer)")
+        assert not snapshot.restore()
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE IF EXISTS public.essai_cree_depuis")
+            cursor.execute("DROP SCHEMA IF EXISTS qualipref_snapshot_essai CASCADE")  # its triggers with it

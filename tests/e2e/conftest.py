@@ -9,6 +9,7 @@ loop nor the variable leaks into later tests or the subprocesses they start (`ch
 
 import os
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ from django.test.testcases import LiveServerThread
 from playwright.sync_api import expect
 
 from tests.conftest import restore_reference_data
-from tests.database_state import DEMO, state
+from tests.database_state import DEMO, copies, state
 from tests.e2e.page_checks import TIMEOUT_MS, PageChecks
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -146,8 +147,10 @@ def demo(transactional_db, demo_snapshot):
     if demo_snapshot:
         state.ensure(DEMO)
     else:
+        started = time.perf_counter()
         restore_reference_data()
         load_demo()
+        copies.count("démo chargée", started)
     return DEMO_PASSWORD
 
 
