@@ -45,7 +45,9 @@ class DocumentFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(
         label="Nature", choices=QualityDocument.Kind.choices, empty_label="Toutes les natures"
     )
+    # field_name: the model's relation, for the API schema's type (the method does the filtering)
     site = django_filters.ModelChoiceFilter(
+        field_name="sites",
         method="filter_site",
         label="Site",
         queryset=visible_to_requester(Site.objects.select_related("prefecture")),
@@ -53,7 +55,11 @@ class DocumentFilter(django_filters.FilterSet):
         help_text="Les documents du site, ceux de toute sa préfecture et les documents nationaux.",
     )
     engagement = EngagementChoiceFilter(
-        method="filter_engagement", label="Engagement servi", queryset=_engagements, empty_label="Tous les engagements"
+        field_name="engagements",
+        method="filter_engagement",
+        label="Engagement servi",
+        queryset=_engagements,
+        empty_label="Tous les engagements",
     )
     prefecture = django_filters.ModelChoiceFilter(
         label="Préfecture",

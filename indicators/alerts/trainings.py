@@ -72,12 +72,13 @@ def collect(today):
 
 
 def collect_sessions(today):
-    now = timezone.now()
     last_day = today + datetime.timedelta(days=SESSION_ALERT_DAYS)
     sessions = list(
         sessions_with_counts(
+            # from the day of the run (the daily job runs before the day's sessions start), not from the clock:
+            # the run of another day (a replay, the tests) reads that day's coming sessions
             TrainingSession.objects.filter(
-                starts_at__gte=now, starts_at__date__lte=last_day, attendance_recorded_at__isnull=True
+                starts_at__date__gte=today, starts_at__date__lte=last_day, attendance_recorded_at__isnull=True
             )
         )
         .filter(enrolled__lt=F("min_enrolled"))

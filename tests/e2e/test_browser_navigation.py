@@ -30,6 +30,7 @@ def test_navigation_differs_by_role(page, demo, login):
         "Sites",
         "Démarche qualité",
         "Usagers",
+        "Crise",
         "Indicateurs",
         "Habilitations",
     ]
@@ -39,7 +40,7 @@ def test_navigation_differs_by_role(page, demo, login):
     expect(page).to_have_url(re.compile(r"/comptes/connexion/$"))
 
     login("agent-istres", demo)
-    assert _menu(page) == ["Tableau de bord", "Mon site", "Démarche qualité", "Usagers", "Indicateurs"]
+    assert _menu(page) == ["Tableau de bord", "Mon site", "Démarche qualité", "Usagers", "Crise", "Indicateurs"]
     page.get_by_role("button", name="Usagers").click()
     expect(page.get_by_role("link", name="Réclamations et suggestions")).to_be_visible()
     page.get_by_role("link", name="Mon site").click()

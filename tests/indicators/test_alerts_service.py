@@ -8,7 +8,7 @@ import pytest
 from django_celery_beat.models import PeriodicTask
 
 from accounts.models import Notification
-from engagements.models import QualityDocument
+from engagements.models import QualityDocument, TrainingKind, TrainingSession
 from indicators import alerts, tasks
 from planning.models import PlannedItem
 from qualipref.celery import app
@@ -73,6 +73,17 @@ def due_everywhere(world):
         prefecture=world.prefecture,
         starts_at=factories.paris(2026, 4, 1, 9),
         ends_at=factories.paris(2026, 4, 20, 9),
+    )
+    # a reception session in 5 days with nobody enrolled (2 needed)
+    TrainingSession.objects.create(
+        site=world.site,
+        course="Accueil du public",
+        kind=TrainingKind.RECEPTION,
+        starts_at=factories.paris(2026, 4, 20, 9),
+        ends_at=factories.paris(2026, 4, 20, 12),
+        place="Salle Puget",
+        capacity=10,
+        min_enrolled=2,
     )
     return world
 
