@@ -1,7 +1,5 @@
 """The template components of qualipref/templatetags/components.py: what they render, and a colour for every status."""
 
-import re
-
 import pytest
 from django.apps import apps
 from django.template import Context, Template, TemplateSyntaxError
@@ -151,12 +149,3 @@ def test_button_link_is_a_link_to_a_page_drawn_as_a_button_in_a_list_item_when_a
         "Modifier</a></li>"
     )
     assert render('{% button_link "Nouvelle" "complaint_create" %}').startswith('<a class="fr-btn" href="')
-
-
-@pytest.mark.django_db
-def test_the_mobile_menu_is_a_dialog_before_the_dsfr_script_runs(client):
-    """axe-core checked a login page before DSFR's script had given the menu its role: a <div> named by
-    aria-labelledby without a role is refused (aria-prohibited-attr). The role is in the markup."""
-    html = client.get("/comptes/connexion/").content.decode()
-    menu = re.search(r'<div class="fr-header__menu fr-modal"[^>]*>', html).group(0)
-    assert 'id="fr-menu-mobile"' in menu and 'role="dialog"' in menu and 'aria-labelledby="fr-btn-menu-mobile"' in menu
