@@ -12,13 +12,8 @@ from accounts.models import User
 from audits.models import Assessment, Audit, AuditReport, Finding, GoodPractice
 from audits.services import audits as audit_services
 from engagements.models import ActionPlan, Engagement, Labelling, Module
-from qualipref.lib.drf import AbilitiesField
+from qualipref.lib.drf import AbilitiesField, UserScopedFields
 from sites.models import Site
-
-
-def _user(serializer):
-    request = serializer.context.get("request")
-    return getattr(request, "user", None)
 
 
 def _absolute(serializer, url):
@@ -84,8 +79,10 @@ class AuditSerializer(serializers.ModelSerializer):
         return _absolute(self, reverse("api:audit-report", kwargs={"pk": audit.pk}))
 
 
-class AuditWriteSerializer(serializers.ModelSerializer):
+class AuditWriteSerializer(UserScopedFields, serializers.ModelSerializer):
     """What a client sends to plan an audit (``labelling`` at creation only) or change it."""
+
+    user_scoped = {"labelling": Labelling, "sites": Site}
 
     labelling = serializers.PrimaryKeyRelatedField(queryset=Labelling.objects.none(), required=False)
     sites = serializers.PrimaryKeyRelatedField(many=True, queryset=Site.objects.all(), required=False)
@@ -98,13 +95,6 @@ class AuditWriteSerializer(serializers.ModelSerializer):
         model = Audit
         fields = ["labelling", *audit_services.FIELDS]
         extra_kwargs = {name: {"required": False} for name in fields}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        user = _user(self)
-        if user is not None:
-            self.fields["labelling"].queryset = Labelling.objects.for_user(user)
-            self.fields["sites"].child_relation.queryset = Site.objects.for_user(user)
 
     def validate(self, attrs):
         if self.instance is None:
@@ -230,7 +220,9 @@ class FindingSerializer(serializers.ModelSerializer):
         return _absolute(self, reverse("finding_effectiveness_evidence", kwargs={"pk": finding.pk}))
 
 
-class FindingWriteSerializer(serializers.ModelSerializer):
+class FindingWriteSerializer(UserScopedFields, serializers.ModelSerializer):
+    user_scoped = {"audit": Audit}
+
     audit = serializers.PrimaryKeyRelatedField(queryset=Audit.objects.none(), required=False)
     site = serializers.PrimaryKeyRelatedField(queryset=Site.objects.all(), required=False, allow_null=True)
     engagement = serializers.PrimaryKeyRelatedField(
@@ -241,12 +233,6 @@ class FindingWriteSerializer(serializers.ModelSerializer):
         model = Finding
         fields = ["audit", "category", "site", "engagement", "text"]
         extra_kwargs = {"category": {"required": False}, "text": {"required": False}}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        user = _user(self)
-        if user is not None:
-            self.fields["audit"].queryset = Audit.objects.for_user(user)
 
     def validate(self, attrs):
         if self.instance is None:
@@ -263,7 +249,9 @@ class FindingResponseSerializer(serializers.Serializer):
     response_due_on = serializers.DateField(required=False, allow_null=True)
 
 
-class FindingActionSerializer(serializers.Serializer):
+class FindingActionSerializer(UserScopedFields, serializers.Serializer):
+    user_scoped = {"plan": ActionPlan}
+
     title = serializers.CharField(required=False, allow_blank=True, max_length=250)
     description = serializers.CharField(required=False, allow_blank=True)
     plan = serializers.PrimaryKeyRelatedField(queryset=ActionPlan.objects.none(), required=False, allow_null=True)
@@ -271,24 +259,14 @@ class FindingActionSerializer(serializers.Serializer):
     owner = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True), required=False)
     due_on = serializers.DateField(required=False, allow_null=True)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        user = _user(self)
-        if user is not None:
-            self.fields["plan"].queryset = ActionPlan.objects.for_user(user)
 
+class FindingCloseSerializer(UserScopedFields, serializers.Serializer):
+    user_scoped = {"verified_in": Audit}
 
-class FindingCloseSerializer(serializers.Serializer):
     verified_in = serializers.PrimaryKeyRelatedField(
         queryset=Audit.objects.none(), help_text="L'audit ultérieur qui a vérifié l'efficacité des actions."
     )
     note = serializers.CharField(required=False, allow_blank=True, default="")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        user = _user(self)
-        if user is not None:
-            self.fields["verified_in"].queryset = Audit.objects.for_user(user)
 
 
 class FindingAnalysisSerializer(serializers.Serializer):
@@ -311,8 +289,10 @@ class FindingAnalysisSerializer(serializers.Serializer):
     corrected_on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
-class FindingEffectivenessSerializer(serializers.Serializer):
+class FindingEffectivenessSerializer(UserScopedFields, serializers.Serializer):
     """The effectiveness check at closure (JSON, or multipart with ``evidence``, a document)."""
+
+    user_scoped = {"verified_in": Audit}
 
     effective = serializers.BooleanField(help_text="true : la non-conformité est levée ; false : elle reste ouverte.")
     checked_on = serializers.DateField()
@@ -327,12 +307,6 @@ class FindingEffectivenessSerializer(serializers.Serializer):
         help_text="L'audit ultérieur qui a vérifié l'efficacité (obligatoire pour lever).",
     )
     note = serializers.CharField(required=False, allow_blank=True, default="")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        user = _user(self)
-        if user is not None:
-            self.fields["verified_in"].queryset = Audit.objects.for_user(user)
 
 
 # --- the grid -----------------------------------------------------------------------------------------
@@ -372,19 +346,15 @@ class AssessmentSerializer(serializers.ModelSerializer):
         return _absolute(self, reverse("assessment_evidence", kwargs={"pk": cell.audit_id, "cell_pk": cell.pk}))
 
 
-class AssessmentWriteSerializer(serializers.Serializer):
+class AssessmentWriteSerializer(UserScopedFields, serializers.Serializer):
+    user_scoped = {"audit": Audit}
+
     audit = serializers.PrimaryKeyRelatedField(queryset=Audit.objects.none(), required=False)
     engagement = serializers.PrimaryKeyRelatedField(queryset=Engagement.objects.all(), required=False)
     site = serializers.PrimaryKeyRelatedField(queryset=Site.objects.all(), required=False)
     result = serializers.ChoiceField(choices=Assessment.Result.choices, required=False)
     comment = serializers.CharField(required=False, allow_blank=True)
     evidence = serializers.FileField(required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        user = _user(self)
-        if user is not None:
-            self.fields["audit"].queryset = Audit.objects.for_user(user)
 
 
 class GoodPracticeSerializer(serializers.ModelSerializer):

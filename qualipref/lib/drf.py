@@ -56,6 +56,28 @@ class AbilitiesField(serializers.Field):
         return self.rule(self.context["request"].user, obj)
 
 
+def request_user(serializer):
+    """The user of the serializer's request, or None (no request: the OpenAPI schema, a test)."""
+    return getattr(serializer.context.get("request"), "user", None)
+
+
+class UserScopedFields:
+    """A serializer whose related fields offer only what the requesting user sees: ``user_scoped`` maps a field to
+    its model, whose ``objects.for_user(user)`` becomes the field's queryset (a list field's items). Without a
+    request the fields keep their declared queryset."""
+
+    user_scoped = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = request_user(self)
+        if user is None:
+            return
+        for name, model in self.user_scoped.items():
+            field = self.fields[name]
+            getattr(field, "child_relation", field).queryset = model.objects.for_user(user)
+
+
 class ReadWriteViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     """A list the API reads (list, detail), adds to (POST) and changes (PATCH only: no PUT, every change is
     partial). The subclass says who sees what (``get_queryset``) and calls the services in ``perform_create`` and
