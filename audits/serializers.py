@@ -12,7 +12,7 @@ from accounts.models import User
 from audits.models import Assessment, Audit, AuditReport, Finding, GoodPractice
 from audits.services import audits as audit_services
 from engagements.models import ActionPlan, Engagement, Labelling, Module
-from qualipref.lib.drf import AbilitiesField, UserScopedFields
+from qualipref.lib.drf import AbilitiesField, RequiredOnCreate, UserScopedFields
 from sites.models import Site
 
 
@@ -79,10 +79,12 @@ class AuditSerializer(serializers.ModelSerializer):
         return _absolute(self, reverse("api:audit-report", kwargs={"pk": audit.pk}))
 
 
-class AuditWriteSerializer(UserScopedFields, serializers.ModelSerializer):
+class AuditWriteSerializer(RequiredOnCreate, UserScopedFields, serializers.ModelSerializer):
     """What a client sends to plan an audit (``labelling`` at creation only) or change it."""
 
     user_scoped = {"labelling": Labelling, "sites": Site}
+    required_on_create = ("labelling", "kind", "body", "start_on", "end_on")
+    fixed_after_create = {"labelling": "Un audit ne change pas de cycle de labellisation."}
 
     labelling = serializers.PrimaryKeyRelatedField(queryset=Labelling.objects.none(), required=False)
     sites = serializers.PrimaryKeyRelatedField(many=True, queryset=Site.objects.all(), required=False)
@@ -95,15 +97,6 @@ class AuditWriteSerializer(UserScopedFields, serializers.ModelSerializer):
         model = Audit
         fields = ["labelling", *audit_services.FIELDS]
         extra_kwargs = {name: {"required": False} for name in fields}
-
-    def validate(self, attrs):
-        if self.instance is None:
-            missing = [name for name in ("labelling", "kind", "body", "start_on", "end_on") if not attrs.get(name)]
-            if missing:
-                raise serializers.ValidationError(dict.fromkeys(missing, "Ce champ est obligatoire."))
-        elif "labelling" in attrs:
-            raise serializers.ValidationError({"labelling": "Un audit ne change pas de cycle de labellisation."})
-        return attrs
 
 
 class AuditTransitionSerializer(serializers.Serializer):
@@ -220,8 +213,10 @@ class FindingSerializer(serializers.ModelSerializer):
         return _absolute(self, reverse("finding_effectiveness_evidence", kwargs={"pk": finding.pk}))
 
 
-class FindingWriteSerializer(UserScopedFields, serializers.ModelSerializer):
+class FindingWriteSerializer(RequiredOnCreate, UserScopedFields, serializers.ModelSerializer):
     user_scoped = {"audit": Audit}
+    required_on_create = ("audit", "category", "text")
+    fixed_after_create = {"audit": "Un constat ne change pas d'audit."}
 
     audit = serializers.PrimaryKeyRelatedField(queryset=Audit.objects.none(), required=False)
     site = serializers.PrimaryKeyRelatedField(queryset=Site.objects.all(), required=False, allow_null=True)
@@ -233,15 +228,6 @@ class FindingWriteSerializer(UserScopedFields, serializers.ModelSerializer):
         model = Finding
         fields = ["audit", "category", "site", "engagement", "text"]
         extra_kwargs = {"category": {"required": False}, "text": {"required": False}}
-
-    def validate(self, attrs):
-        if self.instance is None:
-            missing = [name for name in ("audit", "category", "text") if not attrs.get(name)]
-            if missing:
-                raise serializers.ValidationError(dict.fromkeys(missing, "Ce champ est obligatoire."))
-        elif "audit" in attrs:
-            raise serializers.ValidationError({"audit": "Un constat ne change pas d'audit."})
-        return attrs
 
 
 class FindingResponseSerializer(serializers.Serializer):
