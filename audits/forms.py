@@ -250,20 +250,6 @@ class FindingActionForm(NotPastDueOnMixin, QualiprefForm):
         return self.fields["plan"].queryset.exists()
 
 
-class CloseForm(QualiprefForm):
-    verified_in = forms.ModelChoiceField(
-        label="Audit qui a vérifié l’efficacité des actions", queryset=Audit.objects.none(), empty_label=None
-    )
-    note = forms.CharField(label="Constat de levée", required=False, widget=forms.Textarea(attrs={"rows": 3}))
-
-    def __init__(self, *args, audits, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["verified_in"].queryset = Audit.objects.filter(pk__in=[audit.pk for audit in audits]).order_by(
-            "start_on"
-        )
-        self.fields["verified_in"].label_from_instance = lambda audit: audit.title
-
-
 def _why_field(number):
     return forms.CharField(
         label=f"Pourquoi ? ({number})",

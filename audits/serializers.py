@@ -12,13 +12,8 @@ from accounts.models import User
 from audits.models import Assessment, Audit, AuditReport, Finding, GoodPractice
 from audits.services import audits as audit_services
 from engagements.models import ActionPlan, Engagement, Labelling, Module
-from qualipref.lib.drf import AbilitiesField
+from qualipref.lib.drf import AbilitiesField, RequiredOnCreate, UserScopedFields
 from sites.models import Site
-
-
-def _user(serializer):
-    request = serializer.context.get("request")
-    return getattr(request, "user", None)
 
 
 def _absolute(serializer, url):
@@ -84,8 +79,12 @@ class AuditSerializer(serializers.ModelSerializer):
         return _absolute(self, reverse("api:audit-report", kwargs={"pk": audit.pk}))
 
 
-class AuditWriteSerializer(serializers.ModelSerializer):
+class AuditWriteSerializer(RequiredOnCreate, UserScopedFields, serializers.ModelSerializer):
     """What a client sends to plan an audit (``labelling`` at creation only) or change it."""
+
+    user_scoped = {"labelling": Labelling, "sites": Site}
+    required_on_create = ("labelling", "kind", "body", "start_on", "end_on")
+    fixed_after_create = {"labelling": "Un audit ne change pas de cycle de labellisation."}
 
     labelling = serializers.PrimaryKeyRelatedField(queryset=Labelling.objects.none(), required=False)
     sites = serializers.PrimaryKeyRelatedField(many=True, queryset=Site.objects.all(), required=False)
@@ -98,22 +97,6 @@ class AuditWriteSerializer(serializers.ModelSerializer):
         model = Audit
         fields = ["labelling", *audit_services.FIELDS]
         extra_kwargs = {name: {"required": False} for name in fields}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        user = _user(self)
-        if user is not None:
-            self.fields["labelling"].queryset = Labelling.objects.for_user(user)
-            self.fields["sites"].child_relation.queryset = Site.objects.for_user(user)
-
-    def validate(self, attrs):
-        if self.instance is None:
-            missing = [name for name in ("labelling", "kind", "body", "start_on", "end_on") if not attrs.get(name)]
-            if missing:
-                raise serializers.ValidationError(dict.fromkeys(missing, "Ce champ est obligatoire."))
-        elif "labelling" in attrs:
-            raise serializers.ValidationError({"labelling": "Un audit ne change pas de cycle de labellisation."})
-        return attrs
 
 
 class AuditTransitionSerializer(serializers.Serializer):
@@ -230,7 +213,11 @@ class FindingSerializer(serializers.ModelSerializer):
         return _absolute(self, reverse("finding_effectiveness_evidence", kwargs={"pk": finding.pk}))
 
 
-class FindingWriteSerializer(serializers.ModelSerializer):
+class FindingWriteSerializer(RequiredOnCreate, UserScopedFields, serializers.ModelSerializer):
+    user_scoped = {"audit": Audit}
+    required_on_create = ("audit", "category", "text")
+    fixed_after_create = {"audit": "Un constat ne change pas d'audit."}
+
     audit = serializers.PrimaryKeyRelatedField(queryset=Audit.objects.none(), required=False)
     site = serializers.PrimaryKeyRelatedField(queryset=Site.objects.all(), required=False, allow_null=True)
     engagement = serializers.PrimaryKeyRelatedField(
@@ -242,28 +229,15 @@ class FindingWriteSerializer(serializers.ModelSerializer):
         fields = ["audit", "category", "site", "engagement", "text"]
         extra_kwargs = {"category": {"required": False}, "text": {"required": False}}
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        user = _user(self)
-        if user is not None:
-            self.fields["audit"].queryset = Audit.objects.for_user(user)
-
-    def validate(self, attrs):
-        if self.instance is None:
-            missing = [name for name in ("audit", "category", "text") if not attrs.get(name)]
-            if missing:
-                raise serializers.ValidationError(dict.fromkeys(missing, "Ce champ est obligatoire."))
-        elif "audit" in attrs:
-            raise serializers.ValidationError({"audit": "Un constat ne change pas d'audit."})
-        return attrs
-
 
 class FindingResponseSerializer(serializers.Serializer):
     response = serializers.CharField()
     response_due_on = serializers.DateField(required=False, allow_null=True)
 
 
-class FindingActionSerializer(serializers.Serializer):
+class FindingActionSerializer(UserScopedFields, serializers.Serializer):
+    user_scoped = {"plan": ActionPlan}
+
     title = serializers.CharField(required=False, allow_blank=True, max_length=250)
     description = serializers.CharField(required=False, allow_blank=True)
     plan = serializers.PrimaryKeyRelatedField(queryset=ActionPlan.objects.none(), required=False, allow_null=True)
@@ -271,24 +245,14 @@ class FindingActionSerializer(serializers.Serializer):
     owner = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True), required=False)
     due_on = serializers.DateField(required=False, allow_null=True)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        user = _user(self)
-        if user is not None:
-            self.fields["plan"].queryset = ActionPlan.objects.for_user(user)
 
+class FindingCloseSerializer(UserScopedFields, serializers.Serializer):
+    user_scoped = {"verified_in": Audit}
 
-class FindingCloseSerializer(serializers.Serializer):
     verified_in = serializers.PrimaryKeyRelatedField(
         queryset=Audit.objects.none(), help_text="L'audit ultérieur qui a vérifié l'efficacité des actions."
     )
     note = serializers.CharField(required=False, allow_blank=True, default="")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        user = _user(self)
-        if user is not None:
-            self.fields["verified_in"].queryset = Audit.objects.for_user(user)
 
 
 class FindingAnalysisSerializer(serializers.Serializer):
@@ -311,8 +275,10 @@ class FindingAnalysisSerializer(serializers.Serializer):
     corrected_on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
-class FindingEffectivenessSerializer(serializers.Serializer):
+class FindingEffectivenessSerializer(UserScopedFields, serializers.Serializer):
     """The effectiveness check at closure (JSON, or multipart with ``evidence``, a document)."""
+
+    user_scoped = {"verified_in": Audit}
 
     effective = serializers.BooleanField(help_text="true : la non-conformité est levée ; false : elle reste ouverte.")
     checked_on = serializers.DateField()
@@ -327,12 +293,6 @@ class FindingEffectivenessSerializer(serializers.Serializer):
         help_text="L'audit ultérieur qui a vérifié l'efficacité (obligatoire pour lever).",
     )
     note = serializers.CharField(required=False, allow_blank=True, default="")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        user = _user(self)
-        if user is not None:
-            self.fields["verified_in"].queryset = Audit.objects.for_user(user)
 
 
 # --- the grid -----------------------------------------------------------------------------------------
@@ -372,19 +332,15 @@ class AssessmentSerializer(serializers.ModelSerializer):
         return _absolute(self, reverse("assessment_evidence", kwargs={"pk": cell.audit_id, "cell_pk": cell.pk}))
 
 
-class AssessmentWriteSerializer(serializers.Serializer):
+class AssessmentWriteSerializer(UserScopedFields, serializers.Serializer):
+    user_scoped = {"audit": Audit}
+
     audit = serializers.PrimaryKeyRelatedField(queryset=Audit.objects.none(), required=False)
     engagement = serializers.PrimaryKeyRelatedField(queryset=Engagement.objects.all(), required=False)
     site = serializers.PrimaryKeyRelatedField(queryset=Site.objects.all(), required=False)
     result = serializers.ChoiceField(choices=Assessment.Result.choices, required=False)
     comment = serializers.CharField(required=False, allow_blank=True)
     evidence = serializers.FileField(required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        user = _user(self)
-        if user is not None:
-            self.fields["audit"].queryset = Audit.objects.for_user(user)
 
 
 class GoodPracticeSerializer(serializers.ModelSerializer):

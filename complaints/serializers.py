@@ -8,9 +8,9 @@ from rest_framework import serializers
 from accounts import access
 from complaints import services
 from complaints.models import REQUESTER_FIELDS, Complaint
-from complaints.register.serializers import RegisterItemSerializer, RegisterItemWriteSerializer, request_user
+from complaints.register.serializers import RegisterItemSerializer, RegisterItemWriteSerializer
 from engagements.models import Engagement
-from qualipref.lib.drf import AbilitiesField
+from qualipref.lib.drf import AbilitiesField, request_user
 
 
 class ComplaintSerializer(RegisterItemSerializer):

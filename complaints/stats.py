@@ -18,6 +18,7 @@ from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils import timezone
 
 from qualipref.lib.months import MONTHS
+from qualipref.lib.rates import percent
 
 BY_SITE = "site"
 BY_PREFECTURE = "prefecture"
@@ -62,7 +63,7 @@ class StatsRow:
     @property
     def in_time_rate(self):
         """Percentage answered in time, None when nothing can be measured yet."""
-        return round(100 * self.in_time / self.measured, 1) if self.measured else None
+        return percent(self.in_time, self.measured)
 
     @property
     def median_delay(self):

@@ -17,6 +17,7 @@ from accounts.models import User
 from crisis import roster, services
 from crisis.models import CrisisEvent, OnCallShift, PressRelease
 from engagements.services.actions import current_plan
+from qualipref.lib.dates import local_datetime
 from sites.models import Prefecture
 
 DEPARTMENT = "13"
@@ -29,10 +30,6 @@ ROTA = [
 ]
 SHIFT_HOURS = 9  # shifts change at 9:00, on Mondays
 GAP_DAY, GAP_HOURS = 5, (8, 20)  # in 5 days, from 8:00 to 20:00, nobody is on call
-
-
-def _at(day, hour, minute=0):
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
 
 
 # (kind, title, with the CIP, alert received, cell operational, description, lessons)
@@ -116,12 +113,12 @@ def _roster(prefecture, by, today):
     monday = first - datetime.timedelta(days=first.weekday())  # the Monday before, shifts change at 9:00
     end = roster.local_midnight(today + datetime.timedelta(days=28))
     gap_day = today + datetime.timedelta(days=GAP_DAY)
-    gap = (_at(gap_day, GAP_HOURS[0]), _at(gap_day, GAP_HOURS[1]))
+    gap = (local_datetime(gap_day, GAP_HOURS[0]), local_datetime(gap_day, GAP_HOURS[1]))
     week = 0
     # weeks counted by their Monday (a date), not read back from the last shift's end: the walk ends whatever the
     # clock says (a test freezes timezone.localdate)
-    while (start := _at(monday, SHIFT_HOURS)) < end:
-        finish = _at(monday + datetime.timedelta(days=7), SHIFT_HOURS)
+    while (start := local_datetime(monday, SHIFT_HOURS)) < end:
+        finish = local_datetime(monday + datetime.timedelta(days=7), SHIFT_HOURS)
         username, name, phone = ROTA[week % len(ROTA)]
         person = people.get(username) if username else None
         for begin, until in ((start, min(finish, gap[0])), (max(start, gap[1]), finish)):
@@ -149,8 +146,8 @@ def _events(prefecture, by):
                 kind=kind,
                 title=title,
                 with_cip=with_cip,
-                alert_received_at=_at(*received),
-                operational_at=_at(*operational),
+                alert_received_at=local_datetime(*received),
+                operational_at=local_datetime(*operational),
                 description=description,
                 lessons=lessons,
             )
@@ -164,7 +161,7 @@ def _events(prefecture, by):
 
 def _press_releases(prefecture, by, events):
     for number, title, event_title, issued, channels, validated_by in PRESS_RELEASES:
-        issued_at = _at(*issued)
+        issued_at = local_datetime(*issued)
         exists = PressRelease.objects.filter(
             prefecture=prefecture, year=timezone.localtime(issued_at).year, number=number
         ).exists()

@@ -2,7 +2,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts import access
-from qualipref.lib.drf import AbilitiesField
+from qualipref.lib.drf import AbilitiesField, UserScopedFields
 from sites.models import Prefecture, Site
 
 from .calendar import fulfilment_url
@@ -54,7 +54,10 @@ class PlannedItemSerializer(serializers.ModelSerializer):
         }
 
 
-class ProgrammeRuleSerializer(serializers.ModelSerializer):
+class ProgrammeRuleSerializer(UserScopedFields, serializers.ModelSerializer):
+    # A prefecture or a site outside the user's scope does not exist for them.
+    user_scoped = {"prefecture": Prefecture, "site": Site}
+
     kind = serializers.ChoiceField(choices=[(kind.value, kind.label) for kind in RULE_KINDS])
     label = serializers.CharField(read_only=True, help_text="« Enquête de satisfaction en mai – juin ».")
     abilities = AbilitiesField(access.abilities)
@@ -81,10 +84,5 @@ class ProgrammeRuleSerializer(serializers.ModelSerializer):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None:
-            # A prefecture or a site outside the user's scope does not exist for them.
-            self.fields["prefecture"].queryset = Prefecture.objects.for_user(request.user)
-            self.fields["site"].queryset = Site.objects.for_user(request.user)
         if self.instance is not None and not isinstance(self.instance, list | tuple):
             self.fields["prefecture"].read_only = True

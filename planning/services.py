@@ -140,32 +140,25 @@ def _planned_by_rules(rules, sites, year):
                         site_id=site.pk,
                         rule_id=rule.pk,
                     )
-        elif kind == Kind.CLU:
+        elif kind in MONTH_KINDS:
+            # Once a year, in the rule's month (the survey's months; only an internal audit names a site).
             yield Planned(
                 f"rule:{rule.pk}:{year}",
                 kind,
-                f"Comité local des usagers {year}",
-                *month_window(year, rule.month),
-                rule_id=rule.pk,
-            )
-        elif kind == Kind.SURVEY:
-            yield Planned(
-                f"rule:{rule.pk}:{year}",
-                kind,
-                f"Enquête de satisfaction {year}",
+                _yearly_title(rule, kind, year),
                 *month_window(year, rule.month, rule.end_month),
-                rule_id=rule.pk,
-            )
-        elif kind == Kind.INTERNAL_AUDIT:
-            where = rule.site.name if rule.site_id else "toute la préfecture"
-            yield Planned(
-                f"rule:{rule.pk}:{year}",
-                kind,
-                f"Audit interne {year} – {where}",
-                *month_window(year, rule.month),
                 site_id=rule.site_id,
                 rule_id=rule.pk,
             )
+
+
+def _yearly_title(rule, kind, year):
+    if kind == Kind.CLU:
+        return f"Comité local des usagers {year}"
+    if kind == Kind.SURVEY:
+        return f"Enquête de satisfaction {year}"
+    where = rule.site.name if rule.site_id else "toute la préfecture"
+    return f"Audit interne {year} – {where}"
 
 
 def _planned_by_cycle(labellings, year):

@@ -19,6 +19,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Q
 
+from qualipref.lib.rates import percent
 from surveys.models import AggregatedResult, Answer, Campaign, CampaignSite, Question, Response
 
 Z_95 = 1.959963984540054
@@ -170,10 +171,6 @@ def _with_kinds(campaign, items):
     return items
 
 
-def _rate(satisfied, answers):
-    return round(100 * satisfied / answers, 1) if answers else None
-
-
 def _dimension_from_counts(code, label, target, row):
     answers = row["answers"] if row else 0
     satisfied = row["satisfied"] if row else 0
@@ -182,7 +179,7 @@ def _dimension_from_counts(code, label, target, row):
         code=code,
         label=label,
         target=target,
-        rate=_rate(satisfied, answers),
+        rate=percent(satisfied, answers),
         answers=answers,
         satisfied=satisfied,
         no_opinion=row["no_opinion"] if row else 0,

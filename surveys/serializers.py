@@ -7,14 +7,9 @@ from rest_framework import serializers
 
 from accounts import access
 from qualipref.lib import bounds
-from qualipref.lib.drf import AbilitiesField
+from qualipref.lib.drf import AbilitiesField, UserScopedFields
 from sites.models import Prefecture, Service, Site
 from surveys.models import Campaign, Question, Questionnaire
-
-
-def _request_user(serializer):
-    request = serializer.context.get("request")
-    return getattr(request, "user", None)
 
 
 class QuestionSerializer(serializers.ModelSerializer):
@@ -83,8 +78,11 @@ class CampaignSerializer(serializers.ModelSerializer):
         return sorted(cs.site_id for cs in campaign.campaign_sites.all() if cs.published_at is not None)
 
 
-class CampaignWriteSerializer(serializers.Serializer):
+class CampaignWriteSerializer(UserScopedFields, serializers.Serializer):
     """Fields a client may send; the service decides whether the change is allowed."""
+
+    # Sites and prefectures outside the user's scope do not exist for them.
+    user_scoped = {"prefecture": Prefecture, "sites": Site, "services": Service}
 
     prefecture = serializers.PrimaryKeyRelatedField(queryset=Prefecture.objects.all())
     questionnaire = serializers.PrimaryKeyRelatedField(queryset=Questionnaire.objects.all())
@@ -98,15 +96,6 @@ class CampaignWriteSerializer(serializers.Serializer):
     target_responses = bounds.IntegerField(required=False, allow_null=True)
     target_rate = bounds.IntegerField(required=False)
     status = serializers.ChoiceField(choices=Campaign.Status.choices, required=False, help_text="Ouvrir ou clore.")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        user = _request_user(self)
-        if user is not None:
-            # Sites and prefectures outside the user's scope do not exist for them.
-            self.fields["prefecture"].queryset = Prefecture.objects.for_user(user)
-            self.fields["sites"].child_relation.queryset = Site.objects.for_user(user)
-            self.fields["services"].child_relation.queryset = Service.objects.for_user(user)
 
 
 class ResponseSubmitSerializer(serializers.Serializer):

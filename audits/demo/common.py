@@ -4,12 +4,12 @@ keep today's dates)."""
 
 import datetime
 
-from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from audits.models import Assessment, Finding, FindingAction
 from audits.services.audits import save_new_audit
 from engagements.models import Action, Engagement, Labelling
+from qualipref.lib.dates import local_datetime
 
 D = datetime.date
 AFNOR = "AFNOR Certification"
@@ -22,10 +22,6 @@ ARLES = "Sous-préfecture d'Arles"
 ISTRES = "Sous-préfecture d'Istres"
 
 MINOR, MAJOR = Finding.Category.MINOR_NONCONFORMITY, Finding.Category.MAJOR_NONCONFORMITY
-
-
-def aware(day, hour=10):
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
 
 
 # --- writing ---------------------------------------------------------------------------------------------
@@ -56,7 +52,7 @@ def new_audit(labelling, *, kind, body, start_on, end_on, sites, status, by, **f
         end_on=end_on,
         status=status,
         created_by=by,
-        history_date=aware(start_on - datetime.timedelta(days=30)),
+        history_date=local_datetime(start_on - datetime.timedelta(days=30)),
         **fields,
     )
 
@@ -79,7 +75,7 @@ def add_findings(audit, rows, *, by, day):
         )
         for site, engagement, category, text, response, due_on, responded_on in rows
     ]
-    return bulk_create_with_history(findings, Finding, default_user=by, default_date=aware(day))
+    return bulk_create_with_history(findings, Finding, default_user=by, default_date=local_datetime(day))
 
 
 def add_grid(audit, engagements, sites, *, by, day, exceptions):
@@ -96,7 +92,7 @@ def add_grid(audit, engagements, sites, *, by, day, exceptions):
                     audit=audit, engagement=engagement, site=site, result=result, comment=comment, assessed_by=by
                 )
             )
-    bulk_create_with_history(cells, Assessment, default_user=by, default_date=aware(day))
+    bulk_create_with_history(cells, Assessment, default_user=by, default_date=local_datetime(day))
 
 
 def plan_action(plan, title):
@@ -128,10 +124,12 @@ def done_action(plan, *, title, site, engagement, owner, completed_on, finding, 
         completed_on=completed_on,
         created_by=by,
     )
-    action._history_date = aware(created_on)
+    action._history_date = local_datetime(created_on)
     action._history_user = by
     action.save()
-    Action.objects.filter(pk=action.pk).update(created_at=aware(created_on), updated_at=aware(completed_on))
+    Action.objects.filter(pk=action.pk).update(
+        created_at=local_datetime(created_on), updated_at=local_datetime(completed_on)
+    )
     return action
 
 

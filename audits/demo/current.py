@@ -8,8 +8,9 @@ Idempotent: the cycle's follow-up audit by that body is created once; an existin
 import datetime
 
 from audits.models import Assessment, Audit
+from qualipref.lib.dates import local_datetime
 
-from .common import AFNOR, ARLES, ISTRES, aware, new_audit
+from .common import AFNOR, ARLES, ISTRES, new_audit
 
 DAY = datetime.timedelta(days=1)
 WINDOW_BEFORE, WINDOW_AFTER = 14 * DAY, 45 * DAY
@@ -58,5 +59,5 @@ def load(cycle, sites, engagements, users, *, today):
         )
     from simple_history.utils import bulk_create_with_history
 
-    bulk_create_with_history(cells, Assessment, default_user=auditor or quality, default_date=aware(today))
+    bulk_create_with_history(cells, Assessment, default_user=auditor or quality, default_date=local_datetime(today))
     return audit

@@ -5,9 +5,9 @@ from rest_framework import serializers
 
 from accounts import access
 from complaints.models import Correspondence
-from complaints.register.serializers import RegisterItemSerializer, RegisterItemWriteSerializer, request_user
+from complaints.register.serializers import RegisterItemSerializer, RegisterItemWriteSerializer
 from qualipref.lib import bounds
-from qualipref.lib.drf import AbilitiesField
+from qualipref.lib.drf import AbilitiesField, request_user
 
 
 class CorrespondenceSerializer(RegisterItemSerializer):

@@ -8,12 +8,8 @@ the register's items, « répondue » / « répondu »); the methods that fill t
 from rest_framework import serializers
 
 from accounts.models import User
+from qualipref.lib.drf import UserScopedFields, request_user
 from sites.models import Service, Site
-
-
-def request_user(serializer):
-    request = serializer.context.get("request")
-    return getattr(request, "user", None)
 
 
 class RegisterItemSerializer(serializers.ModelSerializer):
@@ -25,14 +21,13 @@ class RegisterItemSerializer(serializers.ModelSerializer):
         return item.is_overdue()
 
 
-class RegisterItemWriteSerializer(serializers.ModelSerializer):
+class RegisterItemWriteSerializer(UserScopedFields, serializers.ModelSerializer):
     """Fields a client may send; the service decides whether the change is allowed."""
+
+    # Sites and services outside the user's scope do not exist for them.
+    user_scoped = {"site": Site, "service": Service}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        user = request_user(self)
-        if user is not None:
-            # Sites and services outside the user's scope do not exist for them.
-            self.fields["site"].queryset = Site.objects.for_user(user)
-            self.fields["service"].queryset = Service.objects.for_user(user)
+        if request_user(self) is not None:
             self.fields["assigned_to"].queryset = User.objects.filter(is_active=True)

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from engagements.models import Action, ActionComment, ActionPlan, Engagement, Labelling, Referential
+from qualipref.lib.dates import local_datetime
 from sites.models import Prefecture, Site
 
 PLAN_TITLE = "Plan d'action qualité 2015-2016 – Bouches-du-Rhône"
@@ -288,10 +289,6 @@ COMMENTS = {
 }
 
 
-def _aware(day, hour=10):
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
-
-
 def _resolve(value, today):
     if isinstance(value, tuple):
         return today + datetime.timedelta(days=value[1])
@@ -361,19 +358,19 @@ def _create(plan, spec, *, sites, users, engagements, today):
         priority=priority,
         created_by=creator,
     )
-    _save(action, at=_aware(created_on), user=creator)
+    _save(action, at=local_datetime(created_on), user=creator)
     last = created_on
     if status != "todo" and not (status == "abandoned" and progress == 0):
         started_on = min(created_on + datetime.timedelta(days=21), completed_on or today, today)
         action.status = Action.Status.IN_PROGRESS
         action.progress = progress if status == "in_progress" else 50
-        _save(action, at=_aware(started_on, 14), user=owner or creator)
+        _save(action, at=local_datetime(started_on, 14), user=owner or creator)
         last = started_on
     if status in ("done", "verified"):
         action.status = Action.Status.DONE
         action.progress = 100
         action.completed_on = completed_on
-        _save(action, at=_aware(completed_on, 16), user=owner or creator)
+        _save(action, at=local_datetime(completed_on, 16), user=owner or creator)
         last = completed_on
     if status == "verified":
         verified_on = completed_on + datetime.timedelta(days=30)
@@ -381,19 +378,19 @@ def _create(plan, spec, *, sites, users, engagements, today):
         action.effectiveness = effectiveness
         action.verified_by = users.get(QUALITY)
         action.verified_on = verified_on
-        _save(action, at=_aware(verified_on, 11), user=users.get(QUALITY))
+        _save(action, at=local_datetime(verified_on, 11), user=users.get(QUALITY))
         last = verified_on
     if status == "abandoned":
         abandoned_on = created_on + datetime.timedelta(days=60)
         action.status = Action.Status.ABANDONED
         action.abandon_reason = abandon_reason
-        _save(action, at=_aware(abandoned_on), user=users.get(QUALITY))
+        _save(action, at=local_datetime(abandoned_on), user=users.get(QUALITY))
         last = abandoned_on
-    Action.objects.filter(pk=action.pk).update(created_at=_aware(created_on), updated_at=_aware(last))
+    Action.objects.filter(pk=action.pk).update(created_at=local_datetime(created_on), updated_at=local_datetime(last))
     for username, text in COMMENTS.get(title, []):
         if users.get(username):
             comment = ActionComment.objects.create(action=action, author=users[username], text=text)
-            ActionComment.objects.filter(pk=comment.pk).update(created_at=_aware(min(last, today), 15))
+            ActionComment.objects.filter(pk=comment.pk).update(created_at=local_datetime(min(last, today), 15))
     return action
 
 
@@ -411,7 +408,7 @@ def _load_2015():
     plan = ActionPlan.objects.filter(prefecture=prefecture, title=PLAN_TITLE).first()
     if plan is None:
         plan = ActionPlan.objects.create(prefecture=prefecture, title=PLAN_TITLE)
-        ActionPlan.objects.filter(pk=plan.pk).update(created_at=_aware(datetime.date(2015, 1, 12)))
+        ActionPlan.objects.filter(pk=plan.pk).update(created_at=local_datetime(datetime.date(2015, 1, 12)))
     return _add_actions(plan, prefecture, ACTIONS, today=timezone.localdate())
 
 
@@ -484,7 +481,7 @@ def _load_current():
         plan = ActionPlan.objects.create(
             prefecture=prefecture, title=f"{CURRENT_PLAN_PREFIX}{today.year} – Bouches-du-Rhône"
         )
-        ActionPlan.objects.filter(pk=plan.pk).update(created_at=_aware(today - datetime.timedelta(days=120)))
+        ActionPlan.objects.filter(pk=plan.pk).update(created_at=local_datetime(today - datetime.timedelta(days=120)))
     return _add_actions(plan, prefecture, CURRENT_ACTIONS, today=today)
 
 

@@ -26,6 +26,7 @@ from accounts.models import User
 from engagements.models import DocumentVersion, Engagement, QualityDocument, Referential
 from engagements.services.labellings import add_months
 from qualipref.lib import pdf
+from qualipref.lib.dates import local_datetime
 from sites.models import Prefecture, Site
 
 Kind = QualityDocument.Kind
@@ -123,10 +124,6 @@ def _pdf(title, reference, version, sections):
     return pdf.html_to_pdf(html)[0]
 
 
-def _at(day):
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(10, 0)))
-
-
 def _document(prefecture, spec, engagements, sites):
     document, created = QualityDocument.objects.get_or_create(
         prefecture=prefecture,
@@ -156,10 +153,10 @@ def _version(document, number, dated, *, author, status, approved=None, approver
         changes="" if number == "1.0" else "Enrichissement du guide de l'accueil : rendez-vous en ligne.",
     )
     if approved is not None:
-        version.submitted_by, version.submitted_at = author, _at(approved - datetime.timedelta(days=3))
-        version.approved_by, version.approved_at = approver, _at(approved)
+        version.submitted_by, version.submitted_at = author, local_datetime(approved - datetime.timedelta(days=3))
+        version.approved_by, version.approved_at = approver, local_datetime(approved)
     elif status == Status.IN_REVIEW:
-        version.submitted_by, version.submitted_at = author, _at(dated)
+        version.submitted_by, version.submitted_at = author, local_datetime(dated)
     if content is not None:
         slug = document.reference.lower()
         version.file_name, version.size, version.content_type = f"{slug}-v{number}.pdf", len(content), PDF_TYPE

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from engagements.models import Enrolment, Trainee, Training, TrainingKind, TrainingSession
+from qualipref.lib.dates import local_datetime
 from sites.models import Site
 
 PEYTRAL = "Marseille – Peytral"
@@ -56,10 +57,6 @@ SESSIONS = [
 ]
 
 
-def _at(day, hour, minute=0):
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
-
-
 def load():
     today = timezone.localdate()
     sites = {site.name: site for site in Site.objects.filter(prefecture__department_id="13")}
@@ -92,8 +89,8 @@ def load():
             course=course,
             kind=kind,
             defaults={
-                "starts_at": _at(day, 9, 30),
-                "ends_at": _at(day, 16, 30),
+                "starts_at": local_datetime(day, 9, 30),
+                "ends_at": local_datetime(day, 16, 30),
                 "place": place,
                 "capacity": capacity,
                 "min_enrolled": minimum,

@@ -2,7 +2,7 @@
 
 Templates write ``{{ day|date:"SHORT_DATE_FORMAT" }}``; Python writes ``short_date(day)``: both read the named
 format of the active language (Django's French locale, completed by qualipref/formats/fr/formats.py), so the
-project spells « 05/03/2026 » in one place.
+project spells « 05/03/2026 » in one place. ``local_datetime`` puts a day and an hour in the project's time zone.
 """
 
 import datetime
@@ -15,6 +15,11 @@ def _local(value):
     if isinstance(value, datetime.datetime) and timezone.is_aware(value):
         return timezone.localtime(value)
     return value
+
+
+def local_datetime(day, hour=10, minute=0) -> datetime.datetime:
+    """``day`` at ``hour``:``minute`` in the current time zone (Paris), aware: the demo's dated writes."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
 
 
 def short_date(value, *, empty="") -> str:

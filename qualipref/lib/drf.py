@@ -56,6 +56,49 @@ class AbilitiesField(serializers.Field):
         return self.rule(self.context["request"].user, obj)
 
 
+def request_user(serializer):
+    """The user of the serializer's request, or None (no request: the OpenAPI schema, a test)."""
+    return getattr(serializer.context.get("request"), "user", None)
+
+
+class UserScopedFields:
+    """A serializer whose related fields offer only what the requesting user sees: ``user_scoped`` maps a field to
+    its model, whose ``objects.for_user(user)`` becomes the field's queryset (a list field's items). Without a
+    request the fields keep their declared queryset."""
+
+    user_scoped = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = request_user(self)
+        if user is None:
+            return
+        for name, model in self.user_scoped.items():
+            field = self.fields[name]
+            getattr(field, "child_relation", field).queryset = model.objects.for_user(user)
+
+
+class RequiredOnCreate:
+    """A write serializer whose fields are all optional to DRF, a PATCH sending only what changes: on a creation
+    the ``required_on_create`` fields must come (not empty); afterwards a ``fixed_after_create`` field (name: the
+    French refusal) never changes."""
+
+    required_on_create = ()
+    fixed_after_create = {}
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        if self.instance is None:
+            missing = [name for name in self.required_on_create if not attrs.get(name)]
+            if missing:
+                raise serializers.ValidationError(dict.fromkeys(missing, "Ce champ est obligatoire."))
+        else:
+            refused = {name: message for name, message in self.fixed_after_create.items() if name in attrs}
+            if refused:
+                raise serializers.ValidationError(refused)
+        return attrs
+
+
 class ReadWriteViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     """A list the API reads (list, detail), adds to (POST) and changes (PATCH only: no PUT, every change is
     partial). The subclass says who sees what (``get_queryset``) and calls the services in ``perform_create`` and

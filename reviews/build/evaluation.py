@@ -14,6 +14,7 @@ from django.db.models import Count, Prefetch, Q
 from audits.models import Audit, Finding
 from audits.services import summaries
 from complaints.models import Complaint, Correspondence
+from qualipref.lib.rates import percent
 from sites.models import Site
 from surveys.models import Campaign, Highlight
 from surveys.results import comparison
@@ -191,7 +192,7 @@ class ComplaintCounts:
     @property
     def in_time_share(self):
         """Percentage of the requests received answered within 15 working days (None without any)."""
-        return round(100 * self.in_time / self.total, 1) if self.total else None
+        return percent(self.in_time, self.total)
 
 
 @dataclass
@@ -203,7 +204,7 @@ class CorrespondenceCounts:
 
     @property
     def in_time_share(self):
-        return round(100 * self.in_time / self.total, 1) if self.total else None
+        return percent(self.in_time, self.total)
 
 
 def _sum_counts(rows, cls, **fixed):

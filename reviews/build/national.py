@@ -27,17 +27,13 @@ from engagements.models import Action, LabellingStep, Referential
 from engagements.services import labellings
 from indicators.models import Indicator, Measurement, Status
 from indicators.services import boards, rollups
+from qualipref.lib.rates import percent
 from qualipref.lib.table_export import Column, Table
 from sites.models import Prefecture
 
 from .actions import DONE_STATUSES, SOURCE_ORDER
 from .indicators import IndicatorTrends, as_float
 from .outlook import open_among
-
-
-def _share(part, whole):
-    return round(100 * part / whole, 1) if whole else None
-
 
 # --- I ------------------------------------------------------------------------------------------------------
 
@@ -187,7 +183,7 @@ class Commitment:
     @property
     def share(self):
         """Percentage of the prefectures measured that meet the target (None when none was measured)."""
-        return _share(self.met, self.measured)
+        return percent(self.met, self.measured)
 
 
 @dataclass
@@ -221,7 +217,7 @@ class ComplaintShare:
 
     @property
     def in_time_share(self):
-        return _share(self.in_time, self.total)
+        return percent(self.in_time, self.total)
 
 
 @dataclass
