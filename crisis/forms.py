@@ -6,7 +6,7 @@ from accounts import access
 from accounts.models import User
 from crisis import services
 from crisis.models import CrisisEvent, PressRelease
-from engagements.forms.meetings import DecisionActionForm, PersonChoiceField  # noqa: F401 (the lessons' action form)
+from engagements.forms.meetings import PersonChoiceField, text_with_action_field
 from qualipref.lib.bounds import check_date
 from qualipref.lib.forms import QualiprefForm, datetime_input
 from sites.models import Prefecture
@@ -138,10 +138,9 @@ class EventForm(PrefectureFormMixin, QualiprefForm):
 
 
 class LessonForm(QualiprefForm):
-    text = forms.CharField(
-        label="Enseignement",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Le texte de l’enseignement est obligatoire."},
+    text = text_with_action_field(
+        "Enseignement",
+        required="Le texte de l’enseignement est obligatoire.",
         help_text="Par exemple : « Mettre à jour l’annuaire d’astreinte des services de l’État ».",
     )
 

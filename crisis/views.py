@@ -5,7 +5,6 @@ Objects are fetched through ``for_user`` (a foreign object is a 404); what the u
 accounts.access (403 when they may see but not change); writes go through crisis.services.
 """
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,10 +15,11 @@ from django.views.decorators.http import require_GET
 from accounts import access
 from crisis import exports, roster, services
 from crisis.filters import CrisisEventFilter, OnCallShiftFilter, PressReleaseFilter
-from crisis.forms import DecisionActionForm, EventForm, LessonForm, PressReleaseForm, ShiftForm
+from crisis.forms import EventForm, LessonForm, PressReleaseForm, ShiftForm
 from crisis.history import EVENT_HISTORY, PRESS_RELEASE_HISTORY, SHIFT_HISTORY
 from crisis.models import ACTIVATION_COMMITMENT_MINUTES, CrisisEvent, CrisisLesson, OnCallShift, PressRelease
 from engagements.models import Action
+from engagements.views.action_sources import text_to_action_page
 from qualipref.views import breadcrumb, flash_outcome, paginate, redirect_if_saved
 from sites.models import Prefecture
 
@@ -304,27 +304,20 @@ def crisis_lesson_action(request, pk, lesson_pk):
     event = _managed(request, CrisisEvent.objects.all(), pk, EVENTS_DENIED)
     lesson = get_object_or_404(CrisisLesson.objects.select_related("action"), pk=lesson_pk, event=event)
     detail_url = reverse("crisis_event_detail", kwargs={"pk": event.pk})
-    if lesson.action_id is not None:
-        messages.info(request, "Cet enseignement a déjà donné lieu à une action.")
-        return redirect(detail_url + "#enseignements")
-    form = DecisionActionForm(request.POST or None, prefecture=event.prefecture)
-    response = redirect_if_saved(
+    return text_to_action_page(
         request,
-        form,
-        lambda: services.lesson_to_action(by=request.user, lesson=lesson, **form.cleaned_data),
-        lambda action: f"Action créée dans le plan « {action.plan} » : {action.title}",
-        detail_url + "#enseignements",
-    )
-    return response or render(
-        request,
-        "crisis/lesson_action_form.html",
-        {
-            "title": "Créer l’action",
-            "event": event,
-            "lesson": lesson,
-            "form": form,
-            "has_plan": form.fields["plan"].queryset.exists(),
-            "breadcrumb_data": breadcrumb("Créer l’action", *_crumbs_to_events(), (str(event), detail_url)),
+        text=lesson,
+        prefecture=event.prefecture,
+        convert=lambda **fields: services.lesson_to_action(by=request.user, lesson=lesson, **fields),
+        back_url=detail_url + "#enseignements",
+        already="Cet enseignement a déjà donné lieu à une action.",
+        crumbs=[*_crumbs_to_events(), (str(event), detail_url)],
+        context={
+            "parent": event,
+            "text_title": "Enseignement",
+            "of_text": "de l’enseignement",
+            "origin": "exercice de crise",
+            "this_text": "cet enseignement",
         },
     )
 

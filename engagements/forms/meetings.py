@@ -68,11 +68,21 @@ class MeetingForm(QualiprefForm):
         return [line.strip() for line in self.cleaned_data["decisions"].splitlines() if line.strip()]
 
 
-class DecisionForm(QualiprefForm):
-    text = forms.CharField(
-        label="Décision",
+def text_with_action_field(label, *, required, help_text):
+    """The text of a TextWithAction (a meeting's decision, an exercise's lesson): a few lines, ``required`` the message
+    when it is missing."""
+    return forms.CharField(
+        label=label,
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Le texte de la décision est obligatoire."},
+        error_messages={"required": required},
+        help_text=help_text,
+    )
+
+
+class DecisionForm(QualiprefForm):
+    text = text_with_action_field(
+        "Décision",
+        required="Le texte de la décision est obligatoire.",
         help_text="Par exemple : « Ouvrir l’accueil des étrangers à 8 h au lieu de 8 h 15 ».",
     )
 
