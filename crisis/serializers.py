@@ -3,6 +3,7 @@ from rest_framework import serializers
 from accounts import access
 from accounts.models import User
 from crisis.models import CrisisEvent, CrisisLesson, OnCallShift, PressRelease
+from engagements.serializers.meetings import TextWithActionSerializer, created_action_field
 from qualipref.lib import bounds
 from qualipref.lib.drf import AbilitiesField
 from sites.models import Prefecture
@@ -46,14 +47,11 @@ class OnCallShiftSerializer(PrefectureScopedSerializer):
         extra_kwargs = {"phone": {"allow_blank": True}}
 
 
-class CrisisLessonSerializer(serializers.ModelSerializer):
-    action = serializers.PrimaryKeyRelatedField(
-        read_only=True, help_text="L'action du plan d'action créée à partir de l'enseignement (null sinon)."
-    )
+class CrisisLessonSerializer(TextWithActionSerializer):
+    action = created_action_field("de l'enseignement")
 
-    class Meta:
+    class Meta(TextWithActionSerializer.Meta):
         model = CrisisLesson
-        fields = ["id", "text", "action"]
 
 
 class LessonCreateSerializer(serializers.Serializer):

@@ -9,14 +9,26 @@ from qualipref.lib.drf import AbilitiesField
 from sites.models import Prefecture, Site
 
 
-class MeetingDecisionSerializer(serializers.ModelSerializer):
-    action = serializers.PrimaryKeyRelatedField(
-        read_only=True, help_text="L'action du plan d'action créée à partir de la décision (null sinon)."
+# A text that becomes an action of the plan in one step (a meeting's decision, an exercise's lesson), with the id of
+# that action; a subclass names its model (``Meta(TextWithActionSerializer.Meta)``) and declares ``action`` with
+# ``created_action_field``. (A comment, not a docstring: the API schema would show it for every subclass.)
+class TextWithActionSerializer(serializers.ModelSerializer):
+    class Meta:
+        fields = ["id", "text", "action"]
+
+
+def created_action_field(of_text):
+    """The ``action`` of a TextWithActionSerializer: ``of_text`` is « de la décision », « de l'enseignement »."""
+    return serializers.PrimaryKeyRelatedField(
+        read_only=True, help_text=f"L'action du plan d'action créée à partir {of_text} (null sinon)."
     )
 
-    class Meta:
+
+class MeetingDecisionSerializer(TextWithActionSerializer):
+    action = created_action_field("de la décision")
+
+    class Meta(TextWithActionSerializer.Meta):
         model = MeetingDecision
-        fields = ["id", "text", "action"]
 
 
 class MeetingSerializer(serializers.ModelSerializer):
