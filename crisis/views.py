@@ -28,6 +28,12 @@ def _may_write(user):
     return access.manageable_crisis_prefectures(Prefecture.objects.all(), user).exists()
 
 
+def _form_page(request, form, **context):
+    """The form page of a shift, an event, a lesson or a press release (crisis/form.html): ``context`` gives its
+    title, submit (the button), cancel_url, breadcrumb_data, and delete_url and history when editing."""
+    return render(request, "crisis/form.html", {"form": form, **context})
+
+
 def _managed(request, queryset, pk, message):
     row = get_object_or_404(queryset.for_user(request.user).select_related("prefecture__department"), pk=pk)
     if not access.can_manage_crisis(request.user, row.prefecture):
@@ -104,16 +110,13 @@ def on_call_shift_create(request):
         lambda shift: f"{shift} enregistrée.",
         "on_call_roster",
     )
-    return response or render(
+    return response or _form_page(
         request,
-        "crisis/form.html",
-        {
-            "title": "Nouvelle astreinte",
-            "form": form,
-            "submit": "Enregistrer l’astreinte",
-            "cancel_url": reverse("on_call_roster"),
-            "breadcrumb_data": breadcrumb("Nouvelle astreinte", *_crumbs_to_roster()),
-        },
+        form,
+        title="Nouvelle astreinte",
+        submit="Enregistrer l’astreinte",
+        cancel_url=reverse("on_call_roster"),
+        breadcrumb_data=breadcrumb("Nouvelle astreinte", *_crumbs_to_roster()),
     )
 
 
@@ -128,18 +131,15 @@ def on_call_shift_edit(request, pk):
         "L’astreinte a été enregistrée.",
         "on_call_roster",
     )
-    return response or render(
+    return response or _form_page(
         request,
-        "crisis/form.html",
-        {
-            "title": "Modifier une astreinte",
-            "form": form,
-            "submit": "Enregistrer l’astreinte",
-            "cancel_url": reverse("on_call_roster"),
-            "delete_url": reverse("on_call_shift_delete", kwargs={"pk": shift.pk}),
-            "history": SHIFT_HISTORY.of(shift),
-            "breadcrumb_data": breadcrumb("Modifier une astreinte", *_crumbs_to_roster()),
-        },
+        form,
+        title="Modifier une astreinte",
+        submit="Enregistrer l’astreinte",
+        cancel_url=reverse("on_call_roster"),
+        delete_url=reverse("on_call_shift_delete", kwargs={"pk": shift.pk}),
+        history=SHIFT_HISTORY.of(shift),
+        breadcrumb_data=breadcrumb("Modifier une astreinte", *_crumbs_to_roster()),
     )
 
 
@@ -210,16 +210,13 @@ def crisis_event_create(request):
         ),
         lambda event: reverse("crisis_event_detail", kwargs={"pk": event.pk}),
     )
-    return response or render(
+    return response or _form_page(
         request,
-        "crisis/form.html",
-        {
-            "title": "Nouvel événement ou exercice",
-            "form": form,
-            "submit": "Enregistrer",
-            "cancel_url": reverse("crisis_event_list"),
-            "breadcrumb_data": breadcrumb("Nouvel événement ou exercice", *_crumbs_to_events()),
-        },
+        form,
+        title="Nouvel événement ou exercice",
+        submit="Enregistrer",
+        cancel_url=reverse("crisis_event_list"),
+        breadcrumb_data=breadcrumb("Nouvel événement ou exercice", *_crumbs_to_events()),
     )
 
 
@@ -261,16 +258,13 @@ def crisis_event_edit(request, pk):
         "L’événement a été enregistré.",
         detail_url,
     )
-    return response or render(
+    return response or _form_page(
         request,
-        "crisis/form.html",
-        {
-            "title": f"Modifier « {name} »",
-            "form": form,
-            "submit": "Enregistrer",
-            "cancel_url": detail_url,
-            "breadcrumb_data": breadcrumb("Modifier", *_crumbs_to_events(), (name, detail_url)),
-        },
+        form,
+        title=f"Modifier « {name} »",
+        submit="Enregistrer",
+        cancel_url=detail_url,
+        breadcrumb_data=breadcrumb("Modifier", *_crumbs_to_events(), (name, detail_url)),
     )
 
 
@@ -286,16 +280,13 @@ def crisis_lesson_add(request, pk):
         "Enseignement ajouté.",
         detail_url + "#enseignements",
     )
-    return response or render(
+    return response or _form_page(
         request,
-        "crisis/form.html",
-        {
-            "title": "Nouvel enseignement",
-            "form": form,
-            "submit": "Ajouter l’enseignement",
-            "cancel_url": detail_url,
-            "breadcrumb_data": breadcrumb("Nouvel enseignement", *_crumbs_to_events(), (str(event), detail_url)),
-        },
+        form,
+        title="Nouvel enseignement",
+        submit="Ajouter l’enseignement",
+        cancel_url=detail_url,
+        breadcrumb_data=breadcrumb("Nouvel enseignement", *_crumbs_to_events(), (str(event), detail_url)),
     )
 
 
@@ -374,16 +365,13 @@ def press_release_create(request):
         lambda release: f"{release} enregistré.",
         "press_release_list",
     )
-    return response or render(
+    return response or _form_page(
         request,
-        "crisis/form.html",
-        {
-            "title": "Nouveau communiqué de crise",
-            "form": form,
-            "submit": "Enregistrer le communiqué",
-            "cancel_url": reverse("press_release_list"),
-            "breadcrumb_data": breadcrumb("Nouveau communiqué", *_crumbs_to_releases()),
-        },
+        form,
+        title="Nouveau communiqué de crise",
+        submit="Enregistrer le communiqué",
+        cancel_url=reverse("press_release_list"),
+        breadcrumb_data=breadcrumb("Nouveau communiqué", *_crumbs_to_releases()),
     )
 
 
@@ -398,17 +386,14 @@ def press_release_edit(request, pk):
         "Le communiqué a été enregistré.",
         "press_release_list",
     )
-    return response or render(
+    return response or _form_page(
         request,
-        "crisis/form.html",
-        {
-            "title": f"Modifier le communiqué n° {release.number}/{release.year}",
-            "form": form,
-            "submit": "Enregistrer le communiqué",
-            "cancel_url": reverse("press_release_list"),
-            "history": PRESS_RELEASE_HISTORY.of(release),
-            "breadcrumb_data": breadcrumb("Modifier un communiqué", *_crumbs_to_releases()),
-        },
+        form,
+        title=f"Modifier le communiqué n° {release.number}/{release.year}",
+        submit="Enregistrer le communiqué",
+        cancel_url=reverse("press_release_list"),
+        history=PRESS_RELEASE_HISTORY.of(release),
+        breadcrumb_data=breadcrumb("Modifier un communiqué", *_crumbs_to_releases()),
     )
 
 
