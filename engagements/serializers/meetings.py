@@ -9,6 +9,16 @@ from qualipref.lib.drf import AbilitiesField
 from sites.models import Prefecture, Site
 
 
+def scope_prefecture(serializer):
+    """The ``prefecture`` of a record (a meeting, a crisis register's line) is one the requesting user sees (a
+    prefecture outside their scope does not exist for them) and never changes after creation."""
+    request = serializer.context.get("request")
+    if request is not None:
+        serializer.fields["prefecture"].queryset = Prefecture.objects.for_user(request.user)
+    if serializer.instance is not None and not isinstance(serializer.instance, list | tuple):
+        serializer.fields["prefecture"].read_only = True
+
+
 # A text that becomes an action of the plan in one step (a meeting's decision, an exercise's lesson), with the id of
 # that action; a subclass names its model (``Meta(TextWithActionSerializer.Meta)``) and declares ``action`` with
 # ``created_action_field``. (A comment, not a docstring: the API schema would show it for every subclass.)
@@ -43,12 +53,7 @@ class MeetingSerializer(serializers.ModelSerializer):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None:
-            # A prefecture outside the user's scope does not exist for them.
-            self.fields["prefecture"].queryset = Prefecture.objects.for_user(request.user)
-        if self.instance is not None and not isinstance(self.instance, list | tuple):
-            self.fields["prefecture"].read_only = True
+        scope_prefecture(self)
 
 
 class DecisionCreateSerializer(serializers.Serializer):
