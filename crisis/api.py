@@ -12,7 +12,7 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, status
+from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -26,6 +26,7 @@ from crisis.serializers import (
     OnCallShiftSerializer,
     PressReleaseSerializer,
 )
+from engagements.api.action_sources import add_text, text_to_action
 from engagements.serializers.meetings import DecisionToActionSerializer
 from qualipref.lib import bounds
 from qualipref.lib.drf import ReadWriteViewSet
@@ -111,10 +112,12 @@ class CrisisEventViewSet(ReadWriteViewSet):
     def lessons(self, request, pk=None):
         """Add a lesson to the exercise."""
         event = self.get_object()
-        params = LessonCreateSerializer(data=request.data)
-        params.is_valid(raise_exception=True)
-        lesson = services.lesson_add(by=request.user, event=event, text=params.validated_data["text"])
-        return Response(CrisisLessonSerializer(lesson).data, status=status.HTTP_201_CREATED)
+        return add_text(
+            request,
+            params_class=LessonCreateSerializer,
+            add=lambda text: services.lesson_add(by=request.user, event=event, text=text),
+            serializer_class=CrisisLessonSerializer,
+        )
 
     @extend_schema(request=DecisionToActionSerializer, responses={201: CrisisLessonSerializer})
     @action(
@@ -127,11 +130,13 @@ class CrisisEventViewSet(ReadWriteViewSet):
         """Turn a lesson into an action of the prefecture's action plan (answers the lesson)."""
         event = self.get_object()
         lesson = get_object_or_404(CrisisLesson, pk=lesson_pk, event=event)
-        params = DecisionToActionSerializer(data=request.data, context=self.get_serializer_context())
-        params.is_valid(raise_exception=True)
-        services.lesson_to_action(by=request.user, lesson=lesson, **params.validated_data)
-        lesson.refresh_from_db()
-        return Response(CrisisLessonSerializer(lesson).data, status=status.HTTP_201_CREATED)
+        return text_to_action(
+            self,
+            request,
+            text=lesson,
+            convert=lambda **values: services.lesson_to_action(by=request.user, lesson=lesson, **values),
+            serializer_class=CrisisLessonSerializer,
+        )
 
 
 class PressReleaseViewSet(ReadWriteViewSet):

@@ -3,12 +3,11 @@ parameters, same meaning. Prefectures offered are those the requesting user may 
 unknown one."""
 
 import django_filters
-from django.db.models import Q
 
 from crisis.models import CrisisEvent, OnCallShift, PressRelease
 from engagements.filters.meetings import BooleanSelect
 from qualipref.lib.bounds import YearFilter
-from qualipref.lib.filtering import visible_to_requester
+from qualipref.lib.filtering import contains_any, visible_to_requester
 from qualipref.lib.forms import QualiprefForm, date_input
 from sites.models import Prefecture
 
@@ -50,14 +49,8 @@ class OnCallShiftFilter(django_filters.FilterSet):
         return queryset.filter(starts_at__lt=local_midnight(value + datetime.timedelta(days=1)))
 
     def filter_q(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(person_name__icontains=value)
-            | Q(person__first_name__icontains=value)
-            | Q(person__last_name__icontains=value)
-            | Q(person__username__icontains=value)
+        return contains_any(
+            queryset, value, "person_name", "person__first_name", "person__last_name", "person__username"
         )
 
 

@@ -6,7 +6,13 @@ from accounts import access
 from accounts.models import User
 from crisis import services
 from crisis.models import CrisisEvent, PressRelease
-from engagements.forms.meetings import DecisionActionForm, PersonChoiceField  # noqa: F401 (the lessons' action form)
+from engagements.forms.meetings import (
+    PersonChoiceField,
+    PrefectureChoiceMixin,
+    first_texts_field,
+    text_lines,
+    text_with_action_field,
+)
 from qualipref.lib.bounds import check_date
 from qualipref.lib.forms import QualiprefForm, datetime_input
 from sites.models import Prefecture
@@ -15,20 +21,11 @@ END_BEFORE_START = "La fin de l’astreinte doit être postérieure à son débu
 OPERATIONAL_BEFORE_ALERT = "La cellule ne peut pas être opérationnelle avant la réception de l’alerte."
 
 
-class PrefectureFormMixin:
-    """On creation, the prefecture among those the actor keeps (hidden when there is one); never changed after."""
+class PrefectureFormMixin(PrefectureChoiceMixin):
+    """The prefectures offered: those whose crisis registers the actor keeps."""
 
-    def setup_prefecture(self, actor, instance):
-        if instance is not None:
-            del self.fields["prefecture"]
-            return None
-        prefectures = access.manageable_crisis_prefectures(Prefecture.objects.all(), actor).select_related("department")
-        self.fields["prefecture"].queryset = prefectures
-        choices = list(prefectures)
-        if len(choices) == 1:
-            self.fields["prefecture"].initial = choices[0].pk
-            self.fields["prefecture"].widget = forms.HiddenInput()
-        return choices
+    def kept_prefectures(self, actor):
+        return access.manageable_crisis_prefectures(Prefecture.objects.all(), actor)
 
 
 def moment(label, *, help_text="Heure de Paris.", **kwargs):
@@ -111,11 +108,9 @@ class EventForm(PrefectureFormMixin, QualiprefForm):
         help_text="Date et heure (heure de Paris) où la cellule de communication de crise était opérationnelle.",
     )
     description = forms.CharField(label="Déroulement", required=False, widget=forms.Textarea(attrs={"rows": 5}))
-    lessons = forms.CharField(
-        label="Enseignements de l’exercice",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Un enseignement par ligne. Chacun pourra ensuite devenir une action du plan d’action.",
+    lessons = first_texts_field(
+        "Enseignements de l’exercice",
+        "Un enseignement par ligne. Chacun pourra ensuite devenir une action du plan d’action.",
     )
 
     def __init__(self, *args, actor, event=None, **kwargs):
@@ -125,7 +120,7 @@ class EventForm(PrefectureFormMixin, QualiprefForm):
             del self.fields["lessons"]  # added one by one on the event's page
 
     def clean_lessons(self):
-        return [line.strip() for line in self.cleaned_data["lessons"].splitlines() if line.strip()]
+        return text_lines(self.cleaned_data["lessons"])
 
     def clean(self):
         cleaned = super().clean()
@@ -138,10 +133,9 @@ class EventForm(PrefectureFormMixin, QualiprefForm):
 
 
 class LessonForm(QualiprefForm):
-    text = forms.CharField(
-        label="Enseignement",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Le texte de l’enseignement est obligatoire."},
+    text = text_with_action_field(
+        "Enseignement",
+        required="Le texte de l’enseignement est obligatoire.",
         help_text="Par exemple : « Mettre à jour l’annuaire d’astreinte des services de l’État ».",
     )
 

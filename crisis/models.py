@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from engagements.models.actions import TextWithAction, created_action
 from qualipref.lib.dates import short_date, short_datetime
 from qualipref.lib.models import TimeStampedModel, optional_fk, timestamped_history
 from sites.models import Prefecture
@@ -116,28 +117,18 @@ class CrisisEvent(TimeStampedModel):
         return self.activation_minutes < ACTIVATION_COMMITMENT_MINUTES
 
 
-class CrisisLesson(TimeStampedModel):
+class CrisisLesson(TextWithAction):
     """A lesson of an event or exercise; it becomes an action of the plan in one step (source « exercice de
     crise »)."""
 
     event = models.ForeignKey(CrisisEvent, on_delete=models.CASCADE, related_name="lessons", verbose_name="événement")
     text = models.TextField("enseignement")
-    action = models.OneToOneField(
-        "engagements.Action",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="crisis_lesson",
-        verbose_name="action créée",
-    )
+    action = created_action("crisis_lesson")
 
     class Meta:
         verbose_name = "enseignement d'exercice"
         verbose_name_plural = "enseignements d'exercice"
         ordering = ["event", "pk"]
-
-    def __str__(self):
-        return self.text[:60]
 
 
 class PressRelease(TimeStampedModel):

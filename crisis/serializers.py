@@ -3,9 +3,9 @@ from rest_framework import serializers
 from accounts import access
 from accounts.models import User
 from crisis.models import CrisisEvent, CrisisLesson, OnCallShift, PressRelease
+from engagements.serializers.meetings import TextWithActionSerializer, created_action_field, scope_prefecture
 from qualipref.lib import bounds
 from qualipref.lib.drf import AbilitiesField
-from sites.models import Prefecture
 
 
 def _moment(help_text):
@@ -17,11 +17,7 @@ class PrefectureScopedSerializer(serializers.ModelSerializer):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None:
-            self.fields["prefecture"].queryset = Prefecture.objects.for_user(request.user)
-        if self.instance is not None and not isinstance(self.instance, list | tuple):
-            self.fields["prefecture"].read_only = True
+        scope_prefecture(self)
 
 
 class OnCallShiftSerializer(PrefectureScopedSerializer):
@@ -46,14 +42,11 @@ class OnCallShiftSerializer(PrefectureScopedSerializer):
         extra_kwargs = {"phone": {"allow_blank": True}}
 
 
-class CrisisLessonSerializer(serializers.ModelSerializer):
-    action = serializers.PrimaryKeyRelatedField(
-        read_only=True, help_text="L'action du plan d'action créée à partir de l'enseignement (null sinon)."
-    )
+class CrisisLessonSerializer(TextWithActionSerializer):
+    action = created_action_field("de l'enseignement")
 
-    class Meta:
+    class Meta(TextWithActionSerializer.Meta):
         model = CrisisLesson
-        fields = ["id", "text", "action"]
 
 
 class LessonCreateSerializer(serializers.Serializer):

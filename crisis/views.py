@@ -5,7 +5,6 @@ Objects are fetched through ``for_user`` (a foreign object is a 404); what the u
 accounts.access (403 when they may see but not change); writes go through crisis.services.
 """
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,16 +15,23 @@ from django.views.decorators.http import require_GET
 from accounts import access
 from crisis import exports, roster, services
 from crisis.filters import CrisisEventFilter, OnCallShiftFilter, PressReleaseFilter
-from crisis.forms import DecisionActionForm, EventForm, LessonForm, PressReleaseForm, ShiftForm
+from crisis.forms import EventForm, LessonForm, PressReleaseForm, ShiftForm
 from crisis.history import EVENT_HISTORY, PRESS_RELEASE_HISTORY, SHIFT_HISTORY
 from crisis.models import ACTIVATION_COMMITMENT_MINUTES, CrisisEvent, CrisisLesson, OnCallShift, PressRelease
 from engagements.models import Action
+from engagements.views.action_sources import text_to_action_page
 from qualipref.views import breadcrumb, flash_outcome, paginate, redirect_if_saved
 from sites.models import Prefecture
 
 
 def _may_write(user):
     return access.manageable_crisis_prefectures(Prefecture.objects.all(), user).exists()
+
+
+def _form_page(request, form, **context):
+    """The form page of a shift, an event, a lesson or a press release (crisis/form.html): ``context`` gives its
+    title, submit (the button), cancel_url, breadcrumb_data, and delete_url and history when editing."""
+    return render(request, "crisis/form.html", {"form": form, **context})
 
 
 def _managed(request, queryset, pk, message):
@@ -104,16 +110,13 @@ def on_call_shift_create(request):
         lambda shift: f"{shift} enregistrée.",
         "on_call_roster",
     )
-    return response or render(
+    return response or _form_page(
         request,
-        "crisis/form.html",
-        {
-            "title": "Nouvelle astreinte",
-            "form": form,
-            "submit": "Enregistrer l’astreinte",
-            "cancel_url": reverse("on_call_roster"),
-            "breadcrumb_data": breadcrumb("Nouvelle astreinte", *_crumbs_to_roster()),
-        },
+        form,
+        title="Nouvelle astreinte",
+        submit="Enregistrer l’astreinte",
+        cancel_url=reverse("on_call_roster"),
+        breadcrumb_data=breadcrumb("Nouvelle astreinte", *_crumbs_to_roster()),
     )
 
 
@@ -128,18 +131,15 @@ def on_call_shift_edit(request, pk):
         "L’astreinte a été enregistrée.",
         "on_call_roster",
     )
-    return response or render(
+    return response or _form_page(
         request,
-        "crisis/form.html",
-        {
-            "title": "Modifier une astreinte",
-            "form": form,
-            "submit": "Enregistrer l’astreinte",
-            "cancel_url": reverse("on_call_roster"),
-            "delete_url": reverse("on_call_shift_delete", kwargs={"pk": shift.pk}),
-            "history": SHIFT_HISTORY.of(shift),
-            "breadcrumb_data": breadcrumb("Modifier une astreinte", *_crumbs_to_roster()),
-        },
+        form,
+        title="Modifier une astreinte",
+        submit="Enregistrer l’astreinte",
+        cancel_url=reverse("on_call_roster"),
+        delete_url=reverse("on_call_shift_delete", kwargs={"pk": shift.pk}),
+        history=SHIFT_HISTORY.of(shift),
+        breadcrumb_data=breadcrumb("Modifier une astreinte", *_crumbs_to_roster()),
     )
 
 
@@ -210,16 +210,13 @@ def crisis_event_create(request):
         ),
         lambda event: reverse("crisis_event_detail", kwargs={"pk": event.pk}),
     )
-    return response or render(
+    return response or _form_page(
         request,
-        "crisis/form.html",
-        {
-            "title": "Nouvel événement ou exercice",
-            "form": form,
-            "submit": "Enregistrer",
-            "cancel_url": reverse("crisis_event_list"),
-            "breadcrumb_data": breadcrumb("Nouvel événement ou exercice", *_crumbs_to_events()),
-        },
+        form,
+        title="Nouvel événement ou exercice",
+        submit="Enregistrer",
+        cancel_url=reverse("crisis_event_list"),
+        breadcrumb_data=breadcrumb("Nouvel événement ou exercice", *_crumbs_to_events()),
     )
 
 
@@ -261,16 +258,13 @@ def crisis_event_edit(request, pk):
         "L’événement a été enregistré.",
         detail_url,
     )
-    return response or render(
+    return response or _form_page(
         request,
-        "crisis/form.html",
-        {
-            "title": f"Modifier « {name} »",
-            "form": form,
-            "submit": "Enregistrer",
-            "cancel_url": detail_url,
-            "breadcrumb_data": breadcrumb("Modifier", *_crumbs_to_events(), (name, detail_url)),
-        },
+        form,
+        title=f"Modifier « {name} »",
+        submit="Enregistrer",
+        cancel_url=detail_url,
+        breadcrumb_data=breadcrumb("Modifier", *_crumbs_to_events(), (name, detail_url)),
     )
 
 
@@ -286,16 +280,13 @@ def crisis_lesson_add(request, pk):
         "Enseignement ajouté.",
         detail_url + "#enseignements",
     )
-    return response or render(
+    return response or _form_page(
         request,
-        "crisis/form.html",
-        {
-            "title": "Nouvel enseignement",
-            "form": form,
-            "submit": "Ajouter l’enseignement",
-            "cancel_url": detail_url,
-            "breadcrumb_data": breadcrumb("Nouvel enseignement", *_crumbs_to_events(), (str(event), detail_url)),
-        },
+        form,
+        title="Nouvel enseignement",
+        submit="Ajouter l’enseignement",
+        cancel_url=detail_url,
+        breadcrumb_data=breadcrumb("Nouvel enseignement", *_crumbs_to_events(), (str(event), detail_url)),
     )
 
 
@@ -304,27 +295,20 @@ def crisis_lesson_action(request, pk, lesson_pk):
     event = _managed(request, CrisisEvent.objects.all(), pk, EVENTS_DENIED)
     lesson = get_object_or_404(CrisisLesson.objects.select_related("action"), pk=lesson_pk, event=event)
     detail_url = reverse("crisis_event_detail", kwargs={"pk": event.pk})
-    if lesson.action_id is not None:
-        messages.info(request, "Cet enseignement a déjà donné lieu à une action.")
-        return redirect(detail_url + "#enseignements")
-    form = DecisionActionForm(request.POST or None, prefecture=event.prefecture)
-    response = redirect_if_saved(
+    return text_to_action_page(
         request,
-        form,
-        lambda: services.lesson_to_action(by=request.user, lesson=lesson, **form.cleaned_data),
-        lambda action: f"Action créée dans le plan « {action.plan} » : {action.title}",
-        detail_url + "#enseignements",
-    )
-    return response or render(
-        request,
-        "crisis/lesson_action_form.html",
-        {
-            "title": "Créer l’action",
-            "event": event,
-            "lesson": lesson,
-            "form": form,
-            "has_plan": form.fields["plan"].queryset.exists(),
-            "breadcrumb_data": breadcrumb("Créer l’action", *_crumbs_to_events(), (str(event), detail_url)),
+        text=lesson,
+        prefecture=event.prefecture,
+        convert=lambda **fields: services.lesson_to_action(by=request.user, lesson=lesson, **fields),
+        back_url=detail_url + "#enseignements",
+        already="Cet enseignement a déjà donné lieu à une action.",
+        crumbs=[*_crumbs_to_events(), (str(event), detail_url)],
+        context={
+            "parent": event,
+            "text_title": "Enseignement",
+            "of_text": "de l’enseignement",
+            "origin": "exercice de crise",
+            "this_text": "cet enseignement",
         },
     )
 
@@ -381,16 +365,13 @@ def press_release_create(request):
         lambda release: f"{release} enregistré.",
         "press_release_list",
     )
-    return response or render(
+    return response or _form_page(
         request,
-        "crisis/form.html",
-        {
-            "title": "Nouveau communiqué de crise",
-            "form": form,
-            "submit": "Enregistrer le communiqué",
-            "cancel_url": reverse("press_release_list"),
-            "breadcrumb_data": breadcrumb("Nouveau communiqué", *_crumbs_to_releases()),
-        },
+        form,
+        title="Nouveau communiqué de crise",
+        submit="Enregistrer le communiqué",
+        cancel_url=reverse("press_release_list"),
+        breadcrumb_data=breadcrumb("Nouveau communiqué", *_crumbs_to_releases()),
     )
 
 
@@ -405,17 +386,14 @@ def press_release_edit(request, pk):
         "Le communiqué a été enregistré.",
         "press_release_list",
     )
-    return response or render(
+    return response or _form_page(
         request,
-        "crisis/form.html",
-        {
-            "title": f"Modifier le communiqué n° {release.number}/{release.year}",
-            "form": form,
-            "submit": "Enregistrer le communiqué",
-            "cancel_url": reverse("press_release_list"),
-            "history": PRESS_RELEASE_HISTORY.of(release),
-            "breadcrumb_data": breadcrumb("Modifier un communiqué", *_crumbs_to_releases()),
-        },
+        form,
+        title=f"Modifier le communiqué n° {release.number}/{release.year}",
+        submit="Enregistrer le communiqué",
+        cancel_url=reverse("press_release_list"),
+        history=PRESS_RELEASE_HISTORY.of(release),
+        breadcrumb_data=breadcrumb("Modifier un communiqué", *_crumbs_to_releases()),
     )
 
 

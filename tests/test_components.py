@@ -149,3 +149,14 @@ def test_button_link_is_a_link_to_a_page_drawn_as_a_button_in_a_list_item_when_a
         "Modifier</a></li>"
     )
     assert render('{% button_link "Nouvelle" "complaint_create" %}').startswith('<a class="fr-btn" href="')
+
+
+def test_list_header_puts_the_page_s_buttons_on_the_right_only_when_its_body_writes_some():
+    source = (
+        '{% list_header heading=title lead="Le chapeau." %}{% if can_create %}'
+        '{% button_link "Nouvelle réunion" "meeting_create" icon="add-line" %}{% endif %}{% endlist_header %}'
+    )
+    html = render(source, title="Réunions <qualité>", can_create=True)
+    assert '<h1 class="fr-mb-1w">Réunions &lt;qualité&gt;</h1>' in html
+    assert html.index("Le chapeau.") < html.index('<div class="fr-col-auto"><a class="fr-btn fr-icon-add-line')
+    assert "fr-col-auto" not in render(source, title="Réunions", can_create=False)

@@ -15,11 +15,10 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.response import Response
 
 from accounts import access
+from engagements.api.action_sources import add_text, text_to_action
 from engagements.filters.meetings import MeetingFilter, TrainingFilter
 from engagements.models import Meeting, MeetingDecision, Trainee, Training
 from engagements.serializers.meetings import (
@@ -68,10 +67,12 @@ class MeetingViewSet(ReadWriteViewSet):
     def decisions(self, request, pk=None):
         """Add a decision to the meeting."""
         meeting = self.get_object()
-        params = DecisionCreateSerializer(data=request.data)
-        params.is_valid(raise_exception=True)
-        decision = services.decision_add(by=request.user, meeting=meeting, text=params.validated_data["text"])
-        return Response(MeetingDecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
+        return add_text(
+            request,
+            params_class=DecisionCreateSerializer,
+            add=lambda text: services.decision_add(by=request.user, meeting=meeting, text=text),
+            serializer_class=MeetingDecisionSerializer,
+        )
 
     @extend_schema(request=DecisionToActionSerializer, responses={201: MeetingDecisionSerializer})
     @action(
@@ -84,11 +85,13 @@ class MeetingViewSet(ReadWriteViewSet):
         """Turn a decision into an action of the prefecture's action plan (answers the decision)."""
         meeting = self.get_object()
         decision = get_object_or_404(MeetingDecision, pk=decision_pk, meeting=meeting)
-        params = DecisionToActionSerializer(data=request.data, context=self.get_serializer_context())
-        params.is_valid(raise_exception=True)
-        services.decision_to_action(by=request.user, decision=decision, **params.validated_data)
-        decision.refresh_from_db()
-        return Response(MeetingDecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
+        return text_to_action(
+            self,
+            request,
+            text=decision,
+            convert=lambda **values: services.decision_to_action(by=request.user, decision=decision, **values),
+            serializer_class=MeetingDecisionSerializer,
+        )
 
 
 class TrainingViewSet(ReadWriteViewSet):

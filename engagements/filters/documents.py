@@ -10,7 +10,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from engagements.filters.meetings import BooleanSelect, ListFilterForm
 from engagements.models import DocumentVersion, Engagement, QualityDocument
 from engagements.models.documents import ReviewStatus
-from qualipref.lib.filtering import visible_to_requester
+from qualipref.lib.filtering import contains_any, visible_to_requester
 from sites.models import Prefecture, Site
 
 DocumentSites = QualityDocument.sites.through
@@ -88,10 +88,7 @@ class DocumentFilter(django_filters.FilterSet):
         fields = ["q", "kind", "site", "engagement", "prefecture", "national", "status", "due"]
 
     def filter_q(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(Q(reference__icontains=value) | Q(title__icontains=value))
+        return contains_any(queryset, value, "reference", "title")
 
     def filter_site(self, queryset, name, site):
         """The documents that apply to the site: those naming it, those of its prefecture naming no site (the

@@ -4,11 +4,10 @@ prefectures and sites are those the requesting user may see: a foreign id is ref
 
 import django_filters
 from django import forms
-from django.db.models import Q
 
 from engagements.models import Meeting, Training, TrainingKind
 from qualipref.lib.bounds import YearFilter
-from qualipref.lib.filtering import visible_to_requester
+from qualipref.lib.filtering import contains_any, visible_to_requester
 from qualipref.lib.forms import QualiprefForm, date_input
 from sites.models import Prefecture, Site
 
@@ -91,13 +90,12 @@ class TrainingFilter(django_filters.FilterSet):
         ]
 
     def filter_q(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(person__username__icontains=value)
-            | Q(person__first_name__icontains=value)
-            | Q(person__last_name__icontains=value)
-            | Q(trainee__first_name__icontains=value)
-            | Q(trainee__last_name__icontains=value)
+        return contains_any(
+            queryset,
+            value,
+            "person__username",
+            "person__first_name",
+            "person__last_name",
+            "trainee__first_name",
+            "trainee__last_name",
         )

@@ -2,12 +2,11 @@
 shared by its page (engagements.views.trainings) and the API (engagements.api.trainings)."""
 
 import django_filters
-from django.db.models import Q
 from django.utils import timezone
 
 from engagements.filters.meetings import BooleanSelect, ListFilterForm, _prefectures
 from engagements.models import Trainee, TrainingKind, TrainingSession
-from qualipref.lib.filtering import visible_to_requester
+from qualipref.lib.filtering import contains_any, visible_to_requester
 from sites.models import Site
 
 
@@ -60,10 +59,7 @@ class TraineeFilter(django_filters.FilterSet):
         fields = ["prefecture", "site", "q", "current"]
 
     def filter_q(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(Q(first_name__icontains=value) | Q(last_name__icontains=value))
+        return contains_any(queryset, value, "first_name", "last_name")
 
     def filter_current(self, queryset, name, value):
         if value is None:

@@ -20,6 +20,18 @@ class EngagementsField(forms.ModelMultipleChoiceField):
     label_from_instance = EngagementChoiceField.label_from_instance
 
 
+def _link_field(label, *, help_text, invalid):
+    """An optional link to where a document (or a version) is published: a full web address, https by default."""
+    return forms.URLField(
+        label=label,
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text=help_text,
+        error_messages={"invalid": invalid},
+    )
+
+
 class DocumentForm(QualiprefForm):
     reference = forms.CharField(
         label="Référence",
@@ -52,13 +64,10 @@ class DocumentForm(QualiprefForm):
         help_text="Le document est présenté comme preuve de ces engagements dans la grille d'évaluation et le "
         "rapport d'audit. Ctrl (ou Cmd) + clic pour en choisir plusieurs.",
     )
-    intranet_url = forms.URLField(
-        label="Lien intranet",
-        required=False,
-        max_length=500,
-        assume_scheme="https",
+    intranet_url = _link_field(
+        "Lien intranet",
         help_text="La rubrique de l'intranet où le document est publié, s'il y en a une.",
-        error_messages={"invalid": "Le lien intranet doit être une adresse web complète (https://…)."},
+        invalid="Le lien intranet doit être une adresse web complète (https://…).",
     )
     review_months = forms.IntegerField(
         label="Périodicité de révision (mois)",
@@ -103,13 +112,10 @@ class VersionForm(QualiprefForm):
         help_text=f"{services.FILE_HELP} Ou indiquez un lien ci-dessous.",
         widget=forms.ClearableFileInput(attrs={"accept": services.FILE_ACCEPT}),
     )
-    url = forms.URLField(
-        label="Lien",
-        required=False,
-        max_length=500,
-        assume_scheme="https",
+    url = _link_field(
+        "Lien",
         help_text="Si la version est publiée ailleurs (intranet, espace partagé) plutôt que jointe.",
-        error_messages={"invalid": "Le lien doit être une adresse web complète (https://…)."},
+        invalid="Le lien doit être une adresse web complète (https://…).",
     )
     changes = forms.CharField(
         label="Modifications apportées",

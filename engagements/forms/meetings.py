@@ -26,7 +26,39 @@ class SiteChoiceField(forms.ModelChoiceField):
 # --- meetings -------------------------------------------------------------------------------------
 
 
-class MeetingForm(QualiprefForm):
+class PrefectureChoiceMixin:
+    """On creation, the prefecture among those the actor keeps (``kept_prefectures(actor)``), hidden when there is
+    one; never changed after (the field is removed when editing)."""
+
+    def kept_prefectures(self, actor):
+        raise NotImplementedError
+
+    def setup_prefecture(self, actor, instance):
+        """The prefectures offered (a list), None when editing ``instance``."""
+        if instance is not None:
+            del self.fields["prefecture"]
+            return None
+        prefectures = self.kept_prefectures(actor).select_related("department")
+        self.fields["prefecture"].queryset = prefectures
+        choices = list(prefectures)
+        if len(choices) == 1:
+            self.fields["prefecture"].initial = choices[0].pk
+            self.fields["prefecture"].widget = forms.HiddenInput()
+        return choices
+
+
+def first_texts_field(label, help_text):
+    """The first texts of a meeting or an exercise (its decisions, its lessons), typed on its creation one a line
+    (``text_lines`` cleans them); later ones are added one by one on its page."""
+    return forms.CharField(label=label, required=False, widget=forms.Textarea(attrs={"rows": 4}), help_text=help_text)
+
+
+def text_lines(value):
+    """The non-blank lines of ``value``, trimmed."""
+    return [line.strip() for line in value.splitlines() if line.strip()]
+
+
+class MeetingForm(PrefectureChoiceMixin, QualiprefForm):
     """A COPIL or CLU; on creation, the prefecture (when the actor manages several) and the first decisions."""
 
     prefecture = forms.ModelChoiceField(label="Préfecture", queryset=Prefecture.objects.none(), empty_label=None)
@@ -44,35 +76,38 @@ class MeetingForm(QualiprefForm):
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text="Points abordés, indicateurs examinés, avis des usagers…",
     )
-    decisions = forms.CharField(
-        label="Décisions",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Une décision par ligne. Chacune pourra ensuite devenir une action du plan d’action.",
+    decisions = first_texts_field(
+        "Décisions", "Une décision par ligne. Chacune pourra ensuite devenir une action du plan d’action."
     )
 
     def __init__(self, *args, actor, meeting=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.setup_prefecture(actor, meeting)
         if meeting is not None:
-            # The prefecture of a meeting never changes; decisions are added one by one on its page.
-            del self.fields["prefecture"]
-            del self.fields["decisions"]
-            return
-        prefectures = access.manageable_meeting_prefectures(Prefecture.objects.all(), actor)
-        self.fields["prefecture"].queryset = prefectures.select_related("department")
-        if len(self.fields["prefecture"].queryset) == 1:
-            self.fields["prefecture"].initial = self.fields["prefecture"].queryset[0].pk
-            self.fields["prefecture"].widget = forms.HiddenInput()
+            del self.fields["decisions"]  # added one by one on the meeting's page
+
+    def kept_prefectures(self, actor):
+        return access.manageable_meeting_prefectures(Prefecture.objects.all(), actor)
 
     def clean_decisions(self):
-        return [line.strip() for line in self.cleaned_data["decisions"].splitlines() if line.strip()]
+        return text_lines(self.cleaned_data["decisions"])
+
+
+def text_with_action_field(label, *, required, help_text):
+    """The text of a TextWithAction (a meeting's decision, an exercise's lesson): a few lines, ``required`` the message
+    when it is missing."""
+    return forms.CharField(
+        label=label,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": required},
+        help_text=help_text,
+    )
 
 
 class DecisionForm(QualiprefForm):
-    text = forms.CharField(
-        label="Décision",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Le texte de la décision est obligatoire."},
+    text = text_with_action_field(
+        "Décision",
+        required="Le texte de la décision est obligatoire.",
         help_text="Par exemple : « Ouvrir l’accueil des étrangers à 8 h au lieu de 8 h 15 ».",
     )
 

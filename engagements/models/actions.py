@@ -223,3 +223,27 @@ class ActionEvidence(TimeStampedModel):
 
     def __str__(self):
         return self.name
+
+
+class TextWithAction(TimeStampedModel):
+    """A text that becomes an action of the plan in one step (a meeting's decision, an exercise's lesson:
+    engagements.views.action_sources). A subclass declares its ``text`` (its verbose name) and
+    ``action = created_action(related_name)``."""
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.text[:60]
+
+
+def created_action(related_name):
+    """The action a TextWithAction became (one at most); the text stays, unlinked, if the action is deleted."""
+    return models.OneToOneField(
+        Action,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name=related_name,
+        verbose_name="action créée",
+    )

@@ -5,7 +5,7 @@ from qualipref.lib.dates import short_date
 from qualipref.lib.models import TimeStampedModel
 from sites.models import Prefecture
 
-from .actions import Action
+from .actions import TextWithAction, created_action
 
 
 class MeetingQuerySet(models.QuerySet):
@@ -42,24 +42,14 @@ class Meeting(TimeStampedModel):
         return f"{self.get_kind_display()} du {short_date(self.held_on)}"
 
 
-class MeetingDecision(TimeStampedModel):
+class MeetingDecision(TextWithAction):
     """A decision of a meeting; it becomes an action of the plan in one step."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions", verbose_name="réunion")
     text = models.TextField("décision")
-    action = models.OneToOneField(
-        Action,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="meeting_decision",
-        verbose_name="action créée",
-    )
+    action = created_action("meeting_decision")
 
     class Meta:
         verbose_name = "décision de réunion"
         verbose_name_plural = "décisions de réunion"
         ordering = ["meeting", "pk"]
-
-    def __str__(self):
-        return self.text[:60]

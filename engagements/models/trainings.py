@@ -78,6 +78,47 @@ class Trainee(TimeStampedModel):
         return f"{self.first_name} {self.last_name}".strip()
 
 
+# A training record and an enrolment are each a person's: a user account or a trainee (a person without an account),
+# never both. The two links, their check constraint and the person's name, written once.
+
+
+def _account_or_trainee(*, account_related_name, trainee_related_name):
+    """The two optional links (a user account, a trainee) of a record that is one person's."""
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name=account_related_name,
+        verbose_name="agent",
+        null=True,
+        blank=True,
+    )
+    trainee = models.ForeignKey(
+        Trainee,
+        on_delete=models.PROTECT,
+        related_name=trainee_related_name,
+        verbose_name="personne sans compte",
+        null=True,
+        blank=True,
+    )
+    return account, trainee
+
+
+def _one_person(account, name, message):
+    """The check constraint that exactly one of ``account`` (the account link's name) and ``trainee`` is set."""
+    return models.CheckConstraint(
+        condition=Q(**{f"{account}__isnull": False, "trainee__isnull": True})
+        | Q(**{f"{account}__isnull": True, "trainee__isnull": False}),
+        name=name,
+        violation_error_message=message,
+    )
+
+
+def _person_label(trainee, account):
+    if trainee is not None:
+        return str(trainee)
+    return account.get_full_name() or account.username
+
+
 class TrainingQuerySet(models.QuerySet):
     def for_user(self, user):
         from accounts import access
@@ -89,22 +130,7 @@ class Training(TimeStampedModel):
     """A training a person (user account or trainee) followed; reception trainings older than 4 years must be
     renewed."""
 
-    person = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="trainings",
-        verbose_name="agent",
-        null=True,
-        blank=True,
-    )
-    trainee = models.ForeignKey(
-        Trainee,
-        on_delete=models.PROTECT,
-        related_name="trainings",
-        verbose_name="personne sans compte",
-        null=True,
-        blank=True,
-    )
+    person, trainee = _account_or_trainee(account_related_name="trainings", trainee_related_name="trainings")
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="trainings", verbose_name="site")
     course = models.CharField("formation", max_length=200)
     reception = models.BooleanField("formation à l'accueil", default=True)
@@ -124,10 +150,10 @@ class Training(TimeStampedModel):
             models.Index(fields=["-trained_on", "id"], name="training_newest_idx"),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(person__isnull=False, trainee__isnull=True) | Q(person__isnull=True, trainee__isnull=False),
-                name="training_one_person",
-                violation_error_message="Une formation est suivie par un agent ou par une personne sans compte.",
+            _one_person(
+                "person",
+                "training_one_person",
+                "Une formation est suivie par un agent ou par une personne sans compte.",
             ),
         ]
 
@@ -136,9 +162,7 @@ class Training(TimeStampedModel):
 
     @property
     def person_label(self):
-        if self.trainee_id:
-            return str(self.trainee)
-        return self.person.get_full_name() or self.person.username
+        return _person_label(self.trainee, self.person)
 
 
 class TrainingSessionQuerySet(models.QuerySet):
@@ -204,22 +228,7 @@ class Enrolment(TimeStampedModel):
     session = models.ForeignKey(
         TrainingSession, on_delete=models.CASCADE, related_name="enrolments", verbose_name="session"
     )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="training_enrolments",
-        verbose_name="agent",
-        null=True,
-        blank=True,
-    )
-    trainee = models.ForeignKey(
-        Trainee,
-        on_delete=models.PROTECT,
-        related_name="enrolments",
-        verbose_name="personne sans compte",
-        null=True,
-        blank=True,
-    )
+    user, trainee = _account_or_trainee(account_related_name="training_enrolments", trainee_related_name="enrolments")
     attended = models.BooleanField("présent(e)", default=False)
     training = models.OneToOneField(
         Training,
@@ -235,11 +244,7 @@ class Enrolment(TimeStampedModel):
         verbose_name_plural = "inscriptions"
         ordering = ["session", "pk"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(user__isnull=False, trainee__isnull=True) | Q(user__isnull=True, trainee__isnull=False),
-                name="enrolment_one_person",
-                violation_error_message="On inscrit un agent ou une personne sans compte.",
-            ),
+            _one_person("user", "enrolment_one_person", "On inscrit un agent ou une personne sans compte."),
             models.UniqueConstraint(
                 fields=["session", "user"],
                 condition=Q(user__isnull=False),
@@ -259,6 +264,4 @@ class Enrolment(TimeStampedModel):
 
     @property
     def person_label(self):
-        if self.trainee_id:
-            return str(self.trainee)
-        return self.user.get_full_name() or self.user.username
+        return _person_label(self.trainee, self.user)

@@ -9,14 +9,36 @@ from qualipref.lib.drf import AbilitiesField
 from sites.models import Prefecture, Site
 
 
-class MeetingDecisionSerializer(serializers.ModelSerializer):
-    action = serializers.PrimaryKeyRelatedField(
-        read_only=True, help_text="L'action du plan d'action créée à partir de la décision (null sinon)."
+def scope_prefecture(serializer):
+    """The ``prefecture`` of a record (a meeting, a crisis register's line) is one the requesting user sees (a
+    prefecture outside their scope does not exist for them) and never changes after creation."""
+    request = serializer.context.get("request")
+    if request is not None:
+        serializer.fields["prefecture"].queryset = Prefecture.objects.for_user(request.user)
+    if serializer.instance is not None and not isinstance(serializer.instance, list | tuple):
+        serializer.fields["prefecture"].read_only = True
+
+
+# A text that becomes an action of the plan in one step (a meeting's decision, an exercise's lesson), with the id of
+# that action; a subclass names its model (``Meta(TextWithActionSerializer.Meta)``) and declares ``action`` with
+# ``created_action_field``. (A comment, not a docstring: the API schema would show it for every subclass.)
+class TextWithActionSerializer(serializers.ModelSerializer):
+    class Meta:
+        fields = ["id", "text", "action"]
+
+
+def created_action_field(of_text):
+    """The ``action`` of a TextWithActionSerializer: ``of_text`` is « de la décision », « de l'enseignement »."""
+    return serializers.PrimaryKeyRelatedField(
+        read_only=True, help_text=f"L'action du plan d'action créée à partir {of_text} (null sinon)."
     )
 
-    class Meta:
+
+class MeetingDecisionSerializer(TextWithActionSerializer):
+    action = created_action_field("de la décision")
+
+    class Meta(TextWithActionSerializer.Meta):
         model = MeetingDecision
-        fields = ["id", "text", "action"]
 
 
 class MeetingSerializer(serializers.ModelSerializer):
@@ -31,12 +53,7 @@ class MeetingSerializer(serializers.ModelSerializer):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None:
-            # A prefecture outside the user's scope does not exist for them.
-            self.fields["prefecture"].queryset = Prefecture.objects.for_user(request.user)
-        if self.instance is not None and not isinstance(self.instance, list | tuple):
-            self.fields["prefecture"].read_only = True
+        scope_prefecture(self)
 
 
 class DecisionCreateSerializer(serializers.Serializer):

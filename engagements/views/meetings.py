@@ -4,24 +4,19 @@ Objects are fetched through ``for_user`` (a foreign object is a 404); what the u
 accounts.access (403 when they may see but not change); writes go through engagements.services.meetings.
 """
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Q
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts import access
 from engagements.filters.meetings import MeetingFilter, TrainingFilter
-from engagements.forms.meetings import (
-    DecisionActionForm,
-    DecisionForm,
-    MeetingForm,
-    TrainingForm,
-)
+from engagements.forms.meetings import DecisionForm, MeetingForm, TrainingForm
 from engagements.models import Action, Meeting, MeetingDecision, Training
 from engagements.services import meetings as services
 from engagements.services import trainings
+from engagements.views.action_sources import text_to_action_page
 from qualipref.lib.history import FieldHistory
 from qualipref.views import breadcrumb, paginate, redirect_if_saved
 from sites.models import Prefecture, Site
@@ -172,27 +167,20 @@ def meeting_decision_action(request, pk, decision_pk):
     meeting = _managed_meeting(request, pk)
     decision = get_object_or_404(MeetingDecision.objects.select_related("action"), pk=decision_pk, meeting=meeting)
     detail_url = reverse("meeting_detail", kwargs={"pk": meeting.pk})
-    if decision.action_id is not None:
-        messages.info(request, "Cette décision a déjà donné lieu à une action.")
-        return redirect(detail_url + "#decisions")
-    form = DecisionActionForm(request.POST or None, prefecture=meeting.prefecture)
-    response = redirect_if_saved(
+    return text_to_action_page(
         request,
-        form,
-        lambda: services.decision_to_action(by=request.user, decision=decision, **form.cleaned_data),
-        lambda action: f"Action créée dans le plan « {action.plan} » : {action.title}",
-        detail_url + "#decisions",
-    )
-    return response or render(
-        request,
-        "engagements/meetings/decision_action_form.html",
-        {
-            "title": "Créer l’action",
-            "meeting": meeting,
-            "decision": decision,
-            "form": form,
-            "has_plan": form.fields["plan"].queryset.exists(),
-            "breadcrumb_data": breadcrumb("Créer l’action", *_crumbs_to_meetings(), (str(meeting), detail_url)),
+        text=decision,
+        prefecture=meeting.prefecture,
+        convert=lambda **fields: services.decision_to_action(by=request.user, decision=decision, **fields),
+        back_url=detail_url + "#decisions",
+        already="Cette décision a déjà donné lieu à une action.",
+        crumbs=[*_crumbs_to_meetings(), (str(meeting), detail_url)],
+        context={
+            "parent": meeting,
+            "text_title": "Décision",
+            "of_text": "de la décision",
+            "origin": "comité local des usagers" if meeting.kind == Meeting.Kind.CLU else "COPIL qualité",
+            "this_text": "cette décision",
         },
     )
 

@@ -7,6 +7,8 @@
   …{% endfilter_form %}``: a GET form whose fields sit in one DSFR grid row, ended by its submit button.
 - ``{% card title="Adresse" icon="map-pin-2-line" %}<p>…</p>{% card_footer %}<a …>…</a>{% endcard %}``: a DSFR
   card without a link, and its footer when it has one.
+- ``{% list_header heading=title lead="…" %}{% button_link "Nouvelle réunion" "meeting_create" icon="add-line" %}
+  {% endlist_header %}``: the top of a list page, its title and lead, and its buttons on the right.
 - ``{% callout title="Aucun audit pour l’instant" %}<p class="fr-callout__text">…</p>{% endcallout %}``: a DSFR
   callout with its h2 title (a list's empty state).
 - ``{% panel title="Suivi" id="suivi" %}<dl>…</dl>{% endpanel %}``: a grey section with its h5 title, beside a
@@ -118,6 +120,10 @@ block_component(
 # title: the card's h2 ("": the body writes its own); icon: a DSFR icon name before it; desc: False when the body lays
 # out its own fr-card__desc; id: the card's. {% card_footer %}: what follows goes in the card's footer.
 block_component("card", "components/card.html", sections=("footer",), title="", icon="", desc=True, id="")
+
+# The top of a list page: heading (its h1) and lead (the sentence under it, optional) on the left; the body, the page's
+# buttons (a button_link, a fr-btns-group), on the right when it writes something.
+block_component("list_header", "components/list_header.html", heading="", lead="")
 
 # title: the callout's h2; classes: added to fr-callout (a margin). The body: its fr-callout__text and buttons.
 block_component("callout", "components/callout.html", title="", classes="")
