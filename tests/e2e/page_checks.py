@@ -7,6 +7,7 @@ A page is checked right after each ``page.goto`` of a test, before the test leav
 (≈ 0.2 to 0.8 s) per page state (``PAGE_STATE``).
 """
 
+import contextlib
 import hashlib
 import os
 import re
@@ -172,10 +173,8 @@ class PageChecks:
         self._unchecked = False
         try:
             self.page.wait_for_load_state("load")
-            try:
+            with contextlib.suppress(PlaywrightTimeout):
                 self.page.wait_for_function(DSFR_STARTED, timeout=DSFR_START_MS)
-            except PlaywrightTimeout:
-                pass
             state = hashlib.sha256(repr(self.page.evaluate(PAGE_STATE)).encode()).hexdigest()
             if state in _passed_pages:
                 return
