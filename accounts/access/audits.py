@@ -18,7 +18,7 @@ from accounts.models import PREFECTURE_ROLES, SITE_ROLES, Role
 from qualipref.lib.dates import short_date
 
 from .abilities import abilities_of
-from .core import get_scope, is_national_admin
+from .core import get_scope, is_national_admin, manageable_prefectures, manages_a_prefecture
 from .engagements import can_create_action
 
 WINDOW_CLOSED = "Votre accès à cet audit est fermé : la fenêtre d'accès des auditeurs va du {start} au {end}."
@@ -88,15 +88,12 @@ def can_manage_audits(user, prefecture):
 
 def may_manage_audits(user):
     """Whether the user plans audits anywhere (the « Nouvel audit » button)."""
-    scope = get_scope(user)
-    return scope.national or bool(scope.prefecture_ids(Role.QUALITY_MANAGER))
+    return manages_a_prefecture(user)
 
 
 def manageable_audit_prefectures(queryset, user):
-    scope = get_scope(user)
-    if scope.national:
-        return queryset
-    return queryset.filter(pk__in=scope.prefecture_ids(Role.QUALITY_MANAGER))
+    """Prefectures where the user plans audits (``can_manage_audits``, as a queryset)."""
+    return manageable_prefectures(queryset, user)
 
 
 def _refers_all_sites(user, audit):

@@ -191,11 +191,17 @@ def can_manage_closures(user, site):
 
 
 def manageable_prefectures(queryset, user):
-    """Prefectures whose memberships, sites and closures the user manages."""
+    """Prefectures whose memberships, sites and closures the user manages (and their audits and documents)."""
     scope = get_scope(user)
     if scope.national:
         return queryset
     return queryset.filter(pk__in=scope.prefecture_ids(Role.QUALITY_MANAGER))
+
+
+def manages_a_prefecture(user):
+    """Whether ``manageable_prefectures`` holds any: a national administrator or a quality manager."""
+    scope = get_scope(user)
+    return scope.national or bool(scope.prefecture_ids(Role.QUALITY_MANAGER))
 
 
 def can_manage_memberships(user, prefecture=None):

@@ -20,7 +20,7 @@ from django.utils import timezone
 from accounts.models import PREFECTURE_ROLES, Role
 
 from .abilities import abilities_of
-from .core import get_scope
+from .core import get_scope, manageable_prefectures, manages_a_prefecture
 
 __all__ = [
     "scope_documents",
@@ -95,16 +95,12 @@ def can_approve_document(user, document):
 
 
 def may_create_documents(user):
-    scope = get_scope(user)
-    return scope.national or bool(scope.prefecture_ids(Role.QUALITY_MANAGER))
+    return manages_a_prefecture(user)
 
 
 def document_prefectures(queryset, user):
     """Prefectures whose documents the user describes (``can_manage_document``), as a queryset."""
-    scope = get_scope(user)
-    if scope.national:
-        return queryset
-    return queryset.filter(pk__in=scope.prefecture_ids(Role.QUALITY_MANAGER))
+    return manageable_prefectures(queryset, user)
 
 
 # --- abilities ------------------------------------------------------------------------------------
