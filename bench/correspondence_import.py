@@ -82,6 +82,21 @@ def baseline(path):
     return count, time.perf_counter() - started
 
 
+def backend_cpu():
+    """CPU seconds used so far by this connection's PostgreSQL backend, when it runs on this machine (read from
+    /proc), else None: with the CPU of this process, a measure that the load of a shared machine hardly moves."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (pid,) = cursor.fetchone()
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
 def copy_floor(batch):
     """The floor of the import's writing, in seconds: PostgreSQL's ``COPY`` of the same rows (the letters it
     imported and their history rows, read back as text) into empty tables with the same columns, defaults,
@@ -105,11 +120,13 @@ def copy_floor(batch):
             cursor.copy_expert(f"COPY ({query}) TO STDOUT", buffer)
             cursor.execute(f"CREATE TABLE floor_{table} (LIKE {table} INCLUDING ALL)")  # logged, as the real ones
             dumps.append((f"floor_{table}", buffer))
-        started = time.perf_counter()
+        started, cpu, db_cpu = time.perf_counter(), time.process_time(), backend_cpu()
         for table, buffer in dumps:
             buffer.seek(0)
             cursor.copy_expert(f"COPY {table} FROM STDIN", buffer)
-        return time.perf_counter() - started
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+        after = backend_cpu()
+        return seconds, cpu + (after - db_cpu if db_cpu is not None and after is not None else 0)
 
 
 def territory():
@@ -147,15 +164,17 @@ def run_import(path, *, prefecture, user):
         while chunk := source.read(1 << 20):
             upload.write(chunk)
     upload.seek(0)
-    started = time.perf_counter()
+    started, cpu, db_cpu = time.perf_counter(), time.process_time(), backend_cpu()
     try:
         batch = imports.import_file(by=user, prefecture=prefecture, file=upload)
     finally:
         imports._set = original
         upload.close()
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+    after = backend_cpu()
+    db_cpu = after - db_cpu if db_cpu is not None and after is not None else None
     checking = phases.get("saving", started) - phases.get("checking", started)
-    return batch, elapsed, checking
+    return batch, elapsed, checking, cpu, db_cpu
 
 
 def main():
@@ -176,8 +195,10 @@ def main():
             generate(path, rows=args.rows, sites=sites, today=today)
             print(f"Fichier : {path.stat().st_size / 1024 / 1024:.1f} Mo")
             count, parse_seconds = baseline(path)
-            batch, seconds, checking = run_import(path, prefecture=prefecture, user=user)
-            floor = copy_floor(batch) if connection.vendor == "postgresql" and batch.status == "done" else None
+            batch, seconds, checking, cpu, db_cpu = run_import(path, prefecture=prefecture, user=user)
+            floor, floor_cpu = (None, None)
+            if connection.vendor == "postgresql" and batch.status == "done":
+                floor, floor_cpu = copy_floor(batch)
             if not args.keep:
                 transaction.set_rollback(True)
     assert count == args.rows, count
@@ -189,12 +210,22 @@ def main():
         f"Import : {seconds:.2f} s (vérification {checking:.2f} s, enregistrement {seconds - checking:.2f} s), "
         f"{batch.imported / seconds:,.0f} lignes/s".replace(",", " ")
     )
+    print(
+        f"  dont CPU de ce processus (Python : lecture, vérifications, préparation des lignes) : {cpu:.2f} s"
+        + (f", CPU du processus PostgreSQL de la connexion : {db_cpu:.2f} s" if db_cpu is not None else "")
+    )
     print(f"Rapport import / lecture CSV : {seconds / parse_seconds:.1f}")
     if floor is not None:
         print(
             f"COPY des mêmes lignes (courriers et historique) : {floor:.2f} s ; import / COPY : {seconds / floor:.1f} "
             f"(objectif ≤ 2, issue 14) ; enregistrement seul / COPY : {(seconds - checking) / floor:.1f}"
         )
+        if db_cpu is not None:
+            # CPU, not wall time: on a shared machine, waiting for a core inflates both sides unequally.
+            print(
+                f"  en CPU (ce processus + PostgreSQL) : import {cpu + db_cpu:.2f} s, COPY {floor_cpu:.2f} s ; "
+                f"import / COPY : {(cpu + db_cpu) / floor_cpu:.1f}"
+            )
     projected = seconds * 100_000 / args.rows
     verdict = "OK" if projected < BUDGET_SECONDS else "TROP LENT"
     print(f"Pour 100 000 lignes : {projected:.1f} s (budget {BUDGET_SECONDS} s) : {verdict}")

@@ -117,3 +117,19 @@ def test_on_postgresql_the_rows_are_copied_not_inserted(django_assert_num_querie
         pks = bulk.insert_rows(Correspondence, rows, returning=True, batch_size=2)
     assert "nextval" in context.captured_queries[0]["sql"]
     assert Correspondence.objects.filter(pk__in=pks).count() == len(rows)
+
+
+def test_the_copy_text_of_a_column_is_that_of_each_value_whatever_the_column_holds():
+    # A whole text column is escaped at once (joined, then split again): same texts as value by value, with TextChoices
+    # members (str subclasses), NULLs, and the numbers, dates and booleans of the other columns.
+    fields = {field.name: field for field in Correspondence._meta.concrete_fields}
+    columns = [
+        (fields["subject"], TEXTS),
+        (fields["subject"], [*TEXTS, None]),
+        (fields["kind"], [Correspondence.Kind.LETTER, Correspondence.Kind.EMAIL, "courriel"]),
+        (fields["delay_days"], [15, 15, 0, None, 8]),
+        (fields["received_on"], [datetime.date(2026, 1, 31), None, datetime.date(2026, 1, 31)]),
+        (fields["answered_in_time"], [True, False, None, True]),
+    ]
+    for field, values in columns:
+        assert bulk._copy_column(field, values) == [bulk._copy_text(value) for value in values], field.name

@@ -35,11 +35,11 @@ import logging
 import pickle
 import tempfile
 import uuid
-from dataclasses import dataclass, fields
 from pathlib import PurePath
+from typing import NamedTuple
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from accounts import access
@@ -100,9 +100,9 @@ KIND_NAMES = {
 TEXT_LIMITS = {name: Correspondence._meta.get_field(name).max_length for name in ("reference", "subject", "sender")}
 
 
-@dataclass(frozen=True)
-class CleanRow:
-    """A checked row, ready to become a Correspondence (kept small: pass 2 builds the model instances)."""
+class CleanRow(NamedTuple):
+    """A checked row, ready to become a Correspondence: a plain tuple, built once per row of the file and spooled as
+    is (a frozen dataclass sets each of its fields through ``object.__setattr__``)."""
 
     site_id: int
     service_id: int | None
@@ -118,7 +118,7 @@ class CleanRow:
     answered_in_time: bool | None
 
 
-CLEAN_FIELDS = [item.name for item in fields(CleanRow)]
+CLEAN_FIELDS = list(CleanRow._fields)
 
 
 class _Checker:
@@ -145,6 +145,8 @@ class _Checker:
         # Every closure of the prefecture's sites (a few rows): the calendars answer any date, no query per row.
         self.calendars = calendars.calendars_for_sites(list(self.site_names))
         self._due = {}
+        self._rank = {}
+        self._site_of_text = {}
 
     def due_on(self, site_id, received_on, delay):
         key = (site_id, received_on, delay)
@@ -153,7 +155,31 @@ class _Checker:
             due = self._due[key] = self.calendars[site_id].add_working_days(received_on, delay)
         return due
 
+    def working_days_between(self, site_id, start, end):
+        """The calendar's ``working_days_between`` for dates up to today (the checks refuse later ones), from a
+        rank per (site, day) computed once: working days in (day, today], so that (start, end] is the difference.
+        An export spans a few hundred days; its rows, tens of thousands of (receipt, answer) pairs."""
+        if end <= start:
+            return 0
+        return self._rank_of(site_id, start) - self._rank_of(site_id, end)
+
+    def _rank_of(self, site_id, day):
+        key = (site_id, day)
+        rank = self._rank.get(key)
+        if rank is None:
+            rank = self._rank[key] = self.calendars[site_id].working_days_between(day, self.today)
+        return rank
+
     def site_of(self, text, add):
+        site_id = self._site_of_text.get(text)  # a site already accepted under this text
+        if site_id is not None:
+            return site_id
+        site_id = self._site_of(text, add)
+        if site_id is not None:
+            self._site_of_text[text] = site_id
+        return site_id
+
+    def _site_of(self, text, add):
         if not text:
             add("site", "Indiquez le site (son numéro dans Qualipref ou son nom).")
             return None
@@ -206,7 +232,7 @@ class _Checker:
         due_on = self.due_on(site_id, received_on, delay)
         answer_delay = in_time = None
         if answered_on is not None:
-            answer_delay = self.calendars[site_id].working_days_between(received_on, answered_on)
+            answer_delay = self.working_days_between(site_id, received_on, answered_on)
             in_time = answered_on <= due_on
         return CleanRow(
             site_id=site_id,
@@ -264,11 +290,22 @@ class _Duplicates:
     def flush(self, report, reader):
         if not self.pending:
             return
-        existing = set(
-            Correspondence.objects.filter(
-                prefecture=self.prefecture, reference__in=[reference for _, reference in self.pending]
-            ).values_list("reference", flat=True)
-        )
+        references = [reference for _, reference in self.pending]
+        if connection.vendor == "postgresql":
+            # One array parameter: the ORM prepares each of the 2,000 values of an IN list (a tenth of a second).
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT reference FROM {Correspondence._meta.db_table} "
+                    "WHERE prefecture_id = %s AND reference = ANY(%s)",
+                    [self.prefecture.pk, references],
+                )
+                existing = {reference for (reference,) in cursor.fetchall()}
+        else:
+            existing = set(
+                Correspondence.objects.filter(prefecture=self.prefecture, reference__in=references).values_list(
+                    "reference", flat=True
+                )
+            )
         for line, reference in self.pending:
             if reference in existing:
                 report.add(line, reader.label_of("reference"), f"{reference_taken(reference)} (déjà importé ?)")
@@ -484,7 +521,7 @@ def _spool(rows, spool):
     inserts them without reading and checking the file again, and the memory used stays that of one batch."""
     chunk = []
     for _, row in rows:
-        chunk.append(tuple(row.__dict__.values()))
+        chunk.append(tuple(row))
         if len(chunk) >= BATCH_SIZE:
             pickle.dump(chunk, spool, protocol=pickle.HIGHEST_PROTOCOL)
             chunk = []

@@ -324,3 +324,18 @@ def test_the_file_is_read_and_checked_once_and_the_rows_checked_are_saved(world,
         ("REF-1", "letter", None, "Objet 1", "", None, None, None),
     ]
     assert Correspondence.history.filter(history_type="+").count() == 5
+
+
+def test_answer_delays_are_those_of_the_sites_calendar_across_holidays_and_closures(world):
+    # The import counts working days from a rank per (site, day), not one call of the calendar per row.
+    factories.SiteClosureFactory(
+        site=world.site, start_on=datetime.date(2026, 4, 20), end_on=datetime.date(2026, 4, 24)
+    )
+    checker = imports._Checker(
+        by=world.users["quality_manager"], prefecture=world.prefecture, today=datetime.date(2026, 6, 30)
+    )
+    calendar = checker.calendars[world.site.pk]
+    days = [datetime.date(2026, 3, 30) + datetime.timedelta(days=n) for n in range(0, 90, 4)]  # Easter, May
+    for start in days:
+        for end in days:
+            assert checker.working_days_between(world.site.pk, start, end) == calendar.working_days_between(start, end)
