@@ -82,16 +82,21 @@ class Row:
         return self.pending.get("status", self.action.status)
 
 
-def build_rows(user, actions, *, errors=None, pending=None):
+def build_rows(user, actions, *, errors=None, pending=None, controls=None):
     """Rows of the list: what the user may do with each action, computed without a query per row (one query
-    for the people who may own the editable actions of the page)."""
+    for the people who may own the editable actions of the page). ``controls``: the pks of the actions whose row
+    shows its controls (the statuses and owners it offers), every editable one when None (an inline edit's row);
+    the list opens one row at most (« Modifier » without JavaScript), so the others need none."""
     today = timezone.localdate()
     rows = [Row(action=action, overdue=action.is_overdue(today)) for action in actions]
     editable = [row for row in rows if access.can_edit_action(user, row.action)]
+    for row in editable:
+        row.can_edit = True
+    if controls is not None:
+        editable = [row for row in editable if row.action.pk in controls]
     owner_rows = services.owner_rows({row.action.prefecture_id for row in editable}) if editable else {}
     for row in editable:
         action = row.action
-        row.can_edit = True
         row.statuses = [(action.status, action.get_status_display())] + [
             (status.value, status.label) for status in services.allowed_statuses(user, action)
         ]
@@ -167,8 +172,8 @@ def _querystring(request, **drop):
 def action_list(request):
     filterset = _filterset(request)
     page_obj = paginate(request, filterset.qs)
-    rows = build_rows(request.user, page_obj.object_list)
     editing = request.GET.get("modifier", "")
+    rows = build_rows(request.user, page_obj.object_list, controls={int(editing)} if editing.isdigit() else set())
     for row in rows:  # « Modifier » without JavaScript: the list with that row's controls
         row.editing = row.can_edit and str(row.action.pk) == editing
     filtered = any(value for name, value in request.GET.items() if name not in NOT_FILTERS)

@@ -1,11 +1,18 @@
 """The base of every form of the project (DSFR rendering) and its shared widgets."""
 
 from django import forms
-from dsfr.forms import DsfrBaseForm
+from dsfr.forms import DsfrBaseForm, DsfrDjangoTemplates
+
+# One renderer for every form of the process: DsfrBaseForm.default_renderer is the class, so each form made its own,
+# with its own template engine (every app's template tag libraries imported again, every field template compiled
+# again): on a list page, more than the filter form's fields took to render.
+DSFR_RENDERER = DsfrDjangoTemplates()
 
 
 class QualiprefForm(DsfrBaseForm):
     """DSFR rendering, required fields marked with an asterisk (django-dsfr's current default)."""
+
+    default_renderer = DSFR_RENDERER
 
     def get_context(self):
         # DsfrBaseForm.get_context warns about a transitional setting on every render; we keep its default.

@@ -7,8 +7,9 @@ import pytest
 from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
+from django.urls import reverse, set_script_prefix
 
+from accounts.context_processors import navigation
 from qualipref.views import server_error
 from tests.permissions.world import build_world
 
@@ -160,3 +161,24 @@ def test_the_500_page_renders_without_the_database(world):
     assert len(queries) == 0
     html = response.content.decode()
     assert "Erreur inattendue" in html and "/static/dsfr/dist/dsfr/dsfr.min.css" in html
+
+
+def test_the_menu_links_follow_the_script_prefix_of_each_request(world):
+    """The menu's URLs are kept for the process (accounts.context_processors.reverse), by script prefix: an
+    application served under a sub-path links there, and a request at the root links to the root."""
+    request = RequestFactory().get("/")
+    request.user = world.users["quality_manager"]
+
+    def links():
+        menu = navigation(request)["qp_menu"]
+        return [link["url"] for item in menu for link in item.get("children", [item])]
+
+    at_root = links()
+    set_script_prefix("/qualipref/")
+    try:
+        under = links()
+    finally:
+        set_script_prefix("/")
+    assert reverse("action_list") in at_root
+    assert under == ["/qualipref" + url for url in at_root]
+    assert links() == at_root

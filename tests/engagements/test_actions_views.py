@@ -6,6 +6,7 @@ import re
 from html import unescape
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -206,6 +207,36 @@ def test_the_list_shows_rows_to_read_and_modifier_opens_one_rows_controls(client
     assert without_js.status_code == 302
     assert without_js["Location"].endswith(f"?modifier={objects.own.pk}#action-{objects.own.pk}")
     assert "correspondent à ces critères" not in listed_open  # « modifier » is not a filter
+
+
+def _queries_of(client, url, data=None):
+    """The response and the SQL queries it ran (an execute wrapper: Django empties its query log as each request
+    starts, which a capture begun before the request does not expect)."""
+    queries = []
+    with connection.execute_wrapper(lambda execute, sql, *args: (queries.append(sql), execute(sql, *args))[1]):
+        response = client.get(url, data)
+    return response, queries
+
+
+def test_only_the_row_opened_by_modifier_reads_the_owners_and_statuses_it_offers(client, world, objects):
+    """The list's other rows show no control: their owners (one query for the page's prefectures) and statuses are
+    not computed; the opened row offers them as its inline edit does."""
+    client = _as(client, world, "site_referent")
+    url = reverse("action_list")
+    client.get(url)  # warm caches (content types, templates)
+    listed, reading = _queries_of(client, url)
+    listed_open, editing = _queries_of(client, url, {"modifier": objects.own.pk})
+    opened = client.get(reverse("action_inline_update", kwargs={"pk": objects.own.pk}), **HTMX).content.decode()
+
+    assert len(editing) == len(reading) + 1  # the owners of the opened row
+    assert _row_ids(listed) == _row_ids(listed_open)
+    listed, listed_open = listed.content.decode(), listed_open.content.decode()
+    for name in ("owner", "status"):
+        select = f'id="action-{objects.own.pk}-{name}"'
+        assert select not in listed
+        offered = re.search(select + r".*?</select>", listed_open, re.S).group(0)
+        assert offered == re.search(select + r".*?</select>", opened, re.S).group(0)
+        assert offered.count("<option") > 1
 
 
 def test_an_inline_status_change_goes_through_the_service_and_its_history(client, world, objects):
