@@ -4,7 +4,7 @@ from accounts import access
 from accounts.models import User
 from crisis.models import CrisisEvent, CrisisLesson, OnCallShift, PressRelease
 from qualipref.lib import bounds
-from qualipref.lib.drf import AbilitiesField
+from qualipref.lib.drf import AbilitiesField, ModelSerializer
 from sites.models import Prefecture
 
 
@@ -12,7 +12,7 @@ def _moment(help_text):
     return serializers.DateTimeField(validators=[bounds.check_date], help_text=help_text)
 
 
-class PrefectureScopedSerializer(serializers.ModelSerializer):
+class PrefectureScopedSerializer(ModelSerializer):
     """The prefecture is one the requesting user sees (others « do not exist ») and never changes after creation."""
 
     def __init__(self, *args, **kwargs):
@@ -46,7 +46,7 @@ class OnCallShiftSerializer(PrefectureScopedSerializer):
         extra_kwargs = {"phone": {"allow_blank": True}}
 
 
-class CrisisLessonSerializer(serializers.ModelSerializer):
+class CrisisLessonSerializer(ModelSerializer):
     action = serializers.PrimaryKeyRelatedField(
         read_only=True, help_text="L'action du plan d'action créée à partir de l'enseignement (null sinon)."
     )

@@ -5,9 +5,8 @@ Each register declares its own ``remaining_working_days`` and ``overdue`` fields
 the register's items, « répondue » / « répondu »); the methods that fill them are here.
 """
 
-from rest_framework import serializers
-
 from accounts.models import User
+from qualipref.lib.drf import ModelSerializer
 from sites.models import Service, Site
 
 
@@ -16,7 +15,7 @@ def request_user(serializer):
     return getattr(request, "user", None)
 
 
-class RegisterItemSerializer(serializers.ModelSerializer):
+class RegisterItemSerializer(ModelSerializer):
     def get_remaining_working_days(self, item) -> int | None:
         # Attached by the viewset for a whole page at once (complaints.deadlines.attach_remaining_working_days).
         return getattr(item, "remaining_working_days", None)
@@ -25,7 +24,7 @@ class RegisterItemSerializer(serializers.ModelSerializer):
         return item.is_overdue()
 
 
-class RegisterItemWriteSerializer(serializers.ModelSerializer):
+class RegisterItemWriteSerializer(ModelSerializer):
     """Fields a client may send; the service decides whether the change is allowed."""
 
     def __init__(self, *args, **kwargs):

@@ -5,11 +5,11 @@ from accounts.models import User
 from engagements.models import ActionPlan, Meeting, MeetingDecision, Trainee, Training
 from engagements.services import trainings as services
 from qualipref.lib import bounds
-from qualipref.lib.drf import AbilitiesField
+from qualipref.lib.drf import AbilitiesField, ModelSerializer
 from sites.models import Prefecture, Site
 
 
-class MeetingDecisionSerializer(serializers.ModelSerializer):
+class MeetingDecisionSerializer(ModelSerializer):
     action = serializers.PrimaryKeyRelatedField(
         read_only=True, help_text="L'action du plan d'action créée à partir de la décision (null sinon)."
     )
@@ -19,7 +19,7 @@ class MeetingDecisionSerializer(serializers.ModelSerializer):
         fields = ["id", "text", "action"]
 
 
-class MeetingSerializer(serializers.ModelSerializer):
+class MeetingSerializer(ModelSerializer):
     decisions = MeetingDecisionSerializer(
         many=True, read_only=True, help_text="Ajoutées par POST meetings/{id}/decisions/."
     )
@@ -74,7 +74,7 @@ class DecisionToActionSerializer(serializers.Serializer):
             self.fields["site"].queryset = Site.objects.for_user(request.user)
 
 
-class TrainingSerializer(serializers.ModelSerializer):
+class TrainingSerializer(ModelSerializer):
     person = serializers.SlugRelatedField(
         slug_field="username",
         queryset=User.objects.none(),
