@@ -77,9 +77,10 @@ def _client(user):
 
     from accounts.tokens import token_create
 
-    _, raw = token_create(user=user, client=f"bench-api-cpu-{os.getpid()}")
+    token, raw = token_create(user=user, client=f"bench-api-cpu-{os.getpid()}")
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {raw}")
+    client.token = token  # deleted at the end of the run
     return client
 
 
@@ -146,6 +147,7 @@ def main(argv=None):
                 _profile(client, path, args.requests)
             cpu, wall = measure(client, path, args.requests, args.rounds)
             print(f"{name:<18} {label:<11} {cpu:7.2f} {wall:7.2f} {queries:>5} {rows:>7}", flush=True)
+        client.token.delete()
 
 
 if __name__ == "__main__":
