@@ -2,11 +2,11 @@ from rest_framework import serializers
 
 from accounts import access
 from accounts.models import ApiToken, Membership, Notification, Role, User
-from qualipref.lib.drf import AbilitiesField
+from qualipref.lib.drf import AbilitiesField, ModelSerializer
 from sites.models import Prefecture, Site
 
 
-class MembershipSerializer(serializers.ModelSerializer):
+class MembershipSerializer(ModelSerializer):
     user = serializers.SlugRelatedField(slug_field="username", queryset=User.objects.filter(is_active=True))
     role = serializers.ChoiceField(choices=Role.choices)
     role_label = serializers.CharField(source="get_role_display", read_only=True)
@@ -48,7 +48,7 @@ class MembershipSerializer(serializers.ModelSerializer):
         return membership.is_active()
 
 
-class MeSerializer(serializers.ModelSerializer):
+class MeSerializer(ModelSerializer):
     roles = serializers.SerializerMethodField()
     dashboard = serializers.SerializerMethodField()
     memberships = serializers.SerializerMethodField()
@@ -80,7 +80,7 @@ class MeSerializer(serializers.ModelSerializer):
         ]
 
 
-class NotificationSerializer(serializers.ModelSerializer):
+class NotificationSerializer(ModelSerializer):
     """A notification of the requesting user's inbox (docs/api.md: id, kind, message, due_on, read)."""
 
     message = serializers.CharField(source="title", read_only=True, help_text="Le titre de la notification.")
@@ -114,7 +114,7 @@ class TokenRequestSerializer(serializers.Serializer):
     )
 
 
-class ApiTokenSerializer(serializers.ModelSerializer):
+class ApiTokenSerializer(ModelSerializer):
     """A token as its owner sees it in the list: never the token itself, which is shown once at its creation."""
 
     id = serializers.UUIDField(source="public_id", read_only=True)

@@ -12,7 +12,7 @@ from accounts.models import User
 from audits.models import Assessment, Audit, AuditReport, Finding, GoodPractice
 from audits.services import audits as audit_services
 from engagements.models import ActionPlan, Engagement, Labelling, Module
-from qualipref.lib.drf import AbilitiesField, RequiredOnCreate, UserScopedFields
+from qualipref.lib.drf import AbilitiesField, ModelSerializer, RequiredOnCreate, UserScopedFields
 from sites.models import Site
 
 
@@ -24,7 +24,7 @@ def _absolute(serializer, url):
 COUNT_FIELDS = [f"{category}_count" for category in Finding.Category.values]
 
 
-class AuditSerializer(serializers.ModelSerializer):
+class AuditSerializer(ModelSerializer):
     """An audit of a labelling cycle; ``report_due_on`` (last audit day + 15 days) and ``status`` are written by
     the services (``transition``, ``decision``)."""
 
@@ -79,7 +79,7 @@ class AuditSerializer(serializers.ModelSerializer):
         return _absolute(self, reverse("api:audit-report", kwargs={"pk": audit.pk}))
 
 
-class AuditWriteSerializer(RequiredOnCreate, UserScopedFields, serializers.ModelSerializer):
+class AuditWriteSerializer(RequiredOnCreate, UserScopedFields, ModelSerializer):
     """What a client sends to plan an audit (``labelling`` at creation only) or change it."""
 
     user_scoped = {"labelling": Labelling, "sites": Site}
@@ -121,7 +121,7 @@ class AuditDecisionSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class AuditReportSerializer(serializers.ModelSerializer):
+class AuditReportSerializer(ModelSerializer):
     download_url = serializers.SerializerMethodField()
     abilities = AbilitiesField(access.abilities)
 
@@ -151,7 +151,7 @@ class AuditReportSerializer(serializers.ModelSerializer):
 # --- findings -------------------------------------------------------------------------------------------
 
 
-class FindingSerializer(serializers.ModelSerializer):
+class FindingSerializer(ModelSerializer):
     engagement_code = serializers.CharField(source="engagement.code", read_only=True, allow_null=True, default=None)
     actions = serializers.SerializerMethodField(help_text="Identifiants des actions correctives du plan d'action.")
     cause_categories = serializers.ListField(
@@ -213,7 +213,7 @@ class FindingSerializer(serializers.ModelSerializer):
         return _absolute(self, reverse("finding_effectiveness_evidence", kwargs={"pk": finding.pk}))
 
 
-class FindingWriteSerializer(RequiredOnCreate, UserScopedFields, serializers.ModelSerializer):
+class FindingWriteSerializer(RequiredOnCreate, UserScopedFields, ModelSerializer):
     user_scoped = {"audit": Audit}
     required_on_create = ("audit", "category", "text")
     fixed_after_create = {"audit": "Un constat ne change pas d'audit."}
@@ -298,7 +298,7 @@ class FindingEffectivenessSerializer(UserScopedFields, serializers.Serializer):
 # --- the grid -----------------------------------------------------------------------------------------
 
 
-class AssessmentSerializer(serializers.ModelSerializer):
+class AssessmentSerializer(ModelSerializer):
     """A cell of the grid (engagement × site). ``POST`` writes a cell (created or changed: one per engagement and
     site), ``PATCH`` changes its result or comment."""
 
@@ -343,7 +343,7 @@ class AssessmentWriteSerializer(UserScopedFields, serializers.Serializer):
     evidence = serializers.FileField(required=False)
 
 
-class GoodPracticeSerializer(serializers.ModelSerializer):
+class GoodPracticeSerializer(ModelSerializer):
     module_code = serializers.CharField(source="module.code", read_only=True, allow_null=True, default=None)
     engagement_code = serializers.CharField(source="engagement.code", read_only=True, allow_null=True, default=None)
     abilities = AbilitiesField(access.abilities)

@@ -5,14 +5,14 @@ from accounts.models import User
 from crisis.models import CrisisEvent, CrisisLesson, OnCallShift, PressRelease
 from engagements.serializers.meetings import TextWithActionSerializer, created_action_field, scope_prefecture
 from qualipref.lib import bounds
-from qualipref.lib.drf import AbilitiesField
+from qualipref.lib.drf import AbilitiesField, ModelSerializer
 
 
 def _moment(help_text):
     return serializers.DateTimeField(validators=[bounds.check_date], help_text=help_text)
 
 
-class PrefectureScopedSerializer(serializers.ModelSerializer):
+class PrefectureScopedSerializer(ModelSerializer):
     """The prefecture is one the requesting user sees (others « do not exist ») and never changes after creation."""
 
     def __init__(self, *args, **kwargs):

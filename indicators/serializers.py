@@ -11,11 +11,11 @@ from indicators import periods
 from indicators.models import Indicator, Measurement, Status
 from indicators.services.aggregates import METHOD_LABELS
 from qualipref.lib import bounds
-from qualipref.lib.drf import AbilitiesField
+from qualipref.lib.drf import AbilitiesField, ModelSerializer
 from sites.models import Prefecture, Site
 
 
-class IndicatorSerializer(serializers.ModelSerializer):
+class IndicatorSerializer(ModelSerializer):
     higher_is_better = serializers.BooleanField(read_only=True, help_text="Plus haut, c'est mieux.")
     engagements = serializers.SerializerMethodField(help_text="Codes des engagements qui suivent cet indicateur.")
     abilities = AbilitiesField(access.abilities)
@@ -67,7 +67,7 @@ class PeriodField(serializers.Field):
         return str(data)  # checked (format, not in the future) by the service, with its French message
 
 
-class MeasurementSerializer(serializers.ModelSerializer):
+class MeasurementSerializer(ModelSerializer):
     indicator = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text="Code de l'indicateur.")
     period = PeriodField(help_text="Mois mesuré, AAAA-MM.")
     status = serializers.ChoiceField(

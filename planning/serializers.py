@@ -2,14 +2,14 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts import access
-from qualipref.lib.drf import AbilitiesField, UserScopedFields
+from qualipref.lib.drf import AbilitiesField, ModelSerializer, UserScopedFields
 from sites.models import Prefecture, Site
 
 from .calendar import fulfilment_url
 from .models import RULE_KINDS, PlannedItem, ProgrammeRule, Status
 
 
-class PlannedItemSerializer(serializers.ModelSerializer):
+class PlannedItemSerializer(ModelSerializer):
     status = serializers.ChoiceField(
         choices=Status.choices, read_only=True, help_text="Calculé ce jour : à venir, en cours, réalisé, en retard."
     )
@@ -54,7 +54,7 @@ class PlannedItemSerializer(serializers.ModelSerializer):
         }
 
 
-class ProgrammeRuleSerializer(UserScopedFields, serializers.ModelSerializer):
+class ProgrammeRuleSerializer(UserScopedFields, ModelSerializer):
     # A prefecture or a site outside the user's scope does not exist for them.
     user_scoped = {"prefecture": Prefecture, "site": Site}
 

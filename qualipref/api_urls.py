@@ -18,6 +18,7 @@ from engagements.api.referentials import EngagementViewSet, ModuleViewSet, Refer
 from engagements.api.trainings import TraineeViewSet, TrainingSessionViewSet
 from indicators.api import FootfallHeatmapView, FootfallImportView, IndicatorViewSet, MeasurementViewSet
 from planning.api import PlannedItemViewSet, ProgrammeRuleViewSet
+from qualipref.lib.drf import grouped_routes
 from qualipref.lib.schema_view import SchemaView
 from reviews.api import YearlyReviewViewSet
 from sites.api import DepartmentViewSet, PrefectureViewSet, SiteViewSet
@@ -77,5 +78,5 @@ urlpatterns = [
     path("redoc/", redoc_view, name="redoc"),
     path("footfall/import/", FootfallImportView.as_view(), name="footfall-import"),
     path("footfall/heatmap/<int:site_pk>/", FootfallHeatmapView.as_view(), name="footfall-heatmap"),
-    path("", include(router.urls)),
+    path("", include(grouped_routes(router))),
 ]

@@ -6,7 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts import access
-from qualipref.lib.drf import AbilitiesField
+from qualipref.lib.drf import AbilitiesField, ModelSerializer
 from reviews import build
 from reviews.models import NARRATIVE_MAX_LENGTH, ReviewPdf, YearlyReview
 from sites.models import Prefecture
@@ -49,7 +49,7 @@ def _absolute(serializer, path):
     return request.build_absolute_uri(path) if request else path
 
 
-class ReviewPdfSerializer(serializers.ModelSerializer):
+class ReviewPdfSerializer(ModelSerializer):
     pdf_url = serializers.SerializerMethodField()
     xlsx_url = serializers.SerializerMethodField()
 
@@ -80,7 +80,7 @@ class ReviewPdfSerializer(serializers.ModelSerializer):
         return _absolute(self, item.xlsx_url) if item.status == ReviewPdf.Status.DONE else None
 
 
-class YearlyReviewSerializer(serializers.ModelSerializer):
+class YearlyReviewSerializer(ModelSerializer):
     pdf = serializers.SerializerMethodField(help_text="La dernière production du PDF et du classeur (bilan publié).")
     abilities = AbilitiesField(access.abilities)
     page_url = serializers.SerializerMethodField()

@@ -2,17 +2,17 @@ from rest_framework import serializers
 from rest_framework.validators import UniqueValidator
 
 from accounts import access
-from qualipref.lib.drf import AbilitiesField
+from qualipref.lib.drf import AbilitiesField, ModelSerializer
 from sites.models import Department, Prefecture, Service, Site
 
 
-class DepartmentSerializer(serializers.ModelSerializer):
+class DepartmentSerializer(ModelSerializer):
     class Meta:
         model = Department
         fields = ["code", "name", "region"]
 
 
-class PrefectureSerializer(serializers.ModelSerializer):
+class PrefectureSerializer(ModelSerializer):
     department = serializers.SlugRelatedField(
         slug_field="code",
         queryset=Department.objects.all(),
@@ -25,13 +25,13 @@ class PrefectureSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "department", "abilities"]
 
 
-class ServiceSerializer(serializers.ModelSerializer):
+class ServiceSerializer(ModelSerializer):
     class Meta:
         model = Service
         fields = ["id", "name", "is_active"]
 
 
-class SiteSerializer(serializers.ModelSerializer):
+class SiteSerializer(ModelSerializer):
     department = serializers.CharField(source="prefecture.department_id", read_only=True)
     services = ServiceSerializer(many=True, read_only=True)
     abilities = AbilitiesField(access.abilities)

@@ -7,19 +7,19 @@ from rest_framework import serializers
 
 from accounts import access
 from qualipref.lib import bounds
-from qualipref.lib.drf import AbilitiesField, UserScopedFields
+from qualipref.lib.drf import AbilitiesField, ModelSerializer, UserScopedFields
 from sites.models import Prefecture, Service, Site
 from surveys.models import Campaign, Question, Questionnaire
 
 
-class QuestionSerializer(serializers.ModelSerializer):
+class QuestionSerializer(ModelSerializer):
     class Meta:
         model = Question
         fields = ["code", "position", "label", "text", "help_text", "kind"]
         extra_kwargs = {"kind": {"help_text": "scale : 1 à 4 ; yes_no : true (« Oui ») ou false (« Non »)."}}
 
 
-class QuestionnaireSerializer(serializers.ModelSerializer):
+class QuestionnaireSerializer(ModelSerializer):
     questions = QuestionSerializer(many=True, read_only=True)
     abilities = AbilitiesField(access.abilities)
 
@@ -39,7 +39,7 @@ class QuestionnaireSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CampaignSerializer(serializers.ModelSerializer):
+class CampaignSerializer(ModelSerializer):
     """A campaign (docs/api.md: ``surveys/``)."""
 
     sites = serializers.SerializerMethodField(help_text="Identifiants des sites de la campagne.")

@@ -5,14 +5,12 @@ Each register declares its own ``remaining_working_days`` and ``overdue`` fields
 the register's items, « répondue » / « répondu »); the methods that fill them are here.
 """
 
-from rest_framework import serializers
-
 from accounts.models import User
-from qualipref.lib.drf import UserScopedFields, request_user
+from qualipref.lib.drf import ModelSerializer, UserScopedFields, request_user
 from sites.models import Service, Site
 
 
-class RegisterItemSerializer(serializers.ModelSerializer):
+class RegisterItemSerializer(ModelSerializer):
     def get_remaining_working_days(self, item) -> int | None:
         # Attached by the viewset for a whole page at once (complaints.deadlines.attach_remaining_working_days).
         return getattr(item, "remaining_working_days", None)
@@ -21,7 +19,7 @@ class RegisterItemSerializer(serializers.ModelSerializer):
         return item.is_overdue()
 
 
-class RegisterItemWriteSerializer(UserScopedFields, serializers.ModelSerializer):
+class RegisterItemWriteSerializer(UserScopedFields, ModelSerializer):
     """Fields a client may send; the service decides whether the change is allowed."""
 
     # Sites and services outside the user's scope do not exist for them.

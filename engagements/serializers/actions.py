@@ -11,7 +11,7 @@ from accounts.models import User
 from engagements.models import Action, ActionPlan, Engagement, Labelling, Module
 from engagements.services.actions import ACTION_FIELDS
 from qualipref.lib import bounds
-from qualipref.lib.drf import AbilitiesField
+from qualipref.lib.drf import AbilitiesField, ModelSerializer
 from sites.models import Prefecture, Site
 
 
@@ -30,7 +30,7 @@ def _request_user(serializer):
     return getattr(request, "user", None)
 
 
-class ActionPlanSerializer(serializers.ModelSerializer):
+class ActionPlanSerializer(ModelSerializer):
     actions_count = serializers.IntegerField(read_only=True, help_text="Nombre d'actions du plan.")
     open_count = serializers.IntegerField(read_only=True, help_text="Actions à lancer ou en cours.")
     overdue_count = serializers.IntegerField(read_only=True, help_text="Actions ouvertes dont l'échéance est passée.")
@@ -74,7 +74,7 @@ class CopyOpenActionsSerializer(serializers.Serializer):
             self.fields["from_plan"].queryset = ActionPlan.objects.for_user(user)
 
 
-class ActionSerializer(serializers.ModelSerializer):
+class ActionSerializer(ModelSerializer):
     """An action; ``source_type``/``source_id`` name the object it was created from (an audit finding...)."""
 
     source_type = serializers.SerializerMethodField(help_text="Type de l'objet d'origine (« audits.finding »…).")
@@ -129,7 +129,7 @@ def _scoped(field, queryset):
     return field
 
 
-class ActionWriteSerializer(serializers.ModelSerializer):
+class ActionWriteSerializer(ModelSerializer):
     """Fields a client may send; the service decides whether the change is allowed."""
 
     due_on = serializers.DateField(required=False, allow_null=True)

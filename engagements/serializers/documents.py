@@ -12,7 +12,7 @@ from accounts import access
 from accounts.models import User
 from engagements.models import DocumentVersion, Engagement, QualityDocument
 from engagements.models.documents import ReviewStatus
-from qualipref.lib.drf import AbilitiesField
+from qualipref.lib.drf import AbilitiesField, ModelSerializer
 from sites.models import Prefecture, Site
 
 
@@ -30,7 +30,7 @@ def download_url(serializer, version):
     return request.build_absolute_uri(path) if request is not None else path
 
 
-class CurrentVersionSerializer(serializers.ModelSerializer):
+class CurrentVersionSerializer(ModelSerializer):
     download_url = serializers.SerializerMethodField(help_text="Le fichier (téléchargement contrôlé) ou le lien.")
 
     class Meta:
@@ -43,7 +43,7 @@ class CurrentVersionSerializer(serializers.ModelSerializer):
         return download_url(self, version)
 
 
-class QualityDocumentSerializer(serializers.ModelSerializer):
+class QualityDocumentSerializer(ModelSerializer):
     prefecture = serializers.PrimaryKeyRelatedField(
         queryset=Prefecture.objects.none(),
         allow_null=True,
@@ -101,7 +101,7 @@ class QualityDocumentSerializer(serializers.ModelSerializer):
         return document.review_status().value
 
 
-class DocumentVersionSerializer(serializers.ModelSerializer):
+class DocumentVersionSerializer(ModelSerializer):
     document = serializers.PrimaryKeyRelatedField(queryset=QualityDocument.objects.none())
     file = serializers.FileField(
         write_only=True,

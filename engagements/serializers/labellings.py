@@ -5,7 +5,7 @@ from rest_framework import serializers
 from accounts import access
 from engagements.models import Labelling, LabellingStep, Module, Referential
 from engagements.services import labellings as services
-from qualipref.lib.drf import AbilitiesField
+from qualipref.lib.drf import AbilitiesField, ModelSerializer
 from sites.models import Prefecture, Site
 
 WRITTEN_AT_START = (
@@ -46,7 +46,7 @@ OpinionField = _inline_enum(
 StepField = _inline_enum(STEP_CHOICES, ", ".join(f"{v} ({label})" for v, label in STEP_CHOICES))
 
 
-class LabellingStepSerializer(serializers.ModelSerializer):
+class LabellingStepSerializer(ModelSerializer):
     kind = StepKindField(choices=LabellingStep.Kind.choices, read_only=True)
     status = CycleStatusField(choices=Labelling.Status.choices, read_only=True)
     title = serializers.CharField(read_only=True, help_text="« Décision favorable », « Audit de suivi »…")

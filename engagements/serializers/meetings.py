@@ -5,7 +5,7 @@ from accounts.models import User
 from engagements.models import ActionPlan, Meeting, MeetingDecision, Trainee, Training
 from engagements.services import trainings as services
 from qualipref.lib import bounds
-from qualipref.lib.drf import AbilitiesField
+from qualipref.lib.drf import AbilitiesField, ModelSerializer
 from sites.models import Prefecture, Site
 
 
@@ -22,7 +22,7 @@ def scope_prefecture(serializer):
 # A text that becomes an action of the plan in one step (a meeting's decision, an exercise's lesson), with the id of
 # that action; a subclass names its model (``Meta(TextWithActionSerializer.Meta)``) and declares ``action`` with
 # ``created_action_field``. (A comment, not a docstring: the API schema would show it for every subclass.)
-class TextWithActionSerializer(serializers.ModelSerializer):
+class TextWithActionSerializer(ModelSerializer):
     class Meta:
         fields = ["id", "text", "action"]
 
@@ -41,7 +41,7 @@ class MeetingDecisionSerializer(TextWithActionSerializer):
         model = MeetingDecision
 
 
-class MeetingSerializer(serializers.ModelSerializer):
+class MeetingSerializer(ModelSerializer):
     decisions = MeetingDecisionSerializer(
         many=True, read_only=True, help_text="Ajoutées par POST meetings/{id}/decisions/."
     )
@@ -91,7 +91,7 @@ class DecisionToActionSerializer(serializers.Serializer):
             self.fields["site"].queryset = Site.objects.for_user(request.user)
 
 
-class TrainingSerializer(serializers.ModelSerializer):
+class TrainingSerializer(ModelSerializer):
     person = serializers.SlugRelatedField(
         slug_field="username",
         queryset=User.objects.none(),

@@ -2,10 +2,10 @@ from rest_framework import serializers
 
 from accounts import access
 from engagements.models import Engagement, Module, Referential
-from qualipref.lib.drf import AbilitiesField
+from qualipref.lib.drf import AbilitiesField, ModelSerializer
 
 
-class ReferentialSerializer(serializers.ModelSerializer):
+class ReferentialSerializer(ModelSerializer):
     abilities = AbilitiesField(access.abilities)
 
     class Meta:
@@ -13,7 +13,7 @@ class ReferentialSerializer(serializers.ModelSerializer):
         fields = ["id", "code", "name", "version", "follow_up_months", "published_on", "scope", "source", "abilities"]
 
 
-class ModuleSerializer(serializers.ModelSerializer):
+class ModuleSerializer(ModelSerializer):
     abilities = AbilitiesField(access.abilities)
 
     class Meta:
@@ -36,7 +36,7 @@ class EngagementTargetSerializer(serializers.Serializer):
         return super().to_representation(instance) if instance.has_target else None
 
 
-class EngagementSerializer(serializers.ModelSerializer):
+class EngagementSerializer(ModelSerializer):
     target = EngagementTargetSerializer(source="*", read_only=True, allow_null=True)
     abilities = AbilitiesField(access.abilities)
 

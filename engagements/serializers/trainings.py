@@ -4,11 +4,11 @@ from accounts import access
 from accounts.models import User
 from engagements.models import Enrolment, Trainee, TrainingKind, TrainingSession
 from qualipref.lib import bounds
-from qualipref.lib.drf import AbilitiesField
+from qualipref.lib.drf import AbilitiesField, ModelSerializer
 from sites.models import Site
 
 
-class TraineeSerializer(serializers.ModelSerializer):
+class TraineeSerializer(ModelSerializer):
     abilities = AbilitiesField(access.abilities)
 
     class Meta:
@@ -37,7 +37,7 @@ class TraineeSerializer(serializers.ModelSerializer):
             self.fields.pop("left_on")
 
 
-class EnrolmentSerializer(serializers.ModelSerializer):
+class EnrolmentSerializer(ModelSerializer):
     user = serializers.SlugRelatedField(slug_field="username", read_only=True, help_text="Identifiant de l'agent.")
     person_name = serializers.CharField(source="person_label", read_only=True)
 
@@ -46,7 +46,7 @@ class EnrolmentSerializer(serializers.ModelSerializer):
         fields = ["id", "user", "trainee", "person_name", "attended", "training"]
 
 
-class TrainingSessionSerializer(serializers.ModelSerializer):
+class TrainingSessionSerializer(ModelSerializer):
     kind = serializers.ChoiceField(choices=TrainingKind.choices, help_text="reception, on_call, cip ou other.")
     enrolments = EnrolmentSerializer(many=True, read_only=True, help_text="Par POST training-sessions/{id}/enrol/.")
     abilities = AbilitiesField(access.abilities)
