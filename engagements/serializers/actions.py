@@ -11,7 +11,7 @@ from accounts.models import User
 from engagements.models import Action, ActionPlan, Engagement, Labelling, Module
 from engagements.services.actions import ACTION_FIELDS
 from qualipref.lib import bounds
-from qualipref.lib.drf import AbilitiesField, ModelSerializer
+from qualipref.lib.drf import AbilitiesField, ModelSerializer, request_user
 from sites.models import Prefecture, Site
 
 
@@ -23,11 +23,6 @@ class StatusField(serializers.ChoiceField):
 
     def __init__(self, **kwargs):
         super().__init__(choices=Action.Status.choices, **kwargs)
-
-
-def _request_user(serializer):
-    request = serializer.context.get("request")
-    return getattr(request, "user", None)
 
 
 class ActionPlanSerializer(ModelSerializer):
@@ -53,7 +48,7 @@ class ActionPlanSerializer(ModelSerializer):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        user = _request_user(self)
+        user = request_user(self)
         if user is not None:
             # What the user may not see does not exist for them.
             self.fields["prefecture"].queryset = Prefecture.objects.for_user(user)
@@ -69,7 +64,7 @@ class CopyOpenActionsSerializer(serializers.Serializer):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        user = _request_user(self)
+        user = request_user(self)
         if user is not None:
             self.fields["from_plan"].queryset = ActionPlan.objects.for_user(user)
 
@@ -145,7 +140,7 @@ class ActionWriteSerializer(ModelSerializer):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        user = _request_user(self)
+        user = request_user(self)
         if user is not None:
             _scoped(self.fields["plan"], ActionPlan.objects.for_user(user))
             _scoped(self.fields["site"], Site.objects.for_user(user))

@@ -12,13 +12,8 @@ from accounts import access
 from accounts.models import User
 from engagements.models import DocumentVersion, Engagement, QualityDocument
 from engagements.models.documents import ReviewStatus
-from qualipref.lib.drf import AbilitiesField, ModelSerializer
+from qualipref.lib.drf import AbilitiesField, ModelSerializer, request_user
 from sites.models import Prefecture, Site
-
-
-def _request_user(serializer):
-    request = serializer.context.get("request")
-    return getattr(request, "user", None)
 
 
 def download_url(serializer, version):
@@ -88,7 +83,7 @@ class QualityDocumentSerializer(ModelSerializer):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        user = _request_user(self)
+        user = request_user(self)
         if user is not None:
             self.fields["prefecture"].queryset = Prefecture.objects.for_user(user)
             self.fields["sites"].child_relation.queryset = Site.objects.for_user(user)
@@ -156,7 +151,7 @@ class DocumentVersionSerializer(ModelSerializer):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        user = _request_user(self)
+        user = request_user(self)
         if user is not None:
             self.fields["document"].queryset = QualityDocument.objects.for_user(user)
 
