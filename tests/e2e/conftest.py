@@ -132,10 +132,27 @@ def page_checks(page):
     return page.checks
 
 
+class Artifacts:
+    """test-artifacts/: what the tests download (PDFs: ``artifacts / name``), and screenshots of the pages they reach,
+    for a person to look at, taken only with QUALIPREF_SCREENSHOTS=1: each costs 0.3 to 1 s, some sixty per series,
+    and no test reads them."""
+
+    def __init__(self, folder):
+        self.folder = folder
+
+    def __truediv__(self, name):
+        return self.folder / name
+
+    def screenshot(self, target, name, **options):
+        """``target.screenshot`` (a page or a locator) into ``name``, when screenshots are asked for."""
+        if os.environ.get("QUALIPREF_SCREENSHOTS") == "1":
+            target.screenshot(path=self.folder / name, **options)
+
+
 @pytest.fixture
 def artifacts():
     ARTIFACTS.mkdir(exist_ok=True)
-    return ARTIFACTS
+    return Artifacts(ARTIFACTS)
 
 
 @pytest.fixture

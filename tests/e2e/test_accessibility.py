@@ -63,7 +63,7 @@ def test_the_public_pages_pass_axe_on_a_phone_without_horizontal_scrolling(phone
         phone.goto(url)  # axe-core runs here
         assert _horizontal_overflow(phone) <= 0, url
     phone.goto(_public_urls()[4])  # /affluence/<site>/
-    phone.screenshot(path=artifacts / "affluence-375.png", full_page=True)
+    artifacts.screenshot(phone, "affluence-375.png", full_page=True)
 
 
 def test_the_public_pages_pass_axe_on_a_desktop(page, demo):
@@ -76,7 +76,7 @@ def test_the_login_page_has_a_menu_on_a_phone(phone, demo, artifacts):
     phone.goto("/comptes/connexion/")
     phone.get_by_role("button", name="Menu").click()
     expect(phone.locator("#fr-menu-mobile").get_by_role("link", name="Se connecter")).to_be_visible()
-    phone.screenshot(path=artifacts / "connexion-menu-375.png")
+    artifacts.screenshot(phone, "connexion-menu-375.png")
 
 
 def test_the_hall_screen_refreshes_by_a_script_that_a_visitor_may_suspend(page, demo):
@@ -130,7 +130,7 @@ def test_the_registers_show_their_key_column_at_1280_px_without_scrolling(
     scroller = page.locator(".qp-register .fr-table__container")
     assert scroller.evaluate("box => box.scrollWidth - box.clientWidth") <= 0, "le registre défile horizontalement"
     assert _horizontal_overflow(page) <= 0
-    page.screenshot(path=artifacts / f"registre-1280-{column.lower()}.png", full_page=True)
+    artifacts.screenshot(page, f"registre-1280-{column.lower()}.png", full_page=True)
 
 
 def test_a_form_sent_back_with_errors_says_so_in_the_title_and_takes_the_focus(page, demo, login):

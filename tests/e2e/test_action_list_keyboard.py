@@ -97,7 +97,7 @@ def test_a_keyboard_user_edits_row_13s_status_and_due_date_in_a_handful_of_keys(
     row, keys = _open_row_13_by_keyboard(page)
     pk = _action(13).pk
     expect(page.locator(f"#action-{pk}-owner")).to_be_focused()  # the row's first control, once htmx has settled
-    page.screenshot(path=artifacts / "actions-clavier-ligne-13.png")
+    artifacts.screenshot(page, "actions-clavier-ligne-13.png")
 
     page.keyboard.press("Tab")  # the due date, on its day
     assert _focused(page) == f"action-{pk}-due_on"
@@ -121,7 +121,7 @@ def test_a_keyboard_user_edits_row_13s_status_and_due_date_in_a_handful_of_keys(
     assert keys <= 25  # 74 presses of Tab only reached row 13 before
     undo = page.locator(f"#action-{pk}-undo")
     expect(undo).to_be_focused()
-    page.screenshot(path=artifacts / "actions-clavier-ligne-13-enregistree.png")
+    artifacts.screenshot(page, "actions-clavier-ligne-13-enregistree.png")
 
 
 def test_arrow_keys_on_the_status_list_commit_nothing_and_escape_closes_the_row(page, keyboard_actions, signed_in):
@@ -178,7 +178,7 @@ def test_a_partial_or_malformed_due_date_is_never_sent_and_the_field_says_why(
     page.wait_for_timeout(300)
     assert sent == []
     assert _action(1).due_on == DUE
-    page.screenshot(path=artifacts / f"actions-date-refusee-{len(keys)}.png")
+    artifacts.screenshot(page, f"actions-date-refusee-{len(keys)}.png")
 
 
 def test_sans_echeance_is_the_explicit_way_to_clear_a_due_date(page, keyboard_actions, signed_in):

@@ -47,7 +47,7 @@ def test_a_referent_filters_overdue_actions_and_changes_one_inline(page, demo_ac
         "L'avancement est un pourcentage entier compris entre 0 et 100."
     )
     expect(page.locator("tbody tr").first.get_by_label("Avancement de")).to_be_focused()
-    page.screenshot(path=artifacts / "actions-erreur-en-ligne.png")
+    artifacts.screenshot(page, "actions-erreur-en-ligne.png")
 
     progress = page.locator("tbody tr").first.get_by_label("Avancement de")
     progress.fill("80")
@@ -61,7 +61,7 @@ def test_a_referent_filters_overdue_actions_and_changes_one_inline(page, demo_ac
     expect(page.locator("tbody tr").first.get_by_text("Réalisée", exact=True)).to_be_visible()
     expect(page.locator("tbody tr").first).to_contain_text("100 %")
     expect(page.locator("#inline-status")).to_contain_text("En cours → Réalisée, avancement 100 %")
-    page.screenshot(path=artifacts / "actions-modifiee-en-ligne.png")
+    artifacts.screenshot(page, "actions-modifiee-en-ligne.png")
 
     page.reload()
     expect(page.locator("tbody tr")).to_have_count(3)  # done: no longer overdue
@@ -75,7 +75,7 @@ def test_a_referent_filters_overdue_actions_and_changes_one_inline(page, demo_ac
     expect(latest_status).to_contain_text(re.compile(r"Julien Mistral\s+Statut\s+En cours\s+Réalisée"))
     expect(history.get_by_role("row", name=re.compile(r"Julien Mistral Avancement \(%\) 50 % 80 %"))).to_have_count(1)
     expect(history.get_by_role("row", name=re.compile(r"Avancement \(%\) 80 % 100 %"))).to_have_count(1)
-    page.screenshot(path=artifacts / "actions-historique.png", full_page=True)
+    artifacts.screenshot(page, "actions-historique.png", full_page=True)
 
 
 def test_a_manager_reads_the_action_plan_but_cannot_edit(page, demo_actions, signed_in, artifacts, page_checks):
@@ -86,7 +86,7 @@ def test_a_manager_reads_the_action_plan_but_cannot_edit(page, demo_actions, sig
     expect(page.locator("tbody select, tbody input")).to_have_count(0)
     expect(page.get_by_role("button", name="Appliquer")).to_have_count(0)
     expect(page.get_by_role("link", name="Nouvelle action")).to_have_count(0)
-    page.screenshot(path=artifacts / "actions-direction.png")
+    artifacts.screenshot(page, "actions-direction.png")
 
     page.locator("tbody tr th a").first.click()
     expect(page.get_by_role("link", name="Modifier")).to_have_count(0)

@@ -70,7 +70,7 @@ def test_an_auditor_fills_part_of_the_grid_with_the_keyboard_and_records_finding
     expect(page.locator("#grid-status")).to_contain_text(
         "QP2-M1-E02 – Sous-préfecture d'Arles : Non-conformité mineure, enregistré."
     )
-    page.screenshot(path=artifacts / "audit-grille.png", full_page=True)
+    artifacts.screenshot(page, "audit-grille.png", full_page=True)
     cells = {
         code: (result, comment)
         for code, result, comment in Assessment.objects.filter(audit=audit).values_list(
@@ -96,7 +96,7 @@ def test_an_auditor_fills_part_of_the_grid_with_the_keyboard_and_records_finding
     page.get_by_role("button", name="Enregistrer le constat", exact=True).click()
     expect(page).to_have_url(re.compile(rf"/audits/{audit.pk}/#constats$"))
     expect(page.locator("#comptes")).to_contain_text("Sous-préfecture d’Arles : 1 point fort, 1 non-conformité mineure")
-    page.screenshot(path=artifacts / "audit-constats.png", full_page=True)
+    artifacts.screenshot(page, "audit-constats.png", full_page=True)
     assert Finding.objects.filter(audit=audit, created_by__username="auditeur").count() == 2
 
 
@@ -173,7 +173,7 @@ def test_the_quality_manager_answers_a_nonconformity_and_creates_its_action(page
     page.get_by_label("Intitulé de l’action").fill("Recalculer et afficher les heures d'affluence chaque trimestre")
     page.get_by_role("button", name="Créer l’action").click()
     expect(page.locator("#actions")).to_contain_text("Recalculer et afficher les heures d'affluence chaque trimestre")
-    page.screenshot(path=artifacts / "audit-reponse-action.png", full_page=True)
+    artifacts.screenshot(page, "audit-reponse-action.png", full_page=True)
 
     action = Action.objects.get(title="Recalculer et afficher les heures d'affluence chaque trimestre")
     assert action.source == "audit_finding" and action.source_object == finding

@@ -20,7 +20,7 @@ def test_a_quality_manager_signs_in_and_lands_on_the_prefecture_dashboard(page, 
     expect(page.get_by_role("heading", level=1)).to_have_text("Tableau de bord")
     expect(page.get_by_role("heading", name="Préfecture des Bouches-du-Rhône")).to_be_visible()
     expect(page.locator(".fr-header__tools")).to_contain_text("Claire Fabre")
-    page.screenshot(path=artifacts / "tableau-de-bord-qualite13.png", full_page=True)
+    artifacts.screenshot(page, "tableau-de-bord-qualite13.png", full_page=True)
 
 
 def test_navigation_differs_by_role(page, demo, login):
@@ -59,7 +59,7 @@ def test_a_foreign_site_answers_404(page, demo, login, artifacts, page_checks):
     assert response.status == 404
     expect(page.get_by_role("heading", level=1)).to_have_text("Page non trouvée")
     expect(page.get_by_text("Erreur 404")).to_be_visible()
-    page.screenshot(path=artifacts / "site-etranger-404.png")
+    artifacts.screenshot(page, "site-etranger-404.png")
 
 
 def test_a_wrong_password_shows_the_french_error(page, demo, login):

@@ -52,7 +52,7 @@ def test_a_complaint_goes_from_the_public_form_to_its_answer(
     assert re.fullmatch(rf"REC-13-{timezone.localdate().year}-\d{{5}}", reference)
     # The « merci » page fits the phone too (the form itself is in the public pages' phone test).
     assert public.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
-    public.screenshot(path=artifacts / "e-reclamation-confirmation.png", full_page=True)
+    artifacts.screenshot(public, "e-reclamation-confirmation.png", full_page=True)
     checks.finish()
     phone.close()
 
@@ -75,7 +75,7 @@ def test_a_complaint_goes_from_the_public_form_to_its_answer(
     answer.fill(
         answer.input_value().replace("[préciser la suite donnée]", "un second agent renforce l'accueil le matin")
     )
-    page.screenshot(path=artifacts / "reclamation-reponse.png", full_page=True)
+    artifacts.screenshot(page, "reclamation-reponse.png", full_page=True)
     page.get_by_role("button", name="Enregistrer la réponse").click()
     expect(page.get_by_role("status").first).to_contain_text(f"Réponse enregistrée pour {reference}")
     expect(page.get_by_role("status").first).to_contain_text("dans les délais")
@@ -89,7 +89,7 @@ def test_a_complaint_goes_from_the_public_form_to_its_answer(
         "answered": before["answered"] + 1,
         "in_time": before["in_time"] + 1,
     }
-    page.screenshot(path=artifacts / "reclamations-statistiques.png", full_page=True)
+    artifacts.screenshot(page, "reclamations-statistiques.png", full_page=True)
 
     # An agent of another prefecture cannot open it.
     from complaints.models import Complaint

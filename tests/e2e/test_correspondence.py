@@ -42,7 +42,7 @@ def test_a_rejected_import_shows_its_report_and_the_fixed_file_imports_every_row
     row = page.locator('#rapport tr[data-line="3"]')
     expect(row).to_contain_text("Site inconnu « Sous-préfecture d'Arle »")
     expect(page.locator("#rapport tbody tr")).to_have_count(1)
-    page.screenshot(path=artifacts / "courriers-import-refuse.png", full_page=True)
+    artifacts.screenshot(page, "courriers-import-refuse.png", full_page=True)
     assert Correspondence.objects.count() == before
 
     _upload(page, _csv(ARLES))
@@ -52,7 +52,7 @@ def test_a_rejected_import_shows_its_report_and_the_fixed_file_imports_every_row
     page.get_by_role("link", name="Voir les courriers importés").click()
     expect(page.locator("#courriers tbody tr")).to_have_count(3)
     expect(page.locator('#courriers tr[data-reference="E2E-1"] .qp-remaining')).to_have_text("Répondu dans les délais")
-    page.screenshot(path=artifacts / "courriers-import-reussi.png", full_page=True)
+    artifacts.screenshot(page, "courriers-import-reussi.png", full_page=True)
 
 
 def test_the_agent_finds_the_deadline_alert_of_a_letter_in_the_inbox(page, demo, login, artifacts):
@@ -67,7 +67,7 @@ def test_the_agent_finds_the_deadline_alert_of_a_letter_in_the_inbox(page, demo,
     expect(page.get_by_role("heading", level=1)).to_have_text("Mes notifications")
     alert = page.get_by_role("link", name=f"Courrier {reference} : réponse attendue le")
     expect(alert).to_be_visible()
-    page.screenshot(path=artifacts / "notifications.png", full_page=True)
+    artifacts.screenshot(page, "notifications.png", full_page=True)
 
     alert.click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Courrier {reference}")

@@ -43,14 +43,14 @@ def test_an_exercise_s_activation_time_feeds_the_indicator(page, demo, signed_in
     expect(page.get_by_role("heading", level=1)).to_have_text("Exercice séisme en pays d'Aix")
     expect(page.get_by_text("40 minutes", exact=True)).to_be_visible()
     expect(page.get_by_text("Engagement tenu (moins de 60 minutes)")).to_be_visible()
-    page.screenshot(path=artifacts / "crise-exercice.png", full_page=True)
+    artifacts.screenshot(page, "crise-exercice.png", full_page=True)
     assert CrisisEvent.objects.get(title="Exercice séisme en pays d'Aix").activation_minutes == 40
 
     compute.run_changes()  # what the worker runs after the commit (indicators.signals)
     page.goto(f"/indicateurs/prefectures/{bdr.pk}/")
     row = page.get_by_role("row").filter(has_text="Délai d'activation de la cellule de communication de crise")
     expect(row.first).to_contain_text("40")
-    page.screenshot(path=artifacts / "crise-indicateur.png", full_page=True)
+    artifacts.screenshot(page, "crise-indicateur.png", full_page=True)
 
     page.goto("/comptes/tableau-de-bord/")
     expect(page.locator("#crisis-title")).to_be_visible()
@@ -67,7 +67,7 @@ def test_the_roster_shows_its_gap_and_a_shift_is_added_with_the_keyboard(page, d
     expect(gaps).to_have_count(1)
     day = timezone.localdate() + datetime.timedelta(days=GAP_DAY)
     expect(gaps.first).to_contain_text(f"Du {day:%d/%m/%Y} à 08:00")
-    page.screenshot(path=artifacts / "crise-astreinte.png", full_page=True)
+    artifacts.screenshot(page, "crise-astreinte.png", full_page=True)
 
     gaps.first.get_by_role("link").focus()
     page.keyboard.press("Enter")  # « couvrir »: the form, with the gap's start and end

@@ -20,14 +20,14 @@ def test_the_national_administrator_drills_down_from_the_map_to_a_site(page, dem
     tile = page.get_by_role("link", name=re.compile(r"^13 Bouches-du-Rhône – "))
     expect(tile).to_have_count(1)
     expect(page.get_by_role("table", name=re.compile("texte de la carte"))).to_be_visible()
-    page.screenshot(path=artifacts / "tableau-de-bord-national.png", full_page=True)
+    artifacts.screenshot(page, "tableau-de-bord-national.png", full_page=True)
     # The shapes of every département, rounded: the page stays light (about 250 kB with the 104 demo prefectures).
     weight = len(page.content().encode())
     print(f"national dashboard: {weight} bytes of HTML")  # noqa: T201 - measured for the record
     assert weight < 400_000
 
     tile.focus()
-    page.locator(".qp-map").screenshot(path=artifacts / "carte-focus-13.png")
+    artifacts.screenshot(page.locator(".qp-map"), "carte-focus-13.png")
     page.keyboard.press("Enter")
     prefecture = page.get_by_role("heading", level=1).inner_text()
     expect(page.get_by_text("Tableau de bord de la préfecture")).to_be_visible()
@@ -36,7 +36,7 @@ def test_the_national_administrator_drills_down_from_the_map_to_a_site(page, dem
     page.get_by_role("table", name=re.compile("^Sites de ")).get_by_role("link", name="Sous-préfecture d'Arles").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Sous-préfecture d'Arles")
     expect(page.get_by_role("heading", name="Indicateurs clés du site")).to_be_visible()
-    page.screenshot(path=artifacts / "tableau-de-bord-site.png", full_page=True)
+    artifacts.screenshot(page, "tableau-de-bord-site.png", full_page=True)
 
     # Back up: the breadcrumb leads to the prefecture, then to the nation; the table leads down again.
     breadcrumb = page.get_by_role("navigation", name=re.compile("vous êtes ici", re.I))
@@ -116,7 +116,7 @@ def test_the_quality_manager_drills_down_from_the_prefecture_to_a_site_and_downl
     expect(page.get_by_role("heading", level=1)).to_have_text("Sous-préfecture d'Arles")
     expect(page.get_by_role("heading", name="Indicateurs clés du site")).to_be_visible()
     expect(page.get_by_role("link", name="Télécharger XLSX : Indicateurs clés du site")).to_be_visible()
-    page.screenshot(path=artifacts / "tableau-de-bord-site-depuis-prefecture.png", full_page=True)
+    artifacts.screenshot(page, "tableau-de-bord-site-depuis-prefecture.png", full_page=True)
     page.get_by_role("navigation", name=re.compile("vous êtes ici", re.I)).get_by_role(
         "link", name="Préfecture des Bouches-du-Rhône"
     ).click()

@@ -41,7 +41,7 @@ def test_a_referent_finds_and_downloads_the_current_reception_guide_of_their_sit
     row = page.locator("tbody tr", has_text=GUIDE)
     expect(row).to_contain_text("Guide d'accueil")
     expect(row).to_contain_text("À jour")
-    page.screenshot(path=artifacts / "documents-registre-referent.png", full_page=True)
+    artifacts.screenshot(page, "documents-registre-referent.png", full_page=True)
     page.checks.check_pending()
 
     with page.expect_download() as download_info:  # second click: the version in force
@@ -72,7 +72,7 @@ def test_the_quality_manager_approves_the_new_version_and_the_old_one_is_superse
     expect(new).to_contain_text("Approuvée")
     expect(old).to_contain_text("Remplacée")
     expect(page.get_by_role("link", name="Télécharger la version 2.0")).to_be_visible()
-    page.screenshot(path=artifacts / "documents-version-approuvee.png", full_page=True)
+    artifacts.screenshot(page, "documents-version-approuvee.png", full_page=True)
 
 
 def test_the_register_is_filtered_and_a_version_downloaded_with_the_keyboard_only(
@@ -96,7 +96,7 @@ def test_the_register_is_filtered_and_a_version_downloaded_with_the_keyboard_onl
         if link.evaluate("element => element === document.activeElement"):
             break
     expect(link).to_be_focused()
-    page.screenshot(path=artifacts / "documents-clavier.png")
+    artifacts.screenshot(page, "documents-clavier.png")
     with page.expect_download() as download_info:
         page.keyboard.press("Enter")
     assert download_info.value.suggested_filename.endswith(".pdf")
@@ -111,5 +111,5 @@ def test_the_register_and_a_document_fit_a_phone(page, documents_demo, signed_in
     for url, name in (("/qualite/documents/", "registre"), (f"/qualite/documents/{guide.pk}/", "document")):
         assert page.goto(url).status == 200  # axe-core runs here
         overflow = page.evaluate("() => document.scrollingElement.scrollWidth - window.innerWidth")
-        page.screenshot(path=artifacts / f"documents-375-{name}.png", full_page=True)
+        artifacts.screenshot(page, f"documents-375-{name}.png", full_page=True)
         assert overflow <= 0, f"{url} : {overflow} px de trop"

@@ -42,7 +42,7 @@ def test_a_referent_enters_a_month_in_the_grid_with_the_keyboard(page, demo, log
     expect(page.get_by_label(f"Moins de 5 sonneries, {month} (%)")).to_have_attribute(
         "aria-describedby", f"error-pickup_within_5_rings-{periods.format_period(periods.current())}"
     )
-    page.screenshot(path=artifacts / "indicateurs-grille-erreur.png", full_page=True)
+    artifacts.screenshot(page, "indicateurs-grille-erreur.png", full_page=True)
 
     page.keyboard.type("88")  # the refused value is selected: typing replaces it
     page.keyboard.press("Tab")
@@ -56,10 +56,10 @@ def test_a_referent_enters_a_month_in_the_grid_with_the_keyboard(page, demo, log
     expect(page.locator("#trend-pickup_within_5_rings svg")).to_have_attribute(
         "aria-label", re.compile(rf"{month} : 88\s%$")
     )
-    page.screenshot(path=artifacts / "indicateurs-grille.png", full_page=True)
+    artifacts.screenshot(page, "indicateurs-grille.png", full_page=True)
 
     page.get_by_role("link", name="Voir les indicateurs").click()
     row = page.locator("#indicator-lost_calls_rate")
     expect(row).to_contain_text(re.compile(r"7,5\s%"))
     expect(row).to_contain_text(month)
-    page.screenshot(path=artifacts / "indicateurs-site.png", full_page=True)
+    artifacts.screenshot(page, "indicateurs-site.png", full_page=True)

@@ -83,7 +83,7 @@ def test_the_quality_manager_records_the_labelling_decision_and_sees_the_timelin
     expect(last_row).to_contain_text("Claire Fabre")
     expect(page.get_by_role("link", name="Enregistrer un audit de suivi")).to_be_visible()
     expect(page.get_by_role("link", name="Enregistrer la décision")).to_have_count(0)
-    page.screenshot(path=artifacts / "labellisation-decision-qualite13.png", full_page=True)
+    artifacts.screenshot(page, "labellisation-decision-qualite13.png", full_page=True)
 
 
 def test_a_manager_reads_the_timeline_without_any_transition_button(page, demo, signed_in, audited_cycle, page_checks):

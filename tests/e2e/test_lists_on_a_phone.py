@@ -77,5 +77,5 @@ def test_no_list_scrolls_sideways_on_a_phone(page, demo, signed_in, artifacts):
             assert response.status == 200, url
             if _overflow(page) > 0:
                 overflowing.append(f"{url} ({role}) : {_overflow(page)} px de trop")
-                page.screenshot(path=artifacts / f"liste-375-{url.strip('/').replace('/', '-')}.png", full_page=True)
+                artifacts.screenshot(page, f"liste-375-{url.strip('/').replace('/', '-')}.png", full_page=True)
     assert overflowing == [], "Pages plus larges que le téléphone :\n" + "\n".join(overflowing)

@@ -56,7 +56,7 @@ def test_a_quality_manager_records_a_copil_and_turns_a_decision_into_an_action(
     expect(page).to_have_url(re.compile(r"/qualite/reunions/\d+/#decisions$"))
     expect(rows.first).to_contain_text("Action créée")
     expect(rows.nth(1).get_by_role("link", name="Créer l’action")).to_be_visible()
-    page.screenshot(path=artifacts / "reunion-copil-action.png", full_page=True)
+    artifacts.screenshot(page, "reunion-copil-action.png", full_page=True)
     action = Action.objects.get(title="Installer un second gestionnaire de file d'attente.")
     assert (action.source, action.site.name) == ("copil", "Marseille – Saint-Sébastien")
 
@@ -87,7 +87,7 @@ def test_the_agents_not_trained_list_empties_when_their_training_is_recorded(pag
     expect(table).to_contain_text("Lucas Bonnet")
     expect(table).to_contain_text("12/05/2011")
     expect(table).to_contain_text("Léa Garnier")
-    page.screenshot(path=artifacts / "agents-non-formes.png", full_page=True)
+    artifacts.screenshot(page, "agents-non-formes.png", full_page=True)
 
     page.get_by_role("link", name="Enregistrer une formation pour Lucas Bonnet").click()
     page.get_by_role("textbox", name=re.compile("^Formation")).fill("Accueil du public (recyclage)")
@@ -124,4 +124,4 @@ def test_a_referent_browses_a_referential_down_to_its_targets(page, meetings_dem
     module = page.locator("#module-QP2-M7")
     expect(module).to_contain_text("Optionnel")
     expect(module.locator("#engagement-QP2-M7-E01")).to_contain_text("inférieur à 60 minutes")
-    page.screenshot(path=artifacts / "referentiel-qp2.png")
+    artifacts.screenshot(page, "referentiel-qp2.png")

@@ -65,7 +65,7 @@ def test_the_agent_finds_the_alert_of_an_overdue_complaint_in_the_inbox_and_open
         "link", name=f"Réclamation {complaint.reference} en retard : réponse attendue le {complaint.due_on:%d/%m/%Y}"
     )
     expect(link).to_be_visible()
-    page.screenshot(path=artifacts / "notifications-reclamation-en-retard.png", full_page=True)
+    artifacts.screenshot(page, "notifications-reclamation-en-retard.png", full_page=True)
 
     link.click()
     expect(page).to_have_url(re.compile(rf"/reclamations/{complaint.pk}/$"))

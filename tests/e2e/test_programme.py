@@ -32,7 +32,7 @@ def test_the_quality_manager_reads_the_month_and_the_year_and_follows_an_item(pa
         "grid => getComputedStyle(grid).gridTemplateColumns.split(' ').length"
     )
     assert columns == 7
-    page.screenshot(path=artifacts / "programme-month.png", full_page=True)
+    artifacts.screenshot(page, "programme-month.png", full_page=True)
     page.checks.check_pending()  # axe on this page, reached by a click
 
     # The keyboard: « Précédent » reached by Tab and followed with Enter.
@@ -46,7 +46,7 @@ def test_the_quality_manager_reads_the_month_and_the_year_and_follows_an_item(pa
     late = page.locator(".qp-item--late")
     expect(late.first).to_contain_text("En retard")
     expect(late.first).to_contain_text("Non réalisé")
-    page.screenshot(path=artifacts / "programme-year.png", full_page=True)
+    artifacts.screenshot(page, "programme-year.png", full_page=True)
     page.checks.check_pending()  # axe on this page, reached by a click
     page.goto(f"{page.url.split('?')[0]}?annee=2015")
     done = page.locator(".qp-item", has_text="COPIL qualité de mars 2015")
@@ -57,7 +57,7 @@ def test_the_quality_manager_reads_the_month_and_the_year_and_follows_an_item(pa
     page.get_by_role("combobox", name=re.compile("^Mois")).select_option("10")
     page.get_by_role("button", name="Ajouter la règle").click()
     expect(page.locator(".fr-alert--success")).to_contain_text("Audit interne en octobre")
-    page.screenshot(path=artifacts / "programme-rules.png", full_page=True)
+    artifacts.screenshot(page, "programme-rules.png", full_page=True)
     page.checks.check_pending()  # axe on this page, reached by a click
     page.goto(f"/programme/prefectures/{done_prefecture(page)}/annee/?annee=2015")
     done = page.locator(".qp-item", has_text="COPIL qualité de mars 2015")
@@ -84,7 +84,7 @@ def test_on_a_phone_the_month_is_a_list_and_the_referent_copies_their_calendar_a
     assert page.locator("ol.qp-month").evaluate("list => getComputedStyle(list).display") == "block"
     expect(page.locator(".qp-month__day--empty").first).to_be_hidden()
     assert _overflow(page) <= 0, "le mois défile horizontalement"
-    page.screenshot(path=artifacts / "programme-month-375.png", full_page=True)
+    artifacts.screenshot(page, "programme-month-375.png", full_page=True)
     page.checks.check_pending()  # axe on this page, reached by a click
 
     page.get_by_role("link", name="Recevoir le programme dans mon agenda").click()
@@ -96,7 +96,7 @@ def test_on_a_phone_the_month_is_a_list_and_the_referent_copies_their_calendar_a
     page.keyboard.press("Enter")
     expect(page.locator(".qp-copy-status")).to_contain_text(re.compile("copiée|copiez-la"))
     assert _overflow(page) <= 0, "la page de l'adresse défile horizontalement"
-    page.screenshot(path=artifacts / "programme-feed-375.png", full_page=True)
+    artifacts.screenshot(page, "programme-feed-375.png", full_page=True)
     page.checks.check_pending()  # axe on this page, reached by a click
 
     feed = page.request.get(address.input_value())

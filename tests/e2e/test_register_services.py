@@ -30,4 +30,4 @@ def test_the_services_follow_the_chosen_site(page, demo, signed_in, artifacts):
         "Accueil général – Sous-préfecture d'Arles",
     ]
     expect(page.locator("#id_service")).to_have_value("")
-    page.screenshot(path=artifacts / "courrier-services-du-site.png", full_page=True)
+    artifacts.screenshot(page, "courrier-services-du-site.png", full_page=True)

@@ -41,7 +41,7 @@ def test_the_quality_manager_writes_publishes_and_downloads_the_2015_review_on_a
     expect(page.locator(".fr-alert--success, .fr-notice")).to_contain_text("enregistré")
     expect(page.get_by_label("Texte de la partie « I – Le pilotage de la démarche »")).to_have_value(text)
     page.checks.check_pending()
-    page.screenshot(path=artifacts / "bilan-375.png", full_page=False)
+    artifacts.screenshot(page, "bilan-375.png", full_page=False)
 
     page.get_by_role("button", name="Publier le bilan").focus()
     page.keyboard.press("Enter")
@@ -61,7 +61,7 @@ def test_the_quality_manager_writes_publishes_and_downloads_the_2015_review_on_a
         page.get_by_role("link", name="Télécharger les tableaux (XLSX)").click()
     assert workbook.value.suggested_filename == "bilan-qualite-2015-bouches-du-rhone.xlsx"
     assert _overflow(page) <= 0
-    page.screenshot(path=artifacts / "bilan-publie-375.png", full_page=False)
+    artifacts.screenshot(page, "bilan-publie-375.png", full_page=False)
 
 
 def test_the_national_administrator_writes_and_publishes_the_2015_national_review_on_a_phone(
@@ -80,7 +80,7 @@ def test_the_national_administrator_writes_and_publishes_the_2015_national_revie
     page.keyboard.press("Space")
     expect(whole_country).to_be_checked()
     page.checks.check_pending()  # axe on the form with its scopes
-    page.screenshot(path=artifacts / "bilan-national-formulaire-375.png", full_page=True)
+    artifacts.screenshot(page, "bilan-national-formulaire-375.png", full_page=True)
     year = page.get_by_label("Année")
     year.fill("2015")
     year.press("Enter")
@@ -91,7 +91,7 @@ def test_the_national_administrator_writes_and_publishes_the_2015_national_revie
     expect(page.get_by_role("table", name="Actions réalisées en 2015 par préfecture et par origine")).to_be_visible()
     assert _overflow(page) <= 0, "le bilan national défile horizontalement"
     page.locator("#partie-evaluation").scroll_into_view_if_needed()
-    page.screenshot(path=artifacts / "bilan-national-evaluation-375.png", full_page=False)
+    artifacts.screenshot(page, "bilan-national-evaluation-375.png", full_page=False)
     page.checks.check_pending()  # axe on the national draft
 
     text = "Douze préfectures labellisées Qualipref 2.0 fin 2015 : l'objectif de 100 % n'est pas atteint."
@@ -100,7 +100,7 @@ def test_the_national_administrator_writes_and_publishes_the_2015_national_revie
     narrative.press("Tab")
     page.keyboard.press("Enter")
     expect(page.locator(".fr-alert--success, .fr-notice")).to_contain_text("enregistré")
-    page.screenshot(path=artifacts / "bilan-national-375.png", full_page=False)
+    artifacts.screenshot(page, "bilan-national-375.png", full_page=False)
 
     page.get_by_role("button", name="Publier le bilan").focus()
     page.keyboard.press("Enter")

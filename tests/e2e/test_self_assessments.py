@@ -59,7 +59,7 @@ def test_a_referent_fills_the_quarterly_checklist_on_a_phone_and_turns_a_gap_int
         "button => [button.getBoundingClientRect().height, button.getBoundingClientRect().width]"
     )
     assert height >= 44 and width <= 375
-    page.screenshot(path=artifacts / "autoevaluation-375.png", full_page=True)
+    artifacts.screenshot(page, "autoevaluation-375.png", full_page=True)
 
     page.get_by_role("button", name="Créer l’action pour cet écart").click()
     expect(page.locator(".fr-alert--success")).to_contain_text("Action créée")

@@ -60,7 +60,7 @@ def test_a_visitor_answers_on_a_phone(browser, demo, live_server, artifacts):
     page.locator("label[for=id_comment_consent]").click()
     page.get_by_role("button", name="Envoyer mes réponses").click()
     expect(page.get_by_role("heading", name="Merci pour votre réponse")).to_be_visible()
-    page.screenshot(path=artifacts / "enquete-telephone-merci.png", full_page=True)
+    artifacts.screenshot(page, "enquete-telephone-merci.png", full_page=True)
     checks.finish()
     phone.close()
 
@@ -106,7 +106,7 @@ def test_the_referent_types_paper_questionnaires_publishes_and_the_public_sees_t
         page.keyboard.press("Enter")
         expect(page.get_by_role("status").first).to_contain_text("enregistré (Sous-préfecture d'Arles) : au suivant")
         expect(page.locator("#saisis tbody tr")).to_have_count(typed_before + number)
-    page.screenshot(path=artifacts / "enquete-saisie-papier.png", full_page=True)
+    artifacts.screenshot(page, "enquete-saisie-papier.png", full_page=True)
 
     courtesy = results.campaign_results(campaign, site=arles).by_code["courtesy"]
     assert courtesy.answers == courtesy_before.answers + 3
@@ -130,7 +130,7 @@ def test_the_referent_types_paper_questionnaires_publishes_and_the_public_sees_t
     visitor_checks = PageChecks(visitor)
     visitor.goto(reverse("survey_public_results", kwargs={"site_pk": arles.pk}))
     expect(visitor.locator('#resultats tr[data-dimension="courtesy"] .qp-rate')).to_contain_text(expected)
-    visitor.screenshot(path=artifacts / "enquete-resultats-publics.png", full_page=True)
+    artifacts.screenshot(visitor, "enquete-resultats-publics.png", full_page=True)
     poster = visitor.request.get(reverse("survey_public_poster", kwargs={"site_pk": arles.pk}))
     assert poster.ok and poster.headers["content-type"] == "application/pdf"
     text = subprocess.run(["pdftotext", "-", "-"], input=poster.body(), capture_output=True, check=True).stdout.decode()

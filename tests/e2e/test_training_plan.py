@@ -29,7 +29,7 @@ def test_the_referent_plans_a_session_enrols_a_person_without_an_account_and_rec
     blanc = rows.filter(has_text="Thomas Blanc")
     expect(blanc).to_contain_text("sans compte")
     expect(blanc).to_contain_text("14/03/2011")
-    page.screenshot(path=artifacts / "formations-a-former.png", full_page=True)
+    artifacts.screenshot(page, "formations-a-former.png", full_page=True)
 
     page.get_by_role("link", name="Planifier une session").click()
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
@@ -61,7 +61,7 @@ def test_the_referent_plans_a_session_enrols_a_person_without_an_account_and_rec
     page.locator("#presences label", has_text="Thomas Blanc").click()
     page.get_by_role("button", name="Enregistrer les présences").click()
     expect(page.locator("#inscrits tbody")).to_contain_text("Présent(e), formation enregistrée")
-    page.screenshot(path=artifacts / "formations-session-presences.png", full_page=True)
+    artifacts.screenshot(page, "formations-session-presences.png", full_page=True)
     assert Training.objects.filter(trainee__last_name="Blanc", enrolment__session=session).count() == 1
 
     rows = _to_train(page)
@@ -91,9 +91,9 @@ def test_the_plan_filtered_by_type_by_keyboard_and_on_a_phone(page, demo, signed
     page.set_viewport_size(PHONE)
     page.goto("/qualite/formations/plan/?kind=on_call")
     expect(page.locator("#sessions tbody tr")).to_have_count(1)
-    page.screenshot(path=artifacts / "formations-plan-375.png", full_page=True)
+    artifacts.screenshot(page, "formations-plan-375.png", full_page=True)
     page.goto("/qualite/formations/agents-non-formes/")
     expect(page.locator("#agents-to-train").get_by_text("Aucune session prévue").first).to_be_visible()
-    page.screenshot(path=artifacts / "formations-a-former-375.png", full_page=True)
+    artifacts.screenshot(page, "formations-a-former-375.png", full_page=True)
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"]
