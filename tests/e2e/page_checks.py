@@ -36,7 +36,7 @@ EXEMPTIONS = [
 # element, class, attribute, an empty text or label where there was one, an opened menu or a form sent back with its
 # errors is a new state, checked. One axe run costs 0.2 to 0.8 s; the same pages come back in most tests (the login
 # page, the dashboards, a list before and after the test's change: DSFR's random ids made each one new before).
-PAGE_STATE = """() => {
+PAGE_STATE = r"""() => {
     const TEXT_ATTRIBUTES = new Set(
         ["aria-label", "title", "alt", "placeholder", "value", "content", "aria-valuetext"]);
     const TOKEN = /[A-Za-z0-9]{16,}/g;  // a CSRF token (htmx's hx-headers), DSFR's random ids (breadcrumb-…)
