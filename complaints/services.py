@@ -7,15 +7,18 @@ and recomputed here only, when the site or the date of receipt changes. History 
 """
 
 import logging
+import re
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts import access
+from accounts.notifications import absolute_url
 from complaints import deadlines, references, replies
 from complaints.models import REQUESTER_FIELDS, Complaint, ReplyTemplate, retention_months
 from complaints.register import services as register_services
@@ -27,6 +30,7 @@ logger = logging.getLogger(__name__)
 
 Status = Complaint.Status
 
+POSTCODE = re.compile(r"\d{5}")
 DESCRIPTION_MAX_LENGTH = 10_000
 RESPONSE_MAX_LENGTH = 20_000
 # The fields of a complaint its edit may change, in the order the API's write serializer lists them.
@@ -89,6 +93,8 @@ def _check(complaint, errors, *, today):
             validate_email(complaint.requester_email)
         except ValidationError:
             errors.setdefault("requester_email", "Saisissez une adresse électronique valide (nom@exemple.fr).")
+    if complaint.requester_postcode and not POSTCODE.fullmatch(complaint.requester_postcode):
+        errors.setdefault("requester_postcode", "Le code postal s'écrit avec cinq chiffres, par exemple 13200.")
     for name in REQUESTER_FIELDS:
         limit = Complaint._meta.get_field(name).max_length
         if len(getattr(complaint, name)) > limit:
@@ -225,7 +231,11 @@ def send_acknowledgement(complaint_id):
     complaint = Complaint.objects.select_related("site", "prefecture", "service").get(pk=complaint_id)
     if not complaint.requester_email:
         return
-    context = {"complaint": complaint, "retention_months": retention_months()}
+    context = {
+        "complaint": complaint,
+        "retention_months": retention_months(),
+        "tracking_url": absolute_url(reverse("public_complaint_track")),
+    }
     subject = f"{complaint.get_kind_display()} {complaint.reference} : nous avons bien reçu votre demande"
     try:
         send_mail(

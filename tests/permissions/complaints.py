@@ -117,6 +117,8 @@ HTML_CASES = [
     Case("public_complaint_form", public(200), query="?site=1", label="preselected"),
     # Without a request left in the visitor's session, back to the form.
     Case("public_complaint_done", public(REDIRECT)),
+    # « Suivre ma demande »: the form, for everyone (the request is shown only on a POST with its details).
+    Case("public_complaint_track", public(200)),
 ]
 
 API_CASES = [
