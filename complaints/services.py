@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from accounts import access
 from accounts.notifications import absolute_url
-from complaints import deadlines, references, replies
+from complaints import deadlines, deliveries, references, replies
 from complaints.models import REQUESTER_FIELDS, Complaint, ReplyTemplate, retention_months
 from complaints.register import services as register_services
 from complaints.register.services import assignable_users as assignable_users  # the views ask here
@@ -331,7 +331,10 @@ def complaint_reassign(*, by, complaint, assigned_to) -> Complaint:
 @transaction.atomic
 def complaint_answer(*, by, complaint, answered_on, response) -> Complaint:
     """Record the answer: its date (not before receipt, not in the future) and its text. Stores whether it came
-    in time and its delay in working days."""
+    in time and its delay in working days. When the requester left an e-mail address, the answer is e-mailed to
+    them (complaints.deliveries: a task through the outbox, recorded on the complaint). ``answered_on`` stays the
+    date the agent gives: the answer may have left by post or phone before it is recorded, and the e-mail's own
+    date is on its delivery (``sent_at``)."""
     check_handler(by, complaint, "answer")
     # Locked and read again: two agents answering at once do not both succeed.
     current = register_services.lock_for_answer(Complaint, complaint)
@@ -366,6 +369,8 @@ def complaint_answer(*, by, complaint, answered_on, response) -> Complaint:
         current.assigned_to = by
     current._history_user = by
     current.save()
+    # The answer goes to the requester's inbox (in this transaction: the outbox sends the task once committed).
+    deliveries.request_delivery(current, by=by)
     complaint.refresh_from_db()
     return complaint
 

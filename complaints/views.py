@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import access
-from complaints import exports, services, stats
+from complaints import deliveries, exports, services, stats
 from complaints.deadlines import attach_remaining_working_days
 from complaints.filters import ComplaintFilter
 from complaints.forms import (
@@ -139,6 +139,8 @@ def complaint_detail(request, pk):
             "can_create_action": can_handle and access.can_create_action(user, complaint.prefecture, complaint.site),
             "actions": services.actions_of(complaint, user),
             "history": complaint_history(complaint),
+            # sent once answered only: an open complaint costs no query for them
+            "deliveries": deliveries.deliveries_of(complaint) if complaint.is_answered else [],
             "breadcrumb_data": breadcrumb(complaint.reference, _list_crumb()),
         },
     )

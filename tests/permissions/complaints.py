@@ -170,6 +170,8 @@ API_CASES = [
     Case("api:complaint-close", API_FOREIGN_WRITE, kwargs=_foreign_answered, method="post", label="foreign"),
     Case("api:complaint-history", api(200, auditor=NOT_FOUND), kwargs=_own, label="own"),
     Case("api:complaint-history", API_FOREIGN_READ, kwargs=_foreign, label="foreign"),
+    Case("api:complaint-deliveries", api(200, auditor=NOT_FOUND), kwargs=_own, label="own"),
+    Case("api:complaint-deliveries", API_FOREIGN_READ, kwargs=_foreign, label="foreign"),
 ]
 
 CASES = HTML_CASES + API_CASES
