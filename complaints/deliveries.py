@@ -9,6 +9,9 @@
 - ``sweep_stale_deliveries``: deliveries left pending (a worker lost, a retry the broker did not take) are sent
   again through the outbox, or failed (qualipref.outbox.sweep_items).
 
+- ``letter_pdf(complaint)``: the postal reply, a letter on the prefecture's letterhead (Marianne identity, the
+  requester's address block, the reference, the date, the signatory) to print, as a PDF (WeasyPrint).
+
 The answer sent is the one recorded, placeholders filled when the agent chose the template (complaints.replies);
 it is checked again before it leaves: a passage left to write (« [préciser…] », « {nom} ») is never sent.
 """
@@ -149,3 +152,29 @@ def sweep_stale_deliveries(*, before):
 def deliveries_of(complaint):
     """The sendings of the answer of a complaint, oldest first, with who asked for them. One query."""
     return list(ReplyDelivery.objects.filter(complaint=complaint).select_related("sent_by").order_by("pk"))
+
+
+# --- the postal reply ---------------------------------------------------------------------------------------
+
+
+def letter_pdf(complaint):
+    """The PDF (bytes) of the letter answering ``complaint`` (answered; load its site and prefecture with it),
+    dated the day of the answer and signed by whoever recorded it."""
+    from accounts import access
+    from qualipref.lib import pdf
+
+    signer = complaint.answered_by
+    role = access.handler_role(signer, complaint) if signer is not None else None
+    address = [line.strip() for line in (complaint.requester_address or "").replace(";", ",").split(",")]
+    if complaint.requester_postcode and complaint.requester_postcode not in (complaint.requester_address or ""):
+        address.append(complaint.requester_postcode)
+    return pdf.render(
+        "complaints/letter_pdf.html",
+        {
+            "complaint": complaint,
+            "address_lines": [line for line in address if line],
+            "letter_date": complaint.answered_on,
+            "signatory": (signer.get_full_name() or signer.username) if signer is not None else "",
+            "signatory_role": role.label if role else "",
+        },
+    )

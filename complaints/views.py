@@ -8,6 +8,7 @@ personal data is rendered only when ``access.can_see_requester`` says so.
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -144,6 +145,20 @@ def complaint_detail(request, pk):
             "breadcrumb_data": breadcrumb(complaint.reference, _list_crumb()),
         },
     )
+
+
+@require_GET
+def complaint_letter_pdf(request, pk):
+    """The postal reply of an answered complaint: a letter on the prefecture's letterhead, to print (it names the
+    requester: for those who handle the complaint only)."""
+    complaint = _handled(request, pk)
+    if not complaint.is_answered:
+        raise Http404(
+            "Cette réclamation n’a pas encore de réponse : la lettre se prépare une fois la réponse enregistrée."
+        )
+    response = HttpResponse(deliveries.letter_pdf(complaint), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="reponse-{complaint.reference}.pdf"'
+    return response
 
 
 @require_http_methods(["GET", "POST"])

@@ -101,6 +101,15 @@ HTML_CASES = [
         label="foreign",
     ),
     Case("complaint_close", expect(405), kwargs=_own_answered, label="GET"),
+    # The letter names the requester: those who handle the complaint only, once answered.
+    Case("complaint_letter_pdf", HANDLERS_WRITE, kwargs=_own_answered, label="own"),
+    Case(
+        "complaint_letter_pdf",
+        expect(FORBIDDEN, quality_manager=NOT_FOUND, site_referent=NOT_FOUND, agent=NOT_FOUND, auditor=NOT_FOUND),
+        kwargs=_own,
+        label="not answered",
+    ),
+    Case("complaint_letter_pdf", FOREIGN_WRITE, kwargs=_foreign, label="foreign"),
     Case(
         "complaint_action_create",
         # Agents handle complaints but do not create actions (accounts.access.can_create_action).
