@@ -6,7 +6,8 @@ A user who may see a complaint but not handle it gets 403 on writes.
 
 - ``POST complaints/{id}/answer/`` ``{"answered_on", "response"}`` records the answer;
 - ``POST complaints/{id}/close/`` closes an answered complaint;
-- ``GET complaints/{id}/history/`` lists who changed what and when.
+- ``GET complaints/{id}/history/`` lists who changed what and when;
+- ``GET complaints/{id}/deliveries/`` lists the sendings of the answer to the requester (complaints.deliveries).
 """
 
 from drf_spectacular.utils import extend_schema
@@ -14,8 +15,10 @@ from rest_framework import status
 from rest_framework.decorators import action as route
 from rest_framework.response import Response
 
+from accounts import access
 from complaints import services
 from complaints.deadlines import attach_remaining_working_days
+from complaints.deliveries import deliveries_of
 from complaints.filters import ComplaintFilter
 from complaints.history import complaint_history
 from complaints.models import Complaint
@@ -25,6 +28,7 @@ from complaints.serializers import (
     ComplaintSerializer,
     ComplaintWriteSerializer,
     HistoryEntrySerializer,
+    ReplyDeliverySerializer,
 )
 from qualipref.lib.drf import ReadWriteViewSet
 from qualipref.pagination import NewestFirstPagination
@@ -111,3 +115,11 @@ class ComplaintViewSet(ReadWriteViewSet):
     def history(self, request, pk=None):
         """Who changed what and when, newest first (the requester's personal data is never in the history)."""
         return Response(HistoryEntrySerializer(complaint_history(self.get_object()), many=True).data)
+
+    @extend_schema(responses=ReplyDeliverySerializer(many=True))
+    @route(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
+    def deliveries(self, request, pk=None):
+        """The e-mails of the answer to the requester, oldest first: state, attempts, when sent and by whom."""
+        complaint = self.get_object()
+        context = {"can_see_requester": access.can_see_requester(request.user, complaint)}
+        return Response(ReplyDeliverySerializer(deliveries_of(complaint), many=True, context=context).data)

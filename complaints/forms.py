@@ -352,6 +352,15 @@ class PublicComplaintForm(QualiprefForm):
         widget=forms.TextInput({"autocomplete": "street-address"}),
         help_text="Pour recevoir la réponse par courrier.",
     )
+    requester_postcode = forms.RegexField(
+        label="Code postal (facultatif)",
+        regex=r"^\s*\d{5}\s*$",
+        required=False,
+        max_length=10,
+        widget=forms.TextInput({"autocomplete": "postal-code", "inputmode": "numeric"}),
+        help_text="Cinq chiffres, par exemple 13200. Avec la référence, il vous permet de suivre votre demande.",
+        error_messages={"invalid": "Le code postal s’écrit avec cinq chiffres, par exemple 13200."},
+    )
     # Honeypot: people never see it (rendered apart, hidden); robots fill every field they find.
     website = forms.CharField(label="Site web (ne pas remplir)", required=False)
 
@@ -389,5 +398,34 @@ class PublicComplaintForm(QualiprefForm):
             )
         return cleaned
 
+    def clean_requester_postcode(self):
+        return self.cleaned_data["requester_postcode"].strip()
+
     def visible_fields(self):
         return [field for field in super().visible_fields() if field.name != "website"]
+
+
+class TrackingForm(QualiprefForm):
+    """« Suivre ma demande »: the reference and the e-mail address or the postcode the requester gave."""
+
+    reference = forms.CharField(
+        label="Référence de votre demande",
+        max_length=24,
+        help_text="Elle figure sur la page de confirmation et dans l’accusé de réception, "
+        "par exemple REC-13-2026-00042.",
+        widget=forms.TextInput({"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}),
+        error_messages={"required": "Saisissez la référence de votre demande, par exemple REC-13-2026-00042."},
+    )
+    contact = forms.CharField(
+        label="Adresse électronique ou code postal",
+        max_length=254,
+        help_text="Celui que vous avez indiqué en déposant votre demande : nom@exemple.fr ou 13200.",
+        widget=forms.TextInput({"autocomplete": "email", "spellcheck": "false"}),
+        error_messages={"required": "Saisissez l’adresse électronique ou le code postal indiqué dans votre demande."},
+    )
+
+    def clean_reference(self):
+        return "".join(self.cleaned_data["reference"].split()).upper()
+
+    def clean_contact(self):
+        return self.cleaned_data["contact"].strip()

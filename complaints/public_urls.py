@@ -6,4 +6,5 @@ from qualipref.lib.urls import page
 urlpatterns = [
     page("", public_views.public_complaint_form),
     page("merci/", public_views.public_complaint_done),
+    page("suivi/", public_views.public_complaint_track),
 ]

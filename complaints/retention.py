@@ -30,7 +30,14 @@ from django.db.models import Q, Value
 from django.utils import timezone
 
 from accounts import access
-from complaints.models import REQUESTER_FIELDS, Complaint, Correspondence, CorrespondenceImport, retention_months
+from complaints.models import (
+    REQUESTER_FIELDS,
+    Complaint,
+    Correspondence,
+    CorrespondenceImport,
+    ReplyDelivery,
+    retention_months,
+)
 from engagements.services import trainings
 from qualipref.lib import data_version
 from qualipref.lib.dates import short_date
@@ -87,6 +94,8 @@ def anonymise_complaints(queryset, *, today=None) -> int:
             )
             rows.exclude(response="").update(response=text)
             Complaint.history.filter(id__in=ids).update(description=text)
+            # The address the answer was e-mailed to, and the mail server's words that may quote it.
+            ReplyDelivery.objects.filter(complaint_id__in=ids).update(recipient="", error="")
             data_version.bump()  # bulk updates send no signal
         count += len(ids)
     return count

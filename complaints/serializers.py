@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from accounts import access
 from complaints import services
-from complaints.models import REQUESTER_FIELDS, Complaint
+from complaints.models import REQUESTER_FIELDS, Complaint, ReplyDelivery
 from complaints.register.serializers import RegisterItemSerializer, RegisterItemWriteSerializer
 from engagements.models import Engagement
 from qualipref.lib.drf import AbilitiesField, request_user
@@ -120,3 +120,21 @@ class HistoryEntrySerializer(serializers.Serializer):
     user = serializers.CharField(source="user_display")
     kind = serializers.CharField()
     changes = FieldChangeSerializer(many=True)
+
+
+class ReplyDeliverySerializer(serializers.ModelSerializer):
+    """A sending of the answer to the requester. ``recipient`` and ``error`` (the mail server's words may quote the
+    address) are null for those who may not see the requester (the fields stay in the shape)."""
+
+    sent_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = ReplyDelivery
+        fields = ["id", "channel", "status", "recipient", "sent_by", "attempts", "error", "sent_at", "created_at"]
+        read_only_fields = fields
+
+    def to_representation(self, delivery):
+        data = super().to_representation(delivery)
+        if not self.context.get("can_see_requester"):
+            data["recipient"] = data["error"] = None
+        return data

@@ -7,16 +7,19 @@ and recomputed here only, when the site or the date of receipt changes. History 
 """
 
 import logging
+import re
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts import access
-from complaints import deadlines, references, replies
+from accounts.notifications import absolute_url
+from complaints import deadlines, deliveries, references, replies
 from complaints.models import REQUESTER_FIELDS, Complaint, ReplyTemplate, retention_months
 from complaints.register import services as register_services
 from complaints.register.services import assignable_users as assignable_users  # the views ask here
@@ -27,6 +30,7 @@ logger = logging.getLogger(__name__)
 
 Status = Complaint.Status
 
+POSTCODE = re.compile(r"\d{5}")
 DESCRIPTION_MAX_LENGTH = 10_000
 RESPONSE_MAX_LENGTH = 20_000
 # The fields of a complaint its edit may change, in the order the API's write serializer lists them.
@@ -89,6 +93,8 @@ def _check(complaint, errors, *, today):
             validate_email(complaint.requester_email)
         except ValidationError:
             errors.setdefault("requester_email", "Saisissez une adresse électronique valide (nom@exemple.fr).")
+    if complaint.requester_postcode and not POSTCODE.fullmatch(complaint.requester_postcode):
+        errors.setdefault("requester_postcode", "Le code postal s'écrit avec cinq chiffres, par exemple 13200.")
     for name in REQUESTER_FIELDS:
         limit = Complaint._meta.get_field(name).max_length
         if len(getattr(complaint, name)) > limit:
@@ -225,7 +231,11 @@ def send_acknowledgement(complaint_id):
     complaint = Complaint.objects.select_related("site", "prefecture", "service").get(pk=complaint_id)
     if not complaint.requester_email:
         return
-    context = {"complaint": complaint, "retention_months": retention_months()}
+    context = {
+        "complaint": complaint,
+        "retention_months": retention_months(),
+        "tracking_url": absolute_url(reverse("public_complaint_track")),
+    }
     subject = f"{complaint.get_kind_display()} {complaint.reference} : nous avons bien reçu votre demande"
     try:
         send_mail(
@@ -321,7 +331,10 @@ def complaint_reassign(*, by, complaint, assigned_to) -> Complaint:
 @transaction.atomic
 def complaint_answer(*, by, complaint, answered_on, response) -> Complaint:
     """Record the answer: its date (not before receipt, not in the future) and its text. Stores whether it came
-    in time and its delay in working days."""
+    in time and its delay in working days. When the requester left an e-mail address, the answer is e-mailed to
+    them (complaints.deliveries: a task through the outbox, recorded on the complaint). ``answered_on`` stays the
+    date the agent gives: the answer may have left by post or phone before it is recorded, and the e-mail's own
+    date is on its delivery (``sent_at``)."""
     check_handler(by, complaint, "answer")
     # Locked and read again: two agents answering at once do not both succeed.
     current = register_services.lock_for_answer(Complaint, complaint)
@@ -356,6 +369,8 @@ def complaint_answer(*, by, complaint, answered_on, response) -> Complaint:
         current.assigned_to = by
     current._history_user = by
     current.save()
+    # The answer goes to the requester's inbox (in this transaction: the outbox sends the task once committed).
+    deliveries.request_delivery(current, by=by)
     complaint.refresh_from_db()
     return complaint
 

@@ -26,3 +26,16 @@ def run_correspondence_import(import_id):
     if batch is None:
         return None
     return imports.import_run(batch=batch).status
+
+
+@shared_task(bind=True, max_retries=None)
+def send_reply(self, delivery_id):
+    """E-mail the answer of a complaint to its requester (complaints.deliveries): a refusal of the mail server is
+    recorded on the delivery and tried again later, MAX_ATTEMPTS times in all."""
+    from complaints import deliveries
+
+    delivery = deliveries.deliver(delivery_id)
+    delay = deliveries.retry_delay(delivery)
+    if delay is not None:
+        raise self.retry(countdown=delay)
+    return delivery.status if delivery is not None else None

@@ -14,6 +14,7 @@ urlpatterns = [
     page("<int:pk>/repondre/", views.complaint_answer),
     page("<int:pk>/attribuer/", views.complaint_reassign),
     page("<int:pk>/clore/", views.complaint_close),
+    page("<int:pk>/lettre.pdf", views.complaint_letter_pdf),
     page("<int:pk>/action/", views.complaint_action_create),
     page("modeles-de-reponse/", views.reply_template_list),
     page("modeles-de-reponse/nouveau/", views.reply_template_create),

@@ -8,13 +8,14 @@ personal data is rendered only when ``access.can_see_requester`` says so.
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import access
-from complaints import exports, services, stats
+from complaints import deliveries, exports, services, stats
 from complaints.deadlines import attach_remaining_working_days
 from complaints.filters import ComplaintFilter
 from complaints.forms import (
@@ -139,9 +140,25 @@ def complaint_detail(request, pk):
             "can_create_action": can_handle and access.can_create_action(user, complaint.prefecture, complaint.site),
             "actions": services.actions_of(complaint, user),
             "history": complaint_history(complaint),
+            # sent once answered only: an open complaint costs no query for them
+            "deliveries": deliveries.deliveries_of(complaint) if complaint.is_answered else [],
             "breadcrumb_data": breadcrumb(complaint.reference, _list_crumb()),
         },
     )
+
+
+@require_GET
+def complaint_letter_pdf(request, pk):
+    """The postal reply of an answered complaint: a letter on the prefecture's letterhead, to print (it names the
+    requester: for those who handle the complaint only)."""
+    complaint = _handled(request, pk)
+    if not complaint.is_answered:
+        raise Http404(
+            "Cette réclamation n’a pas encore de réponse : la lettre se prépare une fois la réponse enregistrée."
+        )
+    response = HttpResponse(deliveries.letter_pdf(complaint), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="reponse-{complaint.reference}.pdf"'
+    return response
 
 
 @require_http_methods(["GET", "POST"])

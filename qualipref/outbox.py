@@ -38,6 +38,7 @@ logger = logging.getLogger(__name__)
 STALE_SWEEPS = (
     "audits.services.reports.sweep_stale_reports",
     "complaints.correspondence.imports.sweep_stale_imports",
+    "complaints.deliveries.sweep_stale_deliveries",
     "indicators.services.compute.sweep_stale_runs",
     "indicators.services.dashboard_pdf.sweep_stale_pdfs",
     "reviews.services.sweep_stale_review_pdfs",

@@ -124,6 +124,7 @@ def test_a_report_stuck_running_is_queued_again_then_failed_with_a_french_messag
     assert outbox.sweep_stale() == {
         "sweep_stale_reports": 0,
         "sweep_stale_imports": 0,
+        "sweep_stale_deliveries": 0,
         "sweep_stale_runs": 0,
         "sweep_stale_pdfs": 0,
         "sweep_stale_review_pdfs": 0,

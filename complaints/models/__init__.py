@@ -1,5 +1,6 @@
 """Models of the complaints app: the register of complaints and suggestions (complaints.py) and the tracking
-of correspondence (correspondence.py: letters, e-mails, elected officials' requests, their imports)."""
+of correspondence (correspondence.py: letters, e-mails, elected officials' requests, their imports); the answers
+sent to requesters (deliveries.py)."""
 
 from .complaints import (
     DEFAULT_RETENTION_MONTHS,
@@ -18,6 +19,7 @@ from .correspondence import (
     CorrespondenceImport,
     CorrespondenceQuerySet,
 )
+from .deliveries import ReplyDelivery
 
 __all__ = [
     "DEFAULT_DELAYS",
@@ -30,6 +32,7 @@ __all__ = [
     "CorrespondenceImport",
     "CorrespondenceQuerySet",
     "ReferenceCounter",
+    "ReplyDelivery",
     "ReplyTemplate",
     "ReplyTemplateQuerySet",
     "retention_months",

@@ -7,6 +7,8 @@ anonymising a record erases it (complaints.retention: retention period and right
 description, in the record and in its history rows).
 """
 
+import re
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -18,7 +20,15 @@ from sites.models import Department, Prefecture, Service, Site
 from .register import RegisterItem, RegisterItemQuerySet, register_constraints, register_indexes
 
 # Personal data of the requester: optional, shown to the handlers only, never kept in the history.
-REQUESTER_FIELDS = ("requester_name", "requester_email", "requester_address", "requester_phone")
+REQUESTER_FIELDS = (
+    "requester_name",
+    "requester_email",
+    "requester_address",
+    "requester_postcode",
+    "requester_phone",
+)
+
+POSTCODE_IN_ADDRESS = re.compile(r"(?<!\d)\d{5}(?!\d)")
 
 # How long the requester's personal data is kept after the complaint is closed (the retention job reads it).
 DEFAULT_RETENTION_MONTHS = 24
@@ -91,6 +101,9 @@ class Complaint(RegisterItem):
     requester_name = models.CharField("nom du demandeur", max_length=150, blank=True)
     requester_email = models.EmailField("courriel du demandeur", blank=True)
     requester_address = models.CharField("adresse postale du demandeur", max_length=300, blank=True)
+    # Asked apart on the public form: with the reference, it lets the requester follow their request
+    # (« Suivre ma demande ») without giving an e-mail address.
+    requester_postcode = models.CharField("code postal du demandeur", max_length=5, blank=True)
     requester_phone = models.CharField("téléphone du demandeur", max_length=30, blank=True)
     assigned_to = optional_fk(
         settings.AUTH_USER_MODEL,
@@ -162,6 +175,15 @@ class Complaint(RegisterItem):
     @property
     def has_requester(self):
         return any(getattr(self, name) for name in REQUESTER_FIELDS)
+
+    @property
+    def requester_postcode_or_address(self):
+        """The postcode the requester gave: asked apart on the public form, else the last five-digit group of the
+        postal address an agent typed (« 12 rue … 13200 Arles »); blank when neither holds one."""
+        if self.requester_postcode:
+            return self.requester_postcode
+        found = POSTCODE_IN_ADDRESS.findall(self.requester_address or "")
+        return found[-1] if found else ""
 
 
 class ReferenceCounter(TimeStampedModel):

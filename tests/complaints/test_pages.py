@@ -175,7 +175,8 @@ def test_the_page_costs_the_same_however_long_the_history(login, world, complain
     url = reverse("complaint_detail", kwargs={"pk": complaint.pk})
     client.get(url)
     # session, user, scope, DSFR config, complaint, calendar (site, closures), content type, actions,
-    # history rows, users named in the history (one query per kind of object named, not per change)
+    # history rows, users named in the history (one query per kind of object named, not per change); the
+    # sendings of the answer are read once it is answered only
     with django_assert_num_queries(10):
         client.get(url)
     for day in range(1, 6):

@@ -101,6 +101,15 @@ HTML_CASES = [
         label="foreign",
     ),
     Case("complaint_close", expect(405), kwargs=_own_answered, label="GET"),
+    # The letter names the requester: those who handle the complaint only, once answered.
+    Case("complaint_letter_pdf", HANDLERS_WRITE, kwargs=_own_answered, label="own"),
+    Case(
+        "complaint_letter_pdf",
+        expect(FORBIDDEN, quality_manager=NOT_FOUND, site_referent=NOT_FOUND, agent=NOT_FOUND, auditor=NOT_FOUND),
+        kwargs=_own,
+        label="not answered",
+    ),
+    Case("complaint_letter_pdf", FOREIGN_WRITE, kwargs=_foreign, label="foreign"),
     Case(
         "complaint_action_create",
         # Agents handle complaints but do not create actions (accounts.access.can_create_action).
@@ -117,6 +126,8 @@ HTML_CASES = [
     Case("public_complaint_form", public(200), query="?site=1", label="preselected"),
     # Without a request left in the visitor's session, back to the form.
     Case("public_complaint_done", public(REDIRECT)),
+    # « Suivre ma demande »: the form, for everyone (the request is shown only on a POST with its details).
+    Case("public_complaint_track", public(200)),
 ]
 
 API_CASES = [
@@ -168,6 +179,8 @@ API_CASES = [
     Case("api:complaint-close", API_FOREIGN_WRITE, kwargs=_foreign_answered, method="post", label="foreign"),
     Case("api:complaint-history", api(200, auditor=NOT_FOUND), kwargs=_own, label="own"),
     Case("api:complaint-history", API_FOREIGN_READ, kwargs=_foreign, label="foreign"),
+    Case("api:complaint-deliveries", api(200, auditor=NOT_FOUND), kwargs=_own, label="own"),
+    Case("api:complaint-deliveries", API_FOREIGN_READ, kwargs=_foreign, label="foreign"),
 ]
 
 CASES = HTML_CASES + API_CASES

@@ -1,0 +1,180 @@
+"""The answer of a complaint e-mailed to its requester (HTML and text: the prefecture, the reference, the answer).
+
+- ``request_delivery(complaint, by)``: called by complaints.services.complaint_answer in its transaction when the
+  requester left an e-mail address: a pending ``ReplyDelivery`` and its task (``complaints.tasks.send_reply``)
+  recorded in the outbox (qualipref.outbox): a broker that is away delays the e-mail, never loses it.
+- ``deliver(pk)``: the task's body, idempotent (a delivery sent or failed is left as is). Each attempt is counted;
+  a refusal of the SMTP server (« 550 … ») or a server out of reach is written on the row in French, and the task
+  tries again after ``RETRY_DELAYS`` until ``MAX_ATTEMPTS``; then the delivery is failed.
+- ``sweep_stale_deliveries``: deliveries left pending (a worker lost, a retry the broker did not take) are sent
+  again through the outbox, or failed (qualipref.outbox.sweep_items).
+
+- ``letter_pdf(complaint)``: the postal reply, a letter on the prefecture's letterhead (Marianne identity, the
+  requester's address block, the reference, the date, the signatory) to print, as a PDF (WeasyPrint).
+
+The answer sent is the one recorded, placeholders filled when the agent chose the template (complaints.replies);
+it is checked again before it leaves: a passage left to write (« [préciser…] », « {nom} ») is never sent.
+"""
+
+import logging
+import smtplib
+
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.core.mail.message import make_msgid
+from django.core.mail.utils import DNS_NAME
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.notifications import absolute_url
+from complaints import replies
+from complaints.models import ReplyDelivery
+from qualipref import outbox
+
+logger = logging.getLogger(__name__)
+
+TASK = "complaints.tasks.send_reply"
+MAX_ATTEMPTS = 3
+RETRY_DELAYS = (60, 300)  # seconds before the 2nd and the 3rd attempt
+Status = ReplyDelivery.Status
+
+NO_ADDRESS = "Le demandeur n'a plus d'adresse électronique (données effacées) : la réponse n'a pas été envoyée."
+STALE_FAILURE = "L'envoi n'a pas abouti après {attempts} tentatives (service d'envoi indisponible)."
+
+
+def request_delivery(complaint, *, by):
+    """A pending e-mail of the answer of ``complaint`` to its requester, and its task in the outbox (in the
+    caller's transaction); None when the requester left no e-mail address."""
+    if not complaint.requester_email:
+        return None
+    delivery = ReplyDelivery.objects.create(
+        complaint=complaint, channel=ReplyDelivery.Channel.EMAIL, recipient=complaint.requester_email, sent_by=by
+    )
+    outbox.enqueue(TASK, delivery.pk, key=outbox.key_of(delivery))
+    return delivery
+
+
+def subject_of(complaint):
+    return f"Réponse à votre {complaint.get_kind_display().lower()} {complaint.reference} – {complaint.prefecture.name}"
+
+
+def message_of(delivery):
+    """The e-mail of a delivery: text and HTML parts, from DEFAULT_FROM_EMAIL to its recipient."""
+    complaint = delivery.complaint
+    context = {
+        "complaint": complaint,
+        "prefecture": complaint.prefecture,
+        "tracking_url": absolute_url(reverse("public_complaint_track")),
+    }
+    message = EmailMultiAlternatives(
+        subject=subject_of(complaint),
+        body=render_to_string("complaints/emails/reply.txt", context),
+        to=[delivery.recipient],
+        headers={"Message-ID": make_msgid(domain=DNS_NAME), "X-Qualipref-Reference": complaint.reference},
+    )
+    message.attach_alternative(render_to_string("complaints/emails/reply.html", context), "text/html")
+    return message
+
+
+def refusal_message(error):
+    """What the mail server said, in French, for the page."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        code, text = next(iter(error.recipients.values()), (None, b""))
+        return f"Le serveur de messagerie a refusé le destinataire ({code} {_text(text)})."
+    if isinstance(error, smtplib.SMTPResponseException):
+        return f"Le serveur de messagerie a refusé le message ({error.smtp_code} {_text(error.smtp_error)})."
+    return f"Le serveur de messagerie est injoignable ({error.__class__.__name__} : {error})."
+
+
+def _text(value):
+    return (value.decode(errors="replace") if isinstance(value, bytes) else str(value)).strip()
+
+
+def deliver(pk):
+    """Send the delivery ``pk`` once (the task's body). Returns the delivery (None when it no longer exists); it is
+    still pending when the task should try again."""
+    with transaction.atomic():
+        # Locked while it is sent: two deliveries of one task message never send two e-mails.
+        delivery = (
+            ReplyDelivery.objects.select_for_update(of=("self",))
+            .select_related("complaint__prefecture", "complaint__site")
+            .filter(pk=pk)
+            .first()
+        )
+        if delivery is None or delivery.status != Status.PENDING:
+            return delivery
+        delivery.attempts += 1
+        complaint = delivery.complaint
+        try:
+            if not delivery.recipient or not complaint.requester_email:
+                raise ValidationError(NO_ADDRESS)
+            replies.check_response(complaint.response)
+        except ValidationError as error:
+            delivery.status, delivery.error = Status.FAILED, error.messages[0]
+            delivery.save(update_fields=["status", "error", "attempts", "updated_at"])
+            return delivery
+        message = message_of(delivery)
+        try:
+            message.send()
+        except (smtplib.SMTPException, OSError) as error:
+            delivery.error = refusal_message(error)[:2000]
+            if delivery.attempts >= MAX_ATTEMPTS:
+                delivery.status = Status.FAILED
+            logger.warning("Réponse %s non envoyée (tentative %s) : %s", complaint.reference, delivery.attempts, error)
+        else:
+            delivery.status, delivery.error, delivery.sent_at = Status.SENT, "", timezone.now()
+            delivery.message_id = message.extra_headers["Message-ID"]
+        delivery.save(update_fields=["status", "error", "attempts", "sent_at", "message_id", "updated_at"])
+    return delivery
+
+
+def retry_delay(delivery):
+    """Seconds before the next attempt of a pending delivery (None: no more attempts)."""
+    if delivery is None or delivery.status != Status.PENDING or delivery.attempts >= MAX_ATTEMPTS:
+        return None
+    return RETRY_DELAYS[min(delivery.attempts, len(RETRY_DELAYS)) - 1]
+
+
+def sweep_stale_deliveries(*, before):
+    """Deliveries pending without news since ``before``: sent again, or failed after WORK_MAX_ATTEMPTS sends."""
+    stale = ReplyDelivery.objects.filter(status=Status.PENDING, updated_at__lt=before).order_by("pk")
+    return outbox.sweep_items(
+        stale,
+        task=TASK,
+        label="Envoi de réponse",
+        failed=lambda attempts: {"status": Status.FAILED, "error": STALE_FAILURE.format(attempts=attempts)},
+        requeued={},
+    )
+
+
+def deliveries_of(complaint):
+    """The sendings of the answer of a complaint, oldest first, with who asked for them. One query."""
+    return list(ReplyDelivery.objects.filter(complaint=complaint).select_related("sent_by").order_by("pk"))
+
+
+# --- the postal reply ---------------------------------------------------------------------------------------
+
+
+def letter_pdf(complaint):
+    """The PDF (bytes) of the letter answering ``complaint`` (answered; load its site and prefecture with it),
+    dated the day of the answer and signed by whoever recorded it."""
+    from accounts import access
+    from qualipref.lib import pdf
+
+    signer = complaint.answered_by
+    role = access.handler_role(signer, complaint) if signer is not None else None
+    address = [line.strip() for line in (complaint.requester_address or "").replace(";", ",").split(",")]
+    if complaint.requester_postcode and complaint.requester_postcode not in (complaint.requester_address or ""):
+        address.append(complaint.requester_postcode)
+    return pdf.render(
+        "complaints/letter_pdf.html",
+        {
+            "complaint": complaint,
+            "address_lines": [line for line in address if line],
+            "letter_date": complaint.answered_on,
+            "signatory": (signer.get_full_name() or signer.username) if signer is not None else "",
+            "signatory_role": role.label if role else "",
+        },
+    )
