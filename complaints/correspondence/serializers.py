@@ -4,6 +4,7 @@ answer (``SENDER_FIELDS``) for the people who handle the item only."""
 from rest_framework import serializers
 
 from accounts import access
+from complaints.correspondence.services import EMAIL_INVALID
 from complaints.models import SENDER_FIELDS, Correspondence
 from complaints.register.serializers import RegisterItemSerializer, RegisterItemWriteSerializer
 from qualipref.lib import bounds
@@ -86,6 +87,7 @@ class CorrespondenceWriteSerializer(RegisterItemWriteSerializer):
             name: {"required": False}
             for name in ("reference", "subject", "sender", "sender_email", "sender_address", "answered_on")
         }
+        extra_kwargs["sender_email"]["error_messages"] = {"invalid": EMAIL_INVALID}  # the page's words
 
 
 class CorrespondenceAnswerSerializer(serializers.Serializer):

@@ -169,7 +169,7 @@ def test_a_malformed_sender_address_is_refused_in_french(login, as_role, world, 
         reverse("api:correspondence-detail", kwargs={"pk": email_item.pk}), {"sender_email": "pas une adresse"}
     )
     assert api.status_code == 400
-    assert "sender_email" in api.json()
+    assert api.json()["sender_email"] == [EMAIL_INVALID]
     with pytest.raises(ValidationError, match="nom@exemple.fr"):
         services.correspondence_update(by=world.users["agent"], correspondence=email_item, sender_email="a@b@c")
     email_item.refresh_from_db()
