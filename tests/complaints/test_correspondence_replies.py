@@ -272,3 +272,15 @@ def test_the_api_answers_with_a_text_and_lists_the_sendings(
     assert (read["status"], read["recipient"], read["error"]) == ("sent", None, None)
     detail = as_role("manager").get(reverse("api:correspondence-detail", kwargs={"pk": email_item.pk})).json()
     assert not {"sender", "sender_email", "sender_address", "response"} & set(detail)
+
+
+def test_the_admin_never_shows_the_contact_nor_the_answer_but_finds_the_exact_address(client, world, email_item):
+    Correspondence.objects.filter(pk=email_item.pk).update(response=RESPONSE, sender_address="12 allée des Pins")
+    client.force_login(world.users["national"])
+
+    change = client.get(reverse("admin:complaints_correspondence_change", args=[email_item.pk])).content.decode()
+    found = client.get(reverse("admin:complaints_correspondence_changelist"), {"q": "amina.benali@exemple.fr"})
+
+    assert "amina.benali@exemple.fr" not in change
+    assert "12 allée des Pins" not in change and "Le guichet des cartes grises" not in change
+    assert email_item.reference in found.content.decode()
