@@ -13,6 +13,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from complaints import retention
 from complaints.models import (
     REQUESTER_FIELDS,
+    SENDER_FIELDS,
     Complaint,
     Correspondence,
     CorrespondenceDelays,
@@ -84,9 +85,12 @@ class ReferenceCounterAdmin(AllowedWritesMixin, admin.ModelAdmin):
 class CorrespondenceAdmin(RegisterAdmin):
     list_display = ["__str__", "kind", "site", "received_on", "due_on", "answered_on", "answered_in_time"]
     list_filter = ["kind", "prefecture"]
-    search_fields = ["reference", "=sender"]
-    search_help_text = "Une référence, ou le nom exact de l'expéditeur (droit à l'effacement)."
-    exclude = ["sender", "subject"]
+    search_fields = ["reference", "=sender", "=sender_email"]
+    search_help_text = (
+        "Une référence, ou le nom ou l'adresse électronique exacts de l'expéditeur (droit à l'effacement)."
+    )
+    # The sender, their contact and the answer that greets them: personal data, never shown here.
+    exclude = [*SENDER_FIELDS, "subject"]
     erase = staticmethod(retention.erase_correspondences)
     erased_label = "courrier(s)"
 

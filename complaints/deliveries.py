@@ -1,21 +1,26 @@
-"""The answer of a complaint e-mailed to its requester (HTML and text: the prefecture, the reference, the answer).
+"""The answer of a complaint, or of a correspondence item (a letter, an e-mail), as the person receives it: e-mailed
+(HTML and text: the prefecture, the reference, the answer), or a letter to print. One code for both registers:
+``reply_of(item)`` reads what the message says from either (``Reply``).
 
-- ``request_delivery(complaint, by)``: called by complaints.services.complaint_answer in its transaction when the
-  requester left an e-mail address: a pending ``ReplyDelivery`` and its task (``complaints.tasks.send_reply``)
-  recorded in the outbox (qualipref.outbox): a broker that is away delays the e-mail, never loses it.
+- ``request_delivery(item, by)``: called by complaints.services.complaint_answer and
+  complaints.correspondence.services.correspondence_answer in their transaction when there is an address to write
+  to (``Reply.email``): a pending ``ReplyDelivery`` and its task (``complaints.tasks.send_reply``) recorded in the
+  outbox (qualipref.outbox): a broker that is away delays the e-mail, never loses it.
 - ``deliver(pk)``: the task's body, idempotent (a delivery sent or failed is left as is). Each attempt is counted;
   a refusal of the SMTP server (« 550 … ») or a server out of reach is written on the row in French, and the task
   tries again after ``RETRY_DELAYS`` until ``MAX_ATTEMPTS``; then the delivery is failed.
 - ``sweep_stale_deliveries``: deliveries left pending (a worker lost, a retry the broker did not take) are sent
   again through the outbox, or failed (qualipref.outbox.sweep_items).
 
-- ``letter_pdf(complaint)``: the postal reply, a letter on the prefecture's letterhead (Marianne identity, the
+- ``letter_pdf(item)``: the postal reply, a letter on the prefecture's letterhead (Marianne identity, the
   requester's address block, the reference, the date, the signatory) to print, as a PDF (WeasyPrint).
 
 The answer sent is the one recorded, placeholders filled when the agent chose the template (complaints.replies);
 it is checked again before it leaves: a passage left to write (« [préciser…] », « {nom} ») is never sent.
 """
 
+import dataclasses
+import datetime
 import logging
 import smtplib
 
@@ -30,7 +35,7 @@ from django.utils import timezone
 
 from accounts.notifications import absolute_url
 from complaints import replies
-from complaints.models import ReplyDelivery
+from complaints.models import Complaint, Correspondence, ReplyDelivery
 from qualipref import outbox
 
 logger = logging.getLogger(__name__)
@@ -41,38 +46,103 @@ RETRY_DELAYS = (60, 300)  # seconds before the 2nd and the 3rd attempt
 Status = ReplyDelivery.Status
 
 NO_ADDRESS = "Le demandeur n'a plus d'adresse électronique (données effacées) : la réponse n'a pas été envoyée."
+
+
+@dataclasses.dataclass(frozen=True)
+class Reply:
+    """What the answer to a complaint or to a correspondence item says to its person, read from either."""
+
+    item: object
+    kind: str  # « Réclamation », « Courriel »…
+    reference: str
+    received_on: datetime.date
+    answered_on: datetime.date | None
+    answered_by: object
+    response: str
+    site: object
+    prefecture: object
+    name: str
+    email: str  # where the answer is e-mailed; "" when it is not
+    address_lines: list
+    tracking: bool  # « Suivre ma demande » knows the item
+
+
+def _lines(address):
+    return [line.strip() for line in (address or "").replace(";", ",").replace("\n", ",").split(",") if line.strip()]
+
+
+def reply_of(item):
+    """The ``Reply`` of a complaint or of a correspondence item (its site and prefecture loaded with it)."""
+    common = {
+        "item": item,
+        "kind": item.get_kind_display(),
+        "received_on": item.received_on,
+        "answered_on": item.answered_on,
+        "answered_by": item.answered_by,
+        "response": item.response,
+        "site": item.site,
+        "prefecture": item.prefecture,
+    }
+    if isinstance(item, Correspondence):
+        return Reply(
+            **common,
+            reference=item.label,
+            name=item.sender,
+            email=item.sender_email if item.kind == Correspondence.Kind.EMAIL else "",
+            address_lines=_lines(item.sender_address),
+            tracking=False,
+        )
+    address = _lines(item.requester_address)
+    if item.requester_postcode and item.requester_postcode not in (item.requester_address or ""):
+        address.append(item.requester_postcode)
+    return Reply(
+        **common,
+        reference=item.reference,
+        name=item.requester_name,
+        email=item.requester_email,
+        address_lines=address,
+        tracking=True,
+    )
+
+
+def _owner(item):
+    """The keyword naming ``item`` on a ReplyDelivery."""
+    return {"correspondence" if isinstance(item, Correspondence) else "complaint": item}
+
+
 STALE_FAILURE = "L'envoi n'a pas abouti après {attempts} tentatives (service d'envoi indisponible)."
 
 
-def request_delivery(complaint, *, by):
-    """A pending e-mail of the answer of ``complaint`` to its requester, and its task in the outbox (in the
-    caller's transaction); None when the requester left no e-mail address."""
-    if not complaint.requester_email:
+def request_delivery(item, *, by):
+    """A pending e-mail of the answer of ``item`` (a complaint or a correspondence item) to its person, and its
+    task in the outbox (in the caller's transaction); None when there is no e-mail address to write to."""
+    recipient = reply_of(item).email
+    if not recipient:
         return None
     delivery = ReplyDelivery.objects.create(
-        complaint=complaint, channel=ReplyDelivery.Channel.EMAIL, recipient=complaint.requester_email, sent_by=by
+        **_owner(item), channel=ReplyDelivery.Channel.EMAIL, recipient=recipient, sent_by=by
     )
     outbox.enqueue(TASK, delivery.pk, key=outbox.key_of(delivery))
     return delivery
 
 
-def subject_of(complaint):
-    return f"Réponse à votre {complaint.get_kind_display().lower()} {complaint.reference} – {complaint.prefecture.name}"
+def subject_of(reply):
+    return f"Réponse à votre {reply.kind.lower()} {reply.reference} – {reply.prefecture.name}"
 
 
 def message_of(delivery):
     """The e-mail of a delivery: text and HTML parts, from DEFAULT_FROM_EMAIL to its recipient."""
-    complaint = delivery.complaint
+    reply = reply_of(delivery.item)
     context = {
-        "complaint": complaint,
-        "prefecture": complaint.prefecture,
-        "tracking_url": absolute_url(reverse("public_complaint_track")),
+        "reply": reply,
+        "prefecture": reply.prefecture,
+        "tracking_url": absolute_url(reverse("public_complaint_track")) if reply.tracking else "",
     }
     message = EmailMultiAlternatives(
-        subject=subject_of(complaint),
+        subject=subject_of(reply),
         body=render_to_string("complaints/emails/reply.txt", context),
         to=[delivery.recipient],
-        headers={"Message-ID": make_msgid(domain=DNS_NAME), "X-Qualipref-Reference": complaint.reference},
+        headers={"Message-ID": make_msgid(domain=DNS_NAME), "X-Qualipref-Reference": reply.reference},
     )
     message.attach_alternative(render_to_string("complaints/emails/reply.html", context), "text/html")
     return message
@@ -99,18 +169,25 @@ def deliver(pk):
         # Locked while it is sent: two deliveries of one task message never send two e-mails.
         delivery = (
             ReplyDelivery.objects.select_for_update(of=("self",))
-            .select_related("complaint__prefecture", "complaint__site")
+            .select_related(
+                "complaint__prefecture",
+                "complaint__site",
+                "complaint__answered_by",
+                "correspondence__prefecture",
+                "correspondence__site",
+                "correspondence__answered_by",
+            )
             .filter(pk=pk)
             .first()
         )
         if delivery is None or delivery.status != Status.PENDING:
             return delivery
         delivery.attempts += 1
-        complaint = delivery.complaint
+        reply = reply_of(delivery.item)
         try:
-            if not delivery.recipient or not complaint.requester_email:
+            if not delivery.recipient or not reply.email:
                 raise ValidationError(NO_ADDRESS)
-            replies.check_response(complaint.response)
+            replies.check_response(reply.response)
         except ValidationError as error:
             delivery.status, delivery.error = Status.FAILED, error.messages[0]
             delivery.save(update_fields=["status", "error", "attempts", "updated_at"])
@@ -122,7 +199,7 @@ def deliver(pk):
             delivery.error = refusal_message(error)[:2000]
             if delivery.attempts >= MAX_ATTEMPTS:
                 delivery.status = Status.FAILED
-            logger.warning("Réponse %s non envoyée (tentative %s) : %s", complaint.reference, delivery.attempts, error)
+            logger.warning("Réponse %s non envoyée (tentative %s) : %s", reply.reference, delivery.attempts, error)
         else:
             delivery.status, delivery.error, delivery.sent_at = Status.SENT, "", timezone.now()
             delivery.message_id = message.extra_headers["Message-ID"]
@@ -149,32 +226,38 @@ def sweep_stale_deliveries(*, before):
     )
 
 
-def deliveries_of(complaint):
-    """The sendings of the answer of a complaint, oldest first, with who asked for them. One query."""
-    return list(ReplyDelivery.objects.filter(complaint=complaint).select_related("sent_by").order_by("pk"))
+def deliveries_of(item):
+    """The sendings of the answer of a complaint or a correspondence item, oldest first, with who asked for them.
+    One query."""
+    return list(ReplyDelivery.objects.filter(**_owner(item)).select_related("sent_by").order_by("pk"))
 
 
 # --- the postal reply ---------------------------------------------------------------------------------------
 
 
-def letter_pdf(complaint):
-    """The PDF (bytes) of the letter answering ``complaint`` (answered; load its site and prefecture with it),
-    dated the day of the answer and signed by whoever recorded it."""
+def letter_pdf(item):
+    """The PDF (bytes) of the letter answering ``item``, a complaint or a correspondence item (answered; load its
+    site and prefecture with it), dated the day of the answer and signed by whoever recorded it."""
     from accounts import access
     from qualipref.lib import pdf
 
-    signer = complaint.answered_by
-    role = access.handler_role(signer, complaint) if signer is not None else None
-    address = [line.strip() for line in (complaint.requester_address or "").replace(";", ",").split(",")]
-    if complaint.requester_postcode and complaint.requester_postcode not in (complaint.requester_address or ""):
-        address.append(complaint.requester_postcode)
+    reply = reply_of(item)
+    signer = reply.answered_by
+    role = access.handler_role(signer, item) if signer is not None else None
     return pdf.render(
         "complaints/letter_pdf.html",
         {
-            "complaint": complaint,
-            "address_lines": [line for line in address if line],
-            "letter_date": complaint.answered_on,
+            "reply": reply,
+            "letter_date": reply.answered_on,
             "signatory": (signer.get_full_name() or signer.username) if signer is not None else "",
             "signatory_role": role.label if role else "",
         },
     )
+
+
+def letter_available(item):
+    """Whether ``item`` has a letter to print: a complaint once answered; a letter (correspondence) once answered
+    with the text of its answer."""
+    if isinstance(item, Complaint):
+        return item.is_answered
+    return item.is_answered and item.kind == Correspondence.Kind.LETTER and bool(item.response)

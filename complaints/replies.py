@@ -1,5 +1,6 @@
-"""Reply templates: their placeholders, checked when a template is saved and filled from a complaint; and the
-check of an answer before it is recorded.
+"""Reply templates: their placeholders, checked when a template is saved and filled from a complaint or a
+correspondence item (a letter, an e-mail: the same library); and the check of an answer before it is recorded and
+again before it is sent.
 
 A template is plain text with ``{name}`` placeholders taken from ``PLACEHOLDERS`` only; ``{{`` and ``}}`` write
 a brace. Anything else (an unknown name, ``{site.name}``, ``{nom!r}``, ``{nom:>40}``) is refused in French when
@@ -9,8 +10,9 @@ A template may leave passages for the agent to write, between square brackets (�
 ``check_response`` refuses an answer that still holds one, or an unfilled ``{placeholder}``.
 
 The answer greets the requester by name ({nom}): the stored answer is personal data, shown only to those who may
-see the requester (accounts.access.can_see_response) and anonymised with the requester's fields
-(complaints.retention).
+see the requester (accounts.access.can_see_response; for correspondence can_see_sender) and anonymised with the
+requester's or sender's fields (complaints.retention). The placeholders are filled in the answer only (what is
+sent), never in the template the other roles read.
 """
 
 import re
@@ -22,7 +24,7 @@ from django.utils import timezone
 from qualipref.lib.dates import short_date
 
 PLACEHOLDERS = {
-    "reference": "la référence de la réclamation (REC-13-2026-00042)",
+    "reference": "la référence de la réclamation (REC-13-2026-00042) ou du courrier",
     "date_reception": "la date de réception (JJ/MM/AAAA)",
     "date_echeance": "la date limite de réponse (JJ/MM/AAAA)",
     "date_du_jour": "la date du jour (JJ/MM/AAAA)",
@@ -30,8 +32,8 @@ PLACEHOLDERS = {
     "du_site": "le site précédé de « de » et de son article (« de la sous-préfecture d'Istres »)",
     "service": "le service concerné",
     "prefecture": "le nom de la préfecture",
-    "categorie": "le thème de la réclamation",
-    "nom": "le nom du demandeur (« Madame, Monsieur » s'il n'est pas connu)",
+    "categorie": "le thème de la réclamation (d'un courrier : son objet, ou son type)",
+    "nom": "le nom du demandeur ou de l'expéditeur (« Madame, Monsieur » s'il n'est pas connu)",
     "signataire": "le prénom et le nom de la personne qui répond",
     "fonction": "sa fonction (« Agent d'accueil », « Référent qualité de site »…)",
 }
@@ -98,14 +100,25 @@ def of_site(name):
     return f"d'{name}" if name[0] in _VOWELS else f"de {name}"
 
 
+def _item_facts(item):
+    """(reference, person's name, topic) of a complaint or of a correspondence item."""
+    from complaints.models import Correspondence
+
+    if isinstance(item, Correspondence):
+        return item.label, item.sender, item.subject or item.get_kind_display()
+    return item.reference, item.requester_name, item.get_category_display()
+
+
 def placeholder_values(complaint, *, by=None, today=None):
-    """The strings a template of this complaint is filled with (read only from the complaint and its relations:
-    load ``site``, ``service`` and ``prefecture`` with it). ``by`` is who answers: the signature is theirs."""
+    """The strings a template of this complaint (or correspondence item) is filled with (read only from the item
+    and its relations: load ``site``, ``service`` and ``prefecture`` with it). ``by`` is who answers: the signature
+    is theirs."""
     from accounts import access
 
+    reference, name, topic = _item_facts(complaint)
     role = access.handler_role(by, complaint) if by is not None else None
     return {
-        "reference": complaint.reference,
+        "reference": reference,
         "date_reception": short_date(complaint.received_on),
         "date_echeance": short_date(complaint.due_on),
         "date_du_jour": short_date(today or timezone.localdate()),
@@ -113,15 +126,16 @@ def placeholder_values(complaint, *, by=None, today=None):
         "du_site": of_site(complaint.site.name),
         "service": complaint.service.name if complaint.service_id else "",
         "prefecture": complaint.prefecture.name,
-        "categorie": complaint.get_category_display(),
-        "nom": complaint.requester_name or ANONYMOUS_NAME,
+        "categorie": topic,
+        "nom": name or ANONYMOUS_NAME,
         "signataire": (by.get_full_name() or by.username) if by is not None else "",
         "fonction": role.label if role else "",
     }
 
 
 def render(body, complaint, *, by=None, today=None):
-    """The template filled for this complaint (placeholders already checked when the template was saved)."""
+    """The template filled for this complaint or correspondence item (placeholders already checked when the
+    template was saved)."""
     check_template(body)
     return body.format_map(placeholder_values(complaint, by=by, today=today))
 

@@ -7,8 +7,9 @@
   and in every history row (django-simple-history keeps the old values of the description; the requester's fields
   and the answer are not in the history at all, see complaints.models). What the statistics need stays: site,
   service, category, channel, dates, delay.
-- A correspondence item keeps its sender and subject as long after its answer; then both are erased, in the item
-  and in its history rows (the sender is not in the history).
+- A correspondence item keeps its sender, their contact, its answer and subject as long after its answer; then they
+  are erased, in the item and in its history rows (the sender's fields and the answer are not in the history), and
+  the address its answer was e-mailed to with them.
 - ``enforce_retention()`` is the nightly job (complaints.tasks.enforce_retention, 03:30): idempotent, items already
   anonymised (``anonymised_on``) are skipped, a run interrupted halfway is finished by the next one (each chunk
   is one transaction).
@@ -32,6 +33,7 @@ from django.utils import timezone
 from accounts import access
 from complaints.models import (
     REQUESTER_FIELDS,
+    SENDER_FIELDS,
     Complaint,
     Correspondence,
     CorrespondenceImport,
@@ -102,15 +104,20 @@ def anonymise_complaints(queryset, *, today=None) -> int:
 
 
 def anonymise_correspondences(queryset, *, today=None) -> int:
-    """Erase the sender and subject of these items and of their history rows; returns how many."""
+    """Erase the sender, their contact, the answer and the subject of these items and of their history rows, and the
+    address their answers were e-mailed to; returns how many."""
     today = today or timezone.localdate()
     text = f"[Effacé le {short_date(today)}]"
     count = 0
     for ids in _chunks(queryset):
         with transaction.atomic():
             rows = Correspondence.objects.filter(pk__in=ids)
-            rows.update(sender="", anonymised_on=today, updated_at=timezone.now())
+            rows.exclude(response="").update(response=erased_text(today))
+            rows.update(
+                **dict.fromkeys(set(SENDER_FIELDS) - {"response"}, ""), anonymised_on=today, updated_at=timezone.now()
+            )
             rows.exclude(subject="").update(subject=text)
+            ReplyDelivery.objects.filter(correspondence_id__in=ids).update(recipient="", error="")
             Correspondence.history.filter(id__in=ids).exclude(subject="").update(subject=text)
             data_version.bump()  # bulk updates send no signal
         count += len(ids)

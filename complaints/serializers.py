@@ -123,8 +123,9 @@ class HistoryEntrySerializer(serializers.Serializer):
 
 
 class ReplyDeliverySerializer(serializers.ModelSerializer):
-    """A sending of the answer to the requester. ``recipient`` and ``error`` (the mail server's words may quote the
-    address) are null for those who may not see the requester (the fields stay in the shape)."""
+    """A sending of the answer to the requester of a complaint or the sender of a correspondence item. ``recipient``
+    and ``error`` (the mail server's words may quote the address) are null for those who may not see that person
+    (context ``can_see_requester``; the fields stay in the shape)."""
 
     sent_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
 

@@ -468,7 +468,8 @@ def reply_template_update(*, by, template, **fields) -> ReplyTemplate:
 
 
 def reply_template_render(*, template, complaint, by=None):
-    """The template filled for the complaint (load its site, service and prefecture with it), signed by ``by``."""
+    """The template filled for the complaint, or a correspondence item (load its site, service and prefecture with
+    it), signed by ``by``."""
     if template.prefecture_id != complaint.prefecture_id:
         raise ValidationError({"template": "Ce modèle de réponse appartient à une autre préfecture."})
     return replies.render(template.body, complaint, by=by)

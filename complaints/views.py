@@ -8,7 +8,6 @@ personal data is rendered only when ``access.can_see_requester`` says so.
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -34,6 +33,7 @@ from complaints.register.views import (
     create_page,
     edit_page,
     item_getters,
+    letter_download,
     open_first,
     register_page,
     services_of_the_chosen_site,
@@ -152,13 +152,11 @@ def complaint_letter_pdf(request, pk):
     """The postal reply of an answered complaint: a letter on the prefecture's letterhead, to print (it names the
     requester: for those who handle the complaint only)."""
     complaint = _handled(request, pk)
-    if not complaint.is_answered:
-        raise Http404(
-            "Cette réclamation n’a pas encore de réponse : la lettre se prépare une fois la réponse enregistrée."
-        )
-    response = HttpResponse(deliveries.letter_pdf(complaint), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="reponse-{complaint.reference}.pdf"'
-    return response
+    return letter_download(
+        complaint,
+        complaint.reference,
+        missing="Cette réclamation n’a pas encore de réponse : la lettre se prépare une fois la réponse enregistrée.",
+    )
 
 
 @require_http_methods(["GET", "POST"])

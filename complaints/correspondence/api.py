@@ -4,8 +4,10 @@ Lists are scoped by ``for_user`` (a foreign id is a 404) and filtered with the p
 carries its ``abilities`` and ``remaining_working_days``. A user who may see an item but not handle it gets 403
 on writes.
 
-- ``POST correspondences/{id}/answer/`` ``{"answered_on"}`` marks it answered;
+- ``POST correspondences/{id}/answer/`` ``{"answered_on", "response"}`` marks it answered (the text, optional, is
+  e-mailed to the sender of an e-mail who left their address: complaints.deliveries);
 - ``GET correspondences/{id}/history/`` lists who changed what and when;
+- ``GET correspondences/{id}/deliveries/`` lists the sendings of the answer to the sender;
 - ``POST correspondences/import/`` (multipart: ``file``, optional ``prefecture``) imports a CSV file at once and
   returns its report: 201 when every row was imported, 400 with the report (``errors``: line, field, message)
   when any row was refused, in which case nothing was imported.
@@ -31,10 +33,11 @@ from complaints.correspondence.serializers import (
     import_report_data,
 )
 from complaints.deadlines import attach_remaining_working_days
+from complaints.deliveries import deliveries_of
 from complaints.history import correspondence_history
 from complaints.models import Correspondence, CorrespondenceImport
 from complaints.models.register import NEWEST_FIRST
-from complaints.serializers import HistoryEntrySerializer
+from complaints.serializers import HistoryEntrySerializer, ReplyDeliverySerializer
 from qualipref.pagination import NewestFirstPagination
 from sites.models import Prefecture
 
@@ -107,7 +110,8 @@ class CorrespondenceViewSet(
     @extend_schema(request=CorrespondenceAnswerSerializer, responses=CorrespondenceSerializer)
     @route(detail=True, methods=["post"])
     def answer(self, request, pk=None):
-        """Mark the item answered on ``answered_on`` (not before receipt, not in the future)."""
+        """Mark the item answered on ``answered_on`` (not before receipt, not in the future), with the text of the
+        answer when given (``response``: e-mailed to the sender of an e-mail who left their address)."""
         item = self._handled("answer")
         params = CorrespondenceAnswerSerializer(data=request.data)
         params.is_valid(raise_exception=True)
@@ -119,6 +123,15 @@ class CorrespondenceViewSet(
     def history(self, request, pk=None):
         """Who changed what and when, newest first (the sender is never in the history)."""
         return Response(HistoryEntrySerializer(correspondence_history(self.get_object()), many=True).data)
+
+    @extend_schema(responses=ReplyDeliverySerializer(many=True))
+    @route(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
+    def deliveries(self, request, pk=None):
+        """The e-mails of the answer to the sender, oldest first: state, attempts, when sent and by whom
+        (``recipient`` and ``error`` null for those who do not handle the item)."""
+        item = self.get_object()
+        context = {"can_see_requester": access.can_see_sender(request.user, item)}
+        return Response(ReplyDeliverySerializer(deliveries_of(item), many=True, context=context).data)
 
     @extend_schema(
         request={"multipart/form-data": CorrespondenceImportUploadSerializer},

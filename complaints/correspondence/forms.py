@@ -4,6 +4,7 @@ from django import forms
 
 from accounts import access
 from complaints.correspondence import imports
+from complaints.correspondence.services import EMAIL_INVALID
 from complaints.forms import AnswerDateForm, GroupedModelChoiceField, RegisterItemForm, service_field
 from complaints.models import Correspondence
 from complaints.models.correspondence import MAX_DELAY
@@ -38,6 +39,20 @@ class CorrespondenceForm(RegisterItemForm):
         help_text="Donnée personnelle : visible des seuls agents qui traitent le courrier, effacée avec l’objet "
         "au terme de la durée de conservation.",
     )
+    sender_email = forms.EmailField(
+        label="Adresse électronique de l’expéditeur",
+        required=False,
+        error_messages={"invalid": EMAIL_INVALID},
+        help_text="Pour un courriel : la réponse enregistrée lui est envoyée. Donnée personnelle.",
+    )
+    sender_address = forms.CharField(
+        label="Adresse postale de l’expéditeur",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Pour un courrier : le bloc adresse de la lettre de réponse, une ligne par ligne d’adresse. "
+        "Donnée personnelle.",
+    )
     answered_on = forms.DateField(
         label="Date de la réponse", widget=date_input(), required=False, help_text="Vide tant que rien n’est répondu."
     )
@@ -61,7 +76,15 @@ class CorrespondenceForm(RegisterItemForm):
 
 
 class AnswerForm(AnswerDateForm):
-    """The date only: the text of a letter's answer is not kept."""
+    """The date of the answer and, when it leaves from the application, its text (e-mailed for an e-mail whose
+    sender left their address, printed as a letter for a letter)."""
+
+    response = forms.CharField(
+        label="Réponse apportée",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text="Facultatif : le texte envoyé à l’expéditeur. Laissez vide si la réponse est partie autrement.",
+    )
 
 
 class ImportForm(QualiprefForm):

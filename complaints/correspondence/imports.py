@@ -550,6 +550,11 @@ def _save(*, batch, checker, by, report, spool):
         "created_by_id": by_id,
         "assigned_to_id": None,
         "anonymised_on": None,
+        # A file gives no contact nor text of the answer (complaints.deliveries: nothing leaves from an import).
+        "answered_by_id": None,
+        "sender_email": "",
+        "sender_address": "",
+        "response": "",
         "created_at": now,
         "updated_at": now,
     }

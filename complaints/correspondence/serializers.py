@@ -1,10 +1,11 @@
-"""Serializers of ``correspondences/``: the fields of docs/api.md, the sender for the people who handle the item
-only."""
+"""Serializers of ``correspondences/``: the fields of docs/api.md, the sender, their contact and the text of the
+answer (``SENDER_FIELDS``) for the people who handle the item only."""
 
 from rest_framework import serializers
 
 from accounts import access
-from complaints.models import Correspondence
+from complaints.correspondence.services import EMAIL_INVALID
+from complaints.models import SENDER_FIELDS, Correspondence
 from complaints.register.serializers import RegisterItemSerializer, RegisterItemWriteSerializer
 from qualipref.lib import bounds
 from qualipref.lib.drf import AbilitiesField, request_user
@@ -31,6 +32,8 @@ class CorrespondenceSerializer(RegisterItemSerializer):
             "reference",
             "subject",
             "sender",
+            "sender_email",
+            "sender_address",
             "received_on",
             "delay_days",
             "due_on",
@@ -38,6 +41,7 @@ class CorrespondenceSerializer(RegisterItemSerializer):
             "answer_delay",
             "answered_in_time",
             "assigned_to",
+            "response",
             "remaining_working_days",
             "overdue",
             "import_batch",
@@ -47,13 +51,15 @@ class CorrespondenceSerializer(RegisterItemSerializer):
             "abilities",
         ]
         read_only_fields = fields
-        extra_kwargs = {"sender": {"required": False}}  # absent for those who do not handle the item
+        # absent for those who do not handle the item
+        extra_kwargs = {name: {"required": False} for name in SENDER_FIELDS}
 
     def to_representation(self, item):
         data = super().to_representation(item)
         user = request_user(self)
         if user is None or not access.can_see_sender(user, item):
-            data.pop("sender", None)
+            for name in SENDER_FIELDS:
+                data.pop(name, None)
         return data
 
 
@@ -71,15 +77,28 @@ class CorrespondenceWriteSerializer(RegisterItemWriteSerializer):
             "reference",
             "subject",
             "sender",
+            "sender_email",
+            "sender_address",
             "received_on",
             "answered_on",
             "assigned_to",
         ]
-        extra_kwargs = {name: {"required": False} for name in ("reference", "subject", "sender", "answered_on")}
+        extra_kwargs = {
+            name: {"required": False}
+            for name in ("reference", "subject", "sender", "sender_email", "sender_address", "answered_on")
+        }
+        extra_kwargs["sender_email"]["error_messages"] = {"invalid": EMAIL_INVALID}  # the page's words
 
 
 class CorrespondenceAnswerSerializer(serializers.Serializer):
     answered_on = serializers.DateField(help_text="Date de la réponse (AAAA-MM-JJ), ni avant la réception ni future.")
+    response = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        trim_whitespace=True,
+        help_text="Facultatif : le texte de la réponse, envoyé par courriel à l'expéditeur d'un courriel qui a laissé "
+        "son adresse, imprimable en lettre pour un courrier ; refusé s'il reste un passage à compléter du modèle.",
+    )
 
 
 class CorrespondenceImportUploadSerializer(serializers.Serializer):

@@ -10,11 +10,12 @@ rows carry the actor. The bulk import (imports.py) applies the same rules with t
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts import access
-from complaints import deadlines
+from complaints import deadlines, deliveries, replies
 from complaints.models import Correspondence, CorrespondenceDelays
 from complaints.models.correspondence import MAX_DELAY, delays_for
 from complaints.register import services as register_services
@@ -27,9 +28,24 @@ from qualipref.lib.dates import short_date
 Kind = Correspondence.Kind
 
 EDITABLE_FIELDS = frozenset(
-    {"site", "service", "kind", "reference", "subject", "sender", "received_on", "answered_on", "assigned_to"}
+    {
+        "site",
+        "service",
+        "kind",
+        "reference",
+        "subject",
+        "sender",
+        "sender_email",
+        "sender_address",
+        "received_on",
+        "answered_on",
+        "assigned_to",
+    }
 )
-TEXT_FIELDS = ("reference", "subject", "sender")
+TEXT_FIELDS = ("reference", "subject", "sender", "sender_email", "sender_address")
+ADDRESS_MAX_LENGTH = 500
+RESPONSE_MAX_LENGTH = 20_000
+EMAIL_INVALID = "Saisissez une adresse électronique valide (nom@exemple.fr)."
 EARLIEST = datetime.date(2000, 1, 1)
 
 KIND_UNKNOWN = "Type inconnu : courrier, courriel, demande de rendez-vous d'un élu ou lettre d'observations."
@@ -91,9 +107,14 @@ def _check(item, errors, *, today):
     if item.service is not None and item.service.site_id != item.site_id:
         errors.setdefault("service", SERVICE_OF_ANOTHER_SITE)
     for name in TEXT_FIELDS:
-        limit = Correspondence._meta.get_field(name).max_length
+        limit = Correspondence._meta.get_field(name).max_length or ADDRESS_MAX_LENGTH
         if len(getattr(item, name)) > limit:
             errors.setdefault(name, f"{limit} caractères au plus.")
+    if item.sender_email and "sender_email" not in errors:
+        try:
+            validate_email(item.sender_email)
+        except ValidationError:
+            errors["sender_email"] = EMAIL_INVALID
     for name, message in check_dates(received_on=item.received_on, answered_on=item.answered_on, today=today).items():
         errors.setdefault(name, message)
     if item.reference and "reference" not in errors:
@@ -133,6 +154,8 @@ def correspondence_create(
     reference="",
     subject="",
     sender="",
+    sender_email="",
+    sender_address="",
     answered_on=None,
     assigned_to=None,
 ) -> Correspondence:
@@ -148,6 +171,8 @@ def correspondence_create(
         reference=reference,
         subject=subject,
         sender=sender,
+        sender_email=sender_email,
+        sender_address=sender_address,
         received_on=received_on,
         answered_on=answered_on,
         assigned_to=assigned_to,
@@ -213,9 +238,25 @@ def correspondence_update(*, by, correspondence, **fields) -> Correspondence:
     return CORRESPONDENCE.update(by=by, item=correspondence, fields=fields)
 
 
+def response_errors(response):
+    """{"response": message} when the text of an answer cannot be recorded (nor sent): too long, or a passage of
+    its template still to write (complaints.replies.check_response)."""
+    if len(response) > RESPONSE_MAX_LENGTH:
+        return {"response": f"La réponse dépasse {RESPONSE_MAX_LENGTH} caractères."}
+    try:
+        replies.check_response(response)
+    except ValidationError as error:
+        return {"response": error.messages[0]}
+    return {}
+
+
 @transaction.atomic
-def correspondence_answer(*, by, correspondence, answered_on) -> Correspondence:
-    """Record the date of the answer (not before receipt, not in the future): its delay and whether in time."""
+def correspondence_answer(*, by, correspondence, answered_on, response="") -> Correspondence:
+    """Record the date of the answer (not before receipt, not in the future): its delay and whether in time; and,
+    when given, its text. The text of the answer to an e-mail whose sender left their address is e-mailed to them
+    (complaints.deliveries: a task through the outbox, recorded on the item); that of a letter prints as a letter
+    (deliveries.letter_pdf). ``answered_on`` stays the date the agent gives (the e-mail's date is its
+    delivery's ``sent_at``)."""
     check_handler(by, correspondence, "answer")
     current = register_services.lock_for_answer(Correspondence, correspondence)
     if current.is_answered:
@@ -223,13 +264,20 @@ def correspondence_answer(*, by, correspondence, answered_on) -> Correspondence:
     if not register_services.is_date(answered_on):
         raise ValidationError({"answered_on": "Indiquez la date de la réponse."})
     errors = check_dates(received_on=current.received_on, answered_on=answered_on, today=timezone.localdate())
+    response = (response or "").strip()
+    errors.update(response_errors(response))
     if errors:
         raise ValidationError(errors)
     set_answer(current, answered_on)
+    current.response = response
+    current.answered_by = by
     if current.assigned_to_id is None:
         current.assigned_to = by
     current._history_user = by
     current.save()
+    if response:
+        # In this transaction: the outbox hands the task to the broker once committed.
+        deliveries.request_delivery(current, by=by)
     correspondence.refresh_from_db()
     return correspondence
 

@@ -14,5 +14,6 @@ urlpatterns = [
     page("<int:pk>/", views.correspondence_detail),
     page("<int:pk>/modifier/", views.correspondence_edit),
     page("<int:pk>/reponse/", views.correspondence_answer),
+    page("<int:pk>/lettre.pdf", views.correspondence_letter_pdf),
     page("<int:pk>/supprimer/", views.correspondence_delete),
 ]

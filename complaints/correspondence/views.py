@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import access
+from complaints import deliveries
+from complaints import services as complaint_services
 from complaints.correspondence import imports, services
 from complaints.correspondence.filters import CorrespondenceFilter
 from complaints.correspondence.forms import (
@@ -24,9 +26,18 @@ from complaints.correspondence.forms import (
     ImportForm,
 )
 from complaints.deadlines import attach_remaining_working_days
+from complaints.forms import TemplatePickerForm
 from complaints.history import correspondence_history
-from complaints.models import Correspondence, CorrespondenceImport
-from complaints.register.views import answered_message, create_page, edit_page, item_getters, open_first, register_page
+from complaints.models import Correspondence, CorrespondenceImport, ReplyTemplate
+from complaints.register.views import (
+    answered_message,
+    create_page,
+    edit_page,
+    item_getters,
+    letter_download,
+    open_first,
+    register_page,
+)
 from qualipref.lib.dates import short_date
 from qualipref.views import breadcrumb, flash_outcome, redirect_if_saved
 from sites.models import Prefecture, Site
@@ -125,6 +136,9 @@ def correspondence_detail(request, pk):
             "can_handle": access.can_handle_correspondence(request.user, item),
             "can_see_sender": access.can_see_sender(request.user, item),
             "history": correspondence_history(item),
+            # read once answered only: an open item's page costs no query for them
+            "deliveries": deliveries.deliveries_of(item) if item.is_answered else [],
+            "has_letter": deliveries.letter_available(item),
             "breadcrumb_data": breadcrumb(item.label, _list_crumb()),
         },
     )
@@ -155,12 +169,20 @@ def correspondence_edit(request, pk):
 
 @require_http_methods(["GET", "POST"])
 def correspondence_answer(request, pk):
-    """Mark the item answered, on the date given (today by default)."""
+    """Mark the item answered, on the date given (today by default), with the text of the answer when it leaves
+    from here (e-mailed, or printed as a letter). GET ``?modele=<id>`` fills it with a reply template."""
     item = _handled(request, pk, "answer")
     if item.is_answered:
         messages.info(request, services.answered_refused(item))
         return redirect("correspondence_detail", pk=item.pk)
-    form = AnswerForm(request.POST or None, initial={"answered_on": timezone.localdate()})
+    templates = ReplyTemplate.objects.filter(prefecture_id=item.prefecture_id, is_active=True).order_by("title")
+    picker = TemplatePickerForm(request.GET or None, templates=templates)
+    initial = {"answered_on": timezone.localdate()}
+    if request.method == "GET" and picker.is_valid() and picker.cleaned_data["modele"]:
+        initial["response"] = complaint_services.reply_template_render(
+            template=picker.cleaned_data["modele"], complaint=item, by=request.user
+        )
+    form = AnswerForm(request.POST or None, initial=initial)
     next_url = request.POST.get("next") or ""
     if not (next_url.startswith("/courriers/") and "//" not in next_url):
         next_url = reverse("correspondence_detail", kwargs={"pk": item.pk})
@@ -173,17 +195,31 @@ def correspondence_answer(request, pk):
     )
     return response or render(
         request,
-        "complaints/register/form.html",
+        "complaints/correspondence/answer.html",
         {
             "title": f"Réponse à {item.label}",
             "item": item,
             "form": form,
-            "submit_label": "Enregistrer la réponse",
+            "picker": picker,
+            "has_templates": bool(picker.fields["modele"].queryset),
+            "reply_email": deliveries.reply_of(item).email,
             "lead": f"Reçu le {short_date(item.received_on)}, "
             f"réponse attendue au plus tard le {short_date(item.due_on)}.",
-            "cancel_url": reverse("correspondence_detail", kwargs={"pk": item.pk}),
             "breadcrumb_data": breadcrumb("Réponse", _list_crumb(), _detail_crumb(item)),
         },
+    )
+
+
+@require_GET
+def correspondence_letter_pdf(request, pk):
+    """The postal reply of a letter answered with its text: on the prefecture's letterhead, to print (it names the
+    sender: for those who handle the item only)."""
+    item = _handled(request, pk)
+    return letter_download(
+        item,
+        item.reference or f"courrier-{item.pk}",
+        missing="Ce courrier n’a pas de réponse à imprimer : la lettre se prépare pour un courrier répondu "
+        "avec le texte de sa réponse.",
     )
 
 

@@ -14,6 +14,7 @@ from .complaints import (
 )
 from .correspondence import (
     DEFAULT_DELAYS,
+    SENDER_FIELDS,
     Correspondence,
     CorrespondenceDelays,
     CorrespondenceImport,
@@ -25,6 +26,7 @@ __all__ = [
     "DEFAULT_DELAYS",
     "DEFAULT_RETENTION_MONTHS",
     "REQUESTER_FIELDS",
+    "SENDER_FIELDS",
     "Complaint",
     "ComplaintQuerySet",
     "Correspondence",

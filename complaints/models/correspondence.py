@@ -10,8 +10,10 @@ an appointment and letters of observation to local authorities, each with its de
   § Engagements chiffrés).
 - ``CorrespondenceImport``: one CSV file imported in bulk, its progress and its report (who, when, what).
 
-The sender (``sender``) is personal data: shown to the people who handle the item only, kept out of the history,
-erased with the subject when the retention period ends (complaints.retention).
+The sender (``sender``), their contact (``sender_email`` for an e-mail, ``sender_address`` for a letter: where the
+answer goes) and the text of the answer (``response``, which greets them by name) are personal data
+(``SENDER_FIELDS``): shown to the people who handle the item only (accounts.access.can_see_sender), kept out of the
+history, erased with the subject when the retention period ends (complaints.retention).
 """
 
 from django.conf import settings
@@ -36,6 +38,8 @@ DEFAULT_DELAYS = {
     "elected_official": ELECTED_OFFICIAL_DELAY,
     "local_authority": LOCAL_AUTHORITY_DELAY,
 }
+# Personal data of an item: out of the history, hidden from read-only roles, erased by complaints.retention.
+SENDER_FIELDS = ("sender", "sender_email", "sender_address", "response")
 
 
 class CorrespondenceQuerySet(RegisterItemQuerySet):
@@ -83,6 +87,12 @@ class Correspondence(RegisterItem):
     )
     subject = models.CharField("objet", max_length=300, blank=True)
     sender = models.CharField("expéditeur", max_length=200, blank=True)
+    sender_email = models.EmailField(
+        "adresse électronique de l'expéditeur", blank=True, help_text="Où la réponse à un courriel est envoyée."
+    )
+    sender_address = models.TextField(
+        "adresse postale de l'expéditeur", blank=True, help_text="Le bloc adresse de la lettre de réponse."
+    )
     received_on = models.DateField("reçu le")
     delay_days = models.PositiveSmallIntegerField(
         "délai de réponse (jours ouvrés)", help_text="Le délai en vigueur lorsque l'échéance a été calculée."
@@ -93,6 +103,8 @@ class Correspondence(RegisterItem):
     answered_on = models.DateField("répondu le", null=True, blank=True)
     answer_delay = models.PositiveSmallIntegerField("délai de réponse constaté (jours ouvrés)", null=True, blank=True)
     answered_in_time = models.BooleanField("répondu dans les délais", null=True, blank=True)
+    answered_by = acting_user("réponse enregistrée par", db_index=False)
+    response = models.TextField("réponse", blank=True)
     assigned_to = optional_fk(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -111,7 +123,9 @@ class Correspondence(RegisterItem):
     objects = CorrespondenceQuerySet.as_manager()
     # The history is read by item (its ``id`` index) and by date: its other columns need no index.
     history = timestamped_history(
-        "sender", "import_batch", no_db_index=["prefecture", "site", "service", "assigned_to", "created_by"]
+        *SENDER_FIELDS,
+        "import_batch",
+        no_db_index=["prefecture", "site", "service", "assigned_to", "created_by", "answered_by"],
     )
 
     class Meta:

@@ -1,7 +1,9 @@
 """What the pages of the two registers share (complaints.views, complaints.correspondence.views): the order of
 a list (open items first, the most urgent on top), a page of it with the remaining working days of its rows, and
-the « Enregistrer » and « Modifier » pages (the one update flow: complaints.register.services.Register.update)."""
+the « Enregistrer » and « Modifier » pages (the one update flow: complaints.register.services.Register.update);
+the letter answering an item, as a PDF to print (complaints.deliveries.letter_pdf)."""
 
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from complaints.deadlines import attach_remaining_working_days
@@ -24,6 +26,18 @@ def item_getters(model, relations, check_handler):
         return item
 
     return visible, handled
+
+
+def letter_download(item, reference, *, missing):
+    """The PDF letter answering ``item`` (a complaint or a correspondence item) as a download; 404 with
+    ``missing`` when it has none (complaints.deliveries.letter_available)."""
+    from complaints import deliveries
+
+    if not deliveries.letter_available(item):
+        raise Http404(missing)
+    response = HttpResponse(deliveries.letter_pdf(item), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="reponse-{reference}.pdf"'
+    return response
 
 
 def open_first(queryset, open_items):

@@ -26,6 +26,17 @@ def _own(w):
     return {"pk": factories.CorrespondenceFactory(site=w.site, sender="Mme Amina Benali").pk}
 
 
+def _own_answered_letter(w):
+    item = factories.CorrespondenceFactory(
+        site=w.site,
+        answered=True,
+        sender="Mme Amina Benali",
+        sender_address="12 allée des Pins\n13800 Istres",
+        response="Madame,\n\nVotre duplicata est prêt.",
+    )
+    return {"pk": item.pk}
+
+
 def _sister(w):
     return {"pk": factories.CorrespondenceFactory(site=w.sister_site).pk}
 
@@ -92,6 +103,15 @@ HTML_CASES = [
     Case("correspondence_edit", FOREIGN_WRITE, kwargs=_foreign, label="foreign"),
     Case("correspondence_answer", HANDLERS_WRITE, kwargs=_own, label="own"),
     Case("correspondence_answer", FOREIGN_WRITE, kwargs=_foreign, label="foreign"),
+    # The letter names the sender: those who handle the item only, once answered with a text.
+    Case("correspondence_letter_pdf", HANDLERS_WRITE, kwargs=_own_answered_letter, label="own"),
+    Case(
+        "correspondence_letter_pdf",
+        expect(FORBIDDEN, quality_manager=NOT_FOUND, site_referent=NOT_FOUND, agent=NOT_FOUND, auditor=NOT_FOUND),
+        kwargs=_own,
+        label="not answered",
+    ),
+    Case("correspondence_letter_pdf", FOREIGN_WRITE, kwargs=_foreign, label="foreign"),
     Case("correspondence_delete", HANDLERS_WRITE, kwargs=_own, label="own"),
     Case("correspondence_delete", REDIRECTED_HANDLERS, kwargs=_own, method="post", label="own POST"),
     Case(
@@ -184,6 +204,8 @@ API_CASES = [
     ),
     Case("api:correspondence-history", api(200, auditor=NOT_FOUND), kwargs=_own, label="own"),
     Case("api:correspondence-history", API_FOREIGN_READ, kwargs=_foreign, label="foreign"),
+    Case("api:correspondence-deliveries", api(200, auditor=NOT_FOUND), kwargs=_own, label="own"),
+    Case("api:correspondence-deliveries", API_FOREIGN_READ, kwargs=_foreign, label="foreign"),
     # The matrix sends JSON: whoever may import gets 415 (the endpoint wants a multipart upload), the others 403.
     Case("api:correspondence-import", api(FORBIDDEN, quality_manager=415, site_referent=415, agent=415), method="post"),
     Case("api:notification-list", api(200)),
