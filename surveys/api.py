@@ -233,9 +233,13 @@ class CampaignViewSet(ReadWriteViewSet):
 
 
 class QuestionnaireViewSet(viewsets.ReadOnlyModelViewSet):
-    """Questionnaires, every version (national data): coded questions rated 1 to 4 or « sans avis », or answered
-    « Oui » / « Non » (``kind``)."""
+    """Questionnaires, every national version and the local versions the user reads: coded questions rated 1 to 4
+    or « sans avis », or answered « Oui » / « Non » (``kind``)."""
 
     queryset = Questionnaire.objects.prefetch_related("questions").order_by("code", "-published_on", "-pk")
     serializer_class = QuestionnaireSerializer
     filterset_fields = ["code", "audience"]
+
+    def get_queryset(self):
+        # the national versions, and the local versions of the user's prefectures (accounts.access)
+        return super().get_queryset().for_user(self.request.user)

@@ -4,6 +4,7 @@ writes (their French messages are put back on the fields by the views)."""
 import uuid
 
 from django import forms
+from django.db.models import Q
 
 from accounts import access
 from engagements.forms.actions import NewActionForm
@@ -75,13 +76,10 @@ class CampaignForm(QualiprefForm):
 
     def __init__(self, *args, actor, campaign=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["questionnaire"].queryset = Questionnaire.objects.latest_versions().order_by("code")
         if campaign is not None:
             del self.fields["prefecture"]
             del self.fields["kind"]
             prefecture_ids = [campaign.prefecture_id]
-            if campaign.questionnaire_id not in {q.pk for q in self.fields["questionnaire"].queryset}:
-                self.fields["questionnaire"].queryset = Questionnaire.objects.filter(pk=campaign.questionnaire_id)
         else:
             prefectures = access.manageable_campaign_prefectures(Prefecture.objects.all(), actor)
             self.fields["prefecture"].queryset = prefectures.select_related("department")
@@ -89,6 +87,16 @@ class CampaignForm(QualiprefForm):
             if len(prefecture_ids) == 1:
                 self.fields["prefecture"].initial = prefecture_ids[0]
                 self.fields["prefecture"].widget = forms.HiddenInput()
+        # The latest national versions and the published versions of the prefecture(s) (surveys.services checks
+        # that a local version is the campaign's prefecture's).
+        latest = Questionnaire.objects.latest_versions().values("pk")
+        local = Questionnaire.objects.published().filter(prefecture_id__in=prefecture_ids).values("pk")
+        questionnaires = Questionnaire.objects.filter(Q(pk__in=latest) | Q(pk__in=local))
+        if campaign is not None:
+            questionnaires = Questionnaire.objects.filter(
+                Q(pk__in=latest) | Q(pk__in=local) | Q(pk=campaign.questionnaire_id)
+            )
+        self.fields["questionnaire"].queryset = questionnaires.order_by("code", "prefecture_id", "-published_on")
         self.fields["sites"].queryset = Site.objects.filter(prefecture_id__in=prefecture_ids).order_by("name")
         self.fields["services"].queryset = (
             Service.objects.filter(site__prefecture_id__in=prefecture_ids)

@@ -21,6 +21,7 @@ from django.db.models import Count, Q
 
 from qualipref.lib.rates import percent
 from surveys.models import AggregatedResult, Answer, Campaign, CampaignSite, Question, Response
+from surveys.models.questionnaires import RATED_KINDS
 
 Z_95 = 1.959963984540054
 # An interval wider than this (in points, upper minus lower bound) flags the sample as too small to conclude.
@@ -144,9 +145,14 @@ class Results:
 
 
 def _load_questions(campaign):
-    """Reads the campaign's questions once (one query): their (code, label) in order and the closed ones' codes."""
+    """Reads the campaign's rated questions once (one query): their (code, label) in order and the closed ones'
+    codes. The local choice and free-text questions have no satisfaction rate."""
     if getattr(campaign, "_dimensions", None) is None:
-        rows = list(campaign.questionnaire.questions.order_by("position").values_list("code", "label", "kind"))
+        rows = list(
+            campaign.questionnaire.questions.filter(kind__in=RATED_KINDS)
+            .order_by("position")
+            .values_list("code", "label", "kind")
+        )
         campaign._dimensions = [(code, label) for code, label, _kind in rows]
         campaign._yes_no_codes = {code for code, _label, kind in rows if kind == Question.Kind.YES_NO}
 

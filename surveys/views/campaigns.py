@@ -162,7 +162,12 @@ def campaign_status(request, pk):
 
 @require_GET
 def questionnaire_list(request):
-    questionnaires = Questionnaire.objects.annotate(question_count=Count("questions")).order_by("code", "-published_on")
+    questionnaires = (
+        Questionnaire.objects.for_user(request.user)
+        .select_related("prefecture")
+        .annotate(question_count=Count("questions"))
+        .order_by("prefecture_id", "code", "-published_on", "-pk")
+    )
     return render(
         request,
         "surveys/questionnaire_list.html",
@@ -176,7 +181,7 @@ def questionnaire_list(request):
 
 @require_GET
 def questionnaire_detail(request, pk):
-    questionnaire = get_object_or_404(Questionnaire, pk=pk)
+    questionnaire = get_object_or_404(Questionnaire.objects.for_user(request.user), pk=pk)
     return render(
         request,
         "surveys/questionnaire_detail.html",

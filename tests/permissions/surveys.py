@@ -88,11 +88,29 @@ def _questionnaire(w):
     return {"pk": default_questionnaire().pk}
 
 
+def _local_version(prefecture, membership):
+    from surveys.questionnaires import default_questionnaire
+    from surveys.services import questionnaires
+
+    return questionnaires.version_create(by=membership.user, prefecture=prefecture, based_on=default_questionnaire())
+
+
+def _own_version(w):
+    """A local questionnaire version of the prefecture, in preparation."""
+    return {"pk": _local_version(w.prefecture, w.memberships["quality_manager"]).pk}
+
+
+def _foreign_version(w):
+    return {"pk": _local_version(w.foreign_prefecture, w.foreign_membership).pk}
+
+
 # --- who gets what ------------------------------------------------------------------------------------------------
 
 READERS = expect(200, auditor=NOT_FOUND)
 FOREIGN_READ = expect(NOT_FOUND, national=200)
 FOREIGN_WRITE = expect(NOT_FOUND, national=FORBIDDEN)
+# a prefecture's local questionnaire versions: its quality manager, managers and site referents, national admins
+VERSION_READERS = expect(NOT_FOUND, national=200, quality_manager=200, manager=200, site_referent=200)
 QM_ONLY = expect(FORBIDDEN, quality_manager=200, auditor=NOT_FOUND)
 ENTRY = expect(FORBIDDEN, quality_manager=200, site_referent=200, agent=200, auditor=NOT_FOUND)
 PUBLISHERS = expect(FORBIDDEN, quality_manager=200, site_referent=200, auditor=NOT_FOUND)
@@ -102,6 +120,8 @@ HTML_CASES = [
     Case("campaign_create", expect(FORBIDDEN, quality_manager=200)),
     Case("questionnaire_list", expect(200)),
     Case("questionnaire_detail", expect(200), kwargs=_questionnaire),
+    Case("questionnaire_detail", VERSION_READERS, kwargs=_own_version, label="local version"),
+    Case("questionnaire_detail", FOREIGN_READ, kwargs=_foreign_version, label="foreign local version"),
     Case("campaign_detail", READERS, kwargs=_own, label="own"),
     Case(
         "campaign_detail",
@@ -294,6 +314,15 @@ API_CASES = [
     Case("api:survey-results", api(NOT_FOUND, national=200), kwargs=_foreign, label="foreign"),
     Case("api:questionnaire-list", api(200)),
     Case("api:questionnaire-detail", api(200), kwargs=_questionnaire),
+    Case(
+        "api:questionnaire-detail",
+        api(NOT_FOUND, national=200, quality_manager=200, manager=200, site_referent=200),
+        kwargs=_own_version,
+        label="local version",
+    ),
+    Case(
+        "api:questionnaire-detail", api(NOT_FOUND, national=200), kwargs=_foreign_version, label="foreign local version"
+    ),
 ]
 
 CASES = HTML_CASES + API_CASES

@@ -1,0 +1,228 @@
+"""Questionnaire versions a prefecture adapts (issue 17): built from the national version by the prefecture's quality
+manager, with local questions, reordered and published; never changed once answered; the seven dimension codes of
+the users' questionnaire kept; bad input refused in French."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from accounts import access
+from surveys.models import Answer, Question, Questionnaire
+from surveys.questionnaires import USER_DIMENSIONS, default_questionnaire
+from surveys.services import campaigns as campaign_services
+from surveys.services import questionnaires as services
+from surveys.services import responses as response_services
+from tests.surveys.factories import CampaignFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _messages(error):
+    return (
+        " ".join(message for messages in error.message_dict.values() for message in messages)
+        if hasattr(error, "error_dict")
+        else " ".join(error.messages)
+    )
+
+
+@pytest.fixture
+def manager(world):
+    return world.users["quality_manager"]
+
+
+@pytest.fixture
+def version(world, manager):
+    return services.version_create(by=manager, prefecture=world.prefecture, based_on=default_questionnaire())
+
+
+def _add_two_local_questions(manager, version):
+    parking = services.question_add(
+        by=manager,
+        questionnaire=version,
+        code="parking",
+        label="Stationnement",
+        text="Avez-vous trouvé une place de stationnement ?",
+        kind=Question.Kind.YES_NO,
+    )
+    reason = services.question_add(
+        by=manager,
+        questionnaire=version,
+        code="reason",
+        label="Motif de la venue",
+        text="Pour quelle démarche êtes-vous venu(e) ?",
+        kind=Question.Kind.SINGLE_CHOICE,
+        options=["Titre de séjour", "Carte grise", "Autre démarche"],
+    )
+    return parking, reason
+
+
+def test_existing_data_keep_working_the_shipped_versions_are_national_and_published():
+    national = default_questionnaire()
+    assert national.is_national and national.is_published
+    assert set(Questionnaire.objects.latest_versions().values_list("code", flat=True)) == {
+        "users",
+        "local_authorities",
+        "partners",
+    }
+    assert not national.questions.filter(is_local=True).exists()
+    # « Avez-vous facilement trouvé votre chemin… » is asked as « Oui » / « Non ».
+    assert national.questions.get(code="signage").kind == Question.Kind.YES_NO
+
+
+def test_a_quality_manager_builds_a_version_with_two_local_questions_and_publishes_it(world, manager, version):
+    assert version.prefecture == world.prefecture and version.based_on == default_questionnaire()
+    assert not version.is_published and version.version == f"13-{version.created_at.year}-1"
+    assert list(version.questions.order_by("position").values_list("code", flat=True)) == USER_DIMENSIONS
+
+    parking, reason = _add_two_local_questions(manager, version)
+    assert parking.is_local and parking.position == 8 and reason.position == 9
+    assert list(reason.options.values_list("code", "label")) == [
+        ("titre_de_sejour", "Titre de séjour"),
+        ("carte_grise", "Carte grise"),
+        ("autre_demarche", "Autre démarche"),
+    ]
+    services.question_move(by=manager, question=reason, direction=-1)
+    assert list(version.questions.order_by("position").values_list("code", flat=True))[-2:] == ["reason", "parking"]
+
+    services.version_publish(by=manager, questionnaire=version)
+    version.refresh_from_db()
+    assert version.is_published
+    # the national versions stay the default and the latest; the local one is offered to the prefecture's campaigns
+    assert default_questionnaire().is_national
+    assert version not in Questionnaire.objects.latest_versions()
+    campaign = CampaignFactory(prefecture=world.prefecture, sites=[world.site], questionnaire=version)
+    assert campaign.questionnaire == version
+
+
+def test_a_version_is_built_by_its_prefecture_quality_manager_only(world):
+    national = default_questionnaire()
+    for role in ("site_referent", "agent", "manager", "auditor", "national"):
+        with pytest.raises(PermissionDenied):
+            services.version_create(by=world.users[role], prefecture=world.prefecture, based_on=national)
+    with pytest.raises(PermissionDenied):
+        services.version_create(
+            by=world.users["quality_manager"], prefecture=world.foreign_prefecture, based_on=national
+        )
+
+
+def test_who_reads_a_local_version(world, version):
+    readers = {
+        role
+        for role in ("national", "quality_manager", "site_referent", "agent", "manager", "auditor")
+        if Questionnaire.objects.for_user(world.users[role]).filter(pk=version.pk).exists()
+    }
+    assert readers == {"national", "quality_manager", "site_referent", "manager"}
+    for role in ("national", "quality_manager", "site_referent", "agent", "manager", "auditor"):
+        user = world.users[role]
+        assert access.can_view_questionnaire(user, version) == (role in readers)
+        assert access.can_view_questionnaire(user, default_questionnaire())
+    assert not Questionnaire.objects.for_user(world.foreign_membership.user).filter(pk=version.pk).exists()
+
+
+def test_the_seven_dimension_questions_cannot_be_removed_but_a_local_one_can(manager, version):
+    courtesy = version.questions.get(code="courtesy")
+    with pytest.raises(ValidationError) as error:
+        services.question_remove(by=manager, question=courtesy)
+    assert "l'une des sept questions de la comparaison nationale" in _messages(error.value)
+
+    parking, reason = _add_two_local_questions(manager, version)
+    services.question_remove(by=manager, question=parking)
+    assert list(version.questions.order_by("position").values_list("code", "position"))[-1] == ("reason", 8)
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        ({"kind": "single_choice", "options": []}, "options", "au moins deux options"),
+        ({"kind": "multiple_choice", "options": ["Seule"]}, "options", "au moins deux options"),
+        ({"kind": "single_choice", "options": ["Oui !", "oui"]}, "options", "Deux options ont le même code « oui »"),
+        ({"code": "courtesy"}, "code", "Le code « courtesy » est déjà celui d'une question de cette version."),
+        ({"code": "Parking lot"}, "code", "minuscules sans accents"),
+        ({"text": " "}, "text", "Indiquez la question posée."),
+        ({"kind": "free_text", "options": ["A", "B"]}, "options", "Seule une question à choix a des options."),
+    ],
+)
+def test_bad_input_is_refused_in_french(manager, version, fields, field, message):
+    values = {"code": "parking", "label": "Stationnement", "text": "Où vous êtes-vous garé(e) ?", "kind": "scale"}
+    values.update(fields)
+    with pytest.raises(ValidationError) as error:
+        services.question_add(by=manager, questionnaire=version, **values)
+    assert field in error.value.message_dict
+    assert message in " ".join(error.value.message_dict[field])
+    assert not version.questions.filter(is_local=True).exists()
+
+
+def test_a_duplicate_code_added_twice_is_refused(manager, version):
+    _add_two_local_questions(manager, version)
+    with pytest.raises(ValidationError) as error:
+        _add_two_local_questions(manager, version)
+    assert "déjà celui d'une question" in _messages(error.value)
+
+
+def test_a_version_already_answered_cannot_change_and_a_new_version_is_created_instead(world, manager, version):
+    parking, _reason = _add_two_local_questions(manager, version)
+    services.version_publish(by=manager, questionnaire=version)
+    campaign = CampaignFactory(prefecture=world.prefecture, sites=[world.site], questionnaire=version)
+    response_services.response_submit(campaign=campaign, site=world.site, answers={"courtesy": True})
+    assert Answer.objects.filter(campaign=campaign).exists()
+
+    attempts = [
+        lambda: services.question_add(
+            by=manager, questionnaire=version, code="other", label="Autre", text="Autre ?", kind="yes_no"
+        ),
+        lambda: services.question_move(by=manager, question=parking, direction=-1),
+        lambda: services.question_remove(by=manager, question=parking),
+    ]
+    for attempt in attempts:
+        with pytest.raises(ValidationError) as error:
+            attempt()
+        assert "a déjà reçu des réponses" in _messages(error.value)
+        assert "Créez une nouvelle version" in _messages(error.value)
+
+    newer = services.version_create(by=manager, prefecture=world.prefecture, based_on=version)
+    assert newer.based_on == version and newer.version.endswith("-2")
+    assert list(newer.questions.order_by("position").values_list("code", "is_local")) == list(
+        version.questions.order_by("position").values_list("code", "is_local")
+    )
+    assert list(newer.questions.get(code="reason").options.values_list("code", flat=True)) == [
+        "titre_de_sejour",
+        "carte_grise",
+        "autre_demarche",
+    ]
+    services.question_remove(by=manager, question=newer.questions.get(code="parking"))
+
+
+def test_a_national_version_never_changes(manager):
+    with pytest.raises(ValidationError) as error:
+        services.question_add(
+            by=manager, questionnaire=default_questionnaire(), code="x", label="X", text="X ?", kind="yes_no"
+        )
+    assert "Une version nationale ne se modifie pas" in _messages(error.value)
+
+
+def test_a_campaign_uses_a_published_version_of_its_own_prefecture(world, manager, version):
+    fields = {
+        "title": "Enquête locale",
+        "kind": "responses",
+        "sites": [world.site],
+        "services": [],
+        "opens_on": version.created_at.date(),
+        "closes_on": version.created_at.date(),
+        "channels": ["web"],
+    }
+    with pytest.raises(ValidationError) as error:
+        campaign_services.campaign_create(by=manager, prefecture=world.prefecture, questionnaire=version, **fields)
+    assert "en préparation" in _messages(error.value)
+    services.version_publish(by=manager, questionnaire=version)
+    campaign = campaign_services.campaign_create(
+        by=manager, prefecture=world.prefecture, questionnaire=version, **fields
+    )
+    assert campaign.questionnaire == version
+    foreign_manager = world.foreign_membership.user
+    with pytest.raises(ValidationError) as error:
+        campaign_services.campaign_create(
+            by=foreign_manager,
+            prefecture=world.foreign_prefecture,
+            questionnaire=version,
+            **{**fields, "sites": [world.foreign_site]},
+        )
+    assert "version de la préfecture" in _messages(error.value)
