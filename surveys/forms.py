@@ -131,6 +131,40 @@ def yes_no_choices():
     return [(YES, dict(YES_NO)[4]), (NO, dict(YES_NO)[1])]
 
 
+def answer_field(question):
+    """The field of one question in the public questionnaire (``qp_kind``: how the template shows it)."""
+    Kind = question.Kind
+    common = {"label": question.text, "help_text": question.help_text, "required": False}
+    if question.kind == Kind.FREE_TEXT:
+        field = forms.CharField(
+            max_length=1000,
+            widget=forms.Textarea(attrs={"rows": 3}),
+            error_messages={"max_length": "Votre réponse dépasse 1000 caractères."},
+            **common,
+        )
+    elif question.kind in (Kind.SINGLE_CHOICE, Kind.MULTIPLE_CHOICE):
+        multiple = question.kind == Kind.MULTIPLE_CHOICE
+        field = (forms.MultipleChoiceField if multiple else forms.ChoiceField)(
+            choices=[(option.code, option.label) for option in question.options.all()],
+            widget=forms.CheckboxSelectMultiple if multiple else forms.RadioSelect,
+            error_messages={"invalid_choice": "Choisissez parmi les réponses proposées."},
+            **common,
+        )
+    else:
+        field = forms.ChoiceField(
+            choices=yes_no_choices() if question.is_yes_no else scale_choices(),
+            widget=forms.RadioSelect,
+            error_messages={
+                "invalid_choice": "Répondez par « Oui » ou par « Non »."
+                if question.is_yes_no
+                else "Choisissez une réponse de la liste."
+            },
+            **common,
+        )
+    field.qp_kind = question.kind
+    return field
+
+
 class AnswerForm(QualiprefForm):
     """The public questionnaire: one radio group per question (4 to 1, « sans avis »; « Oui » / « Non » for a closed
     question), none required; a comment
@@ -154,18 +188,7 @@ class AnswerForm(QualiprefForm):
                 error_messages={"invalid_choice": "Choisissez un service de la liste."},
             )
         for question in self.questions:
-            self.fields[f"q_{question.code}"] = forms.ChoiceField(
-                label=question.text,
-                help_text=question.help_text,
-                choices=yes_no_choices() if question.is_yes_no else scale_choices(),
-                widget=forms.RadioSelect,
-                required=False,
-                error_messages={
-                    "invalid_choice": "Répondez par « Oui » ou par « Non »."
-                    if question.is_yes_no
-                    else "Choisissez une réponse de la liste."
-                },
-            )
+            self.fields[f"q_{question.code}"] = answer_field(question)
         self.fields["comment"] = forms.CharField(
             label="Votre commentaire (facultatif)",
             required=False,
@@ -198,7 +221,10 @@ class AnswerForm(QualiprefForm):
         answers = {}
         for question in self.questions:
             value = self.cleaned_data.get(f"q_{question.code}")
-            if value == NO_OPINION:
+            if not question.is_rated:
+                if value:
+                    answers[question.code] = value
+            elif value == NO_OPINION:
                 answers[question.code] = None
             elif value in (YES, NO):
                 answers[question.code] = value == YES

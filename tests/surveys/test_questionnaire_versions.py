@@ -226,3 +226,102 @@ def test_a_campaign_uses_a_published_version_of_its_own_prefecture(world, manage
             **{**fields, "sites": [world.foreign_site]},
         )
     assert "version de la préfecture" in _messages(error.value)
+
+
+# --- the public form follows the campaign's version -------------------------------------------------------------
+
+
+@pytest.fixture
+def local_campaign(world, manager, version):
+    _add_two_local_questions(manager, version)
+    services.question_add(
+        by=manager,
+        questionnaire=version,
+        code="channels",
+        label="Moyens d'information",
+        text="Comment avez-vous préparé votre venue ?",
+        kind=Question.Kind.MULTIPLE_CHOICE,
+        options=[("website", "Site Internet"), ("phone_call", "Téléphone"), ("friends", "Entourage")],
+    )
+    services.question_add(
+        by=manager,
+        questionnaire=version,
+        code="suggestion",
+        label="Suggestion",
+        text="Que pourrions-nous améliorer ?",
+        kind=Question.Kind.FREE_TEXT,
+    )
+    services.version_publish(by=manager, questionnaire=version)
+    return CampaignFactory(prefecture=world.prefecture, sites=[world.site], questionnaire=version)
+
+
+def _page_text(response):
+    import html
+    import re
+
+    return html.unescape(re.sub(r"\s+", " ", response.content.decode()))
+
+
+@pytest.mark.parametrize("kiosk", [False, True])
+def test_the_public_form_and_the_kiosk_ask_the_local_questions(client, world, local_campaign, kiosk):
+    from django.urls import reverse
+
+    kwargs = {"pk": local_campaign.pk, "site_pk": world.site.pk}
+    if kiosk:
+        kwargs["key"] = local_campaign.kiosk_key
+    page = _page_text(client.get(reverse("survey_kiosk" if kiosk else "survey_answer", kwargs=kwargs)))
+    assert "Avez-vous trouvé une place de stationnement ?" in page
+    assert 'type="radio" id="id_q_reason_0" name="q_reason" value="titre_de_sejour"' in page
+    assert 'type="checkbox" id="id_q_channels_1" name="q_channels" value="phone_call"' in page
+    assert '<textarea class="fr-input" id="id_q_suggestion" name="q_suggestion"' in page
+
+
+def test_answers_to_local_questions_are_stored_and_bad_ones_refused_in_french(client, world, local_campaign):
+    from django.urls import reverse
+
+    from surveys.models import Response
+
+    url = reverse("survey_answer", kwargs={"pk": local_campaign.pk, "site_pk": world.site.pk})
+    answer = {
+        "q_courtesy": "oui",
+        "q_parking": "non",
+        "q_reason": "carte_grise",
+        "q_channels": ["website", "friends"],
+        "q_suggestion": "Plus de chaises.",
+        "website": "",
+    }
+    refused = client.post(url, {**answer, "q_reason": "passeport"})
+    assert refused.status_code == 400
+    assert "Choisissez parmi les réponses proposées." in _page_text(refused)
+    without_consent = client.post(url, answer)
+    assert without_consent.status_code == 400
+    assert "Cochez la case d'accord pour que vos réponses écrites" in _page_text(without_consent)
+    assert not Response.objects.exists()
+
+    assert client.post(url, {**answer, "comment_consent": "on"}).status_code == 302
+
+    rows = set(Answer.objects.values_list("question_code", "value", "option", "text", "text_status"))
+    assert rows == {
+        ("courtesy", 4, "", "", "none"),
+        ("parking", 1, "", "", "none"),
+        ("reason", None, "carte_grise", "", "none"),
+        ("channels", None, "website", "", "none"),
+        ("channels", None, "friends", "", "none"),
+        ("suggestion", None, "", "Plus de chaises.", "pending"),
+    }
+    assert Response.objects.get().comment_consent
+
+
+def test_the_service_refuses_wrong_local_answers_in_french(world, local_campaign):
+    cases = [
+        ({"reason": "passeport"}, "se répond par l'une des options"),
+        ({"channels": ["website", 3]}, "se répond par une liste d'options"),
+        ({"suggestion": 12}, "se répond par un texte"),
+        ({"suggestion": "x" * 1001}, "dépasse 1000 caractères"),
+    ]
+    for answers, message in cases:
+        with pytest.raises(ValidationError) as error:
+            response_services.response_submit(
+                campaign=local_campaign, site=world.site, answers=answers, comment_consent=True
+            )
+        assert message in _messages(error.value)
