@@ -10,7 +10,7 @@ from accounts import access
 from engagements.forms.actions import NewActionForm
 from qualipref.lib.forms import QualiprefForm, date_input
 from sites.models import Prefecture, Service, Site
-from surveys.models import Campaign, Highlight, Questionnaire
+from surveys.models import Campaign, Highlight, Question, Questionnaire
 from surveys.models.questionnaires import NO_OPINION_LABEL, SCALE, YES_NO
 
 NO_OPINION = "s"
@@ -334,3 +334,60 @@ class HighlightAddForm(QualiprefForm):
 
 
 CampaignActionForm = NewActionForm  # the action proposed by a dimension below target
+
+
+# --- questionnaire versions of a prefecture ---------------------------------------------------------------------
+
+
+class VersionForm(QualiprefForm):
+    """A new local version: the prefecture (hidden when the manager has one), the version it starts from (the
+    latest national versions, or one of the prefecture's: « créer une nouvelle version »), a title."""
+
+    prefecture = forms.ModelChoiceField(label="Préfecture", queryset=Prefecture.objects.none(), empty_label=None)
+    based_on = QuestionnaireChoice(
+        label="À partir de",
+        queryset=Questionnaire.objects.none(),
+        empty_label=None,
+        help_text="Les questions de cette version sont reprises ; les sept questions de la comparaison nationale "
+        "restent dans le questionnaire des usagers.",
+    )
+    title = forms.CharField(label="Titre (facultatif)", max_length=200, required=False)
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        prefectures = access.manageable_campaign_prefectures(Prefecture.objects.all(), actor)
+        self.fields["prefecture"].queryset = prefectures.select_related("department")
+        prefecture_ids = [prefecture.pk for prefecture in self.fields["prefecture"].queryset]
+        if len(prefecture_ids) == 1:
+            self.fields["prefecture"].initial = prefecture_ids[0]
+            self.fields["prefecture"].widget = forms.HiddenInput()
+        latest = Questionnaire.objects.latest_versions().values("pk")
+        self.fields["based_on"].queryset = Questionnaire.objects.filter(
+            Q(pk__in=latest) | Q(prefecture_id__in=prefecture_ids)
+        ).order_by("prefecture_id", "code", "-pk")
+
+
+class LocalQuestionForm(QualiprefForm):
+    """A local question: its code, its short label, the question asked, the kind of answer and, for a choice, its
+    options (one per line)."""
+
+    code = forms.CharField(
+        label="Code",
+        max_length=40,
+        help_text="Stable d’une version à l’autre, en minuscules sans accents : parking, motif_venue…",
+    )
+    label = forms.CharField(label="Intitulé court (résultats)", max_length=120)
+    text = forms.CharField(label="Question posée", max_length=300)
+    kind = forms.ChoiceField(label="Nature de la réponse", choices=Question.Kind.choices, initial="yes_no")
+    options = forms.CharField(
+        label="Options (une par ligne)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Pour une question à choix unique ou multiple : au moins deux options.",
+    )
+    help_text = forms.CharField(label="Aide (facultatif)", max_length=300, required=False)
+
+    def service_fields(self):
+        data = dict(self.cleaned_data)
+        data["options"] = [line.strip() for line in data["options"].splitlines() if line.strip()]
+        return data

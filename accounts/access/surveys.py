@@ -160,6 +160,11 @@ def can_view_questionnaire(user, questionnaire):
     return bool(referent_sites) and questionnaire.prefecture.sites.filter(pk__in=referent_sites).exists()
 
 
+def may_adapt_questionnaires(user):
+    """Whether the user builds local versions for at least one prefecture (no query: the user's scope)."""
+    return bool(get_scope(user).prefecture_ids(Role.QUALITY_MANAGER))
+
+
 def can_manage_questionnaires(user, prefecture):
     """Build, change and publish the local questionnaire versions of a prefecture: its quality manager."""
     return prefecture.pk in get_scope(user).prefecture_ids(Role.QUALITY_MANAGER)

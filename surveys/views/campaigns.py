@@ -174,6 +174,7 @@ def questionnaire_list(request):
         {
             "title": "Questionnaires",
             "questionnaires": questionnaires,
+            "can_adapt": access.may_adapt_questionnaires(request.user),
             "breadcrumb_data": breadcrumb("Questionnaires", list_crumb()),
         },
     )
@@ -188,7 +189,8 @@ def questionnaire_detail(request, pk):
         {
             "title": str(questionnaire),
             "questionnaire": questionnaire,
-            "questions": questionnaire.questions.order_by("position"),
+            "questions": questionnaire.questions.order_by("position").prefetch_related("options"),
+            "can_manage": access.can_manage_questionnaire(request.user, questionnaire),
             "breadcrumb_data": breadcrumb(
                 questionnaire.title, list_crumb(), ("Questionnaires", reverse("questionnaire_list"))
             ),

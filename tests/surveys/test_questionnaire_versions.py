@@ -325,3 +325,142 @@ def test_the_service_refuses_wrong_local_answers_in_french(world, local_campaign
                 campaign=local_campaign, site=world.site, answers=answers, comment_consent=True
             )
         assert message in _messages(error.value)
+
+
+# --- pages --------------------------------------------------------------------------------------------------------
+
+
+def test_a_quality_manager_builds_and_publishes_a_version_from_the_pages(login, world):
+    from django.urls import reverse
+
+    client = login("quality_manager")
+    assert "Adapter un questionnaire" in _page_text(client.get(reverse("questionnaire_list")))
+    created = client.post(
+        reverse("questionnaire_create"),
+        {"prefecture": world.prefecture.pk, "based_on": default_questionnaire().pk, "title": ""},
+    )
+    version = Questionnaire.objects.get(prefecture=world.prefecture)
+    edit_url = reverse("questionnaire_edit", kwargs={"pk": version.pk})
+    assert created.status_code == 302 and created["Location"] == edit_url
+
+    refused = client.post(
+        edit_url, {"code": "reason", "label": "Motif", "text": "Pourquoi venez-vous ?", "kind": "single_choice"}
+    )
+    assert refused.status_code == 400
+    assert "Une question à choix propose au moins deux options (une par ligne)." in _page_text(refused)
+    duplicate = client.post(edit_url, {"code": "phone", "label": "T", "text": "T ?", "kind": "yes_no"})
+    assert "Le code « phone » est déjà celui d'une question de cette version." in _page_text(duplicate)
+
+    client.post(edit_url, {"code": "parking", "label": "Stationnement", "text": "Garé(e) ?", "kind": "yes_no"})
+    client.post(
+        edit_url,
+        {
+            "code": "reason",
+            "label": "Motif",
+            "text": "Pourquoi venez-vous ?",
+            "kind": "single_choice",
+            "options": "Titre de séjour\r\nCarte grise\r\n",
+        },
+    )
+    assert list(version.questions.filter(is_local=True).values_list("code", flat=True)) == ["parking", "reason"]
+    reason = version.questions.get(code="reason")
+    moved = client.post(
+        reverse("questionnaire_question", kwargs={"pk": version.pk, "question_pk": reason.pk}), {"action": "up"}
+    )
+    assert moved.status_code == 302
+    reason.refresh_from_db()
+    assert reason.position == 8
+
+    preview = client.get(reverse("questionnaire_preview", kwargs={"pk": version.pk}))
+    assert 'class="qp-phone-preview' in _page_text(preview)
+    assert 'name="q_reason" value="carte_grise"' in _page_text(preview)
+
+    client.post(reverse("questionnaire_publish", kwargs={"pk": version.pk}))
+    version.refresh_from_db()
+    assert version.is_published
+
+
+def test_the_edit_page_refuses_changes_once_answered(login, world, manager, local_campaign):
+    from django.urls import reverse
+
+    version = local_campaign.questionnaire
+    response_services.response_submit(campaign=local_campaign, site=world.site, answers={"parking": True})
+    client = login("quality_manager")
+    edit_url = reverse("questionnaire_edit", kwargs={"pk": version.pk})
+    page = _page_text(client.get(edit_url))
+    assert "Cette version a déjà reçu des réponses : elle ne peut plus changer." in page
+    assert "Ajouter une question locale" not in page and "Monter" not in page
+
+    parking = version.questions.get(code="parking")
+    moved = client.post(
+        reverse("questionnaire_question", kwargs={"pk": version.pk, "question_pk": parking.pk}),
+        {"action": "up"},
+        follow=True,
+    )
+    assert "Cette version a déjà reçu des réponses" in _page_text(moved)
+    added = client.post(edit_url, {"code": "other", "label": "Autre", "text": "Autre ?", "kind": "yes_no"})
+    assert added.status_code == 400 and "Créez une nouvelle version" in _page_text(added)
+    assert not version.questions.filter(code="other").exists()
+
+
+def test_the_edit_page_reads_a_constant_number_of_queries(login, world, manager, version, django_assert_num_queries):
+    from django.urls import reverse
+
+    client = login("quality_manager")
+    url = reverse("questionnaire_edit", kwargs={"pk": version.pk})
+    client.get(url)  # session, scope: warmed once
+    # session, user, memberships (scope), the version (with its prefecture), its questions, their options, whether
+    # a response answers it, the DSFR configuration
+    with django_assert_num_queries(8) as before:
+        client.get(url)
+    _add_two_local_questions(manager, version)
+    with django_assert_num_queries(len(before.captured_queries)):
+        client.get(url)
+
+
+# --- results --------------------------------------------------------------------------------------------------
+
+
+def test_the_results_show_the_local_questions(login, world, manager, local_campaign):
+    from django.urls import reverse
+
+    from surveys.results import campaign_results, local_results
+    from surveys.services import publication
+
+    for answers in (
+        {"courtesy": True, "parking": True, "reason": "carte_grise", "channels": ["website"]},
+        {"courtesy": False, "parking": False, "reason": "carte_grise", "channels": ["website", "friends"]},
+        {"parking": True, "reason": "titre_de_sejour", "suggestion": "Un écran d'appel plus lisible."},
+    ):
+        response_services.response_submit(
+            campaign=local_campaign, site=world.site, answers=answers, comment_consent=True
+        )
+    # the national comparison stays on the seven codes
+    assert [item.code for item in campaign_results(local_campaign).dimensions] == USER_DIMENSIONS
+
+    stats = {result.code: result for result in local_results(local_campaign)}
+    assert [(s.label, s.count, s.percent) for s in stats["parking"].shares] == [("Oui", 2, 67), ("Non", 1, 33)]
+    assert [(s.code, s.count, s.percent) for s in stats["reason"].shares] == [
+        ("titre_de_sejour", 1, 33),
+        ("carte_grise", 2, 67),
+        ("autre_demarche", 0, 0),
+    ]
+    assert stats["channels"].answered == 2
+    assert [(s.code, s.percent) for s in stats["channels"].shares] == [
+        ("website", 100),
+        ("phone_call", 0),
+        ("friends", 50),
+    ]
+    assert [text["text_status"] for text in stats["suggestion"].texts] == ["pending"]
+
+    client = login("quality_manager")
+    url = reverse("campaign_results", kwargs={"pk": local_campaign.pk})
+    page = _page_text(client.get(url))
+    assert "Questions locales" in page and "Motif de la venue" in page
+    assert "Un écran d'appel plus lisible." not in page  # not moderated yet
+
+    comments = _page_text(client.get(reverse("campaign_comments", kwargs={"pk": local_campaign.pk})))
+    assert "« Un écran d'appel plus lisible. »" in comments
+    response = local_campaign.responses.get(answers__text__gt="")
+    publication.comment_moderate(by=manager, response=response, decision="approved")
+    assert "« Un écran d'appel plus lisible. »" in _page_text(client.get(url))
