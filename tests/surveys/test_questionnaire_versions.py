@@ -464,3 +464,81 @@ def test_the_results_show_the_local_questions(login, world, manager, local_campa
     response = local_campaign.responses.get(answers__text__gt="")
     publication.comment_moderate(by=manager, response=response, decision="approved")
     assert "« Un écran d'appel plus lisible. »" in _page_text(client.get(url))
+
+
+# --- API ----------------------------------------------------------------------------------------------------------
+
+
+def test_the_api_builds_a_version_and_carries_local_questions_in_questions_and_responses(as_role, world):
+    from rest_framework.test import APIClient
+
+    manager_api = as_role("quality_manager")
+    created = manager_api.post(
+        "/api/v1/questionnaires/",
+        {"prefecture": world.prefecture.pk, "based_on": default_questionnaire().pk},
+        format="json",
+    )
+    assert created.status_code == 201, created.content
+    version = created.json()
+    assert version["prefecture"] == world.prefecture.pk and version["published_on"] is None
+    assert version["abilities"]["update"] is True
+    url = f"/api/v1/questionnaires/{version['id']}/"
+
+    refused = manager_api.post(
+        url + "questions/",
+        {"code": "motif", "label": "Motif", "text": "Pourquoi ?", "kind": "single_choice", "options": []},
+        format="json",
+    )
+    assert refused.status_code == 400
+    assert "au moins deux options" in refused.json()["options"][0]
+    added = manager_api.post(
+        url + "questions/",
+        {
+            "code": "motif",
+            "label": "Motif",
+            "text": "Pourquoi ?",
+            "kind": "single_choice",
+            "options": ["Carte grise", "Autre"],
+        },
+        format="json",
+    )
+    assert added.status_code == 201
+    last = added.json()["questions"][-1]
+    assert last == {
+        "code": "motif",
+        "position": 8,
+        "label": "Motif",
+        "text": "Pourquoi ?",
+        "help_text": "",
+        "kind": "single_choice",
+        "is_local": True,
+        "options": [{"code": "carte_grise", "label": "Carte grise"}, {"code": "autre", "label": "Autre"}],
+    }
+    assert manager_api.post(url + "publish/").json()["published_on"] is not None
+
+    # a referent reads it, an agent does not see it, a referent does not change it (as_role switches the one client)
+    assert as_role("site_referent").get(url).status_code == 200
+    referent_post = as_role("site_referent").post(
+        url + "questions/", {"code": "x", "label": "X", "text": "X ?", "kind": "yes_no"}, format="json"
+    )
+    assert referent_post.status_code == 403
+    assert as_role("agent").get(url).status_code == 404
+
+    campaign = CampaignFactory(
+        prefecture=world.prefecture, sites=[world.site], questionnaire=Questionnaire.objects.get(pk=version["id"])
+    )
+    answered = APIClient().post(
+        f"/api/v1/surveys/{campaign.pk}/responses/",
+        {"site": world.site.pk, "answers": {"courtesy": True, "motif": "carte_grise"}},
+        format="json",
+    )
+    assert answered.status_code == 201, answered.content
+    body = answered.json()
+    assert body["answers"] == {"courtesy": 4} and body["yes_no"] == {"courtesy": True}
+    assert body["choices"] == {"motif": ["carte_grise"]} and body["texts"] == {}
+
+    late = as_role("quality_manager").post(
+        url + "questions/", {"code": "x", "label": "X", "text": "X ?", "kind": "yes_no"}, format="json"
+    )
+    assert late.status_code == 400
+    assert "Créez une nouvelle version" in late.json()["non_field_errors"][0]
