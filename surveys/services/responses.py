@@ -369,6 +369,10 @@ def csv_columns(campaign):
     ]
     columns += [csv_import.Column(code, code, aliases=(label,)) for code, label in dimensions_of(campaign)]
     columns += [
+        csv_import.Column(question.code, question.code, aliases=(question.label,))
+        for question in local_questions_of(campaign)
+    ]
+    columns += [
         csv_import.Column("comment", "commentaire", aliases=("comment", "commentaires")),
         csv_import.Column("comment_consent", "accord_commentaire", aliases=("accord", "consentement")),
     ]
@@ -386,12 +390,43 @@ def csv_template(campaign):
         codes, ["4", "3", "S", "", "4", "4", "2"], ["oui", "non", "S", "", "oui", "oui", "non"], strict=False
     ):
         example[code] = yes_no if code in closed else scale
+    for question in local_questions_of(campaign):
+        options = [option.label for option in question.options.all()]
+        example[question.code] = {
+            Question.Kind.YES_NO: "oui",
+            Question.Kind.SCALE: "3",
+            Question.Kind.SINGLE_CHOICE: options[0] if options else "",
+            Question.Kind.MULTIPLE_CHOICE: " | ".join(options[:2]),
+        }.get(question.kind, "")
     example.update(comment="Accueil très aimable, attente un peu longue.", comment_consent="oui")
     header = ";".join(column.label for column in columns)
     return header + "\r\n" + ";".join(example.get(column.name, "") for column in columns) + "\r\n"
 
 
-def _csv_row(values, *, sites_by_key, services_by_key, codes, closed, add):
+def parse_local_cell(question, raw):
+    """A CSV cell of a local question: (value, error). Yes/no and 1-4 as the national questions; a choice by the
+    code or the label of its option (several separated by « | » for a multiple choice); a free text as is."""
+    text = str(raw).strip()
+    if question.kind in RATED_KINDS:
+        return parse_value(text, yes_no=question.is_yes_no)
+    if text == "":
+        return "absent", None
+    if question.kind == Question.Kind.FREE_TEXT:
+        return text, None
+    options = {}
+    for option in question.options.all():
+        options[option.code.lower()] = option.code
+        options[option.label.strip().lower()] = option.code
+    items = [item.strip() for item in text.split("|")] if question.kind == Question.Kind.MULTIPLE_CHOICE else [text]
+    unknown = [item for item in items if item and item.lower() not in options]
+    if unknown:
+        labels = ", ".join(option.label for option in question.options.all())
+        return "absent", f"« {unknown[0]} » n'est pas une réponse proposée ({labels})."
+    codes = [options[item.lower()] for item in items if item]
+    return (codes if question.kind == Question.Kind.MULTIPLE_CHOICE else codes[0]), None
+
+
+def _csv_row(values, *, sites_by_key, services_by_key, codes, closed, add, local=()):
     """The fields of ``response_enter`` for one CSV row (None when the row has errors, reported through ``add``)."""
     ok = True
 
@@ -421,6 +456,12 @@ def _csv_row(values, *, sites_by_key, services_by_key, codes, closed, add):
             error(code, message)
         elif value != "absent":
             answers[code] = value
+    for question in local:
+        value, message = parse_local_cell(question, values[question.code])
+        if message:
+            error(question.code, message)
+        elif value != "absent":
+            answers[question.code] = value
     consent_text = values["comment_consent"].lower()
     if consent_text not in YES | NO:
         error("comment_consent", f"« {values['comment_consent']} » : oui ou non attendu.")
@@ -469,6 +510,7 @@ def responses_import_csv(*, by, campaign, file, dry_run=False) -> csv_import.Imp
                 services_by_key=services_by_key,
                 codes=codes,
                 closed=yes_no_codes(campaign),
+                local=local_questions_of(campaign),
                 add=lambda column, message, line=line: report.add(line, reader.label_of(column), message),
             )
             if fields is not None:

@@ -542,3 +542,64 @@ def test_the_api_builds_a_version_and_carries_local_questions_in_questions_and_r
     )
     assert late.status_code == 400
     assert "Créez une nouvelle version" in late.json()["non_field_errors"][0]
+
+
+# --- paper entry grid and CSV import --------------------------------------------------------------------------
+
+
+def test_the_paper_grid_takes_the_local_yes_no_question(login, world, local_campaign):
+    from django.urls import reverse
+    from django.utils import timezone
+
+    client = login("agent")
+    url = reverse("campaign_entry", kwargs={"pk": local_campaign.pk})
+    page = _page_text(client.get(url))
+    assert 'name="q_parking"' in page  # the local yes/no question has its cell
+    assert 'name="q_reason"' not in page  # a choice is typed in through the CSV file (or answered online)
+    client.post(
+        url,
+        {"site": world.site.pk, "answered_on": timezone.localdate().isoformat(), "q_courtesy": "O", "q_parking": "N"},
+    )
+    assert set(Answer.objects.values_list("question_code", "value")) == {("courtesy", 4), ("parking", 1)}
+
+
+def test_the_csv_import_follows_the_version(world, manager, local_campaign):
+    import io
+
+    from surveys.models import Response
+
+    header, example, _ = response_services.csv_template(local_campaign).split("\r\n")
+    cells = dict(zip(header.split(";"), example.split(";"), strict=True))
+    assert cells["parking"] == "oui" and cells["reason"] == "Titre de séjour"
+    assert cells["channels"] == "Site Internet | Téléphone" and cells["suggestion"] == ""
+
+    def upload(rows):
+        file = io.BytesIO(("\r\n".join([header, *rows]) + "\r\n").encode())
+        file.name = "papier.csv"
+        file.size = len(file.getvalue())
+        return response_services.responses_import_csv(by=manager, campaign=local_campaign, file=file)
+
+    def row(**values):
+        base = dict.fromkeys(header.split(";"), "")
+        base.update(site=world.site.name, date=local_campaign.opens_on.strftime("%d/%m/%Y"), **values)
+        return ";".join(base.values())
+
+    wrong = upload([row(reason="Passeport")])
+    assert not wrong.ok and not Response.objects.exists()
+    assert any("« Passeport » n'est pas une réponse proposée" in str(error) for error in wrong.errors)
+
+    report = upload(
+        [
+            row(parking="non", reason="carte_grise", channels="Site Internet | Entourage"),
+            row(courtesy="oui", suggestion="Plus de places assises.", accord_commentaire="oui"),
+        ]
+    )
+    assert report.ok and report.imported == 2
+    assert set(Answer.objects.values_list("question_code", "value", "option", "text")) == {
+        ("parking", 1, "", ""),
+        ("reason", None, "carte_grise", ""),
+        ("channels", None, "website", ""),
+        ("channels", None, "friends", ""),
+        ("courtesy", 4, "", ""),
+        ("suggestion", None, "", "Plus de places assises."),
+    }
