@@ -12,6 +12,7 @@ with distinct codes; question codes are distinct within a version.
 """
 
 import re
+import unicodedata
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -95,9 +96,6 @@ def version_create(*, by, prefecture, based_on, title="") -> Questionnaire:
     _check_manager(by, prefecture=prefecture)
     if based_on.prefecture_id not in (None, prefecture.pk):
         raise ValidationError({"based_on": "Partez de la version nationale ou d'une version de votre préfecture."})
-    national = based_on
-    while national.prefecture_id is not None and national.based_on_id is not None:
-        national = national.based_on
     questionnaire = Questionnaire.objects.create(
         prefecture=prefecture,
         based_on=based_on,
@@ -141,8 +139,6 @@ def _clean_options(kind, options, errors):
 
 
 def _slug(label):
-    import unicodedata
-
     text = unicodedata.normalize("NFKD", label).encode("ascii", "ignore").decode().lower()
     text = re.sub(r"[^a-z0-9]+", "_", text).strip("_")[:40]
     if text and not text[0].isalpha():
