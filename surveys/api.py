@@ -7,6 +7,7 @@
 Campaigns are scoped by ``for_user`` (a foreign id is a 404); every object carries its ``abilities``.
 """
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.utils.crypto import constant_time_compare
@@ -23,20 +24,23 @@ from rest_framework.response import Response as ApiResponse
 from accounts import access
 from qualipref.lib.client_ip import client_ip
 from qualipref.lib.drf import ReadWriteViewSet
-from sites.models import Service, Site
+from sites.models import Prefecture, Service, Site
 from surveys import results as results_module
 from surveys.filters import CampaignFilter
-from surveys.models import Campaign, CampaignSite, Questionnaire, Response
+from surveys.models import Campaign, CampaignSite, Question, Questionnaire, Response
 from surveys.models.questionnaires import SATISFIED_VALUES
 from surveys.serializers import (
     CampaignSerializer,
     CampaignWriteSerializer,
+    LocalQuestionAddSerializer,
     QuestionnaireSerializer,
     ResponseCreatedSerializer,
     ResponseSubmitSerializer,
     ResultsSerializer,
+    VersionCreateSerializer,
 )
 from surveys.services import campaigns as campaign_services
+from surveys.services import questionnaires as questionnaire_services
 from surveys.services import responses as response_services
 from surveys.views.public import KIOSK_RATE, RATE
 
@@ -170,8 +174,16 @@ class CampaignViewSet(ReadWriteViewSet):
             )
         except DjangoValidationError as error:
             raise ValidationError(error.message_dict) from None
-        answers = {answer.question_code: answer.value for answer in response.answers.all()}
-        closed = results_module.yes_no_codes(campaign)
+        rows = list(response.answers.all())
+        answers = {answer.question_code: answer.value for answer in rows if not answer.option and not answer.text}
+        choices = {}
+        for answer in rows:
+            if answer.option:
+                choices.setdefault(answer.question_code, []).append(answer.option)
+        texts = {answer.question_code: answer.text for answer in rows if answer.text}
+        closed = results_module.yes_no_codes(campaign) | {
+            question.code for question in results_module.local_questions_of(campaign) if question.is_yes_no
+        }
         yes_no = {
             code: None if value is None else value in SATISFIED_VALUES
             for code, value in answers.items()
@@ -185,6 +197,8 @@ class CampaignViewSet(ReadWriteViewSet):
                 "service": response.service_id,
                 "answers": answers,
                 "yes_no": yes_no,
+                "choices": choices,
+                "texts": texts,
             },
             status=status.HTTP_201_CREATED,
         )
@@ -233,9 +247,70 @@ class CampaignViewSet(ReadWriteViewSet):
 
 
 class QuestionnaireViewSet(viewsets.ReadOnlyModelViewSet):
-    """Questionnaires, every version (national data): coded questions rated 1 to 4 or « sans avis », or answered
-    « Oui » / « Non » (``kind``)."""
+    """Questionnaires, every national version and the local versions the user reads: coded questions rated 1 to 4
+    or « sans avis », or answered « Oui » / « Non » (``kind``), and the local questions of a prefecture's version.
+    ``POST`` creates a version (the prefecture's quality manager); ``{id}/questions/`` adds a local question,
+    ``{id}/publish/`` publishes (surveys.services.questionnaires: refused in French once the version is answered)."""
 
-    queryset = Questionnaire.objects.prefetch_related("questions").order_by("code", "-published_on", "-pk")
+    queryset = Questionnaire.objects.prefetch_related(
+        Prefetch("questions", Question.objects.order_by("position").prefetch_related("options"))
+    ).order_by("code", "-published_on", "-pk")
     serializer_class = QuestionnaireSerializer
     filterset_fields = ["code", "audience"]
+
+    def get_queryset(self):
+        # the national versions, and the local versions of the user's prefectures (accounts.access)
+        return super().get_queryset().for_user(self.request.user)
+
+    def _written(self, write, status_code=status.HTTP_200_OK):
+        try:
+            questionnaire = write()
+        except DjangoValidationError as error:
+            raise ValidationError(
+                error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}
+            ) from None
+        except DjangoPermissionDenied as error:
+            raise PermissionDenied(str(error)) from None
+        return ApiResponse(
+            QuestionnaireSerializer(
+                self.get_queryset().get(pk=questionnaire.pk), context={"request": self.request}
+            ).data,
+            status=status_code,
+        )
+
+    @extend_schema(request=VersionCreateSerializer, responses={201: QuestionnaireSerializer})
+    def create(self, request):
+        params = VersionCreateSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        data = params.validated_data
+        prefecture = Prefecture.objects.filter(pk=data["prefecture"]).first()
+        based_on = self.get_queryset().filter(pk=data["based_on"]).first()
+        if prefecture is None or based_on is None:
+            raise ValidationError({"prefecture" if prefecture is None else "based_on": ["Introuvable."]})
+        return self._written(
+            lambda: questionnaire_services.version_create(
+                by=request.user, prefecture=prefecture, based_on=based_on, title=data["title"]
+            ),
+            status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(request=LocalQuestionAddSerializer, responses={201: QuestionnaireSerializer})
+    @route(detail=True, methods=["post"])
+    def questions(self, request, pk=None):
+        questionnaire = self.get_object()
+        params = LocalQuestionAddSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+
+        def add():
+            questionnaire_services.question_add(by=request.user, questionnaire=questionnaire, **params.validated_data)
+            return questionnaire
+
+        return self._written(add, status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=QuestionnaireSerializer)
+    @route(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        questionnaire = self.get_object()
+        return self._written(
+            lambda: questionnaire_services.version_publish(by=request.user, questionnaire=questionnaire)
+        )

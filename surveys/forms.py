@@ -4,12 +4,13 @@ writes (their French messages are put back on the fields by the views)."""
 import uuid
 
 from django import forms
+from django.db.models import Q
 
 from accounts import access
 from engagements.forms.actions import NewActionForm
 from qualipref.lib.forms import QualiprefForm, date_input
 from sites.models import Prefecture, Service, Site
-from surveys.models import Campaign, Highlight, Questionnaire
+from surveys.models import Campaign, Highlight, Question, Questionnaire
 from surveys.models.questionnaires import NO_OPINION_LABEL, SCALE, YES_NO
 
 NO_OPINION = "s"
@@ -75,13 +76,10 @@ class CampaignForm(QualiprefForm):
 
     def __init__(self, *args, actor, campaign=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["questionnaire"].queryset = Questionnaire.objects.latest_versions().order_by("code")
         if campaign is not None:
             del self.fields["prefecture"]
             del self.fields["kind"]
             prefecture_ids = [campaign.prefecture_id]
-            if campaign.questionnaire_id not in {q.pk for q in self.fields["questionnaire"].queryset}:
-                self.fields["questionnaire"].queryset = Questionnaire.objects.filter(pk=campaign.questionnaire_id)
         else:
             prefectures = access.manageable_campaign_prefectures(Prefecture.objects.all(), actor)
             self.fields["prefecture"].queryset = prefectures.select_related("department")
@@ -89,6 +87,16 @@ class CampaignForm(QualiprefForm):
             if len(prefecture_ids) == 1:
                 self.fields["prefecture"].initial = prefecture_ids[0]
                 self.fields["prefecture"].widget = forms.HiddenInput()
+        # The latest national versions and the published versions of the prefecture(s) (surveys.services checks
+        # that a local version is the campaign's prefecture's).
+        latest = Questionnaire.objects.latest_versions().values("pk")
+        local = Questionnaire.objects.published().filter(prefecture_id__in=prefecture_ids).values("pk")
+        questionnaires = Questionnaire.objects.filter(Q(pk__in=latest) | Q(pk__in=local))
+        if campaign is not None:
+            questionnaires = Questionnaire.objects.filter(
+                Q(pk__in=latest) | Q(pk__in=local) | Q(pk=campaign.questionnaire_id)
+            )
+        self.fields["questionnaire"].queryset = questionnaires.order_by("code", "prefecture_id", "-published_on")
         self.fields["sites"].queryset = Site.objects.filter(prefecture_id__in=prefecture_ids).order_by("name")
         self.fields["services"].queryset = (
             Service.objects.filter(site__prefecture_id__in=prefecture_ids)
@@ -123,6 +131,40 @@ def yes_no_choices():
     return [(YES, dict(YES_NO)[4]), (NO, dict(YES_NO)[1])]
 
 
+def answer_field(question):
+    """The field of one question in the public questionnaire (``qp_kind``: how the template shows it)."""
+    Kind = question.Kind
+    common = {"label": question.text, "help_text": question.help_text, "required": False}
+    if question.kind == Kind.FREE_TEXT:
+        field = forms.CharField(
+            max_length=1000,
+            widget=forms.Textarea(attrs={"rows": 3}),
+            error_messages={"max_length": "Votre réponse dépasse 1000 caractères."},
+            **common,
+        )
+    elif question.kind in (Kind.SINGLE_CHOICE, Kind.MULTIPLE_CHOICE):
+        multiple = question.kind == Kind.MULTIPLE_CHOICE
+        field = (forms.MultipleChoiceField if multiple else forms.ChoiceField)(
+            choices=[(option.code, option.label) for option in question.options.all()],
+            widget=forms.CheckboxSelectMultiple if multiple else forms.RadioSelect,
+            error_messages={"invalid_choice": "Choisissez parmi les réponses proposées."},
+            **common,
+        )
+    else:
+        field = forms.ChoiceField(
+            choices=yes_no_choices() if question.is_yes_no else scale_choices(),
+            widget=forms.RadioSelect,
+            error_messages={
+                "invalid_choice": "Répondez par « Oui » ou par « Non »."
+                if question.is_yes_no
+                else "Choisissez une réponse de la liste."
+            },
+            **common,
+        )
+    field.qp_kind = question.kind
+    return field
+
+
 class AnswerForm(QualiprefForm):
     """The public questionnaire: one radio group per question (4 to 1, « sans avis »; « Oui » / « Non » for a closed
     question), none required; a comment
@@ -146,18 +188,7 @@ class AnswerForm(QualiprefForm):
                 error_messages={"invalid_choice": "Choisissez un service de la liste."},
             )
         for question in self.questions:
-            self.fields[f"q_{question.code}"] = forms.ChoiceField(
-                label=question.text,
-                help_text=question.help_text,
-                choices=yes_no_choices() if question.is_yes_no else scale_choices(),
-                widget=forms.RadioSelect,
-                required=False,
-                error_messages={
-                    "invalid_choice": "Répondez par « Oui » ou par « Non »."
-                    if question.is_yes_no
-                    else "Choisissez une réponse de la liste."
-                },
-            )
+            self.fields[f"q_{question.code}"] = answer_field(question)
         self.fields["comment"] = forms.CharField(
             label="Votre commentaire (facultatif)",
             required=False,
@@ -190,7 +221,10 @@ class AnswerForm(QualiprefForm):
         answers = {}
         for question in self.questions:
             value = self.cleaned_data.get(f"q_{question.code}")
-            if value == NO_OPINION:
+            if not question.is_rated:
+                if value:
+                    answers[question.code] = value
+            elif value == NO_OPINION:
                 answers[question.code] = None
             elif value in (YES, NO):
                 answers[question.code] = value == YES
@@ -300,3 +334,60 @@ class HighlightAddForm(QualiprefForm):
 
 
 CampaignActionForm = NewActionForm  # the action proposed by a dimension below target
+
+
+# --- questionnaire versions of a prefecture ---------------------------------------------------------------------
+
+
+class VersionForm(QualiprefForm):
+    """A new local version: the prefecture (hidden when the manager has one), the version it starts from (the
+    latest national versions, or one of the prefecture's: « créer une nouvelle version »), a title."""
+
+    prefecture = forms.ModelChoiceField(label="Préfecture", queryset=Prefecture.objects.none(), empty_label=None)
+    based_on = QuestionnaireChoice(
+        label="À partir de",
+        queryset=Questionnaire.objects.none(),
+        empty_label=None,
+        help_text="Les questions de cette version sont reprises ; les sept questions de la comparaison nationale "
+        "restent dans le questionnaire des usagers.",
+    )
+    title = forms.CharField(label="Titre (facultatif)", max_length=200, required=False)
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        prefectures = access.manageable_campaign_prefectures(Prefecture.objects.all(), actor)
+        self.fields["prefecture"].queryset = prefectures.select_related("department")
+        prefecture_ids = [prefecture.pk for prefecture in self.fields["prefecture"].queryset]
+        if len(prefecture_ids) == 1:
+            self.fields["prefecture"].initial = prefecture_ids[0]
+            self.fields["prefecture"].widget = forms.HiddenInput()
+        latest = Questionnaire.objects.latest_versions().values("pk")
+        self.fields["based_on"].queryset = Questionnaire.objects.filter(
+            Q(pk__in=latest) | Q(prefecture_id__in=prefecture_ids)
+        ).order_by("prefecture_id", "code", "-pk")
+
+
+class LocalQuestionForm(QualiprefForm):
+    """A local question: its code, its short label, the question asked, the kind of answer and, for a choice, its
+    options (one per line)."""
+
+    code = forms.CharField(
+        label="Code",
+        max_length=40,
+        help_text="Stable d’une version à l’autre, en minuscules sans accents : parking, motif_venue…",
+    )
+    label = forms.CharField(label="Intitulé court (résultats)", max_length=120)
+    text = forms.CharField(label="Question posée", max_length=300)
+    kind = forms.ChoiceField(label="Nature de la réponse", choices=Question.Kind.choices, initial="yes_no")
+    options = forms.CharField(
+        label="Options (une par ligne)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Pour une question à choix unique ou multiple : au moins deux options.",
+    )
+    help_text = forms.CharField(label="Aide (facultatif)", max_length=300, required=False)
+
+    def service_fields(self):
+        data = dict(self.cleaned_data)
+        data["options"] = [line.strip() for line in data["options"].splitlines() if line.strip()]
+        return data

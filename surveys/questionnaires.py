@@ -125,6 +125,8 @@ def install_shipped():
     from surveys.models import Question, Questionnaire
 
     for data in SHIPPED:
+        if Questionnaire.objects.filter(code=data["code"], version=data["version"], prefecture__isnull=False).exists():
+            continue
         questionnaire, created = Questionnaire.objects.get_or_create(
             code=data["code"],
             version=data["version"],
@@ -151,11 +153,13 @@ def install_shipped():
 
 
 def default_questionnaire():
-    """The latest version of the users' questionnaire (installed again when a flush emptied the table)."""
+    """The latest national version of the users' questionnaire (installed again when a flush emptied the table);
+    the prefectures' local versions are never the default."""
     from surveys.models import Questionnaire
 
-    questionnaire = Questionnaire.objects.filter(code="users").order_by("-published_on").first()
+    national = Questionnaire.objects.national().filter(code="users").order_by("-published_on")
+    questionnaire = national.first()
     if questionnaire is None:
         install_shipped()
-        questionnaire = Questionnaire.objects.filter(code="users").order_by("-published_on").first()
+        questionnaire = national.first()
     return questionnaire

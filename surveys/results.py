@@ -21,6 +21,7 @@ from django.db.models import Count, Q
 
 from qualipref.lib.rates import percent
 from surveys.models import AggregatedResult, Answer, Campaign, CampaignSite, Question, Response
+from surveys.models.questionnaires import RATED_KINDS, SCALE, YES_NO
 
 Z_95 = 1.959963984540054
 # An interval wider than this (in points, upper minus lower bound) flags the sample as too small to conclude.
@@ -144,11 +145,113 @@ class Results:
 
 
 def _load_questions(campaign):
-    """Reads the campaign's questions once (one query): their (code, label) in order and the closed ones' codes."""
+    """Reads the campaign's rated questions once (one query): their (code, label) in order and the closed ones'
+    codes. The local questions of a prefecture's version are not dimensions: the national comparison stays on the
+    national codes (``local_questions_of``, ``local_results``)."""
     if getattr(campaign, "_dimensions", None) is None:
-        rows = list(campaign.questionnaire.questions.order_by("position").values_list("code", "label", "kind"))
+        rows = list(
+            campaign.questionnaire.questions.filter(kind__in=RATED_KINDS, is_local=False)
+            .order_by("position")
+            .values_list("code", "label", "kind")
+        )
         campaign._dimensions = [(code, label) for code, label, _kind in rows]
         campaign._yes_no_codes = {code for code, _label, kind in rows if kind == Question.Kind.YES_NO}
+
+
+def local_questions_of(campaign):
+    """The local questions of the campaign's version (added by the prefecture), in their order, with their
+    ``options`` prefetched (two queries, kept on the campaign)."""
+    if getattr(campaign, "_local_questions", None) is None:
+        campaign._local_questions = list(
+            campaign.questionnaire.questions.filter(is_local=True).order_by("position").prefetch_related("options")
+        )
+    return campaign._local_questions
+
+
+@dataclass
+class Share:
+    code: str
+    label: str
+    count: int
+    percent: int | None
+
+
+@dataclass
+class LocalResult:
+    """A local question's statistics: the number of responses that answered it and the share of each option
+    (choices: of the options; yes/no: « Oui » / « Non »; scale: 4 to 1), and, for a free text, its texts."""
+
+    question: object
+    answered: int
+    shares: list
+    texts: list = field(default_factory=list)
+
+    @property
+    def code(self):
+        return self.question.code
+
+    @property
+    def label(self):
+        return self.question.label
+
+    @property
+    def kind(self):
+        return self.question.kind
+
+
+def _options_of(question):
+    if question.kind == Question.Kind.YES_NO:
+        return [(str(value), label) for value, label in YES_NO]
+    if question.kind == Question.Kind.SCALE:
+        return [(str(value), label) for value, label in reversed(SCALE)]
+    return [(option.code, option.label) for option in question.options.all()]
+
+
+def local_results(campaign, *, site=None, service=None, approved_only=False):
+    """The statistics of the campaign's local questions: two queries (answers grouped by question, value and
+    option; answering responses per question) and one for the free texts (``approved_only``: the public's, the
+    moderated ones only; otherwise every text with its moderation status)."""
+    questions = local_questions_of(campaign)
+    if not questions:
+        return []
+    answers = Answer.objects.filter(campaign=campaign, question_code__in=[q.code for q in questions])
+    if site is not None:
+        answers = answers.filter(site=site)
+    if service is not None:
+        answers = answers.filter(service=service)
+    counts = {
+        (row["question_code"], row["option"] or str(row["value"])): row["count"]
+        for row in answers.exclude(text__gt="")
+        .order_by()
+        .values("question_code", "value", "option")
+        .annotate(count=Count("pk"))
+    }
+    answered = dict(
+        answers.order_by()
+        .values("question_code")
+        .annotate(count=Count("response_id", distinct=True))
+        .values_list("question_code", "count")
+    )
+    free = [q.code for q in questions if q.kind == Question.Kind.FREE_TEXT]
+    texts = {}
+    if free:
+        rows = answers.filter(question_code__in=free, text__gt="")
+        if approved_only:
+            rows = rows.filter(text_status=Response.CommentStatus.APPROVED)
+        for row in rows.order_by("-response__created_at", "-pk").values(
+            "pk", "question_code", "text", "text_status", "response_id"
+        ):
+            texts.setdefault(row["question_code"], []).append(row)
+    results = []
+    for question in questions:
+        total = answered.get(question.code, 0)
+        shares = []
+        if question.kind != Question.Kind.FREE_TEXT:
+            for code, label in _options_of(question):
+                count = counts.get((question.code, code), 0)
+                shares.append(Share(code, label, count, round(100 * count / total) if total else None))
+        results.append(LocalResult(question, total, shares, texts.get(question.code, [])))
+    return results
 
 
 def dimensions_of(campaign):

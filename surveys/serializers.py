@@ -12,11 +12,47 @@ from sites.models import Prefecture, Service, Site
 from surveys.models import Campaign, Question, Questionnaire
 
 
+class QuestionOptionSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()
+
+
 class QuestionSerializer(ModelSerializer):
+    options = QuestionOptionSerializer(many=True, read_only=True, help_text="Les options d'une question à choix.")
+
     class Meta:
         model = Question
-        fields = ["code", "position", "label", "text", "help_text", "kind"]
-        extra_kwargs = {"kind": {"help_text": "scale : 1 à 4 ; yes_no : true (« Oui ») ou false (« Non »)."}}
+        fields = ["code", "position", "label", "text", "help_text", "kind", "is_local", "options"]
+        extra_kwargs = {
+            "kind": {
+                "help_text": "scale : 1 à 4 ; yes_no : true (« Oui ») ou false (« Non ») ; single_choice : le code "
+                "d'une option ; multiple_choice : une liste de codes d'options ; free_text : un texte."
+            }
+        }
+
+
+class VersionCreateSerializer(serializers.Serializer):
+    """``POST questionnaires/``: a prefecture's version, in preparation, from a national version or one of its own."""
+
+    prefecture = bounds.IdField()
+    based_on = bounds.IdField(help_text="La version dont les questions sont reprises.")
+    title = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+
+
+class LocalQuestionAddSerializer(serializers.Serializer):
+    """``POST questionnaires/{id}/questions/``: a local question at the end of the version."""
+
+    code = serializers.CharField(max_length=40)
+    label = serializers.CharField(max_length=120)
+    text = serializers.CharField(max_length=300)
+    kind = serializers.ChoiceField(choices=Question.Kind.choices)
+    options = serializers.ListField(
+        child=serializers.CharField(max_length=200),
+        required=False,
+        default=list,
+        help_text="Les libellés des options d'une question à choix (au moins deux) ; leurs codes en sont tirés.",
+    )
+    help_text = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
 
 
 class QuestionnaireSerializer(ModelSerializer):
@@ -33,10 +69,16 @@ class QuestionnaireSerializer(ModelSerializer):
             "title",
             "introduction",
             "published_on",
+            "prefecture",
+            "based_on",
             "questions",
             "abilities",
         ]
         read_only_fields = fields
+        extra_kwargs = {
+            "published_on": {"help_text": "null : version d'une préfecture en préparation."},
+            "prefecture": {"help_text": "null : version nationale ; sinon la préfecture qui l'a adaptée."},
+        }
 
 
 class CampaignSerializer(ModelSerializer):
@@ -105,7 +147,9 @@ class ResponseSubmitSerializer(serializers.Serializer):
     service = bounds.IdField(required=False, allow_null=True)
     answers = serializers.JSONField(
         help_text="{code de question : 1 (très insatisfait) à 4 (très satisfait), ou null pour « sans avis »} ; une "
-        "question oui / non (``kind`` : ``yes_no``) se répond par true (« Oui ») ou false (« Non »), ou null."
+        "question oui / non (``kind`` : ``yes_no``) se répond par true (« Oui ») ou false (« Non »), ou null ; une "
+        "question locale à choix unique par le code d'une option, à choix multiple par une liste de codes, libre par "
+        "un texte (qui demande ``comment_consent``)."
     )
     comment = serializers.CharField(required=False, allow_blank=True, default="")
     comment_consent = serializers.BooleanField(required=False, default=False)
@@ -132,6 +176,13 @@ class ResponseCreatedSerializer(serializers.Serializer):
     yes_no = serializers.DictField(
         child=serializers.BooleanField(allow_null=True),
         help_text="Les réponses aux questions oui / non : true (« Oui »), false (« Non »), null (« sans avis »).",
+    )
+    choices = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text="Les options choisies aux questions locales à choix (codes).",
+    )
+    texts = serializers.DictField(
+        child=serializers.CharField(), help_text="Les réponses libres aux questions locales (modérées avant usage)."
     )
 
 

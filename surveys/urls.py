@@ -1,13 +1,18 @@
 """Survey pages of the staff, under /enquetes/ (names start with ``campaign_`` or ``questionnaire_``)."""
 
 from qualipref.lib.urls import page
-from surveys.views import campaigns, collect, results
+from surveys.views import campaigns, collect, questionnaires, results
 
 urlpatterns = [
     page("", campaigns.campaign_list),
     page("nouvelle/", campaigns.campaign_create),
     page("questionnaires/", campaigns.questionnaire_list),
+    page("questionnaires/nouvelle/", questionnaires.questionnaire_create),
     page("questionnaires/<int:pk>/", campaigns.questionnaire_detail),
+    page("questionnaires/<int:pk>/modifier/", questionnaires.questionnaire_edit),
+    page("questionnaires/<int:pk>/questions/<int:question_pk>/", questionnaires.questionnaire_question),
+    page("questionnaires/<int:pk>/publier/", questionnaires.questionnaire_publish),
+    page("questionnaires/<int:pk>/apercu/", questionnaires.questionnaire_preview),
     page("<int:pk>/", campaigns.campaign_detail),
     page("<int:pk>/modifier/", campaigns.campaign_edit),
     page("<int:pk>/statut/", campaigns.campaign_status),

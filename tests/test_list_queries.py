@@ -99,8 +99,9 @@ LISTS = [
     pytest.param("api", "quality_manager", "api:action-plan-list", 2, _action_plans, 2, id="api_action_plans"),
     # 2 queries: the count of the pagination, the page of practices with their modules and engagements.
     pytest.param("api", "agent", "api:good-practice-list", 2, _good_practices, 2, id="api_good_practices"),
-    # 3 queries: the count of the pagination, the page of questionnaires, their questions (prefetched).
-    pytest.param("api", "agent", "api:questionnaire-list", 3, _questionnaires, 0, id="api_questionnaires"),
+    # 4 queries: the count of the pagination, the page of questionnaires (national, and the user's prefectures'
+    # versions), their questions and the questions' options (prefetched).
+    pytest.param("api", "agent", "api:questionnaire-list", 4, _questionnaires, 0, id="api_questionnaires"),
     # 3 queries: the count of the pagination, the page of indicators, the engagements that target an
     # indicator (the serializer's context).
     pytest.param("api", "agent", "api:indicator-list", 3, _indicators, 0, id="api_indicators"),
@@ -119,8 +120,8 @@ LISTS = [
     # 6 queries: session, user, memberships, DSFR settings; the templates with their prefectures (one page),
     # whether the user manages one prefecture's templates (« Nouveau modèle »).
     pytest.param("page", "quality_manager", "reply_template_list", 6, _reply_templates, 2, id="page_reply_templates"),
-    # 5 queries: session, user, memberships, DSFR settings; the questionnaires with their question counts
-    # (annotated, one page).
+    # 5 queries: session, user, memberships, DSFR settings; the questionnaires the user reads with their
+    # prefecture and question counts (joined and annotated, one page).
     pytest.param("page", "quality_manager", "questionnaire_list", 5, _questionnaires, 0, id="page_questionnaires"),
     # 8 queries: session, user, memberships, DSFR settings; the active indicators (one page), the engagements
     # that target one, the prefectures and the sites whose boards the user may open (shortcuts).

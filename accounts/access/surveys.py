@@ -10,6 +10,9 @@
   site read the campaign-wide results, their own sites' and those of the other sites once published (they are
   public then), like measurements (a site's people read their site and the prefecture-wide figures):
   ``results_sites`` / ``can_see_site_results``, used by the results page, the API and every surface taking a site;
+- questionnaires: the national versions are read by everyone; a prefecture's local versions are built, changed
+  and published by its quality manager, read by its managers, the referents of its sites and national
+  administrators (agents and auditors do not see them);
 - auditors see no campaign. Public pages (questionnaire, published results) need no rule: they show only what is
   meant to be public.
 """
@@ -133,6 +136,46 @@ def can_create_survey_action(user, campaign, site=None):
     return can_create_action(user, campaign.prefecture, site)
 
 
+def scope_questionnaires(queryset, user):
+    """The national versions, and the local versions of the prefectures whose quality manager or manager the user
+    is, or where they are the referent of a site."""
+    scope = get_scope(user)
+    if scope.national:
+        return queryset
+    condition = Q(prefecture__isnull=True) | Q(prefecture_id__in=scope.prefecture_ids(*PREFECTURE_ROLES))
+    referent_sites = scope.site_ids(Role.SITE_REFERENT)
+    if referent_sites:
+        condition |= Q(pk__in=queryset.model.objects.filter(prefecture__sites__in=referent_sites).values("pk"))
+    return queryset.filter(condition)
+
+
+def can_view_questionnaire(user, questionnaire):
+    """The rule of ``scope_questionnaires`` for one version (the referents' through their sites' prefecture)."""
+    if questionnaire.prefecture_id is None:
+        return True
+    scope = get_scope(user)
+    if scope.national or questionnaire.prefecture_id in scope.prefecture_ids(*PREFECTURE_ROLES):
+        return True
+    referent_sites = scope.site_ids(Role.SITE_REFERENT)
+    return bool(referent_sites) and questionnaire.prefecture.sites.filter(pk__in=referent_sites).exists()
+
+
+def may_adapt_questionnaires(user):
+    """Whether the user builds local versions for at least one prefecture (no query: the user's scope)."""
+    return bool(get_scope(user).prefecture_ids(Role.QUALITY_MANAGER))
+
+
+def can_manage_questionnaires(user, prefecture):
+    """Build, change and publish the local questionnaire versions of a prefecture: its quality manager."""
+    return prefecture.pk in get_scope(user).prefecture_ids(Role.QUALITY_MANAGER)
+
+
+def can_manage_questionnaire(user, questionnaire):
+    return questionnaire.prefecture_id is not None and questionnaire.prefecture_id in get_scope(user).prefecture_ids(
+        Role.QUALITY_MANAGER
+    )
+
+
 def _campaign_site_ids(campaign):
     """The ids of the campaign's sites: set by the views (``campaign.site_ids``), else read by ``all()`` (the
     prefetched ``campaign_sites`` of a list, or one query)."""
@@ -161,5 +204,6 @@ def _campaign_abilities(user, campaign):
 
 @abilities_of("surveys.Questionnaire")
 def _questionnaire_abilities(user, questionnaire):
-    # National data, shipped as versions that are never rewritten.
-    return {"update": False, "delete": False}
+    # National versions are shipped data; a local version changes until its first answer (checked by the service).
+    manage = questionnaire.prefecture_id is not None and can_manage_questionnaire(user, questionnaire)
+    return {"update": manage, "delete": False, "publish": manage and questionnaire.published_on is None}

@@ -1,7 +1,7 @@
 """Satisfaction surveys: questionnaires (versioned, coded questions), campaigns, responses and results."""
 
 from .campaigns import AggregatedResult, Campaign, CampaignSite, Highlight
-from .questionnaires import Question, Questionnaire
+from .questionnaires import Question, Questionnaire, QuestionOption
 from .responses import Answer, Response
 
 __all__ = [
@@ -11,6 +11,7 @@ __all__ = [
     "CampaignSite",
     "Highlight",
     "Question",
+    "QuestionOption",
     "Questionnaire",
     "Response",
 ]

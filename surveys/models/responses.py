@@ -83,7 +83,11 @@ class Response(TimeStampedModel):
 
 class Answer(models.Model):
     """The answer to one question (by its code): 1 to 4, NULL for « sans avis »; an unanswered question has no
-    row. Written with its response, never changed: no timestamps of its own (the response has them)."""
+    row. Written with its response, never changed: no timestamps of its own (the response has them).
+
+    A local choice question has one row per chosen option (``option``, ``value`` NULL); a local free-text question
+    one row with its ``text``, used only with the consent given for the comment and moderated like it
+    (``text_status``)."""
 
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers", verbose_name="réponse")
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="+", verbose_name="campagne")
@@ -91,6 +95,14 @@ class Answer(models.Model):
     service = optional_fk(Service, related_name="+", verbose_name="service")
     question_code = models.CharField("code de la question", max_length=40)
     value = models.PositiveSmallIntegerField("réponse", null=True, blank=True, help_text="1 à 4 ; vide : sans avis.")
+    option = models.CharField("option choisie", max_length=40, blank=True)
+    text = models.TextField("réponse libre", blank=True)
+    text_status = models.CharField(
+        "modération de la réponse libre",
+        max_length=10,
+        choices=Response.CommentStatus.choices,
+        default=Response.CommentStatus.NONE,
+    )
 
     class Meta:
         verbose_name = "réponse à une question"
@@ -102,8 +114,16 @@ class Answer(models.Model):
             models.CheckConstraint(
                 condition=Q(value__isnull=True) | Q(value__gte=1, value__lte=4), name="answer_value_1_to_4"
             ),
-            models.UniqueConstraint(fields=["response", "question_code"], name="answer_unique_question"),
+            models.UniqueConstraint(fields=["response", "question_code", "option"], name="answer_unique_question"),
+            models.CheckConstraint(
+                condition=Q(text="", text_status="none") | (~Q(text="") & ~Q(text_status="none")),
+                name="answer_text_is_moderated",
+            ),
         ]
 
     def __str__(self):
+        if self.option:
+            return f"{self.question_code} = {self.option}"
+        if self.text:
+            return f"{self.question_code} : {self.text[:40]}"
         return f"{self.question_code} = {self.value if self.value is not None else 'sans avis'}"

@@ -47,6 +47,10 @@ def _check(campaign, *, sites, services, errors):
         errors.setdefault("title", "Indiquez l'intitulé de la campagne.")
     if not isinstance(campaign.questionnaire, Questionnaire):
         errors.setdefault("questionnaire", "Choisissez le questionnaire.")
+    elif campaign.questionnaire.prefecture_id not in (None, campaign.prefecture_id):
+        errors.setdefault("questionnaire", "Choisissez un questionnaire national ou une version de la préfecture.")
+    elif not campaign.questionnaire.is_published:
+        errors.setdefault("questionnaire", "Cette version du questionnaire est en préparation : publiez-la d'abord.")
     if not _is_date(campaign.opens_on):
         errors.setdefault("opens_on", "Indiquez la date d'ouverture.")
     if not _is_date(campaign.closes_on):

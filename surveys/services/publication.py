@@ -169,14 +169,18 @@ def highlight_delete(*, by, highlight) -> None:
 
 @transaction.atomic
 def comment_moderate(*, by, response, decision) -> Response:
-    """Approve (publishable, anonymously) or reject a comment; a decision may be changed."""
+    """Approve (publishable, anonymously) or reject a comment and the free texts of the response's local
+    questions (given under the same consent, moderated together); a decision may be changed."""
     if not access.can_publish_results(by, response.campaign, response.site):
         raise PermissionDenied("Vous ne pouvez pas modérer les commentaires de ce site.")
-    if response.comment_status == Response.CommentStatus.NONE:
+    texts = response.answers.exclude(text="")
+    if response.comment_status == Response.CommentStatus.NONE and not texts.exists():
         raise ValidationError("Cette réponse n'a pas de commentaire.")
     if decision not in (Response.CommentStatus.APPROVED, Response.CommentStatus.REJECTED):
         raise ValidationError({"decision": "Décision inconnue : publier ou écarter."})
-    response.comment_status = decision
+    if response.comment_status != Response.CommentStatus.NONE:
+        response.comment_status = decision
+    texts.update(text_status=decision)
     response.moderated_by = by
     response.save(update_fields=["comment_status", "moderated_by", "updated_at"])
     return response

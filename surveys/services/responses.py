@@ -20,11 +20,12 @@ from qualipref.lib import csv_import
 from qualipref.lib.dates import short_date
 from sites.models import Service, Site
 from surveys.models import Answer, Campaign, Response
-from surveys.models.questionnaires import NO_VALUE, YES_VALUE
-from surveys.results import dimensions_of, yes_no_codes
+from surveys.models.questionnaires import NO_VALUE, RATED_KINDS, YES_VALUE, Question
+from surveys.results import dimensions_of, local_questions_of, yes_no_codes
 
 Channel = Response.Channel
 COMMENT_MAX_LENGTH = 2000
+FREE_TEXT_MAX_LENGTH = 1000
 # The channel of the campaign that each kind of response needs.
 CAMPAIGN_CHANNEL = {
     Channel.WEB: Campaign.Channel.WEB,
@@ -72,34 +73,78 @@ def clean_answers(campaign, answers):
         )
     labels = dict(dimensions_of(campaign))
     closed = yes_no_codes(campaign)
+    local = {question.code: question for question in local_questions_of(campaign)}
     cleaned, errors = {}, []
     for code, value in answers.items():
-        if code not in labels:
-            errors.append(f"Question inconnue : « {code} » (questions : {', '.join(labels)}).")
-        elif value is None:
-            cleaned[code] = None
-        elif code in closed:
-            if isinstance(value, bool):
-                cleaned[code] = YES_VALUE if value else NO_VALUE
-            elif isinstance(value, int) and 1 <= value <= 4:
-                # The API's contract answers every question 1..4 (docs/api.md): clients written before questions had
-                # a kind keep working, a satisfied answer (3, 4) reading as « Oui ».
-                cleaned[code] = YES_VALUE if value >= 3 else NO_VALUE
-            else:
-                errors.append(
-                    f"{code} : « {labels[code]} » se répond par oui ou par non (true pour « Oui », false pour "
-                    f"« Non », ou 1 à 4 : 3 et 4 valent « Oui », null pour « sans avis ») ; « {value} » n'est pas une "
-                    "réponse."
-                )
-        elif isinstance(value, bool) or not isinstance(value, int):
-            errors.append(f"{code} : « {value} » n'est pas une réponse (1 à 4, ou null pour « sans avis »).")
-        elif not 1 <= value <= 4:
-            errors.append(f"{code} : {value} est hors de l'échelle de 1 (très insatisfait) à 4 (très satisfait).")
+        if code in local:
+            _clean_local(local[code], value, cleaned, errors)
+        elif code not in labels:
+            known = [*labels, *local]
+            errors.append(f"Question inconnue : « {code} » (questions : {', '.join(known)}).")
         else:
-            cleaned[code] = value
+            try:
+                cleaned.update(_clean_rated(code, labels[code], code in closed, value))
+            except ValueError as error:
+                errors.append(str(error))
     if errors:
         raise ValidationError({"answers": errors})
     return cleaned
+
+
+def _clean_rated(code, label, yes_no, value):
+    """{code: 1..4 or None} for a rated question's answer; ValueError (French) for a wrong one."""
+    if value is None:
+        return {code: None}
+    if yes_no:
+        if isinstance(value, bool):
+            return {code: YES_VALUE if value else NO_VALUE}
+        if isinstance(value, int) and 1 <= value <= 4:
+            # The API's contract answers every question 1..4 (docs/api.md): clients written before questions had
+            # a kind keep working, a satisfied answer (3, 4) reading as « Oui ».
+            return {code: YES_VALUE if value >= 3 else NO_VALUE}
+        raise ValueError(
+            f"{code} : « {label} » se répond par oui ou par non (true pour « Oui », false pour "
+            f"« Non », ou 1 à 4 : 3 et 4 valent « Oui », null pour « sans avis ») ; « {value} » n'est pas une "
+            "réponse."
+        )
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"{code} : « {value} » n'est pas une réponse (1 à 4, ou null pour « sans avis »).")
+    if not 1 <= value <= 4:
+        raise ValueError(f"{code} : {value} est hors de l'échelle de 1 (très insatisfait) à 4 (très satisfait).")
+    return {code: value}
+
+
+def _clean_local(question, value, cleaned, errors):
+    """The answer to a local choice or free-text question: an option code (single choice), a list of option codes
+    (multiple choice), a text (free text); None or empty: no answer."""
+    code, label = question.code, question.label
+    if question.kind in RATED_KINDS:
+        # a local yes/no or 1-4 question: the national questions' rules
+        try:
+            cleaned.update(_clean_rated(code, label, question.is_yes_no, value))
+        except ValueError as error:
+            errors.append(str(error))
+        return
+    options = [option.code for option in question.options.all()]
+    if value is None or value == "" or value == []:
+        return
+    if question.kind == Question.Kind.SINGLE_CHOICE:
+        if not isinstance(value, str) or value not in options:
+            errors.append(f"{code} : « {label} » se répond par l'une des options ({', '.join(options)}).")
+        else:
+            cleaned[code] = [value]
+    elif question.kind == Question.Kind.MULTIPLE_CHOICE:
+        values = [value] if isinstance(value, str) else value
+        if not isinstance(values, list) or any(not isinstance(item, str) or item not in options for item in values):
+            errors.append(f"{code} : « {label} » se répond par une liste d'options ({', '.join(options)}).")
+        else:
+            cleaned[code] = list(dict.fromkeys(values))
+    elif not isinstance(value, str):
+        errors.append(f"{code} : « {label} » se répond par un texte.")
+    elif len(value.strip()) > FREE_TEXT_MAX_LENGTH:
+        errors.append(f"{code} : votre réponse à « {label} » dépasse {FREE_TEXT_MAX_LENGTH} caractères.")
+    elif value.strip():
+        cleaned[code] = value.strip()
 
 
 def campaign_closed_message(campaign, today):
@@ -151,6 +196,13 @@ def _save(*, errors, campaign, site, service, channel, answers, comment, consent
         errors.update(error.message_dict)
         answers = {}
     comment = _check_comment(comment, consent, errors)
+    if any(isinstance(value, str) for value in answers.values()) and not consent:
+        # a free text is used, like a comment, only with its author's consent
+        errors.setdefault(
+            "comment_consent",
+            "Cochez la case d'accord pour que vos réponses écrites puissent être lues et publiées de façon anonyme, "
+            "ou effacez-les.",
+        )
     if not errors and not answers and not comment:
         errors["answers"] = "Répondez au moins à une question ou laissez un commentaire."
     if errors:
@@ -163,24 +215,28 @@ def _save(*, errors, campaign, site, service, channel, answers, comment, consent
         channel=channel,
         answered_on=answered_on,
         comment=comment,
-        comment_consent=bool(comment) and bool(consent),
+        comment_consent=bool(consent) and (bool(comment) or any(isinstance(v, str) for v in answers.values())),
         comment_status=Response.CommentStatus.PENDING if comment else Response.CommentStatus.NONE,
         entered_by=by,
         submission_key=submission_key,
     )
     response.save()
     Answer.objects.bulk_create(
-        Answer(
-            response=response,
-            campaign=campaign,
-            site=site,
-            service=service,
-            question_code=code,
-            value=value,
-        )
+        Answer(response=response, campaign=campaign, site=site, service=service, question_code=code, **fields)
         for code, value in answers.items()
+        for fields in _answer_rows(value)
     )
     return response
+
+
+def _answer_rows(value):
+    """The fields of the Answer rows of one cleaned answer: a value 1..4 or None; one row per chosen option (a
+    list); a free text, to moderate."""
+    if isinstance(value, list):
+        return [{"option": option} for option in value]
+    if isinstance(value, str):
+        return [{"text": value, "text_status": Response.CommentStatus.PENDING}]
+    return [{"value": value}]
 
 
 def _sent_before(campaign, submission_key):
@@ -313,6 +369,10 @@ def csv_columns(campaign):
     ]
     columns += [csv_import.Column(code, code, aliases=(label,)) for code, label in dimensions_of(campaign)]
     columns += [
+        csv_import.Column(question.code, question.code, aliases=(question.label,))
+        for question in local_questions_of(campaign)
+    ]
+    columns += [
         csv_import.Column("comment", "commentaire", aliases=("comment", "commentaires")),
         csv_import.Column("comment_consent", "accord_commentaire", aliases=("accord", "consentement")),
     ]
@@ -330,12 +390,43 @@ def csv_template(campaign):
         codes, ["4", "3", "S", "", "4", "4", "2"], ["oui", "non", "S", "", "oui", "oui", "non"], strict=False
     ):
         example[code] = yes_no if code in closed else scale
+    for question in local_questions_of(campaign):
+        options = [option.label for option in question.options.all()]
+        example[question.code] = {
+            Question.Kind.YES_NO: "oui",
+            Question.Kind.SCALE: "3",
+            Question.Kind.SINGLE_CHOICE: options[0] if options else "",
+            Question.Kind.MULTIPLE_CHOICE: " | ".join(options[:2]),
+        }.get(question.kind, "")
     example.update(comment="Accueil très aimable, attente un peu longue.", comment_consent="oui")
     header = ";".join(column.label for column in columns)
     return header + "\r\n" + ";".join(example.get(column.name, "") for column in columns) + "\r\n"
 
 
-def _csv_row(values, *, sites_by_key, services_by_key, codes, closed, add):
+def parse_local_cell(question, raw):
+    """A CSV cell of a local question: (value, error). Yes/no and 1-4 as the national questions; a choice by the
+    code or the label of its option (several separated by « | » for a multiple choice); a free text as is."""
+    text = str(raw).strip()
+    if question.kind in RATED_KINDS:
+        return parse_value(text, yes_no=question.is_yes_no)
+    if text == "":
+        return "absent", None
+    if question.kind == Question.Kind.FREE_TEXT:
+        return text, None
+    options = {}
+    for option in question.options.all():
+        options[option.code.lower()] = option.code
+        options[option.label.strip().lower()] = option.code
+    items = [item.strip() for item in text.split("|")] if question.kind == Question.Kind.MULTIPLE_CHOICE else [text]
+    unknown = [item for item in items if item and item.lower() not in options]
+    if unknown:
+        labels = ", ".join(option.label for option in question.options.all())
+        return "absent", f"« {unknown[0]} » n'est pas une réponse proposée ({labels})."
+    codes = [options[item.lower()] for item in items if item]
+    return (codes if question.kind == Question.Kind.MULTIPLE_CHOICE else codes[0]), None
+
+
+def _csv_row(values, *, sites_by_key, services_by_key, codes, closed, add, local=()):
     """The fields of ``response_enter`` for one CSV row (None when the row has errors, reported through ``add``)."""
     ok = True
 
@@ -365,6 +456,12 @@ def _csv_row(values, *, sites_by_key, services_by_key, codes, closed, add):
             error(code, message)
         elif value != "absent":
             answers[code] = value
+    for question in local:
+        value, message = parse_local_cell(question, values[question.code])
+        if message:
+            error(question.code, message)
+        elif value != "absent":
+            answers[question.code] = value
     consent_text = values["comment_consent"].lower()
     if consent_text not in YES | NO:
         error("comment_consent", f"« {values['comment_consent']} » : oui ou non attendu.")
@@ -413,6 +510,7 @@ def responses_import_csv(*, by, campaign, file, dry_run=False) -> csv_import.Imp
                 services_by_key=services_by_key,
                 codes=codes,
                 closed=yes_no_codes(campaign),
+                local=local_questions_of(campaign),
                 add=lambda column, message, line=line: report.add(line, reader.label_of(column), message),
             )
             if fields is not None:

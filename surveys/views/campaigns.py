@@ -162,13 +162,19 @@ def campaign_status(request, pk):
 
 @require_GET
 def questionnaire_list(request):
-    questionnaires = Questionnaire.objects.annotate(question_count=Count("questions")).order_by("code", "-published_on")
+    questionnaires = (
+        Questionnaire.objects.for_user(request.user)
+        .select_related("prefecture")
+        .annotate(question_count=Count("questions"))
+        .order_by("prefecture_id", "code", "-published_on", "-pk")
+    )
     return render(
         request,
         "surveys/questionnaire_list.html",
         {
             "title": "Questionnaires",
             "questionnaires": questionnaires,
+            "can_adapt": access.may_adapt_questionnaires(request.user),
             "breadcrumb_data": breadcrumb("Questionnaires", list_crumb()),
         },
     )
@@ -176,14 +182,15 @@ def questionnaire_list(request):
 
 @require_GET
 def questionnaire_detail(request, pk):
-    questionnaire = get_object_or_404(Questionnaire, pk=pk)
+    questionnaire = get_object_or_404(Questionnaire.objects.for_user(request.user), pk=pk)
     return render(
         request,
         "surveys/questionnaire_detail.html",
         {
             "title": str(questionnaire),
             "questionnaire": questionnaire,
-            "questions": questionnaire.questions.order_by("position"),
+            "questions": questionnaire.questions.order_by("position").prefetch_related("options"),
+            "can_manage": access.can_manage_questionnaire(request.user, questionnaire),
             "breadcrumb_data": breadcrumb(
                 questionnaire.title, list_crumb(), ("Questionnaires", reverse("questionnaire_list"))
             ),

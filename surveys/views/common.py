@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from accounts import access
 from surveys.models import Campaign, CampaignSite
+from surveys.models.questionnaires import RATED_KINDS
 
 CAMPAIGN_RELATIONS = ("prefecture__department", "questionnaire")
 
@@ -40,4 +41,6 @@ def campaign_site_of(campaign, site_pk):
 
 
 def questions_of(campaign):
-    return list(campaign.questionnaire.questions.order_by("position"))
+    """The campaign's rated questions (1 to 4, « Oui » / « Non »): the columns of the paper grid and of the
+    aggregated results (the local choice and free-text questions are answered online)."""
+    return list(campaign.questionnaire.questions.filter(kind__in=RATED_KINDS).order_by("position"))

@@ -55,7 +55,7 @@ def _answer(request, campaign, site, *, channel, template, done_url, extra=None)
     if closed:
         context.update(title="Enquête de satisfaction", message=closed)
         return render(request, "surveys/public/closed.html", context, status=410)
-    questions = list(campaign.questionnaire.questions.order_by("position"))
+    questions = list(campaign.questionnaire.questions.order_by("position").prefetch_related("options"))
     services_ = list(campaign.services.filter(site=site, is_active=True).order_by("name"))
     form = AnswerForm(request.POST or None, campaign=campaign, site=site, questions=questions, services=services_)
     status = 200

@@ -4,7 +4,7 @@ moderation of comments, publication site by site, and the action a dimension bel
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
+from django.db.models import Case, Count, F, OuterRef, Prefetch, Q, Subquery, When
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,7 +16,7 @@ from qualipref.views import breadcrumb, flash_outcome, paginate, redirect_if_sav
 from sites.models import Service, Site
 from surveys import results as results_module
 from surveys.forms import CampaignActionForm, HighlightAddForm, HighlightForm
-from surveys.models import CampaignSite, Highlight, Response
+from surveys.models import Answer, CampaignSite, Highlight, Response
 from surveys.services import publication as services
 
 from .common import detail_crumb, list_crumb, visible_campaign
@@ -83,6 +83,8 @@ def campaign_results(request, pk):
             "services": services_,
             "comparison": comparison,
             "dimensions": results_module.dimensions_of(campaign),
+            # local questions: shares per option; free texts once moderated (approved), as comments
+            "local_results": results_module.local_results(campaign, site=site, service=service, approved_only=True),
             "definition": results_module.DEFINITION,
             "publication": publications.get(site.pk) if site else None,
             "can_publish": bool(site) and access.can_publish_results(user, campaign, site),
@@ -206,17 +208,23 @@ def campaign_comments(request, pk):
     status = request.GET.get("statut", Response.CommentStatus.PENDING)
     if status not in (Response.CommentStatus.PENDING, Response.CommentStatus.APPROVED, Response.CommentStatus.REJECTED):
         status = Response.CommentStatus.PENDING
+    # a response with a comment, or only free texts to local questions (moderated with it): its status is the
+    # comment's, else its texts'
+    with_texts = Answer.objects.filter(response=OuterRef("pk")).exclude(text="")
+    in_scope = Response.objects.filter(campaign=campaign, site__in=sites).annotate(
+        moderation=Case(
+            When(~Q(comment_status=Response.CommentStatus.NONE), then=F("comment_status")),
+            default=Subquery(with_texts.values("text_status")[:1]),
+        )
+    )
     comments = (
-        Response.objects.filter(campaign=campaign, site__in=sites, comment_status=status)
+        in_scope.filter(moderation=status)
         .select_related("site", "service", "moderated_by")
+        .prefetch_related(Prefetch("answers", Answer.objects.exclude(text=""), to_attr="free_texts"))
         .order_by("created_at", "pk")
     )
     counts = dict(
-        Response.objects.filter(campaign=campaign, site__in=sites)
-        .exclude(comment_status=Response.CommentStatus.NONE)
-        .order_by()
-        .values_list("comment_status")
-        .annotate(count=Count("pk"))
+        in_scope.exclude(moderation__isnull=True).order_by().values_list("moderation").annotate(count=Count("pk"))
     )
     return render(
         request,
@@ -256,7 +264,12 @@ def campaign_comment_moderate(request, pk, response_pk):
         messages.error(request, " ".join(error.messages))
         return redirect("campaign_comments", pk=campaign.pk)
     if request.htmx:
-        return render(request, "surveys/_comment.html", {"comment": response, "campaign": campaign, "done": True})
+        response.free_texts = list(response.answers.exclude(text=""))
+        return render(
+            request,
+            "surveys/_comment.html",
+            {"comment": response, "campaign": campaign, "done": True, "decision": decision},
+        )
     messages.success(request, "Commentaire publiable." if decision == "approved" else "Commentaire écarté.")
     return redirect("campaign_comments", pk=campaign.pk)
 

@@ -88,11 +88,41 @@ def _questionnaire(w):
     return {"pk": default_questionnaire().pk}
 
 
+def _local_version(prefecture, membership):
+    from surveys.questionnaires import default_questionnaire
+    from surveys.services import questionnaires
+
+    return questionnaires.version_create(by=membership.user, prefecture=prefecture, based_on=default_questionnaire())
+
+
+def _own_version(w):
+    """A local questionnaire version of the prefecture, in preparation."""
+    return {"pk": _local_version(w.prefecture, w.memberships["quality_manager"]).pk}
+
+
+def _foreign_version(w):
+    return {"pk": _local_version(w.foreign_prefecture, w.foreign_membership).pk}
+
+
+def _own_version_question(w):
+    version = _local_version(w.prefecture, w.memberships["quality_manager"])
+    return {"pk": version.pk, "question_pk": version.questions.get(code="courtesy").pk}
+
+
+def _foreign_version_question(w):
+    version = _local_version(w.foreign_prefecture, w.foreign_membership)
+    return {"pk": version.pk, "question_pk": version.questions.get(code="courtesy").pk}
+
+
 # --- who gets what ------------------------------------------------------------------------------------------------
 
 READERS = expect(200, auditor=NOT_FOUND)
 FOREIGN_READ = expect(NOT_FOUND, national=200)
 FOREIGN_WRITE = expect(NOT_FOUND, national=FORBIDDEN)
+# a prefecture's local questionnaire versions: its quality manager, managers and site referents, national admins
+VERSION_READERS = expect(NOT_FOUND, national=200, quality_manager=200, manager=200, site_referent=200)
+# changed by its quality manager only; the other readers get a 403, those who do not see it a 404
+VERSION_EDIT = expect(NOT_FOUND, national=FORBIDDEN, quality_manager=200, manager=FORBIDDEN, site_referent=FORBIDDEN)
 QM_ONLY = expect(FORBIDDEN, quality_manager=200, auditor=NOT_FOUND)
 ENTRY = expect(FORBIDDEN, quality_manager=200, site_referent=200, agent=200, auditor=NOT_FOUND)
 PUBLISHERS = expect(FORBIDDEN, quality_manager=200, site_referent=200, auditor=NOT_FOUND)
@@ -102,6 +132,40 @@ HTML_CASES = [
     Case("campaign_create", expect(FORBIDDEN, quality_manager=200)),
     Case("questionnaire_list", expect(200)),
     Case("questionnaire_detail", expect(200), kwargs=_questionnaire),
+    Case("questionnaire_detail", VERSION_READERS, kwargs=_own_version, label="local version"),
+    Case("questionnaire_detail", FOREIGN_READ, kwargs=_foreign_version, label="foreign local version"),
+    Case("questionnaire_create", expect(FORBIDDEN, quality_manager=200)),
+    Case("questionnaire_edit", VERSION_EDIT, kwargs=_own_version, label="own"),
+    Case("questionnaire_edit", FOREIGN_WRITE, kwargs=_foreign_version, label="foreign"),
+    Case("questionnaire_edit", expect(FORBIDDEN), kwargs=_questionnaire, label="national"),
+    Case(
+        "questionnaire_question",
+        {**VERSION_EDIT, "quality_manager": REDIRECT},
+        kwargs=_own_version_question,
+        method="post",
+        data={"action": "down"},
+        label="own",
+    ),
+    Case(
+        "questionnaire_question",
+        FOREIGN_WRITE,
+        kwargs=_foreign_version_question,
+        method="post",
+        data={"action": "down"},
+        label="foreign",
+    ),
+    Case(
+        "questionnaire_publish",
+        {**VERSION_EDIT, "quality_manager": REDIRECT},
+        kwargs=_own_version,
+        method="post",
+        label="own",
+    ),
+    Case("questionnaire_publish", FOREIGN_WRITE, kwargs=_foreign_version, method="post", label="foreign"),
+    Case("questionnaire_publish", expect(405), kwargs=_own_version, label="GET"),
+    Case("questionnaire_preview", expect(200), kwargs=_questionnaire, label="national"),
+    Case("questionnaire_preview", VERSION_READERS, kwargs=_own_version, label="own"),
+    Case("questionnaire_preview", FOREIGN_READ, kwargs=_foreign_version, label="foreign"),
     Case("campaign_detail", READERS, kwargs=_own, label="own"),
     Case(
         "campaign_detail",
@@ -293,7 +357,53 @@ API_CASES = [
     Case("api:survey-results", api(400, auditor=NOT_FOUND), kwargs=_own, query="?site=0", label="unknown site"),
     Case("api:survey-results", api(NOT_FOUND, national=200), kwargs=_foreign, label="foreign"),
     Case("api:questionnaire-list", api(200)),
+    Case(
+        "api:questionnaire-list",
+        api(FORBIDDEN, quality_manager=201),
+        method="post",
+        data=lambda w: {"prefecture": w.prefecture.pk, "based_on": _questionnaire(w)["pk"]},
+        label="create a version",
+    ),
+    Case(
+        "api:questionnaire-questions",
+        api(NOT_FOUND, national=FORBIDDEN, quality_manager=201, manager=FORBIDDEN, site_referent=FORBIDDEN),
+        kwargs=_own_version,
+        method="post",
+        data={"code": "parking", "label": "Stationnement", "text": "Garé(e) ?", "kind": "yes_no"},
+        label="own",
+    ),
+    Case(
+        "api:questionnaire-questions",
+        api(NOT_FOUND, national=FORBIDDEN),
+        kwargs=_foreign_version,
+        method="post",
+        data={"code": "parking", "label": "Stationnement", "text": "Garé(e) ?", "kind": "yes_no"},
+        label="foreign",
+    ),
+    Case(
+        "api:questionnaire-publish",
+        api(NOT_FOUND, national=FORBIDDEN, quality_manager=200, manager=FORBIDDEN, site_referent=FORBIDDEN),
+        kwargs=_own_version,
+        method="post",
+        label="own",
+    ),
+    Case(
+        "api:questionnaire-publish",
+        api(NOT_FOUND, national=FORBIDDEN),
+        kwargs=_foreign_version,
+        method="post",
+        label="foreign",
+    ),
     Case("api:questionnaire-detail", api(200), kwargs=_questionnaire),
+    Case(
+        "api:questionnaire-detail",
+        api(NOT_FOUND, national=200, quality_manager=200, manager=200, site_referent=200),
+        kwargs=_own_version,
+        label="local version",
+    ),
+    Case(
+        "api:questionnaire-detail", api(NOT_FOUND, national=200), kwargs=_foreign_version, label="foreign local version"
+    ),
 ]
 
 CASES = HTML_CASES + API_CASES

@@ -1,0 +1,124 @@
+"""In a real browser (issue 17): the quality manager of the Bouches-du-Rhône adapts the users' questionnaire (two local
+questions, one moved up with the keyboard), previews it and publishes it; a visitor answers it on a phone 375 pixels
+wide; the results show the local questions. axe-core runs on each page (the page fixture)."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import TIMEOUT_MS
+from tests.e2e.page_checks import PageChecks
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+ARLES = "Sous-préfecture d'Arles"
+PHONE_WIDTH = 375
+
+
+def _open_campaign(version):
+    """A campaign of Arles on the published version (its creation has its own pages and tests)."""
+    from accounts.models import User
+    from sites.models import Site
+    from surveys.services import campaigns
+
+    manager = User.objects.get(username="qualite13")
+    today = datetime.date.today()
+    campaign = campaigns.campaign_create(
+        by=manager,
+        prefecture=version.prefecture,
+        questionnaire=version,
+        title="Enquête locale d'Arles",
+        sites=[Site.objects.get(name=ARLES)],
+        opens_on=today - datetime.timedelta(days=1),
+        closes_on=today + datetime.timedelta(days=30),
+        channels=["web"],
+    )
+    return campaigns.campaign_set_status(by=manager, campaign=campaign, status="open")
+
+
+def test_a_quality_manager_adds_two_local_questions_a_visitor_answers_on_a_phone_and_the_results_show_them(
+    page, browser, demo, signed_in, live_server
+):
+    from sites.models import Site
+    from surveys.models import Answer, Questionnaire
+
+    signed_in("qualite13")
+    page.goto(reverse("questionnaire_list"))
+    page.get_by_role("link", name="Adapter un questionnaire").click()
+    page.get_by_label("À partir de").select_option(label="Enquête de satisfaction des usagers (version 2015)")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_role("heading", name="Ajouter une question locale")).to_be_visible()
+
+    # a choice question without options: refused in French, nothing added
+    page.get_by_label("Code").fill("motif")
+    page.get_by_label("Intitulé court (résultats)").fill("Motif de la venue")
+    page.get_by_label("Question posée").fill("Pour quelle démarche êtes-vous venu(e) ?")
+    page.get_by_label("Nature de la réponse").select_option("single_choice")
+    page.get_by_role("button", name="Ajouter la question").click()
+    expect(
+        page.get_by_text("Une question à choix propose au moins deux options (une par ligne).").first
+    ).to_be_visible()
+    page.get_by_label("Options (une par ligne)").fill("Titre de séjour\nCarte grise\nAutre démarche")
+    page.get_by_role("button", name="Ajouter la question").click()
+    expect(page.get_by_text("Question « Motif de la venue » ajoutée.")).to_be_visible()
+
+    page.get_by_label("Code").fill("stationnement")
+    page.get_by_label("Intitulé court (résultats)").fill("Stationnement")
+    page.get_by_label("Question posée").fill("Avez-vous trouvé facilement une place de stationnement ?")
+    page.get_by_label("Nature de la réponse").select_option("yes_no")
+    page.get_by_role("button", name="Ajouter la question").click()
+    expect(page.get_by_text("Question « Stationnement » ajoutée.")).to_be_visible()
+
+    # reorder by keyboard: focus « Monter « Stationnement » » and press Enter
+    page.get_by_role("button", name="Monter « Stationnement »").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("« Stationnement » est désormais la question n° 8.")).to_be_visible()
+
+    page.get_by_role("link", name="Aperçu sur téléphone").click()
+    expect(page.locator("#apercu")).to_contain_text("Pour quelle démarche êtes-vous venu(e) ?")
+    assert page.locator("#apercu").bounding_box()["width"] <= PHONE_WIDTH
+    page.get_by_role("link", name="Retour à la version").click()
+    page.get_by_role("button", name="Publier la version").click()
+    expect(page.get_by_text("Version publiée : vos campagnes peuvent l’utiliser.")).to_be_visible()
+
+    version = Questionnaire.objects.get(prefecture__department_id="13", published_on__isnull=False)
+    assert list(version.questions.order_by("position").values_list("code", flat=True))[-2:] == [
+        "stationnement",
+        "motif",
+    ]
+    campaign = _open_campaign(version)
+    arles = Site.objects.get(name=ARLES)
+
+    phone = browser.new_context(
+        base_url=live_server.url,
+        locale="fr-FR",
+        viewport={"width": PHONE_WIDTH, "height": 812},
+        is_mobile=True,
+        color_scheme="light",
+    )
+    phone.set_default_timeout(TIMEOUT_MS)
+    visitor = phone.new_page()
+    checks = PageChecks(visitor)  # axe-core on each page of the visitor too
+    visitor.goto(reverse("survey_answer", kwargs={"pk": campaign.pk, "site_pk": arles.pk}))
+    assert visitor.evaluate("document.documentElement.scrollWidth") <= PHONE_WIDTH
+    visitor.locator("#id_q_stationnement-fieldset label").get_by_text("Non", exact=True).click()
+    visitor.locator("#id_q_motif-fieldset label").get_by_text("Carte grise", exact=True).click()
+    visitor.locator("#id_q_courtesy-fieldset label").get_by_text("Oui", exact=True).click()
+    visitor.get_by_role("button", name="Envoyer mes réponses").click()
+    expect(visitor.get_by_role("heading", name="Merci pour votre réponse")).to_be_visible()
+    checks.finish()
+    phone.close()
+
+    assert set(Answer.objects.filter(campaign=campaign).values_list("question_code", "value", "option")) == {
+        ("stationnement", 1, ""),
+        ("motif", None, "carte_grise"),
+        ("courtesy", 4, ""),
+    }
+
+    page.goto(reverse("campaign_results", kwargs={"pk": campaign.pk}))
+    local = page.locator("#questions-locales")
+    expect(local.get_by_role("heading", name="Motif de la venue")).to_be_visible()
+    expect(local.get_by_role("row", name="Carte grise 1 100 %")).to_be_visible()
+    expect(local.get_by_role("row", name="Non 1 100 %")).to_be_visible()
