@@ -8,7 +8,8 @@
   outbox (qualipref.outbox): a broker that is away delays the e-mail, never loses it.
 - ``deliver(pk)``: the task's body, idempotent (a delivery sent or failed is left as is). Each attempt is counted;
   a refusal of the SMTP server (« 550 … ») or a server out of reach is written on the row in French, and the task
-  tries again after ``RETRY_DELAYS`` until ``MAX_ATTEMPTS``; then the delivery is failed.
+  tries again after ``RETRY_DELAYS`` until ``MAX_ATTEMPTS``; then the delivery is failed. Once sent, the item's
+  answer is dated the day it left (``answered_on``, its delay, in time or not).
 - ``sweep_stale_deliveries``: deliveries left pending (a worker lost, a retry the broker did not take) are sent
   again through the outbox, or failed (qualipref.outbox.sweep_items).
 
@@ -36,6 +37,7 @@ from django.utils import timezone
 from accounts.notifications import absolute_url
 from complaints import replies
 from complaints.models import Complaint, Correspondence, ReplyDelivery
+from complaints.register import services as register_services
 from qualipref import outbox
 
 logger = logging.getLogger(__name__)
@@ -203,8 +205,21 @@ def deliver(pk):
         else:
             delivery.status, delivery.error, delivery.sent_at = Status.SENT, "", timezone.now()
             delivery.message_id = message.extra_headers["Message-ID"]
+            _answered_the_day_sent(delivery)
         delivery.save(update_fields=["status", "error", "attempts", "sent_at", "message_id", "updated_at"])
     return delivery
+
+
+def _answered_the_day_sent(delivery):
+    """The item's answer dated the day its e-mail left (the commitment is about what the person receives): its
+    delay and whether it came in time follow, as the agent's date gave them until then."""
+    item = delivery.item
+    sent_on = timezone.localdate(delivery.sent_at)
+    if item.answered_on == sent_on:
+        return
+    register_services.set_answer(item, sent_on)
+    item._history_user = delivery.sent_by
+    item.save(update_fields=["answered_on", "answer_delay", "answered_in_time", "updated_at"])
 
 
 def retry_delay(delivery):

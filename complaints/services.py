@@ -332,9 +332,8 @@ def complaint_reassign(*, by, complaint, assigned_to) -> Complaint:
 def complaint_answer(*, by, complaint, answered_on, response) -> Complaint:
     """Record the answer: its date (not before receipt, not in the future) and its text. Stores whether it came
     in time and its delay in working days. When the requester left an e-mail address, the answer is e-mailed to
-    them (complaints.deliveries: a task through the outbox, recorded on the complaint). ``answered_on`` stays the
-    date the agent gives: the answer may have left by post or phone before it is recorded, and the e-mail's own
-    date is on its delivery (``sent_at``)."""
+    them (complaints.deliveries: a task through the outbox, recorded on the complaint); once it has left,
+    ``answered_on`` becomes the day it was sent (the commitment is about what the person receives)."""
     check_handler(by, complaint, "answer")
     # Locked and read again: two agents answering at once do not both succeed.
     current = register_services.lock_for_answer(Complaint, complaint)

@@ -255,8 +255,7 @@ def correspondence_answer(*, by, correspondence, answered_on, response="") -> Co
     """Record the date of the answer (not before receipt, not in the future): its delay and whether in time; and,
     when given, its text. The text of the answer to an e-mail whose sender left their address is e-mailed to them
     (complaints.deliveries: a task through the outbox, recorded on the item); that of a letter prints as a letter
-    (deliveries.letter_pdf). ``answered_on`` stays the date the agent gives (the e-mail's date is its
-    delivery's ``sent_at``)."""
+    (deliveries.letter_pdf). An e-mailed answer is dated the day it left (deliveries)."""
     check_handler(by, correspondence, "answer")
     current = register_services.lock_for_answer(Correspondence, correspondence)
     if current.is_answered:

@@ -8,6 +8,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from complaints import deliveries, retention, tasks
 from complaints.correspondence import services
@@ -80,13 +81,14 @@ def test_the_answer_to_an_e_mail_arrives_in_the_sender_inbox(
     assert "Liberté Égalité Fraternité" in html and "Le guichet des cartes grises" in html
 
     email_item.refresh_from_db()
+    delivery.refresh_from_db()
+    assert delivery.status == "sent" and delivery.message_id == received["Message-ID"]
+    # answered the day the e-mail left (the agent typed 05/03/2026)
     assert (email_item.answered_on, email_item.response, email_item.answered_by) == (
-        datetime.date(2026, 3, 5),
+        timezone.localdate(delivery.sent_at),
         RESPONSE,
         world.users["agent"],
     )
-    delivery.refresh_from_db()
-    assert delivery.status == "sent" and delivery.message_id == received["Message-ID"]
 
     detail = reverse("correspondence_detail", kwargs={"pk": email_item.pk})
     handler = login("agent").get(detail).content.decode()

@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from complaints import deliveries, retention, services, tasks
 from complaints.models import ReplyDelivery
@@ -76,9 +77,13 @@ def test_the_answer_arrives_in_the_requester_inbox(
     # a second delivery of the task message sends nothing more
     assert tasks.send_reply.apply(args=[delivery.pk]).get() == "sent"
     assert len(smtp_inbox.messages) == 1
-    # answered_on stays the date the agent gave
+    # the answer is dated the day its e-mail left, not the day the agent typed: the person received it today, after
+    # the due date (received 02/03/2026), so it no longer counts as answered in time
     complaint.refresh_from_db()
-    assert complaint.answered_on == datetime.date(2026, 3, 12)
+    assert complaint.answered_on == timezone.localdate(delivery.sent_at) != datetime.date(2026, 3, 12)
+    assert complaint.answered_in_time is False
+    assert complaint.answer_delay > 15
+    assert complaint.history.first().history_user == world.users["agent"]
 
 
 def test_the_page_shows_the_sending_and_hides_the_address_from_readers(
