@@ -252,6 +252,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ComplaintCategoryEnum": "complaints.models.Complaint.Category",
         "CorrespondenceKindEnum": "complaints.models.Correspondence.Kind",
+        "ChannelEnum": "complaints.models.Complaint.Channel",  # the name it had before the replies had a channel
+        "ReplyChannelEnum": "complaints.models.ReplyDelivery.Channel",
         "ActionSourceEnum": "engagements.models.Action.Source",
         "AuditKindEnum": "audits.models.Audit.Kind",
         "AuditStatusEnum": "audits.models.Audit.Status",

@@ -54,6 +54,10 @@ def _rows(site, user, now):
                 "answered_on": datetime.date(2026, 3, 10) if answered else None,
                 "answer_delay": 6 if answered else None,
                 "answered_in_time": True if answered else None,
+                "answered_by_id": user.pk if answered else None,
+                "response": text if answered else "",
+                "sender_email": f"expediteur{index}@exemple.fr" if text else "",
+                "sender_address": text,
             }
         )
     return rows
