@@ -255,10 +255,10 @@ def _complaints(cursor, plan):
         count=plan.count("complaints"),
         delay_of=str(COMPLAINT_DELAY),
         columns="reference, kind, channel, category, description, requester_name, requester_email, "
-        "requester_address, requester_phone, response, status",
+        "requester_address, requester_phone, requester_postcode, response, status",
         values="'NAT-' || lpad(a.i::text, 8, '0'), 'complaint', "
         "(ARRAY['box', 'email', 'letter', 'web'])[1 + a.i %% 4], "
-        "'other', 'Réclamation du jeu national.', '', '', '', '', "
+        "'other', 'Réclamation du jeu national.', '', '', '', '', '', "
         "CASE WHEN a.answered_on IS NOT NULL THEN 'Réponse.' ELSE '' END, "
         "CASE WHEN a.answered_on IS NOT NULL THEN 'answered' ELSE 'received' END",
     )
@@ -272,8 +272,9 @@ def _correspondence(cursor, plan):
         table="complaints_correspondence",
         count=plan.count("correspondence"),
         delay_of=f"CASE WHEN i %% 3 = 0 THEN {EMAIL_DELAY} ELSE {LETTER_DELAY} END",
-        columns="kind, reference, subject, sender, delay_days",
-        values="CASE WHEN a.delay = 5 THEN 'email' ELSE 'letter' END, '', 'Courrier du jeu national', '', a.delay",
+        columns="kind, reference, subject, sender, sender_email, sender_address, response, delay_days",
+        values="CASE WHEN a.delay = 5 THEN 'email' ELSE 'letter' END, '', 'Courrier du jeu national', '', '', '', '', "
+        "a.delay",
     )
 
 
@@ -401,9 +402,10 @@ def _surveys(cursor, plan):
         [responses, pairs],
     )
     cursor.execute(
-        "INSERT INTO surveys_answer (question_code, value, site_id, campaign_id, response_id) "
-        "SELECT q.code, CASE WHEN random() < 0.05 THEN NULL ELSE 1 + floor(random() * 4)::int END, r.site_id, "
-        "r.campaign_id, r.id FROM surveys_response r "
+        "INSERT INTO surveys_answer (question_code, value, option, text, text_status, site_id, campaign_id, "
+        "response_id) "
+        "SELECT q.code, CASE WHEN random() < 0.05 THEN NULL ELSE 1 + floor(random() * 4)::int END, '', '', 'none', "
+        "r.site_id, r.campaign_id, r.id FROM surveys_response r "
         "CROSS JOIN unnest(%s::text[]) WITH ORDINALITY q (code, position) "
         "ORDER BY r.id, q.position LIMIT %s",
         [list(QUESTION_CODES), plan.count("answers")],

@@ -79,10 +79,11 @@ def _fill(responses):
         # One answer per question of each response: NULL (sans avis) one time in five, else 1 to 4, satisfied
         # (3 or 4) more often for the later questions (about 47 % to 89 %).
         cursor.execute(
-            "INSERT INTO surveys_answer (response_id, campaign_id, site_id, service_id, question_code, value) "
+            "INSERT INTO surveys_answer (response_id, campaign_id, site_id, service_id, question_code, value, option, "
+            "text, text_status) "
             "SELECT r.id, r.campaign_id, r.site_id, r.service_id, q.code, "
             "CASE WHEN (r.id * 7 + q.n * 13) %% 5 = 0 THEN NULL "
-            "WHEN (r.id * 31 + q.n) %% 100 < 40 + 7 * q.n THEN 3 + r.id %% 2 ELSE 1 + r.id %% 2 END "
+            "WHEN (r.id * 31 + q.n) %% 100 < 40 + 7 * q.n THEN 3 + r.id %% 2 ELSE 1 + r.id %% 2 END, '', '', 'none' "
             f"FROM surveys_response r CROSS JOIN ({questions}) q WHERE r.campaign_id = %s",
             [campaign.pk],
         )
