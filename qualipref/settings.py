@@ -274,6 +274,10 @@ SPECTACULAR_SETTINGS = {
 # Celery: kombu's filesystem transport by default (no server), Redis in production.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", "filesystem://")
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND") or None
+# With a Redis result backend, Celery subscribes to each task's result before publishing it, and retried that for
+# some twenty seconds while Redis was away (its default policy): the write that queued the task waited, or gunicorn
+# killed it. No retry: the publish fails at once and the outbox sends the task later (tests/test_faults.py).
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": {"max_retries": 0}}
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

@@ -293,3 +293,26 @@ def test_a_task_whose_worker_is_killed_runs_again_once(private_redis, workers, w
     assert Correspondence.objects.filter(import_batch=batch).count() == ROWS
     assert _queued(private_redis) == 0 and private_redis.client.hlen("unacked") == 0
     assert redelivered_in < WAIT
+
+
+def test_with_a_redis_result_backend_a_write_that_queues_a_task_does_not_wait_for_redis(
+    private_redis, monkeypatch, django_capture_on_commit_callbacks
+):
+    """An operator may store results in Redis (CELERY_RESULT_BACKEND). Celery then subscribes to each task's result
+    before publishing it, and retried that subscription for some twenty seconds while Redis was away (19 s here;
+    gunicorn killed the request at 30 s in production mode): now the publish fails at once, the outbox keeps it."""
+    from celery.backends.redis import RedisBackend
+
+    from qualipref import outbox
+
+    backend = RedisBackend(app=app, url=private_redis.url)
+    monkeypatch.setattr(type(app), "backend", property(lambda _app: backend))
+    private_redis.stop()
+    started = time.monotonic()
+    with django_capture_on_commit_callbacks(execute=True):
+        message = outbox.enqueue("indicators.tasks.compute_changes")
+    elapsed = time.monotonic() - started
+
+    assert elapsed < 5, f"{elapsed:.1f} s pour mettre une tâche en file sans Redis"
+    message.refresh_from_db()
+    assert message.sent_at is None  # left for the relay, sent once Redis is back
