@@ -1,14 +1,12 @@
 """Browser tests: Playwright's sync API driving Debian's Chromium against pytest-django's live server.
 
-One browser for the whole run of the browser tests, one desktop context per process (its HTTP cache keeps the static
-files), a new page without cookies or storage per test. Playwright's sync API marks an event loop as running in the
-test thread, which makes Django refuse synchronous database calls unless DJANGO_ALLOW_ASYNC_UNSAFE is set. Both last
-only while the browser tests run (the fixture has the package scope: pytest-django runs these transactional tests
-together, after the others), so that neither the loop nor the variable leaks into later tests or the subprocesses
-they start (`check --deploy` refuses it).
+One browser for the whole run of the browser tests, a fresh context (cookies, storage) per test. Playwright's
+sync API marks an event loop as running in the test thread, which makes Django refuse synchronous database
+calls unless DJANGO_ALLOW_ASYNC_UNSAFE is set. Both last only while the browser tests run (the fixture has the
+package scope: pytest-django runs these transactional tests together, after the others), so that neither the
+loop nor the variable leaks into later tests or the subprocesses they start (`check --deploy` refuses it).
 """
 
-import contextlib
 import os
 import threading
 import time
@@ -112,39 +110,20 @@ def pytest_runtest_makereport(item, call):
     return report
 
 
-@pytest.fixture(scope="package")
-def desktop(browser, live_server):
-    """The browser context of the desktop pages, one per process: its HTTP cache keeps the DSFR's styles, scripts,
-    fonts and icons (some thirty files, 2 MB) from one test to the next, where a context per test fetched and read
-    them all again at its first page. Each test gets a page of its own, without cookies or storage (``page``)."""
+@pytest.fixture
+def page(browser, live_server, request):
     context = browser.new_context(
         base_url=live_server.url, locale="fr-FR", viewport={"width": 1280, "height": 900}, color_scheme="light"
     )
     context.set_default_timeout(TIMEOUT_MS)
-    yield context
-    context.close()
-
-
-@pytest.fixture
-def page(desktop, request):
-    desktop.clear_cookies()
-    page = desktop.new_page()
+    page = context.new_page()
     page.checks = PageChecks(page)
     yield page
     try:
         if getattr(request.node, "report_call", None) and request.node.report_call.passed:
             page.checks.finish()  # axe on the last page, and no console error during the whole test
     finally:
-        _forget(page)
-        page.close()
-        desktop.clear_cookies()
-
-
-def _forget(page):
-    """What the page's origin stored in the browser (DSFR's colour scheme, htmx's history) cleared for the next
-    test; its session cookie goes with the context's cookies."""
-    with contextlib.suppress(Exception):  # a closed page, or one left on another origin (a download's data: URL)
-        page.evaluate("() => { localStorage.clear(); sessionStorage.clear(); }")
+        context.close()
 
 
 @pytest.fixture
