@@ -24,12 +24,11 @@ from complaints.forms import (
     ReassignForm,
     ReplyTemplateForm,
     StatsForm,
-    TemplatePickerForm,
 )
 from complaints.history import complaint_history
 from complaints.models import Complaint, ReplyTemplate
 from complaints.register.views import (
-    answered_message,
+    answer_page,
     create_page,
     edit_page,
     item_getters,
@@ -181,37 +180,25 @@ def complaint_edit(request, pk):
 
 @require_http_methods(["GET", "POST"])
 def complaint_answer(request, pk):
-    """GET ``?modele=<id>`` fills the answer with a reply template of the prefecture; POST records the answer."""
     complaint = _handled(request, pk, "answer")
     if complaint.is_answered:
         messages.info(request, services.answered_refused(complaint))
         return redirect("complaint_detail", pk=complaint.pk)
-    templates = ReplyTemplate.objects.filter(prefecture_id=complaint.prefecture_id, is_active=True).order_by("title")
-    picker = TemplatePickerForm(request.GET or None, templates=templates)
-    initial = {"answered_on": timezone.localdate()}
-    if request.method == "GET" and picker.is_valid() and picker.cleaned_data["modele"]:
-        initial["response"] = services.reply_template_render(
-            template=picker.cleaned_data["modele"], complaint=complaint, by=request.user
-        )
-    form = AnswerForm(request.POST or None, initial=initial)
-    response = redirect_if_saved(
+    detail_url = reverse("complaint_detail", kwargs={"pk": complaint.pk})
+    return answer_page(
         request,
-        form,
-        lambda: services.complaint_answer(by=request.user, complaint=complaint, **form.cleaned_data),
-        lambda _: answered_message(complaint, complaint.reference),
-        reverse("complaint_detail", kwargs={"pk": complaint.pk}),
-    )
-    return response or render(
-        request,
-        "complaints/complaint_answer.html",
-        {
-            "title": f"Répondre à {complaint.reference}",
-            "complaint": complaint,
-            "picker": picker,
-            "has_templates": bool(picker.fields["modele"].queryset),
-            "form": form,
-            "breadcrumb_data": breadcrumb("Répondre", _list_crumb(), _detail_crumb(complaint)),
-        },
+        item=complaint,
+        label=complaint.reference,
+        form_class=AnswerForm,
+        answer=lambda **fields: services.complaint_answer(by=request.user, complaint=complaint, **fields),
+        detail_url=detail_url,
+        next_url=detail_url,
+        crumbs=(_list_crumb(), _detail_crumb(complaint)),
+        lead=f"Reçue le {short_date(complaint.received_on)}, "
+        f"réponse attendue au plus tard le {short_date(complaint.due_on)}.",
+        summary=("La demande", complaint.description),
+        contact=(complaint.requester_name, complaint.requester_email, complaint.requester_address),
+        letter_after=True,
     )
 
 

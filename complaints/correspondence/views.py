@@ -16,7 +16,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import access
 from complaints import deliveries
-from complaints import services as complaint_services
 from complaints.correspondence import imports, services
 from complaints.correspondence.filters import CorrespondenceFilter
 from complaints.correspondence.forms import (
@@ -26,11 +25,10 @@ from complaints.correspondence.forms import (
     ImportForm,
 )
 from complaints.deadlines import attach_remaining_working_days
-from complaints.forms import TemplatePickerForm
 from complaints.history import correspondence_history
-from complaints.models import Correspondence, CorrespondenceImport, ReplyTemplate
+from complaints.models import Correspondence, CorrespondenceImport
 from complaints.register.views import (
-    answered_message,
+    answer_page,
     create_page,
     edit_page,
     item_getters,
@@ -170,43 +168,28 @@ def correspondence_edit(request, pk):
 @require_http_methods(["GET", "POST"])
 def correspondence_answer(request, pk):
     """Mark the item answered, on the date given (today by default), with the text of the answer when it leaves
-    from here (e-mailed, or printed as a letter). GET ``?modele=<id>`` fills it with a reply template."""
+    from here (e-mailed, or printed as a letter); ``next``: the page to go back to (a list of the register)."""
     item = _handled(request, pk, "answer")
     if item.is_answered:
         messages.info(request, services.answered_refused(item))
         return redirect("correspondence_detail", pk=item.pk)
-    templates = ReplyTemplate.objects.filter(prefecture_id=item.prefecture_id, is_active=True).order_by("title")
-    picker = TemplatePickerForm(request.GET or None, templates=templates)
-    initial = {"answered_on": timezone.localdate()}
-    if request.method == "GET" and picker.is_valid() and picker.cleaned_data["modele"]:
-        initial["response"] = complaint_services.reply_template_render(
-            template=picker.cleaned_data["modele"], complaint=item, by=request.user
-        )
-    form = AnswerForm(request.POST or None, initial=initial)
+    detail_url = reverse("correspondence_detail", kwargs={"pk": item.pk})
     next_url = request.POST.get("next") or ""
     if not (next_url.startswith("/courriers/") and "//" not in next_url):
-        next_url = reverse("correspondence_detail", kwargs={"pk": item.pk})
-    response = redirect_if_saved(
+        next_url = detail_url
+    return answer_page(
         request,
-        form,
-        lambda: services.correspondence_answer(by=request.user, correspondence=item, **form.cleaned_data),
-        lambda _: answered_message(item, item.label),
-        next_url,
-    )
-    return response or render(
-        request,
-        "complaints/correspondence/answer.html",
-        {
-            "title": f"Réponse à {item.label}",
-            "item": item,
-            "form": form,
-            "picker": picker,
-            "has_templates": bool(picker.fields["modele"].queryset),
-            "reply_email": deliveries.reply_of(item).email,
-            "lead": f"Reçu le {short_date(item.received_on)}, "
-            f"réponse attendue au plus tard le {short_date(item.due_on)}.",
-            "breadcrumb_data": breadcrumb("Réponse", _list_crumb(), _detail_crumb(item)),
-        },
+        item=item,
+        label=item.label,
+        form_class=AnswerForm,
+        answer=lambda **fields: services.correspondence_answer(by=request.user, correspondence=item, **fields),
+        detail_url=detail_url,
+        next_url=next_url,
+        crumbs=(_list_crumb(), _detail_crumb(item)),
+        lead=f"Reçu le {short_date(item.received_on)}, réponse attendue au plus tard le {short_date(item.due_on)}.",
+        summary=(item.get_kind_display(), item.subject or "Sans objet"),
+        contact=(item.sender, item.sender_email, item.sender_address),
+        letter_after=item.kind == Correspondence.Kind.LETTER,
     )
 
 

@@ -1,12 +1,16 @@
 """What the pages of the two registers share (complaints.views, complaints.correspondence.views): the order of
 a list (open items first, the most urgent on top), a page of it with the remaining working days of its rows, and
-the « Enregistrer » and « Modifier » pages (the one update flow: complaints.register.services.Register.update);
-the letter answering an item, as a PDF to print (complaints.deliveries.letter_pdf)."""
+the « Enregistrer », « Modifier » and « Répondre » pages (the one update flow:
+complaints.register.services.Register.update); the letter answering an item, as a PDF to print
+(complaints.deliveries.letter_pdf)."""
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 
 from complaints.deadlines import attach_remaining_working_days
+from complaints.forms import TemplatePickerForm
+from complaints.models import ReplyTemplate
 from complaints.models.register import open_first_order
 from qualipref.pagination import EstimatingPaginator
 from qualipref.views import breadcrumb, paginate, redirect_if_saved
@@ -119,5 +123,48 @@ def edit_page(request, *, form, update, saved, detail_url, title, crumbs, **cont
             "cancel_url": detail_url,
             "breadcrumb_data": breadcrumb("Modifier", *crumbs),
             **context,
+        },
+    )
+
+
+def answer_page(
+    request, *, item, label, form_class, answer, detail_url, next_url, crumbs, lead, summary, contact, letter_after
+):
+    """The « Répondre » page of an item of either register: GET ``?modele=<id>`` fills the answer with a reply
+    template of the prefecture (its placeholders filled for the item); POST records it through the register's
+    ``answer(**fields)`` service (the fields of ``form_class``) and goes to ``next_url`` with the delay and the
+    verdict. Beside the form: what was asked (``summary``: heading and text), the requester's ``contact`` lines,
+    and how the answer leaves: e-mailed when the item has an address to answer to (complaints.deliveries.reply_of),
+    else printed as a letter when ``letter_after``."""
+    from complaints import deliveries, services  # deliveries reads the registers' services: imported when used
+
+    templates = ReplyTemplate.objects.filter(prefecture_id=item.prefecture_id, is_active=True).order_by("title")
+    picker = TemplatePickerForm(request.GET or None, templates=templates)
+    initial = {"answered_on": timezone.localdate()}
+    if request.method == "GET" and picker.is_valid() and picker.cleaned_data["modele"]:
+        initial["response"] = services.reply_template_render(
+            template=picker.cleaned_data["modele"], complaint=item, by=request.user
+        )
+    form = form_class(request.POST or None, initial=initial)
+    response = redirect_if_saved(
+        request, form, lambda: answer(**form.cleaned_data), lambda _: answered_message(item, label), next_url
+    )
+    reply_email = deliveries.reply_of(item).email
+    return response or render(
+        request,
+        "complaints/register/answer.html",
+        {
+            "title": f"Répondre à {label}",
+            "lead": lead,
+            "form": form,
+            "picker": picker,
+            "has_templates": bool(picker.fields["modele"].queryset),
+            "cancel_url": detail_url,
+            "summary_heading": summary[0],
+            "summary_text": summary[1],
+            "contact": [line for line in contact if line],
+            "reply_email": reply_email,
+            "letter_after": letter_after and not reply_email,
+            "breadcrumb_data": breadcrumb("Répondre", *crumbs),
         },
     )

@@ -36,7 +36,7 @@ def test_the_answer_arrives_in_the_requester_inbox(
 ):
     settings.SITE_URL = "https://qualipref.example.gouv.fr"
     page = login("agent").get(reverse("complaint_answer", kwargs={"pk": complaint.pk})).content.decode()
-    assert "sera envoyée par courriel au demandeur (amina.benali@exemple.fr)" in page
+    assert "sera envoyée par courriel à amina.benali@exemple.fr" in page
     _answer(login, complaint, django_capture_on_commit_callbacks)
 
     delivery = ReplyDelivery.objects.get()
