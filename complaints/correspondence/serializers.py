@@ -4,6 +4,7 @@ answer (``SENDER_FIELDS``) for the people who handle the item only."""
 from rest_framework import serializers
 
 from accounts import access
+from complaints.correspondence import services
 from complaints.correspondence.services import EMAIL_INVALID
 from complaints.models import SENDER_FIELDS, Correspondence
 from complaints.register.serializers import RegisterItemSerializer, RegisterItemWriteSerializer
@@ -70,23 +71,9 @@ class CorrespondenceWriteSerializer(RegisterItemWriteSerializer):
 
     class Meta:
         model = Correspondence
-        fields = [
-            "site",
-            "service",
-            "kind",
-            "reference",
-            "subject",
-            "sender",
-            "sender_email",
-            "sender_address",
-            "received_on",
-            "answered_on",
-            "assigned_to",
-        ]
-        extra_kwargs = {
-            name: {"required": False}
-            for name in ("reference", "subject", "sender", "sender_email", "sender_address", "answered_on")
-        }
+        fields = list(services.FIELDS)
+        # Blank texts and no date of answer are allowed: the service checks them.
+        extra_kwargs = {name: {"required": False} for name in (*services.TEXT_FIELDS, "answered_on")}
         extra_kwargs["sender_email"]["error_messages"] = {"invalid": EMAIL_INVALID}  # the page's words
 
 

@@ -27,21 +27,21 @@ from qualipref.lib.dates import short_date
 
 Kind = Correspondence.Kind
 
-EDITABLE_FIELDS = frozenset(
-    {
-        "site",
-        "service",
-        "kind",
-        "reference",
-        "subject",
-        "sender",
-        "sender_email",
-        "sender_address",
-        "received_on",
-        "answered_on",
-        "assigned_to",
-    }
+# What a page or a client may write (the API's write serializer takes the same fields, in this order).
+FIELDS = (
+    "site",
+    "service",
+    "kind",
+    "reference",
+    "subject",
+    "sender",
+    "sender_email",
+    "sender_address",
+    "received_on",
+    "answered_on",
+    "assigned_to",
 )
+EDITABLE_FIELDS = frozenset(FIELDS)
 TEXT_FIELDS = ("reference", "subject", "sender", "sender_email", "sender_address")
 ADDRESS_MAX_LENGTH = 500
 RESPONSE_MAX_LENGTH = 20_000
