@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from accounts import access
 from complaints import services
 from complaints.deadlines import attach_remaining_working_days
-from complaints.deliveries import deliveries_of
+from complaints.deliveries import deliveries_of, resend_reply
 from complaints.filters import ComplaintFilter
 from complaints.history import complaint_history
 from complaints.models import Complaint
@@ -123,3 +123,13 @@ class ComplaintViewSet(ReadWriteViewSet):
         complaint = self.get_object()
         context = {"can_see_requester": access.can_see_requester(request.user, complaint)}
         return Response(ReplyDeliverySerializer(deliveries_of(complaint), many=True, context=context).data)
+
+    @extend_schema(request=None, responses={201: ReplyDeliverySerializer})
+    @route(detail=True, methods=["post"], url_path="resend-reply")
+    def resend_reply(self, request, pk=None):
+        """E-mail the answer again after its last sending failed, to the address the requester has now (corrected by
+        ``PATCH``): the new sending, pending; 400 in French when there is nothing to send again."""
+        item = self._handled("answer")
+        delivery = resend_reply(item, by=request.user)
+        context = {"can_see_requester": access.can_see_requester(request.user, item)}
+        return Response(ReplyDeliverySerializer(delivery, context=context).data, status=status.HTTP_201_CREATED)

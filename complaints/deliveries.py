@@ -10,6 +10,9 @@
   a refusal of the SMTP server (« 550 … ») or a server out of reach is written on the row in French, and the task
   tries again after ``RETRY_DELAYS`` until ``MAX_ATTEMPTS``; then the delivery is failed. Once sent, the item's
   answer is dated the day it left (``answered_on``, its delay, in time or not).
+- A delivery that fails for good is told to the agent who sent it and to whoever the item is assigned to (a
+  notification without personal data: the server's words stay on the item's page). ``resend_reply(item, by)``
+  sends the answer again once its address is corrected (« Modifier »), or after the mail server came back.
 - ``sweep_stale_deliveries``: deliveries left pending (a worker lost, a retry the broker did not take) are sent
   again through the outbox, or failed (qualipref.outbox.sweep_items).
 
@@ -34,6 +37,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts import notifications
 from accounts.notifications import absolute_url
 from complaints import replies
 from complaints.models import Complaint, Correspondence, ReplyDelivery
@@ -48,6 +52,20 @@ RETRY_DELAYS = (60, 300)  # seconds before the 2nd and the 3rd attempt
 Status = ReplyDelivery.Status
 
 NO_ADDRESS = "Le demandeur n'a plus d'adresse électronique (données effacées) : la réponse n'a pas été envoyée."
+FAILED_KIND = "reply_failed"
+FAILED_TITLE = "Réponse non remise : {reference}"
+FAILED_BODY = (
+    "Le courriel de la réponse n'est pas parvenu à son destinataire. Vérifiez son adresse (« Modifier ») puis "
+    "renvoyez la réponse depuis la page, ou imprimez la lettre de réponse."
+)
+RESEND_REFUSALS = {
+    None: "La réponse n'a pas été envoyée par courriel : il n'y a rien à renvoyer.",
+    "pending": "La réponse est en cours d'envoi : attendez le résultat avant de la renvoyer.",
+    "sent": "La réponse est déjà parvenue à son destinataire : elle n'est pas renvoyée.",
+}
+RESEND_NO_ADDRESS = (
+    "Il n'y a plus d'adresse électronique où renvoyer la réponse : saisissez-la (« Modifier ») ou imprimez la lettre."
+)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -193,6 +211,7 @@ def deliver(pk):
         except ValidationError as error:
             delivery.status, delivery.error = Status.FAILED, error.messages[0]
             delivery.save(update_fields=["status", "error", "attempts", "updated_at"])
+            _tell_of_failure(delivery)
             return delivery
         message = message_of(delivery)
         try:
@@ -201,6 +220,7 @@ def deliver(pk):
             delivery.error = refusal_message(error)[:2000]
             if delivery.attempts >= MAX_ATTEMPTS:
                 delivery.status = Status.FAILED
+                _tell_of_failure(delivery)
             logger.warning("Réponse %s non envoyée (tentative %s) : %s", reply.reference, delivery.attempts, error)
         else:
             delivery.status, delivery.error, delivery.sent_at = Status.SENT, "", timezone.now()
@@ -208,6 +228,42 @@ def deliver(pk):
             _answered_the_day_sent(delivery)
         delivery.save(update_fields=["status", "error", "attempts", "sent_at", "message_id", "updated_at"])
     return delivery
+
+
+def _tell_of_failure(delivery):
+    """Notify the agent who sent the answer and the item's assignee that it did not arrive: the reference and a
+    link, never the address nor the server's words (they may quote it)."""
+    item = delivery.item
+    reference = reply_of(item).reference
+    detail = "correspondence_detail" if isinstance(item, Correspondence) else "complaint_detail"
+    notifications.notify(
+        recipients=[delivery.sent_by_id, item.assigned_to_id],
+        key=f"reply-failed:{delivery.pk}",
+        kind=FAILED_KIND,
+        title=FAILED_TITLE.format(reference=reference),
+        body=FAILED_BODY,
+        url=reverse(detail, kwargs={"pk": item.pk}),
+    )
+
+
+def resend_reply(item, *, by):
+    """E-mail the answer of ``item`` again when its last sending failed: to the address the item holds now (its
+    requester's or sender's, corrected through « Modifier »). The caller has checked that ``by`` handles the item.
+    Returns the new pending delivery; a French ValidationError when there is nothing to send again."""
+    with transaction.atomic():
+        last = ReplyDelivery.objects.select_for_update().filter(**_owner(item)).order_by("-pk").first()
+        state = None if last is None else last.status
+        if state != Status.FAILED:
+            raise ValidationError(RESEND_REFUSALS[state])
+        if not reply_of(item).email:
+            raise ValidationError(RESEND_NO_ADDRESS)
+        return request_delivery(item, by=by)
+
+
+def may_resend(item_deliveries):
+    """Whether the page offers « Renvoyer la réponse »: the item's last sending failed (``item_deliveries``: its
+    sendings, oldest first, as ``deliveries_of`` reads them)."""
+    return bool(item_deliveries) and item_deliveries[-1].status == Status.FAILED
 
 
 def _answered_the_day_sent(delivery):

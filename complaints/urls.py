@@ -15,6 +15,7 @@ urlpatterns = [
     page("<int:pk>/attribuer/", views.complaint_reassign),
     page("<int:pk>/clore/", views.complaint_close),
     page("<int:pk>/lettre.pdf", views.complaint_letter_pdf),
+    page("<int:pk>/renvoyer-la-reponse/", views.complaint_resend_reply),
     page("<int:pk>/action/", views.complaint_action_create),
     page("modeles-de-reponse/", views.reply_template_list),
     page("modeles-de-reponse/nouveau/", views.reply_template_create),

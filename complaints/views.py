@@ -35,6 +35,7 @@ from complaints.register.views import (
     letter_download,
     open_first,
     register_page,
+    resend_reply,
     services_of_the_chosen_site,
 )
 from qualipref.lib.dates import short_date
@@ -126,6 +127,8 @@ def complaint_detail(request, pk):
     attach_remaining_working_days([complaint])
     user = request.user
     can_handle = access.can_handle_complaint(user, complaint)
+    # read once answered only: an open complaint costs no query for them
+    sendings = deliveries.deliveries_of(complaint) if complaint.is_answered else []
     return render(
         request,
         "complaints/complaint_detail.html",
@@ -139,8 +142,10 @@ def complaint_detail(request, pk):
             "can_create_action": can_handle and access.can_create_action(user, complaint.prefecture, complaint.site),
             "actions": services.actions_of(complaint, user),
             "history": complaint_history(complaint),
-            # sent once answered only: an open complaint costs no query for them
-            "deliveries": deliveries.deliveries_of(complaint) if complaint.is_answered else [],
+            "deliveries": sendings,
+            "resend_url": reverse("complaint_resend_reply", kwargs={"pk": complaint.pk})
+            if can_handle and deliveries.may_resend(sendings)
+            else "",
             "breadcrumb_data": breadcrumb(complaint.reference, _list_crumb()),
         },
     )
@@ -249,6 +254,12 @@ def complaint_close(request, pk):
         f"{complaint.reference} est close.",
     )
     return redirect("complaint_detail", pk=complaint.pk)
+
+
+@require_POST
+def complaint_resend_reply(request, pk):
+    complaint = _handled(request, pk, "answer")
+    return resend_reply(request, complaint, reverse("complaint_detail", kwargs={"pk": complaint.pk}))
 
 
 @require_http_methods(["GET", "POST"])

@@ -33,7 +33,7 @@ from complaints.correspondence.serializers import (
     import_report_data,
 )
 from complaints.deadlines import attach_remaining_working_days
-from complaints.deliveries import deliveries_of
+from complaints.deliveries import deliveries_of, resend_reply
 from complaints.history import correspondence_history
 from complaints.models import Correspondence, CorrespondenceImport
 from complaints.models.register import NEWEST_FIRST
@@ -132,6 +132,16 @@ class CorrespondenceViewSet(
         item = self.get_object()
         context = {"can_see_requester": access.can_see_sender(request.user, item)}
         return Response(ReplyDeliverySerializer(deliveries_of(item), many=True, context=context).data)
+
+    @extend_schema(request=None, responses={201: ReplyDeliverySerializer})
+    @route(detail=True, methods=["post"], url_path="resend-reply")
+    def resend_reply(self, request, pk=None):
+        """E-mail the answer again after its last sending failed, to the address the sender has now (corrected by
+        ``PATCH``): the new sending, pending; 400 in French when there is nothing to send again."""
+        item = self._handled("answer")
+        delivery = resend_reply(item, by=request.user)
+        context = {"can_see_requester": access.can_see_sender(request.user, item)}
+        return Response(ReplyDeliverySerializer(delivery, context=context).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         request={"multipart/form-data": CorrespondenceImportUploadSerializer},

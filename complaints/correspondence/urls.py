@@ -15,5 +15,6 @@ urlpatterns = [
     page("<int:pk>/modifier/", views.correspondence_edit),
     page("<int:pk>/reponse/", views.correspondence_answer),
     page("<int:pk>/lettre.pdf", views.correspondence_letter_pdf),
+    page("<int:pk>/renvoyer-la-reponse/", views.correspondence_resend_reply),
     page("<int:pk>/supprimer/", views.correspondence_delete),
 ]

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import access
 from complaints import deliveries
@@ -35,6 +35,7 @@ from complaints.register.views import (
     letter_download,
     open_first,
     register_page,
+    resend_reply,
 )
 from qualipref.lib.dates import short_date
 from qualipref.views import breadcrumb, flash_outcome, redirect_if_saved
@@ -124,6 +125,9 @@ def correspondence_create(request):
 def correspondence_detail(request, pk):
     item = _visible(request, pk)
     attach_remaining_working_days([item])
+    can_handle = access.can_handle_correspondence(request.user, item)
+    # read once answered only: an open item's page costs no query for them
+    sendings = deliveries.deliveries_of(item) if item.is_answered else []
     return render(
         request,
         "complaints/correspondence/detail.html",
@@ -131,11 +135,13 @@ def correspondence_detail(request, pk):
             "title": f"{item.get_kind_display()} {item.label}",
             "item": item,
             "today": timezone.localdate(),
-            "can_handle": access.can_handle_correspondence(request.user, item),
+            "can_handle": can_handle,
             "can_see_sender": access.can_see_sender(request.user, item),
             "history": correspondence_history(item),
-            # read once answered only: an open item's page costs no query for them
-            "deliveries": deliveries.deliveries_of(item) if item.is_answered else [],
+            "deliveries": sendings,
+            "resend_url": reverse("correspondence_resend_reply", kwargs={"pk": item.pk})
+            if can_handle and deliveries.may_resend(sendings)
+            else "",
             "has_letter": deliveries.letter_available(item),
             "breadcrumb_data": breadcrumb(item.label, _list_crumb()),
         },
@@ -204,6 +210,12 @@ def correspondence_letter_pdf(request, pk):
         missing="Ce courrier n’a pas de réponse à imprimer : la lettre se prépare pour un courrier répondu "
         "avec le texte de sa réponse.",
     )
+
+
+@require_POST
+def correspondence_resend_reply(request, pk):
+    item = _handled(request, pk, "answer")
+    return resend_reply(request, item, reverse("correspondence_detail", kwargs={"pk": item.pk}))
 
 
 @require_http_methods(["GET", "POST"])

@@ -5,7 +5,7 @@ complaints.register.services.Register.update); the letter answering an item, as 
 (complaints.deliveries.letter_pdf)."""
 
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from complaints.deadlines import attach_remaining_working_days
@@ -13,7 +13,7 @@ from complaints.forms import TemplatePickerForm
 from complaints.models import ReplyTemplate
 from complaints.models.register import open_first_order
 from qualipref.pagination import EstimatingPaginator
-from qualipref.views import breadcrumb, paginate, redirect_if_saved
+from qualipref.views import breadcrumb, flash_outcome, paginate, redirect_if_saved
 
 
 def item_getters(model, relations, check_handler):
@@ -42,6 +42,19 @@ def letter_download(item, reference, *, missing):
     response = HttpResponse(deliveries.letter_pdf(item), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="reponse-{reference}.pdf"'
     return response
+
+
+def resend_reply(request, item, detail_url):
+    """« Renvoyer la réponse » (POST) on the page of an item of either register whose e-mail did not arrive: a new
+    sending to the address the item holds now; the refusal (nothing to send again) is flashed."""
+    from complaints import deliveries
+
+    flash_outcome(
+        request,
+        lambda: deliveries.resend_reply(item, by=request.user),
+        "La réponse repart par courriel ; son envoi s'affiche ci-dessous.",
+    )
+    return redirect(detail_url)
 
 
 def open_first(queryset, open_items):

@@ -5,6 +5,7 @@ prefecture's managers and national administrators read it (403 on writes); audit
 public form needs no login. Reply templates belong to a prefecture: its quality manager writes them.
 """
 
+from complaints.models import ReplyDelivery
 from tests import factories
 from tests.permissions.cases import API_ANONYMOUS, LOGIN, Case, expect
 
@@ -43,6 +44,21 @@ def _own_answered(w):
 
 def _foreign_answered(w):
     return {"pk": factories.ComplaintFactory(site=w.foreign_site, answered=True).pk}
+
+
+def _failed_reply(site):
+    """An answered complaint whose e-mail to the requester failed: « Renvoyer la réponse » has something to send."""
+    complaint = factories.ComplaintFactory(site=site, answered=True, with_requester=True)
+    ReplyDelivery.objects.create(complaint=complaint, recipient=complaint.requester_email, status="failed", attempts=3)
+    return {"pk": complaint.pk}
+
+
+def _own_failed(w):
+    return _failed_reply(w.site)
+
+
+def _foreign_failed(w):
+    return _failed_reply(w.foreign_site)
 
 
 def _own_template(w):
@@ -101,6 +117,15 @@ HTML_CASES = [
         label="foreign",
     ),
     Case("complaint_close", expect(405), kwargs=_own_answered, label="GET"),
+    Case("complaint_resend_reply", REDIRECTED_HANDLERS, kwargs=_own_failed, method="post", label="own"),
+    Case(
+        "complaint_resend_reply",
+        expect(NOT_FOUND, national=FORBIDDEN, anonymous=LOGIN),
+        kwargs=_foreign_failed,
+        method="post",
+        label="foreign",
+    ),
+    Case("complaint_resend_reply", expect(405), kwargs=_own_failed, label="GET"),
     # The letter names the requester: those who handle the complaint only, once answered.
     Case("complaint_letter_pdf", HANDLERS_WRITE, kwargs=_own_answered, label="own"),
     Case(
@@ -181,6 +206,14 @@ API_CASES = [
     Case("api:complaint-history", API_FOREIGN_READ, kwargs=_foreign, label="foreign"),
     Case("api:complaint-deliveries", api(200, auditor=NOT_FOUND), kwargs=_own, label="own"),
     Case("api:complaint-deliveries", API_FOREIGN_READ, kwargs=_foreign, label="foreign"),
+    Case(
+        "api:complaint-resend-reply",
+        api(FORBIDDEN, quality_manager=201, site_referent=201, agent=201, auditor=NOT_FOUND),
+        kwargs=_own_failed,
+        method="post",
+        label="own",
+    ),
+    Case("api:complaint-resend-reply", API_FOREIGN_WRITE, kwargs=_foreign_failed, method="post", label="foreign"),
 ]
 
 CASES = HTML_CASES + API_CASES

@@ -6,7 +6,7 @@ by their author, their prefecture's quality manager and national administrators.
 recipient's only (another user's is a 404).
 """
 
-from complaints.models import CorrespondenceImport
+from complaints.models import CorrespondenceImport, ReplyDelivery
 from tests import factories
 from tests.permissions.cases import API_ANONYMOUS, LOGIN, Case, expect
 
@@ -35,6 +35,23 @@ def _own_answered_letter(w):
         response="Madame,\n\nVotre duplicata est prêt.",
     )
     return {"pk": item.pk}
+
+
+def _failed_reply(site):
+    """An answered e-mail whose answer did not reach its sender: « Renvoyer la réponse » has something to send."""
+    item = factories.CorrespondenceFactory(
+        site=site, email=True, answered=True, sender_email="amina.benali@exemple.fr", response="Madame, voici."
+    )
+    ReplyDelivery.objects.create(correspondence=item, recipient=item.sender_email, status="failed", attempts=3)
+    return {"pk": item.pk}
+
+
+def _own_failed(w):
+    return _failed_reply(w.site)
+
+
+def _foreign_failed(w):
+    return _failed_reply(w.foreign_site)
 
 
 def _sister(w):
@@ -112,6 +129,15 @@ HTML_CASES = [
         label="not answered",
     ),
     Case("correspondence_letter_pdf", FOREIGN_WRITE, kwargs=_foreign, label="foreign"),
+    Case("correspondence_resend_reply", REDIRECTED_HANDLERS, kwargs=_own_failed, method="post", label="own"),
+    Case(
+        "correspondence_resend_reply",
+        expect(NOT_FOUND, national=FORBIDDEN, anonymous=LOGIN),
+        kwargs=_foreign_failed,
+        method="post",
+        label="foreign",
+    ),
+    Case("correspondence_resend_reply", expect(405), kwargs=_own_failed, label="GET"),
     Case("correspondence_delete", HANDLERS_WRITE, kwargs=_own, label="own"),
     Case("correspondence_delete", REDIRECTED_HANDLERS, kwargs=_own, method="post", label="own POST"),
     Case(
@@ -206,6 +232,14 @@ API_CASES = [
     Case("api:correspondence-history", API_FOREIGN_READ, kwargs=_foreign, label="foreign"),
     Case("api:correspondence-deliveries", api(200, auditor=NOT_FOUND), kwargs=_own, label="own"),
     Case("api:correspondence-deliveries", API_FOREIGN_READ, kwargs=_foreign, label="foreign"),
+    Case(
+        "api:correspondence-resend-reply",
+        api(FORBIDDEN, auditor=NOT_FOUND, **dict.fromkeys(HANDLERS, 201)),
+        kwargs=_own_failed,
+        method="post",
+        label="own",
+    ),
+    Case("api:correspondence-resend-reply", API_FOREIGN_WRITE, kwargs=_foreign_failed, method="post", label="foreign"),
     # The matrix sends JSON: whoever may import gets 415 (the endpoint wants a multipart upload), the others 403.
     Case("api:correspondence-import", api(FORBIDDEN, quality_manager=415, site_referent=415, agent=415), method="post"),
     Case("api:notification-list", api(200)),
