@@ -18,17 +18,16 @@ from rest_framework.response import Response
 from accounts import access
 from complaints import services
 from complaints.deadlines import attach_remaining_working_days
-from complaints.deliveries import deliveries_of, resend_reply
 from complaints.filters import ComplaintFilter
 from complaints.history import complaint_history
 from complaints.models import Complaint
 from complaints.models.register import NEWEST_FIRST
+from complaints.register.api import ReplyActions
 from complaints.serializers import (
     AnswerSerializer,
     ComplaintSerializer,
     ComplaintWriteSerializer,
     HistoryEntrySerializer,
-    ReplyDeliverySerializer,
 )
 from qualipref.lib.drf import ReadWriteViewSet
 from qualipref.pagination import NewestFirstPagination
@@ -41,11 +40,13 @@ def complaints_for(user):
     return Complaint.objects.for_user(user).select_related(*COMPLAINT_RELATIONS)
 
 
-class ComplaintViewSet(ReadWriteViewSet):
+class ComplaintViewSet(ReplyActions, ReadWriteViewSet):
     """Complaints and suggestions of the sites the user may see. Filters: prefecture, site, service, kind,
     status, channel, category, assigned_to, overdue, due_this_week, year, received_after, received_before,
     reference. The requester's personal data (``requester_*``) is given only to the people who handle the
     complaint."""
+
+    can_see_person = staticmethod(access.can_see_requester)
 
     queryset = Complaint.objects.none()  # the schema's model; requests use get_queryset()
     serializer_class = ComplaintSerializer
@@ -115,21 +116,3 @@ class ComplaintViewSet(ReadWriteViewSet):
     def history(self, request, pk=None):
         """Who changed what and when, newest first (the requester's personal data is never in the history)."""
         return Response(HistoryEntrySerializer(complaint_history(self.get_object()), many=True).data)
-
-    @extend_schema(responses=ReplyDeliverySerializer(many=True))
-    @route(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
-    def deliveries(self, request, pk=None):
-        """The e-mails of the answer to the requester, oldest first: state, attempts, when sent and by whom."""
-        complaint = self.get_object()
-        context = {"can_see_requester": access.can_see_requester(request.user, complaint)}
-        return Response(ReplyDeliverySerializer(deliveries_of(complaint), many=True, context=context).data)
-
-    @extend_schema(request=None, responses={201: ReplyDeliverySerializer})
-    @route(detail=True, methods=["post"], url_path="resend-reply")
-    def resend_reply(self, request, pk=None):
-        """E-mail the answer again after its last sending failed, to the address the requester has now (corrected by
-        ``PATCH``): the new sending, pending; 400 in French when there is nothing to send again."""
-        item = self._handled("answer")
-        delivery = resend_reply(item, by=request.user)
-        context = {"can_see_requester": access.can_see_requester(request.user, item)}
-        return Response(ReplyDeliverySerializer(delivery, context=context).data, status=status.HTTP_201_CREATED)

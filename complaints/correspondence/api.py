@@ -33,11 +33,11 @@ from complaints.correspondence.serializers import (
     import_report_data,
 )
 from complaints.deadlines import attach_remaining_working_days
-from complaints.deliveries import deliveries_of, resend_reply
 from complaints.history import correspondence_history
 from complaints.models import Correspondence, CorrespondenceImport
 from complaints.models.register import NEWEST_FIRST
-from complaints.serializers import HistoryEntrySerializer, ReplyDeliverySerializer
+from complaints.register.api import ReplyActions
+from complaints.serializers import HistoryEntrySerializer
 from qualipref.pagination import NewestFirstPagination
 from sites.models import Prefecture
 
@@ -49,12 +49,18 @@ def correspondences_for(user):
 
 
 class CorrespondenceViewSet(
-    mixins.CreateModelMixin, mixins.UpdateModelMixin, mixins.DestroyModelMixin, viewsets.ReadOnlyModelViewSet
+    ReplyActions,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.ReadOnlyModelViewSet,
 ):
     """Letters, e-mails, elected officials' requests and letters of observation of the sites the user may see.
     Filters: prefecture, site, service, kind, status (open, answered), overdue, due_this_week, assigned_to, year,
     received_after, received_before, reference, import_batch. ``sender`` is given only to the people who handle
     the item."""
+
+    can_see_person = staticmethod(access.can_see_sender)
 
     queryset = Correspondence.objects.none()  # the schema's model; requests use get_queryset()
     serializer_class = CorrespondenceSerializer
@@ -123,25 +129,6 @@ class CorrespondenceViewSet(
     def history(self, request, pk=None):
         """Who changed what and when, newest first (the sender is never in the history)."""
         return Response(HistoryEntrySerializer(correspondence_history(self.get_object()), many=True).data)
-
-    @extend_schema(responses=ReplyDeliverySerializer(many=True))
-    @route(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
-    def deliveries(self, request, pk=None):
-        """The e-mails of the answer to the sender, oldest first: state, attempts, when sent and by whom
-        (``recipient`` and ``error`` null for those who do not handle the item)."""
-        item = self.get_object()
-        context = {"can_see_requester": access.can_see_sender(request.user, item)}
-        return Response(ReplyDeliverySerializer(deliveries_of(item), many=True, context=context).data)
-
-    @extend_schema(request=None, responses={201: ReplyDeliverySerializer})
-    @route(detail=True, methods=["post"], url_path="resend-reply")
-    def resend_reply(self, request, pk=None):
-        """E-mail the answer again after its last sending failed, to the address the sender has now (corrected by
-        ``PATCH``): the new sending, pending; 400 in French when there is nothing to send again."""
-        item = self._handled("answer")
-        delivery = resend_reply(item, by=request.user)
-        context = {"can_see_requester": access.can_see_sender(request.user, item)}
-        return Response(ReplyDeliverySerializer(delivery, context=context).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         request={"multipart/form-data": CorrespondenceImportUploadSerializer},
