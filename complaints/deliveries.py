@@ -294,6 +294,7 @@ def sweep_stale_deliveries(*, before):
         label="Envoi de réponse",
         failed=lambda attempts: {"status": Status.FAILED, "error": STALE_FAILURE.format(attempts=attempts)},
         requeued={},
+        on_failed=_tell_of_failure,
     )
 
 

@@ -147,12 +147,12 @@ def forget(key):
     OutboxMessage.objects.filter(key=key, sent_at__isnull=False).delete()
 
 
-def sweep_items(stale, *, task, label, failed, requeued, give_up=None):
+def sweep_items(stale, *, task, label, failed, requeued, give_up=None, on_failed=None):
     """One app's sweep of its work items (``STALE_SWEEPS``): each item of ``stale`` (pending or running without
     progress, oldest first) whose task does not wait for the broker is, unless it moved meanwhile, marked failed
     (``failed(attempts)``: the fields written) after WORK_MAX_ATTEMPTS sends or when ``give_up(item)``, else pending
     again (``requeued``: the fields written) and ``task(item.pk)`` recorded again. ``label`` names the item in the
-    log. Returns the number handled."""
+    log; ``on_failed(item)``, in the same transaction, tells of an item just failed. Returns the number handled."""
     handled = 0
     for item in stale:
         key = key_of(item)
@@ -164,6 +164,8 @@ def sweep_items(stale, *, task, label, failed, requeued, give_up=None):
             rows = stale.model.objects.filter(pk=item.pk, status=item.status, updated_at=item.updated_at)
             if fail:
                 changed = rows.update(**failed(attempts), updated_at=timezone.now())
+                if changed and on_failed is not None:
+                    on_failed(item)
             else:
                 changed = rows.update(**requeued, updated_at=timezone.now())
                 if changed:

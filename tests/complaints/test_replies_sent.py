@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import Notification
 from complaints import deliveries, retention, services, tasks
 from complaints.models import ReplyDelivery
 from qualipref.models import OutboxMessage
@@ -208,6 +209,9 @@ def test_a_delivery_left_pending_is_sent_again_then_failed(world, complaint, set
     delivery.refresh_from_db()
     assert delivery.status == "failed"
     assert delivery.error == "L'envoi n'a pas abouti après 3 tentatives (service d'envoi indisponible)."
+    # the agent who sent it learns that it did not arrive, as after the mail server's refusals
+    (notice,) = Notification.objects.filter(kind=deliveries.FAILED_KIND)
+    assert (notice.recipient, notice.title) == (world.users["agent"], f"Réponse non remise : {complaint.reference}")
 
 
 def test_the_api_lists_the_sendings_and_hides_the_address_from_readers(
