@@ -27,6 +27,7 @@ from complaints.forms import (
     TemplatePickerForm,
 )
 from complaints.history import complaint_history
+from complaints.inbound.queries import inbound_messages_of
 from complaints.models import Complaint, ReplyTemplate
 from complaints.register.views import (
     answered_message,
@@ -142,6 +143,7 @@ def complaint_detail(request, pk):
             "history": complaint_history(complaint),
             # sent once answered only: an open complaint costs no query for them
             "deliveries": deliveries.deliveries_of(complaint) if complaint.is_answered else [],
+            "inbound_messages": inbound_messages_of(complaint) if access.can_see_requester(user, complaint) else [],
             "breadcrumb_data": breadcrumb(complaint.reference, _list_crumb()),
         },
     )

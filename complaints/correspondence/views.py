@@ -28,6 +28,7 @@ from complaints.correspondence.forms import (
 from complaints.deadlines import attach_remaining_working_days
 from complaints.forms import TemplatePickerForm
 from complaints.history import correspondence_history
+from complaints.inbound.queries import inbound_messages_of
 from complaints.models import Correspondence, CorrespondenceImport, ReplyTemplate
 from complaints.register.views import (
     answered_message,
@@ -138,6 +139,7 @@ def correspondence_detail(request, pk):
             "history": correspondence_history(item),
             # read once answered only: an open item's page costs no query for them
             "deliveries": deliveries.deliveries_of(item) if item.is_answered else [],
+            "inbound_messages": inbound_messages_of(item) if access.can_see_sender(request.user, item) else [],
             "has_letter": deliveries.letter_available(item),
             "breadcrumb_data": breadcrumb(item.label, _list_crumb()),
         },
