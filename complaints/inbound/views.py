@@ -3,6 +3,7 @@
 
 from django.contrib import messages as flash
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
@@ -80,7 +81,7 @@ def inbound_file(request, pk):
     label = item.reference if message.complaint_id else item.label
     flash.success(
         request,
-        f"{item.get_kind_display()} {label} enregistré(e) pour {item.site.name} : "
+        f"Courriel enregistré ({item.get_kind_display().lower()} {label}, {item.site.name}) : "
         f"réponse attendue au plus tard le {short_date(item.due_on)}.",
     )
     return redirect("inbound_list")
@@ -106,5 +107,5 @@ def inbound_attachment(request, pk):
         InboundAttachment.objects.select_related("message__complaint", "message__correspondence"), pk=pk
     )
     if not access.can_read_inbound(request.user, attachment.message):
-        raise PermissionDenied("Ce courriel ne vous est pas accessible.")
+        raise Http404("Pièce jointe introuvable.")  # like a foreign item: its existence is not told
     return file_response(attachment.file, attachment.name, content_type=attachment.content_type)
