@@ -274,3 +274,35 @@ def _client_for(world, role):
     client = Client()
     client.force_login(world.users[role])
     return client
+
+
+def test_answers_to_a_correspondence_item_by_its_reference_or_by_our_reply(
+    world, mailbox, imap_server, settings, tmp_path
+):
+    from complaints.models import ReplyDelivery
+    from tests import factories
+
+    settings.MEDIA_ROOT = tmp_path
+    item = factories.CorrespondenceFactory(site=world.site, email=True, reference="CHR-2026-00042")
+    factories.CorrespondenceFactory(site=world.foreign_site, email=True, reference="CHR-2026-00099")
+    delivery = ReplyDelivery.objects.create(
+        correspondence=item, recipient="amina.benali@exemple.fr", message_id="<reponse-42@qualipref.gouv.fr>"
+    )
+    # the subject of our reply, quoted back (complaints.deliveries.subject_of)
+    imap_server.append(email_message(subject="RE: Réponse à votre courriel CHR-2026-00042 – Préfecture"))
+    # an answer that quotes nothing but replies to our e-mail
+    imap_server.append(email_message(subject="Merci", In_Reply_To=delivery.message_id))
+    # another prefecture's reference is not ours: routed as a new message (here, no rule: the triage)
+    imap_server.append(email_message(subject="RE: Réponse à votre courriel CHR-2026-00099"))
+
+    reading.read_all()
+
+    attached = InboundMessage.objects.filter(status="attached")
+    assert [message.correspondence for message in attached] == [item, item]
+    assert InboundMessage.objects.get(subject__endswith="00099").status == "triage"
+    client = _client_for(world, "agent")
+    page = client.get(reverse("correspondence_detail", args=[item.pk])).content.decode()
+    assert "Messages reçus" in page and "Merci" in page
+    # who only reads the register does not see the person's e-mails
+    manager_page = _client_for(world, "manager").get(reverse("correspondence_detail", args=[item.pk])).content.decode()
+    assert "Messages reçus" not in manager_page
