@@ -10,7 +10,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 ARLES = "Sous-préfecture d'Arles"
 
 
-def test_an_email_is_filed_from_the_triage_with_the_keyboard_on_a_phone(page, demo, signed_in):
+def test_an_email_is_filed_from_the_triage_with_the_keyboard_on_a_phone(page, demo, signed_in, artifacts):
     from complaints.inbound import demo as inbound_demo
     from complaints.models import InboundMessage
     from sites.models import Prefecture, Site
@@ -28,6 +28,8 @@ def test_an_email_is_filed_from_the_triage_with_the_keyboard_on_a_phone(page, de
     expect(page.locator("[data-inbound-status=quarantined]")).to_contain_text("Motif : Adresse de l'expéditeur")
     # the page fits the phone's width
     assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+
+    artifacts.screenshot(page, "courriels-recus-telephone.png", full_page=True)
 
     # The keyboard alone: the site's list, the kind (a complaint, chosen by default), the button.
     sites = section.get_by_label("Site")
