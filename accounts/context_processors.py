@@ -71,6 +71,8 @@ def _menu(user):
             quality.append(_item("Bilans annuels", reverse("review_list")))
         users.append(_item("Réclamations et suggestions", reverse("complaint_list")))
         users.append(_item("Courriers", reverse("correspondence_list")))
+        if access.may_triage_inbound(user):  # the e-mails no rule placed (complaints.inbound)
+            users.append(_item("Courriels reçus à trier", reverse("inbound_list")))
         users.append(_item("Enquêtes", reverse("campaign_list")))
     crisis = []
     if territory:

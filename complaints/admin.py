@@ -12,12 +12,16 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from complaints import retention
 from complaints.models import (
+    MESSAGE_PERSONAL_FIELDS,
     REQUESTER_FIELDS,
     SENDER_FIELDS,
     Complaint,
     Correspondence,
     CorrespondenceDelays,
     CorrespondenceImport,
+    InboundMessage,
+    Mailbox,
+    MailboxRule,
     ReferenceCounter,
     ReplyTemplate,
 )
@@ -107,3 +111,33 @@ class CorrespondenceImportAdmin(AllowedWritesMixin, admin.ModelAdmin):
 class CorrespondenceDelaysAdmin(AllowedWritesMixin, admin.ModelAdmin):
     list_display = ["prefecture", "elected_official_days", "local_authority_days"]
     list_select_related = ["prefecture"]
+
+
+class MailboxRuleInline(AllowedWritesMixin, admin.TabularInline):
+    allowed_writes = {"add", "change", "delete"}
+    model = MailboxRule
+    fields = ["position", "recipient_contains", "keyword", "site", "kind"]
+    extra = 0
+
+
+@admin.register(Mailbox)
+class MailboxAdmin(AllowedWritesMixin, admin.ModelAdmin):
+    """A prefecture's mailbox read every 5 minutes (complaints.inbound): the password stays in the environment,
+    under the variable named here (docs/exploitation.md, § Courriels reçus)."""
+
+    allowed_writes = {"add", "change"}
+    list_display = ["name", "prefecture", "username", "host", "folder", "is_active", "last_read_at", "last_error"]
+    list_filter = ["is_active", "prefecture"]
+    list_select_related = ["prefecture"]
+    readonly_fields = ["uid_validity", "last_uid", "last_read_at", "last_error"]
+    inlines = [MailboxRuleInline]
+
+
+@admin.register(InboundMessage)
+class InboundMessageAdmin(AllowedWritesMixin, admin.ModelAdmin):
+    """Looked up only (what became of a message); its sender and text are personal data, never shown here."""
+
+    list_display = ["__str__", "prefecture", "status", "reason", "complaint", "correspondence"]
+    list_filter = ["status", "prefecture"]
+    list_select_related = ["prefecture", "complaint", "correspondence"]
+    exclude = list(MESSAGE_PERSONAL_FIELDS)

@@ -10,7 +10,8 @@
 - two reply templates of the prefecture;
 - correspondence of this year (letters, e-mails, elected officials' requests, a letter of observation), most
   answered, a few open: at Istres a letter near its deadline (the last working days of its 15) for the demo
-  agent, at Arles an overdue letter and an elected official's request for the referent; the prefecture's delays.
+  agent, at Arles an overdue letter and an elected official's request for the referent; the prefecture's delays;
+- the prefecture's contact mailbox (inactive) and two e-mails waiting in its triage (complaints.inbound.demo).
 
 Their deadline alerts of today are sent by ``qualipref.demo.load_demo`` once every app's demo is loaded.
 
@@ -27,6 +28,7 @@ from django.utils import timezone
 from accounts.models import User
 from complaints import deadlines, references
 from complaints.correspondence.services import compute_deadline
+from complaints.inbound import demo as inbound_demo
 from complaints.models import Complaint, Correspondence, CorrespondenceDelays, ReplyTemplate
 from sites import calendars
 from sites.models import Prefecture, Site
@@ -446,3 +448,4 @@ def load():
         if not created and template.body == OLD_TEMPLATES[title]:
             ReplyTemplate.objects.filter(pk=template.pk).update(body=body, updated_at=timezone.now())
     _load_correspondence(prefecture, sites, users, timezone.localdate())
+    inbound_demo.load(prefecture, sites)

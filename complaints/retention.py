@@ -18,6 +18,9 @@
 - A person without an account of the training plan (engagements.models.Trainee) keeps their name, service and
   position as long after they left their site (``left_on``); then the same job anonymises them and their history
   rows (engagements.services.trainings.anonymise_trainees); their training records stay, for the statistics.
+- The e-mails a complaint or an item came from or received (complaints.inbound: sender, subject, text,
+  attachments) are erased with it; those never filed (left in the triage, discarded, quarantined) the same period
+  after they arrived.
 - ``erase_complaints`` / ``erase_correspondences`` serve a right-to-erasure request from the admin (an action of
   the lists, the complaints found by the requester's exact e-mail): the same anonymisation, right away.
 """
@@ -37,6 +40,8 @@ from complaints.models import (
     Complaint,
     Correspondence,
     CorrespondenceImport,
+    InboundAttachment,
+    InboundMessage,
     ReplyDelivery,
     retention_months,
 )
@@ -98,6 +103,7 @@ def anonymise_complaints(queryset, *, today=None) -> int:
             Complaint.history.filter(id__in=ids).update(description=text)
             # The address the answer was e-mailed to, and the mail server's words that may quote it.
             ReplyDelivery.objects.filter(complaint_id__in=ids).update(recipient="", error="")
+            erase_inbound_messages(InboundMessage.objects.filter(complaint_id__in=ids), today=today)
             data_version.bump()  # bulk updates send no signal
         count += len(ids)
     return count
@@ -118,10 +124,36 @@ def anonymise_correspondences(queryset, *, today=None) -> int:
             )
             rows.exclude(subject="").update(subject=text)
             ReplyDelivery.objects.filter(correspondence_id__in=ids).update(recipient="", error="")
+            erase_inbound_messages(InboundMessage.objects.filter(correspondence_id__in=ids), today=today)
             Correspondence.history.filter(id__in=ids).exclude(subject="").update(subject=text)
             data_version.bump()  # bulk updates send no signal
         count += len(ids)
     return count
+
+
+def erase_inbound_messages(queryset, *, today=None) -> int:
+    """Erase the sender, the subject and the text of these e-mails and delete their attachments (files after the
+    commit: a rollback keeps them); returns how many messages."""
+    today = today or timezone.localdate()
+    attachments = InboundAttachment.objects.filter(message__in=queryset)
+    names = list(attachments.values_list("file", flat=True))
+    attachments.delete()
+    count = queryset.update(
+        sender_name="", sender_email="", subject=f"[Effacé le {short_date(today)}]", body="", updated_at=timezone.now()
+    )
+    if names:
+        storage = InboundAttachment._meta.get_field("file").storage
+        transaction.on_commit(lambda: [storage.delete(name) for name in names])
+    return count
+
+
+def expired_inbound_messages(*, today=None):
+    """E-mails never filed (triage, quarantine, discarded) that arrived before the retention period and still hold
+    personal data."""
+    cutoff = months_before(today or timezone.localdate(), retention_months())
+    return InboundMessage.objects.filter(
+        complaint__isnull=True, correspondence__isnull=True, received_at__date__lt=cutoff
+    ).filter(~Q(sender_email="") | ~Q(sender_name="") | ~Q(body=""))
 
 
 def delete_stale_import_files(*, now=None) -> int:
@@ -149,11 +181,17 @@ def enforce_retention(*, today=None) -> dict:
         "complaints": anonymise_complaints(expired_complaints(today=today), today=today),
         "correspondences": anonymise_correspondences(expired_correspondences(today=today), today=today),
         "import_files": delete_stale_import_files(),
+        "inbound_messages": _erase_expired_inbound(today),
         # People without an account followed by the training plan: the same period after they left their site.
         "trainees": trainings.anonymise_trainees(
             trainings.expired_trainees(cutoff=months_before(today, retention_months())), today=today
         ),
     }
+
+
+def _erase_expired_inbound(today):
+    with transaction.atomic():
+        return erase_inbound_messages(expired_inbound_messages(today=today), today=today)
 
 
 def erase_complaints(*, by, queryset) -> int:

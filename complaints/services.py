@@ -225,6 +225,34 @@ def complaint_submit(
     return complaint
 
 
+@transaction.atomic
+def complaint_record_email(*, site, received_on, description, by=None, **requester) -> Complaint:
+    """A complaint that arrived by e-mail (complaints.inbound): recorded on the e-mail channel by the mailbox's
+    task (no actor: its rule chose the site) or by a handler from the triage (``by``, who must record on the
+    site); acknowledged by e-mail after the commit, like a complaint of the public form."""
+    if by is not None and not access.can_record_complaint(by, site):
+        raise PermissionDenied("Vous ne pouvez pas enregistrer de réclamation pour ce site.")
+    _check_requester_fields(requester)
+    complaint = _new_complaint(
+        site,
+        requester,
+        kind=Complaint.Kind.COMPLAINT,
+        channel=Complaint.Channel.EMAIL,
+        received_on=received_on,
+        category=None,
+        description=description,
+        created_by=by,
+    )
+    _clean_texts(complaint)
+    errors = {}
+    _check(complaint, errors, today=timezone.localdate())
+    _raise(errors)
+    _save_new(complaint, by=by)
+    if complaint.requester_email:
+        transaction.on_commit(lambda: send_acknowledgement(complaint.pk))
+    return complaint
+
+
 def send_acknowledgement(complaint_id):
     """E-mail the requester that their complaint was received, with its reference and the date of the answer.
     Runs after the commit: a mail server that fails is logged, the complaint stays recorded."""

@@ -2,7 +2,8 @@
 
 Daily schedule (django-celery-beat, complaints/migrations/0003_beat_schedules.py): ``enforce_retention`` at
 03:30. The deadline alerts of complaints and letters are sent by the job of every app's alerts
-(indicators.tasks.send_deadline_alerts, collector indicators.alerts.complaints).
+(indicators.tasks.send_deadline_alerts, collector indicators.alerts.complaints). Every 5 minutes
+(complaints/migrations/0010_read_mailboxes_schedule.py): ``read_mailboxes``, the prefectures' mailboxes.
 """
 
 from celery import shared_task
@@ -39,3 +40,12 @@ def send_reply(self, delivery_id):
     if delay is not None:
         raise self.retry(countdown=delay)
     return delivery.status if delivery is not None else None
+
+
+@shared_task
+def read_mailboxes():
+    """Read every active mailbox of the prefectures (complaints.inbound.reading): new messages become items, wait
+    in the triage or in quarantine. A mailbox out of reach is logged and the others still read."""
+    from complaints.inbound import reading
+
+    return reading.read_all()

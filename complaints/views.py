@@ -26,6 +26,7 @@ from complaints.forms import (
     StatsForm,
 )
 from complaints.history import complaint_history
+from complaints.inbound.queries import inbound_messages_of
 from complaints.models import Complaint, ReplyTemplate
 from complaints.register.views import (
     answer_page,
@@ -146,6 +147,7 @@ def complaint_detail(request, pk):
             "resend_url": reverse("complaint_resend_reply", kwargs={"pk": complaint.pk})
             if can_handle and deliveries.may_resend(sendings)
             else "",
+            "inbound_messages": inbound_messages_of(complaint) if access.can_see_requester(user, complaint) else [],
             "breadcrumb_data": breadcrumb(complaint.reference, _list_crumb()),
         },
     )

@@ -9,6 +9,7 @@ from accounts.api import ApiTokenViewSet, MembershipViewSet, MeView, Notificatio
 from audits.api import AssessmentViewSet, AuditViewSet, FindingViewSet, GoodPracticeViewSet
 from complaints.api import ComplaintViewSet
 from complaints.correspondence.api import CorrespondenceViewSet
+from complaints.inbound.api import InboundMessageViewSet
 from crisis.api import CrisisEventViewSet, OnCallShiftViewSet, PressReleaseViewSet
 from engagements.api.actions import ActionPlanViewSet, ActionViewSet
 from engagements.api.documents import DocumentVersionViewSet, QualityDocumentViewSet
@@ -51,6 +52,7 @@ router.register("assessments", AssessmentViewSet, basename="assessment")
 router.register("good-practices", GoodPracticeViewSet, basename="good-practice")
 router.register("complaints", ComplaintViewSet, basename="complaint")
 router.register("correspondences", CorrespondenceViewSet, basename="correspondence")
+router.register("inbound-messages", InboundMessageViewSet, basename="inbound-message")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("surveys", CampaignViewSet, basename="survey")
 router.register("questionnaires", QuestionnaireViewSet, basename="questionnaire")

@@ -416,7 +416,8 @@ QUALIPREF_DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 60)
 QUALIPREF_COMPLAINTS_RETENTION_MONTHS = env_int("PERSONAL_DATA_RETENTION_MONTHS", 24)
 # Periodic tasks: schedules live in the database (django-celery-beat), created by data migrations with
 # qualipref.lib.beat.schedule_daily and editable in the admin: 03:30 retention, 06:30 deadline alerts of every app
-# (indicators.tasks.send_deadline_alerts), 07:00 digest of the notifications.
+# (indicators.tasks.send_deadline_alerts), 07:00 digest of the notifications; every 5 minutes the prefectures' mailboxes
+# (complaints.tasks.read_mailboxes, complaints.inbound).
 
 
 # --- Sign-in behind the proxy and API tokens --------------------------------------------------------------------

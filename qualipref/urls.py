@@ -18,6 +18,7 @@ urlpatterns = [
     path("reclamations/", include("complaints.urls")),
     path("e-reclamation/", include("complaints.public_urls")),
     path("courriers/", include("complaints.correspondence.urls")),
+    path("courriels-recus/", include("complaints.inbound.urls")),
     path("enquetes/", include("surveys.urls")),
     path("enquete/", include(questionnaire_urlpatterns)),
     path("resultats-enquetes/", include(results_urlpatterns)),

@@ -37,6 +37,7 @@ from tests.permissions import (
     documents,
     engagements,
     html,
+    inbound,
     indicators,
     labellings,
     meetings,
@@ -59,6 +60,7 @@ CASES = (
     + audits.CASES
     + complaints.CASES
     + correspondence.CASES
+    + inbound.CASES
     + surveys.CASES
     + indicators.CASES
     + reviews.CASES

@@ -27,6 +27,7 @@ from .core import *  # noqa: F403
 from .crisis import *  # noqa: F403
 from .documents import *  # noqa: F403
 from .engagements import *  # noqa: F403
+from .inbound import *  # noqa: F403
 from .indicators import *  # noqa: F403
 from .planning import *  # noqa: F403
 from .reviews import *  # noqa: F403

@@ -189,6 +189,32 @@ def correspondence_create(
     return _save(item, by=by)
 
 
+@transaction.atomic
+def correspondence_record_email(*, site, received_on, subject, sender, sender_email, by=None) -> Correspondence:
+    """An e-mail that arrived in a prefecture's mailbox (complaints.inbound), recorded as an e-mail to answer in
+    5 working days: by the mailbox's task (no actor: its rule chose the site) or by a handler from the triage
+    (``by``, who must record on the site)."""
+    if by is not None and not access.can_record_correspondence(by, site):
+        raise PermissionDenied("Vous ne pouvez pas enregistrer de courrier pour ce site.")
+    site = register_services.site_with_prefecture(site)
+    item = Correspondence(
+        site=site,
+        prefecture=site.prefecture,
+        kind=Kind.EMAIL,
+        subject=subject,
+        sender=sender,
+        sender_email=sender_email,
+        received_on=received_on,
+        created_by=by,
+    )
+    errors = {}
+    _check(item, errors, today=timezone.localdate())
+    if errors:
+        raise ValidationError(errors)
+    compute_deadline(item)
+    return _save(item, by=by)
+
+
 def answered_refused(item):
     return f"Ce courrier a déjà reçu une réponse le {short_date(item.answered_on)}."
 

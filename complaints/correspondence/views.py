@@ -26,6 +26,7 @@ from complaints.correspondence.forms import (
 )
 from complaints.deadlines import attach_remaining_working_days
 from complaints.history import correspondence_history
+from complaints.inbound.queries import inbound_messages_of
 from complaints.models import Correspondence, CorrespondenceImport
 from complaints.register.views import (
     answer_page,
@@ -142,6 +143,7 @@ def correspondence_detail(request, pk):
             "resend_url": reverse("correspondence_resend_reply", kwargs={"pk": item.pk})
             if can_handle and deliveries.may_resend(sendings)
             else "",
+            "inbound_messages": inbound_messages_of(item) if access.can_see_sender(request.user, item) else [],
             "has_letter": deliveries.letter_available(item),
             "breadcrumb_data": breadcrumb(item.label, _list_crumb()),
         },

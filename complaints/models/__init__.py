@@ -1,6 +1,6 @@
 """Models of the complaints app: the register of complaints and suggestions (complaints.py) and the tracking
 of correspondence (correspondence.py: letters, e-mails, elected officials' requests, their imports); the answers
-sent to requesters (deliveries.py)."""
+sent to requesters (deliveries.py); the mailboxes read over IMAP and the messages they brought (inbound.py)."""
 
 from .complaints import (
     DEFAULT_RETENTION_MONTHS,
@@ -21,10 +21,19 @@ from .correspondence import (
     CorrespondenceQuerySet,
 )
 from .deliveries import ReplyDelivery
+from .inbound import (
+    MESSAGE_PERSONAL_FIELDS,
+    InboundAttachment,
+    InboundMessage,
+    ItemKind,
+    Mailbox,
+    MailboxRule,
+)
 
 __all__ = [
     "DEFAULT_DELAYS",
     "DEFAULT_RETENTION_MONTHS",
+    "MESSAGE_PERSONAL_FIELDS",
     "REQUESTER_FIELDS",
     "SENDER_FIELDS",
     "Complaint",
@@ -33,6 +42,11 @@ __all__ = [
     "CorrespondenceDelays",
     "CorrespondenceImport",
     "CorrespondenceQuerySet",
+    "InboundAttachment",
+    "InboundMessage",
+    "ItemKind",
+    "Mailbox",
+    "MailboxRule",
     "ReferenceCounter",
     "ReplyDelivery",
     "ReplyTemplate",

@@ -46,6 +46,8 @@ QUALITY = [
 # The yearly reviews: for who reads a whole prefecture (national administrators, quality managers, managers).
 WITH_REVIEWS = [*QUALITY, "Bilans annuels"]
 USERS = ["Usagers", "Réclamations et suggestions", "Courriers", "Enquêtes"]
+# The e-mails to triage: for who records the register's items (quality managers, referents, agents).
+TRIAGE_USERS = ["Usagers", "Réclamations et suggestions", "Courriers", "Courriels reçus à trier", "Enquêtes"]
 CRISIS = ["Crise", "Astreinte de la cellule", "Événements et exercices", "Communiqués de crise"]
 
 
@@ -66,9 +68,12 @@ CRISIS = ["Crise", "Astreinte de la cellule", "Événements et exercices", "Comm
                 "Administration",
             ],
         ),
-        ("quality_manager", ["Tableau de bord", "Sites", WITH_REVIEWS, USERS, CRISIS, "Indicateurs", "Habilitations"]),
-        ("site_referent", ["Tableau de bord", "Mon site", QUALITY, USERS, CRISIS, "Indicateurs"]),
-        ("agent", ["Tableau de bord", "Mon site", QUALITY, USERS, CRISIS, "Indicateurs"]),
+        (
+            "quality_manager",
+            ["Tableau de bord", "Sites", WITH_REVIEWS, TRIAGE_USERS, CRISIS, "Indicateurs", "Habilitations"],
+        ),
+        ("site_referent", ["Tableau de bord", "Mon site", QUALITY, TRIAGE_USERS, CRISIS, "Indicateurs"]),
+        ("agent", ["Tableau de bord", "Mon site", QUALITY, TRIAGE_USERS, CRISIS, "Indicateurs"]),
         ("manager", ["Tableau de bord", "Sites", WITH_REVIEWS, USERS, CRISIS, "Indicateurs"]),
         ("auditor", ["Mes audits", "Démarche qualité", "Référentiels"]),
     ],

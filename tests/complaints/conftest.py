@@ -2,6 +2,7 @@ import pytest
 
 from tests import factories
 from tests.api.conftest import api_client, as_role, login, world  # noqa: F401 (the API tests' fixtures)
+from tests.imap import imap_server  # noqa: F401 (a real IMAP server: the mailboxes read)
 from tests.smtp import smtp_inbox  # noqa: F401 (a real SMTP server: the replies e-mailed)
 
 

@@ -83,3 +83,14 @@ def test_no_letter_of_the_demo_is_answered_after_the_day_it_is_loaded(demo_data,
     letters = Correspondence.objects.filter(reference__startswith="CHR-2026-")
     assert letters.filter(answered_on__isnull=False).count() == 7
     assert not letters.filter(answered_on__gt=datetime.date.fromisoformat(day)).exists()
+
+
+def test_the_triage_of_the_demo_is_not_empty_and_loads_once(demo_data, db):
+    from complaints.models import InboundMessage, Mailbox
+
+    demo.load()
+    demo.load()
+
+    mailbox = Mailbox.objects.get(prefecture__department_id="13")
+    assert (mailbox.is_active, mailbox.password_env, mailbox.rules.count()) == (False, "IMAP_PASSWORD_13", 1)
+    assert sorted(InboundMessage.objects.values_list("status", flat=True)) == ["quarantined", "triage"]

@@ -175,9 +175,10 @@ def test_the_page_costs_the_same_however_long_the_history(login, world, complain
     url = reverse("complaint_detail", kwargs={"pk": complaint.pk})
     client.get(url)
     # session, user, scope, DSFR config, complaint, calendar (site, closures), content type, actions,
-    # history rows, users named in the history (one query per kind of object named, not per change); the
-    # sendings of the answer are read once it is answered only
-    with django_assert_num_queries(10):
+    # history rows, users named in the history (one query per kind of object named, not per change), the e-mails
+    # received for it (their attachments only when there are some); the sendings of the answer are read once it is
+    # answered only
+    with django_assert_num_queries(11):
         client.get(url)
     for day in range(1, 6):
         services.complaint_update(by=world.users["agent"], complaint=complaint, category=("delays", "phone")[day % 2])
@@ -186,7 +187,7 @@ def test_the_page_costs_the_same_however_long_the_history(login, world, complain
             complaint=complaint,
             assigned_to=(world.users["agent"], world.users["site_referent"])[day % 2],
         )
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = client.get(url)
 
     assert len(response.context["history"]) == 12

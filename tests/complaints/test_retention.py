@@ -57,6 +57,7 @@ def test_complaints_closed_more_than_two_years_ago_are_anonymised_with_their_his
         "complaints": 1,
         "correspondences": 0,
         "import_files": 0,
+        "inbound_messages": 0,
         "trainees": 0,
     }
 
@@ -133,7 +134,13 @@ def test_senders_and_subjects_of_answered_letters_are_erased_with_their_history(
 def test_the_nightly_task_runs_the_job(world):
     _closed(world, datetime.date(2020, 1, 10))
 
-    assert tasks.enforce_retention() == {"complaints": 1, "correspondences": 0, "import_files": 0, "trainees": 0}
+    assert tasks.enforce_retention() == {
+        "complaints": 1,
+        "correspondences": 0,
+        "import_files": 0,
+        "inbound_messages": 0,
+        "trainees": 0,
+    }
 
 
 def test_files_of_imports_that_never_ran_are_deleted_after_a_week(world):
