@@ -603,3 +603,92 @@ def test_the_csv_import_follows_the_version(world, manager, local_campaign):
         ("courtesy", 4, "", ""),
         ("suggestion", None, "", "Plus de places assises."),
     }
+
+
+# --- public results -------------------------------------------------------------------------------------------
+
+
+def _visible_text(response):
+    """The page's text without its tags, spaces collapsed."""
+    import html
+    import re
+
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", response.content.decode())))
+
+
+def _answer_local_campaign(campaign, site, count=3):
+    """``count`` responses in turn: (parking yes, reason carte grise, channels website, a suggestion), (parking no,
+    reason titre de séjour, channels website + friends), (courtesy only)."""
+    cycle = [
+        {
+            "courtesy": True,
+            "parking": True,
+            "reason": "carte_grise",
+            "channels": ["website"],
+            "suggestion": "Plus de chaises.",
+        },
+        {"courtesy": False, "parking": False, "reason": "titre_de_sejour", "channels": ["website", "friends"]},
+        {"courtesy": True},
+    ]
+    for index in range(count):
+        answers = cycle[index % len(cycle)]
+        response_services.response_submit(
+            campaign=campaign, site=site, answers=answers, comment_consent="suggestion" in answers
+        )
+
+
+def test_the_public_results_show_the_local_questions_and_approved_free_texts_only(
+    client, world, manager, local_campaign
+):
+    from django.urls import reverse
+
+    from surveys.services import publication
+
+    _answer_local_campaign(local_campaign, world.site)
+    response_services.response_submit(
+        campaign=local_campaign, site=world.site, answers={"suggestion": "Un écran d'appel."}, comment_consent=True
+    )
+    url = reverse("survey_public_results", kwargs={"site_pk": world.site.pk})
+    publication.results_publish(by=manager, campaign=local_campaign, site=world.site)
+    page = _visible_text(client.get(url))
+    assert "Nos autres questions" in page
+    # yes/no, single and multiple choice: the share of each answer among those who answered the question
+    assert "stationnement ? : part de chaque réponse Réponse Part Oui 50 % Non 50 % 2 réponses." in page
+    assert "Titre de séjour 50 % Carte grise 50 % Autre démarche 0 % 2 réponses." in page
+    assert "Site Internet 100 % Téléphone 0 % Entourage 50 % 2 réponses ; plusieurs réponses possibles" in page
+    # free texts: none before moderation, then only the approved one
+    assert "Plus de chaises." not in page and "Un écran d'appel." not in page
+    assert "Que pourrions-nous améliorer ?" not in page
+    pending = list(local_campaign.responses.filter(answers__text__gt="").order_by("pk"))
+    publication.comment_moderate(by=manager, response=pending[0], decision="approved")
+    publication.comment_moderate(by=manager, response=pending[1], decision="rejected")
+    page = _visible_text(client.get(url))
+    assert "Que pourrions-nous améliorer ? « Plus de chaises. »" in page
+    assert "Un écran d'appel." not in page
+
+
+def test_the_public_results_cost_the_same_for_3_or_30_responses(
+    client, world, manager, local_campaign, django_assert_num_queries
+):
+    from django.urls import reverse
+
+    from surveys.services import publication
+
+    _answer_local_campaign(local_campaign, world.site)
+    publication.results_publish(by=manager, campaign=local_campaign, site=world.site)
+    for response in local_campaign.responses.filter(answers__text__gt=""):
+        publication.comment_moderate(by=manager, response=response, decision="approved")
+    url = reverse("survey_public_results", kwargs={"site_pk": world.site.pk})
+    client.get(url)
+    # site, latest publication, the version's rated questions, answers and responses counted, previous campaign,
+    # services, comparison (answers, responses), points, comments, local questions and their options, local answers
+    # counted, answering responses, the approved free texts (the latest six per question, numbered by PostgreSQL or
+    # SQLite), the DSFR configuration
+    with django_assert_num_queries(17) as few:
+        client.get(url)
+    _answer_local_campaign(local_campaign, world.site, count=27)
+    for response in local_campaign.responses.filter(answers__text__gt="", comment_status="none"):
+        publication.comment_moderate(by=manager, response=response, decision="approved")
+    with django_assert_num_queries(len(few.captured_queries)):
+        page = _page_text(client.get(url))
+    assert page.count("« Plus de chaises. »") == 6  # the latest six approved texts of the question
