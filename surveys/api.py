@@ -33,6 +33,7 @@ from surveys.serializers import (
     CampaignSerializer,
     CampaignWriteSerializer,
     LocalQuestionAddSerializer,
+    QuestionMoveSerializer,
     QuestionnaireSerializer,
     ResponseCreatedSerializer,
     ResponseSubmitSerializer,
@@ -250,7 +251,9 @@ class QuestionnaireViewSet(viewsets.ReadOnlyModelViewSet):
     """Questionnaires, every national version and the local versions the user reads: coded questions rated 1 to 4
     or « sans avis », or answered « Oui » / « Non » (``kind``), and the local questions of a prefecture's version.
     ``POST`` creates a version (the prefecture's quality manager); ``{id}/questions/`` adds a local question,
-    ``{id}/publish/`` publishes (surveys.services.questionnaires: refused in French once the version is answered)."""
+    ``{id}/questions/{code}/move/`` moves a question up or down, ``DELETE {id}/questions/{code}/`` removes a local
+    one, ``{id}/publish/`` publishes (surveys.services.questionnaires: refused in French once the version is
+    answered)."""
 
     queryset = Questionnaire.objects.prefetch_related(
         Prefetch("questions", Question.objects.order_by("position").prefetch_related("options"))
@@ -306,6 +309,61 @@ class QuestionnaireViewSet(viewsets.ReadOnlyModelViewSet):
             return questionnaire
 
         return self._written(add, status.HTTP_201_CREATED)
+
+    def _question(self, questionnaire, code):
+        question = questionnaire.questions.filter(code=code).first()
+        if question is None:
+            raise NotFound(f"Cette version n'a pas de question « {code} ».")
+        return question
+
+    @extend_schema(
+        request=QuestionMoveSerializer,
+        responses=QuestionnaireSerializer,
+        parameters=[
+            OpenApiParameter("code", OpenApiTypes.STR, OpenApiParameter.PATH, description="Code de la question.")
+        ],
+    )
+    @route(
+        detail=True, methods=["post"], url_path=r"questions/(?P<code>[a-z][a-z0-9_]*)/move", url_name="question-move"
+    )
+    def question_move(self, request, pk=None, code=None):
+        """Moves a question one place up or down (``direction``); refused in French once the version is answered."""
+        questionnaire = self.get_object()
+        question = self._question(questionnaire, code)
+        params = QuestionMoveSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        direction = QuestionMoveSerializer.DIRECTIONS[params.validated_data["direction"]]
+
+        def move():
+            questionnaire_services.question_move(by=request.user, question=question, direction=direction)
+            return questionnaire
+
+        return self._written(move)
+
+    @extend_schema(
+        request=None,
+        responses=QuestionnaireSerializer,
+        parameters=[
+            OpenApiParameter("code", OpenApiTypes.STR, OpenApiParameter.PATH, description="Code de la question.")
+        ],
+    )
+    @route(
+        detail=True,
+        methods=["delete"],
+        url_path=r"questions/(?P<code>[a-z][a-z0-9_]*)",
+        url_name="question-remove",
+    )
+    def question_remove(self, request, pk=None, code=None):
+        """Removes a local question (never one of the seven dimension questions of a « users » questionnaire);
+        refused in French once the version is answered."""
+        questionnaire = self.get_object()
+        question = self._question(questionnaire, code)
+
+        def remove():
+            questionnaire_services.question_remove(by=request.user, question=question)
+            return questionnaire
+
+        return self._written(remove)
 
     @extend_schema(request=None, responses=QuestionnaireSerializer)
     @route(detail=True, methods=["post"])

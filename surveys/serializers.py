@@ -55,6 +55,17 @@ class LocalQuestionAddSerializer(serializers.Serializer):
     help_text = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
 
 
+class QuestionMoveSerializer(serializers.Serializer):
+    """``POST questionnaires/{id}/questions/{code}/move/``: one place up or down."""
+
+    DIRECTIONS = {"up": -1, "down": 1}
+
+    direction = serializers.ChoiceField(
+        choices=[("up", "Vers le haut"), ("down", "Vers le bas")],
+        error_messages={"invalid_choice": "« {input} » : indiquez « up » (vers le haut) ou « down » (vers le bas)."},
+    )
+
+
 class QuestionnaireSerializer(ModelSerializer):
     questions = QuestionSerializer(many=True, read_only=True)
     abilities = AbilitiesField(access.abilities)
