@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import TIMEOUT_MS
+from tests.e2e.conftest import ARTIFACTS, TIMEOUT_MS
 from tests.e2e.page_checks import PageChecks
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -103,10 +103,20 @@ def test_a_quality_manager_adds_two_local_questions_a_visitor_answers_on_a_phone
     checks = PageChecks(visitor)  # axe-core on each page of the visitor too
     visitor.goto(reverse("survey_answer", kwargs={"pk": campaign.pk, "site_pk": arles.pk}))
     assert visitor.evaluate("document.documentElement.scrollWidth") <= PHONE_WIDTH
-    visitor.locator("#id_q_stationnement-fieldset label").get_by_text("Non", exact=True).click()
-    visitor.locator("#id_q_motif-fieldset label").get_by_text("Carte grise", exact=True).click()
-    visitor.locator("#id_q_courtesy-fieldset label").get_by_text("Oui", exact=True).click()
-    visitor.get_by_role("button", name="Envoyer mes réponses").click()
+    # keyboard only: in a radio group, the arrow keys choose; Space checks the focused option; Enter sends
+    visitor.locator("#id_q_courtesy_0").focus()  # « Avez-vous été accueilli(e) avec courtoisie ? » : « Oui »
+    visitor.keyboard.press("Space")
+    visitor.locator("#id_q_stationnement_0").focus()
+    visitor.keyboard.press("ArrowDown")  # « Oui » -> « Non »
+    visitor.keyboard.press("Tab")  # into the next group: « Pour quelle démarche… »
+    visitor.keyboard.press("ArrowDown")  # « Titre de séjour » -> « Carte grise »
+    expect(visitor.locator("#id_q_courtesy_0")).to_be_checked()
+    expect(visitor.locator("#id_q_stationnement_1")).to_be_checked()
+    expect(visitor.locator("#id_q_motif_1")).to_be_checked()
+    # the consent names the answers it covers (no free-text question here: the comment only)
+    expect(visitor.locator("label[for=id_comment_consent]")).to_contain_text("J’accepte que mon commentaire soit lu")
+    visitor.get_by_role("button", name="Envoyer mes réponses").focus()
+    visitor.keyboard.press("Enter")
     expect(visitor.get_by_role("heading", name="Merci pour votre réponse")).to_be_visible()
     checks.finish()
     phone.close()
@@ -122,3 +132,30 @@ def test_a_quality_manager_adds_two_local_questions_a_visitor_answers_on_a_phone
     expect(local.get_by_role("heading", name="Motif de la venue")).to_be_visible()
     expect(local.get_by_role("row", name="Carte grise 1 100 %")).to_be_visible()
     expect(local.get_by_role("row", name="Non 1 100 %")).to_be_visible()
+
+    # the referent's publication of Arles' results; anyone then reads them on a phone, local questions included
+    page.goto(reverse("campaign_results", kwargs={"pk": campaign.pk}) + f"?site={arles.pk}")
+    page.get_by_role("button", name="Publier les résultats du site").click()
+    reader = browser.new_context(
+        base_url=live_server.url,
+        locale="fr-FR",
+        viewport={"width": PHONE_WIDTH, "height": 812},
+        is_mobile=True,
+        color_scheme="light",
+    )
+    reader.set_default_timeout(TIMEOUT_MS)
+    public = reader.new_page()
+    checks = PageChecks(public)
+    public.goto(reverse("survey_public_results", kwargs={"site_pk": arles.pk}))
+    local = public.locator("#questions-locales")
+    expect(
+        local.get_by_role("heading", name="Avez-vous trouvé facilement une place de stationnement ?")
+    ).to_be_visible()
+    expect(local.get_by_role("row", name="Non 100 %")).to_be_visible()
+    expect(local.get_by_role("heading", name="Pour quelle démarche êtes-vous venu(e) ?")).to_be_visible()
+    expect(local.get_by_role("row", name="Carte grise 100 %")).to_be_visible()
+    expect(local.get_by_role("row", name="Titre de séjour 0 %")).to_be_visible()
+    assert public.evaluate("document.documentElement.scrollWidth") <= PHONE_WIDTH
+    public.screenshot(path=str(ARTIFACTS / "questionnaire-versions-public-results-375.png"), full_page=True)
+    checks.finish()
+    reader.close()
