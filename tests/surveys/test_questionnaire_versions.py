@@ -274,6 +274,9 @@ def test_the_public_form_and_the_kiosk_ask_the_local_questions(client, world, lo
     assert 'type="radio" id="id_q_reason_0" name="q_reason" value="titre_de_sejour"' in page
     assert 'type="checkbox" id="id_q_channels_1" name="q_channels" value="phone_call"' in page
     assert '<textarea class="fr-input" id="id_q_suggestion" name="q_suggestion"' in page
+    # « Avez-vous facilement trouvé votre chemin… » stays a yes/no question in the prefecture's version
+    assert 'name="q_signage" value="oui"' in page and 'name="q_signage" value="non"' in page
+    assert 'name="q_signage" value="3"' not in page and 'name="q_signage" value="s"' not in page
 
 
 def test_the_consent_speaks_of_the_answer_to_the_free_text_question(client, world, manager, local_campaign):
