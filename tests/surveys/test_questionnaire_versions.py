@@ -830,3 +830,29 @@ def test_the_api_moves_and_removes_a_local_question_and_refuses_in_french(as_rol
         assert "a déjà reçu des réponses" in refused.json()["non_field_errors"][0]
         assert "Créez une nouvelle version" in refused.json()["non_field_errors"][0]
     assert list(version.questions.filter(is_local=True).values_list("code", flat=True)) == ["reason"]
+
+
+def test_the_hall_screen_and_the_poster_show_the_local_questions_shares(
+    client, world, manager, local_campaign, tmp_path
+):
+    from django.urls import reverse
+
+    from surveys.services import publication
+    from tests.pdf_pages import pages
+
+    _answer_local_campaign(local_campaign, world.site)
+    publication.results_publish(by=manager, campaign=local_campaign, site=world.site)
+    screen = _visible_text(client.get(reverse("survey_public_screen", kwargs={"site_pk": world.site.pk})))
+    assert "Nos autres questions" in screen
+    assert (
+        "Pour quelle démarche êtes-vous venu(e) ? Titre de séjour 50 % · Carte grise 50 % · Autre démarche 0 %"
+        in screen
+    )
+
+    poster = client.get(reverse("survey_public_poster", kwargs={"site_pk": world.site.pk}))
+    assert poster.status_code == 200
+    texts = pages(poster.content, tmp_path)
+    assert len(texts) == 1  # one A4 page
+    text = " ".join(texts[0])
+    assert "Nos autres questions" in text
+    assert "Site Internet 100 % · Téléphone 0 % · Entourage 50 %" in text
