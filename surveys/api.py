@@ -48,6 +48,8 @@ from surveys.views.public import KIOSK_RATE, RATE
 # Whoever types in the campaign's paper questionnaires through the API (a quality team with a pile of them): a
 # bound per person against a runaway script, not the visitors' per-address rate.
 ENTRY_RATE = "1000/h"
+# The approved free texts of a local question in the results: the latest ones.
+API_TEXTS = 50
 
 
 def _kiosk_key_matches(request, campaign):
@@ -236,6 +238,9 @@ class CampaignViewSet(ReadWriteViewSet):
         if scope_site is not None and not access.can_see_site_results(request.user, campaign, scope_site):
             raise NotFound("Les résultats de ce site ne sont pas publiés.")
         results = results_module.campaign_results(campaign, site=site, service=service)
+        local = results_module.local_results(
+            campaign, site=site, service=service, approved_only=True, texts_limit=API_TEXTS
+        )
         return ApiResponse(
             {
                 "campaign": campaign.pk,
@@ -243,6 +248,17 @@ class CampaignViewSet(ReadWriteViewSet):
                 "service": service.pk if service else None,
                 "previous_campaign": results.previous.pk if results.previous else None,
                 **results.as_api(),
+                "local_questions": [
+                    {
+                        "code": item.code,
+                        "label": item.label,
+                        "kind": item.kind,
+                        "answered": item.answered,
+                        "shares": [vars(share) for share in item.shares],
+                        "texts": [text["text"] for text in item.texts],
+                    }
+                    for item in local
+                ],
             }
         )
 

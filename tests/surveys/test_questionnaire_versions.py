@@ -856,3 +856,30 @@ def test_the_hall_screen_and_the_poster_show_the_local_questions_shares(
     text = " ".join(texts[0])
     assert "Nos autres questions" in text
     assert "Site Internet 100 % · Téléphone 0 % · Entourage 50 %" in text
+
+
+def test_the_api_results_carry_the_local_questions(as_role, world, manager, local_campaign):
+    from surveys.services import publication
+
+    _answer_local_campaign(local_campaign, world.site)
+    response_services.response_submit(
+        campaign=local_campaign, site=world.site, answers={"suggestion": "Un écran."}, comment_consent=True
+    )
+    approved = local_campaign.responses.filter(answers__text="Plus de chaises.").get()
+    publication.comment_moderate(by=manager, response=approved, decision="approved")
+    body = as_role("manager").get(f"/api/v1/surveys/{local_campaign.pk}/results/").json()
+    # the national comparison stays on the seven codes; the local questions come apart
+    assert [d["code"] for d in body["dimensions"]] == USER_DIMENSIONS
+    local = {item["code"]: item for item in body["local_questions"]}
+    assert list(local) == ["parking", "reason", "channels", "suggestion"]
+    assert local["parking"]["kind"] == "yes_no" and local["parking"]["answered"] == 2
+    assert [(s["label"], s["count"], s["percent"]) for s in local["parking"]["shares"]] == [
+        ("Oui", 1, 50),
+        ("Non", 1, 50),
+    ]
+    assert [(s["code"], s["percent"]) for s in local["channels"]["shares"]] == [
+        ("website", 100),
+        ("phone_call", 0),
+        ("friends", 50),
+    ]
+    assert local["suggestion"]["shares"] == [] and local["suggestion"]["texts"] == ["Plus de chaises."]
