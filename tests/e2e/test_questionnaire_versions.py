@@ -1,6 +1,7 @@
 """In a real browser (issue 17): the quality manager of the Bouches-du-Rhône adapts the users' questionnaire (two local
-questions, one moved up with the keyboard), previews it and publishes it; a visitor answers it on a phone 375 pixels
-wide; the results show the local questions. axe-core runs on each page (the page fixture)."""
+questions, one moved up with the keyboard), previews it and publishes it; a visitor answers it with the keyboard on a
+phone 375 pixels wide, the manager types in a paper one on the grid; the results show the local questions, and so do the
+public results once published, read on a phone. axe-core runs on each page (the page fixture)."""
 
 import datetime
 
@@ -33,7 +34,7 @@ def _open_campaign(version):
         sites=[Site.objects.get(name=ARLES)],
         opens_on=today - datetime.timedelta(days=1),
         closes_on=today + datetime.timedelta(days=30),
-        channels=["web"],
+        channels=["web", "paper"],
     )
     return campaigns.campaign_set_status(by=manager, campaign=campaign, status="open")
 
@@ -127,11 +128,24 @@ def test_a_quality_manager_adds_two_local_questions_a_visitor_answers_on_a_phone
         ("courtesy", 4, ""),
     }
 
+    # a paper questionnaire typed in on the grid, keyboard only: O for « Oui », 1 for the first option; each valid
+    # answer moves on to the next cell, Enter saves
+    page.goto(reverse("campaign_entry", kwargs={"pk": campaign.pk}))
+    expect(page.get_by_text("1 Titre de séjour · 2 Carte grise · 3 Autre démarche")).to_be_visible()
+    page.locator("#id_q_stationnement").focus()
+    page.keyboard.type("O")
+    expect(page.locator("#id_q_motif")).to_be_focused()
+    page.keyboard.type("1")
+    expect(page.locator("#id_comment")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("enregistré (Sous-préfecture d'Arles) : au suivant.")).to_be_visible()
+
     page.goto(reverse("campaign_results", kwargs={"pk": campaign.pk}))
     local = page.locator("#questions-locales")
     expect(local.get_by_role("heading", name="Motif de la venue")).to_be_visible()
-    expect(local.get_by_role("row", name="Carte grise 1 100 %")).to_be_visible()
-    expect(local.get_by_role("row", name="Non 1 100 %")).to_be_visible()
+    expect(local.get_by_role("row", name="Carte grise 1 50 %")).to_be_visible()
+    expect(local.get_by_role("row", name="Titre de séjour 1 50 %")).to_be_visible()
+    expect(local.get_by_role("row", name="Non 1 50 %")).to_be_visible()
 
     # the referent's publication of Arles' results; anyone then reads them on a phone, local questions included
     page.goto(reverse("campaign_results", kwargs={"pk": campaign.pk}) + f"?site={arles.pk}")
@@ -151,10 +165,11 @@ def test_a_quality_manager_adds_two_local_questions_a_visitor_answers_on_a_phone
     expect(
         local.get_by_role("heading", name="Avez-vous trouvé facilement une place de stationnement ?")
     ).to_be_visible()
-    expect(local.get_by_role("row", name="Non 100 %")).to_be_visible()
+    expect(local.get_by_role("row", name="Non 50 %")).to_be_visible()
+    expect(local.get_by_role("row", name="Oui 50 %")).to_be_visible()
     expect(local.get_by_role("heading", name="Pour quelle démarche êtes-vous venu(e) ?")).to_be_visible()
-    expect(local.get_by_role("row", name="Carte grise 100 %")).to_be_visible()
-    expect(local.get_by_role("row", name="Titre de séjour 0 %")).to_be_visible()
+    expect(local.get_by_role("row", name="Carte grise 50 %")).to_be_visible()
+    expect(local.get_by_role("row", name="Autre démarche 0 %")).to_be_visible()
     assert public.evaluate("document.documentElement.scrollWidth") <= PHONE_WIDTH
     public.screenshot(path=str(ARTIFACTS / "questionnaire-versions-public-results-375.png"), full_page=True)
     checks.finish()
