@@ -883,3 +883,24 @@ def test_the_api_results_carry_the_local_questions(as_role, world, manager, loca
         ("friends", 50),
     ]
     assert local["suggestion"]["shares"] == [] and local["suggestion"]["texts"] == ["Plus de chaises."]
+
+
+def test_the_api_results_cost_the_same_for_3_or_30_responses(
+    as_role, world, manager, local_campaign, django_assert_num_queries
+):
+    from surveys.services import publication
+
+    _answer_local_campaign(local_campaign, world.site)
+    for response in local_campaign.responses.filter(answers__text__gt=""):
+        publication.comment_moderate(by=manager, response=response, decision="approved")
+    api = as_role("manager")
+    url = f"/api/v1/surveys/{local_campaign.pk}/results/"
+    api.get(url)
+    # the campaign, its sites, its services, the rated questions, answers and responses counted, the previous
+    # campaign, the local questions and their options, local answers counted, answering responses, the approved texts
+    with django_assert_num_queries(12) as few:
+        api.get(url)
+    _answer_local_campaign(local_campaign, world.site, count=27)
+    with django_assert_num_queries(len(few.captured_queries)):
+        body = api.get(url).json()
+    assert body["responses"] == 30
