@@ -183,6 +183,8 @@ def _published(site_pk):
     return site, {
         "campaign": campaign,
         "local_results": [item for item in local if item.texts or (item.shares and item.answered)],
+        # the hall screen and the poster show the shares only (the texts are on the results page)
+        "local_shares": [item for item in local if item.shares and item.answered],
         "published_at": campaign_site.published_at,
         "results": results,
         "by_service": by_service,
