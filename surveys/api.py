@@ -33,6 +33,7 @@ from surveys.serializers import (
     CampaignSerializer,
     CampaignWriteSerializer,
     LocalQuestionAddSerializer,
+    QuestionMoveSerializer,
     QuestionnaireSerializer,
     ResponseCreatedSerializer,
     ResponseSubmitSerializer,
@@ -47,6 +48,8 @@ from surveys.views.public import KIOSK_RATE, RATE
 # Whoever types in the campaign's paper questionnaires through the API (a quality team with a pile of them): a
 # bound per person against a runaway script, not the visitors' per-address rate.
 ENTRY_RATE = "1000/h"
+# The approved free texts of a local question in the results: the latest ones.
+API_TEXTS = 50
 
 
 def _kiosk_key_matches(request, campaign):
@@ -235,6 +238,9 @@ class CampaignViewSet(ReadWriteViewSet):
         if scope_site is not None and not access.can_see_site_results(request.user, campaign, scope_site):
             raise NotFound("Les résultats de ce site ne sont pas publiés.")
         results = results_module.campaign_results(campaign, site=site, service=service)
+        local = results_module.local_results(
+            campaign, site=site, service=service, approved_only=True, texts_limit=API_TEXTS
+        )
         return ApiResponse(
             {
                 "campaign": campaign.pk,
@@ -242,6 +248,17 @@ class CampaignViewSet(ReadWriteViewSet):
                 "service": service.pk if service else None,
                 "previous_campaign": results.previous.pk if results.previous else None,
                 **results.as_api(),
+                "local_questions": [
+                    {
+                        "code": item.code,
+                        "label": item.label,
+                        "kind": item.kind,
+                        "answered": item.answered,
+                        "shares": [vars(share) for share in item.shares],
+                        "texts": [text["text"] for text in item.texts],
+                    }
+                    for item in local
+                ],
             }
         )
 
@@ -250,7 +267,9 @@ class QuestionnaireViewSet(viewsets.ReadOnlyModelViewSet):
     """Questionnaires, every national version and the local versions the user reads: coded questions rated 1 to 4
     or « sans avis », or answered « Oui » / « Non » (``kind``), and the local questions of a prefecture's version.
     ``POST`` creates a version (the prefecture's quality manager); ``{id}/questions/`` adds a local question,
-    ``{id}/publish/`` publishes (surveys.services.questionnaires: refused in French once the version is answered)."""
+    ``{id}/questions/{code}/move/`` moves a question up or down, ``DELETE {id}/questions/{code}/`` removes a local
+    one, ``{id}/publish/`` publishes (surveys.services.questionnaires: refused in French once the version is
+    answered)."""
 
     queryset = Questionnaire.objects.prefetch_related(
         Prefetch("questions", Question.objects.order_by("position").prefetch_related("options"))
@@ -306,6 +325,61 @@ class QuestionnaireViewSet(viewsets.ReadOnlyModelViewSet):
             return questionnaire
 
         return self._written(add, status.HTTP_201_CREATED)
+
+    def _question(self, questionnaire, code):
+        question = questionnaire.questions.filter(code=code).first()
+        if question is None:
+            raise NotFound(f"Cette version n'a pas de question « {code} ».")
+        return question
+
+    @extend_schema(
+        request=QuestionMoveSerializer,
+        responses=QuestionnaireSerializer,
+        parameters=[
+            OpenApiParameter("code", OpenApiTypes.STR, OpenApiParameter.PATH, description="Code de la question.")
+        ],
+    )
+    @route(
+        detail=True, methods=["post"], url_path=r"questions/(?P<code>[a-z][a-z0-9_]*)/move", url_name="question-move"
+    )
+    def question_move(self, request, pk=None, code=None):
+        """Moves a question one place up or down (``direction``); refused in French once the version is answered."""
+        questionnaire = self.get_object()
+        question = self._question(questionnaire, code)
+        params = QuestionMoveSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        direction = QuestionMoveSerializer.DIRECTIONS[params.validated_data["direction"]]
+
+        def move():
+            questionnaire_services.question_move(by=request.user, question=question, direction=direction)
+            return questionnaire
+
+        return self._written(move)
+
+    @extend_schema(
+        request=None,
+        responses=QuestionnaireSerializer,
+        parameters=[
+            OpenApiParameter("code", OpenApiTypes.STR, OpenApiParameter.PATH, description="Code de la question.")
+        ],
+    )
+    @route(
+        detail=True,
+        methods=["delete"],
+        url_path=r"questions/(?P<code>[a-z][a-z0-9_]*)",
+        url_name="question-remove",
+    )
+    def question_remove(self, request, pk=None, code=None):
+        """Removes a local question (never one of the seven dimension questions of a « users » questionnaire);
+        refused in French once the version is answered."""
+        questionnaire = self.get_object()
+        question = self._question(questionnaire, code)
+
+        def remove():
+            questionnaire_services.question_remove(by=request.user, question=question)
+            return questionnaire
+
+        return self._written(remove)
 
     @extend_schema(request=None, responses=QuestionnaireSerializer)
     @route(detail=True, methods=["post"])

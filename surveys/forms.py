@@ -165,6 +165,39 @@ def answer_field(question):
     return field
 
 
+def _free_texts(questions):
+    return [question for question in questions if question.kind == Question.Kind.FREE_TEXT]
+
+
+def _quoted(questions):
+    texts = [f"« {question.text} »" for question in questions]
+    return texts[0] if len(texts) == 1 else f"{', '.join(texts[:-1])} et {texts[-1]}"
+
+
+def consent_label(questions):
+    """The consent to the use of what the person writes: the comment and, in a version with free-text questions,
+    their answers to these questions (used, like the comment, only with this consent)."""
+    free = _free_texts(questions)
+    if not free:
+        return (
+            "J’accepte que mon commentaire soit lu par la préfecture et, s’il est retenu, publié sans mon nom avec "
+            "les résultats de l’enquête."
+        )
+    answers = "ma réponse à la question" if len(free) == 1 else "mes réponses aux questions"
+    return (
+        f"J’accepte que mon commentaire et {answers} {_quoted(free)} soient lus par la préfecture et, s’ils sont "
+        "retenus, publiés sans mon nom avec les résultats de l’enquête."
+    )
+
+
+def consent_hint(questions):
+    free = _free_texts(questions)
+    if not free:
+        return "Nécessaire seulement si vous écrivez un commentaire."
+    written = "une réponse à cette question" if len(free) == 1 else "une réponse à ces questions"
+    return f"Nécessaire seulement si vous écrivez un commentaire ou {written}."
+
+
 class AnswerForm(QualiprefForm):
     """The public questionnaire: one radio group per question (4 to 1, « sans avis »; « Oui » / « Non » for a closed
     question), none required; a comment
@@ -198,9 +231,7 @@ class AnswerForm(QualiprefForm):
             error_messages={"max_length": "Votre commentaire dépasse 2000 caractères."},
         )
         self.fields["comment_consent"] = forms.BooleanField(
-            label="J’accepte que mon commentaire soit lu par la préfecture et, s’il est retenu, publié sans mon nom "
-            "avec les résultats de l’enquête.",
-            required=False,
+            label=consent_label(self.questions), help_text=consent_hint(self.questions), required=False
         )
         self.fields["website"] = forms.CharField(label="Site web (ne pas remplir)", required=False)
         self.fields["submission_key"] = forms.UUIDField(required=False, widget=forms.HiddenInput)
@@ -233,9 +264,25 @@ class AnswerForm(QualiprefForm):
         return answers
 
 
+ENTRY_HINTS = {
+    Question.Kind.SCALE: "1 à 4",
+    Question.Kind.YES_NO: "O ou N (oui, non)",
+    Question.Kind.FREE_TEXT: "texte (avec l’accord)",
+}
+
+
+def entry_hint(question):
+    """What a cell of the paper grid takes: « 1 à 4 », « O ou N », the numbers of a choice's options, a text."""
+    if question.has_options:
+        several = " ; plusieurs : « 1 3 »" if question.kind == Question.Kind.MULTIPLE_CHOICE else ""
+        return f"{question.numbered_options()}{several}"
+    return ENTRY_HINTS[question.kind]
+
+
 class EntryForm(QualiprefForm):
     """One paper questionnaire on the keyboard-only grid: 1 to 4 (O or N for a closed question), S for « sans avis »,
-    empty for no answer."""
+    empty for no answer; the number of the chosen option (several for a multiple choice) and the text of a free-text
+    question of the prefecture's version."""
 
     def __init__(self, *args, campaign, sites, services, questions, **kwargs):
         super().__init__(*args, **kwargs)
@@ -264,20 +311,25 @@ class EntryForm(QualiprefForm):
             },
         )
         for question in self.questions:
+            free = question.kind == Question.Kind.FREE_TEXT
             field = forms.CharField(
                 label=question.label,
                 required=False,
-                max_length=10,
-                widget=forms.TextInput(
-                    attrs={"class": "fr-input qp-entry-cell", "autocomplete": "off", "inputmode": "text", "size": 2}
-                ),
+                max_length=1000 if free else 200,
+                error_messages={"max_length": "%(limit_value)d caractères au plus (il y en a %(show_value)d)."},
             )
             # The template shows what the cell takes; static/surveys/entry.js moves on after a valid answer.
             field.answers_kind = question.kind
-            field.answers_hint = "O ou N (oui, non)" if question.is_yes_no else "1 à 4"
+            field.answers_hint = entry_hint(question)
+            field.options_count = len(question.options.all()) if question.has_options else 0
             self.fields[f"q_{question.code}"] = field
+        self.has_choices = any(question.has_options for question in self.questions)
+        self.has_free_text = any(question.kind == Question.Kind.FREE_TEXT for question in self.questions)
         self.fields["comment"] = forms.CharField(label="Commentaire", required=False, max_length=2000)
-        self.fields["comment_consent"] = forms.BooleanField(label="Accord", required=False)
+        self.fields["comment_consent"] = forms.BooleanField(
+            label="Accord (commentaire et réponses écrites)" if self.has_free_text else "Accord pour le commentaire",
+            required=False,
+        )
         self.fields["submission_key"] = forms.UUIDField(required=False, widget=forms.HiddenInput)
         if not self.is_bound:
             self.initial.setdefault("submission_key", uuid.uuid4())

@@ -17,7 +17,8 @@ import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import RowNumber
 
 from qualipref.lib.rates import percent
 from surveys.models import AggregatedResult, Answer, Campaign, CampaignSite, Question, Response
@@ -207,10 +208,11 @@ def _options_of(question):
     return [(option.code, option.label) for option in question.options.all()]
 
 
-def local_results(campaign, *, site=None, service=None, approved_only=False):
+def local_results(campaign, *, site=None, service=None, approved_only=False, texts_limit=None):
     """The statistics of the campaign's local questions: two queries (answers grouped by question, value and
     option; answering responses per question) and one for the free texts (``approved_only``: the public's, the
-    moderated ones only; otherwise every text with its moderation status)."""
+    moderated ones only; otherwise every text with its moderation status; ``texts_limit``: the latest ones only, so
+    many per question, numbered in the database)."""
     questions = local_questions_of(campaign)
     if not questions:
         return []
@@ -238,6 +240,11 @@ def local_results(campaign, *, site=None, service=None, approved_only=False):
         rows = answers.filter(question_code__in=free, text__gt="")
         if approved_only:
             rows = rows.filter(text_status=Response.CommentStatus.APPROVED)
+        if texts_limit is not None:
+            newest = [F("response__created_at").desc(), F("pk").desc()]
+            rows = rows.annotate(rank=Window(RowNumber(), partition_by=[F("question_code")], order_by=newest)).filter(
+                rank__lte=texts_limit
+            )
         for row in rows.order_by("-response__created_at", "-pk").values(
             "pk", "question_code", "text", "text_status", "response_id"
         ):

@@ -55,6 +55,17 @@ class LocalQuestionAddSerializer(serializers.Serializer):
     help_text = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
 
 
+class QuestionMoveSerializer(serializers.Serializer):
+    """``POST questionnaires/{id}/questions/{code}/move/``: one place up or down."""
+
+    DIRECTIONS = {"up": -1, "down": 1}
+
+    direction = serializers.ChoiceField(
+        choices=[("up", "Vers le haut"), ("down", "Vers le bas")],
+        error_messages={"invalid_choice": "« {input} » : indiquez « up » (vers le haut) ou « down » (vers le bas)."},
+    )
+
+
 class QuestionnaireSerializer(ModelSerializer):
     questions = QuestionSerializer(many=True, read_only=True)
     abilities = AbilitiesField(access.abilities)
@@ -207,6 +218,25 @@ class DimensionResultSerializer(serializers.Serializer):
     no = serializers.IntegerField(allow_null=True, help_text="« Non » d'une question oui / non (null sinon).")
 
 
+class LocalShareSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="Le code de l'option ; « 4 » à « 1 » (échelle), « 4 » et « 1 » (oui, non).")
+    label = serializers.CharField()
+    count = serializers.IntegerField()
+    percent = serializers.IntegerField(allow_null=True, help_text="Part des réponses à la question (%).")
+
+
+class LocalQuestionResultSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()
+    kind = serializers.ChoiceField(choices=Question.Kind.choices)
+    answered = serializers.IntegerField(help_text="Réponses qui répondent à la question.")
+    shares = LocalShareSerializer(many=True, help_text="La part de chaque réponse ; vide pour un texte libre.")
+    texts = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Les réponses libres publiables (modérées), les 50 plus récentes d'abord.",
+    )
+
+
 class ResultsSerializer(serializers.Serializer):
     campaign = serializers.IntegerField()
     site = serializers.IntegerField(allow_null=True)
@@ -214,3 +244,7 @@ class ResultsSerializer(serializers.Serializer):
     previous_campaign = serializers.IntegerField(allow_null=True)
     responses = serializers.IntegerField(allow_null=True)
     dimensions = DimensionResultSerializer(many=True)
+    local_questions = LocalQuestionResultSerializer(
+        many=True,
+        help_text="Les questions locales de la version de la préfecture (hors comparaison nationale), dans leur ordre.",
+    )

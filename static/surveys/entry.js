@@ -1,5 +1,6 @@
-/* Paper questionnaires on the keyboard: a valid answer (1 to 4, or O / N for a closed question; S) moves the
-   cursor to the next cell.
+/* Paper questionnaires on the keyboard: a valid answer (1 to 4, or O / N for a closed question; S; the number of
+   a single choice's option when it has at most nine) moves the cursor to the next cell; a multiple choice and a
+   written answer move on with Tab.
    A date the browser cannot read (partial or malformed: validity.badInput, whose .value is "") is never sent:
    the field says why, in French, and keeps the focus; the answers typed stay where they are. */
 (function () {
@@ -8,8 +9,15 @@
     "Le questionnaire n’a pas été enregistré.";
   var cells = Array.prototype.slice.call(document.querySelectorAll(".qp-entry-cell"));
   cells.forEach(function (cell, index) {
+    var kind = cell.dataset.answers;
+    var options = parseInt(cell.dataset.options || "0", 10);
+    // A multiple choice (several numbers) and a written answer move on with Tab only.
+    if (kind === "multiple_choice" || kind === "free_text") { return; }
     cell.addEventListener("input", function () {
-      var valid = cell.dataset.answers === "yes_no" ? /^[oOnNsS]$/ : /^[1-4sS]$/;
+      var valid = kind === "yes_no" ? /^[oOnNsS]$/ : /^[1-4sS]$/;
+      if (kind === "single_choice") {
+        valid = options <= 9 ? new RegExp("^[1-" + options + "sS]$") : /^$/;
+      }
       if (valid.test(cell.value)) {
         var next = cells[index + 1] || document.getElementById("id_comment");
         if (next) {

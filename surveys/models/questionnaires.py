@@ -167,6 +167,11 @@ class Question(TimeStampedModel):
     def has_options(self):
         return self.kind in CHOICE_KINDS
 
+    def numbered_options(self):
+        """« 1 Titre de séjour · 2 Carte grise · … »: how the paper grid and the CSV file number a choice's options
+        (read from ``options.all()``: prefetch them)."""
+        return " · ".join(f"{number} {option.label}" for number, option in enumerate(self.options.all(), start=1))
+
 
 RATED_KINDS = (Question.Kind.SCALE, Question.Kind.YES_NO)
 CHOICE_KINDS = (Question.Kind.SINGLE_CHOICE, Question.Kind.MULTIPLE_CHOICE)

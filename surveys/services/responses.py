@@ -10,6 +10,7 @@ submission key sent twice (double click, network retry) is counted once.
 """
 
 import datetime
+import re
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -403,9 +404,29 @@ def csv_template(campaign):
     return header + "\r\n" + ";".join(example.get(column.name, "") for column in columns) + "\r\n"
 
 
+NUMBERS = re.compile(r"^[\d\s,;+/]+$")
+
+
+def _option_codes(question, item, by_name, by_number):
+    """The option codes an item of a typed choice names: its code or label, its number, or several numbers
+    (« 1 3 », « 1,3 », and « 13 » when the question has at most nine options); None when it names no option."""
+    if item.lower() in by_name:
+        return [by_name[item.lower()]]
+    if not NUMBERS.match(item):
+        return None
+    numbers = re.findall(r"\d+", item)
+    if len(numbers) == 1 and len(numbers[0]) > 1 and len(by_number) <= 9:
+        numbers = list(numbers[0])
+    if question.kind == Question.Kind.SINGLE_CHOICE and len(numbers) > 1:
+        return None
+    codes = [by_number.get(number.lstrip("0")) for number in numbers]
+    return None if None in codes else codes
+
+
 def parse_local_cell(question, raw):
-    """A CSV cell of a local question: (value, error). Yes/no and 1-4 as the national questions; a choice by the
-    code or the label of its option (several separated by « | » for a multiple choice); a free text as is."""
+    """A cell of the paper grid or of the CSV file for a local question: (value, error). Yes/no and 1-4 as the
+    national questions; a choice by the number, the code or the label of its option (several numbers, or codes and
+    labels separated by « | », for a multiple choice; S or nothing: no answer); a free text as is."""
     text = str(raw).strip()
     if question.kind in RATED_KINDS:
         return parse_value(text, yes_no=question.is_yes_no)
@@ -413,17 +434,26 @@ def parse_local_cell(question, raw):
         return "absent", None
     if question.kind == Question.Kind.FREE_TEXT:
         return text, None
-    options = {}
-    for option in question.options.all():
-        options[option.code.lower()] = option.code
-        options[option.label.strip().lower()] = option.code
-    items = [item.strip() for item in text.split("|")] if question.kind == Question.Kind.MULTIPLE_CHOICE else [text]
-    unknown = [item for item in items if item and item.lower() not in options]
-    if unknown:
-        labels = ", ".join(option.label for option in question.options.all())
-        return "absent", f"« {unknown[0]} » n'est pas une réponse proposée ({labels})."
-    codes = [options[item.lower()] for item in items if item]
-    return (codes if question.kind == Question.Kind.MULTIPLE_CHOICE else codes[0]), None
+    if text.lower() in NO_OPINION_WORDS:
+        return "absent", None
+    options = list(question.options.all())
+    by_name = {}
+    for option in options:
+        by_name[option.code.lower()] = option.code
+        by_name[option.label.strip().lower()] = option.code
+    by_number = {str(number): option.code for number, option in enumerate(options, start=1)}
+    multiple = question.kind == Question.Kind.MULTIPLE_CHOICE
+    codes = []
+    for item in [item.strip() for item in text.split("|")] if multiple else [text]:
+        if not item:
+            continue
+        found = _option_codes(question, item, by_name, by_number)
+        if found is None:
+            several = " ; plusieurs réponses possibles (« 1 3 »)" if multiple else ""
+            return "absent", f"« {item} » n'est pas une réponse proposée : {question.numbered_options()}{several}."
+        codes += found
+    codes = list(dict.fromkeys(codes))
+    return (codes if multiple else codes[0]), None
 
 
 def _csv_row(values, *, sites_by_key, services_by_key, codes, closed, add, local=()):

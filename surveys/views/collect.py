@@ -19,7 +19,7 @@ from accounts import access
 from qualipref.views import breadcrumb, put_errors_on_form
 from sites.models import Site
 from surveys import qr
-from surveys.forms import AggregatedForm, EntryForm, ImportForm
+from surveys.forms import AggregatedForm, EntryForm, ImportForm, entry_hint
 from surveys.models import AggregatedResult, Response
 from surveys.models.questionnaires import SATISFIED_VALUES
 from surveys.services import publication
@@ -28,6 +28,7 @@ from surveys.services import responses as services
 from .common import (
     campaign_site_of,
     detail_crumb,
+    entry_questions_of,
     list_crumb,
     managed_campaign,
     questions_of,
@@ -56,7 +57,7 @@ def campaign_entry(request, pk):
     campaign = _entry_campaign(request, pk)
     sites = _entry_sites(request, campaign)
     services_ = list(campaign.services.filter(site__in=sites).select_related("site").order_by("site__name", "name"))
-    questions = questions_of(campaign)
+    questions = entry_questions_of(campaign)
     initial = {"answered_on": services.default_entry_date(campaign)}
     if request.GET.get("site", "").isdigit():
         initial["site"] = int(request.GET["site"])
@@ -71,7 +72,7 @@ def campaign_entry(request, pk):
         if form.is_valid():
             answers, errors = {}, {}
             for question in questions:
-                value, error = services.parse_value(form.cleaned_data[f"q_{question.code}"], yes_no=question.is_yes_no)
+                value, error = services.parse_local_cell(question, form.cleaned_data[f"q_{question.code}"])
                 if error:
                     errors[f"q_{question.code}"] = error
                 elif value != "absent":
@@ -106,21 +107,7 @@ def campaign_entry(request, pk):
         .prefetch_related("answers")
         .order_by("-created_at", "-pk")[:RECENT_ENTRIES]
     )
-    rows = []
-    for response in recent:
-        values = {answer.question_code: answer.value for answer in response.answers.all()}
-        cells = []
-        for question in questions:
-            value = values.get(question.code, "")
-            if question.code not in values:
-                cells.append("")
-            elif value is None:
-                cells.append("S")
-            elif question.is_yes_no:
-                cells.append("O" if value in SATISFIED_VALUES else "N")
-            else:
-                cells.append(str(value))
-        rows.append({"response": response, "cells": cells})
+    rows = [{"response": response, "cells": _entered_cells(response, questions)} for response in recent]
     return render(
         request,
         "surveys/entry.html",
@@ -135,6 +122,35 @@ def campaign_entry(request, pk):
         },
         status=status,
     )
+
+
+def _entered_cells(response, questions):
+    """A typed-in questionnaire as the grid's cells: 1 to 4, O / N, S, the numbers of the chosen options, the text."""
+    rows = {}
+    for answer in response.answers.all():
+        rows.setdefault(answer.question_code, []).append(answer)
+    cells = []
+    for question in questions:
+        answers = rows.get(question.code)
+        if not answers:
+            cells.append("")
+        elif question.has_options:
+            numbers = {option.code: number for number, option in enumerate(question.options.all(), start=1)}
+            cells.append(
+                " ".join(
+                    str(numbers.get(answer.option, "?"))
+                    for answer in sorted(answers, key=lambda a: numbers.get(a.option, 0))
+                )
+            )
+        elif question.kind == question.Kind.FREE_TEXT:
+            cells.append(answers[0].text)
+        elif answers[0].value is None:
+            cells.append("S")
+        elif question.is_yes_no:
+            cells.append("O" if answers[0].value in SATISFIED_VALUES else "N")
+        else:
+            cells.append(str(answers[0].value))
+    return cells
 
 
 @require_http_methods(["GET", "POST"])
@@ -175,7 +191,7 @@ def campaign_import(request, pk):
             "campaign": campaign,
             "form": form,
             "report": report,
-            "codes": [question.code for question in questions_of(campaign)],
+            "questions": [(question, entry_hint(question)) for question in entry_questions_of(campaign)],
             "breadcrumb_data": breadcrumb("Import CSV", list_crumb(), detail_crumb(campaign)),
         },
         status=status,

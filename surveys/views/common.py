@@ -41,6 +41,11 @@ def campaign_site_of(campaign, site_pk):
 
 
 def questions_of(campaign):
-    """The campaign's rated questions (1 to 4, « Oui » / « Non »): the columns of the paper grid and of the
-    aggregated results (the local choice and free-text questions are answered online)."""
+    """The campaign's rated questions (1 to 4, « Oui » / « Non »): the columns of the aggregated results."""
     return list(campaign.questionnaire.questions.filter(kind__in=RATED_KINDS).order_by("position"))
+
+
+def entry_questions_of(campaign):
+    """Every question of the campaign's version, in its order, with its options (two queries): the cells of the
+    paper grid and the columns of the CSV import follow the version."""
+    return list(campaign.questionnaire.questions.order_by("position").prefetch_related("options"))

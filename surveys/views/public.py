@@ -177,8 +177,14 @@ def _published(site_pk):
         .order_by("-created_at")
         .values_list("comment", flat=True)[:COMMENTS_SHOWN]
     )
+    # The local questions of the prefecture's version: shares per option, and free texts once approved (as the
+    # comments, under the consent their author gave).
+    local = results_module.local_results(campaign, site=site, approved_only=True, texts_limit=COMMENTS_SHOWN)
     return site, {
         "campaign": campaign,
+        "local_results": [item for item in local if item.texts or (item.shares and item.answered)],
+        # the hall screen and the poster show the shares only (the texts are on the results page)
+        "local_shares": [item for item in local if item.shares and item.answered],
         "published_at": campaign_site.published_at,
         "results": results,
         "by_service": by_service,

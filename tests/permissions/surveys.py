@@ -109,6 +109,23 @@ def _own_version_question(w):
     return {"pk": version.pk, "question_pk": version.questions.get(code="courtesy").pk}
 
 
+def _own_local_question(w):
+    """A local question (« parking ») of a version of the prefecture, in preparation."""
+    from surveys.services import questionnaires
+
+    membership = w.memberships["quality_manager"]
+    version = _local_version(w.prefecture, membership)
+    questionnaires.question_add(
+        by=membership.user,
+        questionnaire=version,
+        code="parking",
+        label="Stationnement",
+        text="Garé(e) ?",
+        kind="yes_no",
+    )
+    return {"pk": version.pk, "code": "parking"}
+
+
 def _foreign_version_question(w):
     version = _local_version(w.foreign_prefecture, w.foreign_membership)
     return {"pk": version.pk, "question_pk": version.questions.get(code="courtesy").pk}
@@ -378,6 +395,43 @@ API_CASES = [
         kwargs=_foreign_version,
         method="post",
         data={"code": "parking", "label": "Stationnement", "text": "Garé(e) ?", "kind": "yes_no"},
+        label="foreign",
+    ),
+    Case(
+        "api:questionnaire-question-move",
+        api(NOT_FOUND, national=FORBIDDEN, quality_manager=200, manager=FORBIDDEN, site_referent=FORBIDDEN),
+        kwargs=lambda w: {**_own_version(w), "code": "courtesy"},
+        method="post",
+        data={"direction": "down"},
+        label="own",
+    ),
+    Case(
+        "api:questionnaire-question-move",
+        api(NOT_FOUND, national=FORBIDDEN),
+        kwargs=lambda w: {**_foreign_version(w), "code": "courtesy"},
+        method="post",
+        data={"direction": "down"},
+        label="foreign",
+    ),
+    Case(
+        "api:questionnaire-question-remove",
+        api(NOT_FOUND, national=FORBIDDEN, quality_manager=200, manager=FORBIDDEN, site_referent=FORBIDDEN),
+        kwargs=_own_local_question,
+        method="delete",
+        label="own local question",
+    ),
+    Case(
+        "api:questionnaire-question-remove",
+        api(NOT_FOUND, national=FORBIDDEN, quality_manager=400, manager=FORBIDDEN, site_referent=FORBIDDEN),
+        kwargs=lambda w: {**_own_version(w), "code": "courtesy"},
+        method="delete",
+        label="national dimension",
+    ),
+    Case(
+        "api:questionnaire-question-remove",
+        api(NOT_FOUND, national=FORBIDDEN),
+        kwargs=lambda w: {**_foreign_version(w), "code": "courtesy"},
+        method="delete",
         label="foreign",
     ),
     Case(

@@ -274,6 +274,34 @@ def test_the_public_form_and_the_kiosk_ask_the_local_questions(client, world, lo
     assert 'type="radio" id="id_q_reason_0" name="q_reason" value="titre_de_sejour"' in page
     assert 'type="checkbox" id="id_q_channels_1" name="q_channels" value="phone_call"' in page
     assert '<textarea class="fr-input" id="id_q_suggestion" name="q_suggestion"' in page
+    # « Avez-vous facilement trouvé votre chemin… » stays a yes/no question in the prefecture's version
+    assert 'name="q_signage" value="oui"' in page and 'name="q_signage" value="non"' in page
+    assert 'name="q_signage" value="3"' not in page and 'name="q_signage" value="s"' not in page
+
+
+def test_the_consent_speaks_of_the_answer_to_the_free_text_question(client, world, manager, local_campaign):
+    from django.urls import reverse
+
+    from surveys.forms import consent_label
+
+    page = _visible_text(
+        client.get(reverse("survey_answer", kwargs={"pk": local_campaign.pk, "site_pk": world.site.pk}))
+    )
+    assert (
+        "J’accepte que mon commentaire et ma réponse à la question « Que pourrions-nous améliorer ? » soient lus par "
+        "la préfecture et, s’ils sont retenus, publiés sans mon nom avec les résultats de l’enquête. Nécessaire "
+        "seulement si vous écrivez un commentaire ou une réponse à cette question." in page
+    )
+    # the national questionnaire, without free text, keeps its wording; two free texts are both named
+    national = list(default_questionnaire().questions.all())
+    assert consent_label(national).startswith("J’accepte que mon commentaire soit lu par la préfecture")
+    two = [
+        Question(text="Que pourrions-nous améliorer ?", kind="free_text"),
+        Question(text="Un mot ?", kind="free_text"),
+    ]
+    assert "mes réponses aux questions « Que pourrions-nous améliorer ? » et « Un mot ? » soient lus" in consent_label(
+        two
+    )
 
 
 def test_answers_to_local_questions_are_stored_and_bad_ones_refused_in_french(client, world, local_campaign):
@@ -547,20 +575,90 @@ def test_the_api_builds_a_version_and_carries_local_questions_in_questions_and_r
 # --- paper entry grid and CSV import --------------------------------------------------------------------------
 
 
-def test_the_paper_grid_takes_the_local_yes_no_question(login, world, local_campaign):
+def test_the_paper_grid_has_a_cell_for_every_question_of_the_version(login, world, local_campaign):
     from django.urls import reverse
     from django.utils import timezone
 
+    from surveys.models import Response
+
     client = login("agent")
     url = reverse("campaign_entry", kwargs={"pk": local_campaign.pk})
-    page = _page_text(client.get(url))
-    assert 'name="q_parking"' in page  # the local yes/no question has its cell
-    assert 'name="q_reason"' not in page  # a choice is typed in through the CSV file (or answered online)
-    client.post(
-        url,
-        {"site": world.site.pk, "answered_on": timezone.localdate().isoformat(), "q_courtesy": "O", "q_parking": "N"},
+    page = _visible_text(client.get(url))
+    # every question has its cell, with what it takes
+    assert "Stationnement O ou N (oui, non)" in page
+    assert "Motif de la venue 1 Titre de séjour · 2 Carte grise · 3 Autre démarche" in page
+    assert "Moyens d'information 1 Site Internet · 2 Téléphone · 3 Entourage ; plusieurs : « 1 3 »" in page
+    assert "Suggestion texte (avec l’accord)" in page
+    assert "Orientation et signalétique O ou N (oui, non)" in page  # « Avez-vous facilement trouvé… » : oui / non
+    assert "Accord (commentaire et réponses écrites)" in page
+    fields = {
+        "site": world.site.pk,
+        "answered_on": timezone.localdate().isoformat(),
+        "q_courtesy": "O",
+        "q_parking": "N",
+        "q_reason": "2",
+        "q_channels": "1 3",
+        "q_suggestion": "Plus de chaises.",
+    }
+    wrong = client.post(url, {**fields, "q_reason": "5", "q_channels": "1 4"})
+    assert wrong.status_code == 400
+    text = _visible_text(wrong)
+    assert (
+        "Motif de la venue : « 5 » n'est pas une réponse proposée : 1 Titre de séjour · 2 Carte grise · 3 Autre "
+        "démarche." in text
     )
-    assert set(Answer.objects.values_list("question_code", "value")) == {("courtesy", 4), ("parking", 1)}
+    assert "Moyens d'information : « 1 4 » n'est pas une réponse proposée" in text
+    assert 'value="Plus de chaises."' in wrong.content.decode()  # what was typed stays
+    without_consent = client.post(url, fields)
+    assert without_consent.status_code == 400
+    assert "Cochez la case d'accord pour que vos réponses écrites" in _visible_text(without_consent)
+    assert not Response.objects.exists()
+
+    assert client.post(url, {**fields, "comment_consent": "on"}).status_code == 302
+    assert set(Answer.objects.values_list("question_code", "value", "option", "text")) == {
+        ("courtesy", 4, "", ""),
+        ("parking", 1, "", ""),
+        ("reason", None, "carte_grise", ""),
+        ("channels", None, "website", ""),
+        ("channels", None, "friends", ""),
+        ("suggestion", None, "", "Plus de chaises."),
+    }
+    assert Response.objects.get().channel == "paper"
+    # the list of what was typed in shows it as typed: O, N, 2, « 1 3 », the text
+    row = _visible_text(client.get(url)).split("Vos derniers questionnaires saisis")[1]
+    assert "O N 2 1 3 Plus de chaises." in row
+
+
+def test_the_paper_grid_costs_the_same_for_1_or_6_questionnaires_typed_in(
+    login, world, local_campaign, django_assert_num_queries
+):
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from accounts.models import User
+
+    client = login("agent")
+    agent = User.objects.get(pk=int(client.session["_auth_user_id"]))
+    url = reverse("campaign_entry", kwargs={"pk": local_campaign.pk})
+
+    def enter():
+        response_services.response_enter(
+            by=agent,
+            campaign=local_campaign,
+            site=world.site,
+            answered_on=timezone.localdate(),
+            answers={"parking": True, "reason": "carte_grise", "channels": ["website", "friends"], "suggestion": "Oui"},
+            comment_consent=True,
+        )
+
+    enter()
+    client.get(url)
+    with django_assert_num_queries(15) as one:
+        client.get(url)
+    for _ in range(5):
+        enter()
+    with django_assert_num_queries(len(one.captured_queries)):
+        client.get(url)
 
 
 def test_the_csv_import_follows_the_version(world, manager, local_campaign):
@@ -584,13 +682,18 @@ def test_the_csv_import_follows_the_version(world, manager, local_campaign):
         base.update(site=world.site.name, date=local_campaign.opens_on.strftime("%d/%m/%Y"), **values)
         return ";".join(base.values())
 
-    wrong = upload([row(reason="Passeport")])
+    # a bad option on the second row: that row's error, in French, and nothing written (all the file or nothing)
+    wrong = upload([row(parking="oui", reason="2"), row(reason="Passeport", channels="1 | 2"), row(channels="1 9")])
     assert not wrong.ok and not Response.objects.exists()
-    assert any("« Passeport » n'est pas une réponse proposée" in str(error) for error in wrong.errors)
+    assert [(error.line, error.field) for error in wrong.errors] == [(3, "reason"), (4, "channels")]
+    assert wrong.errors[0].message == (
+        "« Passeport » n'est pas une réponse proposée : 1 Titre de séjour · 2 Carte grise · 3 Autre démarche."
+    )
+    assert wrong.errors[1].message.startswith("« 1 9 » n'est pas une réponse proposée : 1 Site Internet")
 
     report = upload(
         [
-            row(parking="non", reason="carte_grise", channels="Site Internet | Entourage"),
+            row(parking="non", reason="2", channels="Site Internet | 3"),
             row(courtesy="oui", suggestion="Plus de places assises.", accord_commentaire="oui"),
         ]
     )
@@ -603,3 +706,201 @@ def test_the_csv_import_follows_the_version(world, manager, local_campaign):
         ("courtesy", 4, "", ""),
         ("suggestion", None, "", "Plus de places assises."),
     }
+
+
+# --- public results -------------------------------------------------------------------------------------------
+
+
+def _visible_text(response):
+    """The page's text without its tags, spaces collapsed."""
+    import html
+    import re
+
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", response.content.decode())))
+
+
+def _answer_local_campaign(campaign, site, count=3):
+    """``count`` responses in turn: (parking yes, reason carte grise, channels website, a suggestion), (parking no,
+    reason titre de séjour, channels website + friends), (courtesy only)."""
+    cycle = [
+        {
+            "courtesy": True,
+            "parking": True,
+            "reason": "carte_grise",
+            "channels": ["website"],
+            "suggestion": "Plus de chaises.",
+        },
+        {"courtesy": False, "parking": False, "reason": "titre_de_sejour", "channels": ["website", "friends"]},
+        {"courtesy": True},
+    ]
+    for index in range(count):
+        answers = cycle[index % len(cycle)]
+        response_services.response_submit(
+            campaign=campaign, site=site, answers=answers, comment_consent="suggestion" in answers
+        )
+
+
+def test_the_public_results_show_the_local_questions_and_approved_free_texts_only(
+    client, world, manager, local_campaign
+):
+    from django.urls import reverse
+
+    from surveys.services import publication
+
+    _answer_local_campaign(local_campaign, world.site)
+    response_services.response_submit(
+        campaign=local_campaign, site=world.site, answers={"suggestion": "Un écran d'appel."}, comment_consent=True
+    )
+    url = reverse("survey_public_results", kwargs={"site_pk": world.site.pk})
+    publication.results_publish(by=manager, campaign=local_campaign, site=world.site)
+    page = _visible_text(client.get(url))
+    assert "Nos autres questions" in page
+    # yes/no, single and multiple choice: the share of each answer among those who answered the question
+    assert "stationnement ? : part de chaque réponse Réponse Part Oui 50 % Non 50 % 2 réponses." in page
+    assert "Titre de séjour 50 % Carte grise 50 % Autre démarche 0 % 2 réponses." in page
+    assert "Site Internet 100 % Téléphone 0 % Entourage 50 % 2 réponses ; plusieurs réponses possibles" in page
+    # free texts: none before moderation, then only the approved one
+    assert "Plus de chaises." not in page and "Un écran d'appel." not in page
+    assert "Que pourrions-nous améliorer ?" not in page
+    pending = list(local_campaign.responses.filter(answers__text__gt="").order_by("pk"))
+    publication.comment_moderate(by=manager, response=pending[0], decision="approved")
+    publication.comment_moderate(by=manager, response=pending[1], decision="rejected")
+    page = _visible_text(client.get(url))
+    assert "Que pourrions-nous améliorer ? « Plus de chaises. »" in page
+    assert "Un écran d'appel." not in page
+
+
+def test_the_public_results_cost_the_same_for_3_or_30_responses(
+    client, world, manager, local_campaign, django_assert_num_queries
+):
+    from django.urls import reverse
+
+    from surveys.services import publication
+
+    _answer_local_campaign(local_campaign, world.site)
+    publication.results_publish(by=manager, campaign=local_campaign, site=world.site)
+    for response in local_campaign.responses.filter(answers__text__gt=""):
+        publication.comment_moderate(by=manager, response=response, decision="approved")
+    url = reverse("survey_public_results", kwargs={"site_pk": world.site.pk})
+    client.get(url)
+    # site, latest publication, the version's rated questions, answers and responses counted, previous campaign,
+    # services, comparison (answers, responses), points, comments, local questions and their options, local answers
+    # counted, answering responses, the approved free texts (the latest six per question, numbered by PostgreSQL or
+    # SQLite), the DSFR configuration
+    with django_assert_num_queries(17) as few:
+        client.get(url)
+    _answer_local_campaign(local_campaign, world.site, count=27)
+    for response in local_campaign.responses.filter(answers__text__gt="", comment_status="none"):
+        publication.comment_moderate(by=manager, response=response, decision="approved")
+    with django_assert_num_queries(len(few.captured_queries)):
+        page = _page_text(client.get(url))
+    assert page.count("« Plus de chaises. »") == 6  # the latest six approved texts of the question
+
+
+def test_the_api_moves_and_removes_a_local_question_and_refuses_in_french(as_role, world, manager, version):
+    parking, reason = _add_two_local_questions(manager, version)
+    api = as_role("quality_manager")
+    url = f"/api/v1/questionnaires/{version.pk}/questions/"
+
+    moved = api.post(url + "reason/move/", {"direction": "up"}, format="json")
+    assert moved.status_code == 200, moved.content
+    assert [q["code"] for q in moved.json()["questions"]][-2:] == ["reason", "parking"]
+    bad = api.post(url + "reason/move/", {"direction": "left"}, format="json")
+    assert bad.status_code == 400
+    assert bad.json()["direction"] == ["« left » : indiquez « up » (vers le haut) ou « down » (vers le bas)."]
+    first = api.post(url + "phone/move/", {"direction": "up"}, format="json")
+    assert first.status_code == 400 and first.json()["non_field_errors"] == ["Cette question est déjà la première."]
+    assert api.post(url + "unknown/move/", {"direction": "up"}, format="json").status_code == 404
+
+    national = api.delete(url + "courtesy/")
+    assert national.status_code == 400
+    assert "l'une des sept questions de la comparaison nationale" in national.json()["non_field_errors"][0]
+    removed = api.delete(url + "parking/")
+    assert removed.status_code == 200
+    assert [(q["code"], q["position"]) for q in removed.json()["questions"]][-1] == ("reason", 8)
+    assert as_role("site_referent").delete(url + "reason/").status_code == 403
+
+    # once answered, the version never changes: a new version instead
+    api = as_role("quality_manager")
+    services.version_publish(by=manager, questionnaire=version)
+    campaign = CampaignFactory(prefecture=world.prefecture, sites=[world.site], questionnaire=version)
+    response_services.response_submit(campaign=campaign, site=world.site, answers={"reason": "carte_grise"})
+    for refused in (api.post(url + "reason/move/", {"direction": "up"}, format="json"), api.delete(url + "reason/")):
+        assert refused.status_code == 400
+        assert "a déjà reçu des réponses" in refused.json()["non_field_errors"][0]
+        assert "Créez une nouvelle version" in refused.json()["non_field_errors"][0]
+    assert list(version.questions.filter(is_local=True).values_list("code", flat=True)) == ["reason"]
+
+
+def test_the_hall_screen_and_the_poster_show_the_local_questions_shares(
+    client, world, manager, local_campaign, tmp_path
+):
+    from django.urls import reverse
+
+    from surveys.services import publication
+    from tests.pdf_pages import pages
+
+    _answer_local_campaign(local_campaign, world.site)
+    publication.results_publish(by=manager, campaign=local_campaign, site=world.site)
+    screen = _visible_text(client.get(reverse("survey_public_screen", kwargs={"site_pk": world.site.pk})))
+    assert "Nos autres questions" in screen
+    assert (
+        "Pour quelle démarche êtes-vous venu(e) ? Titre de séjour 50 % · Carte grise 50 % · Autre démarche 0 %"
+        in screen
+    )
+
+    poster = client.get(reverse("survey_public_poster", kwargs={"site_pk": world.site.pk}))
+    assert poster.status_code == 200
+    texts = pages(poster.content, tmp_path)
+    assert len(texts) == 1  # one A4 page
+    text = " ".join(texts[0])
+    assert "Nos autres questions" in text
+    assert "Site Internet 100 % · Téléphone 0 % · Entourage 50 %" in text
+
+
+def test_the_api_results_carry_the_local_questions(as_role, world, manager, local_campaign):
+    from surveys.services import publication
+
+    _answer_local_campaign(local_campaign, world.site)
+    response_services.response_submit(
+        campaign=local_campaign, site=world.site, answers={"suggestion": "Un écran."}, comment_consent=True
+    )
+    approved = local_campaign.responses.filter(answers__text="Plus de chaises.").get()
+    publication.comment_moderate(by=manager, response=approved, decision="approved")
+    body = as_role("manager").get(f"/api/v1/surveys/{local_campaign.pk}/results/").json()
+    # the national comparison stays on the seven codes; the local questions come apart
+    assert [d["code"] for d in body["dimensions"]] == USER_DIMENSIONS
+    local = {item["code"]: item for item in body["local_questions"]}
+    assert list(local) == ["parking", "reason", "channels", "suggestion"]
+    assert local["parking"]["kind"] == "yes_no" and local["parking"]["answered"] == 2
+    assert [(s["label"], s["count"], s["percent"]) for s in local["parking"]["shares"]] == [
+        ("Oui", 1, 50),
+        ("Non", 1, 50),
+    ]
+    assert [(s["code"], s["percent"]) for s in local["channels"]["shares"]] == [
+        ("website", 100),
+        ("phone_call", 0),
+        ("friends", 50),
+    ]
+    assert local["suggestion"]["shares"] == [] and local["suggestion"]["texts"] == ["Plus de chaises."]
+
+
+def test_the_api_results_cost_the_same_for_3_or_30_responses(
+    as_role, world, manager, local_campaign, django_assert_num_queries
+):
+    from surveys.services import publication
+
+    _answer_local_campaign(local_campaign, world.site)
+    for response in local_campaign.responses.filter(answers__text__gt=""):
+        publication.comment_moderate(by=manager, response=response, decision="approved")
+    api = as_role("manager")
+    url = f"/api/v1/surveys/{local_campaign.pk}/results/"
+    api.get(url)
+    # the campaign, its sites, its services, the rated questions, answers and responses counted, the previous
+    # campaign, the local questions and their options, local answers counted, answering responses, the approved texts
+    with django_assert_num_queries(12) as few:
+        api.get(url)
+    _answer_local_campaign(local_campaign, world.site, count=27)
+    with django_assert_num_queries(len(few.captured_queries)):
+        body = api.get(url).json()
+    assert body["responses"] == 30
