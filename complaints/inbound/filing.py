@@ -21,6 +21,7 @@ from complaints import services as complaint_services
 from complaints.correspondence import services as correspondence_services
 from complaints.models import Complaint, InboundAttachment, InboundMessage, ItemKind
 from qualipref.lib import uploads
+from qualipref.lib.dates import short_datetime
 
 logger = logging.getLogger(__name__)
 
@@ -107,7 +108,7 @@ def notify_answer(message):
         key=f"inbound:{message.pk}",
         kind="inbound_answer",
         title=f"Nouveau courriel reçu pour {label}",
-        body=f"Reçu le {timezone.localtime(message.received_at):%d/%m/%Y à %H:%M}.",
+        body=f"Reçu le {short_datetime(message.received_at)}.",
         url=url,
     )
 

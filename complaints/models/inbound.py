@@ -20,6 +20,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 
+from qualipref.lib.dates import short_datetime
 from qualipref.lib.models import TimeStampedModel, acting_user, value_in
 from sites.models import Prefecture, Site
 
@@ -187,7 +188,7 @@ class InboundMessage(TimeStampedModel):
         ]
 
     def __str__(self):
-        return f"Courriel reçu le {self.received_at:%d/%m/%Y %H:%M}"
+        return f"Courriel reçu le {short_datetime(self.received_at)}"
 
     is_waiting = value_in("status", WAITING_STATUSES)
 
