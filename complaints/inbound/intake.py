@@ -24,14 +24,15 @@ def fallback_id(mailbox, uid):
     return f"<sans-identifiant.{mailbox.pk}.{mailbox.uid_validity or 0}.{uid}@qualipref>"
 
 
-def _quarantine(mailbox, message_id, reason, *, internal_date):
+def _quarantine(mailbox, message_id, error, *, internal_date):
     return InboundMessage(
         prefecture_id=mailbox.prefecture_id,
         mailbox=mailbox,
         message_id=message_id,
         received_at=internal_date or timezone.now(),
         status=Status.QUARANTINED,
-        reason=reason[:300],
+        subject=error.subject,
+        reason=error.reason[:300],
     )
 
 
@@ -80,7 +81,7 @@ def receive(mailbox, raw, *, uid, internal_date=None):
         message_id = error.message_id or fallback_id(mailbox, uid)
         if InboundMessage.objects.filter(prefecture_id=mailbox.prefecture_id, message_id=message_id).exists():
             return None
-        message = _quarantine(mailbox, message_id, error.reason, internal_date=internal_date)
+        message = _quarantine(mailbox, message_id, error, internal_date=internal_date)
         message.save()
         logger.warning("Courriel en quarantaine (%s, UID %s) : %s", mailbox, uid, error.reason)
         return message

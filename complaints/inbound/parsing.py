@@ -25,10 +25,11 @@ BLANK_LINES = re.compile(r"\n{3,}")
 class Unreadable(Exception):  # noqa: N818 - a message, not an error of the program
     """The message cannot be filed: ``reason`` says why, in French (kept with the quarantined message)."""
 
-    def __init__(self, reason, *, message_id=""):
+    def __init__(self, reason, *, message_id="", subject=""):
         super().__init__(reason)
         self.reason = reason
         self.message_id = message_id
+        self.subject = subject  # what the triage page names the message by, when it could be read
 
 
 @dataclasses.dataclass(frozen=True)
@@ -78,6 +79,15 @@ def header_message_id(raw):
     try:
         return _clean_id(email.message_from_bytes(raw, policy=email.policy.compat32).get("Message-ID", ""))
     except Exception:  # noqa: BLE001 - whatever the bytes are, the caller falls back on the UID
+        return ""
+
+
+def header_subject(raw):
+    """The Subject of raw bytes, read leniently (« » when it cannot be): the name of a quarantined message."""
+    try:
+        header = email.message_from_bytes(raw, policy=email.policy.default).get("Subject", "")
+        return " ".join(str(header).split())[:SUBJECT_MAX_LENGTH]
+    except Exception:  # noqa: BLE001 - whatever the bytes are, the message stays nameless
         return ""
 
 
@@ -157,7 +167,9 @@ def parse(raw, *, internal_date=None):
             replies_to=_ids(str(message.get("In-Reply-To", ""))) + _ids(str(message.get("References", ""))),
         )
     except Unreadable as error:
-        error.message_id = message_id
+        error.message_id, error.subject = message_id, header_subject(raw)
         raise
     except Exception as error:  # noqa: BLE001 - a malformed message goes to quarantine, never stops the reading
-        raise Unreadable(f"Message illisible ({error.__class__.__name__}).", message_id=message_id) from None
+        raise Unreadable(
+            f"Message illisible ({error.__class__.__name__}).", message_id=message_id, subject=header_subject(raw)
+        ) from None

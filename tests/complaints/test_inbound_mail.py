@@ -225,6 +225,9 @@ def test_a_malformed_message_is_quarantined_with_the_reason(world, mailbox, imap
     assert reasons["<bad@exemple.fr>"] == "Adresse de l'expéditeur illisible : « n'importe quoi »."
     [missing] = [reason for message_id, reason in reasons.items() if message_id != "<bad@exemple.fr>"]
     assert missing == "Expéditeur absent : le message n'a pas d'en-tête From."
+    # named by their subject on the triage page, when it could be read
+    subjects = set(InboundMessage.objects.filter(status="quarantined").values_list("subject", flat=True))
+    assert subjects == {"sans expediteur", "x"}
     assert not Complaint.objects.exists()
 
 
