@@ -184,14 +184,21 @@ def test_the_dashboards_count_overdue_actions_from_the_index_of_open_actions(row
 
     national = _captured(lambda: common.overdue_by("prefecture_id"), 'FROM "engagements_action"')
     local = _captured(lambda: common.overdue_by("site_id", prefecture=world.prefecture), 'FROM "engagements_action"')
+    assert len(national) == len(local) == 1
     for sql in national + local:
         plan = list(nodes(plan_of(sql)))
         scans = [node for node in plan if node.get("Relation Name") == "engagements_action"]
         assert "Seq Scan" not in [node["Node Type"] for node in scans]
         # An Index Scan names its index, a Bitmap Heap Scan leaves it to its Bitmap Index Scan child (which PostgreSQL
         # may combine with another index's bitmap).
-        assert "action_open_due_idx" in {node["Index Name"] for node in plan if "Index Name" in node}
-    assert len(national) == len(local) == 1
+        used = {node["Index Name"] for node in plan if "Index Name" in node}
+        if sql in national:
+            assert "action_open_due_idx" in used
+        else:
+            # For one prefecture, its own index reads only its rows too: with a handful of rows and no statistics
+            # PostgreSQL picks one or the other by the table's size, which the earlier tests' dead rows change (it
+            # took the prefecture's once in CI). Either way, never every action.
+            assert used & {"action_open_due_idx", "engagements_action_prefecture_id_8c826998"}, used
 
 
 def test_a_board_reads_each_indicator_s_last_period_at_the_end_of_an_index(rows, world):  # noqa: F811
