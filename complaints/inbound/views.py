@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts import access
 from complaints.models import InboundAttachment, InboundMessage
 from qualipref.lib.dates import short_date
-from qualipref.views import breadcrumb, file_response, paginate
+from qualipref.views import breadcrumb, file_response, flash_outcome, paginate
 from sites.models import Site
 
 from . import queries, triage
@@ -91,12 +91,11 @@ def inbound_file(request, pk):
 def inbound_discard(request, pk):
     _check_triage(request.user)
     message = _waiting(request, pk)
-    try:
-        triage.inbound_discard(by=request.user, message=message)
-    except ValidationError as error:
-        flash.error(request, " ".join(error.messages))
-    else:
-        flash.success(request, "Le courriel a été écarté.")
+    flash_outcome(
+        request,
+        lambda: triage.inbound_discard(by=request.user, message=message),
+        "Le courriel a été écarté.",
+    )
     return redirect("inbound_list")
 
 
