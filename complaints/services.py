@@ -137,17 +137,31 @@ def _check_requester_fields(requester):
         raise ValidationError(f"Champs inconnus : {', '.join(sorted(unknown))}.")
 
 
-def _new_complaint(site, requester, *, category, **fields):
-    """An unsaved complaint of ``site`` and its prefecture, on « autre » when no theme is given, with the
-    requester's fields (blank when not given)."""
+def _record(site, requester, *, by, acknowledge=False, category=None, assigned_to=None, **fields):
+    """Check and save a new complaint of ``site`` and its prefecture (on « autre » when no theme is given, the
+    requester's fields blank when not given); ``acknowledge``: e-mail the requester once committed, when they gave
+    an address."""
     site = register_services.site_with_prefecture(site)
-    return Complaint(
+    complaint = Complaint(
         site=site,
         prefecture=site.prefecture,
         category=category or Complaint.Category.OTHER,
+        assigned_to=assigned_to,
+        created_by=by,
         **fields,
         **{name: requester.get(name) or "" for name in REQUESTER_FIELDS},
     )
+    _clean_texts(complaint)
+    errors = {}
+    _check(complaint, errors, today=timezone.localdate())
+    message = _assignee_error(assigned_to, complaint)
+    if message:
+        errors.setdefault("assigned_to", message)
+    _raise(errors)
+    _save_new(complaint, by=by)
+    if acknowledge and complaint.requester_email:
+        transaction.on_commit(lambda: send_acknowledgement(complaint.pk))
+    return complaint
 
 
 @transaction.atomic
@@ -169,9 +183,10 @@ def complaint_create(
     if not access.can_record_complaint(by, site):
         raise PermissionDenied("Vous ne pouvez pas enregistrer de réclamation pour ce site.")
     _check_requester_fields(requester)
-    complaint = _new_complaint(
+    return _record(
         site,
         requester,
+        by=by,
         service=service,
         kind=kind,
         channel=channel,
@@ -181,16 +196,7 @@ def complaint_create(
         description=description,
         assigned_to=assigned_to,
         status=Status.IN_PROGRESS if assigned_to else Status.RECEIVED,
-        created_by=by,
     )
-    _clean_texts(complaint)
-    errors = {}
-    _check(complaint, errors, today=timezone.localdate())
-    message = _assignee_error(assigned_to, complaint)
-    if message:
-        errors.setdefault("assigned_to", message)
-    _raise(errors)
-    return _save_new(complaint, by=by)
 
 
 @transaction.atomic
@@ -206,9 +212,11 @@ def complaint_submit(
     if service is not None and not service.is_active:
         errors["service"] = "Choisissez un service ouvert au public dans la liste."
     _raise(errors)
-    complaint = _new_complaint(
+    return _record(
         site,
         requester,
+        by=None,
+        acknowledge=True,
         service=service,
         kind=kind,
         channel=Complaint.Channel.WEB,
@@ -216,13 +224,6 @@ def complaint_submit(
         category=category,
         description=description,
     )
-    _clean_texts(complaint)
-    _check(complaint, errors, today=timezone.localdate())
-    _raise(errors)
-    _save_new(complaint, by=None)
-    if complaint.requester_email:
-        transaction.on_commit(lambda: send_acknowledgement(complaint.pk))
-    return complaint
 
 
 @transaction.atomic
@@ -233,24 +234,16 @@ def complaint_record_email(*, site, received_on, description, by=None, **request
     if by is not None and not access.can_record_complaint(by, site):
         raise PermissionDenied("Vous ne pouvez pas enregistrer de réclamation pour ce site.")
     _check_requester_fields(requester)
-    complaint = _new_complaint(
+    return _record(
         site,
         requester,
+        by=by,
+        acknowledge=True,
         kind=Complaint.Kind.COMPLAINT,
         channel=Complaint.Channel.EMAIL,
         received_on=received_on,
-        category=None,
         description=description,
-        created_by=by,
     )
-    _clean_texts(complaint)
-    errors = {}
-    _check(complaint, errors, today=timezone.localdate())
-    _raise(errors)
-    _save_new(complaint, by=by)
-    if complaint.requester_email:
-        transaction.on_commit(lambda: send_acknowledgement(complaint.pk))
-    return complaint
 
 
 def send_acknowledgement(complaint_id):

@@ -263,6 +263,11 @@ class CampaignViewSet(ReadWriteViewSet):
         )
 
 
+# A question of a version, by its code: moved by POST …/move, removed by DELETE.
+QUESTION_PATH = r"questions/(?P<code>[a-z][a-z0-9_]*)"
+QUESTION_CODE = OpenApiParameter("code", OpenApiTypes.STR, OpenApiParameter.PATH, description="Code de la question.")
+
+
 class QuestionnaireViewSet(viewsets.ReadOnlyModelViewSet):
     """Questionnaires, every national version and the local versions the user reads: coded questions rated 1 to 4
     or « sans avis », or answered « Oui » / « Non » (``kind``), and the local questions of a prefecture's version.
@@ -335,13 +340,9 @@ class QuestionnaireViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(
         request=QuestionMoveSerializer,
         responses=QuestionnaireSerializer,
-        parameters=[
-            OpenApiParameter("code", OpenApiTypes.STR, OpenApiParameter.PATH, description="Code de la question.")
-        ],
+        parameters=[QUESTION_CODE],
     )
-    @route(
-        detail=True, methods=["post"], url_path=r"questions/(?P<code>[a-z][a-z0-9_]*)/move", url_name="question-move"
-    )
+    @route(detail=True, methods=["post"], url_path=QUESTION_PATH + "/move", url_name="question-move")
     def question_move(self, request, pk=None, code=None):
         """Moves a question one place up or down (``direction``); refused in French once the version is answered."""
         questionnaire = self.get_object()
@@ -359,14 +360,12 @@ class QuestionnaireViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(
         request=None,
         responses=QuestionnaireSerializer,
-        parameters=[
-            OpenApiParameter("code", OpenApiTypes.STR, OpenApiParameter.PATH, description="Code de la question.")
-        ],
+        parameters=[QUESTION_CODE],
     )
     @route(
         detail=True,
         methods=["delete"],
-        url_path=r"questions/(?P<code>[a-z][a-z0-9_]*)",
+        url_path=QUESTION_PATH,
         url_name="question-remove",
     )
     def question_remove(self, request, pk=None, code=None):

@@ -143,6 +143,21 @@ def _save(item, *, by):
     return item
 
 
+def _record(*, by, site, assigned_to=None, **fields) -> Correspondence:
+    """Check and save a new item of ``site`` and its prefecture, its deadline computed."""
+    site = register_services.site_with_prefecture(site)
+    item = Correspondence(site=site, prefecture=site.prefecture, assigned_to=assigned_to, created_by=by, **fields)
+    errors = {}
+    _check(item, errors, today=timezone.localdate())
+    message = _assignee_error(assigned_to, item)
+    if message:
+        errors.setdefault("assigned_to", message)
+    if errors:
+        raise ValidationError(errors)
+    compute_deadline(item)
+    return _save(item, by=by)
+
+
 @transaction.atomic
 def correspondence_create(
     *,
@@ -162,10 +177,9 @@ def correspondence_create(
     """Record a letter, an e-mail, an elected official's request or a letter of observation received on a site."""
     if not access.can_record_correspondence(by, site):
         raise PermissionDenied("Vous ne pouvez pas enregistrer de courrier pour ce site.")
-    site = register_services.site_with_prefecture(site)
-    item = Correspondence(
+    return _record(
+        by=by,
         site=site,
-        prefecture=site.prefecture,
         service=service,
         kind=kind,
         reference=reference,
@@ -176,17 +190,7 @@ def correspondence_create(
         received_on=received_on,
         answered_on=answered_on,
         assigned_to=assigned_to,
-        created_by=by,
     )
-    errors = {}
-    _check(item, errors, today=timezone.localdate())
-    message = _assignee_error(assigned_to, item)
-    if message:
-        errors.setdefault("assigned_to", message)
-    if errors:
-        raise ValidationError(errors)
-    compute_deadline(item)
-    return _save(item, by=by)
 
 
 @transaction.atomic
@@ -196,23 +200,15 @@ def correspondence_record_email(*, site, received_on, subject, sender, sender_em
     (``by``, who must record on the site)."""
     if by is not None and not access.can_record_correspondence(by, site):
         raise PermissionDenied("Vous ne pouvez pas enregistrer de courrier pour ce site.")
-    site = register_services.site_with_prefecture(site)
-    item = Correspondence(
+    return _record(
+        by=by,
         site=site,
-        prefecture=site.prefecture,
         kind=Kind.EMAIL,
         subject=subject,
         sender=sender,
         sender_email=sender_email,
         received_on=received_on,
-        created_by=by,
     )
-    errors = {}
-    _check(item, errors, today=timezone.localdate())
-    if errors:
-        raise ValidationError(errors)
-    compute_deadline(item)
-    return _save(item, by=by)
 
 
 def answered_refused(item):

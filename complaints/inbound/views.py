@@ -66,15 +66,14 @@ def inbound_file(request, pk):
     _check_triage(request.user)
     message = _waiting(request, pk)
     form = FileMessageForm(request.POST, message=message, user=request.user)
-    if not form.is_valid():
-        errors = [error for field_errors in form.errors.values() for error in field_errors]
-        flash.error(request, "Le courriel n’a pas été enregistré : " + " ".join(errors))
-        return redirect(reverse("inbound_list") + f"#message-{message.pk}")
     try:
+        if not form.is_valid():
+            raise ValidationError([error for field_errors in form.errors.values() for error in field_errors])
         message = triage.inbound_file(
             by=request.user, message=message, site=form.cleaned_data["site"], kind=form.cleaned_data["kind"]
         )
     except ValidationError as error:
+        # The form sits in the message's row of the list: the refusal comes back there, the message kept.
         flash.error(request, "Le courriel n’a pas été enregistré : " + " ".join(error.messages))
         return redirect(reverse("inbound_list") + f"#message-{message.pk}")
     item = message.item
