@@ -41,8 +41,10 @@ def campaign_site_of(campaign, site_pk):
 
 
 def questions_of(campaign):
-    """The campaign's rated questions (1 to 4, « Oui » / « Non »): the columns of the aggregated results."""
-    return list(campaign.questionnaire.questions.filter(kind__in=RATED_KINDS).order_by("position"))
+    """The campaign's rated questions (1 to 4, « Oui » / « Non »): the columns of the aggregated results. A local
+    question of a prefecture's version is not one of them: rates are kept for the national dimensions only
+    (``surveys.results.dimensions_of``), which the service checks."""
+    return list(campaign.questionnaire.questions.filter(kind__in=RATED_KINDS, is_local=False).order_by("position"))
 
 
 def entry_questions_of(campaign):

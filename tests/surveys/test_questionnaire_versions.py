@@ -904,3 +904,25 @@ def test_the_api_results_cost_the_same_for_3_or_30_responses(
     with django_assert_num_queries(len(few.captured_queries)):
         body = api.get(url).json()
     assert body["responses"] == 30
+
+
+def test_the_aggregated_rates_of_a_local_version_are_asked_for_its_national_questions_only(login, world, manager):
+    """A past campaign known by its rates keeps them for the national dimensions: its form does not offer a local
+    question that the service would refuse (« Question inconnue »)."""
+    from django.urls import reverse
+
+    from surveys.models import AggregatedResult
+
+    version = services.version_create(by=manager, prefecture=world.prefecture, based_on=default_questionnaire())
+    _add_two_local_questions(manager, version)
+    services.version_publish(by=manager, questionnaire=version)
+    campaign = CampaignFactory(prefecture=world.prefecture, sites=[world.site], questionnaire=version, aggregated=True)
+    client = login("quality_manager")
+    url = reverse("campaign_aggregated", kwargs={"pk": campaign.pk})
+
+    form = client.get(url).context["form"]
+    assert "rate_phone" in form.fields and "rate_parking" not in form.fields
+
+    response = client.post(url, {"site": world.site.pk, "rate_phone": "87", "rate_parking": "50"})
+    assert response.status_code == 302
+    assert dict(AggregatedResult.objects.values_list("question_code", "rate")) == {"phone": 87}
