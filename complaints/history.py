@@ -7,15 +7,14 @@ sender of a letter, so the history can be shown to every role that reads the ite
 
 from qualipref.lib.history import FieldHistory
 
-# Denormalised or set by the application: not shown. A complaint created without a user came from the public form.
+# Denormalised or set by the application: not shown. A complaint created without a user came from the public form
+# or from the prefecture's mailbox (whose creation line says so: register.services.MAILBOX_REASON); a letter, from
+# the mailbox only.
 COMPLAINT_HISTORY = FieldHistory(
     hidden=frozenset({"prefecture", "created_by", "answered_by", "answer_delay", "reference"}),
     nobody_at_creation="Formulaire public ou Qualipref",
 )
-CORRESPONDENCE_HISTORY = FieldHistory(
-    hidden=frozenset({"prefecture", "created_by", "answer_delay"}),
-    nobody_at_creation="Formulaire public ou Qualipref",
-)
+CORRESPONDENCE_HISTORY = FieldHistory(hidden=frozenset({"prefecture", "created_by", "answer_delay"}))
 
 
 def complaint_history(complaint):

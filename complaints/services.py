@@ -137,10 +137,10 @@ def _check_requester_fields(requester):
         raise ValidationError(f"Champs inconnus : {', '.join(sorted(unknown))}.")
 
 
-def _record(site, requester, *, by, acknowledge=False, category=None, assigned_to=None, **fields):
+def _record(site, requester, *, by, acknowledge=False, reason=None, category=None, assigned_to=None, **fields):
     """Check and save a new complaint of ``site`` and its prefecture (on « autre » when no theme is given, the
     requester's fields blank when not given); ``acknowledge``: e-mail the requester once committed, when they gave
-    an address."""
+    an address; ``reason``: how it arrived, in its history's creation line."""
     site = register_services.site_with_prefecture(site)
     complaint = Complaint(
         site=site,
@@ -158,6 +158,7 @@ def _record(site, requester, *, by, acknowledge=False, category=None, assigned_t
     if message:
         errors.setdefault("assigned_to", message)
     _raise(errors)
+    complaint._change_reason = reason
     _save_new(complaint, by=by)
     if acknowledge and complaint.requester_email:
         transaction.on_commit(lambda: send_acknowledgement(complaint.pk))
@@ -239,6 +240,7 @@ def complaint_record_email(*, site, received_on, description, by=None, **request
         requester,
         by=by,
         acknowledge=True,
+        reason=register_services.MAILBOX_REASON,
         kind=Complaint.Kind.COMPLAINT,
         channel=Complaint.Channel.EMAIL,
         received_on=received_on,

@@ -41,7 +41,9 @@ def test_values_read_in_french_and_a_deleted_user_by_its_number():
         (gone_pk, f"n° {gone_pk} (supprimé)", "Camille Durand")
     ]
     assert assignment.changes[0].old_display == "—" and assignment.user_display == "Camille Durand"
-    assert (creation.kind, creation.user, creation.user_display) == ("creation", None, "Formulaire public ou Qualipref")
+    # created without a user nor a reason: the application, or the source a register names for it
+    assert (creation.kind, creation.user, creation.user_display) == ("creation", None, "Qualipref")
+    assert FieldHistory(nobody_at_creation="Formulaire public").of(item)[-1].user_display == "Formulaire public"
 
 
 def test_a_version_shows_when_a_shown_field_changed_or_it_gives_a_reason():

@@ -143,8 +143,9 @@ def _save(item, *, by):
     return item
 
 
-def _record(*, by, site, assigned_to=None, **fields) -> Correspondence:
-    """Check and save a new item of ``site`` and its prefecture, its deadline computed."""
+def _record(*, by, site, assigned_to=None, reason=None, **fields) -> Correspondence:
+    """Check and save a new item of ``site`` and its prefecture, its deadline computed (``reason``: how it arrived,
+    in its history's creation line)."""
     site = register_services.site_with_prefecture(site)
     item = Correspondence(site=site, prefecture=site.prefecture, assigned_to=assigned_to, created_by=by, **fields)
     errors = {}
@@ -155,6 +156,7 @@ def _record(*, by, site, assigned_to=None, **fields) -> Correspondence:
     if errors:
         raise ValidationError(errors)
     compute_deadline(item)
+    item._change_reason = reason
     return _save(item, by=by)
 
 
@@ -208,6 +210,7 @@ def correspondence_record_email(*, site, received_on, subject, sender, sender_em
         sender=sender,
         sender_email=sender_email,
         received_on=received_on,
+        reason=register_services.MAILBOX_REASON,
     )
 
 

@@ -24,6 +24,10 @@ def site_with_prefecture(site):
     return Site.objects.select_related("prefecture").get(pk=site.pk)
 
 
+# The history's creation line of what a prefecture's mailbox brought (filed by its task or from the triage).
+MAILBOX_REASON = "courriel reçu dans la boîte de la préfecture"
+
+
 def assignee_error(user, item, message):
     """``message`` when ``user`` may not be given the item (None when they may, or when nobody is given)."""
     if user is None:

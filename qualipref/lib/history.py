@@ -45,7 +45,7 @@ class FieldHistory:
     hidden: frozenset = frozenset()  # fields not shown: denormalised or set by the application
     formatters: Mapping[str, Callable[[object], str]] = field(default_factory=dict)  # field name -> display
     nobody: str = "Qualipref"  # who made a change recorded without a user
-    nobody_at_creation: str = ""  # ... and a creation without a user, when it reads otherwise
+    nobody_at_creation: str = ""  # ... and a creation without a user nor a reason, when it reads otherwise
 
     def of(self, instance):
         """[HistoryEntry], newest first: creations, and modifications with a shown change or a reason."""
@@ -75,7 +75,9 @@ class FieldHistory:
         if record.history_user is not None:
             who = str(record.history_user)
         else:
-            who = (kind == "creation" and self.nobody_at_creation) or self.nobody
+            # A creation's reason says where it came from; without one, the model's usual source is named.
+            guess = kind == "creation" and not record.history_change_reason and self.nobody_at_creation
+            who = guess or self.nobody
         return HistoryEntry(
             date=record.history_date,
             user=record.history_user,

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from accounts.models import Notification
 from complaints import tasks
+from complaints.history import complaint_history, correspondence_history
 from complaints.inbound import reading
 from complaints.models import Complaint, Correspondence, InboundMessage, ItemKind, Mailbox, MailboxRule
 from tests.imap import message_id as new_message_id
@@ -107,6 +108,8 @@ def test_a_message_becomes_a_complaint_of_the_rule_site_with_its_pdf_and_the_exe
     assert refused["name"] == "facture.exe"
     assert "Type de fichier non accepté (« .exe »)" in refused["reason"]
     assert len(list(tmp_path.rglob("*.exe"))) == 0
+    [creation] = complaint_history(complaint)  # not « Formulaire public »: the history says where it came from
+    assert (creation.user_display, creation.reason) == ("Qualipref", "courriel reçu dans la boîte de la préfecture")
     # acknowledged like a complaint of the public form, with its reference
     [acknowledgement] = mail.outbox
     assert complaint.reference in acknowledgement.subject
@@ -192,6 +195,8 @@ def test_a_keyword_files_an_email_of_the_correspondence(world, mailbox, imap_ser
     assert (item.sender, item.sender_email) == ("Amina Benali", "amina.benali@exemple.fr")
     assert item.due_on == datetime.date(2026, 3, 9)  # 5 working days
     assert InboundMessage.objects.get().correspondence == item
+    [creation] = correspondence_history(item)
+    assert (creation.user_display, creation.reason) == ("Qualipref", "courriel reçu dans la boîte de la préfecture")
 
 
 def test_no_rule_leaves_the_message_in_triage(world, mailbox, imap_server, settings, tmp_path):
