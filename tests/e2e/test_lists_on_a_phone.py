@@ -3,6 +3,7 @@ page never scrolls sideways (a wide table scrolls inside its DSFR wrapper), and 
 One test, one demo load: the lists are visited one after the other, by the role that reads each of them."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.test_accessibility import PHONE
 
@@ -64,6 +65,15 @@ def _overflow(page):
     return page.evaluate("() => document.scrollingElement.scrollWidth - window.innerWidth")
 
 
+def _paper_grid_with_an_error(page, overflowing):
+    """The paper grid once more, a cell refused: the DSFR's red bar beside it must not widen the page."""
+    page.locator(".qp-entry-cell").first.fill("7")
+    page.locator("#entry-form").get_by_role("button", name="Enregistrer").click()
+    expect(page.locator(".qp-entry__cell.fr-input-group--error")).to_have_count(1)
+    if _overflow(page) > 0:
+        overflowing.append(f"saisie papier avec une case en erreur : {_overflow(page)} px de trop")
+
+
 def test_no_list_scrolls_sideways_on_a_phone(page, demo, signed_in, artifacts):
     page.set_viewport_size(PHONE)
     overflowing = []
@@ -78,4 +88,6 @@ def test_no_list_scrolls_sideways_on_a_phone(page, demo, signed_in, artifacts):
             if _overflow(page) > 0:
                 overflowing.append(f"{url} ({role}) : {_overflow(page)} px de trop")
                 artifacts.screenshot(page, f"liste-375-{url.strip('/').replace('/', '-')}.png", full_page=True)
+            if url.endswith("/saisie/"):
+                _paper_grid_with_an_error(page, overflowing)
     assert overflowing == [], "Pages plus larges que le téléphone :\n" + "\n".join(overflowing)
