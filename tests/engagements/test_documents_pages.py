@@ -25,22 +25,9 @@ def _text(response):
 
 
 @pytest.fixture
-def qm(world):
-    return world.users["quality_manager"]
-
-
-@pytest.fixture
-def guide(world, qm):
-    """Arles' reception guide, approved v1.0 (a PDF) and a draft v2.0."""
-    document = services.document_create(
-        by=qm,
-        prefecture=world.prefecture,
-        reference="GUIDE-ACC-ARLES",
-        title="Guide d'accueil de la sous-préfecture d'Arles",
-        kind="reception_guide",
-        owner=world.users["site_referent"],
-        sites=[world.site],
-    )
+def guide(guide, qm):
+    """Arles' reception guide (tests/engagements/conftest.py), approved v1.0 (a PDF) and a draft v2.0."""
+    document = guide
     v1 = services.version_add(
         by=qm,
         document=document,
