@@ -5,6 +5,9 @@ from tests.api.conftest import api_client, as_role, login, world  # noqa: F401 (
 from tests.imap import imap_server  # noqa: F401 (a real IMAP server: the mailboxes read)
 from tests.smtp import smtp_inbox  # noqa: F401 (a real SMTP server: the replies e-mailed)
 
+# The letter checks shared by the two registers' tests: their failures show the values, like a test's own.
+pytest.register_assert_rewrite("tests.complaints.letters")
+
 
 @pytest.fixture
 def complaint(world):  # noqa: F811 (the imported fixture)
