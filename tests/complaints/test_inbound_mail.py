@@ -51,17 +51,10 @@ def email_message(
 
 
 @pytest.fixture
-def mailbox(world, imap_server, monkeypatch):
-    monkeypatch.setenv("IMAP_PASSWORD_TEST", imap_server.password)
-    box = Mailbox.objects.create(
-        prefecture=world.prefecture,
-        name="Contact",
-        host=imap_server.host,
-        port=imap_server.port,
-        use_ssl=False,
-        username=imap_server.user,
-        password_env="IMAP_PASSWORD_TEST",
-    )
+def mailbox(world, contact_mailbox):
+    """The « Contact » mailbox (tests/complaints/conftest.py) and its rules: Arles' address files on Arles, the
+    keyword « courrier » files an e-mail item of the sister site."""
+    box = contact_mailbox
     MailboxRule.objects.create(mailbox=box, position=1, recipient_contains="arles@", site=world.site)
     MailboxRule.objects.create(mailbox=box, position=2, keyword="courrier", site=world.sister_site, kind=ItemKind.EMAIL)
     return box
