@@ -10,7 +10,7 @@ from complaints import replies, stats
 from complaints.models import Complaint
 from engagements.forms.actions import NewActionForm
 from engagements.models import Engagement, Labelling, Referential
-from qualipref.lib.forms import QualiprefForm, date_input
+from qualipref.lib.forms import QualiprefForm, date_input, offer_choices
 from sites.models import Prefecture, Service, Site
 
 DESCRIPTION_MAX_LENGTH = 5000  # on the public form; agents may type longer letters (services.DESCRIPTION_MAX_LENGTH)
@@ -236,10 +236,7 @@ class ReplyTemplateForm(QualiprefForm):
             del self.fields["prefecture"]
             return
         prefectures = access.manageable_reply_template_prefectures(Prefecture.objects.all(), actor)
-        self.fields["prefecture"].queryset = prefectures.select_related("department")
-        if len(self.fields["prefecture"].queryset) == 1:
-            self.fields["prefecture"].initial = self.fields["prefecture"].queryset[0].pk
-            self.fields["prefecture"].widget = forms.HiddenInput()
+        offer_choices(self.fields["prefecture"], prefectures.select_related("department"))
 
 
 # --- the register's filters and statistics ----------------------------------------------------------------

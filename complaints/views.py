@@ -188,9 +188,6 @@ def complaint_edit(request, pk):
 @require_http_methods(["GET", "POST"])
 def complaint_answer(request, pk):
     complaint = _handled(request, pk, "answer")
-    if complaint.is_answered:
-        messages.info(request, services.answered_refused(complaint))
-        return redirect("complaint_detail", pk=complaint.pk)
     detail_url = reverse("complaint_detail", kwargs={"pk": complaint.pk})
     return answer_page(
         request,
@@ -198,6 +195,7 @@ def complaint_answer(request, pk):
         label=complaint.reference,
         form_class=AnswerForm,
         answer=lambda **fields: services.complaint_answer(by=request.user, complaint=complaint, **fields),
+        refused=services.answered_refused,
         detail_url=detail_url,
         next_url=detail_url,
         crumbs=(_list_crumb(), _detail_crumb(complaint)),

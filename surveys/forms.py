@@ -8,7 +8,7 @@ from django.db.models import Q
 
 from accounts import access
 from engagements.forms.actions import NewActionForm
-from qualipref.lib.forms import QualiprefForm, date_input
+from qualipref.lib.forms import QualiprefForm, date_input, offer_choices
 from sites.models import Prefecture, Service, Site
 from surveys.models import Campaign, Highlight, Question, Questionnaire
 from surveys.models.questionnaires import NO_OPINION_LABEL, SCALE, YES_NO
@@ -33,6 +33,12 @@ class ServiceCheckboxes(forms.ModelMultipleChoiceField):
 class QuestionnaireChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.title} (version {obj.version})"
+
+
+def _offer_campaign_prefectures(form, actor):
+    """The prefectures whose campaigns ``actor`` manages, offered in ``form``'s prefecture field (hidden when one)."""
+    prefectures = access.manageable_campaign_prefectures(Prefecture.objects.all(), actor)
+    return offer_choices(form.fields["prefecture"], prefectures.select_related("department"))
 
 
 class CampaignForm(QualiprefForm):
@@ -81,12 +87,7 @@ class CampaignForm(QualiprefForm):
             del self.fields["kind"]
             prefecture_ids = [campaign.prefecture_id]
         else:
-            prefectures = access.manageable_campaign_prefectures(Prefecture.objects.all(), actor)
-            self.fields["prefecture"].queryset = prefectures.select_related("department")
-            prefecture_ids = [prefecture.pk for prefecture in self.fields["prefecture"].queryset]
-            if len(prefecture_ids) == 1:
-                self.fields["prefecture"].initial = prefecture_ids[0]
-                self.fields["prefecture"].widget = forms.HiddenInput()
+            prefecture_ids = [prefecture.pk for prefecture in _offer_campaign_prefectures(self, actor)]
         # The latest national versions and the published versions of the prefecture(s) (surveys.services checks
         # that a local version is the campaign's prefecture's).
         latest = Questionnaire.objects.latest_versions().values("pk")
@@ -407,12 +408,7 @@ class VersionForm(QualiprefForm):
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
-        prefectures = access.manageable_campaign_prefectures(Prefecture.objects.all(), actor)
-        self.fields["prefecture"].queryset = prefectures.select_related("department")
-        prefecture_ids = [prefecture.pk for prefecture in self.fields["prefecture"].queryset]
-        if len(prefecture_ids) == 1:
-            self.fields["prefecture"].initial = prefecture_ids[0]
-            self.fields["prefecture"].widget = forms.HiddenInput()
+        prefecture_ids = [prefecture.pk for prefecture in _offer_campaign_prefectures(self, actor)]
         latest = Questionnaire.objects.latest_versions().values("pk")
         self.fields["based_on"].queryset = Questionnaire.objects.filter(
             Q(pk__in=latest) | Q(prefecture_id__in=prefecture_ids)

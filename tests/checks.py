@@ -1,9 +1,17 @@
 """Checks shared by the test modules: a list's steady query count, the queries of a page, a page that costs no more
 with more data, a write refused with its errors, the ids an API list returns, an import's errors by line, a call
-that leaves row counts as they were."""
+that leaves row counts as they were, a page's text with its white space folded."""
+
+import re
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+
+
+def page_text(response):
+    """The HTML of ``response`` with each run of white space folded into one space (a text split over lines by the
+    templates is found whole)."""
+    return re.sub(r"\s+", " ", response.content.decode())
 
 
 def assert_steady(django_assert_num_queries, expected, get, add_rows):

@@ -160,3 +160,17 @@ def test_list_header_puts_the_page_s_buttons_on_the_right_only_when_its_body_wri
     assert '<h1 class="fr-mb-1w">Réunions &lt;qualité&gt;</h1>' in html
     assert html.index("Le chapeau.") < html.index('<div class="fr-col-auto"><a class="fr-btn fr-icon-add-line')
     assert "fr-col-auto" not in render(source, title="Réunions", can_create=False)
+
+
+def test_detail_header_writes_the_kicker_title_and_badges_then_the_page_s_buttons_on_the_right():
+    source = (
+        "{% detail_header heading=title kicker=reference %}<li>Badge</li>{% detail_header_buttons %}"
+        '{% if can_manage %}<div class="fr-col-auto">Bouton</div>{% endif %}{% enddetail_header %}'
+    )
+    html = render(source, title="Guide <d’accueil>", reference="GUIDE-1", can_manage=True)
+    assert html.index('<p class="fr-mb-1v">GUIDE-1</p>') < html.index(
+        '<h1 class="fr-mb-1w">Guide &lt;d’accueil&gt;</h1>'
+    )
+    assert html.index("<li>Badge</li>") < html.index('<div class="fr-col-auto">Bouton</div>')
+    assert "fr-col-auto" not in render(source, title="Guide", can_manage=False)
+    assert "fr-mb-1v" not in render(source, title="Guide")

@@ -8,7 +8,7 @@ from complaints.correspondence.services import EMAIL_INVALID
 from complaints.forms import AnswerDateForm, GroupedModelChoiceField, RegisterItemForm, service_field
 from complaints.models import Correspondence
 from complaints.models.correspondence import MAX_DELAY
-from qualipref.lib.forms import QualiprefForm, date_input
+from qualipref.lib.forms import QualiprefForm, date_input, offer_choices
 from qualipref.lib.uploads import megabytes
 from sites.models import Prefecture, Site
 
@@ -98,13 +98,8 @@ class ImportForm(QualiprefForm):
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
-        prefectures = access.correspondence_import_prefectures(Prefecture.objects.all(), actor).select_related(
-            "department"
-        )
-        self.fields["prefecture"].queryset = prefectures
-        if len(prefectures) == 1:
-            self.fields["prefecture"].initial = prefectures[0].pk
-            self.fields["prefecture"].widget = forms.HiddenInput()
+        prefectures = access.correspondence_import_prefectures(Prefecture.objects.all(), actor)
+        offer_choices(self.fields["prefecture"], prefectures.select_related("department"))
 
 
 class DelaysForm(QualiprefForm):

@@ -178,9 +178,6 @@ def correspondence_answer(request, pk):
     """Mark the item answered, on the date given (today by default), with the text of the answer when it leaves
     from here (e-mailed, or printed as a letter); ``next``: the page to go back to (a list of the register)."""
     item = _handled(request, pk, "answer")
-    if item.is_answered:
-        messages.info(request, services.answered_refused(item))
-        return redirect("correspondence_detail", pk=item.pk)
     detail_url = reverse("correspondence_detail", kwargs={"pk": item.pk})
     next_url = request.POST.get("next") or ""
     if not (next_url.startswith("/courriers/") and "//" not in next_url):
@@ -191,6 +188,7 @@ def correspondence_answer(request, pk):
         label=item.label,
         form_class=AnswerForm,
         answer=lambda **fields: services.correspondence_answer(by=request.user, correspondence=item, **fields),
+        refused=services.answered_refused,
         detail_url=detail_url,
         next_url=next_url,
         crumbs=(_list_crumb(), _detail_crumb(item)),

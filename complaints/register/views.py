@@ -4,6 +4,7 @@ the « Enregistrer », « Modifier » and « Répondre » pages (the one update 
 complaints.register.services.Register.update); the letter answering an item, as a PDF to print
 (complaints.deliveries.letter_pdf)."""
 
+from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -141,16 +142,33 @@ def edit_page(request, *, form, update, saved, detail_url, title, crumbs, **cont
 
 
 def answer_page(
-    request, *, item, label, form_class, answer, detail_url, next_url, crumbs, lead, summary, contact, letter_after
+    request,
+    *,
+    item,
+    label,
+    form_class,
+    answer,
+    refused,
+    detail_url,
+    next_url,
+    crumbs,
+    lead,
+    summary,
+    contact,
+    letter_after,
 ):
     """The « Répondre » page of an item of either register: GET ``?modele=<id>`` fills the answer with a reply
     template of the prefecture (its placeholders filled for the item); POST records it through the register's
     ``answer(**fields)`` service (the fields of ``form_class``) and goes to ``next_url`` with the delay and the
     verdict. Beside the form: what was asked (``summary``: heading and text), the requester's ``contact`` lines,
     and how the answer leaves: e-mailed when the item has an address to answer to (complaints.deliveries.reply_of),
-    else printed as a letter when ``letter_after``."""
+    else printed as a letter when ``letter_after``. An item already answered goes back to ``detail_url`` with the
+    register's ``refused(item)`` message."""
     from complaints import deliveries, services  # deliveries reads the registers' services: imported when used
 
+    if item.is_answered:
+        messages.info(request, refused(item))
+        return redirect(detail_url)
     templates = ReplyTemplate.objects.filter(prefecture_id=item.prefecture_id, is_active=True).order_by("title")
     picker = TemplatePickerForm(request.GET or None, templates=templates)
     initial = {"answered_on": timezone.localdate()}

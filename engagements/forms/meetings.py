@@ -8,7 +8,7 @@ from accounts.models import User
 from engagements.forms.actions import NotPastDueOnMixin, offer_plans_and_owners
 from engagements.models import ActionPlan, Meeting, Trainee
 from engagements.services import trainings as services
-from qualipref.lib.forms import QualiprefForm, date_input
+from qualipref.lib.forms import QualiprefForm, date_input, offer_choices
 from sites.models import Prefecture, Site
 
 
@@ -38,13 +38,7 @@ class PrefectureChoiceMixin:
         if instance is not None:
             del self.fields["prefecture"]
             return None
-        prefectures = self.kept_prefectures(actor).select_related("department")
-        self.fields["prefecture"].queryset = prefectures
-        choices = list(prefectures)
-        if len(choices) == 1:
-            self.fields["prefecture"].initial = choices[0].pk
-            self.fields["prefecture"].widget = forms.HiddenInput()
-        return choices
+        return offer_choices(self.fields["prefecture"], self.kept_prefectures(actor).select_related("department"))
 
 
 def first_texts_field(label, help_text):

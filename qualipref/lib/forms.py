@@ -35,6 +35,17 @@ class PeriodForm(QualiprefForm):
         return cleaned
 
 
+def offer_choices(field, queryset):
+    """Offer ``queryset`` in the model choice ``field`` (the prefectures the actor may choose, say): a single choice
+    is chosen and hidden. Returns the choices, read once (a list)."""
+    field.queryset = queryset
+    choices = list(field.queryset)
+    if len(choices) == 1:
+        field.initial = choices[0].pk
+        field.widget = forms.HiddenInput()
+    return choices
+
+
 def date_input():
     """A native date picker (DSFR styles it); values shown JJ/MM/AAAA by the browser in French."""
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

@@ -9,6 +9,9 @@
   card without a link, and its footer when it has one.
 - ``{% list_header heading=title lead="…" %}{% button_link "Nouvelle réunion" "meeting_create" icon="add-line" %}
   {% endlist_header %}``: the top of a list page, its title and lead, and its buttons on the right.
+- ``{% detail_header heading=event.title %}<li>…badge…</li>{% detail_header_buttons %}<div class="fr-col-auto">
+  {% button_link "Modifier" "crisis_event_edit" event.pk icon="edit-line" kind="secondary" %}</div>
+  {% enddetail_header %}``: the top of an object's page, its title and badges, and its buttons on the right.
 - ``{% callout title="Aucun audit pour l’instant" %}<p class="fr-callout__text">…</p>{% endcallout %}``: a DSFR
   callout with its h2 title (a list's empty state).
 - ``{% panel title="Suivi" id="suivi" %}<dl>…</dl>{% endpanel %}``: a grey section with its h5 title, beside a
@@ -124,6 +127,10 @@ block_component("card", "components/card.html", sections=("footer",), title="", 
 # The top of a list page: heading (its h1) and lead (the sentence under it, optional) on the left; the body, the page's
 # buttons (a button_link, a fr-btns-group), on the right when it writes something.
 block_component("list_header", "components/list_header.html", heading="", lead="")
+
+# The top of an object's page: heading (its h1) and kicker (a line above it, optional) on the left, the body being the
+# <li> badges under the title; {% detail_header_buttons %}: the page's buttons on the right, each in its fr-col-auto.
+block_component("detail_header", "components/detail_header.html", sections=("buttons",), heading="", kicker="")
 
 # title: the callout's h2; classes: added to fr-callout (a margin). The body: its fr-callout__text and buttons.
 block_component("callout", "components/callout.html", title="", classes="")

@@ -8,6 +8,7 @@ from django.urls import reverse
 from accounts import tokens
 from accounts.models import ApiToken
 from tests import factories
+from tests.checks import page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -21,10 +22,6 @@ def user(client):
     return user
 
 
-def _text(response):
-    return re.sub(r"\s+", " ", response.content.decode())
-
-
 def test_the_account_page_leads_to_the_tokens(client, user):
     assert f'href="{URL}"' in client.get(reverse("account")).content.decode()
 
@@ -33,7 +30,7 @@ def test_the_page_lists_the_users_own_tokens_only(client, user):
     tokens.token_create(user=user, client="export téléphonie")
     tokens.token_create(user=factories.UserFactory(), client="outil d'un autre")
 
-    html = _text(client.get(URL))
+    html = page_text(client.get(URL))
 
     assert "export téléphonie" in html and "outil d'un autre" not in html
     assert "jamais utilisé" in html
@@ -67,7 +64,7 @@ def test_the_owner_revokes_a_token(client, user):
     response = client.post(reverse("token_revoke", kwargs={"public_id": token.public_id}), follow=True)
 
     assert not ApiToken.objects.exists()
-    assert "Le jeton « export » est révoqué" in _text(response)
+    assert "Le jeton « export » est révoqué" in page_text(response)
 
 
 def test_another_users_token_cannot_be_revoked(client, user):

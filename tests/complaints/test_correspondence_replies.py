@@ -15,7 +15,8 @@ from complaints.correspondence import services
 from complaints.models import Correspondence, ReplyDelivery, ReplyTemplate
 from qualipref.models import OutboxMessage
 from tests import factories
-from tests.pdf_pages import needs_poppler, pages
+from tests.complaints.letters import assert_letter_to_amina_benali
+from tests.pdf_pages import needs_poppler
 
 pytestmark = pytest.mark.django_db
 
@@ -194,20 +195,14 @@ def test_the_answer_to_a_letter_prints_on_the_prefecture_letterhead(login, world
 
     response = client.get(url)
 
-    assert response["Content-Type"] == "application/pdf"
-    assert response["Content-Disposition"] == f'attachment; filename="reponse-{letter_item.reference}.pdf"'
-    (lines,) = pages(response.content, tmp_path)
-    assert lines.pop() == "Page 1 sur 1"
-    text = "\n".join(lines)
-    assert lines[:5] == ["RÉPUBLIQUE", "FRANÇAISE", "Liberté", "Égalité", "Fraternité"]
-    assert "Préfecture des Bouches-du-Rhône" in lines
-    name_at = lines.index("Amina Benali")
-    assert lines[name_at + 1 : name_at + 3] == ["12 allée des Pins", "13800 Istres"]
-    assert "Sous-préfecture d'Arles, le 12 mars 2026" in text
-    assert f"Référence : {letter_item.reference}" in lines
-    assert "Objet : réponse à votre courrier du 02/03/2026" in lines
-    assert "Le guichet des cartes grises ouvre à 8 h 30." in lines
-    assert lines[-3:] == [agent.get_full_name(), "Agent d'accueil", "Sous-préfecture d'Arles"]
+    assert_letter_to_amina_benali(
+        response,
+        tmp_path,
+        reference=letter_item.reference,
+        subject="Objet : réponse à votre courrier du 02/03/2026",
+        paragraph="Le guichet des cartes grises ouvre à 8 h 30.",
+        agent=agent,
+    )
     # it names the sender: not for readers
     assert login("manager").get(url).status_code == 403
 

@@ -51,32 +51,18 @@ def email_message(
 
 
 @pytest.fixture
-def mailbox(world, imap_server, monkeypatch):
-    monkeypatch.setenv("IMAP_PASSWORD_TEST", imap_server.password)
-    box = Mailbox.objects.create(
-        prefecture=world.prefecture,
-        name="Contact",
-        host=imap_server.host,
-        port=imap_server.port,
-        use_ssl=False,
-        username=imap_server.user,
-        password_env="IMAP_PASSWORD_TEST",
-    )
+def mailbox(world, contact_mailbox):
+    """The « Contact » mailbox (tests/complaints/conftest.py) and its rules: Arles' address files on Arles, the
+    keyword « courrier » files an e-mail item of the sister site."""
+    box = contact_mailbox
     MailboxRule.objects.create(mailbox=box, position=1, recipient_contains="arles@", site=world.site)
     MailboxRule.objects.create(mailbox=box, position=2, keyword="courrier", site=world.sister_site, kind=ItemKind.EMAIL)
     return box
 
 
 def test_a_message_becomes_a_complaint_of_the_rule_site_with_its_pdf_and_the_exe_refused(
-    world,
-    mailbox,
-    imap_server,
-    settings,
-    tmp_path,
-    django_capture_on_commit_callbacks,
+    world, mailbox, imap_server, tmp_path, django_capture_on_commit_callbacks
 ):
-    settings.MEDIA_ROOT = tmp_path
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     imap_server.append(
         email_message(
             to="Sous-préfecture d'Arles <arles@bouches-du-rhone.gouv.fr>",
@@ -107,7 +93,7 @@ def test_a_message_becomes_a_complaint_of_the_rule_site_with_its_pdf_and_the_exe
     [refused] = message.refused_attachments
     assert refused["name"] == "facture.exe"
     assert "Type de fichier non accepté (« .exe »)" in refused["reason"]
-    assert len(list(tmp_path.rglob("*.exe"))) == 0
+    assert len(list(tmp_path.rglob("*.exe"))) == 0  # the media root is below tmp_path (tests/conftest.py)
     [creation] = complaint_history(complaint)  # not « Formulaire public »: the history says where it came from
     assert (creation.user_display, creation.reason) == ("Qualipref", "courriel reçu dans la boîte de la préfecture")
     # acknowledged like a complaint of the public form, with its reference
@@ -120,8 +106,7 @@ def test_a_message_becomes_a_complaint_of_the_rule_site_with_its_pdf_and_the_exe
     assert (mailbox.last_uid, mailbox.last_error) == (1, "")
 
 
-def test_read_twice_recorded_once(world, mailbox, imap_server, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def test_read_twice_recorded_once(world, mailbox, imap_server):
     imap_server.append(email_message(to="arles@bouches-du-rhone.gouv.fr"))
 
     assert reading.read_all() == {mailbox.pk: 1}
@@ -133,15 +118,8 @@ def test_read_twice_recorded_once(world, mailbox, imap_server, settings, tmp_pat
 
 
 def test_a_reply_quoting_the_acknowledgement_lands_on_the_same_complaint(
-    world,
-    mailbox,
-    imap_server,
-    settings,
-    tmp_path,
-    django_capture_on_commit_callbacks,
+    world, mailbox, imap_server, django_capture_on_commit_callbacks
 ):
-    settings.MEDIA_ROOT = tmp_path
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     imap_server.append(email_message(to="arles@bouches-du-rhone.gouv.fr"))
     with django_capture_on_commit_callbacks(execute=True):
         reading.read_all()
@@ -173,8 +151,7 @@ def test_a_reply_quoting_the_acknowledgement_lands_on_the_same_complaint(
     assert "ticket.pdf" in page
 
 
-def test_a_reference_that_does_not_exist_is_routed_as_a_new_message(world, mailbox, imap_server, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def test_a_reference_that_does_not_exist_is_routed_as_a_new_message(world, mailbox, imap_server):
     imap_server.append(email_message(subject="Re: Réclamation REC-13-2026-99999", to="arles@bouches-du-rhone.gouv.fr"))
 
     reading.read_all()
@@ -184,8 +161,7 @@ def test_a_reference_that_does_not_exist_is_routed_as_a_new_message(world, mailb
     assert message.complaint.reference != "REC-13-2026-99999"
 
 
-def test_a_keyword_files_an_email_of_the_correspondence(world, mailbox, imap_server, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def test_a_keyword_files_an_email_of_the_correspondence(world, mailbox, imap_server):
     imap_server.append(email_message(subject="Mon courrier du 12 février", body="<p>Texte</p>"))
 
     reading.read_all()
@@ -199,8 +175,7 @@ def test_a_keyword_files_an_email_of_the_correspondence(world, mailbox, imap_ser
     assert (creation.user_display, creation.reason) == ("Qualipref", "courriel reçu dans la boîte de la préfecture")
 
 
-def test_no_rule_leaves_the_message_in_triage(world, mailbox, imap_server, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def test_no_rule_leaves_the_message_in_triage(world, mailbox, imap_server):
     html = EmailMessage()
     html["From"] = "Paul Durand <paul.durand@exemple.fr>"
     html["To"] = "contact@bouches-du-rhone.gouv.fr"
@@ -217,8 +192,7 @@ def test_no_rule_leaves_the_message_in_triage(world, mailbox, imap_server, setti
     assert not Complaint.objects.exists()
 
 
-def test_a_malformed_message_is_quarantined_with_the_reason(world, mailbox, imap_server, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def test_a_malformed_message_is_quarantined_with_the_reason(world, mailbox, imap_server):
     imap_server.append(b"To: contact@bouches-du-rhone.gouv.fr\r\nSubject: sans expediteur\r\n\r\nTexte\r\n")
     imap_server.append(b"From: n'importe quoi\r\nMessage-ID: <bad@exemple.fr>\r\nSubject: x\r\n\r\nTexte\r\n")
 
@@ -236,15 +210,7 @@ def test_a_malformed_message_is_quarantined_with_the_reason(world, mailbox, imap
     assert not Complaint.objects.exists()
 
 
-def test_a_mailbox_out_of_reach_is_logged_and_the_others_still_read(
-    world,
-    mailbox,
-    imap_server,
-    settings,
-    tmp_path,
-    caplog,
-):
-    settings.MEDIA_ROOT = tmp_path
+def test_a_mailbox_out_of_reach_is_logged_and_the_others_still_read(world, mailbox, imap_server, caplog):
     down = Mailbox.objects.create(
         prefecture=world.foreign_prefecture,
         name="Contact 94",
@@ -284,13 +250,10 @@ def _client_for(world, role):
     return client
 
 
-def test_answers_to_a_correspondence_item_by_its_reference_or_by_our_reply(
-    world, mailbox, imap_server, settings, tmp_path
-):
+def test_answers_to_a_correspondence_item_by_its_reference_or_by_our_reply(world, mailbox, imap_server):
     from complaints.models import ReplyDelivery
     from tests import factories
 
-    settings.MEDIA_ROOT = tmp_path
     item = factories.CorrespondenceFactory(site=world.site, email=True, reference="CHR-2026-00042")
     factories.CorrespondenceFactory(site=world.foreign_site, email=True, reference="CHR-2026-00099")
     delivery = ReplyDelivery.objects.create(

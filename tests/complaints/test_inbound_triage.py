@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from complaints import retention
 from complaints.inbound import reading
-from complaints.models import Complaint, Correspondence, InboundAttachment, InboundMessage, Mailbox
+from complaints.models import Complaint, Correspondence, InboundAttachment, InboundMessage
 from tests import factories
 from tests.checks import assert_steady
 from tests.complaints.test_inbound_mail import PDF, email_message
@@ -34,19 +34,8 @@ def waiting(prefecture, *, status="triage", **fields):
     return InboundMessage.objects.create(prefecture=prefecture, **values)
 
 
-def test_no_rule_then_filed_from_the_page(world, login, imap_server, monkeypatch, settings, tmp_path):
+def test_no_rule_then_filed_from_the_page(world, login, imap_server, contact_mailbox):
     """End to end: a message no rule places waits in the triage, then an agent files it as a complaint of Arles."""
-    settings.MEDIA_ROOT = tmp_path
-    monkeypatch.setenv("IMAP_PASSWORD_TEST", imap_server.password)
-    Mailbox.objects.create(
-        prefecture=world.prefecture,
-        name="Contact",
-        host=imap_server.host,
-        port=imap_server.port,
-        use_ssl=False,
-        username=imap_server.user,
-        password_env="IMAP_PASSWORD_TEST",
-    )
     imap_server.append(email_message(attachments=[("ticket.pdf", PDF, "application", "pdf")]))
     reading.read_all()
     message = InboundMessage.objects.get(status="triage")

@@ -1,8 +1,6 @@
 """The public e-réclamation form: no login, the reference on the confirmation page, an acknowledgement e-mail,
 a honeypot and a rate limit against robots, nothing written on bad input."""
 
-import re
-
 import pytest
 from django.core import mail
 from django.urls import reverse
@@ -11,6 +9,7 @@ from django.utils import timezone
 from complaints import public_views
 from complaints.models import Complaint
 from tests import factories
+from tests.checks import page_text
 from tests.complaints.form_data import public_form
 
 pytestmark = pytest.mark.django_db
@@ -18,15 +17,11 @@ pytestmark = pytest.mark.django_db
 FORM = reverse("public_complaint_form")
 
 
-def _text(response):
-    return re.sub(r"\s+", " ", response.content.decode())
-
-
 def test_anyone_opens_the_form_and_sees_sites_of_every_prefecture_grouped(client, world):
     response = client.get(FORM)
 
     assert response.status_code == 200
-    text = _text(response)
+    text = page_text(response)
     assert '<optgroup label="13 – Préfecture des Bouches-du-Rhône">' in text
     assert '<optgroup label="94 – Préfecture du Val-de-Marne">' in text
     assert "effacées 24 mois après la clôture" in text
@@ -44,7 +39,7 @@ def test_a_user_files_a_complaint_and_reads_its_reference(client, world, django_
 
     complaint = Complaint.objects.get()
     assert response.redirect_chain == [(reverse("public_complaint_done"), 302)]
-    assert complaint.reference in _text(response)
+    assert complaint.reference in page_text(response)
     assert complaint.reference == "REC-13-" + str(timezone.localdate().year) + "-00001"
     assert (complaint.channel, complaint.received_on, complaint.created_by) == ("web", timezone.localdate(), None)
     assert complaint.history.get().history_user is None
@@ -73,7 +68,7 @@ def test_a_filled_honeypot_writes_nothing_and_says_why(client, world):
     response = client.post(FORM, public_form(world, website="http://spam.example"))
 
     assert response.status_code == 400
-    assert "elle ressemble à un envoi automatique" in _text(response)
+    assert "elle ressemble à un envoi automatique" in page_text(response)
     assert not Complaint.objects.exists()
     assert mail.outbox == []
 
@@ -119,7 +114,7 @@ def test_too_many_requests_from_one_address_get_a_friendly_429(client, world):
     response = client.post(FORM, public_form(world))
 
     assert response.status_code == 429
-    assert "Trop de demandes envoyées" in _text(response)
+    assert "Trop de demandes envoyées" in page_text(response)
     assert Complaint.objects.count() == limit
     assert client.get(FORM).status_code == 200  # reading the form is not limited
 

@@ -89,3 +89,14 @@ def test_an_answered_item_is_not_answered_again_with_the_same_words_in_the_page_
     assert _page_says(on_page, message)
     assert in_api.status_code == 400
     assert _api_says(in_api, message)
+
+
+def test_the_answer_page_of_an_answered_complaint_goes_back_to_it_with_the_refusal(world, login, complaint):
+    services.complaint_answer(
+        by=world.users["agent"], complaint=complaint, answered_on=datetime.date(2026, 3, 5), response="Réponse."
+    )
+
+    response = login("agent").get(reverse("complaint_answer", kwargs={"pk": complaint.pk}), follow=True)
+
+    assert response.redirect_chain == [(reverse("complaint_detail", kwargs={"pk": complaint.pk}), 302)]
+    assert _page_says(response, services.answered_refused(complaint))

@@ -7,7 +7,8 @@ import pytest
 from django.urls import reverse
 
 from complaints import services
-from tests.pdf_pages import needs_poppler, pages
+from tests.complaints.letters import assert_letter_to_amina_benali
+from tests.pdf_pages import needs_poppler
 
 pytestmark = [pytest.mark.django_db, needs_poppler]
 
@@ -26,21 +27,14 @@ def test_the_letter_of_an_answered_complaint_prints_on_the_prefecture_letterhead
 
     response = client.get(url)
 
-    assert response["Content-Type"] == "application/pdf"
-    assert response["Content-Disposition"] == f'attachment; filename="reponse-{complaint.reference}.pdf"'
-    (lines,) = pages(response.content, tmp_path)
-    assert lines.pop() == "Page 1 sur 1"  # the footer of the printed documents
-    text = "\n".join(lines)
-    assert lines[:5] == ["RÉPUBLIQUE", "FRANÇAISE", "Liberté", "Égalité", "Fraternité"]
-    assert "Préfecture des Bouches-du-Rhône" in lines
-    # the address block: the requester's name and address, line by line
-    name_at = lines.index("Amina Benali")
-    assert lines[name_at + 1 : name_at + 3] == ["12 allée des Pins", "13800 Istres"]
-    assert "Sous-préfecture d'Arles, le 12 mars 2026" in text
-    assert f"Référence : {complaint.reference}" in lines
-    assert "Objet : réponse à votre réclamation du 02/03/2026" in lines
-    assert "Nous avons renforcé l'accueil le matin." in lines
-    assert lines[-3:] == [agent.get_full_name(), "Agent d'accueil", "Sous-préfecture d'Arles"]
+    assert_letter_to_amina_benali(
+        response,
+        tmp_path,
+        reference=complaint.reference,
+        subject="Objet : réponse à votre réclamation du 02/03/2026",
+        paragraph="Nous avons renforcé l'accueil le matin.",
+        agent=agent,
+    )
 
 
 def test_no_letter_before_the_answer_nor_for_readers(login, world, complaint):

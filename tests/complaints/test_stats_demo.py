@@ -1,18 +1,13 @@
 """The complaints' statistics on the demo, which reproduces the 2015 figures of the Bouches-du-Rhône."""
 
-import re
-
 import pytest
 from django.urls import reverse
 
 from complaints import stats
 from complaints.models import Complaint
+from tests.checks import page_text
 
 pytestmark = pytest.mark.django_db
-
-
-def _text(response):
-    return re.sub(r"\s+", " ", response.content.decode())
 
 
 def test_the_demo_reproduces_2015_in_the_bouches_du_rhone(demo_data):
@@ -45,7 +40,7 @@ def test_the_statistics_page_shows_the_2015_figures_to_the_prefecture(client, de
 
     (row,) = response.context["rows"]
     assert (row.label, row.received, row.in_time_rate) == ("Préfecture des Bouches-du-Rhône", 46, 100.0)
-    assert "100 %" in _text(response)
+    assert "100 %" in page_text(response)
 
 
 def test_the_statistics_are_scoped_like_the_register(client, demo_data):

@@ -11,15 +11,12 @@ from django.urls import reverse
 from complaints import public_views
 from complaints.models import Complaint
 from tests import factories
+from tests.checks import page_text
 from tests.complaints.form_data import public_form
 
 pytestmark = pytest.mark.django_db
 
 TRACK = reverse("public_complaint_track")
-
-
-def _text(response):
-    return re.sub(r"\s+", " ", response.content.decode())
 
 
 @pytest.fixture
@@ -31,7 +28,7 @@ def test_the_page_asks_for_the_reference_and_the_address_or_postcode(client, wor
     response = client.get(TRACK)
 
     assert response.status_code == 200
-    text = _text(response)
+    text = page_text(response)
     assert 'for="id_reference"' in text and 'for="id_contact"' in text
     assert "Adresse électronique ou code postal" in text
 
@@ -40,7 +37,7 @@ def test_the_reference_and_the_e_mail_address_show_the_answer(client, answered):
     response = client.post(TRACK, {"reference": answered.reference.lower(), "contact": " Amina.Benali@Exemple.fr "})
 
     assert response.status_code == 200
-    text = _text(response)
+    text = page_text(response)
     assert f"Réclamation {answered.reference}" in text
     assert "Répondue" in text
     assert f"Répondue le</dt> <dd> {answered.answered_on:%d/%m/%Y}" in text
@@ -55,7 +52,7 @@ def test_the_postcode_of_the_address_shows_an_open_request_and_its_due_date(clie
     response = client.post(TRACK, {"reference": complaint.reference, "contact": "13800"})
 
     assert response.status_code == 200
-    text = _text(response)
+    text = page_text(response)
     assert "Reçue" in text
     assert f"Réponse attendue au plus tard le</dt> <dd> {complaint.due_on:%d/%m/%Y}" in text
     assert 'id="reponse"' not in text
@@ -78,11 +75,11 @@ def test_a_wrong_reference_and_a_wrong_address_get_the_very_same_page(client, an
     wrong_address = client.post(TRACK, {"reference": answered.reference, "contact": wrong_contact})
 
     assert wrong_reference.status_code == wrong_address.status_code == 400
-    assert "Aucune demande ne correspond à cette référence" in _text(wrong_reference)
+    assert "Aucune demande ne correspond à cette référence" in page_text(wrong_reference)
     assert _without_what_differs(wrong_reference, unknown, contact) == _without_what_differs(
         wrong_address, answered.reference, wrong_contact
     )
-    assert answered.reference not in _text(wrong_address).replace(f'value="{answered.reference}"', "")
+    assert answered.reference not in page_text(wrong_address).replace(f'value="{answered.reference}"', "")
 
 
 def test_an_erased_requester_can_no_longer_follow_the_request(client, world):
@@ -105,7 +102,7 @@ def test_a_malformed_postcode_is_refused_on_the_public_form(client, world):
     response = client.post(reverse("public_complaint_form"), public_form(world, requester_postcode="132"))
 
     assert response.status_code == 400
-    assert "Le code postal s’écrit avec cinq chiffres" in _text(response)
+    assert "Le code postal s’écrit avec cinq chiffres" in page_text(response)
     assert not Complaint.objects.exists()
 
 
@@ -117,7 +114,7 @@ def test_too_many_attempts_from_one_address_get_a_friendly_429(client, answered)
     response = client.post(TRACK, {"reference": answered.reference, "contact": "amina.benali@exemple.fr"})
 
     assert response.status_code == 429
-    assert "Trop de demandes envoyées" in _text(response)
+    assert "Trop de demandes envoyées" in page_text(response)
     assert client.get(TRACK).status_code == 200
     other = client.post(
         TRACK, {"reference": answered.reference, "contact": "amina.benali@exemple.fr"}, REMOTE_ADDR="192.0.2.12"

@@ -14,13 +14,10 @@ from django.utils import timezone
 from crisis.models import CrisisEvent, CrisisLesson, OnCallShift, PressRelease
 from engagements.models import ActionPlan
 from tests import factories
+from tests.checks import page_text
 from tests.crisis.conftest import paris
 
 pytestmark = pytest.mark.django_db
-
-
-def _text(response):
-    return re.sub(r"\s+", " ", response.content.decode())
 
 
 @pytest.fixture
@@ -50,8 +47,8 @@ def test_the_roster_shows_the_coming_shifts_and_the_gap(client, world):
     assert [s.person_name for s in response.context["page_obj"].object_list] == ["Anne Vidal, cabinet", "Thomas Blanc"]
     gaps = response.context["gaps"]
     assert len(gaps) == 1 and gaps[0].hours == 24
-    assert "1 période sans astreinte" in _text(response)
-    assert "Nouvelle astreinte" not in _text(response)
+    assert "1 période sans astreinte" in page_text(response)
+    assert "Nouvelle astreinte" not in page_text(response)
 
 
 def test_the_roster_says_when_every_hour_is_covered(qm_client, world):
@@ -60,7 +57,7 @@ def test_the_roster_says_when_every_hour_is_covered(qm_client, world):
     response = qm_client.get(reverse("on_call_roster"))
 
     assert response.context["gaps"] == []
-    assert "Toutes les heures sont couvertes" in _text(response)
+    assert "Toutes les heures sont couvertes" in page_text(response)
 
 
 def test_the_roster_asks_a_national_administrator_to_choose_a_prefecture(client, world):
@@ -106,13 +103,13 @@ def test_a_quality_manager_adds_a_shift_and_an_overlap_is_refused_on_the_form(qm
         {"prefecture": world.prefecture.pk, **data, "starts_at": "2015-03-08T09:00", "ends_at": "2015-03-10T09:00"},
     )
     assert response.status_code == 200
-    assert "chevauche celle de Anne Vidal, cabinet" in _text(response)
+    assert "chevauche celle de Anne Vidal, cabinet" in page_text(response)
 
     response = qm_client.post(
         reverse("on_call_shift_create"),
         {"prefecture": world.prefecture.pk, **data, "starts_at": "2015-03-20T09:00", "ends_at": "2015-03-19T09:00"},
     )
-    assert "La fin de l’astreinte doit être postérieure à son début." in _text(response)
+    assert "La fin de l’astreinte doit être postérieure à son début." in page_text(response)
     assert OnCallShift.objects.count() == 1
 
 
@@ -139,7 +136,7 @@ def test_the_edit_page_shows_the_history_and_the_delete_page_removes_the_shift(q
         },
     )
 
-    text = _text(qm_client.get(url))
+    text = page_text(qm_client.get(url))
     assert "Historique" in text and "06 12 34 56 78 → 04 84 35 40 00" in text
 
     response = qm_client.post(reverse("on_call_shift_delete", kwargs={"pk": shift.pk}))
@@ -161,14 +158,14 @@ def test_a_quality_manager_records_an_exercise_and_an_operational_before_receive
     }
     response = qm_client.post(reverse("crisis_event_create"), data)
     assert response.status_code == 200
-    assert "La cellule ne peut pas être opérationnelle avant la réception de l’alerte." in _text(response)
+    assert "La cellule ne peut pas être opérationnelle avant la réception de l’alerte." in page_text(response)
 
     response = qm_client.post(reverse("crisis_event_create"), {**data, "operational_at": "2015-03-18T14:50"})
 
     event = CrisisEvent.objects.get()
     assert response.status_code == 302
     assert (event.activation_minutes, event.with_cip, event.lessons.count()) == (45, True, 2)
-    text = _text(qm_client.get(reverse("crisis_event_detail", kwargs={"pk": event.pk})))
+    text = page_text(qm_client.get(reverse("crisis_event_detail", kwargs={"pk": event.pk})))
     assert "45 minutes" in text and "Engagement tenu" in text and "Créer l’action" in text
 
 
@@ -221,7 +218,7 @@ def test_the_press_releases_table_counts_per_year_and_exports(qm_client, world):
 
     response = qm_client.get(reverse("press_release_list"))
     assert response.context["counts"] == [(2016, 1), (2015, 2)]
-    assert "2015 : 2 communiqués" in _text(response)
+    assert "2015 : 2 communiqués" in page_text(response)
 
     csv_response = qm_client.get(reverse("press_release_export_csv"), {"year": 2015})
     rows = list(csv.reader(io.StringIO(b"".join(csv_response.streaming_content).decode("utf-8-sig")), delimiter=";"))
@@ -261,10 +258,10 @@ def test_a_press_release_form_refuses_a_missing_channel_and_a_taken_number(qm_cl
         "validated_by": "Directeur de cabinet du préfet",
     }
 
-    text = _text(qm_client.post(reverse("press_release_create"), data))
+    text = page_text(qm_client.post(reverse("press_release_create"), data))
     assert "Cochez au moins un canal de diffusion." in text
 
-    text = _text(qm_client.post(reverse("press_release_create"), {**data, "channels": ["website"]}))
+    text = page_text(qm_client.post(reverse("press_release_create"), {**data, "channels": ["website"]}))
     assert "Le numéro 1 est déjà attribué à un communiqué de 2015." in text
 
     response = qm_client.post(reverse("press_release_create"), {**data, "number": "", "channels": ["website"]})

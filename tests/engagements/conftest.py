@@ -1,6 +1,8 @@
 import pytest
 
 from engagements import importer
+from engagements.models import QualityDocument
+from engagements.services import documents
 from tests.api.conftest import api_client, as_role, login, world  # noqa: F401 (the API tests' fixtures)
 
 # A small référentiel whose lines the tests name: keep the line numbers in the comments right.
@@ -38,6 +40,20 @@ modules:
 def qm(world):  # noqa: F811 (the imported fixture)
     """The world's quality manager of the Bouches-du-Rhône."""
     return world.users["quality_manager"]
+
+
+@pytest.fixture
+def guide(world, qm):  # noqa: F811 (the imported fixture)
+    """Arles' reception guide (the register of quality documents), of the world's site, without any version yet."""
+    return documents.document_create(
+        by=qm,
+        prefecture=world.prefecture,
+        reference="GUIDE-ACC-ARLES",
+        title="Guide d'accueil de la sous-préfecture d'Arles",
+        kind=QualityDocument.Kind.RECEPTION_GUIDE,
+        owner=world.users["site_referent"],
+        sites=[world.site],
+    )
 
 
 @pytest.fixture

@@ -13,11 +13,6 @@ pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-@pytest.fixture
-def qm(world):
-    return world.users["quality_manager"]
-
-
 def _document(world, qm, prefecture=None, **kwargs):
     document = factories.QualityDocumentFactory(prefecture=prefecture or world.prefecture, owner=qm, **kwargs)
     document.sites.set([world.site] if document.prefecture_id == world.prefecture.pk else [])

@@ -3,7 +3,6 @@ XLSX, PDF), a document's page and its buttons, the forms (foreign ids refused), 
 
 import datetime
 import io
-import re
 import subprocess
 
 import openpyxl
@@ -14,33 +13,17 @@ from django.urls import reverse
 from engagements.models import DocumentVersion, QualityDocument
 from engagements.services import documents as services
 from tests import factories
+from tests.checks import page_text
 from tests.pdf_pages import needs_poppler, pages
 
 pytestmark = pytest.mark.django_db
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-def _text(response):
-    return re.sub(r"\s+", " ", response.content.decode())
-
-
 @pytest.fixture
-def qm(world):
-    return world.users["quality_manager"]
-
-
-@pytest.fixture
-def guide(world, qm):
-    """Arles' reception guide, approved v1.0 (a PDF) and a draft v2.0."""
-    document = services.document_create(
-        by=qm,
-        prefecture=world.prefecture,
-        reference="GUIDE-ACC-ARLES",
-        title="Guide d'accueil de la sous-préfecture d'Arles",
-        kind="reception_guide",
-        owner=world.users["site_referent"],
-        sites=[world.site],
-    )
+def guide(guide, qm):
+    """Arles' reception guide (tests/engagements/conftest.py), approved v1.0 (a PDF) and a draft v2.0."""
+    document = guide
     v1 = services.version_add(
         by=qm,
         document=document,
@@ -75,7 +58,7 @@ def test_the_register_shows_own_and_national_documents_not_other_prefectures(cli
     response = client.get(reverse("document_list"))
 
     assert [d for d, _ in response.context["rows"]] == [national, guide]
-    text = _text(response)
+    text = page_text(response)
     assert "Télécharger la version 1.0" in text and "CRETEIL-1" not in text
     assert "Nouveau document" not in text
 
@@ -121,12 +104,12 @@ def test_a_filter_on_another_prefecture_site_is_refused(client, world, qm, guide
     assert response.context["filter_form"].errors["site"] == [
         "Sélectionnez un choix valide. Ce choix ne fait pas partie de ceux disponibles."
     ]
-    assert world.foreign_site.name not in _text(response)
+    assert world.foreign_site.name not in page_text(response)
 
 
 def test_the_empty_register_says_where_to_start(client, world, qm):
     client.force_login(qm)
-    text = _text(client.get(reverse("document_list")))
+    text = page_text(client.get(reverse("document_list")))
     assert "Aucun document qualité n’est encore enregistré." in text and "Nouveau document" in text
 
 
@@ -199,14 +182,14 @@ def test_the_pdf_list_reads_the_register_with_its_links(client, world, qm, guide
 
 def test_the_page_shows_the_versions_and_the_buttons_of_the_quality_manager(client, world, qm, guide):
     client.force_login(qm)
-    text = _text(client.get(reverse("document_detail", kwargs={"pk": guide.pk})))
+    text = page_text(client.get(reverse("document_detail", kwargs={"pk": guide.pk})))
     assert "Version 1.0" in text and "Approuvée" in text and "Brouillon" in text
     assert "Soumettre en relecture" in text and "Archiver" in text and "Modifier le document" in text
 
 
 def test_the_agent_reads_the_page_without_buttons(client, world, guide):
     client.force_login(world.users["agent"])
-    text = _text(client.get(reverse("document_detail", kwargs={"pk": guide.pk})))
+    text = page_text(client.get(reverse("document_detail", kwargs={"pk": guide.pk})))
     assert "Version 1.0" in text
     assert "Soumettre en relecture" not in text and "Déposer une nouvelle version" not in text
 
@@ -223,8 +206,8 @@ def test_submit_then_approve_by_buttons_supersedes_the_old_version(client, world
         reverse("document_version_approve", kwargs={"pk": guide.pk, "version_pk": draft.pk}), follow=True
     )
 
-    assert "La version 2.0 est approuvée" in _text(response)
-    assert "Remplacée" in _text(response)
+    assert "La version 2.0 est approuvée" in page_text(response)
+    assert "Remplacée" in page_text(response)
     assert guide.versions.get(number="1.0").status == DocumentVersion.Status.SUPERSEDED
 
 
@@ -234,7 +217,7 @@ def test_a_version_is_uploaded_through_the_form_and_a_wrong_type_is_refused(clie
     refused = client.post(
         url, {"number": "3.0", "dated": "2015-10-01", "file": SimpleUploadedFile("guide.png", b"\x89PNG\r\n\x1a\n")}
     )
-    assert "Type de fichier non accepté" in _text(refused)
+    assert "Type de fichier non accepté" in page_text(refused)
 
     saved = client.post(
         url, {"number": "3.0", "dated": "2015-10-01", "file": SimpleUploadedFile("guide-v3.pdf", PDF_BYTES)}
@@ -270,7 +253,7 @@ def test_the_document_form_refuses_sites_and_owners_of_another_prefecture(client
 
 def test_a_national_admin_chooses_the_register_first(client, world):
     client.force_login(world.users["national"])
-    text = _text(client.get(reverse("document_create")))
+    text = page_text(client.get(reverse("document_create")))
     assert "Document national" in text and world.prefecture.name in text
     form = client.get(reverse("document_create"), {"prefecture": "national"}).context["form"]
     assert "sites" not in form.fields
@@ -300,7 +283,7 @@ def test_the_quality_manager_edits_a_document_and_its_history_shows_the_change(c
 
     guide.refresh_from_db()
     assert guide.review_months == 6 and set(guide.sites.all()) == {world.site, world.sister_site}
-    text = _text(response)
+    text = page_text(response)
     assert "Périodicité de révision (mois)" in text and "12 mois" in text and "6 mois" in text
 
 

@@ -33,25 +33,6 @@ def docx_file(name="procedure.docx"):
     return SimpleUploadedFile(name, buffer.getvalue())
 
 
-@pytest.fixture
-def qm(world):
-    return world.users["quality_manager"]
-
-
-@pytest.fixture
-def guide(world, qm):
-    document = services.document_create(
-        by=qm,
-        prefecture=world.prefecture,
-        reference="GUIDE-ACC-ARLES",
-        title="Guide d'accueil de la sous-préfecture d'Arles",
-        kind=QualityDocument.Kind.RECEPTION_GUIDE,
-        owner=world.users["site_referent"],
-        sites=[world.site],
-    )
-    return document
-
-
 def _approved(document, by, number="1.0", **kwargs):
     kwargs.setdefault("url", f"https://intranet.pref13.gouv.fr/qualite/{document.reference}-{number}.pdf")
     version = services.version_add(by=by, document=document, number=number, dated=datetime.date(2015, 3, 2), **kwargs)

@@ -1,7 +1,6 @@
 """Meeting pages: the scoped list with its filters, the detail with « Créer l'action », the forms."""
 
 import datetime
-import re
 
 import pytest
 from django.urls import reverse
@@ -9,12 +8,9 @@ from django.utils import timezone
 
 from engagements.models import Action, ActionPlan, Meeting, MeetingDecision
 from tests import factories
+from tests.checks import page_text
 
 pytestmark = pytest.mark.django_db
-
-
-def _text(response):
-    return re.sub(r"\s+", " ", response.content.decode())
 
 
 @pytest.fixture
@@ -36,7 +32,7 @@ def test_the_list_shows_the_meetings_of_the_user_prefecture_only(client, world):
     response = client.get(reverse("meeting_list"))
 
     assert list(response.context["page_obj"].object_list) == [own]
-    assert "Nouvelle réunion" not in _text(response)
+    assert "Nouvelle réunion" not in page_text(response)
 
 
 def test_the_list_filters_by_kind_and_year(qm_client, world):
@@ -73,7 +69,7 @@ def test_the_detail_shows_decisions_and_a_create_action_button_to_the_quality_ma
     done.action = Action.objects.create(plan=plan, prefecture=world.prefecture, title="Publier une FAQ")
     done.save()
 
-    text = _text(qm_client.get(reverse("meeting_detail", kwargs={"pk": meeting.pk})))
+    text = page_text(qm_client.get(reverse("meeting_detail", kwargs={"pk": meeting.pk})))
 
     action_url = reverse("meeting_decision_action", kwargs={"pk": meeting.pk, "decision_pk": open_decision.pk})
     done_url = reverse("meeting_decision_action", kwargs={"pk": meeting.pk, "decision_pk": done.pk})
@@ -90,7 +86,7 @@ def test_a_manager_reads_the_meeting_without_any_button(client, world):
     factories.MeetingDecisionFactory(meeting=meeting)
     client.force_login(world.users["manager"])
 
-    text = _text(client.get(reverse("meeting_detail", kwargs={"pk": meeting.pk})))
+    text = page_text(client.get(reverse("meeting_detail", kwargs={"pk": meeting.pk})))
 
     assert "Créer l’action" not in text
     assert "Modifier la réunion" not in text
@@ -244,7 +240,7 @@ def test_create_action_says_when_the_prefecture_has_no_plan(qm_client, world):
 
     response = qm_client.get(url)
 
-    assert "La préfecture n’a pas encore de plan d’action" in _text(response)
+    assert "La préfecture n’a pas encore de plan d’action" in page_text(response)
 
 
 def test_an_agent_sees_the_action_of_a_decision_but_no_link_to_an_action_of_another_site(client, world, plan):
@@ -259,7 +255,7 @@ def test_an_agent_sees_the_action_of_a_decision_but_no_link_to_an_action_of_anot
     other.save()
     client.force_login(world.users["agent"])
 
-    text = _text(client.get(reverse("meeting_detail", kwargs={"pk": meeting.pk})))
+    text = page_text(client.get(reverse("meeting_detail", kwargs={"pk": meeting.pk})))
 
     assert f'href="{reverse("action_detail", kwargs={"pk": own.action_id})}"' in text
     assert f'href="{reverse("action_detail", kwargs={"pk": other.action_id})}"' not in text

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from engagements import importer
 from engagements.models import Referential
+from tests.checks import page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -20,10 +21,6 @@ def qp2():
     return Referential.objects.get(code="QP2")
 
 
-def _text(response):
-    return re.sub(r"\s+", " ", response.content.decode())
-
-
 def test_every_signed_in_user_sees_the_referentials_and_their_versions(client, world):
     client.force_login(world.users["agent"])
 
@@ -35,7 +32,7 @@ def test_every_signed_in_user_sees_the_referentials_and_their_versions(client, w
     qp2 = next(r for r in response.context["referentials"] if r.code == "QP2")
     assert (qp2.module_count, qp2.mandatory_count) == (8, 2)
     assert qp2.engagement_count == qp2.engagements.count()
-    assert "Tous les 12 mois" in _text(response)
+    assert "Tous les 12 mois" in page_text(response)
 
 
 def test_a_new_version_is_listed_next_to_the_older_one(client, world, small, write):
@@ -51,14 +48,14 @@ def test_a_new_version_is_listed_next_to_the_older_one(client, world, small, wri
 
     assert sorted(versions) == ["1", "2"]
     assert [v.version for v in detail.context["versions"]] == ["2", "1"]
-    assert "Versions de ce référentiel" in _text(detail)
+    assert "Versions de ce référentiel" in page_text(detail)
 
 
 def test_the_referential_page_shows_modules_with_their_badge_and_engagements_with_their_target(client, world, qp2):
     client.force_login(world.users["auditor"])
 
     response = client.get(reverse("referential_detail", kwargs={"pk": qp2.pk}))
-    text = _text(response)
+    text = page_text(response)
 
     assert response.status_code == 200
     assert [m.number for m in response.context["modules"]] == [1, 2, 3, 4, 5, 6, 7, 8]
@@ -76,7 +73,7 @@ def test_reconstructed_texts_are_announced_by_a_notice_and_marked_on_each_engage
     referential = importer.import_file(write(small)).referential
     client.force_login(world.users["quality_manager"])
 
-    text = _text(client.get(reverse("referential_detail", kwargs={"pk": referential.pk})))
+    text = page_text(client.get(reverse("referential_detail", kwargs={"pk": referential.pk})))
 
     notice = re.search(
         r'<div class="fr-notice fr-notice--info[^"]*" id="reconstructed-notice">.*?</div> </div> </div>', text

@@ -1,7 +1,6 @@
 """Training pages: the scoped list, the form (own sites only, no future date), the agents not trained."""
 
 import datetime
-import re
 
 import pytest
 from django.urls import reverse
@@ -10,12 +9,9 @@ from django.utils import timezone
 from engagements.models import Training
 from qualipref.lib.history import FieldHistory
 from tests import factories
+from tests.checks import page_text
 
 pytestmark = pytest.mark.django_db
-
-
-def _text(response):
-    return re.sub(r"\s+", " ", response.content.decode())
 
 
 def _agent(site, **kwargs):
@@ -42,7 +38,7 @@ def test_a_referent_sees_the_trainings_of_their_site_only(client, world):
     response = client.get(reverse("training_list"))
 
     assert list(response.context["page_obj"].object_list) == [own]
-    assert "Nouvelle formation" in _text(response)
+    assert "Nouvelle formation" in page_text(response)
 
 
 def test_the_list_filters_by_person_type_and_date(client, world):
@@ -160,7 +156,7 @@ def test_agents_not_trained_for_4_years_are_listed_with_their_last_training(clie
     client.force_login(world.users["quality_manager"])
 
     response = client.get(reverse("training_agents_not_trained"))
-    text = _text(response)
+    text = page_text(response)
 
     users = [row["user_id_"] for row in response.context["page_obj"].object_list]
     assert set(users) == {late.pk, world.users["agent"].pk}
@@ -174,7 +170,7 @@ def test_agents_not_trained_for_4_years_are_listed_with_their_last_training(clie
 def test_a_manager_sees_the_agents_to_train_but_no_button_to_record(client, world):
     client.force_login(world.users["manager"])
 
-    text = _text(client.get(reverse("training_agents_not_trained")))
+    text = page_text(client.get(reverse("training_agents_not_trained")))
 
     assert "Camille" in text
     assert "Enregistrer une formation" not in text
