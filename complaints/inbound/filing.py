@@ -63,8 +63,9 @@ def create_item(message, *, site, kind, by=None):
     return message.item
 
 
-def store_attachments(message, attachments):
-    """Store the attachments the upload checks accept; list the others on the message with the reason."""
+def store_attachments(message, attachments, *, written):
+    """Store the attachments the upload checks accept; list the others on the message with the reason. Each file
+    is added to ``written`` as soon as it is on disk: the caller deletes them if its transaction fails."""
     refused = []
     for attachment in attachments:
         name = PurePath(attachment.name.replace("\\", "/")).name[-200:] or "piece-jointe"
@@ -78,12 +79,8 @@ def store_attachments(message, attachments):
         stored = InboundAttachment(message=message, name=name, size=file.size, content_type=content_type)
         # A random name under media (the original one is kept in ``name``): no guessable paths.
         stored.file.save(f"{uuid.uuid4().hex}{extensions[0]}", file, save=False)
-        path = stored.file.name
-        try:
-            stored.save()
-        except Exception:
-            stored.file.storage.delete(path)
-            raise
+        written.append(stored.file)
+        stored.save()
     message.refused_attachments = refused
 
 

@@ -72,9 +72,22 @@ def _file(mailbox, parsed, message):
     message.status = Status.FILED
 
 
-@transaction.atomic
 def receive(mailbox, raw, *, uid, internal_date=None):
-    """Record one message of ``mailbox``; None when it was recorded already (read twice)."""
+    """Record one message of ``mailbox``; None when it was recorded already (read twice).
+
+    When its transaction fails, the attachment files it stored are deleted: the reader reads the message again at
+    its next run, and a message that keeps failing would leave a file behind every five minutes."""
+    stored = []
+    try:
+        with transaction.atomic():
+            return _receive(mailbox, raw, uid=uid, internal_date=internal_date, stored=stored)
+    except BaseException:
+        for file in stored:
+            file.storage.delete(file.name)
+        raise
+
+
+def _receive(mailbox, raw, *, uid, internal_date, stored):
     try:
         parsed = parsing.parse(raw, internal_date=internal_date)
     except parsing.Unreadable as error:
@@ -99,7 +112,7 @@ def receive(mailbox, raw, *, uid, internal_date=None):
             transaction.set_rollback(True)
             return None
         raise
-    filing.store_attachments(message, parsed.attachments)
+    filing.store_attachments(message, parsed.attachments, written=stored)
     if message.refused_attachments:
         message.save(update_fields=["refused_attachments", "updated_at"])
     if message.status == Status.ATTACHED:

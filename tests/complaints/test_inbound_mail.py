@@ -6,6 +6,7 @@ mailbox out of reach logged while the others are read."""
 import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime
+from pathlib import Path
 
 import pytest
 from django.core import mail
@@ -14,7 +15,7 @@ from django.urls import reverse
 from accounts.models import Notification
 from complaints import tasks
 from complaints.history import complaint_history, correspondence_history
-from complaints.inbound import reading
+from complaints.inbound import filing, reading
 from complaints.models import Complaint, Correspondence, InboundMessage, ItemKind, Mailbox, MailboxRule
 from tests.imap import message_id as new_message_id
 
@@ -149,6 +150,36 @@ def test_a_reply_quoting_the_acknowledgement_lands_on_the_same_complaint(
     assert "Messages reçus" in page
     assert "Je joins la photo du ticket." in page
     assert "ticket.pdf" in page
+
+
+def test_a_message_whose_recording_fails_leaves_no_file_and_is_read_again(
+    world, mailbox, imap_server, settings, monkeypatch
+):
+    """Its attachment was on disk when its transaction rolled back: deleted, as the reader tries it again at every
+    run (a file a run otherwise)."""
+    imap_server.append(email_message(to="arles@bouches-du-rhone.gouv.fr"))
+    reading.read_all()
+    complaint = Complaint.objects.get()
+    imap_server.append(
+        email_message(
+            subject=f"Re: Réclamation {complaint.reference}",
+            attachments=[("ticket.pdf", PDF, "application", "pdf")],
+        )
+    )
+    media = Path(settings.MEDIA_ROOT)
+
+    def notification_fails(message):
+        raise RuntimeError("panne simulée")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(filing, "notify_answer", notification_fails)  # after the attachment is stored
+        assert "panne simulée" in reading.read_all()[mailbox.pk]
+    assert InboundMessage.objects.count() == 1
+    assert [path for path in media.rglob("*") if path.is_file()] == []
+
+    assert reading.read_all() == {mailbox.pk: 1}
+    answer = InboundMessage.objects.get(status="attached")
+    assert [path.name for path in media.rglob("*") if path.is_file()] == [Path(answer.attachments.get().file.name).name]
 
 
 def test_a_reference_that_does_not_exist_is_routed_as_a_new_message(world, mailbox, imap_server):
