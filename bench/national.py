@@ -176,8 +176,12 @@ def _dashboards(environment, args):
     from bench import national_data
     from sites.models import Site
 
-    server_env = {**environment, "SECRET_KEY": "bench-national-" + "x" * 40}
-    with server.gunicorn(server_env, workers=args.workers, threads=args.threads) as port:
+    # DB_CONN_MAX_AGE as the production image sets it (Dockerfile): without it each request, /healthz included,
+    # opened its own PostgreSQL connection
+    server_env = {"DB_CONN_MAX_AGE": "300", **environment, "SECRET_KEY": "bench-national-" + "x" * 40}
+    # the static files collected once for every run, as bench/lists.py does (2-3 minutes each time otherwise)
+    static_root = ROOT / "var" / "bench_static"
+    with server.gunicorn(server_env, workers=args.workers, threads=args.threads, static_root=static_root) as port:
         client = Client(port)
         client.log_in(national_data.ADMIN_USERNAME, national_data.ADMIN_USERNAME)
         site = Site.objects.order_by("pk").first()
@@ -229,33 +233,61 @@ def _dashboards_only(args):
 
 
 def _builds(args):
-    """The national and a prefecture's dashboards built without cache in this process, one at a time, on the
-    national database of DATABASE_URL (its national administrator reads the prefecture's): median and min of
-    ``--requests`` rounds, after 3 warming ones, with the boards of their indicators (read from the rollups)."""
+    """The national, a prefecture's and a site's dashboards built without cache in this process, one at a time, on
+    the national database of DATABASE_URL (its national administrator reads the prefecture's): median and min of
+    ``--requests`` rounds, after 3 warming ones, with the boards of their indicators (read from the rollups) and the
+    rendering of each dashboard's HTML (the part of the page kept in the cache), from a dashboard built once; wall
+    and CPU time of this process. Run with DEBUG=0 (and a SECRET_KEY): with DEBUG on, templates are read again and
+    rendered with debugging."""
+    from django.template.loader import render_to_string
+
     from accounts.models import User
     from bench import national_data
-    from indicators.dashboards import national, prefecture
+    from indicators.dashboards import national, prefecture, site
     from indicators.services import boards
     from sites.models import Site
 
     user = User.objects.get(username=national_data.ADMIN_USERNAME)
-    place = Site.objects.order_by("pk").first().prefecture
+    first_site = Site.objects.select_related("prefecture__department").order_by("pk").first()
+    place = first_site.prefecture
     today = timezone.localdate()
+    built = {
+        "national": national._build(today),
+        "prefecture": prefecture._build(place, user, today),
+        "site": site._build(first_site, today),
+    }
+
+    def html(template, name):
+        return lambda: render_to_string(f"indicators/dashboards/{template}", {"d": built[name]})
+
     cases = {
         "tableau de bord national": lambda: national._build(today),
+        "  rendu de son HTML (national)": html("_national_body.html", "national"),
         "tableau de bord d'une préfecture": lambda: prefecture._build(place, user, today),
         "  dont ses indicateurs clés (national)": lambda: boards.panel(today=today),
         "  dont ses indicateurs clés (préfecture)": lambda: boards.panel(prefecture=place, today=today),
+        "  rendu de son HTML (préfecture)": html("_prefecture.html", "prefecture"),
+        "tableau de bord d'un site": lambda: site._build(first_site, today),
+        "  rendu de son HTML (site)": html("_site.html", "site"),
     }
-    print(f"Construction sans cache dans le processus, {args.requests} tours, charge {os.getloadavg()[0]:.2f} :")
+    print(
+        f"Construction sans cache dans le processus, {args.requests} tours, charge {os.getloadavg()[0]:.2f}"
+        f"{'' if not settings.DEBUG else ' (DEBUG actif : rendus non représentatifs)'} :"
+    )
     times = {label: [] for label in cases}
+    cpu = {label: [] for label in cases}  # this process's CPU time: less sensitive than the wall to a busy machine
     for round_ in range(args.requests + 3):
         for label, build in cases.items():
+            began = time.process_time()
             elapsed, _ = _timed(build)
             if round_ >= 3:
                 times[label].append(elapsed * 1000)
+                cpu[label].append((time.process_time() - began) * 1000)
     for label, values in times.items():
-        print(f"  {label:<42} médiane {statistics.median(values):6.1f} ms  min {min(values):6.1f} ms")
+        print(
+            f"  {label:<42} médiane {statistics.median(values):6.1f} ms  min {min(values):6.1f} ms"
+            f"  CPU médiane {statistics.median(cpu[label]):6.1f} ms"
+        )
     return 0
 
 

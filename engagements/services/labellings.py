@@ -748,17 +748,19 @@ def labelled_counts(day, *, prefectures=None, per_version=False):
     return {row[key]: {"prefectures": row["prefectures"], "subprefectures": row["subprefectures"]} for row in rows}
 
 
-def national_progress(*, on=None, prefectures=None):
+def national_progress(*, on=None, prefectures=None, total=None):
     """Each target with the share of prefectures labelled on its référentiel code (any version), judged at its date;
     among ``prefectures`` (a queryset: a region's) when given, every prefecture otherwise.
 
     A target whose date has come (``deadline <= on``) is judged by the state of the cycles at that date, from their
     history (``labelled_on``): « reached » or « missed ». A target still ahead shows the progress on ``on`` and is
     « pending » (« en cours ») whatever the share. ``subprefectures_labelled``: the sous-préfectures in the
-    perimeter of those labelled cycles. Queries: 1 + one per distinct date judged (a fixed number).
+    perimeter of those labelled cycles. Queries: 1 + one per distinct date judged (a fixed number); ``total``: the
+    number of those prefectures when the caller has it (one query less).
     """
     on = on or timezone.localdate()
-    total = (Prefecture.objects.all() if prefectures is None else prefectures).count()
+    if total is None:
+        total = (Prefecture.objects.all() if prefectures is None else prefectures).count()
     counts = {}
     rows = []
     for target in NATIONAL_TARGETS:

@@ -39,6 +39,16 @@ def overdue_by(key, *, today=None, **filters):
 EMPTY_OVERDUE = {"complaints": 0, "correspondence": 0, "actions": 0}
 
 
+def overdue_total(grouped):
+    """What ``overdue_by`` grouped, added up: the whole of what it counted (its rows without a site included, under
+    the key None), without counting again."""
+    total = dict(EMPTY_OVERDUE)
+    for counts in grouped.values():
+        for name, count in counts.items():
+            total[name] += count
+    return total
+
+
 def labellings_by_prefecture(**filters):
     """{prefecture id: its running labelling cycle} (one query)."""
     labellings = Labelling.objects.current().filter(**filters).select_related("referential")
@@ -81,6 +91,7 @@ def satisfaction(prefecture_id, site=None, *, today=None):
     campaign = (
         Campaign.objects.filter(prefecture_id=prefecture_id, opens_on__lte=today)
         .exclude(status=Campaign.Status.DRAFT)
+        .select_related("questionnaire")  # its questions are read through it (surveys.results.dimensions_of)
         .order_by("-opens_on", "-pk")
         .first()
     )

@@ -135,7 +135,8 @@ def shapes():
         for department in group.findall(f"{SVG_NS}g"):
             code = department.get("class", "").split()[0].removeprefix("z")
             d = "".join(_compact(_points(path.get("d"), dx, dy)) for path in department.iter(f"{SVG_NS}path"))
-            result[groups[group.get("id")]].append((code, d))
+            # numbers and path commands only: safe as it is, not escaped again on each rendering
+            result[groups[group.get("id")]].append((code, mark_safe(d)))  # noqa: S308
     return result
 
 
@@ -205,6 +206,25 @@ def _element(tile, code, shape):
     )
 
 
+@functools.cache
+def _drawn_absent(code, d, hidden):
+    """A département whose prefecture is not registered: the same in every map, drawn once per process."""
+    tile = _absent(code)
+    if hidden:
+        return format_html('<g aria-hidden="true" data-status="{}">{}</g>', tile["status"], _path(tile, d))
+    return _element(tile, code, _path(tile, d))
+
+
+def _drawn(tiles, code, d, *, hidden=False):
+    """A département of the map; ``hidden``: drawn for the picture only (reachable in an inset)."""
+    tile = tiles.get(code)
+    if tile is None:
+        return _drawn_absent(code, d, hidden)
+    if hidden:
+        return format_html('<g aria-hidden="true" data-status="{}">{}</g>', tile["status"], _path(tile, d))
+    return _element(tile, code, _path(tile, d))
+
+
 def render(tiles, *, title="Carte des préfectures par état de labellisation"):
     """The SVG of the map. ``tiles``: {département code: {"status", "label" (accessible name), "url" or None,
     "fill" (optional: the colour of its label)}}; a département absent from ``tiles`` is drawn as « Préfecture non
@@ -234,16 +254,10 @@ def render(tiles, *, title="Carte des préfectures par état de labellisation"):
                     '<text x="{}" y="{}" font-size="26" fill="#3a3a3a">{}</text>', x + 8, y + height + 28, caption
                 )
             )
-    for code, d in drawn["metropole"]:
-        tile = tiles.get(code) or _absent(code)
-        shape = _path(tile, d)
-        if code in inset:  # too small to point at here: drawn, and reachable in the inset
-            parts.append(format_html('<g aria-hidden="true" data-status="{}">{}</g>', tile["status"], shape))
-        else:
-            parts.append(_element(tile, code, shape))
+    for code, d in drawn["metropole"]:  # Paris' small départements: too small to point at here, reachable in the inset
+        parts.append(_drawn(tiles, code, d, hidden=code in inset))
     for code, d in drawn["paris"] + drawn["overseas"]:
-        tile = tiles.get(code) or _absent(code)
-        parts.append(_element(tile, code, _path(tile, d)))
+        parts.append(_drawn(tiles, code, d))
     parts.append(
         format_html(
             '<text x="{}" y="{}" font-size="26" fill="#3a3a3a">Autres collectivités d’outre-mer</text>',

@@ -25,7 +25,8 @@ from .tables import OVERDUE_ROWS, download_links, indicators_table
 @dataclass
 class NationalDashboard:
     panel: object
-    prefectures: list  # Prefecture objects with labelling, map_status, map_label, overdue, open_nonconformities
+    # Prefectures with labelling, labelling_state (in words), map_status, map_label, overdue, open_nonconformities
+    prefectures: list
     counts: dict  # map status: number of prefectures
     map_svg: str
     legend: list  # the states, with their counts
@@ -65,6 +66,13 @@ def map_status(labelling, today):
     return "in_progress"
 
 
+def labelling_state(labelling):
+    """A prefecture's labelling cycle in words (the table of the page and of the PDF)."""
+    if labelling is None:
+        return "Sans cycle de labellisation"
+    return f"{labelling.get_status_display()} ({labelling.referential})"
+
+
 def describe(prefecture, today):
     """The accessible name of a prefecture on the map (also its tooltip)."""
     department = prefecture.department
@@ -73,7 +81,7 @@ def describe(prefecture, today):
     if labelling is None:
         parts.append("sans cycle de labellisation")
     else:
-        parts.append(f"{labelling.get_status_display()} ({labelling.referential})")
+        parts.append(labelling_state(labelling))
         if labelling.next_audit_due:
             late = " (en retard)" if prefecture.map_status == "late" else ""
             parts.append(f"prochain audit de suivi avant le {short_date(labelling.next_audit_due)}{late}")
@@ -112,6 +120,7 @@ def _build(today):
         prefecture.open_nonconformities = nonconformities.get(prefecture.pk, 0)
         prefecture.overdue = overdue.get(prefecture.pk, dict(common.EMPTY_OVERDUE))
         prefecture.overdue_total = sum(prefecture.overdue.values())
+        prefecture.labelling_state = labelling_state(prefecture.labelling)
         prefecture.map_label = describe(prefecture, today)
         labelled = prefecture.map_status in france_map.LABELLED
         prefecture.map_fill = colours[prefecture.labelling.referential_id] if labelled else None
@@ -151,7 +160,7 @@ def _build(today):
             }
             for referential in referentials
         ],
-        progress=labelling_services.national_progress(on=today),
+        progress=labelling_services.national_progress(on=today, total=len(prefectures)),
         crisis=common.crisis_commitment_counts(),
     )
 

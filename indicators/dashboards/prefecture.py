@@ -83,7 +83,7 @@ def body_html(prefecture, user, *, today=None):
 def _build(prefecture, user, today):
     pk = prefecture.pk
     sites = list(Site.objects.for_user(user).filter(prefecture_id=pk, is_active=True).order_by("name"))
-    per_site = common.overdue_by("site_id", today=today, prefecture_id=pk)
+    per_site = common.overdue_by("site_id", today=today, prefecture_id=pk)  # None: what belongs to no site
     for site in sites:
         site.overdue = per_site.get(site.pk, dict(common.EMPTY_OVERDUE))
         site.overdue_total = sum(site.overdue.values())
@@ -91,7 +91,7 @@ def _build(prefecture, user, today):
         prefecture=prefecture,
         panel=boards.panel(prefecture=prefecture, today=today),
         sites=sites,
-        overdue=common.overdue_by("prefecture_id", today=today, prefecture_id=pk).get(pk, dict(common.EMPTY_OVERDUE)),
+        overdue=common.overdue_total(per_site),
         labelling=common.labellings_by_prefecture(prefecture_id=pk).get(pk),
         next_audit=common.next_audits_by_prefecture(today=today, prefecture_id=pk).get(pk),
         open_nonconformities=common.open_nonconformities_by_prefecture(audit__prefecture_id=pk).get(pk, 0),

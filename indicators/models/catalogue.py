@@ -169,7 +169,9 @@ class Indicator(TimeStampedModel):
 
     @property
     def unit_label(self):
-        return self.get_unit_display()
+        # not get_unit_display(): it hashes its argument and flattens the choices on each call (~14 µs), and a
+        # dashboard's panel formats some hundred values
+        return UNIT_LABELS.get(self.unit, self.unit)
 
     def format_value(self, value):
         """« 8,5 % », « 12 jours », « 4,2 sonneries »: a value in its unit, French decimals."""
@@ -178,7 +180,7 @@ class Indicator(TimeStampedModel):
         number = format_number(value)
         if self.unit == self.Unit.COUNT:
             return number
-        return f"{number}\u00a0{self.get_unit_display()}"  # a non-breaking space: « 10 % » stays on one line
+        return f"{number}\u00a0{self.unit_label}"  # a non-breaking space: « 10 % » stays on one line
 
     def _threshold_label(self, value):
         if value is None:
@@ -244,6 +246,9 @@ class Indicator(TimeStampedModel):
         return periods.month_end(periods.add_months(last_period, self.period_months)) + datetime.timedelta(
             days=self.freshness_days
         )
+
+
+UNIT_LABELS = dict(Indicator.Unit.choices)
 
 
 class Status(models.TextChoices):

@@ -103,3 +103,13 @@ def test_one_query_whatever_the_number_of_rows(world, django_assert_num_queries)
         rows = aggregates.per_prefecture(Measurement.objects.filter(Q(period__year=2025)))
 
     assert len(rows) == 24
+
+
+def test_a_ratio_or_weighted_mean_over_no_effectif_has_no_value():
+    """Computed in Python from the sums (aggregates.figures): a denominator of zero gives no value (PostgreSQL's
+    double precision division would have failed the query, SQLite's answered NULL)."""
+    row = {"places": 2, "counted": 2, "weighted": 2, "sum_numerator": 0, "sum_denominator": 0, "sum_value": None}
+    assert aggregates._method_and_value({**row, "indicator__unit": "percent"}) == ("ratio", None)
+    assert aggregates._method_and_value({**row, "indicator__unit": "days", "sum_weighted": 0}) == ("weighted", None)
+    counted = {**row, "sum_numerator": 5, "sum_denominator": 40, "indicator__unit": "percent"}
+    assert aggregates._method_and_value(counted) == ("ratio", 12.5)

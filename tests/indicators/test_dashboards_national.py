@@ -188,3 +188,21 @@ def test_the_legend_counts_the_sous_prefectures_labelled_and_the_targets_are_jud
     assert "Objectifs nationaux : passage à Qualipref 2.0" in html
     assert '<tr data-state="missed"> <th scope="row">50 % au 31/12/2014</th> <td>31/12/2014</td>' in html
     assert "1 sur 2 (50 %)" in html
+
+
+def test_the_national_dashboard_is_built_in_a_pinned_number_of_queries(world, today, django_assert_num_queries):
+    # prefectures 1, labels 1, non-conformities 1, overdue 3, next audits 1, sous-préfectures labelled 1, key
+    # indicators 3, national targets 2 (one per date judged; the prefectures counted from the list already read),
+    # crisis exercises 1
+    with django_assert_num_queries(14):
+        dashboard = national._build(today)
+    assert [target["total"] for target in dashboard.progress] == [len(dashboard.prefectures)] * 2
+
+
+def test_a_map_without_a_prefecture_is_the_same_drawn_again():
+    """The départements without a prefecture are drawn once per process (france_map._drawn_absent): the same."""
+    tiles = {"13": {"status": "labelled", "label": "13 Bouches-du-Rhône", "url": "/p/1/", "fill": "#18753c"}}
+    first = france_map.render(tiles)
+    assert "13 : préfecture non enregistrée" not in first
+    assert "13 : préfecture non enregistrée" in france_map.render({})
+    assert france_map.render(tiles) == first

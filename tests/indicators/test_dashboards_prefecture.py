@@ -109,3 +109,20 @@ def test_the_satisfaction_of_the_whole_prefecture_flags_dimensions_below_target(
     response = _page(client, world.users["quality_manager"], world.prefecture)
     assert response.context["d"].satisfaction.by_code["courtesy"].rate == 40.0
     assert "Sous l’objectif de 80 %" in response.content.decode()
+
+
+def test_the_prefecture_dashboard_is_built_in_a_pinned_number_of_queries(world, today, django_assert_num_queries):
+    from indicators.dashboards import prefecture as prefecture_dashboard
+    from tests.surveys.factories import CampaignFactory, add_responses
+
+    campaign = CampaignFactory(prefecture=world.prefecture, sites=[world.site])
+    add_responses(campaign, world.site, "courtesy", [4, 2])
+    factories.ActionFactory(plan__prefecture=world.prefecture, overdue=True)
+    user = world.users["quality_manager"]
+    user.refresh_from_db()  # its scope read afresh, as in a request
+    # its sites 1 (+1 the user's scope), overdue per site 3 (the prefecture's total is their sum), key indicators 3,
+    # label 1, next audit 1, non-conformities 1, satisfaction 4 (the campaign with its questionnaire), crisis 2,
+    # documents 1
+    with django_assert_num_queries(18):
+        dashboard = prefecture_dashboard._build(world.prefecture, user, today)
+    assert dashboard.overdue["actions"] == 1
