@@ -13,12 +13,25 @@ from django.utils import timezone
 
 from qualipref.lib import data_version
 
+# Part of every key: bump it when what a build holds changes shape, so that the processes of a new release never read
+# a build the old code cached (the prefectures' labelling state in words came with 2).
+BUILD_FORMAT = 2
+
 
 def cached(name, *parts, build, today=None):
     seconds = settings.QUALIPREF_DASHBOARD_CACHE_SECONDS  # the bound on staleness should a write escape the version
     if not seconds or (today is not None and today != timezone.localdate()):
         return build()
-    key = ":".join(("dashboards", data_version.current(), timezone.localdate().isoformat(), name, *map(str, parts)))
+    key = ":".join(
+        (
+            "dashboards",
+            f"v{BUILD_FORMAT}",
+            data_version.current(),
+            timezone.localdate().isoformat(),
+            name,
+            *map(str, parts),
+        )
+    )
     return cache.get_or_set(key, build, seconds)
 
 
