@@ -6,6 +6,7 @@ folders), so a template cannot make the server request an outside address. Style
 the template (not dsfr.min.css: too slow to parse); the Marianne font is available through ``static_url`` of its
 files (``@font-face``). With collected static files (``DEBUG=0``: manifest storage, hashed names such as
 ``Marianne-Regular.0e7c3d5c1ea0.woff2``) the file is read from ``STATIC_ROOT``, or found by its original name.
+Documents are laid out with WeasyPrint's user-agent stylesheet trimmed of rules they never use (``weasy_html``).
 """
 
 import functools
