@@ -55,11 +55,9 @@ def is_title(line, titles):
 def rows_across_pages(source):
     """The texts of the table rows of an HTML document that WeasyPrint lays out over two pages (a row cut in two);
     header rows aside, repeated on each page on purpose."""
-    from weasyprint import HTML
-
     from qualipref.lib import pdf
 
-    document = HTML(string=source, base_url="/", url_fetcher=pdf._static_fetcher()).render()
+    document = pdf.weasy_html(source).render()
     pages_of, header_rows = {}, set()
     for number, page in enumerate(document.pages, start=1):
         for box in page._page_box.descendants():

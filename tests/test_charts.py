@@ -86,3 +86,26 @@ def test_every_legend_row_is_inside_the_picture():
     # the columns leave room for the longest name (« Non-conformité mineure » ran into the next box)
     xs = sorted({float(x) for x in re.findall(r'class="legend reactive activate-serie"><rect x="([\d.]+)"', svg)})
     assert all(b - a >= len("Non-conformité mineure") * 6.5 for a, b in zip(xs, xs[1:], strict=False))
+
+
+def test_a_printed_chart_is_an_image_of_its_svg_without_its_screen_rules():
+    import base64
+    import html
+
+    svg = charts.bar_chart(
+        chart_id="papier",
+        title="Constats « par site » & catégorie",
+        labels=["Arles", "Istres"],
+        series=[("Point fort", [3, 1], charts.GREEN), ("Non-conformité mineure", [0, 2], charts.RED)],
+    )
+    image = charts.print_image(svg)
+
+    alt, data = re.fullmatch(
+        r'<img class="chart" alt="([^"]*)" src="data:image/svg\+xml;base64,([^"]+)">', image
+    ).groups()
+    printed = base64.b64decode(data).decode("utf-8")
+    assert html.unescape(alt) == "Constats « par site » & catégorie"
+    assert "<desc" in svg and "<desc" not in printed
+    assert ":hover" in svg and ":hover" not in printed and ".tooltip" not in printed and "transition" not in printed
+    assert "#chart-papier .color-0" in printed and f"fill:{charts.GREEN}" in printed  # the series keep their colours
+    assert _texts(printed) == _texts(svg)

@@ -6,6 +6,7 @@ from django import template
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData
 
+from qualipref.lib import charts
 from qualipref.lib.months import MONTHS
 
 register = template.Library()
@@ -152,3 +153,9 @@ def short_site(name):
         if name.startswith(prefix):
             return name[len(prefix) :]
     return name
+
+
+@register.filter(is_safe=True)
+def print_chart(svg):
+    """A chart (qualipref.lib.charts) as the PDF report prints it: an image of its SVG, without its screen rules."""
+    return charts.print_image(svg)
