@@ -67,10 +67,11 @@ def map_status(labelling, today):
 
 
 def labelling_state(labelling):
-    """A prefecture's labelling cycle in words (the table of the page and of the PDF)."""
+    """A prefecture's labelling cycle in words (the table of the page and of the PDF): its step, then its référentiel
+    (whose name already ends with its version in brackets: « Labellisée (pérennisation) – Qualipref 2.0 (2.0) »)."""
     if labelling is None:
         return "Sans cycle de labellisation"
-    return f"{labelling.get_status_display()} ({labelling.referential})"
+    return f"{labelling.get_status_display()} – {labelling.referential}"
 
 
 def describe(prefecture, today):

@@ -76,6 +76,8 @@ def test_the_tile_says_the_next_follow_up_and_open_nonconformities(client, world
     factories.FindingFactory(audit=audit, category="minor_nonconformity")
     (prefecture, _foreign) = _landed_dashboard(client, world).prefectures
     assert "prochain audit de suivi avant le 27/11/2016 (en retard)" in prefecture.map_label
+    assert prefecture.labelling_state == f"{labelling.get_status_display()} – {labelling.referential}"
+    assert f"– {labelling.referential}" in prefecture.map_label
     assert prefecture.map_label.endswith("1 non-conformité(s) ouverte(s)")
 
 
