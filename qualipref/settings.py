@@ -115,7 +115,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "dsfr.context_processors.site_config",
+                # django-dsfr's SITE_CONFIG, kept by each process until the configuration changes
+                "qualipref.site_config.site_config",
                 "accounts.context_processors.navigation",
             ],
         },
