@@ -27,6 +27,8 @@ CASES = {
     "api-notifications-token": ("token", "/api/v1/notifications/"),
     "api-notifications-session": ("session", "/api/v1/notifications/"),
     "api-tokens-token": ("token", "/api/v1/auth/tokens/"),
+    # the user's dashboard (the national one for national-bench), from the cache after the first request
+    "dashboard": ("session", "/comptes/tableau-de-bord/"),
 }
 
 
