@@ -1,5 +1,7 @@
 """The template components of qualipref/templatetags/components.py: what they render, and a colour for every status."""
 
+import re
+
 import pytest
 from django.apps import apps
 from django.template import Context, Template, TemplateSyntaxError
@@ -174,3 +176,36 @@ def test_detail_header_writes_the_kicker_title_and_badges_then_the_page_s_button
     assert html.index("<li>Badge</li>") < html.index('<div class="fr-col-auto">Bouton</div>')
     assert "fr-col-auto" not in render(source, title="Guide", can_manage=False)
     assert "fr-mb-1v" not in render(source, title="Guide")
+
+
+def _menu(current):
+    return [
+        {"label": "Tableau de bord", "url": "/comptes/tableau-de-bord/", "current": current == "home"},
+        {
+            "label": "Usagers",
+            "children": [{"label": "Courriers", "url": "/courriers/", "current": current == "letters"}],
+            "current": current == "letters",
+        },
+    ]
+
+
+def test_main_menu_is_rendered_once_per_different_menu(monkeypatch):
+    from qualipref.templatetags import components
+
+    monkeypatch.setattr(components, "_MAIN_MENUS", {})
+    menu = Template("{% load components %}{% main_menu qp_menu %}")
+    home = menu.render(Context({"qp_menu": _menu("home")}))
+    assert re.search(r'href="/comptes/tableau-de-bord/"\s+target="_self"\s+aria-current="page">', home)
+    assert 'aria-controls="qp-menu-2"' in home and "Courriers</a>" in home
+    monkeypatch.setattr(components, "get_template", lambda name: pytest.fail("rendered again"))
+    assert menu.render(Context({"qp_menu": _menu("home")})) == home
+    monkeypatch.undo()
+    monkeypatch.setattr(components, "_MAIN_MENUS", {})
+    letters = menu.render(Context({"qp_menu": _menu("letters")}))
+    assert 'aria-current="true">Usagers</button>' in letters and letters != home
+
+
+def test_main_menu_escapes_its_labels():
+    menu = [{"label": "<b>Plan d'action</b>", "url": "/qualite/actions/", "current": False}]
+    html = Template("{% load components %}{% main_menu qp_menu %}").render(Context({"qp_menu": menu}))
+    assert "&lt;b&gt;Plan d&#x27;action&lt;/b&gt;" in html

@@ -3,7 +3,8 @@
 
 A first request before counting fills what is read once per process or per client (the API user's memberships kept
 on the user object): the counted request is the list's steady cost. A page's request always reads the session and
-its user, the user's memberships (navigation, scope) and the DSFR's settings (dsfr.context_processors.site_config).
+its user and the user's memberships (navigation, scope); the DSFR's settings are read by the first request only (kept by
+the process until they change: qualipref.site_config), one query less than with django-dsfr's context processor.
 The catalogues (questionnaires, indicators) start from the rows the migrations load."""
 
 import datetime
@@ -106,26 +107,25 @@ LISTS = [
     # indicator (the serializer's context).
     pytest.param("api", "agent", "api:indicator-list", 3, _indicators, 0, id="api_indicators"),
     # --- pages -------------------------------------------------------------------------------------------------
-    # 6 queries: session, user, memberships, DSFR settings; the count of the pagination (unread ones), the
-    # page of notifications.
-    pytest.param("page", "agent", "notification_list", 6, _notifications, 2, id="page_notifications"),
-    # 7 queries: session, user, memberships, DSFR settings; the count of the pagination, the page of plans
+    # 5 queries: session, user, memberships; the count of the pagination (unread ones), the page of notifications.
+    pytest.param("page", "agent", "notification_list", 5, _notifications, 2, id="page_notifications"),
+    # 6 queries: session, user, memberships; the count of the pagination, the page of plans
     # with their prefectures, labellings and action counts (annotated), the prefectures whose plans the user
     # manages (« Nouveau plan »).
-    pytest.param("page", "quality_manager", "action_plan_list", 7, _action_plans, 2, id="page_action_plans"),
-    # 8 queries: session, user, memberships, DSFR settings; the count of the pagination, the page of
+    pytest.param("page", "quality_manager", "action_plan_list", 6, _action_plans, 2, id="page_action_plans"),
+    # 7 queries: session, user, memberships; the count of the pagination, the page of
     # practices with their prefectures, sites, modules, engagements and audits, the choices of the module and
     # engagement filters.
-    pytest.param("page", "agent", "good_practice_list", 8, _good_practices, 2, id="page_good_practices"),
-    # 6 queries: session, user, memberships, DSFR settings; the templates with their prefectures (one page),
+    pytest.param("page", "agent", "good_practice_list", 7, _good_practices, 2, id="page_good_practices"),
+    # 5 queries: session, user, memberships; the templates with their prefectures (one page),
     # whether the user manages one prefecture's templates (« Nouveau modèle »).
-    pytest.param("page", "quality_manager", "reply_template_list", 6, _reply_templates, 2, id="page_reply_templates"),
-    # 5 queries: session, user, memberships, DSFR settings; the questionnaires the user reads with their
+    pytest.param("page", "quality_manager", "reply_template_list", 5, _reply_templates, 2, id="page_reply_templates"),
+    # 4 queries: session, user, memberships; the questionnaires the user reads with their
     # prefecture and question counts (joined and annotated, one page).
-    pytest.param("page", "quality_manager", "questionnaire_list", 5, _questionnaires, 0, id="page_questionnaires"),
-    # 8 queries: session, user, memberships, DSFR settings; the active indicators (one page), the engagements
+    pytest.param("page", "quality_manager", "questionnaire_list", 4, _questionnaires, 0, id="page_questionnaires"),
+    # 7 queries: session, user, memberships; the active indicators (one page), the engagements
     # that target one, the prefectures and the sites whose boards the user may open (shortcuts).
-    pytest.param("page", "agent", "indicator_catalogue", 8, _indicators, 0, id="page_indicator_catalogue"),
+    pytest.param("page", "agent", "indicator_catalogue", 7, _indicators, 0, id="page_indicator_catalogue"),
 ]
 
 

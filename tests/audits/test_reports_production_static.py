@@ -20,7 +20,7 @@ pytestmark = [
 
 PRODUCTION_STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "qualipref.lib.static_storage.KeptUrlsManifestStorage"},
 }
 FONTS = ("Marianne-Regular.woff2", "Marianne-Regular_Italic.woff2", "Marianne-Medium.woff2", "Marianne-Bold.woff2")
 

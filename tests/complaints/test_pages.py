@@ -116,9 +116,9 @@ def test_the_register_costs_the_same_for_1_or_50_complaints(login, world, django
     factories.ComplaintFactory(site=world.site, assigned_to=world.users["agent"], service=world.service)
     client = login("quality_manager")
     client.get(reverse("complaint_list"))
-    # session, user, scope, DSFR config; sites and services of the filter; the count and the page of complaints;
-    # the calendars of the page's sites (sites, closures); whether the user writes reply templates
-    with django_assert_num_queries(11):
+    # session, user, scope; sites and services of the filter; the count and the page of complaints; the calendars of
+    # the page's sites (sites, closures); whether the user writes reply templates; the DSFR configuration: kept
+    with django_assert_num_queries(10):
         client.get(reverse("complaint_list"))
     for day in range(49):
         factories.ComplaintFactory(
@@ -128,7 +128,7 @@ def test_the_register_costs_the_same_for_1_or_50_complaints(login, world, django
             service=world.service if day % 2 == 0 else None,
             answered=day % 5 == 0 and day > 10,
         )
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         response = client.get(reverse("complaint_list"))
 
     assert len(_rows(response)) == 50
@@ -174,11 +174,11 @@ def test_the_page_costs_the_same_however_long_the_history(login, world, complain
     client = login("agent")
     url = reverse("complaint_detail", kwargs={"pk": complaint.pk})
     client.get(url)
-    # session, user, scope, DSFR config, complaint, calendar (site, closures), content type, actions,
+    # session, user, scope, complaint, calendar (site, closures), content type, actions,
     # history rows, users named in the history (one query per kind of object named, not per change), the e-mails
     # received for it (their attachments only when there are some); the sendings of the answer are read once it is
-    # answered only
-    with django_assert_num_queries(11):
+    # answered only; the DSFR configuration is no longer read (kept by the process: qualipref.site_config)
+    with django_assert_num_queries(10):
         client.get(url)
     for day in range(1, 6):
         services.complaint_update(by=world.users["agent"], complaint=complaint, category=("delays", "phone")[day % 2])
@@ -187,7 +187,7 @@ def test_the_page_costs_the_same_however_long_the_history(login, world, complain
             complaint=complaint,
             assigned_to=(world.users["agent"], world.users["site_referent"])[day % 2],
         )
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         response = client.get(url)
 
     assert len(response.context["history"]) == 12

@@ -76,9 +76,10 @@ def test_the_roster_costs_the_same_whatever_its_shifts(qm_client, world, count, 
     for day in range(count):
         _coming_shift(world.prefecture, day, day + 1, person=world.users["manager"] if day % 2 else None)
     qm_client.get(reverse("on_call_roster"))
-    # session, user, scope, DSFR config, prefectures of the filter, count and page of shifts, the user's
-    # prefectures, the shifts of the coming weeks, may create
-    with django_assert_num_queries(10):
+    # session, user, scope, prefectures of the filter, count and page of shifts, the user's prefectures, the shifts
+    # of the coming weeks, may create; the DSFR configuration is no longer read (kept by the process:
+    # qualipref.site_config)
+    with django_assert_num_queries(9):
         response = qm_client.get(reverse("on_call_roster"))
     assert len(response.context["page_obj"].object_list) == count
 
@@ -188,8 +189,9 @@ def test_the_events_list_costs_the_same_whatever_its_rows(qm_client, world, coun
         event = factories.CrisisEventFactory(prefecture=world.prefecture, title=f"Exercice {n}")
         CrisisLesson.objects.create(event=event, text="Une leçon")
     qm_client.get(reverse("crisis_event_list"))
-    # session, user, scope, DSFR config, prefectures of the filter, count and page of events, may create
-    with django_assert_num_queries(8):
+    # session, user, scope, prefectures of the filter, count and page of events, may create; the DSFR configuration
+    # is no longer read (kept by the process: qualipref.site_config)
+    with django_assert_num_queries(7):
         response = qm_client.get(reverse("crisis_event_list"))
     assert len(response.context["page_obj"].object_list) == count
 
@@ -201,8 +203,9 @@ def test_an_event_s_page_costs_the_same_whatever_its_lessons(qm_client, world, c
         CrisisLesson.objects.create(event=event, text=f"Leçon {n}")
     url = reverse("crisis_event_detail", kwargs={"pk": event.pk})
     qm_client.get(url)
-    # session, user, scope, DSFR config, the event, its lessons, its press releases, its history
-    with django_assert_num_queries(8):
+    # session, user, scope, the event, its lessons, its press releases, its history; the DSFR configuration is no
+    # longer read (kept by the process: qualipref.site_config)
+    with django_assert_num_queries(7):
         qm_client.get(url)
 
 
@@ -241,9 +244,9 @@ def test_the_press_releases_table_costs_the_same_whatever_its_rows(qm_client, wo
     for n in range(count):
         factories.PressReleaseFactory(prefecture=world.prefecture, number=n + 1, event=event if n % 2 else None)
     qm_client.get(reverse("press_release_list"))
-    # session, user, scope, DSFR config, prefectures and events of the filter, count and page, counts per year,
-    # may create
-    with django_assert_num_queries(10):
+    # session, user, scope, prefectures and events of the filter, count and page, counts per year, may create; the
+    # DSFR configuration is no longer read (kept by the process: qualipref.site_config)
+    with django_assert_num_queries(9):
         response = qm_client.get(reverse("press_release_list"))
     assert len(response.context["page_obj"].object_list) == count
 

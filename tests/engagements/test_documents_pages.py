@@ -117,9 +117,9 @@ def test_the_register_costs_the_same_for_1_or_30_documents(client, world, qm, dj
     _many(world, qm, 1)
     client.force_login(qm)
     client.get(reverse("document_list"))
-    # session, user, scope, the count, the page and its sites, the prefectures shown, DSFR config, the choices of
-    # the filter's sites and engagements
-    with django_assert_num_queries(10) as first:
+    # session, user, scope, the count, the page and its sites, the prefectures shown, the choices of the filter's
+    # sites and engagements; the DSFR configuration is no longer read (kept by the process: qualipref.site_config)
+    with django_assert_num_queries(9) as first:
         client.get(reverse("document_list"))
     _many(world, qm, 29)
     with django_assert_num_queries(len(first.captured_queries)):

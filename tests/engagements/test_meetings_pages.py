@@ -50,12 +50,13 @@ def test_the_list_filters_by_kind_and_year(qm_client, world):
 def test_the_list_costs_the_same_for_1_or_30_meetings(qm_client, world, django_assert_num_queries):
     factories.MeetingDecisionFactory(meeting__prefecture=world.prefecture)
     qm_client.get(reverse("meeting_list"))
-    # session, user, scope, DSFR config, prefectures of the filter, may create, count and page of meetings
-    with django_assert_num_queries(8):
+    # session, user, scope, prefectures of the filter, may create, count and page of meetings; the DSFR configuration
+    # is no longer read (kept by the process: qualipref.site_config)
+    with django_assert_num_queries(7):
         qm_client.get(reverse("meeting_list"))
     for _ in range(29):
         factories.MeetingDecisionFactory.create_batch(2, meeting=factories.MeetingFactory(prefecture=world.prefecture))
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = qm_client.get(reverse("meeting_list"))
 
     assert len(response.context["page_obj"].object_list) == 30
@@ -99,15 +100,16 @@ def test_the_detail_costs_the_same_for_1_or_20_decisions(qm_client, world, plan,
     factories.MeetingDecisionFactory(meeting=meeting)
     url = reverse("meeting_detail", kwargs={"pk": meeting.pk})
     qm_client.get(url)
-    # session, user, scope, DSFR config, the meeting, its decisions with their actions
-    with django_assert_num_queries(6):
+    # session, user, scope, the meeting, its decisions with their actions; the DSFR configuration is no longer
+    # read (kept by the process: qualipref.site_config)
+    with django_assert_num_queries(5):
         qm_client.get(url)
     for n in range(19):
         decision = factories.MeetingDecisionFactory(meeting=meeting)
         if n % 2:
             decision.action = Action.objects.create(plan=plan, prefecture=world.prefecture, title=f"Action {n}")
             decision.save()
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = qm_client.get(url)
 
     assert len(response.context["decisions"]) == 20

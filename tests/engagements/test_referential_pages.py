@@ -110,10 +110,11 @@ def test_the_referential_page_costs_the_same_for_3_or_40_engagements(
     small_referential = importer.import_file(write(small)).referential
     client.force_login(world.users["site_referent"])
     client.get(reverse("referential_detail", kwargs={"pk": small_referential.pk}))
-    # session, user, scope, DSFR config, the referential, its modules, their engagements, its versions
-    with django_assert_num_queries(8):
+    # session, user, scope, the referential, its modules, their engagements, its versions; the DSFR configuration
+    # is no longer read (kept by the process: qualipref.site_config)
+    with django_assert_num_queries(7):
         small_page = client.get(reverse("referential_detail", kwargs={"pk": small_referential.pk}))
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         big_page = client.get(reverse("referential_detail", kwargs={"pk": qp2.pk}))
 
     assert small_page.context["engagement_count"] == 3
@@ -125,12 +126,13 @@ def test_the_referential_list_costs_the_same_for_3_or_5_versions(
 ):
     client.force_login(world.users["agent"])
     client.get(reverse("referential_list"))
-    # session, user, scope, DSFR config, the référentiels with their counts
-    with django_assert_num_queries(5):
+    # session, user, scope, the référentiels with their counts; the DSFR configuration is no longer read (kept by
+    # the process: qualipref.site_config)
+    with django_assert_num_queries(4):
         client.get(reverse("referential_list"))
     importer.import_file(write(small))
     importer.import_file(write(_version_2(small), name="v2.yaml"))
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         response = client.get(reverse("referential_list"))
 
     assert len(response.context["referentials"]) == 5

@@ -63,11 +63,12 @@ def test_the_list_costs_the_same_for_1_or_30_trainings(client, world, django_ass
     factories.TrainingFactory(site=world.site)
     client.force_login(world.users["quality_manager"])
     client.get(reverse("training_list"))
-    # session, user, scope, DSFR config, sites and prefectures of the filter, may create, count and page
-    with django_assert_num_queries(9):
+    # session, user, scope, sites and prefectures of the filter, may create, count and page; the DSFR configuration
+    # is no longer read (kept by the process: qualipref.site_config)
+    with django_assert_num_queries(8):
         client.get(reverse("training_list"))
     factories.TrainingFactory.create_batch(29, site=world.sister_site)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = client.get(reverse("training_list"))
 
     assert len(response.context["page_obj"].object_list) == 30
@@ -189,14 +190,15 @@ def test_the_agents_list_costs_the_same_for_1_or_30_agents(client, world, django
     client.force_login(world.users["quality_manager"])
     url = reverse("training_agents_not_trained")
     client.get(url)
-    # session, user, scope, DSFR config, sites and prefectures of the filter, totals (users, trainees), count and
-    # page of agents (with and without an account), their coming sessions, the sites the user manages
-    with django_assert_num_queries(12):
+    # session, user, scope, sites and prefectures of the filter, totals (users, trainees), count and page of agents
+    # (with and without an account), their coming sessions, the sites the user manages; the DSFR configuration is
+    # no longer read (kept by the process: qualipref.site_config)
+    with django_assert_num_queries(11):
         client.get(url)
     for n in range(29):
         agent = _agent(world.site if n % 2 else world.sister_site)
         factories.TrainingFactory(person=agent, site=world.site, trained_on=datetime.date(2012, 1, 1 + n))
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         response = client.get(url)
 
     assert len(response.context["page_obj"].object_list) == 30

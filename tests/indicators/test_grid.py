@@ -150,8 +150,9 @@ def test_the_grid_costs_the_same_queries_whatever_the_data(login, world, today, 
     url = reverse("measurement_grid_site", kwargs={"pk": world.site.pk})
     client.get(url)
 
-    # session, user, memberships, site, manual codes, indicators, measurements, latest months, navigation (2)
-    with django_assert_num_queries(9):
+    # session, user, memberships (scope, navigation), site, manual codes, indicators, measurements, latest months; the
+    # DSFR configuration is no longer read (kept by the process: qualipref.site_config)
+    with django_assert_num_queries(8):
         client.get(url, {"fin": "2025-12"})
 
 

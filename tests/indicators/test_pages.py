@@ -133,11 +133,13 @@ def test_a_board_costs_the_same_queries_whatever_the_data(login, world, today, m
     client = login("quality_manager")
     client.get(reverse("indicators_site", kwargs={"pk": world.site.pk}))  # the session and the user
 
-    # session, user, memberships, site, indicators, measurements, latest months, recent entries, navigation (2)
-    with django_assert_num_queries(9):
+    # session, user, memberships (scope, navigation), site, indicators, measurements, latest months, recent entries;
+    # the DSFR configuration is no longer read (kept by the process: qualipref.site_config)
+    with django_assert_num_queries(8):
         client.get(reverse("indicators_site", kwargs={"pk": world.site.pk}))
-    # session, user, memberships, prefecture, indicators, aggregates, latest months, sites, recent, navigation (2)
-    with django_assert_num_queries(10):
+    # session, user, memberships (scope, navigation), prefecture, indicators, aggregates, latest months, sites, recent;
+    # the DSFR configuration is no longer read (kept by the process: qualipref.site_config)
+    with django_assert_num_queries(9):
         client.get(reverse("indicators_prefecture", kwargs={"pk": world.prefecture.pk}))
 
 

@@ -118,7 +118,8 @@ def test_the_rule_list_and_the_rules_page_cost_the_same_for_five_rules_or_fiftee
                 prefecture=world.prefecture, kind="internal_audit", month=month, site=world.site
             )
 
-    # API: count, the page of rules with their sites; page: session, user, memberships (navigation, scope), DSFR
-    # settings, prefecture, rules with their sites, the sites of the form's list
-    response = assert_steady(django_assert_num_queries, 2 + 7, get_both, more_rules)
+    # API: count, the page of rules with their sites; page: session, user, memberships (navigation, scope),
+    # prefecture, rules with their sites, the sites of the form's list; the DSFR settings are no longer read (kept by
+    # the process: qualipref.site_config)
+    response = assert_steady(django_assert_num_queries, 2 + 6, get_both, more_rules)
     assert response.json()["count"] == 15

@@ -365,10 +365,11 @@ def test_the_api_drafts_and_reads_a_national_review(client, admin):
 def test_the_national_review_page_costs_a_fixed_number_of_queries(client, admin, django_assert_num_queries):
     review = services.review_create(by=admin, year=2015, scope="national")
     client.force_login(admin)
-    client.get(f"/bilans/{review.pk}/")  # warm: session, content types
+    client.get(f"/bilans/{review.pk}/")  # warm: session, content types, the DSFR configuration
     # session, user, memberships (scope), the review, the 17 queries of the figures
-    # (test_the_queries_do_not_depend_on_the_number_of_prefectures), the DSFR configuration
-    with django_assert_num_queries(22):
+    # (test_the_queries_do_not_depend_on_the_number_of_prefectures); the DSFR configuration is no longer read (kept
+    # by the process: qualipref.site_config)
+    with django_assert_num_queries(21):
         assert client.get(f"/bilans/{review.pk}/").status_code == 200
 
 

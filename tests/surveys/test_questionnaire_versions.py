@@ -438,8 +438,8 @@ def test_the_edit_page_reads_a_constant_number_of_queries(login, world, manager,
     url = reverse("questionnaire_edit", kwargs={"pk": version.pk})
     client.get(url)  # session, scope: warmed once
     # session, user, memberships (scope), the version (with its prefecture), its questions, their options, whether
-    # a response answers it, the DSFR configuration
-    with django_assert_num_queries(8) as before:
+    # a response answers it; the DSFR configuration is no longer read (kept by the process: qualipref.site_config)
+    with django_assert_num_queries(7) as before:
         client.get(url)
     _add_two_local_questions(manager, version)
     with django_assert_num_queries(len(before.captured_queries)):
@@ -653,7 +653,8 @@ def test_the_paper_grid_costs_the_same_for_1_or_6_questionnaires_typed_in(
 
     enter()
     client.get(url)
-    with django_assert_num_queries(15) as one:
+    # the DSFR configuration is no longer read (kept by the process: qualipref.site_config): one query less
+    with django_assert_num_queries(14) as one:
         client.get(url)
     for _ in range(5):
         enter()
@@ -786,8 +787,8 @@ def test_the_public_results_cost_the_same_for_3_or_30_responses(
     # site, latest publication, the version's rated questions, answers and responses counted, previous campaign,
     # services, comparison (answers, responses), points, comments, local questions and their options, local answers
     # counted, answering responses, the approved free texts (the latest six per question, numbered by PostgreSQL or
-    # SQLite), the DSFR configuration
-    with django_assert_num_queries(17) as few:
+    # SQLite); the DSFR configuration is no longer read (kept by the process: qualipref.site_config)
+    with django_assert_num_queries(16) as few:
         client.get(url)
     _answer_local_campaign(local_campaign, world.site, count=27)
     for response in local_campaign.responses.filter(answers__text__gt="", comment_status="none"):
